@@ -1,0 +1,65 @@
+#pragma once
+// Pending events ordered by (time, priority, insertion sequence), so ties always break the same way
+// (as in OMNeT++ and ns-3). Cancellation is O(1): a cancelled event stays in the heap and is skipped
+// when it reaches the top.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "capsim/core/sim_time.hpp"
+
+namespace capsim {
+
+/// Handle of a scheduled event: a slot and the slot's generation when the event was pushed.
+struct EventId {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t generation = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+  friend bool operator==(const EventId&, const EventId&) = default;
+};
+
+/// What the queue holds and hands back: lower priority values run first at equal times.
+struct Event {
+  SimTime time = 0;
+  std::int32_t priority = 0;
+  std::uint64_t seq = 0;
+  EventId id;
+};
+
+/// Strict "runs earlier" order of events.
+inline bool runs_before(const Event& a, const Event& b) {
+  if (a.time != b.time) return a.time < b.time;
+  if (a.priority != b.priority) return a.priority < b.priority;
+  return a.seq < b.seq;
+}
+
+class EventQueue {
+ public:
+  /// Adds an event; O(log n).
+  EventId push(SimTime time, std::int32_t priority = 0);
+  /// Removes a pending event; false when it already ran or was cancelled. O(1).
+  bool cancel(EventId id);
+  /// Whether `id` is still pending.
+  bool pending(EventId id) const;
+  /// The next event to run, removed from the queue; nullopt when empty. O(log n) amortised.
+  std::optional<Event> pop();
+  /// Time of the next live event (kTimeMax when empty).
+  SimTime next_time();
+  std::size_t size() const { return live_; }
+  bool empty() const { return live_ == 0; }
+
+ private:
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  void drop_dead_top();
+  std::uint32_t take_slot();
+
+  std::vector<Event> heap_;                  // 4-ary min-heap by runs_before
+  std::vector<std::uint32_t> generation_;    // current generation of each slot
+  std::vector<std::uint8_t> slot_live_;      // slot holds a pending event
+  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t next_seq_ = 0;
+  std::size_t live_ = 0;
+};
+
+}  // namespace capsim

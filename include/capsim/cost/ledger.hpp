@@ -1,0 +1,69 @@
+#pragma once
+// The billing ledger: every instance from launch to termination, per second with a 60-second
+// minimum, plus the EKS control plane per cluster-hour. Each line carries its tags.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "capsim/core/sim_time.hpp"
+#include "capsim/scenario/scenario.hpp"
+
+namespace capsim {
+
+// Defaults of the real system (../shared/MODEL.md "Billing"; AWS EC2 per-second billing for Linux):
+// billed in one-second increments (a partial second counts as a whole one), 60 seconds at least.
+inline constexpr SimDuration kBillingIncrement = kMicrosPerSecond;
+inline constexpr SimDuration kMinimumBilledDuration = 60 * kMicrosPerSecond;
+
+enum class CostCategory { GpuInstances, OtherInstances, EksControlPlane };
+
+struct LedgerLine {
+  std::string resource;       // "node/gpu-fleet/3", "eks-control-plane"
+  std::string instance_type;  // empty for the control plane
+  CostCategory category = CostCategory::OtherInstances;
+  double price_usd_per_h = 0;
+  SimTime start = 0;
+  SimTime end = 0;
+  bool terminated = false;  // false: still running when the window closed (billed up to the window end)
+  Tags tags;
+  double billed_s = 0;
+  double cost_usd = 0;
+};
+
+/// Seconds billed for an instance that ran from `start` to `end`.
+double billed_seconds(SimTime start, SimTime end, bool terminated);
+
+class Ledger {
+ public:
+  explicit Ledger(SimTime window_end) : window_end_(window_end) {}
+
+  /// Starts billing an instance; returns its line number for close_instance().
+  std::size_t open_instance(std::string resource, const InstanceType& type, double price_usd_per_h, SimTime start, Tags tags);
+  /// Stops billing an instance terminated at `end`.
+  void close_instance(std::size_t line, SimTime end);
+  /// The EKS control plane for the whole window.
+  void add_control_plane(double usd_per_h, Tags tags);
+  /// Sum of the hourly prices of the instances running at `t` (the cost rate).
+  double running_usd_per_h() const { return running_usd_per_h_; }
+
+  /// Every line, billed; instances still running are billed up to the window end.
+  std::vector<LedgerLine> close() const;
+
+ private:
+  SimTime window_end_;
+  std::vector<LedgerLine> lines_;
+  double running_usd_per_h_ = 0;
+};
+
+struct CostSplit {
+  double gpu_instances_usd = 0;
+  double other_instances_usd = 0;
+  double eks_control_plane_usd = 0;
+  double total_usd = 0;
+};
+
+CostSplit split_costs(const std::vector<LedgerLine>& lines);
+/// Cost per "key=value" tag; for every tag key, lines without it are summed under "key=(untagged)".
+std::map<std::string, double> costs_by_tag(const std::vector<LedgerLine>& lines);
+
+}  // namespace capsim

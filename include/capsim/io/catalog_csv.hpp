@@ -1,0 +1,20 @@
+#pragma once
+// Instance catalogs in CSV (the bundled one is compiled into the library).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsim/catalog/instance_catalog.hpp"
+
+namespace capsim::io {
+
+/// Parses a catalog CSV with the columns of scenarios/data/aws-us-east-1/instance_catalog.csv.
+/// Throws TraceError-style errors (file and line) through capsim::Error on bad rows.
+InstanceCatalog parse_catalog_csv(std::string_view text, const std::string& display_file, std::string source);
+
+/// Names of the catalogs compiled into the library ("aws-us-east-1").
+std::vector<std::string> builtin_catalog_names();
+/// A compiled-in catalog; throws capsim::Error with close matches for an unknown name.
+InstanceCatalog builtin_catalog(std::string_view name);
+
+}  // namespace capsim::io

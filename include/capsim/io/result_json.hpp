@@ -1,0 +1,19 @@
+#pragma once
+// result.json: format version, scenario name, seed, and each policy's results.
+#include <filesystem>
+#include <string>
+
+#include "capsim/report/result.hpp"
+
+namespace capsim::io {
+
+inline constexpr int kResultFormatVersion = 1;
+
+/// The result document as text (stable key order, so equal results give equal bytes).
+std::string result_to_json(const RunResult& result);
+/// Writes it atomically.
+void write_result_json(const std::filesystem::path& path, const RunResult& result);
+/// Per-period series as CSV (policy, replicate, period start, service, arrivals, capacity, missed, backlog, replicas, nodes, cost rate).
+std::string series_to_csv(const RunResult& result);
+
+}  // namespace capsim::io

@@ -1,0 +1,79 @@
+#pragma once
+// What a run produces: plain structs of values and vectors (the Python bindings mirror them).
+// Results hold no wall time, host, thread count or paths, so equal inputs give equal results.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "capsim/core/sim_time.hpp"
+#include "capsim/scenario/scenario.hpp"
+#include "capsim/workload/service_model.hpp"
+
+namespace capsim {
+
+struct CostBreakdown {
+  double gpu_instances_usd = 0;
+  double other_instances_usd = 0;
+  double eks_control_plane_usd = 0;
+  double total_usd = 0;
+  std::map<std::string, double> by_tag_usd;  // "team=ml" → USD
+};
+
+struct FleetSummary {
+  int nodes = 0;               // instances in the fleet
+  int gpus = 0;
+  int max_ready_nodes = 0;
+  double instance_hours = 0;   // billed
+  double gpu_hours = 0;        // billed instance-hours × GPUs
+};
+
+struct ServiceResult {
+  std::string name;
+  SlaSummary sla;
+  int replicas_requested = 0;
+  int replicas_placed = 0;  // the rest stayed pending: no node had room
+};
+
+/// Per-period series of one service (kept when asked for).
+struct ServiceSeries {
+  std::string name;
+  std::vector<double> arrivals;
+  std::vector<double> capacity_requests;
+  std::vector<double> missed;
+  std::vector<double> backlog_end;
+  std::vector<int> ready_replicas;
+};
+
+struct ReplicateResult {
+  int replicate = 0;
+  CostBreakdown cost;
+  FleetSummary fleet;
+  std::vector<ServiceResult> services;
+  // Recorder series, one value per period (empty unless series were asked for).
+  std::vector<ServiceSeries> service_series;
+  std::vector<int> ready_nodes;
+  std::vector<double> cost_rate_usd_per_h;
+};
+
+struct PolicyResult {
+  std::string name;
+  std::string description;
+  std::vector<ReplicateResult> replicates;
+  std::vector<Assumption> assumptions;
+};
+
+struct RunResult {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  int replicates = 1;
+  UtcTime start{};
+  SimDuration duration = 0;
+  SimDuration period = 0;
+  std::string baseline;
+  std::string catalog_source;
+  std::map<std::string, std::string> sources;
+  std::vector<PolicyResult> policies;
+};
+
+}  // namespace capsim

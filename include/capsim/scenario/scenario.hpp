@@ -1,0 +1,113 @@
+#pragma once
+// A loaded, validated scenario: the world every policy shares and, per policy, the choices with the
+// policy's merge patches already applied. Plain values; io::load_scenario builds it.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/instance_catalog.hpp"
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/sim_time.hpp"
+#include "capsim/trace/trace.hpp"
+
+namespace capsim {
+
+using Tags = std::map<std::string, std::string>;
+
+// Default of a real system: EKS standard support is USD 0.10 per cluster-hour
+// (aws.amazon.com/eks/pricing; ../shared/MODEL.md "Billing").
+inline constexpr double kEksControlPlaneUsdPerHour = 0.10;
+
+struct SimulationSpec {
+  UtcTime start{};
+  SimDuration duration = 0;
+  SimDuration period = 60 * kMicrosPerSecond;
+  std::uint64_t seed = 1;
+  int replicates = 1;
+  std::size_t periods() const { return static_cast<std::size_t>(duration / period); }
+};
+
+struct TraceInput {
+  Trace trace;
+  bool tile = false;
+};
+
+enum class ArrivalModel {
+  Poisson,   // requests in a period ~ Poisson(trace value × scale)
+  Expected,  // exactly trace value × scale (deterministic planning)
+};
+
+struct DemandSpec {
+  std::string trace;
+  double scale = 1.0;
+  ArrivalModel arrivals = ArrivalModel::Poisson;
+};
+
+enum class OverloadAction { Drop, Late };
+
+struct SlaSpec {
+  double max_wait_s = 0;
+  OverloadAction on_overload = OverloadAction::Drop;
+};
+
+struct ServiceSpec {
+  std::string name;
+  DemandSpec demand;
+  int replica_gpus = 1;
+  std::optional<Distribution> startup_s;  // pod bound → ready (image pull + model load)
+  int replicas = 0;
+  std::map<std::string, double> throughput_rps;  // per replica, by instance type
+  SlaSpec sla;
+  Tags tags;
+};
+
+enum class CapacityType { OnDemand };
+enum class InitialState { Ready, Launching };
+
+struct NodeGroupSpec {
+  std::string name;
+  std::string instance_type;
+  int count = 0;
+  CapacityType capacity_type = CapacityType::OnDemand;
+  InitialState initial_state = InitialState::Ready;
+  Tags tags;
+};
+
+struct ClusterSpec {
+  bool eks_control_plane = true;
+  double eks_control_plane_usd_per_h = kEksControlPlaneUsdPerHour;
+  std::optional<Distribution> node_ready_s;  // instance launch → node Ready
+  std::vector<NodeGroupSpec> node_groups;
+  Tags tags;
+};
+
+/// A typed-in figure with no source: reported so nobody mistakes it for a fact.
+struct Assumption {
+  std::string pointer;  // into the policy's effective document
+  std::string value;    // the figure as written
+};
+
+struct PolicySpec {
+  std::string name;
+  std::string description;
+  std::vector<ServiceSpec> services;
+  ClusterSpec cluster;
+  std::vector<Assumption> assumptions;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  SimulationSpec simulation;
+  std::map<std::string, TraceInput> traces;
+  InstanceCatalog catalog;
+  std::vector<PolicySpec> policies;  // in file order; at least one
+  std::string baseline;              // name of one of `policies`
+  std::map<std::string, std::string> sources;  // JSON pointer → where the figure comes from
+
+  const PolicySpec& policy(std::string_view name) const;
+};
+
+}  // namespace capsim

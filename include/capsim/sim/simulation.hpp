@@ -1,0 +1,25 @@
+#pragma once
+// Runs a scenario: every policy, every replicate, each on its own event engine. Replicates run in
+// parallel when asked; results are the same whatever the thread count.
+#include "capsim/report/result.hpp"
+#include "capsim/scenario/scenario.hpp"
+
+namespace capsim {
+
+struct RunOptions {
+  int threads = 1;           // worker threads for (policy, replicate) runs; 0 = hardware concurrency
+  bool keep_series = false;  // keep the per-period recorder series in the results
+};
+
+/// Requests arriving in each period of the window for one service, drawn from the service's
+/// arrival substreams (seed, replicate, "arrivals", service, period): independent of the policy's
+/// fleet, so every policy sees the same demand.
+std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& service, int replicate);
+
+/// One policy, one replicate.
+ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series = false);
+
+/// Every policy of the scenario, `simulation.replicates` times each.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
+
+}  // namespace capsim

@@ -1,0 +1,52 @@
+#include "capsim/core/engine.hpp"
+
+#include "capsim/core/error.hpp"
+
+namespace capsim {
+
+EventId Engine::schedule_at(SimTime t, Action action, std::int32_t priority) {
+  if (t < now_) throw Error("event scheduled in the past (" + std::to_string(t) + " us < now " + std::to_string(now_) + " us)");
+  EventId id = queue_.push(t, priority);
+  if (id.slot >= actions_.size()) actions_.resize(id.slot + 1);
+  actions_[id.slot] = std::move(action);
+  return id;
+}
+
+bool Engine::cancel(EventId id) {
+  if (!queue_.cancel(id)) return false;
+  actions_[id.slot] = nullptr;
+  return true;
+}
+
+void Engine::step(const Event& e) {
+  if (e.time > now_) {
+    SimTime old = now_;
+    now_ = e.time;
+    for (auto& cb : time_observers_) cb(old, now_);
+  }
+  Action action = std::move(actions_[e.id.slot]);
+  actions_[e.id.slot] = nullptr;
+  ++processed_;
+  action();
+}
+
+void Engine::finish() {
+  for (auto& cb : end_observers_) cb(now_);
+}
+
+void Engine::run() {
+  while (auto e = queue_.pop()) step(*e);
+  finish();
+}
+
+void Engine::run_until(SimTime t) {
+  while (queue_.next_time() <= t) step(*queue_.pop());
+  if (t > now_) {
+    SimTime old = now_;
+    now_ = t;
+    for (auto& cb : time_observers_) cb(old, now_);
+  }
+  finish();
+}
+
+}  // namespace capsim

@@ -1,0 +1,664 @@
+#include "capsim/io/scenario_loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/close_match.hpp"
+#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/text_parse.hpp"
+#include "capsim/io/trace_csv.hpp"
+#include "json_checker.hpp"
+
+namespace capsim::io {
+
+using nlohmann::json;
+using detail::Bound;
+using detail::Checker;
+using detail::describe;
+using detail::ptr_join;
+
+namespace {
+
+// Sections a policy may not patch: the world every policy is compared in, and the frame itself.
+const std::vector<std::string> kPatchable = {"services", "cluster"};
+const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog",
+                                           "services", "cluster", "policies", "baseline", "sources"};
+
+std::vector<std::string> split_pointer(const std::string& ptr) {
+  std::vector<std::string> out;
+  if (ptr.empty()) return out;
+  std::size_t i = 1;
+  while (true) {
+    std::size_t j = ptr.find('/', i);
+    std::string tok = ptr.substr(i, j == std::string::npos ? std::string::npos : j - i);
+    std::string un;
+    for (std::size_t k = 0; k < tok.size(); ++k) {
+      if (tok[k] == '~' && k + 1 < tok.size()) {
+        un += tok[k + 1] == '1' ? '/' : '~';
+        ++k;
+      } else {
+        un += tok[k];
+      }
+    }
+    out.push_back(un);
+    if (j == std::string::npos) break;
+    i = j + 1;
+  }
+  return out;
+}
+
+/// The value at `ptr`, or null when there is none (no exceptions: pointers come from users).
+const json* find_pointer(const json& doc, const std::string& ptr) {
+  const json* node = &doc;
+  for (const auto& tok : split_pointer(ptr)) {
+    if (node->is_object()) {
+      auto it = node->find(tok);
+      if (it == node->end()) return nullptr;
+      node = &*it;
+    } else if (node->is_array()) {
+      if (tok.empty() || !std::all_of(tok.begin(), tok.end(), ::isdigit)) return nullptr;
+      std::size_t i = std::stoul(tok);
+      if (i >= node->size()) return nullptr;
+      node = &(*node)[i];
+    } else {
+      return nullptr;
+    }
+  }
+  return node;
+}
+
+bool covers(const std::string& source_ptr, const std::string& ptr) {
+  return ptr == source_ptr || (ptr.size() > source_ptr.size() && ptr.compare(0, source_ptr.size(), source_ptr) == 0 &&
+                               ptr[source_ptr.size()] == '/');
+}
+
+/// Finds duplicate keys, which nlohmann/json would silently collapse to the last one.
+void check_duplicate_keys(const std::string& text, const std::string& file, std::vector<Diagnostic>& out) {
+  struct Frame {
+    bool is_object;
+    std::set<std::string> keys;
+    std::string key;
+    std::size_t index = 0;
+  };
+  std::vector<Frame> stack;
+  auto path = [&](std::size_t upto) {
+    std::string p;
+    for (std::size_t i = 0; i < upto; ++i)
+      p = stack[i].is_object ? ptr_join(p, stack[i].key) : ptr_join(p, stack[i].index - 1);
+    return p;
+  };
+  auto enter_value = [&] {
+    if (!stack.empty() && !stack.back().is_object) ++stack.back().index;
+  };
+  json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start:
+        enter_value();
+        stack.push_back({true, {}, {}, 0});
+        break;
+      case json::parse_event_t::array_start:
+        enter_value();
+        stack.push_back({false, {}, {}, 0});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        stack.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        std::string k = parsed.get<std::string>();
+        if (!stack.back().keys.insert(k).second) {
+          Diagnostic d;
+          d.file = file;
+          d.pointer = ptr_join(path(stack.size() - 1), k);
+          d.expected = "each key once per object";
+          d.got = "'" + k + "' again";
+          out.push_back(d);
+        }
+        stack.back().key = k;
+        break;
+      }
+      case json::parse_event_t::value:
+        enter_value();
+        break;
+    }
+    return true;
+  };
+  try {
+    json discarded = json::parse(text, cb);
+    (void)discarded;
+  } catch (const json::exception&) {
+    // Syntax errors are reported by the main parse.
+  }
+}
+
+struct PolicyEntry {
+  std::string name;
+  std::string description;
+  std::optional<std::string> extends;
+  json patch = json::object();
+  std::map<std::string, std::string> sources;
+  std::size_t index = 0;
+};
+
+class Loader {
+ public:
+  Loader(std::string file, std::filesystem::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), ck_(file_, diags_) {}
+
+  Scenario load(std::string_view text);
+
+ private:
+  void parse_simulation(const json& root);
+  void parse_traces(const json& root);
+  void parse_catalog(const json& root);
+  std::vector<PolicyEntry> parse_policies(const json& root);
+  std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
+  PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
+  ServiceSpec parse_service(const json& s, const std::string& ptr);
+  ClusterSpec parse_cluster(const json& c, const std::string& ptr);
+  std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);
+
+  std::string file_;
+  std::filesystem::path base_dir_;
+  std::vector<Diagnostic> diags_;
+  Checker ck_;
+  Scenario sc_;
+  bool simulation_ok_ = false;
+};
+
+Scenario Loader::load(std::string_view text) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports a byte offset; users want line:column.
+    Diagnostic d;
+    d.file = file_;
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    d.line = line;
+    d.column = col;
+    std::string what = e.what();
+    auto pos = what.find(": ", what.find("parse error"));
+    d.expected = "valid JSON";
+    d.got = pos == std::string::npos ? what : what.substr(pos + 2);
+    throw ScenarioError({d});
+  }
+  check_duplicate_keys(std::string(text), file_, diags_);
+  if (!ck_.object(root, "", kTopKeys, {"capsim", "name", "simulation", "traces", "services", "cluster"}))
+    throw ScenarioError(diags_);
+  if (auto v = root.find("capsim"); v != root.end() && !(v->is_number_integer() && v->get<int>() == 1))
+    ck_.fail("/capsim", "format version 1", describe(*v));
+  sc_.name = ck_.string(root, "", "name").value_or("");
+  sc_.description = ck_.string(root, "", "description", false).value_or("");
+  parse_simulation(root);
+  parse_traces(root);
+  parse_catalog(root);
+  sc_.sources = ck_.string_map(root, "", "sources");
+  json base = root;
+  base.erase("policies");
+  for (const auto& [ptr, text_] : sc_.sources) {
+    if (ptr.empty() || ptr[0] != '/' || !find_pointer(base, ptr))
+      ck_.fail(ptr_join("/sources", ptr), "a JSON pointer to a figure in this file (such as /services/0/throughput_rps/g5.xlarge)",
+               "\"" + ptr + "\", which points nowhere");
+    if (text_.empty()) ck_.fail(ptr_join("/sources", ptr), "a non-empty description of the source", "\"\"");
+  }
+
+  auto policies = parse_policies(root);
+  if (policies.empty()) {
+    PolicySpec p = parse_choices(base, "default", "");
+    p.assumptions = assumptions(base, base, {});
+    sc_.policies.push_back(std::move(p));
+  }
+  for (const auto& pe : policies) {
+    auto chain = chain_of(policies, pe, true);
+    if (chain.empty()) continue;  // cycle or unknown parent: already reported
+    json doc = base;
+    for (const PolicyEntry* c : chain) doc.merge_patch(c->patch);
+    // Errors in a policy's document are reported where the offending value is written: in the
+    // latest patch of the chain that wrote it, else in the base document.
+    ck_.locate = [chain](const std::string& ptr) -> std::string {
+      if (ptr.empty()) return ptr;
+      auto tokens = split_pointer(ptr);
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        const json* node = &(*it)->patch;
+        bool from_patch = true;
+        for (const auto& tok : tokens) {
+          if (!node->is_object()) break;  // an array or value written whole by this patch
+          auto f = node->find(tok);
+          if (f == node->end()) {
+            from_patch = false;
+            break;
+          }
+          node = &*f;
+        }
+        if (from_patch) return fmt::format("/policies/{}/patch{}", (*it)->index, ptr);
+      }
+      return ptr;
+    };
+    PolicySpec p = parse_choices(doc, pe.name, pe.description);
+    ck_.locate = [](const std::string& p) { return p; };
+    p.assumptions = assumptions(base, doc, chain);
+    sc_.policies.push_back(std::move(p));
+  }
+
+  if (auto b = ck_.string(root, "", "baseline")) {
+    std::vector<std::string> names;
+    for (const auto& p : policies) names.push_back(p.name);
+    if (policies.empty()) names.push_back("default");
+    if (std::find(names.begin(), names.end(), *b) == names.end())
+      ck_.fail("/baseline", "the name of a policy in this file", "\"" + *b + "\"", did_you_mean(*b, names));
+    else
+      sc_.baseline = *b;
+  }
+  if (sc_.baseline.empty() && !sc_.policies.empty()) sc_.baseline = sc_.policies.front().name;
+
+  if (!diags_.empty()) {
+    // A problem in the base document shows up once per policy; report it once.
+    std::vector<Diagnostic> unique;
+    std::set<std::string> seen;
+    for (auto& d : diags_)
+      if (seen.insert(d.to_string()).second) unique.push_back(std::move(d));
+    throw ScenarioError(std::move(unique));
+  }
+  return std::move(sc_);
+}
+
+void Loader::parse_simulation(const json& root) {
+  auto it = root.find("simulation");
+  if (it == root.end()) return;
+  const std::string p = "/simulation";
+  if (!ck_.object(*it, p, {"start", "duration", "period_s", "seed", "replicates"}, {"start", "duration"})) return;
+  const std::size_t before = ck_.errors();
+  auto& sim = sc_.simulation;
+  if (auto s = ck_.string(*it, p, "start")) {
+    if (auto t = parse_iso8601(*s)) sim.start = *t;
+    else ck_.fail(p + "/start", "an ISO 8601 UTC time with a zone, such as \"2024-05-10T00:00:00Z\"", describe((*it)["start"]));
+  }
+  if (auto d = ck_.duration(*it, p, "duration")) sim.duration = *d;
+  if (auto v = ck_.number(*it, p, "period_s", Bound::Positive)) sim.period = seconds(*v);
+  if (auto v = ck_.integer(*it, p, "seed", 0)) sim.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = ck_.integer(*it, p, "replicates", 1)) sim.replicates = static_cast<int>(std::min<std::int64_t>(*v, 1'000'000));
+  if (ck_.errors() == before && sim.period > 0 && sim.duration % sim.period != 0)
+    ck_.fail(p + "/duration", fmt::format("a whole number of periods of {} s", to_seconds(sim.period)),
+             fmt::format("{} s", to_seconds(sim.duration)));
+  simulation_ok_ = ck_.errors() == before && it->contains("start") && it->contains("duration");
+}
+
+void Loader::parse_traces(const json& root) {
+  auto it = root.find("traces");
+  if (it == root.end()) return;
+  if (!it->is_object()) {
+    ck_.fail("/traces", "an object of named traces", describe(*it));
+    return;
+  }
+  for (const auto& [name, t] : it->items()) {
+    const std::string p = ptr_join("/traces", name);
+    if (!ck_.object(t, p, {"format", "file", "timestamp_column", "value_column", "unit", "period_s", "tile"},
+                    {"format", "file", "period_s"}))
+      continue;
+    const std::size_t before = ck_.errors();
+    ck_.one_of(t, p, "format", {"csv"});
+    ck_.one_of(t, p, "unit", {"requests"});
+    auto file = ck_.string(t, p, "file");
+    auto period = ck_.number(t, p, "period_s", Bound::Positive);
+    TraceCsvOptions opt;
+    opt.name = name;
+    opt.timestamp_column = ck_.string(t, p, "timestamp_column").value_or("timestamp");
+    opt.value_column = ck_.string(t, p, "value_column").value_or("value");
+    bool tile = ck_.boolean(t, p, "tile").value_or(false);
+    if (ck_.errors() != before || !file || !period) continue;
+    opt.period = seconds(*period);
+    std::filesystem::path path = base_dir_ / *file;
+    opt.display_file = (std::filesystem::path(file_).parent_path() / *file).lexically_normal().string();
+    try {
+      TraceInput in{read_trace_csv(path, opt), tile};
+      sc_.traces.emplace(name, std::move(in));
+    } catch (const TraceError& e) {
+      ck_.fail_message(p + "/file", e.what());
+    }
+  }
+}
+
+void Loader::parse_catalog(const json& root) {
+  const std::string p = "/catalog";
+  json empty = json::object();
+  auto it = root.find("catalog");
+  const json& c = it == root.end() ? empty : *it;
+  if (!ck_.object(c, p, {"builtin", "price_overrides"})) return;
+  std::string builtin = ck_.one_of(c, p, "builtin", builtin_catalog_names()).value_or("aws-us-east-1");
+  sc_.catalog = builtin_catalog(builtin);
+  auto po = c.find("price_overrides");
+  if (po == c.end()) return;
+  const std::string pp = p + "/price_overrides";
+  if (!po->is_object()) {
+    ck_.fail(pp, "an object of instance type → {\"ondemand_usd_per_h\": price}", describe(*po));
+    return;
+  }
+  for (const auto& [type, v] : po->items()) {
+    const std::string tp = ptr_join(pp, type);
+    if (!sc_.catalog.contains(type)) {
+      auto near = sc_.catalog.closest(type);
+      ck_.fail(tp, "an instance type of the catalog", "'" + type + "'", did_you_mean(type, near));
+      continue;
+    }
+    if (!ck_.object(v, tp, {"ondemand_usd_per_h"}, {"ondemand_usd_per_h"})) continue;
+    if (auto price = ck_.number(v, tp, "ondemand_usd_per_h", Bound::Positive)) sc_.catalog.override_price(type, *price);
+  }
+}
+
+std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
+  std::vector<PolicyEntry> out;
+  auto it = root.find("policies");
+  if (it == root.end()) return out;
+  if (!it->is_array()) {
+    ck_.fail("/policies", "an array of policies", describe(*it));
+    return out;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& pj = (*it)[i];
+    const std::string p = ptr_join("/policies", i);
+    if (!ck_.object(pj, p, {"name", "description", "extends", "patch", "sources"}, {"name"})) continue;
+    PolicyEntry e;
+    e.index = i;
+    e.name = ck_.string(pj, p, "name").value_or("");
+    if (e.name.empty()) continue;
+    if (!names.insert(e.name).second) ck_.fail(p + "/name", "a policy name used once", "\"" + e.name + "\" again");
+    e.description = ck_.string(pj, p, "description", false).value_or("");
+    e.extends = ck_.string(pj, p, "extends");
+    e.sources = ck_.string_map(pj, p, "sources");
+    if (auto patch = pj.find("patch"); patch != pj.end()) {
+      if (!patch->is_object()) {
+        ck_.fail(p + "/patch", "an object (a JSON Merge Patch of the choices)", describe(*patch));
+      } else {
+        for (const auto& [key, v] : patch->items()) {
+          if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
+          bool world = key == "simulation" || key == "traces" || key == "catalog";
+          ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster)",
+                   world ? "a change to the world section '" + key + "', which every policy must share"
+                         : "a change to '" + key + "'",
+                   world ? "" : did_you_mean(key, kPatchable));
+        }
+        // Keys already reported are left out so the choices still get checked.
+        e.patch = *patch;
+        for (auto k = e.patch.begin(); k != e.patch.end();) {
+          if (std::find(kPatchable.begin(), kPatchable.end(), k.key()) == kPatchable.end()) k = e.patch.erase(k);
+          else ++k;
+        }
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<const PolicyEntry*> Loader::chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report) {
+  std::vector<const PolicyEntry*> chain{&p};
+  std::vector<std::string> names;
+  for (const auto& q : all) names.push_back(q.name);
+  const PolicyEntry* cur = &p;
+  while (cur->extends) {
+    auto parent = std::find_if(all.begin(), all.end(), [&](const PolicyEntry& q) { return q.name == *cur->extends; });
+    const std::string ptr = fmt::format("/policies/{}/extends", cur->index);
+    if (parent == all.end()) {
+      if (report) ck_.fail(ptr, "the name of another policy", "\"" + *cur->extends + "\"", did_you_mean(*cur->extends, names));
+      return {};
+    }
+    if (std::find(chain.begin(), chain.end(), &*parent) != chain.end()) {
+      std::string cycle;
+      for (auto c = chain.rbegin(); c != chain.rend(); ++c) cycle = (*c)->name + (cycle.empty() ? "" : " -> ") + cycle;
+      std::string path;
+      for (const PolicyEntry* c : chain) path += c->name + " -> ";
+      if (report) ck_.fail(ptr, "a chain of 'extends' that ends", "a cycle: " + path + parent->name);
+      return {};
+    }
+    chain.push_back(&*parent);
+    cur = &*parent;
+  }
+  std::reverse(chain.begin(), chain.end());  // parents first
+  return chain;
+}
+
+PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const std::string& description) {
+  PolicySpec out;
+  out.name = name;
+  out.description = description;
+  if (auto s = doc.find("services"); s != doc.end()) {
+    if (!s->is_array() || s->empty()) {
+      ck_.fail("/services", "a non-empty array of services", describe(*s));
+    } else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < s->size(); ++i) {
+        ServiceSpec svc = parse_service((*s)[i], ptr_join("/services", i));
+        if (!svc.name.empty() && !names.insert(svc.name).second)
+          ck_.fail(ptr_join(ptr_join("/services", i), "name"), "a service name used once", "\"" + svc.name + "\" again");
+        out.services.push_back(std::move(svc));
+      }
+    }
+  }
+  if (auto c = doc.find("cluster"); c != doc.end()) out.cluster = parse_cluster(*c, "/cluster");
+  // Cross checks between services and the cluster.
+  bool launching = std::any_of(out.cluster.node_groups.begin(), out.cluster.node_groups.end(),
+                               [](const NodeGroupSpec& g) { return g.initial_state == InitialState::Launching; });
+  if (launching && !out.cluster.node_ready_s)
+    ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since a node group starts \"launching\"",
+             "an object without it");
+  if (launching)
+    for (std::size_t i = 0; i < out.services.size(); ++i)
+      if (!out.services[i].startup_s)
+        ck_.fail(ptr_join(ptr_join("/services", i), "replica"),
+                 "the key 'startup_s' (pod start → ready latency), since a node group starts \"launching\"",
+                 "an object without it");
+  return out;
+}
+
+ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
+  ServiceSpec svc;
+  if (!ck_.object(s, p, {"name", "demand", "replica", "replicas", "throughput_rps", "sla", "tags"},
+                  {"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
+    return svc;
+  svc.name = ck_.string(s, p, "name").value_or("");
+  if (auto d = s.find("demand"); d != s.end()) {
+    const std::string dp = p + "/demand";
+    if (ck_.object(*d, dp, {"trace", "scale", "arrivals"}, {"trace"})) {
+      if (auto t = ck_.string(*d, dp, "trace")) {
+        svc.demand.trace = *t;
+        if (!sc_.traces.count(*t)) {
+          std::vector<std::string> names;
+          for (const auto& [n, _] : sc_.traces) names.push_back(n);
+          // A trace that failed to load was already reported; don't report it twice.
+          bool declared = false;
+          for (const auto& d2 : diags_)
+            if (d2.pointer.rfind(ptr_join("/traces", *t), 0) == 0) declared = true;
+          if (!declared) ck_.fail(dp + "/trace", "the name of a trace under /traces", "\"" + *t + "\"", did_you_mean(*t, names));
+        }
+      }
+      svc.demand.scale = ck_.number(*d, dp, "scale", Bound::NonNegative).value_or(1.0);
+      auto arr = ck_.one_of(*d, dp, "arrivals", {"poisson", "expected"}).value_or("poisson");
+      svc.demand.arrivals = arr == "expected" ? ArrivalModel::Expected : ArrivalModel::Poisson;
+    }
+  }
+  if (auto r = s.find("replica"); r != s.end()) {
+    const std::string rp = p + "/replica";
+    if (ck_.object(*r, rp, {"gpus", "startup_s"}, {"gpus"})) {
+      svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
+      svc.startup_s = ck_.distribution(*r, rp, "startup_s");
+    }
+  }
+  svc.replicas = static_cast<int>(std::min<std::int64_t>(ck_.integer(s, p, "replicas", 0).value_or(0), 1'000'000));
+  if (auto t = s.find("throughput_rps"); t != s.end()) {
+    const std::string tp = p + "/throughput_rps";
+    if (!t->is_object() || t->empty()) {
+      ck_.fail(tp, "an object of instance type → requests/s per replica, with at least one type", describe(*t));
+    } else {
+      for (const auto& [type, v] : t->items()) {
+        const std::string ptp = ptr_join(tp, type);
+        auto it = sc_.catalog.find(type);
+        if (!it) {
+          ck_.fail(ptp, "an instance type of the catalog", "'" + type + "'", did_you_mean(type, sc_.catalog.closest(type)));
+          continue;
+        }
+        if (it->gpus < svc.replica_gpus) {
+          ck_.fail(ptp, fmt::format("an instance type with at least {} GPU(s) for one replica", svc.replica_gpus),
+                   fmt::format("{} with {} GPU(s)", type, it->gpus));
+          continue;
+        }
+        if (auto x = ck_.number(*t, tp, type.c_str(), Bound::Positive)) svc.throughput_rps[type] = *x;
+      }
+    }
+  }
+  if (auto sla = s.find("sla"); sla != s.end()) {
+    const std::string sp = p + "/sla";
+    if (ck_.object(*sla, sp, {"max_wait_s", "on_overload"}, {"max_wait_s"})) {
+      svc.sla.max_wait_s = ck_.number(*sla, sp, "max_wait_s", Bound::NonNegative).value_or(0);
+      auto o = ck_.one_of(*sla, sp, "on_overload", {"drop", "late"}).value_or("drop");
+      svc.sla.on_overload = o == "late" ? OverloadAction::Late : OverloadAction::Drop;
+    }
+  }
+  svc.tags = ck_.string_map(s, p, "tags");
+  return svc;
+}
+
+ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
+  ClusterSpec cl;
+  if (!ck_.object(c, p, {"provisioner", "eks_control_plane", "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
+                  {"node_groups"}))
+    return cl;
+  ck_.one_of(c, p, "provisioner", {"static"},
+             "only fixed node groups are simulated so far; Karpenter and Cluster Autoscaler are not implemented yet");
+  cl.eks_control_plane = ck_.boolean(c, p, "eks_control_plane").value_or(true);
+  cl.eks_control_plane_usd_per_h = ck_.number(c, p, "eks_control_plane_usd_per_h", Bound::NonNegative).value_or(kEksControlPlaneUsdPerHour);
+  cl.node_ready_s = ck_.distribution(c, p, "node_ready_s");
+  cl.tags = ck_.string_map(c, p, "tags");
+  auto g = c.find("node_groups");
+  if (g == c.end()) return cl;
+  const std::string gp = p + "/node_groups";
+  if (!g->is_array()) {
+    ck_.fail(gp, "an array of node groups", describe(*g));
+    return cl;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < g->size(); ++i) {
+    const json& n = (*g)[i];
+    const std::string np = ptr_join(gp, i);
+    if (!ck_.object(n, np, {"name", "instance_type", "count", "capacity_type", "initial_state", "tags"},
+                    {"name", "instance_type", "count"}))
+      continue;
+    NodeGroupSpec ng;
+    ng.name = ck_.string(n, np, "name").value_or("");
+    if (!ng.name.empty() && !names.insert(ng.name).second) ck_.fail(np + "/name", "a node group name used once", "\"" + ng.name + "\" again");
+    if (auto t = ck_.string(n, np, "instance_type")) {
+      ng.instance_type = *t;
+      if (!sc_.catalog.contains(*t))
+        ck_.fail(np + "/instance_type", "an instance type of the catalog", "'" + *t + "'", did_you_mean(*t, sc_.catalog.closest(*t)));
+    }
+    ng.count = static_cast<int>(std::min<std::int64_t>(ck_.integer(n, np, "count", 0).value_or(0), 100'000));
+    ck_.one_of(n, np, "capacity_type", {"on-demand"}, "spot capacity comes with the spot market model, not implemented yet");
+    auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
+    ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
+    ng.tags = ck_.string_map(n, np, "tags");
+    cl.node_groups.push_back(std::move(ng));
+  }
+  return cl;
+}
+
+std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain) {
+  // Sources that still describe the figure: a base source stops covering a value a patch changed.
+  std::vector<std::string> live;
+  for (const auto& [ptr, _] : sc_.sources) {
+    const json* a = find_pointer(base, ptr);
+    const json* b = find_pointer(doc, ptr);
+    if (a && b && *a == *b) live.push_back(ptr);
+  }
+  for (const PolicyEntry* c : chain)
+    for (const auto& [ptr, text] : c->sources) {
+      if (ptr.empty() || ptr[0] != '/' || !find_pointer(doc, ptr))
+        ck_.fail(ptr_join(fmt::format("/policies/{}/sources", c->index), ptr),
+                 "a JSON pointer to a figure in this policy's document", "\"" + ptr + "\", which points nowhere");
+      live.push_back(ptr);
+    }
+  std::vector<std::string> figures;
+  if (auto s = doc.find("services"); s != doc.end() && s->is_array())
+    for (std::size_t i = 0; i < s->size(); ++i) {
+      const json& svc = (*s)[i];
+      if (!svc.is_object()) continue;
+      const std::string sp = ptr_join("/services", i);
+      if (auto t = svc.find("throughput_rps"); t != svc.end() && t->is_object())
+        for (const auto& [type, _] : t->items()) figures.push_back(ptr_join(sp + "/throughput_rps", type));
+      if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("startup_s"))
+        figures.push_back(sp + "/replica/startup_s");
+    }
+  if (const json* nr = find_pointer(doc, "/cluster/node_ready_s")) {
+    (void)nr;
+    figures.push_back("/cluster/node_ready_s");
+  }
+  if (const json* po = find_pointer(doc, "/catalog/price_overrides"); po && po->is_object())
+    for (const auto& [type, _] : po->items()) figures.push_back(ptr_join("/catalog/price_overrides", type) + "/ondemand_usd_per_h");
+  std::vector<Assumption> out;
+  for (const auto& f : figures) {
+    bool sourced = std::any_of(live.begin(), live.end(), [&](const std::string& s) { return covers(s, f); });
+    if (!sourced) {
+      const json* v = find_pointer(doc, f);
+      out.push_back({f, v ? v->dump() : ""});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    Diagnostic d;
+    d.file = file.string();
+    d.message = "cannot open the scenario file (expected a readable JSON file)";
+    throw ScenarioError({d});
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return load_scenario_text(ss.str(), file.string(), file.parent_path());
+}
+
+Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir) {
+  Loader loader(display_file, base_dir.empty() ? std::filesystem::path(".") : base_dir);
+  return loader.load(text);
+}
+
+json effective_document(const json& scenario, std::string_view policy, const std::string& display_file) {
+  std::vector<Diagnostic> diags;
+  json base = scenario;
+  base.erase("policies");
+  if (policy == "default" && !scenario.contains("policies")) return base;
+  std::vector<const json*> chain;
+  std::string name(policy);
+  const json& list = scenario.value("policies", json::array());
+  while (true) {
+    const json* found = nullptr;
+    for (const auto& p : list)
+      if (p.value("name", "") == name) found = &p;
+    if (!found) throw ScenarioError({Diagnostic{display_file, "/policies", 0, 0, "a policy named '" + name + "'", "none", {}, {}}});
+    if (std::find(chain.begin(), chain.end(), found) != chain.end())
+      throw ScenarioError({Diagnostic{display_file, "/policies", 0, 0, "a chain of 'extends' that ends", "a cycle through '" + name + "'", {}, {}}});
+    chain.push_back(found);
+    if (!found->contains("extends")) break;
+    name = (*found)["extends"].get<std::string>();
+  }
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) base.merge_patch((*it)->value("patch", json::object()));
+  return base;
+}
+
+}  // namespace capsim::io

@@ -1,0 +1,199 @@
+#include "capsim/sim/simulation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "capsim/cluster/static_fleet.hpp"
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/engine.hpp"
+#include "capsim/core/error.hpp"
+#include "capsim/cost/ledger.hpp"
+#include "capsim/trace/align.hpp"
+#include "capsim/workload/service_model.hpp"
+
+namespace capsim {
+
+namespace {
+// Capacity changes at an instant run before the period boundary at the same instant; the order
+// does not change the numbers (a boundary only closes the books) but keeps the event log stable.
+constexpr std::int32_t kPriorityCapacity = 0;
+constexpr std::int32_t kPriorityPeriod = 10;
+}  // namespace
+
+std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& service, int replicate) {
+  const auto& sim = scenario.simulation;
+  const TraceInput& in = scenario.traces.at(service.demand.trace);
+  AlignOptions opt{sim.start, sim.period, sim.periods(), in.tile};
+  std::vector<double> demand = align_to_window(in.trace, opt);
+  for (std::size_t k = 0; k < demand.size(); ++k) {
+    const double mean = demand[k] * service.demand.scale;
+    if (service.demand.arrivals == ArrivalModel::Expected) {
+      demand[k] = mean;
+    } else {
+      Rng rng = make_stream({sim.seed, static_cast<std::uint64_t>(replicate), "arrivals", service.name, k});
+      demand[k] = static_cast<double>(sample_poisson(rng, mean));
+    }
+  }
+  return demand;
+}
+
+ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series) {
+  const auto& sim = scenario.simulation;
+  const SimTime window_end = sim.duration;
+  const auto rep = static_cast<std::uint64_t>(replicate);
+  Engine engine;
+  Ledger ledger(window_end);
+
+  std::vector<ServiceModel> services;
+  services.reserve(policy.services.size());
+  for (const auto& svc : policy.services)
+    services.emplace_back(svc.sla.max_wait_s, svc.sla.on_overload, sim.period, draw_arrivals(scenario, svc, replicate));
+
+  const FleetPlan plan = plan_static_fleet(policy, scenario.catalog);
+  std::vector<SimTime> node_ready(plan.nodes.size(), 0);
+  int ready_nodes = 0;
+  std::vector<int> ready_nodes_series;
+  int max_ready = 0;
+  for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
+    const PlannedNode& node = plan.nodes[n];
+    const NodeGroupSpec& group = policy.cluster.node_groups[node.group];
+    Tags tags = policy.cluster.tags;
+    for (const auto& [k, v] : group.tags) tags[k] = v;
+    ledger.open_instance(fmt::format("node/{}/{}", group.name, node.ordinal), node.type, node.type.ondemand_usd_per_h, 0,
+                         std::move(tags));
+    if (group.initial_state == InitialState::Launching) {
+      Rng rng = make_stream({sim.seed, rep, "node_ready", group.name, static_cast<std::uint64_t>(node.ordinal)});
+      node_ready[n] = seconds(policy.cluster.node_ready_s->sample(rng));
+    }
+    engine.schedule_at(node_ready[n], [&ready_nodes, &max_ready] { max_ready = std::max(max_ready, ++ready_nodes); },
+                       kPriorityCapacity);
+  }
+  for (const PlannedReplica& r : plan.replicas) {
+    if (!r.node) continue;
+    const ServiceSpec& svc = policy.services[r.service];
+    const PlannedNode& node = plan.nodes[*r.node];
+    SimTime ready = node_ready[*r.node];
+    if (policy.cluster.node_groups[node.group].initial_state == InitialState::Launching) {
+      Rng rng = make_stream({sim.seed, rep, "replica_startup", svc.name, static_cast<std::uint64_t>(r.ordinal)});
+      ready += seconds(svc.startup_s->sample(rng));
+    }
+    const double rps = svc.throughput_rps.at(node.type.name);
+    ServiceModel* model = &services[r.service];
+    engine.schedule_at(ready, [model, &engine, rps] { model->change_capacity(engine.now(), rps, 1); }, kPriorityCapacity);
+  }
+  if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
+
+  std::vector<double> cost_rate;
+  for (std::size_t k = 1; k <= sim.periods(); ++k) {
+    engine.schedule_at(static_cast<SimTime>(k) * sim.period, [&] {
+      for (auto& s : services) s.period_boundary(engine.now());
+      if (keep_series) {
+        ready_nodes_series.push_back(ready_nodes);
+        cost_rate.push_back(ledger.running_usd_per_h());
+      }
+    }, kPriorityPeriod);
+  }
+  engine.run_until(window_end);
+
+  ReplicateResult out;
+  out.replicate = replicate;
+  const auto lines = ledger.close();
+  const CostSplit split = split_costs(lines);
+  out.cost.gpu_instances_usd = split.gpu_instances_usd;
+  out.cost.other_instances_usd = split.other_instances_usd;
+  out.cost.eks_control_plane_usd = split.eks_control_plane_usd;
+  out.cost.total_usd = split.total_usd;
+  out.cost.by_tag_usd = costs_by_tag(lines);
+  out.fleet.nodes = static_cast<int>(plan.nodes.size());
+  out.fleet.max_ready_nodes = max_ready;
+  for (const auto& node : plan.nodes) out.fleet.gpus += node.type.gpus;
+  for (const auto& l : lines) {
+    if (l.category == CostCategory::EksControlPlane) continue;
+    out.fleet.instance_hours += l.billed_s / 3600.0;
+    out.fleet.gpu_hours += l.billed_s / 3600.0 * scenario.catalog.at(l.instance_type).gpus;
+  }
+  for (std::size_t s = 0; s < policy.services.size(); ++s) {
+    ServiceResult r;
+    r.name = policy.services[s].name;
+    r.sla = services[s].summary();
+    r.replicas_requested = policy.services[s].replicas;
+    r.replicas_placed = static_cast<int>(plan.placed(s));
+    out.services.push_back(std::move(r));
+    if (keep_series) {
+      ServiceSeries ser;
+      ser.name = policy.services[s].name;
+      for (const auto& p : services[s].periods()) {
+        ser.arrivals.push_back(p.arrivals);
+        ser.capacity_requests.push_back(p.capacity_requests);
+        ser.missed.push_back(p.missed);
+        ser.backlog_end.push_back(p.backlog_end);
+        ser.ready_replicas.push_back(p.ready_replicas_end);
+      }
+      out.service_series.push_back(std::move(ser));
+    }
+  }
+  if (keep_series) {
+    out.ready_nodes = std::move(ready_nodes_series);
+    out.cost_rate_usd_per_h = std::move(cost_rate);
+  }
+  return out;
+}
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  RunResult result;
+  result.scenario = scenario.name;
+  result.seed = scenario.simulation.seed;
+  result.replicates = scenario.simulation.replicates;
+  result.start = scenario.simulation.start;
+  result.duration = scenario.simulation.duration;
+  result.period = scenario.simulation.period;
+  result.baseline = scenario.baseline;
+  result.catalog_source = scenario.catalog.source();
+  result.sources = scenario.sources;
+  const int reps = scenario.simulation.replicates;
+  for (const auto& p : scenario.policies) {
+    PolicyResult pr;
+    pr.name = p.name;
+    pr.description = p.description;
+    pr.assumptions = p.assumptions;
+    pr.replicates.resize(static_cast<std::size_t>(reps));
+    result.policies.push_back(std::move(pr));
+  }
+  // Each task writes its own pre-sized slot, so the result does not depend on scheduling.
+  const std::size_t tasks = scenario.policies.size() * static_cast<std::size_t>(reps);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (std::size_t t; (t = next.fetch_add(1)) < tasks;) {
+      const std::size_t p = t / static_cast<std::size_t>(reps);
+      const int r = static_cast<int>(t % static_cast<std::size_t>(reps));
+      try {
+        result.policies[p].replicates[static_cast<std::size_t>(r)] =
+            run_replicate(scenario, scenario.policies[p], r, options.keep_series);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::size_t threads = options.threads > 0 ? static_cast<std::size_t>(options.threads)
+                                            : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, std::max<std::size_t>(tasks, 1));
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+  return result;
+}
+
+}  // namespace capsim

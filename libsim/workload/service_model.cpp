@@ -1,0 +1,74 @@
+#include "capsim/workload/service_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace capsim {
+
+ServiceModel::ServiceModel(double max_wait_s, OverloadAction on_overload, SimDuration period,
+                           std::vector<double> arrivals_per_period)
+    : queue_(max_wait_s, on_overload), period_(period), arrivals_(std::move(arrivals_per_period)) {
+  periods_.reserve(arrivals_.size());
+}
+
+void ServiceModel::advance_to(SimTime now) {
+  if (now <= last_ || current_ >= arrivals_.size()) {
+    last_ = std::max(last_, now);
+    return;
+  }
+  const double d = to_seconds(now - last_);
+  const double rate = arrivals_[current_] / to_seconds(period_);
+  queue_.advance(d, rate, capacity_rps_);
+  period_capacity_ += capacity_rps_ * d;
+  last_ = now;
+}
+
+void ServiceModel::change_capacity(SimTime now, double delta_rps, int delta_replicas) {
+  advance_to(now);
+  capacity_rps_ = std::max(0.0, capacity_rps_ + delta_rps);
+  ready_replicas_ += delta_replicas;
+}
+
+void ServiceModel::period_boundary(SimTime now) {
+  advance_to(now);
+  if (current_ >= arrivals_.size()) return;
+  ServicePeriod p;
+  p.arrivals = arrivals_[current_];
+  p.capacity_requests = period_capacity_;
+  p.missed = queue_.totals().missed - period_missed_start_;
+  p.backlog_end = queue_.backlog();
+  p.ready_replicas_end = ready_replicas_;
+  periods_.push_back(p);
+  ++current_;
+  period_capacity_ = 0;
+  period_missed_start_ = queue_.totals().missed;
+}
+
+SlaSummary ServiceModel::summary() const {
+  SlaSummary s;
+  const FluidTotals& t = queue_.totals();
+  s.requests = t.arrived;
+  s.served = t.served;
+  s.missed = t.missed;
+  s.missed_share = t.arrived > 0 ? t.missed / t.arrived : 0.0;
+  s.minutes_under_provisioned = t.under_provisioned_s / 60.0;
+  s.backlog_max = t.backlog_max;
+  s.backlog_end = queue_.backlog();
+  if (!periods_.empty()) {
+    std::size_t covered = 0;
+    std::vector<double> backlog;
+    backlog.reserve(periods_.size());
+    for (const auto& p : periods_) {
+      if (p.capacity_requests >= p.arrivals) ++covered;
+      backlog.push_back(p.backlog_end);
+    }
+    s.availability = static_cast<double>(covered) / static_cast<double>(periods_.size());
+    // Nearest-rank 95th percentile.
+    std::sort(backlog.begin(), backlog.end());
+    auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(backlog.size())));
+    s.backlog_p95 = backlog[std::max<std::size_t>(rank, 1) - 1];
+  }
+  return s;
+}
+
+}  // namespace capsim
