@@ -6,6 +6,7 @@ namespace capsim {
 
 std::string Diagnostic::to_string() const {
   std::string where = file;
+  if (!message.empty() && pointer.empty() && line == 0) return fmt::format("{}: {}", file, message);
   if (line > 0) {
     where += fmt::format(":{}:{}", line, column);
   } else {

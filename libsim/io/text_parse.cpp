@@ -20,11 +20,9 @@ std::optional<UtcTime> parse_iso8601(std::string_view text) {
     in.str(s);
     in >> date::parse("%Y-%m-%dT%H:%M:%S", t);
   } else {
-    // An explicit offset: the instant is the local time minus the offset.
-    std::chrono::minutes offset{};
+    // An explicit offset: parsing into a sys_time already subtracts it (date's %z rule).
     in.str(s);
-    in >> date::parse("%Y-%m-%dT%H:%M:%S%Ez", t, offset);
-    if (!in.fail()) t -= offset;
+    in >> date::parse("%Y-%m-%dT%H:%M:%S%Ez", t);
   }
   if (in.fail()) return std::nullopt;
   in.peek();

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages capsim needs, only those missing (idempotent). Runs apt as root,
+# or through sudo when not root.
+set -euo pipefail
+packages=(cmake g++ ninja-build ccache pkg-config
+          nlohmann-json3-dev doctest-dev libbenchmark-dev libcli11-dev libfmt-dev libhowardhinnant-date-dev
+          python3 python3-jsonschema tzdata)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "capsim: all build dependencies are installed"
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "capsim: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

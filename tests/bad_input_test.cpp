@@ -1,0 +1,93 @@
+// Every file under tests/data/bad/ is rejected with a message naming the file, the position (JSON
+// pointer, or line:column for malformed JSON, or the trace file's line) and what was expected.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/scenario_loader.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+
+namespace {
+// All diagnostics of loading tests/data/bad/<name>, one per line.
+std::string load_error(const std::string& name) {
+  const auto path = test::data_dir() / "bad" / name;
+  try {
+    io::load_scenario(path);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  FAIL("expected " << name << " to be rejected");
+  return {};
+}
+
+void check_message(const std::string& name, const std::vector<std::string>& parts) {
+  const std::string msg = load_error(name);
+  INFO("message: " << msg);
+  CHECK(msg.find(name) != std::string::npos);  // the file
+  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
+}
+}  // namespace
+
+TEST_CASE("malformed JSON is reported by line and column") {
+  // The comma after "replicas": 2 is missing; the parser notices at the next key, line 27.
+  check_message("malformed.json", {"malformed.json:27:", "expected valid JSON"});
+  check_message("nan_number.json", {"nan_number.json:7:", "expected valid JSON"});
+}
+
+TEST_CASE("wrong types, unknown keys, negative numbers") {
+  check_message("wrong_type.json", {"/services/0/replicas", "expected an integer >= 0", "got the string \"ten\""});
+  check_message("unknown_key.json", {"/simulaton", "unknown key 'simulaton'", "did you mean 'simulation'?",
+                                     "/cluster/node_groups/0/instance_typ", "did you mean 'instance_type'?",
+                                     "the required key 'simulation'"});
+  check_message("negative_count.json", {"/cluster/node_groups/0/count", "expected an integer >= 0", "got the number -3"});
+  check_message("negative_wait.json", {"/services/0/sla/max_wait_s", "expected a number >= 0", "got the number -5"});
+  check_message("duplicate_key.json", {"/services/0/replicas", "expected each key once per object", "'replicas' again"});
+  check_message("bad_distribution.json", {"/services/0/replica/startup_s/median", "expected a number > 0"});
+  check_message("spot_capacity.json", {"/cluster/node_groups/0/capacity_type", "expected one of \"on-demand\"",
+                                       "spot market model, not implemented yet"});
+}
+
+TEST_CASE("unknown instance types come with close matches") {
+  check_message("unknown_instance_type.json", {"/cluster/node_groups/0/instance_type", "expected an instance type of the catalog",
+                                               "got 'g5.xlarg'", "did you mean 'g5.xlarge'"});
+  check_message("too_few_gpus.json", {"/services/0/throughput_rps/g5.xlarge", "at least 4 GPU(s)", "g5.xlarge with 1 GPU(s)"});
+  check_message("unknown_trace_name.json", {"/services/0/demand/trace", "the name of a trace under /traces", "did you mean 't'?"});
+}
+
+TEST_CASE("trace files: missing, empty, unsorted, duplicate, negative, gaps, no zone, bad rows") {
+  check_message("trace_missing.json", {"/traces/t/file", "nope.csv", "cannot open the trace file"});
+  check_message("trace_empty.json", {"/traces/t/file", "empty.csv:1:", "expected data rows after the header"});
+  check_message("trace_unsorted.json", {"unsorted.csv:5:", "timestamps must increase: 2024-05-10T00:01:00Z comes after 2024-05-10T00:02:00Z"});
+  check_message("trace_duplicate.json", {"duplicate.csv:4:", "duplicate timestamp 2024-05-10T00:01:00Z"});
+  check_message("trace_negative.json", {"negative.csv:3:", "expected a request count >= 0, got -4"});
+  check_message("trace_gap.json", {"gap.csv:4:", "expected a row every 60 s", "2 missing points"});
+  check_message("trace_no_zone.json", {"no_zone.csv:2:", "expected an ISO 8601 timestamp with a zone"});
+  check_message("trace_bad_row.json", {"bad_row.csv:3:", "expected a finite number in column 'value', got 'ten'"});
+}
+
+TEST_CASE("policies: patching the world, extends cycles, unknown parents and baselines") {
+  check_message("patch_world.json", {"/policies/1/patch/simulation", "expected a patch of the choices only",
+                                     "the world section 'simulation'"});
+  check_message("extends_cycle.json", {"/policies/0/extends", "a cycle: a -> b -> a"});
+  check_message("unknown_extends.json", {"/policies/1/extends", "expected the name of another policy", "did you mean 'a'"});
+  check_message("unknown_baseline.json", {"/baseline", "expected the name of a policy in this file", "did you mean 'baseline'?"});
+  // An error inside a patch is reported where it is written: in the patch, not the merged document.
+  check_message("policy_patch_error.json", {"/policies/1/patch/cluster/node_groups/0/count", "got the number -1"});
+  check_message("bad_source_pointer.json", {"/sources/~1services~10~1througput_rps", "which points nowhere"});
+}
+
+TEST_CASE("every problem in a file is reported at once") {
+  const std::string msg = load_error("unknown_key.json");
+  // Unknown top-level key, unknown node-group key, and the missing required keys they hide.
+  CHECK(std::count(msg.begin(), msg.end(), '\n') >= 3);
+}
+
+TEST_CASE("a missing scenario file names the file") {
+  CHECK_THROWS_WITH_AS(io::load_scenario(test::data_dir() / "bad" / "no_such_file.json"),
+                       doctest::Contains("no_such_file.json: cannot open the scenario file"), ScenarioError);
+}

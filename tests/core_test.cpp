@@ -1,0 +1,166 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "capsim/core/close_match.hpp"
+#include "capsim/core/engine.hpp"
+#include "capsim/core/error.hpp"
+#include "capsim/core/event_queue.hpp"
+#include "capsim/core/sim_time.hpp"
+#include "capsim/io/text_parse.hpp"
+
+using namespace capsim;
+
+TEST_CASE("SimTime converts between microseconds, seconds and UTC") {
+  CHECK(seconds(1.5) == 1'500'000);
+  CHECK(minutes(2) == 120'000'000);
+  CHECK(hours(1) == 3'600'000'000LL);
+  CHECK(to_seconds(2'500'000) == doctest::Approx(2.5));
+  CHECK(to_hours(hours(36)) == doctest::Approx(36.0));
+  // 30 days in microseconds fits an int64 with room to spare and does not drift.
+  CHECK(hours(24 * 30) == 2'592'000'000'000LL);
+  auto start = io::parse_iso8601("2024-05-10T00:00:00Z");
+  REQUIRE(start);
+  CHECK(format_utc(to_utc(*start, hours(25) + seconds(61))) == "2024-05-11T01:01:01Z");
+  CHECK(format_utc(to_utc(*start, 1500)) == "2024-05-10T00:00:00.001500Z");
+}
+
+TEST_CASE("ISO 8601 timestamps need a zone; offsets are applied") {
+  auto z = io::parse_iso8601("2024-05-10T12:00:00Z");
+  auto off = io::parse_iso8601("2024-05-10T14:00:00+02:00");
+  auto frac = io::parse_iso8601("2024-05-10T12:00:00.250Z");
+  REQUIRE(z);
+  REQUIRE(off);
+  REQUIRE(frac);
+  CHECK(*z == *off);
+  CHECK((*frac - *z).count() == 250'000);
+  CHECK_FALSE(io::parse_iso8601("2024-05-10T12:00:00"));
+  CHECK_FALSE(io::parse_iso8601("2024-05-10 12:00"));
+  CHECK_FALSE(io::parse_iso8601("yesterday"));
+}
+
+TEST_CASE("durations parse with units and combinations") {
+  CHECK(io::parse_duration("30d") == hours(720));
+  CHECK(io::parse_duration("1h30m") == minutes(90));
+  CHECK(io::parse_duration("90s") == seconds(90));
+  CHECK(io::parse_duration("500ms") == 500'000);
+  CHECK(io::parse_duration("1w") == hours(168));
+  CHECK_FALSE(io::parse_duration("30x"));
+  CHECK_FALSE(io::parse_duration("d"));
+  CHECK_FALSE(io::parse_duration(""));
+}
+
+TEST_CASE("EventQueue orders by time, then priority, then insertion") {
+  EventQueue q;
+  auto a = q.push(10, 0);
+  auto b = q.push(5, 1);
+  auto c = q.push(5, 0);
+  auto d = q.push(5, 0);
+  auto e = q.push(10, -1);
+  std::vector<EventId> order;
+  while (auto ev = q.pop()) order.push_back(ev->id);
+  REQUIRE(order.size() == 5);
+  CHECK(order[0] == c);  // t=5, prio 0, pushed before d
+  CHECK(order[1] == d);
+  CHECK(order[2] == b);  // t=5, prio 1
+  CHECK(order[3] == e);  // t=10, prio -1
+  CHECK(order[4] == a);
+}
+
+TEST_CASE("EventQueue cancellation removes exactly the cancelled event") {
+  EventQueue q;
+  auto a = q.push(1);
+  auto b = q.push(2);
+  auto c = q.push(3);
+  CHECK(q.cancel(b));
+  CHECK_FALSE(q.cancel(b));  // already cancelled
+  CHECK(q.size() == 2);
+  CHECK(q.pending(a));
+  CHECK_FALSE(q.pending(b));
+  CHECK(q.pop()->id == a);
+  CHECK_FALSE(q.cancel(a));  // already ran
+  // The freed slot is reused; the old handle must not cancel the new event.
+  auto d = q.push(4);
+  CHECK_FALSE(q.cancel(a));
+  CHECK(q.pop()->id == c);
+  CHECK(q.pop()->id == d);
+  CHECK(q.empty());
+  CHECK(q.next_time() == kTimeMax);
+}
+
+TEST_CASE("EventQueue matches a reference priority queue on a random workload") {
+  // Reference: std::priority_queue over the same (time, priority, seq) order.
+  struct Ref {
+    SimTime t;
+    int p;
+    std::uint64_t seq;
+  };
+  auto later = [](const Ref& x, const Ref& y) {
+    if (x.t != y.t) return x.t > y.t;
+    if (x.p != y.p) return x.p > y.p;
+    return x.seq > y.seq;
+  };
+  std::priority_queue<Ref, std::vector<Ref>, decltype(later)> ref(later);
+  EventQueue q;
+  std::uint64_t x = 88172645463325252ULL, seq = 0;
+  auto next = [&] {  // xorshift64: any deterministic sequence will do
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  std::vector<std::pair<SimTime, int>> got, want;
+  for (int round = 0; round < 20000; ++round) {
+    if (next() % 3 != 0 || ref.empty()) {
+      SimTime t = static_cast<SimTime>(next() % 1000);
+      int p = static_cast<int>(next() % 3);
+      q.push(t, p);
+      ref.push({t, p, seq++});
+    } else {
+      auto e = q.pop();
+      REQUIRE(e);
+      got.emplace_back(e->time, e->priority);
+      want.emplace_back(ref.top().t, ref.top().p);
+      CHECK(e->seq == ref.top().seq);
+      ref.pop();
+    }
+  }
+  CHECK(got == want);
+}
+
+TEST_CASE("Engine runs events in order, advances the clock and notifies observers") {
+  Engine eng;
+  std::vector<std::string> log;
+  std::vector<std::pair<SimTime, SimTime>> advances;
+  eng.on_time_advance([&](SimTime a, SimTime b) { advances.emplace_back(a, b); });
+  SimTime ended = -1;
+  eng.on_simulation_end([&](SimTime t) { ended = t; });
+  eng.schedule_at(seconds(2), [&] {
+    log.push_back("b@" + std::to_string(eng.now()));
+    eng.schedule_in(seconds(1), [&] { log.push_back("d@" + std::to_string(eng.now())); });
+  });
+  eng.schedule_at(seconds(1), [&] { log.push_back("a@" + std::to_string(eng.now())); });
+  auto cancelled = eng.schedule_at(seconds(2), [&] { log.push_back("never"); }, 5);
+  eng.schedule_at(seconds(10), [&] { log.push_back("late"); });
+  CHECK(eng.cancel(cancelled));
+  eng.run_until(seconds(5));
+  CHECK(log == std::vector<std::string>{"a@1000000", "b@2000000", "d@3000000"});
+  CHECK(eng.now() == seconds(5));
+  CHECK(ended == seconds(5));
+  REQUIRE(advances.size() == 4);
+  CHECK(advances.back() == std::make_pair(seconds(3), seconds(5)));
+  CHECK(eng.pending() == 1);
+  CHECK_THROWS_AS(eng.schedule_at(seconds(1), [] {}), Error);
+  eng.run();
+  CHECK(log.back() == "late");
+}
+
+TEST_CASE("close matches suggest likely typos only") {
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  std::vector<std::string> keys{"simulation", "services", "cluster", "sources"};
+  CHECK(did_you_mean("simulaton", keys) == "did you mean 'simulation'?");
+  CHECK(did_you_mean("zzzzzz", keys).empty());
+}

@@ -1,0 +1,140 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/scenario_loader.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+namespace {
+json hand_doc() {
+  return json::parse(R"({
+    "capsim": 1, "name": "s",
+    "simulation": {"start": "2024-05-10T00:00:00Z", "duration": "5m"},
+    "traces": {"t": {"format": "csv", "file": "traces/five_minutes.csv", "period_s": 60}},
+    "services": [{"name": "api", "demand": {"trace": "t"}, "replica": {"gpus": 1}, "replicas": 2,
+                  "throughput_rps": {"g5.xlarge": 1.5, "g5.12xlarge": 1.5}, "sla": {"max_wait_s": 10}}],
+    "cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 2}]}
+  })");
+}
+Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir()); }
+}  // namespace
+
+TEST_CASE("the bundled default scenario loads with its policies") {
+  Scenario sc = io::load_scenario(test::source_dir() / "scenarios" / "gpu-inference-eks.json");
+  CHECK(sc.name == "gpu-inference-eks");
+  CHECK(sc.simulation.periods() == 30u * 1440u);
+  REQUIRE(sc.policies.size() == 2);
+  CHECK(sc.baseline == "baseline");
+  CHECK(sc.catalog.types().size() == 80);
+  CHECK(sc.catalog.at("g5.12xlarge").gpus == 4);
+  CHECK(sc.catalog.at("g5.12xlarge").ondemand_usd_per_h == doctest::Approx(5.672));
+  CHECK(sc.traces.at("coding").trace.values.size() == 10080);
+}
+
+TEST_CASE("defaults: one policy named default, seed 1, period 60 s, drop on overload") {
+  Scenario sc = load(hand_doc());
+  REQUIRE(sc.policies.size() == 1);
+  CHECK(sc.policies[0].name == "default");
+  CHECK(sc.baseline == "default");
+  CHECK(sc.simulation.seed == 1);
+  CHECK(sc.simulation.replicates == 1);
+  CHECK(sc.simulation.period == seconds(60));
+  const ServiceSpec& s = sc.policies[0].services[0];
+  CHECK(s.sla.on_overload == OverloadAction::Drop);
+  CHECK(s.demand.arrivals == ArrivalModel::Poisson);
+  CHECK(sc.policies[0].cluster.eks_control_plane);
+  CHECK(sc.policies[0].cluster.eks_control_plane_usd_per_h == doctest::Approx(0.10));
+}
+
+TEST_CASE("policies are merge patches applied parent first") {
+  json doc = hand_doc();
+  doc["policies"] = json::parse(R"([
+    {"name": "base"},
+    {"name": "bigger", "extends": "base", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.12xlarge", "count": 3}]}}},
+    {"name": "bigger-no-eks", "extends": "bigger", "patch": {"cluster": {"eks_control_plane": false, "tags": {"env": "dev"}}}}
+  ])");
+  Scenario sc = load(doc);
+  REQUIRE(sc.policies.size() == 3);
+  CHECK(sc.policies[0].cluster.node_groups[0].instance_type == "g5.xlarge");
+  CHECK(sc.policies[1].cluster.node_groups[0].instance_type == "g5.12xlarge");
+  CHECK(sc.policies[1].cluster.eks_control_plane);
+  CHECK(sc.policies[2].cluster.node_groups[0].count == 3);  // inherited from "bigger"
+  CHECK_FALSE(sc.policies[2].cluster.eks_control_plane);
+  CHECK(sc.policies[2].cluster.tags.at("env") == "dev");
+  CHECK(sc.baseline == "base");
+  json eff = io::effective_document(doc, "bigger-no-eks", "inline.json");
+  CHECK(eff["cluster"]["node_groups"][0]["count"] == 3);
+  CHECK_FALSE(eff.contains("policies"));
+}
+
+TEST_CASE("unsourced figures are assumptions; a source stops covering a figure a policy changed") {
+  json doc = hand_doc();
+  doc["sources"] = {{"/services/0/throughput_rps/g5.xlarge", "vendor benchmark X"}};
+  doc["policies"] = json::parse(R"([
+    {"name": "base"},
+    {"name": "faster", "extends": "base", "patch": {"services": [
+      {"name": "api", "demand": {"trace": "t"}, "replica": {"gpus": 1}, "replicas": 2,
+       "throughput_rps": {"g5.xlarge": 3.0, "g5.12xlarge": 1.5}, "sla": {"max_wait_s": 10}}]}},
+    {"name": "faster-sourced", "extends": "faster", "sources": {"/services/0/throughput_rps": "vLLM benchmark Y"}}
+  ])");
+  Scenario sc = load(doc);
+  auto pointers = [](const PolicySpec& p) {
+    std::vector<std::string> out;
+    for (const auto& a : p.assumptions) out.push_back(a.pointer);
+    return out;
+  };
+  CHECK(pointers(sc.policies[0]) == std::vector<std::string>{"/services/0/throughput_rps/g5.12xlarge"});
+  // g5.xlarge changed from 1.5 to 3.0: the base source no longer applies.
+  CHECK(pointers(sc.policies[1]) ==
+        std::vector<std::string>{"/services/0/throughput_rps/g5.12xlarge", "/services/0/throughput_rps/g5.xlarge"});
+  CHECK(sc.policies[1].assumptions[1].value == "3.0");
+  CHECK(pointers(sc.policies[2]).empty());
+}
+
+TEST_CASE("latency distributions parse into their kinds") {
+  json doc = hand_doc();
+  doc["services"][0]["replica"]["startup_s"] = {{"dist", "uniform"}, {"min", 30}, {"max", 90}};
+  doc["cluster"]["node_ready_s"] = 45;
+  doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
+  Scenario sc = load(doc);
+  const auto& p = sc.policies[0];
+  REQUIRE(p.services[0].startup_s);
+  CHECK(std::holds_alternative<Distribution::Uniform>(p.services[0].startup_s->spec));
+  CHECK(p.services[0].startup_s->mean() == doctest::Approx(60));
+  REQUIRE(p.cluster.node_ready_s);
+  CHECK(p.cluster.node_ready_s->mean() == doctest::Approx(45));
+  CHECK(p.cluster.node_groups[0].initial_state == InitialState::Launching);
+}
+
+TEST_CASE("a launching group needs both latencies") {
+  json doc = hand_doc();
+  doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("inline.json: /cluster: expected the key 'node_ready_s'"), ScenarioError);
+  doc["cluster"]["node_ready_s"] = 45;
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("inline.json: /services/0/replica: expected the key 'startup_s'"),
+                       ScenarioError);
+}
+
+TEST_CASE("duration must be a whole number of periods") {
+  json doc = hand_doc();
+  doc["simulation"]["duration"] = "150s";
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/simulation/duration: expected a whole number of periods of 60 s, got 150 s"),
+                       ScenarioError);
+}
+
+TEST_CASE("price overrides replace catalog prices and are figures that need a source") {
+  json doc = hand_doc();
+  doc["catalog"] = {{"price_overrides", {{"g5.xlarge", {{"ondemand_usd_per_h", 0.8}}}}}};
+  Scenario sc = load(doc);
+  CHECK(sc.catalog.at("g5.xlarge").ondemand_usd_per_h == doctest::Approx(0.8));
+  bool listed = false;
+  for (const auto& a : sc.policies[0].assumptions)
+    if (a.pointer == "/catalog/price_overrides/g5.xlarge/ondemand_usd_per_h") listed = true;
+  CHECK(listed);
+  doc["catalog"]["price_overrides"] = {{"g5.xlargee", {{"ondemand_usd_per_h", 0.8}}}};
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("did you mean 'g5.xlarge'"), ScenarioError);
+}

@@ -1,0 +1,156 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/distributions.hpp"
+#include "capsim/io/result_json.hpp"
+#include "capsim/io/scenario_loader.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+namespace {
+json hand_doc() {
+  std::ifstream in(test::data_dir() / "scenarios" / "hand.json");
+  return json::parse(in);
+}
+Scenario load(const json& doc) {
+  return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios");
+}
+}  // namespace
+
+TEST_CASE("golden: five minutes worked out by hand") {
+  // Arrivals per minute (exact, "expected"): 60, 180, 180, 60, 0. Two g5.xlarge, one replica each
+  // at 1 req/s: capacity 2 req/s = 120/min. max_wait 10 s → up to 2 × 10 = 20 may queue.
+  //   min 1: 1 req/s < 2: all 60 served.
+  //   min 2: 3 req/s: backlog fills to 20 in 20 s, then 1 req/s dropped for 40 s → 40 missed.
+  //   min 3: backlog already 20 → all the excess dropped: 60 missed; backlog 20.
+  //   min 4: 1 req/s: the 20 queued drain in 20 s; nothing missed.  min 5: idle.
+  Scenario sc = io::load_scenario(test::data_dir() / "scenarios" / "hand.json");
+  RunResult r = run_scenario(sc);
+  REQUIRE(r.policies.size() == 1);
+  const ReplicateResult& rep = r.policies[0].replicates[0];
+  const SlaSummary& s = rep.services[0].sla;
+  CHECK(s.requests == doctest::Approx(480));
+  CHECK(s.missed == doctest::Approx(100));
+  CHECK(s.served == doctest::Approx(380));
+  CHECK(s.missed_share == doctest::Approx(100.0 / 480));
+  CHECK(s.minutes_under_provisioned == doctest::Approx(2));  // minutes 2 and 3
+  CHECK(s.availability == doctest::Approx(3.0 / 5));         // 120 capacity < 180 in minutes 2, 3
+  CHECK(s.backlog_max == doctest::Approx(20));
+  CHECK(s.backlog_p95 == doctest::Approx(20));  // period ends 0,20,20,0,0: nearest rank 5 of 5
+  // Cost: two g5.xlarge at USD 1.006/h for 300 s, and the EKS fee of USD 0.10/h for 300 s.
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(2 * 1.006 * 300 / 3600));
+  CHECK(rep.cost.other_instances_usd == doctest::Approx(0));
+  CHECK(rep.cost.eks_control_plane_usd == doctest::Approx(0.10 * 300 / 3600));
+  CHECK(rep.cost.total_usd == doctest::Approx((2 * 1.006 + 0.10) * 300 / 3600));
+  CHECK(rep.cost.by_tag_usd.at("team=ml") == doctest::Approx(2 * 1.006 * 300 / 3600));
+  CHECK(rep.fleet.gpu_hours == doctest::Approx(2 * 300 / 3600.0));
+  // The throughput has a source; nothing is an assumption.
+  CHECK(r.policies[0].assumptions.empty());
+}
+
+TEST_CASE("golden: a cold fleet serves nothing until node and replica are ready") {
+  // Node ready after 30 s, replica after 30 s more: no capacity for the whole first minute, so
+  // (drop, limit 0) its 60 arrivals are missed; from minute 2 on, the hand-worked numbers above.
+  json doc = hand_doc();
+  doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
+  doc["cluster"]["node_ready_s"] = 30;
+  doc["services"][0]["replica"]["startup_s"] = {{"dist", "constant"}, {"value", 30}};
+  RunResult r = run_scenario(load(doc));
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.services[0].sla.missed == doctest::Approx(60 + 100));
+  CHECK(rep.services[0].sla.minutes_under_provisioned == doctest::Approx(3));
+  // Billing starts at launch, not at ready.
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(2 * 1.006 * 300 / 3600));
+}
+
+TEST_CASE("random start-up latencies come from their substreams") {
+  // One node, one replica; lognormal latencies. Capacity appears exactly at node draw + replica draw.
+  json doc = hand_doc();
+  doc["simulation"]["duration"] = "5m";
+  doc["services"][0]["replicas"] = 1;
+  doc["services"][0]["replica"]["startup_s"] = {{"dist", "lognormal"}, {"median", 15}, {"sigma", 0.3}};
+  doc["cluster"]["node_ready_s"] = {{"dist", "lognormal"}, {"median", 5}, {"sigma", 0.3}};
+  doc["cluster"]["node_groups"][0]["count"] = 1;
+  doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
+  Scenario sc = load(doc);
+  Rng node_rng = make_stream({7, 0, "node_ready", "gpu", 0});
+  Rng rep_rng = make_stream({7, 0, "replica_startup", "api", 0});
+  const double node_s = to_seconds(seconds(sample_lognormal(node_rng, 5, 0.3)));
+  const double ready_s = node_s + to_seconds(seconds(sample_lognormal(rep_rng, 15, 0.3)));
+  REQUIRE(ready_s < 60);  // the arithmetic below assumes the replica is up within minute 1
+  RunResult r = run_scenario(sc);
+  const auto& s = r.policies[0].replicates[0].services[0].sla;
+  // Minute 1: 1 req/s with no capacity until ready_s (all missed: limit 0), then 1 req/s = capacity.
+  // Minutes 2-3: 3 req/s vs 1: backlog fills to 10 in 5 s, then 2 req/s dropped for 55 s, twice
+  // with the backlog already full in minute 3 (120 dropped). Minute 4: 1 req/s = capacity, backlog
+  // 10 stays (no drain). Minute 5: no arrivals, backlog drains. Missed: ready_s + 110 + 120.
+  CHECK(s.missed == doctest::Approx(ready_s + 110 + 120));
+  CHECK(s.minutes_under_provisioned == doctest::Approx(ready_s / 60 + 2));
+}
+
+TEST_CASE("common random numbers: same arrivals for every policy; seeds and replicates differ") {
+  json doc = hand_doc();
+  doc["simulation"]["duration"] = "30m";
+  doc["simulation"]["replicates"] = 2;
+  doc["traces"]["t"]["tile"] = true;
+  doc["services"][0]["demand"]["arrivals"] = "poisson";
+  doc["policies"] = json::parse(R"([{"name": "two"},
+    {"name": "one", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 1}]}}}])");
+  RunOptions opt;
+  opt.keep_series = true;
+  RunResult r = run_scenario(load(doc), opt);
+  const auto& two = r.policies[0].replicates[0].service_series[0].arrivals;
+  const auto& one = r.policies[1].replicates[0].service_series[0].arrivals;
+  REQUIRE(two.size() == 30);
+  CHECK(two == one);  // different fleets, identical demand
+  CHECK(r.policies[0].replicates[0].services[0].sla.missed != r.policies[1].replicates[0].services[0].sla.missed);
+  // Poisson around the trace: not the trace values themselves, and different per replicate.
+  CHECK(two != r.policies[0].replicates[1].service_series[0].arrivals);
+  double total = 0;
+  for (double a : two) total += a;
+  CHECK(total != doctest::Approx(6 * 480));  // 6 tiles of 480 expected; a Poisson draw is not exact
+  CHECK(std::fabs(total - 6 * 480) < 5 * std::sqrt(6 * 480.0));
+  doc["simulation"]["seed"] = 8;
+  RunResult other = run_scenario(load(doc), opt);
+  CHECK(other.policies[0].replicates[0].service_series[0].arrivals != two);
+}
+
+TEST_CASE("results are byte-identical whatever the thread count") {
+  json doc = hand_doc();
+  doc["simulation"]["duration"] = "2h";
+  doc["simulation"]["replicates"] = 5;
+  doc["traces"]["t"]["tile"] = true;
+  doc["services"][0]["demand"]["arrivals"] = "poisson";
+  doc["policies"] = json::parse(R"([{"name": "a"},
+    {"name": "b", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 1}]}}}])");
+  Scenario sc = load(doc);
+  RunOptions one, four;
+  four.threads = 4;
+  const std::string a = io::result_to_json(run_scenario(sc, one));
+  const std::string b = io::result_to_json(run_scenario(sc, four));
+  CHECK(a == b);
+  json j = json::parse(a);
+  CHECK(j["format_version"] == 1);
+  CHECK(j["scenario"] == "hand-worked");
+  CHECK(j["seed"] == 7);
+  CHECK(j["policies"].size() == 2);
+  CHECK(j["policies"][0]["replicates"].size() == 5);
+  // No wall time, host, thread count or paths.
+  CHECK(a.find("/work") == std::string::npos);
+  CHECK(a.find("thread") == std::string::npos);
+}
+
+TEST_CASE("replicas that fit nowhere stay pending") {
+  json doc = hand_doc();
+  doc["services"][0]["replicas"] = 5;  // two single-GPU nodes hold two
+  RunResult r = run_scenario(load(doc));
+  CHECK(r.policies[0].replicates[0].services[0].replicas_placed == 2);
+  CHECK(r.policies[0].replicates[0].services[0].replicas_requested == 5);
+}

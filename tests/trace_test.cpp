@@ -1,0 +1,58 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/text_parse.hpp"
+#include "capsim/io/trace_csv.hpp"
+#include "capsim/trace/align.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+
+namespace {
+Trace five_minutes() {
+  io::TraceCsvOptions opt;
+  opt.name = "t";
+  opt.period = seconds(60);
+  return io::read_trace_csv(test::data_dir() / "traces" / "five_minutes.csv", opt);
+}
+UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+}  // namespace
+
+TEST_CASE("a CSV trace reads into a regular series") {
+  Trace t = five_minutes();
+  CHECK(t.values == std::vector<double>{60, 180, 180, 60, 0});
+  CHECK(t.start == at("2024-05-10T00:00:00Z"));
+  CHECK(t.end() == at("2024-05-10T00:05:00Z"));
+}
+
+TEST_CASE("aligning a trace to the window: exact cover, sums, tiling, errors") {
+  Trace t = five_minutes();
+  SUBCASE("same period, window inside the trace") {
+    auto v = align_to_window(t, {at("2024-05-10T00:01:00Z"), seconds(60), 3, false});
+    CHECK(v == std::vector<double>{180, 180, 60});
+  }
+  SUBCASE("a period of two trace points sums them") {
+    auto v = align_to_window(t, {at("2024-05-10T00:00:00Z"), seconds(120), 2, false});
+    CHECK(v == std::vector<double>{240, 240});
+  }
+  SUBCASE("tiling repeats the trace aligned on its own start, also before it") {
+    auto v = align_to_window(t, {at("2024-05-10T00:03:00Z"), seconds(60), 6, true});
+    CHECK(v == std::vector<double>{60, 0, 60, 180, 180, 60});
+    auto before = align_to_window(t, {at("2024-05-09T23:59:00Z"), seconds(60), 2, true});
+    CHECK(before == std::vector<double>{0, 60});
+  }
+  SUBCASE("a window the trace does not cover is an error that says how to fix it") {
+    CHECK_THROWS_WITH_AS(align_to_window(t, {at("2024-05-10T00:03:00Z"), seconds(60), 6, false}),
+                         doctest::Contains("set \"tile\": true"), Error);
+  }
+  SUBCASE("a simulation period that is not a multiple of the trace's") {
+    CHECK_THROWS_WITH_AS(align_to_window(t, {at("2024-05-10T00:00:00Z"), seconds(90), 2, false}),
+                         doctest::Contains("must divide simulation.period_s 90"), Error);
+  }
+  SUBCASE("a window start off the trace's grid") {
+    CHECK_THROWS_WITH_AS(align_to_window(t, {at("2024-05-10T00:00:30Z"), seconds(60), 2, false}),
+                         doctest::Contains("not on the trace's 60 s grid"), Error);
+  }
+}
