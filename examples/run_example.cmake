@@ -1,4 +1,8 @@
-execute_process(COMMAND ${EXE} ${SCENARIO} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+# Runs one example (EXE [ARGS] SCENARIO) and checks its output holds every line of EXPECTED.
+if(PYTHONPATH)
+  set(ENV{PYTHONPATH} ${PYTHONPATH})
+endif()
+execute_process(COMMAND ${EXE} ${ARGS} ${SCENARIO} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "example failed (${rc}): ${err}")
 endif()

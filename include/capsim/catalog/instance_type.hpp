@@ -25,6 +25,8 @@ struct InstanceType {
 
   /// Billed as `gpu_instances` (GPUs or other accelerators) rather than `other_instances`.
   bool accelerated() const { return gpus > 0 || accelerators > 0; }
+
+  friend bool operator==(const InstanceType&, const InstanceType&) = default;
 };
 
 }  // namespace capsim

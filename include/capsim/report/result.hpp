@@ -18,6 +18,8 @@ struct CostBreakdown {
   double eks_control_plane_usd = 0;
   double total_usd = 0;
   std::map<std::string, double> by_tag_usd;  // "team=ml" → USD
+
+  friend bool operator==(const CostBreakdown&, const CostBreakdown&) = default;
 };
 
 struct FleetSummary {
@@ -26,6 +28,8 @@ struct FleetSummary {
   int max_ready_nodes = 0;
   double instance_hours = 0;   // billed
   double gpu_hours = 0;        // billed instance-hours × GPUs
+
+  friend bool operator==(const FleetSummary&, const FleetSummary&) = default;
 };
 
 struct ServiceResult {
@@ -33,6 +37,8 @@ struct ServiceResult {
   SlaSummary sla;
   int replicas_requested = 0;
   int replicas_placed = 0;  // the rest stayed pending: no node had room
+
+  friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };
 
 /// Per-period series of one service (kept when asked for).
@@ -43,6 +49,8 @@ struct ServiceSeries {
   std::vector<double> missed;
   std::vector<double> backlog_end;
   std::vector<int> ready_replicas;
+
+  friend bool operator==(const ServiceSeries&, const ServiceSeries&) = default;
 };
 
 struct ReplicateResult {
@@ -54,6 +62,8 @@ struct ReplicateResult {
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;
   std::vector<double> cost_rate_usd_per_h;
+
+  friend bool operator==(const ReplicateResult&, const ReplicateResult&) = default;
 };
 
 struct PolicyResult {
@@ -61,6 +71,8 @@ struct PolicyResult {
   std::string description;
   std::vector<ReplicateResult> replicates;
   std::vector<Assumption> assumptions;
+
+  friend bool operator==(const PolicyResult&, const PolicyResult&) = default;
 };
 
 struct RunResult {

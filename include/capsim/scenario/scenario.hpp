@@ -87,6 +87,8 @@ struct ClusterSpec {
 struct Assumption {
   std::string pointer;  // into the policy's effective document
   std::string value;    // the figure as written
+
+  friend bool operator==(const Assumption&, const Assumption&) = default;
 };
 
 struct PolicySpec {

@@ -29,6 +29,8 @@ struct SlaSummary {
   double backlog_p95 = 0;                // over the backlog at each period end
   double backlog_max = 0;
   double backlog_end = 0;                // still queued when the window closed
+
+  friend bool operator==(const SlaSummary&, const SlaSummary&) = default;
 };
 
 class ServiceModel {

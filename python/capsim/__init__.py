@@ -1,0 +1,48 @@
+"""capsim: cost and capacity simulator for GPU workloads on AWS.
+
+Load a scenario file, run every policy, read the results::
+
+    import capsim
+    sc = capsim.load_scenario("scenarios/gpu-inference-eks.json")
+    result = capsim.run(sc, threads=0)
+    print(capsim.format_comparison(result))
+    lean = result.policy("lean").replicates[0]
+    lean.cost.total_usd, lean.services[0].sla.missed_share
+
+Results are plain, picklable values; per-period series (``keep_series=True``) are numpy arrays.
+"""
+from ._capsim import (  # noqa: F401
+    Assumption,
+    CostBreakdown,
+    Error,
+    FleetSummary,
+    InstanceCatalog,
+    InstanceType,
+    PolicyResult,
+    ReplicateResult,
+    RunResult,
+    Scenario,
+    ScenarioError,
+    ServiceResult,
+    ServiceSeries,
+    SlaSummary,
+    TraceError,
+    __version__,
+    builtin_catalog,
+    format_comparison,
+    load_scenario,
+    result_to_json,
+    run,
+    run_replicate,
+    series_to_csv,
+    validate,
+    write_result_json,
+)
+
+__all__ = [
+    "Assumption", "CostBreakdown", "Error", "FleetSummary", "InstanceCatalog", "InstanceType",
+    "PolicyResult", "ReplicateResult", "RunResult", "Scenario", "ScenarioError", "ServiceResult",
+    "ServiceSeries", "SlaSummary", "TraceError", "builtin_catalog", "format_comparison",
+    "load_scenario", "result_to_json", "run", "run_replicate", "series_to_csv", "validate",
+    "write_result_json",
+]

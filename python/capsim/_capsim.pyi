@@ -1,0 +1,167 @@
+"""Type stubs of capsim's compiled core (kept by hand next to python/src/bind_*.cpp)."""
+import os
+from typing import Dict, List, Optional
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class Error(Exception): ...
+class ScenarioError(Error):
+    diagnostics: List[str]
+class TraceError(Error): ...
+
+class InstanceType:
+    name: str
+    family: str
+    vcpu: int
+    memory_mib: int
+    gpus: int
+    gpu_manufacturer: str
+    gpu_model: str
+    gpu_memory_mib_per_gpu: int
+    accelerators: int
+    accelerator_model: str
+    arch: str
+    alloc_cpu_millicores: int
+    alloc_memory_mib: int
+    alloc_pods: int
+    ondemand_usd_per_h: float
+    def __init__(self) -> None: ...
+    @property
+    def accelerated(self) -> bool: ...
+
+class InstanceCatalog:
+    @property
+    def types(self) -> List[InstanceType]: ...
+    @property
+    def source(self) -> str: ...
+    def at(self, name: str) -> InstanceType: ...
+    def find(self, name: str) -> Optional[InstanceType]: ...
+    def closest(self, name: str, n: int = 3) -> List[str]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, name: str) -> bool: ...
+
+def builtin_catalog(name: str = "aws-us-east-1") -> InstanceCatalog: ...
+
+class Assumption:
+    pointer: str
+    value: str
+    def __init__(self) -> None: ...
+
+class CostBreakdown:
+    gpu_instances_usd: float
+    other_instances_usd: float
+    eks_control_plane_usd: float
+    total_usd: float
+    by_tag_usd: Dict[str, float]
+    def __init__(self) -> None: ...
+
+class FleetSummary:
+    nodes: int
+    gpus: int
+    max_ready_nodes: int
+    instance_hours: float
+    gpu_hours: float
+    def __init__(self) -> None: ...
+
+class SlaSummary:
+    requests: float
+    served: float
+    missed: float
+    missed_share: float
+    minutes_under_provisioned: float
+    availability: float
+    backlog_p95: float
+    backlog_max: float
+    backlog_end: float
+    def __init__(self) -> None: ...
+
+class ServiceResult:
+    name: str
+    sla: SlaSummary
+    replicas_requested: int
+    replicas_placed: int
+    def __init__(self) -> None: ...
+
+class ServiceSeries:
+    name: str
+    arrivals: npt.NDArray[np.float64]
+    capacity_requests: npt.NDArray[np.float64]
+    missed: npt.NDArray[np.float64]
+    backlog_end: npt.NDArray[np.float64]
+    ready_replicas: npt.NDArray[np.int32]
+    def __init__(self) -> None: ...
+
+class ReplicateResult:
+    replicate: int
+    cost: CostBreakdown
+    fleet: FleetSummary
+    services: List[ServiceResult]
+    service_series: List[ServiceSeries]
+    ready_nodes: npt.NDArray[np.int32]
+    cost_rate_usd_per_h: npt.NDArray[np.float64]
+    def __init__(self) -> None: ...
+
+class PolicyResult:
+    name: str
+    description: str
+    replicates: List[ReplicateResult]
+    assumptions: List[Assumption]
+    def __init__(self) -> None: ...
+
+class RunResult:
+    scenario: str
+    seed: int
+    replicates: int
+    baseline: str
+    catalog_source: str
+    sources: Dict[str, str]
+    policies: List[PolicyResult]
+    def __init__(self) -> None: ...
+    @property
+    def start_utc(self) -> str: ...
+    @property
+    def duration_s(self) -> float: ...
+    @property
+    def period_s(self) -> float: ...
+    def policy(self, name: str) -> PolicyResult: ...
+
+class Scenario:
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def baseline(self) -> str: ...
+    @property
+    def catalog(self) -> InstanceCatalog: ...
+    @property
+    def sources(self) -> Dict[str, str]: ...
+    @property
+    def policy_names(self) -> List[str]: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def replicates(self) -> int: ...
+    @property
+    def start_utc(self) -> str: ...
+    @property
+    def duration_s(self) -> float: ...
+    @property
+    def period_s(self) -> float: ...
+    @property
+    def periods(self) -> int: ...
+    def assumptions(self, policy: str) -> List[Assumption]: ...
+    def with_seed(self, seed: int) -> "Scenario": ...
+    def with_replicates(self, replicates: int) -> "Scenario": ...
+
+def load_scenario(path: "str | os.PathLike[str]") -> Scenario: ...
+def validate(path: "str | os.PathLike[str]") -> List[str]: ...
+def run(scenario: Scenario, threads: int = 1, keep_series: bool = False) -> RunResult: ...
+def run_replicate(scenario: Scenario, policy: str, replicate: int = 0, keep_series: bool = False) -> ReplicateResult: ...
+def format_comparison(result: RunResult) -> str: ...
+def result_to_json(result: RunResult) -> str: ...
+def write_result_json(path: "str | os.PathLike[str]", result: RunResult) -> None: ...
+def series_to_csv(result: RunResult) -> str: ...

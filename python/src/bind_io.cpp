@@ -1,0 +1,65 @@
+// io/: scenario files, results, and the exceptions bad input raises.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/result_json.hpp"
+#include "capsim/io/scenario_loader.hpp"
+
+namespace py = pybind11;
+
+namespace capsim::py_bind {
+
+void bind_io(py::module_& m) {
+  py::object base = py::exception<capsim::Error>(m, "Error");
+  py::exception<capsim::ScenarioError>(m, "ScenarioError", base);
+  py::exception<capsim::TraceError>(m, "TraceError", base);
+  m.attr("Error").attr("__doc__") = "Any capsim error (bad input, unusable scenario).";
+  m.attr("ScenarioError").attr("__doc__") =
+      "A scenario that cannot be used. `diagnostics` lists every problem: file, JSON pointer or line:column, "
+      "what was expected, what was found.";
+  m.attr("TraceError").attr("__doc__") = "A trace file that cannot be read (names the file and line).";
+  // Exception types are looked up through the module when raised, so nothing outlives the interpreter.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const capsim::ScenarioError& e) {
+      py::object type = py::module_::import("capsim._capsim").attr("ScenarioError");
+      py::object exc = type(e.what());
+      py::list diags;
+      for (const auto& d : e.diagnostics()) diags.append(d.to_string());
+      exc.attr("diagnostics") = diags;
+      PyErr_SetObject(type.ptr(), exc.ptr());
+    } catch (const capsim::TraceError& e) {
+      py::object type = py::module_::import("capsim._capsim").attr("TraceError");
+      PyErr_SetString(type.ptr(), e.what());
+    } catch (const capsim::Error& e) {
+      py::object type = py::module_::import("capsim._capsim").attr("Error");
+      PyErr_SetString(type.ptr(), e.what());
+    }
+  });
+
+  m.def("load_scenario", &io::load_scenario, py::arg("path"),
+        "Loads and validates a scenario file (paths inside it are relative to its folder). Raises ScenarioError "
+        "listing every problem.");
+  m.def(
+      "validate",
+      [](const std::filesystem::path& path) {
+        std::vector<std::string> out;
+        try {
+          io::load_scenario(path);
+        } catch (const capsim::ScenarioError& e) {
+          for (const auto& d : e.diagnostics()) out.push_back(d.to_string());
+        }
+        return out;
+      },
+      py::arg("path"), "Every problem in a scenario file, one message each; an empty list when it is valid.");
+  m.def("result_to_json", &io::result_to_json, py::arg("result"),
+        "The result document (format version, scenario, seed, every policy's replicates) as JSON text.");
+  m.def("write_result_json", &io::write_result_json, py::arg("path"), py::arg("result"),
+        "Writes the result document atomically.");
+  m.def("series_to_csv", &io::series_to_csv, py::arg("result"), "The per-period series as CSV text.");
+}
+
+}  // namespace capsim::py_bind

@@ -1,0 +1,125 @@
+// report/: what a run produces. Plain value types, picklable; per-period series as numpy arrays.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bind_value.hpp"
+#include "capsim/io/text_parse.hpp"
+#include "capsim/report/result.hpp"
+#include "capsim/report/summary.hpp"
+
+namespace py = pybind11;
+
+namespace capsim::py_bind {
+
+void bind_report(py::module_& m) {
+  {
+    using T = Assumption;
+    value_class<T>(m, "Assumption", "A typed-in figure without a source.",
+                   field("pointer", &T::pointer, "JSON pointer into the policy's document"),
+                   field("value", &T::value, "the figure as written (JSON)"));
+  }
+  {
+    using T = CostBreakdown;
+    value_class<T>(m, "CostBreakdown", "Cost over the simulation window, USD.",
+                   field("gpu_instances_usd", &T::gpu_instances_usd, "instances with GPUs or accelerators"),
+                   field("other_instances_usd", &T::other_instances_usd, "every other instance"),
+                   field("eks_control_plane_usd", &T::eks_control_plane_usd, "EKS control plane fee"),
+                   field("total_usd", &T::total_usd, "the sum"),
+                   field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)"));
+  }
+  {
+    using T = FleetSummary;
+    value_class<T>(m, "FleetSummary", "The fleet a policy ran.", field("nodes", &T::nodes, "instances"),
+                   field("gpus", &T::gpus, "GPUs in the fleet"), field("max_ready_nodes", &T::max_ready_nodes, "most nodes ready at once"),
+                   field("instance_hours", &T::instance_hours, "billed instance-hours"),
+                   field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
+  }
+  {
+    using T = SlaSummary;
+    value_class<T>(m, "SlaSummary", "SLA measures of one service from the fluid model.",
+                   field("requests", &T::requests, "requests that arrived"), field("served", &T::served, "requests served"),
+                   field("missed", &T::missed, "dropped, or served later than max_wait_s"),
+                   field("missed_share", &T::missed_share, "missed / requests"),
+                   field("minutes_under_provisioned", &T::minutes_under_provisioned, "time with capacity below the arrival rate"),
+                   field("availability", &T::availability, "share of periods whose capacity covered their arrivals"),
+                   field("backlog_p95", &T::backlog_p95, "95th percentile of the backlog at period ends"),
+                   field("backlog_max", &T::backlog_max, "largest backlog"),
+                   field("backlog_end", &T::backlog_end, "backlog when the window closed"));
+  }
+  {
+    using T = ServiceResult;
+    value_class<T>(m, "ServiceResult", "One service's outcome.", field("name", &T::name, "service name"),
+                   field("sla", &T::sla, "SLA measures"), field("replicas_requested", &T::replicas_requested, "replicas asked for"),
+                   field("replicas_placed", &T::replicas_placed, "replicas that found room on a node"));
+  }
+  {
+    using T = ServiceSeries;
+    value_class<T>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).",
+                   field("name", &T::name, "service name"), field("arrivals", &T::arrivals, "requests that arrived"),
+                   field("capacity_requests", &T::capacity_requests, "capacity integrated over the period"),
+                   field("missed", &T::missed, "requests missed"), field("backlog_end", &T::backlog_end, "backlog at the period end"),
+                   field("ready_replicas", &T::ready_replicas, "ready replicas at the period end"));
+  }
+  {
+    using T = ReplicateResult;
+    value_class<T>(m, "ReplicateResult", "One policy, one replicate.", field("replicate", &T::replicate, "replicate number"),
+                   field("cost", &T::cost, "cost split"), field("fleet", &T::fleet, "fleet summary"),
+                   field("services", &T::services, "per-service outcome"),
+                   field("service_series", &T::service_series, "per-period series (when asked for)"),
+                   field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
+                   field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"));
+  }
+  {
+    using T = PolicyResult;
+    value_class<T>(m, "PolicyResult", "Every replicate of one policy.", field("name", &T::name, "policy name"),
+                   field("description", &T::description, "policy description"),
+                   field("replicates", &T::replicates, "one result per replicate"),
+                   field("assumptions", &T::assumptions, "unsourced figures this policy uses"));
+  }
+  auto state = [](const RunResult& r) {
+    return py::make_tuple(r.scenario, r.seed, r.replicates, format_utc(r.start), r.duration, r.period, r.baseline,
+                          r.catalog_source, r.sources, r.policies);
+  };
+  py::class_<RunResult>(m, "RunResult", "Every policy of a scenario.")
+      .def(py::init<>())
+      .def_readwrite("scenario", &RunResult::scenario, "scenario name")
+      .def_readwrite("seed", &RunResult::seed, "root seed")
+      .def_readwrite("replicates", &RunResult::replicates, "replicates per policy")
+      .def_property_readonly("start_utc", [](const RunResult& r) { return format_utc(r.start); }, "window start, ISO 8601")
+      .def_property_readonly("duration_s", [](const RunResult& r) { return to_seconds(r.duration); }, "window length, seconds")
+      .def_property_readonly("period_s", [](const RunResult& r) { return to_seconds(r.period); }, "period, seconds")
+      .def_readwrite("baseline", &RunResult::baseline, "baseline policy name")
+      .def_readwrite("catalog_source", &RunResult::catalog_source, "where the catalog's facts come from")
+      .def_readwrite("sources", &RunResult::sources, "JSON pointer -> source of a figure")
+      .def_readwrite("policies", &RunResult::policies, "one result per policy, in file order")
+      .def(
+          "policy",
+          [](const RunResult& r, const std::string& name) {
+            for (const auto& p : r.policies)
+              if (p.name == name) return p;
+            throw py::key_error("no policy named '" + name + "'");
+          },
+          py::arg("name"), "The result of the policy called name.")
+      .def("__eq__", [state](const RunResult& a, const RunResult& b) { return state(a).equal(state(b)); }, py::arg("other"))
+      .def(py::pickle(state, [](const py::tuple& t) {
+        if (t.size() != 10) throw std::runtime_error("bad pickle state for RunResult");
+        RunResult r;
+        r.scenario = t[0].cast<std::string>();
+        r.seed = t[1].cast<std::uint64_t>();
+        r.replicates = t[2].cast<int>();
+        auto start = io::parse_iso8601(t[3].cast<std::string>());
+        if (!start) throw std::runtime_error("bad start time in pickled RunResult");
+        r.start = *start;
+        r.duration = t[4].cast<SimDuration>();
+        r.period = t[5].cast<SimDuration>();
+        r.baseline = t[6].cast<std::string>();
+        r.catalog_source = t[7].cast<std::string>();
+        r.sources = t[8].cast<std::map<std::string, std::string>>();
+        r.policies = t[9].cast<std::vector<PolicyResult>>();
+        return r;
+      }));
+  m.def("format_comparison", &format_comparison, py::arg("result"),
+        "The side-by-side table `capsim run` prints: one column per policy, then the assumptions.");
+}
+
+}  // namespace capsim::py_bind

@@ -1,0 +1,64 @@
+#pragma once
+// Binds a plain struct as a Python value type: a default constructor, one read/write attribute per
+// field, equality by fields, a repr, and pickling as a tuple of its fields (needed for Dask).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace capsim::py_bind {
+
+namespace py = pybind11;
+
+template <class T, class M>
+struct Field {
+  const char* name;
+  M T::*ptr;
+  const char* doc;
+};
+
+template <class T, class M>
+Field<T, M> field(const char* name, M T::*ptr, const char* doc) {
+  return {name, ptr, doc};
+}
+
+/// A field's value for Python: numeric vectors (time series) as numpy arrays, anything else as usual.
+template <class M>
+py::object to_python(const M& v) {
+  if constexpr (std::is_same_v<M, std::vector<double>> || std::is_same_v<M, std::vector<int>>) {
+    return py::array_t<typename M::value_type>(static_cast<py::ssize_t>(v.size()), v.data());
+  } else {
+    return py::cast(v);
+  }
+}
+
+template <class T, class... Ms>
+py::class_<T> value_class(py::module_& m, const char* name, const char* doc, Field<T, Ms>... fields) {
+  py::class_<T> c(m, name, doc);
+  c.def(py::init<>());
+  (c.def_property(
+       fields.name, [p = fields.ptr](const T& v) { return to_python(v.*p); },
+       [p = fields.ptr](T& v, const Ms& x) { v.*p = x; }, fields.doc),
+   ...);
+  c.def("__eq__", [=](const T& a, const T& b) { return ((a.*(fields.ptr) == b.*(fields.ptr)) && ...); }, py::arg("other"));
+  c.def(py::pickle([=](const T& v) { return py::make_tuple(to_python(v.*(fields.ptr))...); },
+                   [=](const py::tuple& t) {
+                     if (t.size() != sizeof...(Ms)) throw std::runtime_error(std::string("bad pickle state for ") + name);
+                     T v;
+                     std::size_t i = 0;
+                     ((v.*(fields.ptr) = t[i++].template cast<Ms>()), ...);
+                     return v;
+                   }));
+  c.def("__repr__", [=](const T& v) {
+    std::string s = std::string(name) + "(";
+    std::size_t i = 0;
+    ((s += (i++ ? ", " : "") + std::string(fields.name) + "=" + py::repr(to_python(v.*(fields.ptr))).template cast<std::string>()), ...);
+    return s + ")";
+  });
+  return c;
+}
+
+}  // namespace capsim::py_bind

@@ -1,0 +1,20 @@
+// The `capsim._capsim` extension: one bind_<module>.cpp per C++ module.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+namespace capsim::py_bind {
+void bind_catalog(py::module_& m);
+void bind_io(py::module_& m);
+void bind_report(py::module_& m);
+void bind_sim(py::module_& m);
+}  // namespace capsim::py_bind
+
+PYBIND11_MODULE(_capsim, m) {
+  m.doc() = "capsim: cost and capacity simulator for GPU workloads on AWS (compiled core)";
+  m.attr("__version__") = "0.1.0";
+  capsim::py_bind::bind_io(m);  // first: it registers the exception types the others raise
+  capsim::py_bind::bind_catalog(m);
+  capsim::py_bind::bind_report(m);
+  capsim::py_bind::bind_sim(m);
+}

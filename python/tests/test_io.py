@@ -1,0 +1,32 @@
+import pytest
+
+import capsim
+
+
+def test_load_the_default_scenario(source_dir):
+    sc = capsim.load_scenario(source_dir / "scenarios" / "gpu-inference-eks.json")
+    assert sc.name == "gpu-inference-eks"
+    assert sc.policy_names == ["baseline", "lean"]
+    assert sc.periods == 30 * 1440
+    assert sc.period_s == 60.0
+    pointers = [a.pointer for a in sc.assumptions("baseline")]
+    assert "/services/0/throughput_rps/g5.12xlarge" in pointers
+
+
+def test_bad_scenario_raises_with_every_diagnostic(data_dir):
+    path = data_dir / "bad" / "unknown_key.json"
+    with pytest.raises(capsim.ScenarioError) as err:
+        capsim.load_scenario(path)
+    diags = err.value.diagnostics
+    assert len(diags) == 4
+    assert any("/simulaton" in d and "did you mean 'simulation'?" in d for d in diags)
+    assert any("/cluster/node_groups/0/instance_typ" in d for d in diags)
+    assert all(str(path) in d for d in diags)
+    assert isinstance(err.value, capsim.Error)
+
+
+def test_validate_lists_problems_and_accepts_good_files(source_dir, data_dir):
+    assert capsim.validate(source_dir / "scenarios" / "gpu-inference-eks.json") == []
+    problems = capsim.validate(data_dir / "bad" / "trace_duplicate.json")
+    assert len(problems) == 1
+    assert "duplicate.csv:4: duplicate timestamp 2024-05-10T00:01:00Z" in problems[0]
