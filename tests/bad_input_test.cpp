@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -40,11 +41,11 @@ TEST_CASE("malformed JSON is reported by line and column") {
 }
 
 TEST_CASE("wrong types, unknown keys, negative numbers") {
-  check_message("wrong_type.json", {"/services/0/replicas", "expected an integer >= 0", "got the string \"ten\""});
+  check_message("wrong_type.json", {"/services/0/replicas", "expected an integer from 0 to 1000000", "got the string \"ten\""});
   check_message("unknown_key.json", {"/simulaton", "unknown key 'simulaton'", "did you mean 'simulation'?",
                                      "/cluster/node_groups/0/instance_typ", "did you mean 'instance_type'?",
                                      "the required key 'simulation'"});
-  check_message("negative_count.json", {"/cluster/node_groups/0/count", "expected an integer >= 0", "got the number -3"});
+  check_message("negative_count.json", {"/cluster/node_groups/0/count", "expected an integer from 0 to 100000", "got the number -3"});
   check_message("negative_wait.json", {"/services/0/sla/max_wait_s", "expected a number >= 0", "got the number -5"});
   check_message("duplicate_key.json", {"/services/0/replicas", "expected each key once per object", "'replicas' again"});
   check_message("bad_distribution.json", {"/services/0/replica/startup_s/median", "expected a number > 0"});
@@ -90,4 +91,23 @@ TEST_CASE("every problem in a file is reported at once") {
 TEST_CASE("a missing scenario file names the file") {
   CHECK_THROWS_WITH_AS(io::load_scenario(test::data_dir() / "bad" / "no_such_file.json"),
                        doctest::Contains("no_such_file.json: cannot open the scenario file"), ScenarioError);
+}
+
+TEST_CASE("every bad scenario file is rejected by the loader, and every shipped scenario loads") {
+  // Catches a bad file added without a test above, and a shipped scenario that stopped loading.
+  std::size_t bad = 0, shipped = 0;
+  for (const auto& e : std::filesystem::directory_iterator(test::data_dir() / "bad")) {
+    if (e.path().extension() != ".json" || e.path().filename() == "loader_only.json") continue;
+    ++bad;
+    INFO(e.path().string());
+    CHECK_THROWS_AS(io::load_scenario(e.path()), ScenarioError);
+  }
+  for (const auto& e : std::filesystem::directory_iterator(test::source_dir() / "scenarios")) {
+    if (e.path().extension() != ".json") continue;
+    ++shipped;
+    INFO(e.path().string());
+    CHECK_NOTHROW(io::load_scenario(e.path()));
+  }
+  CHECK(bad >= 20);
+  CHECK(shipped >= 1);
 }

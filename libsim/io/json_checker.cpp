@@ -118,10 +118,11 @@ std::optional<double> Checker::number(const json& obj, const std::string& ptr, c
   return v;
 }
 
-std::optional<std::int64_t> Checker::integer(const json& obj, const std::string& ptr, const char* key, std::int64_t min) {
+std::optional<std::int64_t> Checker::integer(const json& obj, const std::string& ptr, const char* key, std::int64_t min,
+                                             std::int64_t max) {
   auto it = obj.find(key);
   if (it == obj.end()) return std::nullopt;
-  std::string what = fmt::format("an integer >= {}", min);
+  std::string what = max == INT64_MAX ? fmt::format("an integer >= {}", min) : fmt::format("an integer from {} to {}", min, max);
   if (!it->is_number_integer()) {
     fail(ptr_join(ptr, key), what, describe(*it));
     return std::nullopt;
@@ -131,7 +132,7 @@ std::optional<std::int64_t> Checker::integer(const json& obj, const std::string&
     return std::nullopt;
   }
   auto v = it->get<std::int64_t>();
-  if (v < min) {
+  if (v < min || v > max) {
     fail(ptr_join(ptr, key), what, describe(*it));
     return std::nullopt;
   }

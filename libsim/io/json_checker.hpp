@@ -47,7 +47,8 @@ class Checker {
   std::optional<std::string> one_of(const json& obj, const std::string& ptr, const char* key,
                                     const std::vector<std::string>& values, const std::string& hint_for_other = {});
   std::optional<double> number(const json& obj, const std::string& ptr, const char* key, Bound bound);
-  std::optional<std::int64_t> integer(const json& obj, const std::string& ptr, const char* key, std::int64_t min);
+  std::optional<std::int64_t> integer(const json& obj, const std::string& ptr, const char* key, std::int64_t min,
+                                      std::int64_t max = INT64_MAX);
   std::optional<bool> boolean(const json& obj, const std::string& ptr, const char* key);
   /// A duration: seconds as a number > 0, or a string such as "30d" or "1h30m".
   std::optional<SimDuration> duration(const json& obj, const std::string& ptr, const char* key);

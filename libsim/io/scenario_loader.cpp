@@ -24,6 +24,11 @@ using detail::ptr_join;
 
 namespace {
 
+// Sizes beyond any real fleet; larger values are typos (an extra zero), and are reported as such.
+constexpr std::int64_t kMaxReplicates = 1'000'000;
+constexpr std::int64_t kMaxReplicas = 1'000'000;
+constexpr std::int64_t kMaxNodesPerGroup = 100'000;
+
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
 const std::vector<std::string> kPatchable = {"services", "cluster"};
 const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog",
@@ -290,7 +295,7 @@ void Loader::parse_simulation(const json& root) {
   if (auto d = ck_.duration(*it, p, "duration")) sim.duration = *d;
   if (auto v = ck_.number(*it, p, "period_s", Bound::Positive)) sim.period = seconds(*v);
   if (auto v = ck_.integer(*it, p, "seed", 0)) sim.seed = static_cast<std::uint64_t>(*v);
-  if (auto v = ck_.integer(*it, p, "replicates", 1)) sim.replicates = static_cast<int>(std::min<std::int64_t>(*v, 1'000'000));
+  if (auto v = ck_.integer(*it, p, "replicates", 1, kMaxReplicates)) sim.replicates = static_cast<int>(*v);
   if (ck_.errors() == before && sim.period > 0 && sim.duration % sim.period != 0)
     ck_.fail(p + "/duration", fmt::format("a whole number of periods of {} s", to_seconds(sim.period)),
              fmt::format("{} s", to_seconds(sim.duration)));
@@ -498,7 +503,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       svc.startup_s = ck_.distribution(*r, rp, "startup_s");
     }
   }
-  svc.replicas = static_cast<int>(std::min<std::int64_t>(ck_.integer(s, p, "replicas", 0).value_or(0), 1'000'000));
+  svc.replicas = static_cast<int>(ck_.integer(s, p, "replicas", 0, kMaxReplicas).value_or(0));
   if (auto t = s.find("throughput_rps"); t != s.end()) {
     const std::string tp = p + "/throughput_rps";
     if (!t->is_object() || t->empty()) {
@@ -565,7 +570,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
       if (!sc_.catalog.contains(*t))
         ck_.fail(np + "/instance_type", "an instance type of the catalog", "'" + *t + "'", did_you_mean(*t, sc_.catalog.closest(*t)));
     }
-    ng.count = static_cast<int>(std::min<std::int64_t>(ck_.integer(n, np, "count", 0).value_or(0), 100'000));
+    ng.count = static_cast<int>(ck_.integer(n, np, "count", 0, kMaxNodesPerGroup).value_or(0));
     ck_.one_of(n, np, "capacity_type", {"on-demand"}, "spot capacity comes with the spot market model, not implemented yet");
     auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
     ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
