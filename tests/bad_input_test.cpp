@@ -65,8 +65,8 @@ TEST_CASE("trace files: missing, empty, unsorted, duplicate, negative, gaps, no 
   check_message("trace_empty.json", {"/traces/t/file", "empty.csv:1:", "expected data rows after the header"});
   check_message("trace_unsorted.json", {"unsorted.csv:5:", "timestamps must increase: 2024-05-10T00:01:00Z comes after 2024-05-10T00:02:00Z"});
   check_message("trace_duplicate.json", {"duplicate.csv:4:", "duplicate timestamp 2024-05-10T00:01:00Z"});
-  check_message("trace_negative.json", {"negative.csv:3:", "expected a request count >= 0, got -4"});
-  check_message("trace_gap.json", {"gap.csv:4:", "expected a row every 60 s", "2 missing points"});
+  check_message("trace_negative.json", {"negative.csv:3:", "expected a value >= 0 (a trace of requests), got -4"});
+  check_message("trace_gap.json", {"gap.csv:4:", "expected a point every 60 s, got a gap of 2 missing points", "set \"gaps\""});
   check_message("trace_no_zone.json", {"no_zone.csv:2:", "expected an ISO 8601 timestamp with a zone"});
   check_message("trace_bad_row.json", {"bad_row.csv:3:", "expected a finite number in column 'value', got 'ten'"});
 }

@@ -4,7 +4,7 @@
 
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_csv.hpp"
+#include "capsim/io/trace_reader.hpp"
 #include "capsim/trace/align.hpp"
 #include "test_paths.hpp"
 
@@ -12,10 +12,11 @@ using namespace capsim;
 
 namespace {
 Trace five_minutes() {
-  io::TraceCsvOptions opt;
-  opt.name = "t";
-  opt.period = seconds(60);
-  return io::read_trace_csv(test::data_dir() / "traces" / "five_minutes.csv", opt);
+  io::TraceSource src;
+  src.name = "t";
+  src.period = seconds(60);
+  src.files = {{test::data_dir() / "traces" / "five_minutes.csv", "five_minutes.csv"}};
+  return io::read_trace(src).trace;
 }
 UtcTime at(const char* s) { return *io::parse_iso8601(s); }
 }  // namespace

@@ -34,6 +34,13 @@ ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
     : Error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 TraceError::TraceError(std::string file, std::size_t line, const std::string& message)
-    : Error(fmt::format("{}:{}: {}", file, line, message)), file_(std::move(file)), line_(line) {}
+    : Error(line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message)),
+      file_(std::move(file)),
+      line_(line) {}
+
+TraceError::TraceError(std::string file, std::string pointer, const std::string& message)
+    : Error(fmt::format("{}: {}: {}", file, pointer.empty() ? "/ (document root)" : pointer, message)),
+      file_(std::move(file)),
+      pointer_(std::move(pointer)) {}
 
 }  // namespace capsim

@@ -35,6 +35,7 @@ std::string result_to_json(const RunResult& r) {
   j["window"] = {{"start", format_utc(r.start)}, {"duration_s", to_seconds(r.duration)}, {"period_s", to_seconds(r.period)}};
   j["baseline"] = r.baseline;
   j["catalog_source"] = r.catalog_source;
+  j["warnings"] = r.warnings;
   ojson policies = ojson::array();
   for (const auto& p : r.policies) {
     ojson pj;

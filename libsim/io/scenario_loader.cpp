@@ -11,7 +11,7 @@
 #include "capsim/core/close_match.hpp"
 #include "capsim/io/catalog_csv.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_csv.hpp"
+#include "capsim/io/trace_reader.hpp"
 #include "json_checker.hpp"
 
 namespace capsim::io {
@@ -174,6 +174,7 @@ class Loader {
   Checker ck_;
   Scenario sc_;
   bool simulation_ok_ = false;
+  std::set<std::string> declared_traces_;  // names under /traces, read or not
 };
 
 Scenario Loader::load(std::string_view text) {
@@ -310,29 +311,111 @@ void Loader::parse_traces(const json& root) {
     return;
   }
   for (const auto& [name, t] : it->items()) {
+    declared_traces_.insert(name);
     const std::string p = ptr_join("/traces", name);
-    if (!ck_.object(t, p, {"format", "file", "timestamp_column", "value_column", "unit", "period_s", "tile"},
-                    {"format", "file", "period_s"}))
+    if (!ck_.object(t, p,
+                    {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "downsample",
+                     "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
+                     "timestamp_format", "time_zone"},
+                    {"format", "period_s"}))
       continue;
     const std::size_t before = ck_.errors();
-    ck_.one_of(t, p, "format", {"csv"});
-    ck_.one_of(t, p, "unit", {"requests"});
-    auto file = ck_.string(t, p, "file");
-    auto period = ck_.number(t, p, "period_s", Bound::Positive);
-    TraceCsvOptions opt;
-    opt.name = name;
-    opt.timestamp_column = ck_.string(t, p, "timestamp_column").value_or("timestamp");
-    opt.value_column = ck_.string(t, p, "value_column").value_or("value");
+    TraceSource src;
+    src.name = name;
+    auto format = ck_.one_of(t, p, "format", {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    if (format) src.format = *parse_trace_format(*format);
+    src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent"}).value_or("requests"));
+    if (auto v = ck_.number(t, p, "period_s", Bound::Positive)) src.period = seconds(*v);
+    // Files: one, or several (pages of one query, consecutive exports).
+    std::vector<std::pair<std::string, std::string>> files;  // (as written, pointer)
+    if (t.contains("file") == t.contains("files")) {
+      ck_.fail(p, "exactly one of the keys 'file' and 'files'", t.contains("file") ? "both" : "neither");
+    } else if (auto f = ck_.string(t, p, "file")) {
+      files.emplace_back(*f, p + "/file");
+    } else if (auto fs = t.find("files"); fs != t.end()) {
+      if (!fs->is_array() || fs->empty()) {
+        ck_.fail(p + "/files", "a non-empty array of file paths", describe(*fs));
+      } else {
+        for (std::size_t i = 0; i < fs->size(); ++i) {
+          if (!(*fs)[i].is_string() || (*fs)[i].get<std::string>().empty())
+            ck_.fail(ptr_join(p + "/files", i), "a file path", describe((*fs)[i]));
+          else
+            files.emplace_back((*fs)[i].get<std::string>(), ptr_join(p + "/files", i));
+        }
+      }
+    }
+    // Keys that belong to one format only.
+    auto only_for = [&](std::initializer_list<const char*> keys, TraceFormat f) {
+      for (const char* k : keys)
+        if (t.contains(k) && format && src.format != f)
+          ck_.fail(ptr_join(p, k), fmt::format("'{}' only with format \"{}\"", k, to_string(f)), "format \"" + *format + "\"");
+    };
+    only_for({"id", "label"}, TraceFormat::CloudWatchMetricData);
+    only_for({"timestamp_column", "value_column", "timestamp_format", "time_zone"}, TraceFormat::Csv);
+    src.id = ck_.string(t, p, "id");
+    src.label = ck_.string(t, p, "label");
+    if (src.id && src.label) ck_.fail(p, "one of 'id' and 'label'", "both");
+    src.statistic = ck_.string(t, p, "statistic");
+    if (format && src.format == TraceFormat::CloudWatchMetricStatistics && !src.statistic)
+      ck_.fail(p, "the key 'statistic' (Sum, Average, Maximum, Minimum, SampleCount or pNN) for get-metric-statistics output",
+               "an object without it");
+    if (src.statistic && !statistic_fits(src.unit, *src.statistic))
+      ck_.fail(p + "/statistic",
+               src.unit == TraceUnit::Requests ? "Sum or SampleCount for a trace of requests (a count per period)"
+                                               : std::string("an averaging statistic (Average, Maximum, Minimum, pNN) for a trace of ") +
+                                                     to_string(src.unit),
+               "\"" + *src.statistic + "\"");
+    src.timestamp_column = ck_.string(t, p, "timestamp_column").value_or("timestamp");
+    src.value_column = ck_.string(t, p, "value_column").value_or("value");
+    src.timestamp_format = ck_.string(t, p, "timestamp_format");
+    src.time_zone = ck_.string(t, p, "time_zone");
+    if (src.timestamp_format && !src.time_zone)
+      ck_.fail(p, "the key 'time_zone' (an IANA zone such as \"UTC\"), since timestamp_format has no zone", "an object without it");
+    if (auto g = ck_.one_of(t, p, "gaps", {"zero", "hold", "linear", "error"}))
+      src.gaps = *g == "zero" ? GapPolicy::Zero : *g == "hold" ? GapPolicy::Hold : *g == "linear" ? GapPolicy::Linear : GapPolicy::Error;
+    const bool count = kind_of(src.unit) == TraceKind::Count;
+    ResampleOptions rs = default_resample(kind_of(src.unit), sc_.simulation.period, sc_.simulation.start);
+    if (auto d = ck_.one_of(t, p, "downsample", {"sum", "mean", "max"})) {
+      rs.downsample = *d == "sum" ? Downsample::Sum : *d == "mean" ? Downsample::Mean : Downsample::Max;
+      if (count != (*d == "sum"))
+        ck_.fail(p + "/downsample", count ? "\"sum\" for a trace of requests" : "\"mean\" or \"max\" for a gauge", "\"" + *d + "\"");
+    }
+    if (auto u = ck_.one_of(t, p, "upsample", {"split", "hold", "linear"})) {
+      rs.upsample = *u == "split" ? Upsample::Split : *u == "hold" ? Upsample::Hold : Upsample::Linear;
+      if (count != (*u == "split"))
+        ck_.fail(p + "/upsample", count ? "\"split\" for a trace of requests" : "\"hold\" or \"linear\" for a gauge", "\"" + *u + "\"");
+    }
+    src.scale = ck_.number(t, p, "scale", Bound::NonNegative).value_or(1.0);
+    if (auto sh = t.find("shift"); sh != t.end()) {
+      // A shift may go back in time: "-7d".
+      json magnitude = *sh;
+      double sign = 1;
+      if (sh->is_string() && !sh->get<std::string>().empty() && sh->get<std::string>()[0] == '-') {
+        magnitude = sh->get<std::string>().substr(1);
+        sign = -1;
+      } else if (sh->is_number() && sh->get<double>() < 0) {
+        magnitude = -sh->get<double>();
+        sign = -1;
+      }
+      json holder = {{"shift", magnitude}};
+      if (auto d = ck_.duration(holder, p, "shift")) src.shift = static_cast<SimDuration>(sign) * *d;
+    }
+    src.clip_min = ck_.number(t, p, "clip_min", Bound::Any);
+    src.clip_max = ck_.number(t, p, "clip_max", Bound::Any);
     bool tile = ck_.boolean(t, p, "tile").value_or(false);
-    if (ck_.errors() != before || !file || !period) continue;
-    opt.period = seconds(*period);
-    std::filesystem::path path = base_dir_ / *file;
-    opt.display_file = (std::filesystem::path(file_).parent_path() / *file).lexically_normal().string();
+    if (ck_.errors() != before || files.empty() || src.period <= 0 || !simulation_ok_) continue;
+    const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+    for (const auto& [f, _] : files)
+      src.files.push_back({base_dir_ / f, (scenario_dir / f).lexically_normal().string()});
     try {
-      TraceInput in{read_trace_csv(path, opt), tile};
-      sc_.traces.emplace(name, std::move(in));
+      TraceRead read = read_trace(src);
+      Trace trace = resample(read.trace, rs, read.warnings);
+      for (auto& w : read.warnings) sc_.warnings.push_back(std::move(w));
+      sc_.traces.emplace(name, TraceInput{std::move(trace), tile});
     } catch (const TraceError& e) {
-      ck_.fail_message(p + "/file", e.what());
+      ck_.fail_message(files.size() == 1 ? files[0].second : p + "/files", e.what());
+    } catch (const Error& e) {
+      ck_.fail_message(p, e.what());
     }
   }
 }
@@ -481,14 +564,12 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
     if (ck_.object(*d, dp, {"trace", "scale", "arrivals"}, {"trace"})) {
       if (auto t = ck_.string(*d, dp, "trace")) {
         svc.demand.trace = *t;
-        if (!sc_.traces.count(*t)) {
-          std::vector<std::string> names;
-          for (const auto& [n, _] : sc_.traces) names.push_back(n);
-          // A trace that failed to load was already reported; don't report it twice.
-          bool declared = false;
-          for (const auto& d2 : diags_)
-            if (d2.pointer.rfind(ptr_join("/traces", *t), 0) == 0) declared = true;
-          if (!declared) ck_.fail(dp + "/trace", "the name of a trace under /traces", "\"" + *t + "\"", did_you_mean(*t, names));
+        if (!declared_traces_.count(*t)) {
+          std::vector<std::string> names(declared_traces_.begin(), declared_traces_.end());
+          ck_.fail(dp + "/trace", "the name of a trace under /traces", "\"" + *t + "\"", did_you_mean(*t, names));
+        } else if (auto tr = sc_.traces.find(*t); tr != sc_.traces.end() && tr->second.trace.unit == TraceUnit::Percent) {
+          ck_.fail(dp + "/trace", "a trace of requests or requests/second to drive demand",
+                   "trace '" + *t + "', which measures percent");
         }
       }
       svc.demand.scale = ck_.number(*d, dp, "scale", Bound::NonNegative).value_or(1.0);

@@ -9,25 +9,63 @@
 
 namespace capsim::io {
 
-std::optional<UtcTime> parse_iso8601(std::string_view text) {
-  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't')) return std::nullopt;
-  std::string s(text);
-  s[10] = 'T';
-  UtcTime t{};
-  std::istringstream in;
-  if (s.back() == 'Z' || s.back() == 'z') {
-    s.pop_back();
-    in.str(s);
-    in >> date::parse("%Y-%m-%dT%H:%M:%S", t);
-  } else {
-    // An explicit offset: parsing into a sys_time already subtracts it (date's %z rule).
-    in.str(s);
-    in >> date::parse("%Y-%m-%dT%H:%M:%S%Ez", t);
+namespace {
+// Reads exactly n digits at text[i..]; false when any is not a digit.
+bool digits(std::string_view text, std::size_t i, std::size_t n, int& out) {
+  if (i + n > text.size()) return false;
+  out = 0;
+  for (std::size_t k = i; k < i + n; ++k) {
+    const char c = text[k];
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + (c - '0');
   }
-  if (in.fail()) return std::nullopt;
-  in.peek();
-  if (!in.eof()) return std::nullopt;
-  return t;
+  return true;
+}
+}  // namespace
+
+// Hand-written rather than date::parse: CloudWatch exports carry hundreds of thousands of
+// timestamps, and a stream-based parse costs about a microsecond each.
+std::optional<UtcTime> parse_iso8601(std::string_view text) {
+  int y, mo, d, h, mi, sec;
+  if (!digits(text, 0, 4, y) || text.size() < 19 || text[4] != '-' || !digits(text, 5, 2, mo) || text[7] != '-' ||
+      !digits(text, 8, 2, d) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, h) ||
+      text[13] != ':' || !digits(text, 14, 2, mi) || text[16] != ':' || !digits(text, 17, 2, sec))
+    return std::nullopt;
+  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  std::size_t i = 19;
+  std::int64_t micros = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::int64_t scale = 100000;
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      micros += scale * (text[i] - '0');  // digits past microseconds are dropped
+      scale /= 10;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+  }
+  if (i >= text.size()) return std::nullopt;  // a zone is required
+  std::int64_t offset_min = 0;
+  if (text[i] == 'Z' || text[i] == 'z') {
+    ++i;
+  } else if (text[i] == '+' || text[i] == '-') {
+    const int sign = text[i] == '-' ? -1 : 1;
+    int oh, om;
+    if (!digits(text, i + 1, 2, oh)) return std::nullopt;
+    std::size_t j = i + 3;
+    if (j < text.size() && text[j] == ':') ++j;
+    if (!digits(text, j, 2, om) || oh > 23 || om > 59) return std::nullopt;
+    offset_min = sign * (oh * 60 + om);
+    i = j + 2;
+  } else {
+    return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  const auto days = date::sys_days{ymd};
+  return UtcTime{std::chrono::duration_cast<std::chrono::microseconds>(days.time_since_epoch())} +
+         std::chrono::microseconds{((h * 60 + mi) * 60LL + sec - offset_min * 60) * 1'000'000LL + micros};
 }
 
 std::optional<SimDuration> parse_duration(std::string_view text) {

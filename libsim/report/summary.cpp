@@ -166,6 +166,10 @@ std::string format_comparison(const RunResult& r) {
       out += fmt::format("  {} = {}  [{}]\n", key.first, key.second, who);
     }
   }
+  if (!r.warnings.empty()) {
+    out += "Warnings (reading the inputs):\n";
+    for (const auto& w : r.warnings) out += "  " + w + "\n";
+  }
   out += fmt::format("Catalog: {}\n", r.catalog_source);
   return out;
 }

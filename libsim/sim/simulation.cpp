@@ -30,8 +30,10 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
   const TraceInput& in = scenario.traces.at(service.demand.trace);
   AlignOptions opt{sim.start, sim.period, sim.periods(), in.tile};
   std::vector<double> demand = align_to_window(in.trace, opt);
+  // A rate becomes the count of requests in each period.
+  const double per_value = in.trace.unit == TraceUnit::RequestsPerSecond ? to_seconds(sim.period) : 1.0;
   for (std::size_t k = 0; k < demand.size(); ++k) {
-    const double mean = demand[k] * service.demand.scale;
+    const double mean = demand[k] * per_value * service.demand.scale;
     if (service.demand.arrivals == ArrivalModel::Expected) {
       demand[k] = mean;
     } else {
@@ -155,6 +157,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.baseline = scenario.baseline;
   result.catalog_source = scenario.catalog.source();
   result.sources = scenario.sources;
+  result.warnings = scenario.warnings;
   const int reps = scenario.simulation.replicates;
   for (const auto& p : scenario.policies) {
     PolicyResult pr;

@@ -18,6 +18,8 @@ std::vector<double> align_to_window(const Trace& trace, const AlignOptions& opt)
                             format_utc(opt.window_start), to_seconds(trace.period), format_utc(trace.start)));
   const auto n = static_cast<std::int64_t>(trace.values.size());
   const std::int64_t per = opt.period / trace.period;  // trace points per simulation period
+  if (per > 1 && trace.kind() != TraceKind::Count)
+    throw Error(who + ": a gauge must be resampled to the simulation period before it is aligned");
   const std::int64_t first = offset_us / trace.period;
   const std::int64_t needed = static_cast<std::int64_t>(opt.periods) * per;
   if (!opt.tile && (first < 0 || first + needed > n)) {

@@ -118,6 +118,7 @@ class RunResult:
     baseline: str
     catalog_source: str
     sources: Dict[str, str]
+    warnings: List[str]
     policies: List[PolicyResult]
     def __init__(self) -> None: ...
     @property
@@ -139,6 +140,8 @@ class Scenario:
     def catalog(self) -> InstanceCatalog: ...
     @property
     def sources(self) -> Dict[str, str]: ...
+    @property
+    def warnings(self) -> List[str]: ...
     @property
     def policy_names(self) -> List[str]: ...
     @property

@@ -78,7 +78,7 @@ void bind_report(py::module_& m) {
   }
   auto state = [](const RunResult& r) {
     return py::make_tuple(r.scenario, r.seed, r.replicates, format_utc(r.start), r.duration, r.period, r.baseline,
-                          r.catalog_source, r.sources, r.policies);
+                          r.catalog_source, r.sources, r.policies, r.warnings);
   };
   py::class_<RunResult>(m, "RunResult", "Every policy of a scenario.")
       .def(py::init<>())
@@ -91,6 +91,7 @@ void bind_report(py::module_& m) {
       .def_readwrite("baseline", &RunResult::baseline, "baseline policy name")
       .def_readwrite("catalog_source", &RunResult::catalog_source, "where the catalog's facts come from")
       .def_readwrite("sources", &RunResult::sources, "JSON pointer -> source of a figure")
+      .def_readwrite("warnings", &RunResult::warnings, "points filled, merged, dropped or clipped while reading the inputs")
       .def_readwrite("policies", &RunResult::policies, "one result per policy, in file order")
       .def(
           "policy",
@@ -102,7 +103,7 @@ void bind_report(py::module_& m) {
           py::arg("name"), "The result of the policy called name.")
       .def("__eq__", [state](const RunResult& a, const RunResult& b) { return state(a).equal(state(b)); }, py::arg("other"))
       .def(py::pickle(state, [](const py::tuple& t) {
-        if (t.size() != 10) throw std::runtime_error("bad pickle state for RunResult");
+        if (t.size() != 11) throw std::runtime_error("bad pickle state for RunResult");
         RunResult r;
         r.scenario = t[0].cast<std::string>();
         r.seed = t[1].cast<std::uint64_t>();
@@ -116,6 +117,7 @@ void bind_report(py::module_& m) {
         r.catalog_source = t[7].cast<std::string>();
         r.sources = t[8].cast<std::map<std::string, std::string>>();
         r.policies = t[9].cast<std::vector<PolicyResult>>();
+        r.warnings = t[10].cast<std::vector<std::string>>();
         return r;
       }));
   m.def("format_comparison", &format_comparison, py::arg("result"),

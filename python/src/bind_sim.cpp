@@ -18,6 +18,7 @@ void bind_sim(py::module_& m) {
       .def_readonly("baseline", &Scenario::baseline, "the policy others are compared with")
       .def_readonly("catalog", &Scenario::catalog, "the instance catalog in force")
       .def_readonly("sources", &Scenario::sources, "JSON pointer -> source of a figure")
+      .def_readonly("warnings", &Scenario::warnings, "points filled, merged, dropped or clipped while reading the traces")
       .def_property_readonly("policy_names",
                              [](const Scenario& s) {
                                std::vector<std::string> out;

@@ -37,16 +37,20 @@ class ScenarioError : public Error {
   std::vector<Diagnostic> diagnostics_;
 };
 
-/// A trace file that cannot be read: the file, the 1-based line, and what was wrong.
+/// A trace file that cannot be read: the file, where in it (a 1-based line, or a JSON pointer), and
+/// what was wrong.
 class TraceError : public Error {
  public:
   TraceError(std::string file, std::size_t line, const std::string& message);
+  TraceError(std::string file, std::string pointer, const std::string& message);
   const std::string& file() const { return file_; }
-  std::size_t line() const { return line_; }
+  std::size_t line() const { return line_; }        // 0 when the position is a pointer
+  const std::string& pointer() const { return pointer_; }
 
  private:
   std::string file_;
-  std::size_t line_;
+  std::size_t line_ = 0;
+  std::string pointer_;
 };
 
 }  // namespace capsim

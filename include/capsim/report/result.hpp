@@ -85,6 +85,7 @@ struct RunResult {
   std::string baseline;
   std::string catalog_source;
   std::map<std::string, std::string> sources;
+  std::vector<std::string> warnings;  // from reading the inputs: points filled, merged, dropped, clipped
   std::vector<PolicyResult> policies;
 };
 

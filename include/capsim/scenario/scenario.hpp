@@ -108,6 +108,7 @@ struct Scenario {
   std::vector<PolicySpec> policies;  // in file order; at least one
   std::string baseline;              // name of one of `policies`
   std::map<std::string, std::string> sources;  // JSON pointer → where the figure comes from
+  std::vector<std::string> warnings;           // points filled, merged, dropped or clipped while reading
 
   const PolicySpec& policy(std::string_view name) const;
 };

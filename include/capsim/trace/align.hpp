@@ -14,7 +14,7 @@ struct AlignOptions {
   bool tile = false;        // repeat the trace end to end (aligned on its own start) to cover the window
 };
 
-/// Request counts per simulation period (trace counts summed over each period). Throws capsim::Error
+/// The trace's values per simulation period (counts summed when a period spans several points). Throws capsim::Error
 /// naming the trace when the periods don't fit, the window isn't on the trace's grid, or the trace
 /// doesn't cover the window without tiling.
 std::vector<double> align_to_window(const Trace& trace, const AlignOptions& opt);

@@ -1,0 +1,63 @@
+#pragma once
+// One entry point for every trace format: read the file(s), check them, lay the points on their
+// period's grid and apply the scenario's transforms. Used by the scenario loader and `capsim trace`.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/io/cloudwatch.hpp"
+#include "capsim/trace/regularize.hpp"
+#include "capsim/trace/resample.hpp"
+#include "capsim/trace/trace.hpp"
+
+namespace capsim::io {
+
+enum class TraceFormat {
+  Csv,                       // timestamp,value with a header (column names and timestamp format mappable)
+  CloudWatchMetricData,      // `aws cloudwatch get-metric-data` output
+  CloudWatchMetricStatistics // `aws cloudwatch get-metric-statistics` output
+};
+
+/// "csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics".
+const char* to_string(TraceFormat f);
+std::optional<TraceFormat> parse_trace_format(std::string_view s);
+std::optional<TraceUnit> parse_trace_unit(std::string_view s);
+/// The CloudWatch units a trace of this unit may carry ("Count" for requests).
+std::vector<std::string> cloudwatch_units(TraceUnit u);
+/// Statistics that give this unit: a request count is a Count metric's Sum or SampleCount.
+bool statistic_fits(TraceUnit u, std::string_view statistic);
+
+struct TraceSource {
+  std::string name;
+  TraceFormat format = TraceFormat::Csv;
+  std::vector<InputFile> files;  // several: pages or consecutive exports, merged
+  TraceUnit unit = TraceUnit::Requests;
+  SimDuration period = 0;  // the spacing of the points in the files
+  // get-metric-data
+  std::optional<std::string> id;
+  std::optional<std::string> label;
+  // get-metric-statistics (required) and get-metric-data (checked against the unit)
+  std::optional<std::string> statistic;
+  // csv
+  std::string timestamp_column = "timestamp";
+  std::string value_column = "value";
+  std::optional<std::string> timestamp_format;
+  std::optional<std::string> time_zone;
+  // regularize and transform
+  std::optional<GapPolicy> gaps;  // default: zero for requests, hold for gauges
+  double scale = 1.0;
+  SimDuration shift = 0;
+  std::optional<double> clip_min;
+  std::optional<double> clip_max;
+};
+
+struct TraceRead {
+  Trace trace;
+  std::vector<std::string> warnings;  // every merged, filled, dropped or clipped point is counted here
+};
+
+/// Reads a trace at its own period (no resampling). Throws TraceError naming the file and the
+/// position (line or JSON pointer), or capsim::Error for settings that don't fit together.
+TraceRead read_trace(const TraceSource& source);
+
+}  // namespace capsim::io

@@ -1,0 +1,35 @@
+#pragma once
+// From timestamped points to a regular series: order, merge repeats, check the grid, fill gaps.
+#include <string>
+#include <vector>
+
+#include "capsim/core/error.hpp"
+#include "capsim/trace/trace.hpp"
+
+namespace capsim {
+
+/// What fills a period with no point. Every filled point is counted in the warnings.
+enum class GapPolicy {
+  Zero,    // nothing happened (a count metric CloudWatch left out because it was zero)
+  Hold,    // the last value carries on
+  Linear,  // interpolate between the neighbours
+  Error,   // a gap is an error
+};
+
+struct RegularizeOptions {
+  std::string name;        // the trace's name, for messages
+  SimDuration period = 0;  // the spacing the points must keep
+  TraceUnit unit = TraceUnit::Requests;
+  GapPolicy gaps = GapPolicy::Zero;
+};
+
+/// A TraceError at point i of `pts`, naming its file and position.
+TraceError point_error(const TracePoints& pts, std::size_t i, const std::string& message);
+
+/// Sorts the points by time, merges a point repeated with the same value (overlapping pages), and
+/// lays them on the grid of the earliest point. Throws TraceError at the offending point for a
+/// repeat with another value, a timestamp off the grid, a negative or non-finite count, or a gap
+/// under GapPolicy::Error; appends a warning for every merge or fill.
+Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vector<std::string>& warnings);
+
+}  // namespace capsim

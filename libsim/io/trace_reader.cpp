@@ -1,0 +1,109 @@
+#include "capsim/io/trace_reader.hpp"
+
+#include <fmt/format.h>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/trace_csv.hpp"
+#include "capsim/trace/transform.hpp"
+
+namespace capsim::io {
+
+const char* to_string(TraceFormat f) {
+  switch (f) {
+    case TraceFormat::Csv: return "csv";
+    case TraceFormat::CloudWatchMetricData: return "cloudwatch-get-metric-data";
+    case TraceFormat::CloudWatchMetricStatistics: return "cloudwatch-get-metric-statistics";
+  }
+  return "?";
+}
+
+std::optional<TraceFormat> parse_trace_format(std::string_view s) {
+  if (s == "csv") return TraceFormat::Csv;
+  if (s == "cloudwatch-get-metric-data") return TraceFormat::CloudWatchMetricData;
+  if (s == "cloudwatch-get-metric-statistics") return TraceFormat::CloudWatchMetricStatistics;
+  return std::nullopt;
+}
+
+std::optional<TraceUnit> parse_trace_unit(std::string_view s) {
+  if (s == "requests") return TraceUnit::Requests;
+  if (s == "requests/second") return TraceUnit::RequestsPerSecond;
+  if (s == "percent") return TraceUnit::Percent;
+  return std::nullopt;
+}
+
+std::vector<std::string> cloudwatch_units(TraceUnit u) {
+  switch (u) {
+    case TraceUnit::Requests: return {"Count"};
+    case TraceUnit::RequestsPerSecond: return {"Count/Second"};
+    case TraceUnit::Percent: return {"Percent"};
+  }
+  return {};
+}
+
+bool statistic_fits(TraceUnit u, std::string_view s) {
+  if (u == TraceUnit::Requests) return s == "Sum" || s == "SampleCount";
+  return s != "Sum" && s != "SampleCount";
+}
+
+TraceRead read_trace(const TraceSource& src) {
+  TraceRead out;
+  if (src.files.empty()) throw Error("trace '" + src.name + "': no file");
+  TracePoints pts;
+  switch (src.format) {
+    case TraceFormat::Csv: {
+      for (const auto& f : src.files) {
+        TraceCsvOptions o;
+        o.display_file = f.display;
+        o.timestamp_column = src.timestamp_column;
+        o.value_column = src.value_column;
+        o.timestamp_format = src.timestamp_format;
+        o.time_zone = src.time_zone;
+        TracePoints p = read_trace_csv(f.path, o);
+        if (pts.times.empty()) {
+          pts = std::move(p);
+          continue;
+        }
+        // Consecutive exports: keep each file's own positions for messages.
+        const std::size_t offset = pts.times.size();
+        auto before = pts.locate;
+        auto after = p.locate;
+        const std::string file = f.display, first_file = pts.file;
+        pts.times.insert(pts.times.end(), p.times.begin(), p.times.end());
+        pts.values.insert(pts.values.end(), p.values.begin(), p.values.end());
+        pts.locate = [=](std::size_t i) {
+          if (i < offset) {
+            SourcePosition s = before(i);
+            if (s.file.empty()) s.file = first_file;
+            return s;
+          }
+          SourcePosition s = after(i - offset);
+          s.file = file;
+          return s;
+        };
+      }
+      break;
+    }
+    case TraceFormat::CloudWatchMetricData:
+      pts = read_get_metric_data(src.files, {src.id, src.label}, out.warnings);
+      break;
+    case TraceFormat::CloudWatchMetricStatistics:
+      if (!src.statistic) throw Error("trace '" + src.name + "': get-metric-statistics output needs the statistic to read");
+      pts = read_get_metric_statistics(src.files, *src.statistic, cloudwatch_units(src.unit), out.warnings);
+      break;
+  }
+  RegularizeOptions ro;
+  ro.name = src.name;
+  ro.period = src.period;
+  ro.unit = src.unit;
+  ro.gaps = src.gaps.value_or(kind_of(src.unit) == TraceKind::Count ? GapPolicy::Zero : GapPolicy::Hold);
+  Trace t = regularize(pts, ro, out.warnings);
+  pts = {};  // the raw points can be large; release them before the copies below
+  t.file = src.files.size() == 1 ? src.files[0].display : fmt::format("{} (+{} files)", src.files[0].display, src.files.size() - 1);
+  if (src.scale != 1.0) t = scaled(std::move(t), src.scale);
+  if (src.shift != 0) t = shifted(std::move(t), src.shift);
+  if (src.clip_min || src.clip_max) t = clipped(std::move(t), src.clip_min, src.clip_max, out.warnings);
+  out.trace = std::move(t);
+  return out;
+}
+
+}  // namespace capsim::io

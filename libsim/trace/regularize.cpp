@@ -1,0 +1,98 @@
+#include "capsim/trace/regularize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace capsim {
+
+TraceError point_error(const TracePoints& pts, std::size_t i, const std::string& message) {
+  SourcePosition pos = pts.locate ? pts.locate(i) : SourcePosition{};
+  const std::string& file = pos.file.empty() ? pts.file : pos.file;
+  if (pos.line > 0) return TraceError(file, pos.line, message);
+  return TraceError(file, pos.pointer, message);
+}
+
+Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vector<std::string>& warnings) {
+  if (pts.size() == 0) throw TraceError(pts.file, std::string(), "expected at least one data point, got none");
+  if (opt.period <= 0) throw Error("trace '" + opt.name + "': the period must be > 0");
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const double v = pts.values[i];
+    if (!std::isfinite(v)) throw point_error(pts, i, fmt::format("expected a finite number, got {}", v));
+    if (v < 0 && opt.unit != TraceUnit::Percent)
+      throw point_error(pts, i, fmt::format("expected a value >= 0 (a trace of {}), got {}", to_string(opt.unit), v));
+  }
+  // Exports come newest first (get-metric-data), oldest first (CSV) or in no order
+  // (get-metric-statistics); only the last needs an index sort, which costs memory on long series.
+  const auto& ts = pts.times;
+  const bool ascending = std::is_sorted(ts.begin(), ts.end());
+  const bool descending = !ascending && std::is_sorted(ts.rbegin(), ts.rend());
+  std::vector<std::size_t> order;
+  if (!ascending && !descending) {
+    order.resize(pts.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
+  }
+  const std::size_t n = pts.size();
+  auto at = [&](std::size_t k) { return ascending ? k : descending ? n - 1 - k : order[k]; };
+
+  Trace t;
+  t.name = opt.name;
+  t.file = pts.file;
+  t.unit = opt.unit;
+  t.period = opt.period;
+  t.start = pts.times[at(0)];
+  std::size_t merged = 0, filled = 0, gaps = 0;
+  t.values.reserve(n);
+  std::size_t prev = at(0);
+  t.values.push_back(pts.values[prev]);
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::size_t i = at(k);
+    const SimDuration since_start = (pts.times[i] - t.start).count();
+    if (since_start % opt.period != 0)
+      throw point_error(pts, i, fmt::format("expected a timestamp on the {} s grid that starts at {}, got {}",
+                                            to_seconds(opt.period), format_utc(t.start), format_utc(pts.times[i])));
+    if (pts.times[i] == pts.times[prev]) {
+      if (pts.values[i] != pts.values[prev]) {
+        SourcePosition where = pts.locate ? pts.locate(prev) : SourcePosition{};
+        std::string first = where.line > 0 ? fmt::format("line {}", where.line) : where.pointer;
+        throw point_error(pts, i, fmt::format("timestamp {} appears twice with different values: {} at {} and {} here",
+                                              format_utc(pts.times[i]), pts.values[prev], first, pts.values[i]));
+      }
+      ++merged;
+      continue;
+    }
+    const SimDuration step = (pts.times[i] - pts.times[prev]).count();
+    const std::size_t missing = static_cast<std::size_t>(step / opt.period) - 1;
+    if (missing > 0) {
+      if (opt.gaps == GapPolicy::Error)
+        throw point_error(pts, i, fmt::format("expected a point every {} s, got a gap of {} missing points after {} "
+                                              "(set \"gaps\" to zero, hold or linear to fill it)",
+                                              to_seconds(opt.period), missing, format_utc(pts.times[prev])));
+      const double a = pts.values[prev], b = pts.values[i];
+      for (std::size_t j = 1; j <= missing; ++j) {
+        double v = 0;
+        if (opt.gaps == GapPolicy::Hold) v = a;
+        if (opt.gaps == GapPolicy::Linear) v = a + (b - a) * static_cast<double>(j) / static_cast<double>(missing + 1);
+        t.values.push_back(v);
+      }
+      filled += missing;
+      ++gaps;
+    }
+    t.values.push_back(pts.values[i]);
+    prev = i;
+  }
+  if (merged > 0)
+    warnings.push_back(fmt::format("trace '{}' ({}): merged {} repeated point(s) with equal values (overlapping pages)",
+                                   opt.name, pts.file, merged));
+  if (filled > 0) {
+    const char* how = opt.gaps == GapPolicy::Zero ? "zero" : opt.gaps == GapPolicy::Hold ? "the last value" : "interpolated values";
+    warnings.push_back(fmt::format("trace '{}' ({}): filled {} missing point(s) in {} gap(s) with {}", opt.name, pts.file,
+                                   filled, gaps, how));
+  }
+  return t;
+}
+
+}  // namespace capsim

@@ -1,0 +1,14 @@
+#include "capsim/trace/trace.hpp"
+
+namespace capsim {
+
+const char* to_string(TraceUnit u) {
+  switch (u) {
+    case TraceUnit::Requests: return "requests";
+    case TraceUnit::RequestsPerSecond: return "requests/second";
+    case TraceUnit::Percent: return "percent";
+  }
+  return "?";
+}
+
+}  // namespace capsim
