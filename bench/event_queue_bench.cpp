@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "bench_main.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/event_queue.hpp"
 #include "capsim/core/rng.hpp"
@@ -70,38 +73,21 @@ void BM_CapsimEventQueue(benchmark::State& state) {
 BENCHMARK(BM_RawPriorityQueue)->Arg(100)->Arg(10000);
 BENCHMARK(BM_CapsimEventQueue)->Arg(100)->Arg(10000);
 
-// Keeps events/s of every run so the ratio is computed from the same run.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, double> rate;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) {
-      auto it = r.counters.find("items_per_second");
-      if (it != r.counters.end()) rate[r.benchmark_name()] = it->second.value;
-    }
+
+const capsim::bench::RegisterCheck kHoldModelTarget([](const capsim::bench::Measurements& m) {
+  int failures = 0;
+  for (const char* n : {"100", "10000"}) {
+    const auto raw = m.find(std::string("BM_RawPriorityQueue/") + n);
+    const auto ours = m.find(std::string("BM_CapsimEventQueue/") + n);
+    if (raw == m.end() || ours == m.end()) continue;  // filtered out
+    const double ratio = ours->second.items_per_second / raw->second.items_per_second;
+    failures += capsim::bench::report(
+        fmt::format("event queue hold model, {} pending", n), fmt::format(">= {:.2f}x raw std::priority_queue", kTargetRatio),
+        fmt::format("{:.2f}x (capsim {:.1f} M events/s, raw {:.1f} M events/s)", ratio, ours->second.items_per_second / 1e6,
+                    raw->second.items_per_second / 1e6),
+        ratio >= kTargetRatio);
   }
-};
+  return failures;
+});
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  int failures = 0;
-  std::printf("\n");
-  for (const char* n : {"100", "10000"}) {
-    const auto raw = reporter.rate.find(std::string("BM_RawPriorityQueue/") + n);
-    const auto ours = reporter.rate.find(std::string("BM_CapsimEventQueue/") + n);
-    if (raw == reporter.rate.end() || ours == reporter.rate.end()) continue;  // filtered out
-    const double ratio = ours->second / raw->second;
-    const bool pass = ratio >= kTargetRatio;
-    failures += pass ? 0 : 1;
-    std::printf("event queue hold model, %s pending: target >= %.2fx raw std::priority_queue; measured %.2fx "
-                "(capsim %.1f M events/s, raw %.1f M events/s): %s\n",
-                n, kTargetRatio, ratio, ours->second / 1e6, raw->second / 1e6, pass ? "PASS" : "FAIL");
-  }
-  return failures == 0 ? 0 : 1;
-}

@@ -1,6 +1,8 @@
 #include "capsim/io/cloudwatch.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -57,6 +59,57 @@ std::string looks_like(const std::vector<std::string>& keys) {
   return keys.empty() ? "an empty object" : s;
 }
 
+/// Reads a file in 64 KiB chunks behind an input iterator, so the JSON parser streams the file at
+/// close to the speed of parsing it from memory (an istream reads a character per virtual call)
+/// without holding the whole file.
+class ChunkedFile {
+ public:
+  explicit ChunkedFile(const std::filesystem::path& path) : f_(std::fopen(path.c_str(), "rb")), buf_(1 << 16) {}
+  ~ChunkedFile() {
+    if (f_) std::fclose(f_);
+  }
+  ChunkedFile(const ChunkedFile&) = delete;
+  ChunkedFile& operator=(const ChunkedFile&) = delete;
+  bool ok() const { return f_ != nullptr; }
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char*;
+    using reference = const char&;
+    iterator() = default;
+    explicit iterator(ChunkedFile* f) : f_(f) {}
+    reference operator*() const { return f_->buf_[f_->pos_]; }
+    iterator& operator++() {
+      ++f_->pos_;
+      return *this;
+    }
+    bool operator==(const iterator& o) const { return at_end() == o.at_end(); }
+    bool operator!=(const iterator& o) const { return !(*this == o); }
+
+   private:
+    bool at_end() const { return f_ == nullptr || !f_->fill(); }
+    ChunkedFile* f_ = nullptr;
+  };
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+ private:
+  // True when a character is available at pos_.
+  bool fill() {
+    if (pos_ < len_) return true;
+    if (!f_) return false;
+    len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
+    pos_ = 0;
+    return len_ > 0;
+  }
+  std::FILE* f_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, len_ = 0;
+};
+
 // One query result of get-metric-data as read.
 struct MetricResult {
   std::string id, label, status;
@@ -70,9 +123,8 @@ struct MetricResult {
 /// the file in memory, so the values go straight into vectors.
 class MetricDataSax : public nlohmann::json_sax<json> {
  public:
-  MetricDataSax(const std::string& text, const InputFile& file, std::size_t file_index, std::vector<MetricResult>& out,
-                std::vector<std::string>& messages)
-      : text_(text), file_(file), file_index_(file_index), out_(out), messages_(messages) {}
+  MetricDataSax(const InputFile& file, std::size_t file_index, std::vector<MetricResult>& out, std::vector<std::string>& messages)
+      : file_(file), file_index_(file_index), out_(out), messages_(messages) {}
 
   bool null() override { return scalar("null"); }
   bool boolean(bool) override { return scalar("a boolean"); }
@@ -105,6 +157,7 @@ class MetricDataSax : public nlohmann::json_sax<json> {
 
   bool start_object(std::size_t) override {
     if (frames_.empty()) {
+      root_is_object_ = true;
       frames_.push_back({true, {}, 0});
       return true;
     }
@@ -145,17 +198,19 @@ class MetricDataSax : public nlohmann::json_sax<json> {
     return true;
   }
   bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) override {
-    auto [line, col] = line_column(text_, byte);
     std::string what = ex.what();
     auto pos = what.find(": ", what.find("parse error"));
-    error_ = TraceError(file_.display, line, fmt::format("column {}: expected valid JSON (get-metric-data output), got {}", col,
-                                                         pos == std::string::npos ? what : what.substr(pos + 2)));
+    parse_failed_at_ = byte;
+    parse_message_ = fmt::format("expected valid JSON (get-metric-data output), got {}",
+                                 pos == std::string::npos ? what : what.substr(pos + 2));
     return false;
   }
+  std::optional<std::size_t> parse_failed_at() const { return parse_failed_at_; }
+  const std::string& parse_message() const { return parse_message_; }
 
   const std::optional<TraceError>& error() const { return error_; }
   const std::vector<std::string>& root_keys() const { return root_keys_; }
-  bool saw_root_object() const { return saw_root_; }
+  bool saw_root_object() const { return saw_root_ && root_is_object_; }
 
  private:
   struct Frame {
@@ -210,8 +265,9 @@ class MetricDataSax : public nlohmann::json_sax<json> {
     return false;
   }
 
-  const std::string& text_;
   const InputFile& file_;
+  std::optional<std::size_t> parse_failed_at_;
+  std::string parse_message_;
   std::size_t file_index_;
   std::vector<MetricResult>& out_;
   std::vector<std::string>& messages_;
@@ -221,6 +277,7 @@ class MetricDataSax : public nlohmann::json_sax<json> {
   std::optional<TraceError> error_;
   bool result_open_ = false;
   bool saw_root_ = false;
+  bool root_is_object_ = false;
 };
 
 }  // namespace
@@ -232,12 +289,19 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
   for (std::size_t f = 0; f < files.size(); ++f) {
     std::vector<MetricResult> mine;
     {
-      const std::string text = read_file(files[f]);
-      const auto first = text.find_first_not_of(" \t\r\n");
-      MetricDataSax sax(text, files[f], f, mine, warnings);
-      const bool ok = json::sax_parse(text, &sax);
+      // Streamed rather than read whole: the peak memory of a year of points stays below the file's size.
+      ChunkedFile in(files[f].path);
+      if (!in.ok()) throw TraceError(files[f].display, std::size_t{0}, "cannot open the file");
+      MetricDataSax sax(files[f], f, mine, warnings);
+      const bool ok = json::sax_parse(in.begin(), in.end(), &sax);
       if (!ok && sax.error()) throw *sax.error();
-      if (!sax.saw_root_object() || first == std::string::npos || text[first] != '{')
+      if (!ok && sax.parse_failed_at()) {
+        // Only on the error path: read the file again for the line and column.
+        const std::string text = read_file(files[f]);
+        auto [line, col] = line_column(text, *sax.parse_failed_at());
+        throw TraceError(files[f].display, line, fmt::format("column {}: {}", col, sax.parse_message()));
+      }
+      if (!sax.saw_root_object())
         throw TraceError(files[f].display, std::string(), "expected get-metric-data output (an object with MetricDataResults), got "
                                                            "a JSON value that is not an object");
       const auto& keys = sax.root_keys();

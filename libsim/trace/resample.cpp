@@ -29,8 +29,11 @@ Trace resample(const Trace& trace, const ResampleOptions& opt, std::vector<std::
     throw Error(who + ": a request count is resampled by summing and splitting (mean, max, hold and linear are for gauges)");
   if (trace.kind() == TraceKind::Gauge && (opt.downsample == Downsample::Sum || opt.upsample == Upsample::Split))
     throw Error(who + ": a gauge is resampled by mean or max and by hold or linear (sum and split are for counts)");
-  Trace out = trace;
-  out.values.clear();
+  Trace out;  // the same trace but for its values and period (not copied: they can be long)
+  out.name = trace.name;
+  out.file = trace.file;
+  out.unit = trace.unit;
+  out.start = trace.start;
   out.period = dst;
   if (dst > src) {
     if (dst % src != 0)
