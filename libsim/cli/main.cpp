@@ -11,6 +11,7 @@
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "trace_commands.hpp"
 
 namespace {
 
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check scenario files and list every problem");
   validate->add_option("files", validate_files, "Scenario files")->required();
 
+  auto run_trace = capsim::cli::add_trace_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,10 +85,14 @@ int main(int argc, char** argv) {
   try {
     if (*run) return cmd_run(run_file, run_out, run_series, run_threads, run_quiet);
     if (*validate) return cmd_validate(validate_files);
+    if (app.got_subcommand("trace")) return run_trace();
   } catch (const capsim::ScenarioError& e) {
     std::cerr << fmt::format("capsim: {} problem{} in the scenario:\n", e.diagnostics().size(),
                              e.diagnostics().size() == 1 ? "" : "s");
     for (const auto& d : e.diagnostics()) std::cerr << "  " << d.to_string() << "\n";
+    return kExitBadInput;
+  } catch (const capsim::TraceError& e) {
+    std::cerr << "capsim: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const capsim::Error& e) {
     std::cerr << "capsim: error: " << e.what() << "\n";

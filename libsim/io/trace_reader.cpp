@@ -1,5 +1,7 @@
 #include "capsim/io/trace_reader.hpp"
 
+#include <fstream>
+
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
@@ -43,6 +45,17 @@ std::vector<std::string> cloudwatch_units(TraceUnit u) {
 bool statistic_fits(TraceUnit u, std::string_view s) {
   if (u == TraceUnit::Requests) return s == "Sum" || s == "SampleCount";
   return s != "Sum" && s != "SampleCount";
+}
+
+std::optional<TraceFormat> guess_trace_format(const std::filesystem::path& file) {
+  if (file.extension() == ".csv") return TraceFormat::Csv;
+  std::ifstream in(file, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (head.find("\"MetricDataResults\"") != std::string::npos) return TraceFormat::CloudWatchMetricData;
+  if (head.find("\"Datapoints\"") != std::string::npos) return TraceFormat::CloudWatchMetricStatistics;
+  return std::nullopt;
 }
 
 TraceRead read_trace(const TraceSource& src) {
@@ -94,9 +107,15 @@ TraceRead read_trace(const TraceSource& src) {
   RegularizeOptions ro;
   ro.name = src.name;
   ro.period = src.period;
+  if (ro.period == 0) {
+    ro.period = infer_period(pts);
+    if (ro.period == 0) throw TraceError(pts.file, std::size_t{0}, "cannot infer the period from fewer than two timestamps; state it");
+    out.period_inferred = true;
+    out.warnings.push_back(fmt::format("trace '{}': period inferred from the data: {} s", src.name, to_seconds(ro.period)));
+  }
   ro.unit = src.unit;
   ro.gaps = src.gaps.value_or(kind_of(src.unit) == TraceKind::Count ? GapPolicy::Zero : GapPolicy::Hold);
-  Trace t = regularize(pts, ro, out.warnings);
+  Trace t = regularize(pts, ro, out.warnings, &out.stats);
   pts = {};  // the raw points can be large; release them before the copies below
   t.file = src.files.size() == 1 ? src.files[0].display : fmt::format("{} (+{} files)", src.files[0].display, src.files.size() - 1);
   if (src.scale != 1.0) t = scaled(std::move(t), src.scale);

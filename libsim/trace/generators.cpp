@@ -117,7 +117,7 @@ std::vector<double> shaped_rates(UtcTime start, SimDuration period, std::size_t 
 
 Trace generate_trace(const GeneratorSpec& spec, const std::string& name, UtcTime start, SimDuration period,
                      std::size_t periods, std::uint64_t seed) {
-  if (period <= 0) invalid(name, "period", "a period > 0", fmt::format("{} us", period));
+  if (period <= 0) invalid(name, "period", "a period > 0 s", fmt::format("{:g} s", to_seconds(period)));
 
   std::vector<double> rates = std::visit(
       Overloaded{

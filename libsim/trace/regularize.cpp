@@ -15,7 +15,19 @@ TraceError point_error(const TracePoints& pts, std::size_t i, const std::string&
   return TraceError(file, pos.pointer, message);
 }
 
-Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vector<std::string>& warnings) {
+SimDuration infer_period(const TracePoints& pts) {
+  std::vector<UtcTime> ts = pts.times;
+  std::sort(ts.begin(), ts.end());
+  SimDuration best = 0;
+  for (std::size_t i = 1; i < ts.size(); ++i) {
+    const SimDuration d = (ts[i] - ts[i - 1]).count();
+    if (d > 0 && (best == 0 || d < best)) best = d;
+  }
+  return best;
+}
+
+Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vector<std::string>& warnings,
+                 RegularizeStats* stats) {
   if (pts.size() == 0) throw TraceError(pts.file, std::string(), "expected at least one data point, got none");
   if (opt.period <= 0) throw Error("trace '" + opt.name + "': the period must be > 0");
   for (std::size_t i = 0; i < pts.size(); ++i) {
@@ -44,7 +56,7 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
   t.unit = opt.unit;
   t.period = opt.period;
   t.start = pts.times[at(0)];
-  std::size_t merged = 0, filled = 0, gaps = 0;
+  std::size_t merged = 0, filled = 0, gaps = 0, largest = 0;
   t.values.reserve(n);
   std::size_t prev = at(0);
   t.values.push_back(pts.values[prev]);
@@ -79,11 +91,13 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
         t.values.push_back(v);
       }
       filled += missing;
+      largest = std::max(largest, missing);
       ++gaps;
     }
     t.values.push_back(pts.values[i]);
     prev = i;
   }
+  if (stats) *stats = RegularizeStats{pts.size(), merged, filled, gaps, largest};
   if (merged > 0)
     warnings.push_back(fmt::format("trace '{}' ({}): merged {} repeated point(s) with equal values (overlapping pages)",
                                    opt.name, pts.file, merged));

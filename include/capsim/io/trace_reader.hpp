@@ -32,7 +32,7 @@ struct TraceSource {
   TraceFormat format = TraceFormat::Csv;
   std::vector<InputFile> files;  // several: pages or consecutive exports, merged
   TraceUnit unit = TraceUnit::Requests;
-  SimDuration period = 0;  // the spacing of the points in the files
+  SimDuration period = 0;  // the spacing of the points in the files; 0: inferred from them (a warning says so)
   // get-metric-data
   std::optional<std::string> id;
   std::optional<std::string> label;
@@ -54,7 +54,13 @@ struct TraceSource {
 struct TraceRead {
   Trace trace;
   std::vector<std::string> warnings;  // every merged, filled, dropped or clipped point is counted here
+  RegularizeStats stats;
+  bool period_inferred = false;
 };
+
+/// The format a file's name and first bytes suggest: .csv is csv; JSON with MetricDataResults or
+/// Datapoints is the matching CloudWatch output. nullopt when unclear.
+std::optional<TraceFormat> guess_trace_format(const std::filesystem::path& file);
 
 /// Reads a trace at its own period (no resampling). Throws TraceError naming the file and the
 /// position (line or JSON pointer), or capsim::Error for settings that don't fit together.

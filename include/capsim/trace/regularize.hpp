@@ -23,6 +23,15 @@ struct RegularizeOptions {
   GapPolicy gaps = GapPolicy::Zero;
 };
 
+/// What regularize did, for reports (`capsim trace inspect`).
+struct RegularizeStats {
+  std::size_t points_read = 0;
+  std::size_t merged = 0;             // repeated points with equal values
+  std::size_t filled = 0;             // missing points filled by the gap policy
+  std::size_t gaps = 0;               // runs of missing points
+  std::size_t largest_gap_points = 0;
+};
+
 /// A TraceError at point i of `pts`, naming its file and position.
 TraceError point_error(const TracePoints& pts, std::size_t i, const std::string& message);
 
@@ -30,6 +39,11 @@ TraceError point_error(const TracePoints& pts, std::size_t i, const std::string&
 /// lays them on the grid of the earliest point. Throws TraceError at the offending point for a
 /// repeat with another value, a timestamp off the grid, a negative or non-finite count, or a gap
 /// under GapPolicy::Error; appends a warning for every merge or fill.
-Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vector<std::string>& warnings);
+Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vector<std::string>& warnings,
+                 RegularizeStats* stats = nullptr);
+
+/// The spacing of the points: the smallest positive step between their sorted timestamps (0 with
+/// fewer than two distinct times).
+SimDuration infer_period(const TracePoints& pts);
 
 }  // namespace capsim

@@ -1,0 +1,40 @@
+# capsim trace inspect / convert on the bundled coding week: the figures are those of the source
+# data (shape_summary of the Azure 2024 trace: 10,080 minutes, 16,803,371 requests, min 72, max 5,773),
+# and a round trip CSV -> get-metric-data -> CSV keeps every point.
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+set(week ${SOURCE_DIR}/scenarios/data/azure-llm-2024/coding_per_minute.get-metric-data.json)
+execute_process(COMMAND ${CAPSIM} trace inspect ${week} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "trace inspect failed (${rc}): ${err}")
+endif()
+foreach(expected "period: 60 s (inferred from the data)" "span: 2024-05-10T00:00:00Z to 2024-05-17T00:00:00Z (7.00 days), 10,080 points"
+                 "gaps: 0 missing point(s)" "min 72," "max 5,773; total 16,803,371" "daily profile")
+  string(FIND "${out}" "${expected}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "trace inspect output lacks '${expected}':\n${out}")
+  endif()
+endforeach()
+execute_process(COMMAND ${CAPSIM} trace convert ${week} --to csv -o ${WORK_DIR}/week.csv RESULT_VARIABLE rc ERROR_VARIABLE err)
+execute_process(COMMAND ${CAPSIM} trace convert ${WORK_DIR}/week.csv --to get-metric-data -o ${WORK_DIR}/week.json RESULT_VARIABLE rc2 ERROR_VARIABLE err2)
+execute_process(COMMAND ${CAPSIM} trace convert ${WORK_DIR}/week.json --to csv -o ${WORK_DIR}/again.csv RESULT_VARIABLE rc3 ERROR_VARIABLE err3)
+if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0 OR NOT rc3 EQUAL 0)
+  message(FATAL_ERROR "trace convert failed: ${err} ${err2} ${err3}")
+endif()
+file(SHA256 ${WORK_DIR}/week.csv a)
+file(SHA256 ${WORK_DIR}/again.csv b)
+if(NOT a STREQUAL b)
+  message(FATAL_ERROR "CSV -> get-metric-data -> CSV changed the trace")
+endif()
+# The bundled CSV of the same week says the same (the deriving script wrote both from one source).
+file(SHA256 ${SOURCE_DIR}/scenarios/data/azure-llm-2024/coding_per_minute.csv c)
+if(NOT a STREQUAL c)
+  message(FATAL_ERROR "the converted week differs from scenarios/data/azure-llm-2024/coding_per_minute.csv")
+endif()
+# A bad file: the message names the file, the position and what was expected; exit code 2.
+execute_process(COMMAND ${CAPSIM} trace inspect ${SOURCE_DIR}/tests/data/bad/cloudwatch/length_mismatch.json
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "length_mismatch.json: /MetricDataResults/0/Values: expected as many Values as Timestamps \\(3\\), got 2")
+  message(FATAL_ERROR "trace inspect on a bad file: rc ${rc}, ${err}")
+endif()
+message(STATUS "capsim trace: ok")
