@@ -111,3 +111,12 @@ TEST_CASE("every bad scenario file is rejected by the loader, and every shipped 
   CHECK(bad >= 20);
   CHECK(shipped >= 1);
 }
+
+TEST_CASE("request-level and generated traces: bad input") {
+  check_message("trace_azure_no_zone.json", {"/traces/t", "the key 'time_zone'", "carry no zone"});
+  check_message("trace_azure_bad_tokens.json", {"/traces/t/file", "azure_bad_tokens.csv:3:",
+                                                "expected a whole number of tokens >= 0 in column 'ContextTokens', got 'ten'"});
+  check_message("generator_peak_below_base.json", {"/traces/t/generator", "peak_rps: expected a rate >= base_rps (10), got 5"});
+  check_message("trace_statistic_mismatch.json", {"/traces/t/statistic", "expected Sum or SampleCount for a trace of requests",
+                                                  "got \"Average\""});
+}

@@ -1,5 +1,7 @@
 #include "capsim/core/distributions.hpp"
 
+#include "overloaded.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -67,12 +69,7 @@ double sample_empirical(Rng& rng, const std::vector<double>& values) {
 }
 
 namespace {
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
+using detail::Overloaded;
 }  // namespace
 
 double Distribution::sample(Rng& rng) const {

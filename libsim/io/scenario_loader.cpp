@@ -12,6 +12,7 @@
 #include "capsim/io/catalog_csv.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/io/trace_reader.hpp"
+#include "capsim/trace/generators.hpp"
 #include "json_checker.hpp"
 
 namespace capsim::io {
@@ -161,6 +162,7 @@ class Loader {
   void parse_simulation(const json& root);
   void parse_traces(const json& root);
   void parse_catalog(const json& root);
+  std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
   std::vector<PolicyEntry> parse_policies(const json& root);
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
@@ -316,19 +318,25 @@ void Loader::parse_traces(const json& root) {
     if (!ck_.object(t, p,
                     {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "downsample",
                      "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
-                     "timestamp_format", "time_zone"},
+                     "timestamp_format", "time_zone", "origin", "generator"},
                     {"format", "period_s"}))
       continue;
     const std::size_t before = ck_.errors();
     TraceSource src;
     src.name = name;
-    auto format = ck_.one_of(t, p, "format", {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
-    if (format) src.format = *parse_trace_format(*format);
+    auto format = ck_.one_of(t, p, "format",
+                             {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics", "azure-llm-csv",
+                              "jsonl-requests", "generator"});
+    const bool generated = format && *format == "generator";
+    if (format && !generated) src.format = *parse_trace_format(*format);
     src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent"}).value_or("requests"));
     if (auto v = ck_.number(t, p, "period_s", Bound::Positive)) src.period = seconds(*v);
     // Files: one, or several (pages of one query, consecutive exports).
     std::vector<std::pair<std::string, std::string>> files;  // (as written, pointer)
-    if (t.contains("file") == t.contains("files")) {
+    if (generated) {
+      if (t.contains("file") || t.contains("files")) ck_.fail(p, "no 'file' for a generated trace", "a file");
+      if (!t.contains("generator")) ck_.fail(p, "the key 'generator' for format \"generator\"", "an object without it");
+    } else if (t.contains("file") == t.contains("files")) {
       ck_.fail(p, "exactly one of the keys 'file' and 'files'", t.contains("file") ? "both" : "neither");
     } else if (auto f = ck_.string(t, p, "file")) {
       files.emplace_back(*f, p + "/file");
@@ -345,13 +353,30 @@ void Loader::parse_traces(const json& root) {
       }
     }
     // Keys that belong to one format only.
-    auto only_for = [&](std::initializer_list<const char*> keys, TraceFormat f) {
+    auto only_for = [&](std::initializer_list<const char*> keys, std::initializer_list<const char*> formats) {
+      std::string list;
+      bool fits = false;
+      for (const char* f : formats) {
+        list += (list.empty() ? "\"" : " or \"") + std::string(f) + "\"";
+        fits = fits || (format && *format == f);
+      }
       for (const char* k : keys)
-        if (t.contains(k) && format && src.format != f)
-          ck_.fail(ptr_join(p, k), fmt::format("'{}' only with format \"{}\"", k, to_string(f)), "format \"" + *format + "\"");
+        if (t.contains(k) && format && !fits)
+          ck_.fail(ptr_join(p, k), fmt::format("'{}' only with format {}", k, list), "format \"" + *format + "\"");
     };
-    only_for({"id", "label"}, TraceFormat::CloudWatchMetricData);
-    only_for({"timestamp_column", "value_column", "timestamp_format", "time_zone"}, TraceFormat::Csv);
+    only_for({"id", "label"}, {"cloudwatch-get-metric-data"});
+    only_for({"statistic"}, {"cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    only_for({"timestamp_column", "value_column", "timestamp_format"}, {"csv"});
+    only_for({"time_zone"}, {"csv", "azure-llm-csv"});
+    only_for({"origin"}, {"jsonl-requests"});
+    only_for({"generator"}, {"generator"});
+    only_for({"gaps"}, {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    if (format && *format == "azure-llm-csv" && !t.contains("time_zone"))
+      ck_.fail(p, "the key 'time_zone': the Azure LLM format's timestamps carry no zone", "an object without it");
+    if (auto o = ck_.string(t, p, "origin")) {
+      if (auto at = parse_iso8601(*o)) src.origin = *at;
+      else ck_.fail(p + "/origin", "an ISO 8601 time with a zone (the instant of timestamp 0)", describe(t["origin"]));
+    }
     src.id = ck_.string(t, p, "id");
     src.label = ck_.string(t, p, "label");
     if (src.id && src.label) ck_.fail(p, "one of 'id' and 'label'", "both");
@@ -403,7 +428,23 @@ void Loader::parse_traces(const json& root) {
     src.clip_min = ck_.number(t, p, "clip_min", Bound::Any);
     src.clip_max = ck_.number(t, p, "clip_max", Bound::Any);
     bool tile = ck_.boolean(t, p, "tile").value_or(false);
-    if (ck_.errors() != before || files.empty() || src.period <= 0 || !simulation_ok_) continue;
+    std::optional<GeneratorSpec> generator;
+    if (auto g = t.find("generator"); g != t.end()) generator = parse_generator(*g, p + "/generator");
+    if (ck_.errors() != before || (files.empty() && !generated) || src.period <= 0 || !simulation_ok_) continue;
+    if (generated) {
+      if (!generator) continue;
+      try {
+        const auto n = static_cast<std::size_t>((sc_.simulation.duration + src.period - 1) / src.period);
+        std::vector<std::string> warnings;
+        Trace trace = generate_trace(*generator, name, sc_.simulation.start, src.period, n, sc_.simulation.seed);
+        trace = resample(trace, rs, warnings);
+        for (auto& w : warnings) sc_.warnings.push_back(std::move(w));
+        sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::nullopt});
+      } catch (const Error& e) {
+        ck_.fail_message(p + "/generator", e.what());
+      }
+      continue;
+    }
     const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
     for (const auto& [f, _] : files)
       src.files.push_back({base_dir_ / f, (scenario_dir / f).lexically_normal().string()});
@@ -411,13 +452,63 @@ void Loader::parse_traces(const json& root) {
       TraceRead read = read_trace(src);
       Trace trace = resample(read.trace, rs, read.warnings);
       for (auto& w : read.warnings) sc_.warnings.push_back(std::move(w));
-      sc_.traces.emplace(name, TraceInput{std::move(trace), tile});
+      sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::move(read.requests)});
     } catch (const TraceError& e) {
       ck_.fail_message(files.size() == 1 ? files[0].second : p + "/files", e.what());
     } catch (const Error& e) {
       ck_.fail_message(p, e.what());
     }
   }
+}
+
+std::optional<GeneratorSpec> Loader::parse_generator(const json& g, const std::string& p) {
+  if (!g.is_object() || !g.contains("kind")) {
+    ck_.fail(p, "an object with \"kind\" (diurnal, constant, step, ramp)", describe(g));
+    return std::nullopt;
+  }
+  const std::size_t before = ck_.errors();
+  auto kind = ck_.one_of(g, p, "kind", {"diurnal", "constant", "step", "ramp"});
+  if (!kind) return std::nullopt;
+  auto rate = [&](const char* k) { return ck_.number(g, p, k, Bound::NonNegative).value_or(0); };
+  auto instant = [&](const char* k) {
+    UtcTime t{};
+    if (auto s = ck_.string(g, p, k)) {
+      if (auto at = parse_iso8601(*s)) t = *at;
+      else ck_.fail(ptr_join(p, k), "an ISO 8601 time with a zone", describe(g[k]));
+    }
+    return t;
+  };
+  GeneratorSpec spec;
+  if (*kind == "diurnal") {
+    ck_.object(g, p,
+               {"kind", "base_rps", "peak_rps", "peak_hour", "time_zone", "weekend_factor", "noise_cv", "bursts_per_day",
+                "burst_factor", "burst_duration"},
+               {"base_rps", "peak_rps", "peak_hour"});
+    DiurnalGenerator d;
+    d.base_rps = rate("base_rps");
+    d.peak_rps = rate("peak_rps");
+    d.peak_hour = ck_.number(g, p, "peak_hour", Bound::NonNegative).value_or(0);
+    d.time_zone = ck_.string(g, p, "time_zone").value_or("UTC");
+    d.weekend_factor = ck_.number(g, p, "weekend_factor", Bound::NonNegative).value_or(1);
+    d.noise_cv = ck_.number(g, p, "noise_cv", Bound::NonNegative).value_or(0);
+    d.bursts_per_day = ck_.number(g, p, "bursts_per_day", Bound::NonNegative).value_or(0);
+    d.burst_factor = ck_.number(g, p, "burst_factor", Bound::NonNegative).value_or(1);
+    if (auto dur = ck_.duration(g, p, "burst_duration")) d.burst_duration_s = to_seconds(*dur);
+    if (d.bursts_per_day > 0 && !g.contains("burst_duration"))
+      ck_.fail(p, "the key 'burst_duration' since bursts_per_day > 0", "an object without it");
+    spec = d;
+  } else if (*kind == "constant") {
+    ck_.object(g, p, {"kind", "rps"}, {"rps"});
+    spec = ConstantGenerator{rate("rps")};
+  } else if (*kind == "step") {
+    ck_.object(g, p, {"kind", "before_rps", "after_rps", "at"}, {"before_rps", "after_rps", "at"});
+    spec = StepGenerator{rate("before_rps"), rate("after_rps"), instant("at")};
+  } else {
+    ck_.object(g, p, {"kind", "from_rps", "to_rps", "start", "end"}, {"from_rps", "to_rps", "start", "end"});
+    spec = RampGenerator{rate("from_rps"), rate("to_rps"), instant("start"), instant("end")};
+  }
+  if (ck_.errors() != before) return std::nullopt;
+  return spec;
 }
 
 void Loader::parse_catalog(const json& root) {
@@ -691,6 +782,12 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
     (void)nr;
     figures.push_back("/cluster/node_ready_s");
   }
+  // Typed-in facts about traces: a generator's shape, and the zone or origin a request log lacks.
+  if (auto tr = doc.find("traces"); tr != doc.end() && tr->is_object())
+    for (const auto& [name, t] : tr->items())
+      for (const char* k : {"generator", "time_zone", "origin"})
+        if (t.is_object() && t.contains(k) && !(std::string(k) == "time_zone" && t.value("format", "") == "csv"))
+          figures.push_back(ptr_join(ptr_join("/traces", name), k));
   if (const json* po = find_pointer(doc, "/catalog/price_overrides"); po && po->is_object())
     for (const auto& [type, _] : po->items()) figures.push_back(ptr_join("/catalog/price_overrides", type) + "/ondemand_usd_per_h");
   std::vector<Assumption> out;

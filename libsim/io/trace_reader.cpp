@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
+#include "capsim/io/request_log_reader.hpp"
 #include "capsim/io/trace_csv.hpp"
 #include "capsim/trace/transform.hpp"
 
@@ -15,6 +16,8 @@ const char* to_string(TraceFormat f) {
     case TraceFormat::Csv: return "csv";
     case TraceFormat::CloudWatchMetricData: return "cloudwatch-get-metric-data";
     case TraceFormat::CloudWatchMetricStatistics: return "cloudwatch-get-metric-statistics";
+    case TraceFormat::AzureLlmCsv: return "azure-llm-csv";
+    case TraceFormat::JsonlRequests: return "jsonl-requests";
   }
   return "?";
 }
@@ -23,6 +26,8 @@ std::optional<TraceFormat> parse_trace_format(std::string_view s) {
   if (s == "csv") return TraceFormat::Csv;
   if (s == "cloudwatch-get-metric-data") return TraceFormat::CloudWatchMetricData;
   if (s == "cloudwatch-get-metric-statistics") return TraceFormat::CloudWatchMetricStatistics;
+  if (s == "azure-llm-csv") return TraceFormat::AzureLlmCsv;
+  if (s == "jsonl-requests") return TraceFormat::JsonlRequests;
   return std::nullopt;
 }
 
@@ -58,9 +63,51 @@ std::optional<TraceFormat> guess_trace_format(const std::filesystem::path& file)
   return std::nullopt;
 }
 
+namespace {
+Trace transformed(Trace t, const TraceSource& src, std::vector<std::string>& warnings) {
+  if (src.scale != 1.0) t = scaled(std::move(t), src.scale);
+  if (src.shift != 0) t = shifted(std::move(t), src.shift);
+  if (src.clip_min || src.clip_max) t = clipped(std::move(t), src.clip_min, src.clip_max, warnings);
+  return t;
+}
+
+// Request-level files: every request with its tokens, and the count per period for the fluid model.
+TraceRead read_request_trace(const TraceSource& src) {
+  TraceRead out;
+  if (src.unit != TraceUnit::Requests) throw Error("trace '" + src.name + "': a request-level trace measures requests");
+  if (src.period <= 0) throw Error("trace '" + src.name + "': a request-level trace needs the period to count requests in");
+  RequestLog log;
+  for (const auto& f : src.files) {
+    RequestLog part;
+    if (src.format == TraceFormat::AzureLlmCsv) {
+      if (!src.time_zone)
+        throw Error("trace '" + src.name + "': the Azure LLM format has no time zone in its timestamps; state it (\"time_zone\")");
+      part = read_azure_llm_csv(f.path, f.display, *src.time_zone, out.warnings);
+    } else {
+      part = read_jsonl_requests(f.path, f.display, src.origin, out.warnings);
+    }
+    if (log.arrivals.empty()) {
+      log = std::move(part);
+      continue;
+    }
+    if (part.arrivals.front() < log.arrivals.back())
+      throw TraceError(f.display, std::size_t{1}, "expected files in time order: this one starts before the previous one ends");
+    log.arrivals.insert(log.arrivals.end(), part.arrivals.begin(), part.arrivals.end());
+    log.input_tokens.insert(log.input_tokens.end(), part.input_tokens.begin(), part.input_tokens.end());
+    log.output_tokens.insert(log.output_tokens.end(), part.output_tokens.begin(), part.output_tokens.end());
+  }
+  log.name = src.name;
+  out.trace = transformed(to_count_trace(log, src.period), src, out.warnings);
+  out.stats.points_read = log.size();
+  out.requests = std::move(log);
+  return out;
+}
+}  // namespace
+
 TraceRead read_trace(const TraceSource& src) {
   TraceRead out;
   if (src.files.empty()) throw Error("trace '" + src.name + "': no file");
+  if (src.format == TraceFormat::AzureLlmCsv || src.format == TraceFormat::JsonlRequests) return read_request_trace(src);
   TracePoints pts;
   switch (src.format) {
     case TraceFormat::Csv: {
@@ -103,6 +150,9 @@ TraceRead read_trace(const TraceSource& src) {
       if (!src.statistic) throw Error("trace '" + src.name + "': get-metric-statistics output needs the statistic to read");
       pts = read_get_metric_statistics(src.files, *src.statistic, cloudwatch_units(src.unit), out.warnings);
       break;
+    case TraceFormat::AzureLlmCsv:
+    case TraceFormat::JsonlRequests:
+      break;  // handled above
   }
   RegularizeOptions ro;
   ro.name = src.name;
@@ -118,10 +168,7 @@ TraceRead read_trace(const TraceSource& src) {
   Trace t = regularize(pts, ro, out.warnings, &out.stats);
   pts = {};  // the raw points can be large; release them before the copies below
   t.file = src.files.size() == 1 ? src.files[0].display : fmt::format("{} (+{} files)", src.files[0].display, src.files.size() - 1);
-  if (src.scale != 1.0) t = scaled(std::move(t), src.scale);
-  if (src.shift != 0) t = shifted(std::move(t), src.shift);
-  if (src.clip_min || src.clip_max) t = clipped(std::move(t), src.clip_min, src.clip_max, out.warnings);
-  out.trace = std::move(t);
+  out.trace = transformed(std::move(t), src, out.warnings);
   return out;
 }
 

@@ -62,8 +62,11 @@ struct Table {
 
 std::string format_comparison(const RunResult& r) {
   std::string out;
-  out += fmt::format("Scenario {}: {} for {:g} days, period {:g} s, seed {}, {} replicate{}; baseline policy: {}\n",
-                     r.scenario, format_utc(r.start), to_seconds(r.duration) / 86400.0, to_seconds(r.period), r.seed,
+  const double hours = to_hours(r.duration);
+  const std::string span = hours >= 48 ? fmt::format("{:g} days", hours / 24) : hours >= 2 ? fmt::format("{:g} h", hours)
+                                                                                       : fmt::format("{:g} min", hours * 60);
+  out += fmt::format("Scenario {}: {} for {}, period {:g} s, seed {}, {} replicate{}; baseline policy: {}\n",
+                     r.scenario, format_utc(r.start), span, to_seconds(r.period), r.seed,
                      r.replicates, r.replicates == 1 ? "" : "s (means shown)", r.baseline);
   out += "\n";
   Table t;

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "capsim/core/distributions.hpp"
+#include "../core/overloaded.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/core/rng.hpp"
 
@@ -15,12 +16,7 @@ namespace capsim {
 
 namespace {
 
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
+using detail::Overloaded;
 
 constexpr double kSecondsPerDay = 86400.0;
 constexpr double kHoursPerDay = 24.0;

@@ -150,6 +150,19 @@ def derive_ten_second_metric_data(shared, name, expected):
     write_metric_data(f"{name}_10s.get-metric-data.json", points, expected)
 
 
+def derive_request_log(shared, name):
+    """The Azure 2023 request-level trace, copied row for row (it is already small and in time order)."""
+    src = os.path.join(shared, "workloads", "azure-llm-inference-2023", f"AzureLLMInferenceTrace_{name}.csv")
+    with open(src, newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["TIMESTAMP", "ContextTokens", "GeneratedTokens"], rows[0]
+    stamps = [r[0] for r in rows[1:]]
+    assert stamps == sorted(stamps), "rows out of time order"
+    os.makedirs(os.path.join(HERE, "azure-llm-2023"), exist_ok=True)
+    write_atomically(os.path.join(HERE, "azure-llm-2023", f"{name}_requests.csv"), rows)
+    return len(rows) - 1, stamps[0], stamps[-1]
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: derive_bundled_data.py SHARED_DATA_DIR")
@@ -158,6 +171,8 @@ def main():
     print(f"catalog: {n} types; sources: {sources}")
     for name in ("coding",):
         print(f"trace {name}: {derive_trace(shared, name)} rows")
+    for name in ("code",):
+        print(f"request log {name}: %d requests, %s .. %s" % derive_request_log(shared, name))
     with open(os.path.join(shared, TRACE_DIR, "shape_summary.json")) as f:
         summary = json.load(f)
     for name in ("coding", "conversation"):

@@ -7,18 +7,22 @@
 
 #include "capsim/io/cloudwatch.hpp"
 #include "capsim/trace/regularize.hpp"
+#include "capsim/trace/request_log.hpp"
 #include "capsim/trace/resample.hpp"
 #include "capsim/trace/trace.hpp"
 
 namespace capsim::io {
 
 enum class TraceFormat {
-  Csv,                       // timestamp,value with a header (column names and timestamp format mappable)
-  CloudWatchMetricData,      // `aws cloudwatch get-metric-data` output
-  CloudWatchMetricStatistics // `aws cloudwatch get-metric-statistics` output
+  Csv,                         // timestamp,value with a header (column names and timestamp format mappable)
+  CloudWatchMetricData,        // `aws cloudwatch get-metric-data` output
+  CloudWatchMetricStatistics,  // `aws cloudwatch get-metric-statistics` output
+  AzureLlmCsv,                 // one request per row: TIMESTAMP,ContextTokens,GeneratedTokens (no zone)
+  JsonlRequests,               // one request per line: {"timestamp": ms, "input_length", "output_length"}
 };
 
-/// "csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics".
+/// "csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics", "azure-llm-csv",
+/// "jsonl-requests".
 const char* to_string(TraceFormat f);
 std::optional<TraceFormat> parse_trace_format(std::string_view s);
 std::optional<TraceUnit> parse_trace_unit(std::string_view s);
@@ -42,7 +46,9 @@ struct TraceSource {
   std::string timestamp_column = "timestamp";
   std::string value_column = "value";
   std::optional<std::string> timestamp_format;
-  std::optional<std::string> time_zone;
+  std::optional<std::string> time_zone;  // csv with timestamp_format, and azure-llm-csv (required)
+  // jsonl-requests: the instant of timestamp 0 when timestamps are offsets
+  std::optional<UtcTime> origin;
   // regularize and transform
   std::optional<GapPolicy> gaps;  // default: zero for requests, hold for gauges
   double scale = 1.0;
@@ -53,6 +59,7 @@ struct TraceSource {
 
 struct TraceRead {
   Trace trace;
+  std::optional<RequestLog> requests;  // request-level formats: every request with its tokens
   std::vector<std::string> warnings;  // every merged, filled, dropped or clipped point is counted here
   RegularizeStats stats;
   bool period_inferred = false;
@@ -62,7 +69,7 @@ struct TraceRead {
 /// Datapoints is the matching CloudWatch output. nullopt when unclear.
 std::optional<TraceFormat> guess_trace_format(const std::filesystem::path& file);
 
-/// Reads a trace at its own period (no resampling). Throws TraceError naming the file and the
+/// Reads a trace at its own period (no resampling); request-level formats are counted per period. Throws TraceError naming the file and the
 /// position (line or JSON pointer), or capsim::Error for settings that don't fit together.
 TraceRead read_trace(const TraceSource& source);
 

@@ -10,6 +10,7 @@
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
+#include "capsim/trace/request_log.hpp"
 #include "capsim/trace/trace.hpp"
 
 namespace capsim {
@@ -30,8 +31,9 @@ struct SimulationSpec {
 };
 
 struct TraceInput {
-  Trace trace;
+  Trace trace;  // at the simulation's period
   bool tile = false;
+  std::optional<RequestLog> requests;  // request-level traces: every request with its tokens
 };
 
 enum class ArrivalModel {
