@@ -9,6 +9,7 @@
 #include "capsim/io/cloudwatch.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/io/trace_reader.hpp"
+#include "capsim/trace/known_metrics.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
@@ -147,4 +148,22 @@ TEST_CASE("a trace written as get-metric-data reads back to the same series") {
   CHECK(doc["MetricDataResults"][0]["Timestamps"][0] == "2024-05-10T00:04:00+00:00");  // newest first
   CHECK(doc["MetricDataResults"][0]["Values"][0] == 50.0);
   CHECK(doc["Messages"].empty());
+}
+
+TEST_CASE("Container Insights and DCGM GPU metrics are recognised by name") {
+  auto s = source(io::TraceFormat::CloudWatchMetricData, {"gmd_node_gpu_utilization.json"});
+  // Stated as requests (the default): the metric says percent.
+  CHECK(error_of(s).find("gmd_node_gpu_utilization.json: / (document root): expected \"unit\": \"percent\" for "
+                         "node_gpu_utilization (ContainerInsights metric") != std::string::npos);
+  s.unit = TraceUnit::Percent;
+  auto r = io::read_trace(s);
+  REQUIRE(r.metric);
+  CHECK(r.metric->family == "ContainerInsights");
+  CHECK(r.trace.values == std::vector<double>{55.25, 64.0, 71.5});
+  CHECK(r.trace.kind() == TraceKind::Gauge);
+  auto count = source(io::TraceFormat::CloudWatchMetricData, {"gpu_count_metric.json"}, "bad/cloudwatch");
+  CHECK(error_of(count).find("expected a demand or utilization metric, got node_gpu_limit (ContainerInsights metric: GPUs on a node") !=
+        std::string::npos);
+  CHECK(find_known_metric("DCGM_FI_DEV_GPU_UTIL")->measure == MetricMeasure::Percent);
+  CHECK_FALSE(find_known_metric("RequestCount"));
 }

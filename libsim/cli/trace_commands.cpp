@@ -90,6 +90,7 @@ int inspect(const ReadFlags& f) {
   const Trace& t = r.trace;
   const TraceStats s = summarize(t);
   std::cout << fmt::format("trace: {} ({})\n", t.file, f.format.empty() ? io::to_string(*io::guess_trace_format(f.files.front())) : f.format);
+  if (r.metric) std::cout << fmt::format("metric: {} ({} metric: {})\n", r.metric->name, r.metric->family, r.metric->meaning);
   std::cout << fmt::format("unit: {}; period: {:g} s{}\n", to_string(t.unit), to_seconds(t.period),
                            r.period_inferred ? " (inferred from the data)" : "");
   const double days = to_seconds((t.end() - t.start).count()) / 86400.0;

@@ -357,6 +357,7 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
 
   TracePoints pts;
   pts.file = files[0].display;
+  pts.metric = chosen.front()->label;
   struct Segment {
     std::size_t first_point, file, result;
   };
@@ -420,6 +421,7 @@ TracePoints read_get_metric_statistics(const std::vector<InputFile>& files, cons
                        "expected get-metric-statistics output (an object with Datapoints), got " +
                            (doc.is_object() ? looks_like(keys) : detail::describe(doc)));
     }
+    if (f == 0 && doc.contains("Label") && doc["Label"].is_string()) pts.metric = doc["Label"].get<std::string>();
     const json& dps = doc["Datapoints"];
     if (!dps.is_array()) throw TraceError(files[f].display, "/Datapoints", "expected an array, got " + detail::describe(dps));
     for (std::size_t i = 0; i < dps.size(); ++i) {

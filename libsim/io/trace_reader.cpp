@@ -154,6 +154,19 @@ TraceRead read_trace(const TraceSource& src) {
     case TraceFormat::JsonlRequests:
       break;  // handled above
   }
+  // A recognised GPU metric says what it measures; the stated unit has to agree.
+  if (auto m = find_known_metric(pts.metric)) {
+    out.metric = m;
+    const char* need = m->measure == MetricMeasure::Percent ? "percent" : nullptr;
+    if (m->measure != MetricMeasure::Percent)
+      throw TraceError(pts.file, std::string(),
+                       fmt::format("expected a demand or utilization metric, got {} ({} metric: {}), which capsim cannot use as a trace",
+                                   m->name, m->family, m->meaning));
+    if (src.unit != TraceUnit::Percent)
+      throw TraceError(pts.file, std::string(),
+                       fmt::format("expected \"unit\": \"{}\" for {} ({} metric: {}), got unit {}", need, m->name, m->family,
+                                   m->meaning, to_string(src.unit)));
+  }
   RegularizeOptions ro;
   ro.name = src.name;
   ro.period = src.period;

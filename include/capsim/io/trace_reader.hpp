@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "capsim/io/cloudwatch.hpp"
+#include "capsim/trace/known_metrics.hpp"
 #include "capsim/trace/regularize.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/trace/resample.hpp"
@@ -63,6 +64,7 @@ struct TraceRead {
   std::vector<std::string> warnings;  // every merged, filled, dropped or clipped point is counted here
   RegularizeStats stats;
   bool period_inferred = false;
+  std::optional<KnownMetric> metric;  // a recognised Container Insights or DCGM metric
 };
 
 /// The format a file's name and first bytes suggest: .csv is csv; JSON with MetricDataResults or

@@ -48,7 +48,8 @@ struct TracePoints {
   std::vector<double> values;
   /// Where point i is written (line 12, /MetricDataResults/0/Timestamps/17), for messages.
   std::function<SourcePosition(std::size_t)> locate;
-  std::string file;  // for messages
+  std::string file;    // for messages
+  std::string metric;  // the metric's name when the file says it (a CloudWatch Label)
 
   std::size_t size() const { return times.size(); }
 };
