@@ -54,6 +54,16 @@ TEST_CASE("resample a count: sums whole periods on the anchor's grid, splits eve
   CHECK(fine.start == at("2024-05-10T00:00:00Z"));
 }
 
+TEST_CASE("resample a count by a within-period profile") {
+  // 120 requests a minute split 1:2:3 over 20 s periods: 20, 40, 60.
+  std::vector<std::string> w;
+  auto opt = default_resample(TraceKind::Count, seconds(20), at("2024-05-10T00:00:00Z"));
+  opt.profile = {1, 2, 3};
+  CHECK(resample(series({120}, seconds(60)), opt, w).values == std::vector<double>{20, 40, 60});
+  opt.profile = {1, 2};
+  CHECK_THROWS_WITH_AS(resample(series({120}, seconds(60)), opt, w), doctest::Contains("has 2 weights; 60 s into 20 s periods needs 3"), Error);
+}
+
 TEST_CASE("resample a gauge: mean or max down, hold or linear up") {
   std::vector<std::string> w;
   Trace g = series({10, 20, 30, 40}, seconds(60), TraceUnit::Percent);

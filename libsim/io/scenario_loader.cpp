@@ -318,7 +318,7 @@ void Loader::parse_traces(const json& root) {
     if (!ck_.object(t, p,
                     {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "downsample",
                      "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
-                     "timestamp_format", "time_zone", "origin", "generator"},
+                     "timestamp_format", "time_zone", "origin", "generator", "upsample_profile"},
                     {"format", "period_s"}))
       continue;
     const std::size_t before = ck_.errors();
@@ -409,6 +409,16 @@ void Loader::parse_traces(const json& root) {
       rs.upsample = *u == "split" ? Upsample::Split : *u == "hold" ? Upsample::Hold : Upsample::Linear;
       if (count != (*u == "split"))
         ck_.fail(p + "/upsample", count ? "\"split\" for a trace of requests" : "\"hold\" or \"linear\" for a gauge", "\"" + *u + "\"");
+    }
+    if (auto pr = t.find("upsample_profile"); pr != t.end()) {
+      if (!pr->is_array() || pr->empty()) ck_.fail(p + "/upsample_profile", "a non-empty array of weights >= 0", describe(*pr));
+      else
+        for (std::size_t i = 0; i < pr->size(); ++i) {
+          const json& w = (*pr)[i];
+          if (!w.is_number() || w.get<double>() < 0) ck_.fail(ptr_join(p + "/upsample_profile", i), "a weight >= 0", describe(w));
+          else rs.profile.push_back(w.get<double>());
+        }
+      if (!count) ck_.fail(p + "/upsample_profile", "a profile only for a trace of requests", std::string("a trace of ") + to_string(src.unit));
     }
     src.scale = ck_.number(t, p, "scale", Bound::NonNegative).value_or(1.0);
     if (auto sh = t.find("shift"); sh != t.end()) {

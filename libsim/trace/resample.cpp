@@ -1,6 +1,7 @@
 #include "capsim/trace/resample.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -70,12 +71,26 @@ Trace resample(const Trace& trace, const ResampleOptions& opt, std::vector<std::
     throw Error(fmt::format("{}: cannot resample from {} s to {} s: one period must be a whole multiple of the other", who,
                             to_seconds(src), to_seconds(dst)));
   const std::int64_t per = src / dst;
+  std::vector<double> share(static_cast<std::size_t>(per), 1.0 / static_cast<double>(per));
+  if (!opt.profile.empty()) {
+    if (opt.upsample != Upsample::Split) throw Error(who + ": a within-period profile splits counts; it does not apply to gauges");
+    if (static_cast<std::int64_t>(opt.profile.size()) != per)
+      throw Error(fmt::format("{}: the within-period profile has {} weights; {} s into {} s periods needs {}", who,
+                              opt.profile.size(), to_seconds(src), to_seconds(dst), per));
+    double sum = 0;
+    for (double w : opt.profile) {
+      if (!(w >= 0) || !std::isfinite(w)) throw Error(who + ": profile weights must be finite and >= 0");
+      sum += w;
+    }
+    if (!(sum > 0)) throw Error(who + ": the profile weights add up to zero");
+    for (std::size_t j = 0; j < share.size(); ++j) share[j] = opt.profile[j] / sum;
+  }
   for (std::size_t i = 0; i < trace.values.size(); ++i) {
     const double v = trace.values[i];
     const double next = i + 1 < trace.values.size() ? trace.values[i + 1] : v;
     for (std::int64_t j = 0; j < per; ++j) {
       switch (opt.upsample) {
-        case Upsample::Split: out.values.push_back(v / static_cast<double>(per)); break;
+        case Upsample::Split: out.values.push_back(v * share[static_cast<std::size_t>(j)]); break;
         case Upsample::Hold: out.values.push_back(v); break;
         case Upsample::Linear: out.values.push_back(v + (next - v) * static_cast<double>(j) / static_cast<double>(per)); break;
       }

@@ -20,6 +20,9 @@ struct ResampleOptions {
   UtcTime anchor{};        // new periods start at anchor + k × period (the simulation start)
   Downsample downsample = Downsample::Sum;
   Upsample upsample = Upsample::Split;
+  /// Split a count by these weights instead of evenly (one per new period within an old one, e.g.
+  /// the shape of traffic within an hour); empty: evenly.
+  std::vector<double> profile;
 };
 
 /// Defaults by kind: counts sum and split, gauges average and hold.
