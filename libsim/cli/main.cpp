@@ -11,6 +11,7 @@
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "catalog_command.hpp"
 #include "trace_commands.hpp"
 
 namespace {
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   validate->add_option("files", validate_files, "Scenario files")->required();
 
   auto run_trace = capsim::cli::add_trace_commands(app);
+  auto run_catalog = capsim::cli::add_catalog_command(app);
 
   try {
     app.parse(argc, argv);
@@ -86,6 +88,7 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(run_file, run_out, run_series, run_threads, run_quiet);
     if (*validate) return cmd_validate(validate_files);
     if (app.got_subcommand("trace")) return run_trace();
+    if (app.got_subcommand("catalog")) return run_catalog();
   } catch (const capsim::ScenarioError& e) {
     std::cerr << fmt::format("capsim: {} problem{} in the scenario:\n", e.diagnostics().size(),
                              e.diagnostics().size() == 1 ? "" : "s");

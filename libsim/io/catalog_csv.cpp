@@ -13,6 +13,7 @@ namespace capsim::io {
 
 // Generated at configure time from scenarios/data/aws-us-east-1/instance_catalog.csv.
 extern const char* const kBuiltinCatalogAwsUsEast1;
+extern const char* const kBuiltinSpotAdvisorAwsUsEast1;
 
 namespace {
 std::vector<std::string> split(const std::string& line) {
@@ -93,6 +94,25 @@ InstanceCatalog builtin_catalog(std::string_view name) {
   std::string msg = fmt::format("unknown builtin catalog '{}'", name);
   auto hint = did_you_mean(name, builtin_catalog_names());
   throw Error(hint.empty() ? msg : msg + " (" + hint + ")");
+}
+
+}  // namespace capsim::io
+
+namespace capsim::io {
+
+SpotAdvisor builtin_spot_advisor(std::string_view name) {
+  if (name != "aws-us-east-1") builtin_catalog(name);  // throws with close matches
+  std::istringstream in{std::string(kBuiltinSpotAdvisorAwsUsEast1)};
+  std::string line;
+  std::map<std::string, SpotAdvisorEntry, std::less<>> entries;
+  std::getline(in, line);  // header: instance_type,interruption_bucket,interruption_label,savings_pct_vs_ondemand
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto f = split(line);
+    if (f.size() != 4) throw Error("builtin spot advisor data: bad row '" + line + "'");
+    entries[f[0]] = SpotAdvisorEntry{std::stoi(f[1]), std::stod(f[3])};
+  }
+  return SpotAdvisor(std::move(entries), "Spot Instance Advisor data, AWS, as of 2025-06 (us-east-1, Linux)");
 }
 
 }  // namespace capsim::io

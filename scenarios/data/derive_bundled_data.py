@@ -150,6 +150,22 @@ def derive_ten_second_metric_data(shared, name, expected):
     write_metric_data(f"{name}_10s.get-metric-data.json", points, expected)
 
 
+def derive_spot_advisor(shared):
+    """us-east-1 Linux Spot Instance Advisor rows for the catalog's types: bucket r and savings s."""
+    with open(os.path.join(HERE, "aws-us-east-1", "instance_catalog.csv"), newline="") as f:
+        types = {r["instance_type"] for r in csv.DictReader(f)}
+    src = os.path.join(shared, "spot", "spot_advisor_gpu_and_selected_families_linux.csv")
+    out = [["instance_type", "interruption_bucket", "interruption_label", "savings_pct_vs_ondemand"]]
+    with open(src, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["region"] == "us-east-1" and r["os"] == "Linux" and r["instance_type"] in types:
+                out.append([r["instance_type"], r["interruption_bucket_r"], r["interruption_label"], r["savings_pct_vs_ondemand_s"]])
+    out[1:] = sorted(out[1:])
+    write_atomically(os.path.join(HERE, "aws-us-east-1", "spot_advisor.csv"), out)
+    missing = sorted(types - {r[0] for r in out[1:]})
+    return len(out) - 1, missing
+
+
 def derive_request_log(shared, name):
     """The Azure 2023 request-level trace, copied row for row (it is already small and in time order)."""
     src = os.path.join(shared, "workloads", "azure-llm-inference-2023", f"AzureLLMInferenceTrace_{name}.csv")
@@ -171,6 +187,8 @@ def main():
     print(f"catalog: {n} types; sources: {sources}")
     for name in ("coding",):
         print(f"trace {name}: {derive_trace(shared, name)} rows")
+    n, missing = derive_spot_advisor(shared)
+    print(f"spot advisor: {n} types; catalog types without Advisor data: {missing}")
     for name in ("code",):
         print(f"request log {name}: %d requests, %s .. %s" % derive_request_log(shared, name))
     with open(os.path.join(shared, TRACE_DIR, "shape_summary.json")) as f:

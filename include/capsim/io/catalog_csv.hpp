@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "capsim/catalog/instance_catalog.hpp"
+#include "capsim/market/spot_advisor.hpp"
 
 namespace capsim::io {
 
@@ -16,5 +17,9 @@ InstanceCatalog parse_catalog_csv(std::string_view text, const std::string& disp
 std::vector<std::string> builtin_catalog_names();
 /// A compiled-in catalog; throws capsim::Error with close matches for an unknown name.
 InstanceCatalog builtin_catalog(std::string_view name);
+
+/// The compiled-in Spot Instance Advisor figures of a builtin catalog's region (scenarios/data/
+/// aws-us-east-1/spot_advisor.csv for "aws-us-east-1").
+SpotAdvisor builtin_spot_advisor(std::string_view name);
 
 }  // namespace capsim::io

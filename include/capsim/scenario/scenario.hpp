@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capsim/catalog/instance_catalog.hpp"
+#include "capsim/catalog/offering.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/trace/request_log.hpp"
@@ -65,7 +66,6 @@ struct ServiceSpec {
   Tags tags;
 };
 
-enum class CapacityType { OnDemand };
 enum class InitialState { Ready, Launching };
 
 struct NodeGroupSpec {

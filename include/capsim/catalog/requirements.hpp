@@ -1,0 +1,77 @@
+#pragma once
+// Karpenter's requirements algebra: In, NotIn, Exists, DoesNotExist, Gt, Lt on label keys. One
+// algebra serves pods, NodePools, instance types and offerings: a set of requirements matches a set
+// of labels, and two sets are compatible when some labels could satisfy both.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/labels.hpp"
+
+namespace capsim {
+
+enum class Operator { In, NotIn, Exists, DoesNotExist, Gt, Lt };
+
+const char* to_string(Operator op);
+std::optional<Operator> parse_operator(std::string_view s);
+
+/// One requirement as written in YAML: {key, operator, values}.
+struct Requirement {
+  std::string key;
+  Operator op = Operator::In;
+  std::vector<std::string> values;
+};
+
+/// What one key may be: a set of values (or everything but a set), integer bounds, and whether the
+/// label may be absent. Intersecting two of them narrows the key as both requirements together do.
+class KeyConstraint {
+ public:
+  static KeyConstraint from(const Requirement& r);
+  /// Whether a label with this value satisfies the constraint.
+  bool allows(std::string_view value) const;
+  /// Whether a missing label satisfies it (NotIn and DoesNotExist allow absence).
+  bool allows_absent() const { return allows_absent_; }
+  KeyConstraint intersect(const KeyConstraint& o) const;
+  /// True when no value and no absence satisfies it.
+  bool empty() const;
+  std::string describe() const;
+
+ private:
+  bool complement_ = true;  // true: every value except `values_`; false: only `values_`
+  std::set<std::string> values_;
+  std::optional<std::int64_t> greater_than_, less_than_;
+  bool allows_absent_ = true;
+  bool must_be_absent_ = false;
+};
+
+class Requirements {
+ public:
+  Requirements() = default;
+  /// Throws capsim::Error for an operator without the values it needs (In/NotIn: at least one; Gt/Lt:
+  /// exactly one integer; Exists/DoesNotExist: none).
+  explicit Requirements(const std::vector<Requirement>& rs);
+
+  /// Every key's constraint satisfied by `labels` (keys the labels lack must allow absence).
+  bool matches(const Labels& labels) const;
+  /// Both sets together: the intersection, key by key.
+  Requirements intersect(const Requirements& o) const;
+  /// Some labels could satisfy both sets.
+  bool compatible(const Requirements& o) const;
+  /// The first requirement `labels` fail, described ("karpenter.k8s.aws/instance-gpu-count In [4]
+  /// but the type has 1"), or "" when they match: the reason Karpenter's explain output gives.
+  std::string why_not(const Labels& labels) const;
+  bool empty() const { return keys_.empty(); }
+  const std::map<std::string, KeyConstraint>& keys() const { return keys_; }
+
+ private:
+  std::map<std::string, KeyConstraint> keys_;
+};
+
+/// Validates one requirement as written (operator and values; the key must be well known). Returns
+/// "" when fine, else what was expected.
+std::string check_requirement(const Requirement& r);
+
+}  // namespace capsim

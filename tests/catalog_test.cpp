@@ -1,0 +1,119 @@
+// Labels, the requirements algebra, and catalog queries against the bundled catalog.
+#include <doctest/doctest.h>
+
+#include "capsim/catalog/catalog_query.hpp"
+#include "capsim/catalog/labels.hpp"
+#include "capsim/catalog/requirements.hpp"
+#include "capsim/core/error.hpp"
+#include "capsim/io/catalog_csv.hpp"
+#include "capsim/market/interruption_model.hpp"
+
+using namespace capsim;
+
+namespace {
+Requirement req(std::string_view key, Operator op, std::vector<std::string> values = {}) {
+  return Requirement{std::string(key), op, std::move(values)};
+}
+Offering spot(std::string type, std::string zone) {
+  Offering o;
+  o.instance_type = std::move(type);
+  o.zone = std::move(zone);
+  o.capacity_type = CapacityType::Spot;
+  return o;
+}
+const InstanceCatalog& catalog() {
+  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
+  return c;
+}
+}  // namespace
+
+TEST_CASE("well-known labels of a type, as Karpenter's AWS provider names them") {
+  Labels l = labels_of(catalog().at("g4dn.12xlarge"));
+  CHECK(l.at(std::string(label::kFamily)) == "g4dn");
+  CHECK(l.at(std::string(label::kCategory)) == "g");
+  CHECK(l.at(std::string(label::kGeneration)) == "4");
+  CHECK(l.at(std::string(label::kSize)) == "12xlarge");
+  CHECK(l.at(std::string(label::kGpuName)) == "t4");
+  CHECK(l.at(std::string(label::kGpuCount)) == "4");
+  CHECK(l.at(std::string(label::kGpuMemory)) == "16384");
+  Labels inf = labels_of(catalog().at("inf2.xlarge"));
+  CHECK(inf.at(std::string(label::kCategory)) == "inf");
+  CHECK(inf.count(std::string(label::kGpuCount)) == 0);  // no GPU labels on a type without GPUs
+  CHECK(inf.at(std::string(label::kAcceleratorName)) == "inferentia2");
+  Labels lo = labels_of(catalog().at("g5.xlarge"), spot("g5.xlarge", "us-east-1b"));
+  CHECK(lo.at(std::string(label::kZone)) == "us-east-1b");
+  CHECK(lo.at(std::string(label::kCapacityType)) == "spot");
+}
+
+TEST_CASE("operators match labels as Kubernetes defines them") {
+  Labels l = labels_of(catalog().at("g5.12xlarge"));
+  CHECK(Requirements({req(label::kFamily, Operator::In, {"g5", "g6"})}).matches(l));
+  CHECK_FALSE(Requirements({req(label::kFamily, Operator::NotIn, {"g5"})}).matches(l));
+  CHECK(Requirements({req(label::kGpuCount, Operator::Gt, {"3"})}).matches(l));
+  CHECK_FALSE(Requirements({req(label::kGpuCount, Operator::Lt, {"4"})}).matches(l));
+  CHECK(Requirements({req(label::kGpuName, Operator::Exists)}).matches(l));
+  CHECK_FALSE(Requirements({req(label::kAcceleratorName, Operator::Exists)}).matches(l));
+  CHECK(Requirements({req(label::kAcceleratorName, Operator::DoesNotExist)}).matches(l));
+  // A missing label satisfies NotIn (as in Kubernetes node affinity) but not In or Gt.
+  Labels cpu = labels_of(catalog().at("m5.large"));
+  CHECK(Requirements({req(label::kGpuName, Operator::NotIn, {"t4"})}).matches(cpu));
+  CHECK_FALSE(Requirements({req(label::kGpuCount, Operator::Gt, {"0"})}).matches(cpu));
+  CHECK(Requirements({req(label::kGpuCount, Operator::Gt, {"0"})}).why_not(cpu) ==
+        "karpenter.k8s.aws/instance-gpu-count Gt 0 but the label is not set");
+  CHECK(Requirements({req(label::kGpuCount, Operator::In, {"4"})}).why_not(labels_of(catalog().at("g5.xlarge"))) ==
+        "karpenter.k8s.aws/instance-gpu-count In [4] but it is 1");
+}
+
+TEST_CASE("intersection and compatibility: a pod and a NodePool together") {
+  Requirements pool({req(label::kCapacityType, Operator::In, {"spot", "on-demand"}), req(label::kFamily, Operator::In, {"g5", "g6"})});
+  Requirements pod({req(label::kFamily, Operator::NotIn, {"g5"}), req(label::kGpuCount, Operator::Gt, {"1"})});
+  CHECK(pool.compatible(pod));
+  Requirements both = pool.intersect(pod);
+  CHECK(both.matches(labels_of(catalog().at("g6.12xlarge"), spot("g6.12xlarge", "us-east-1a"))));
+  CHECK_FALSE(both.matches(labels_of(catalog().at("g5.12xlarge"), spot("g5.12xlarge", "us-east-1a"))));
+  // In [g5] with NotIn [g5] leaves nothing; Gt 4 with Lt 5 leaves no integer.
+  CHECK_FALSE(Requirements({req(label::kFamily, Operator::In, {"g5"})}).compatible(Requirements({req(label::kFamily, Operator::NotIn, {"g5"})})));
+  CHECK_FALSE(Requirements({req(label::kGpuCount, Operator::Gt, {"4"})}).compatible(Requirements({req(label::kGpuCount, Operator::Lt, {"5"})})));
+  CHECK(Requirements({req(label::kGpuCount, Operator::Gt, {"4"})}).compatible(Requirements({req(label::kGpuCount, Operator::Lt, {"6"})})));
+  // DoesNotExist with Exists: nothing.
+  CHECK_FALSE(Requirements({req(label::kGpuName, Operator::DoesNotExist)}).compatible(Requirements({req(label::kGpuName, Operator::Exists)})));
+}
+
+TEST_CASE("bad requirements say what was expected") {
+  CHECK(check_requirement(req("karpenter.k8s.aws/instance-gpu-cout", Operator::In, {"1"})).find("did you mean 'karpenter.k8s.aws/instance-gpu-count'") !=
+        std::string::npos);
+  CHECK(check_requirement(req(label::kGpuCount, Operator::Gt, {"four"})) == "exactly one integer value for Gt");
+  CHECK(check_requirement(req(label::kFamily, Operator::In, {})) == "at least one value for In");
+  CHECK(check_requirement(req(label::kFamily, Operator::Exists, {"g5"})) == "no values for Exists");
+  CHECK_THROWS_AS(Requirements({req(label::kGpuCount, Operator::Lt, {})}), Error);
+}
+
+TEST_CASE("catalog query: GPUs of at least 24 GiB each under USD 3/h, cheapest per GPU first") {
+  // By hand from scenarios/data/aws-us-east-1/instance_catalog.csv: only L40S (45,776 MiB), H100,
+  // A100 have more than 24 GiB (24,576 MiB) per GPU; under $3/h that leaves g6e.xlarge ($1.861) and
+  // g6e.2xlarge ($2.24208).
+  CatalogQuery q;
+  q.requirements = Requirements({req(label::kGpuMemory, Operator::Gt, {"24575"})});
+  q.max_price_usd_per_h = 3.0;
+  q.sort = CatalogSort::PricePerGpu;
+  const SpotAdvisor advisor = io::builtin_spot_advisor("aws-us-east-1");
+  auto rows = query_catalog(catalog(), advisor, q);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].type.name == "g6e.xlarge");
+  CHECK(rows[1].type.name == "g6e.2xlarge");
+  // Spot: g4dn.12xlarge at 3.912 × (1 − 64%) = 1.40832 is the cheapest 4-GPU type per GPU (0.35208).
+  CatalogQuery s;
+  s.requirements = Requirements({req(label::kGpuCount, Operator::In, {"4"})});
+  s.spot = true;
+  s.sort = CatalogSort::PricePerGpu;
+  auto spot = query_catalog(catalog(), advisor, s);
+  REQUIRE_FALSE(spot.empty());
+  CHECK(spot[0].type.name == "g4dn.12xlarge");
+  CHECK(spot[0].price_usd_per_h == doctest::Approx(1.40832));
+  CHECK(spot[0].advisor->bucket == 2);
+}
+
+TEST_CASE("interruption buckets to hazards") {
+  // P(interrupted within 720 h) = 1 − exp(−λ·720) must give back the monthly share.
+  for (double p : kDefaultMonthlyInterruption) CHECK(1 - std::exp(-hazard_per_hour(p) * 720) == doctest::Approx(p));
+}
