@@ -43,14 +43,14 @@ TEST_CASE("malformed JSON is reported by line and column") {
 TEST_CASE("wrong types, unknown keys, negative numbers") {
   check_message("wrong_type.json", {"/services/0/replicas", "expected an integer from 0 to 1000000", "got the string \"ten\""});
   check_message("unknown_key.json", {"/simulaton", "unknown key 'simulaton'", "did you mean 'simulation'?",
-                                     "/cluster/node_groups/0/instance_typ", "did you mean 'instance_type'?",
+                                     "/cluster/node_groups/0/instance_typ", "did you mean 'instance_type'",
                                      "the required key 'simulation'"});
   check_message("negative_count.json", {"/cluster/node_groups/0/count", "expected an integer from 0 to 100000", "got the number -3"});
   check_message("negative_wait.json", {"/services/0/sla/max_wait_s", "expected a number >= 0", "got the number -5"});
   check_message("duplicate_key.json", {"/services/0/replicas", "expected each key once per object", "'replicas' again"});
   check_message("bad_distribution.json", {"/services/0/replica/startup_s/median", "expected a number > 0"});
-  check_message("spot_capacity.json", {"/cluster/node_groups/0/capacity_type", "expected one of \"on-demand\"",
-                                       "spot market model, not implemented yet"});
+  check_message("capacity_reserved.json", {"/cluster/node_groups/0/capacity_type", "expected one of \"on-demand\", \"spot\"",
+                                           "got the string \"reserved\""});
 }
 
 TEST_CASE("unknown instance types come with close matches") {

@@ -10,7 +10,7 @@ if(NOT rc EQUAL 2)
   message(FATAL_ERROR "validate on a bad file exited ${rc}, expected 2")
 endif()
 foreach(expected "unknown_key.json: /simulaton: expected one of the keys" "did you mean 'simulation'?"
-                 "/cluster/node_groups/0/instance_typ" "did you mean 'instance_type'?" "4 problems")
+                 "/cluster/node_groups/0/instance_typ" "did you mean 'instance_type'" "4 problems")
   string(FIND "${err}" "${expected}" pos)
   if(pos EQUAL -1)
     message(FATAL_ERROR "validate output lacks '${expected}':\n${err}")

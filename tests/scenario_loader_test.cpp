@@ -59,8 +59,8 @@ TEST_CASE("policies are merge patches applied parent first") {
   ])");
   Scenario sc = load(doc);
   REQUIRE(sc.policies.size() == 3);
-  CHECK(sc.policies[0].cluster.node_groups[0].instance_type == "g5.xlarge");
-  CHECK(sc.policies[1].cluster.node_groups[0].instance_type == "g5.12xlarge");
+  CHECK(sc.policies[0].cluster.node_groups[0].instance_types.front() == "g5.xlarge");
+  CHECK(sc.policies[1].cluster.node_groups[0].instance_types.front() == "g5.12xlarge");
   CHECK(sc.policies[1].cluster.eks_control_plane);
   CHECK(sc.policies[2].cluster.node_groups[0].count == 3);  // inherited from "bigger"
   CHECK_FALSE(sc.policies[2].cluster.eks_control_plane);

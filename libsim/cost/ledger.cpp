@@ -31,6 +31,14 @@ std::size_t Ledger::open_instance(std::string resource, const InstanceType& type
   return lines_.size() - 1;
 }
 
+std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, std::shared_ptr<const PriceSchedule> schedule,
+                                  SimTime start, Tags tags) {
+  const double now = schedule->price_at(start);
+  const std::size_t line = open_instance(std::move(resource), type, now, start, std::move(tags));
+  lines_[line].schedule = std::move(schedule);
+  return line;
+}
+
 void Ledger::close_instance(std::size_t line, SimTime end) {
   LedgerLine& l = lines_.at(line);
   if (l.terminated) throw Error("instance " + l.resource + " terminated twice");
@@ -59,7 +67,7 @@ std::vector<LedgerLine> Ledger::close() const {
     } else {
       l.billed_s = billed_seconds(l.start, l.end, l.terminated);
     }
-    l.cost_usd = l.billed_s * l.price_usd_per_h / 3600.0;
+    l.cost_usd = l.schedule ? l.schedule->usd(l.start, l.start + seconds(l.billed_s)) : l.billed_s * l.price_usd_per_h / 3600.0;
   }
   return out;
 }

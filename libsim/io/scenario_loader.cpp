@@ -11,6 +11,8 @@
 #include "capsim/core/close_match.hpp"
 #include "capsim/io/catalog_csv.hpp"
 #include "capsim/io/text_parse.hpp"
+#include "capsim/io/availability_trace_reader.hpp"
+#include "capsim/io/spot_price_history.hpp"
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/trace/generators.hpp"
 #include "json_checker.hpp"
@@ -25,6 +27,13 @@ using detail::ptr_join;
 
 namespace {
 
+// Zone IDs name the same physical zone in every account; zone names are shuffled per account, so
+// this mapping is a documented default (any account's own mapping belongs in catalog.zone_ids) and
+// is reported as an assumption when spot data keyed by zone ID is read through it.
+const std::map<std::string, std::string> kDefaultZoneIds = {
+    {"use1-az1", "us-east-1a"}, {"use1-az2", "us-east-1b"}, {"use1-az4", "us-east-1c"},
+    {"use1-az5", "us-east-1d"}, {"use1-az6", "us-east-1e"}};
+
 // Sizes beyond any real fleet; larger values are typos (an extra zero), and are reported as such.
 constexpr std::int64_t kMaxReplicates = 1'000'000;
 constexpr std::int64_t kMaxReplicas = 1'000'000;
@@ -32,7 +41,7 @@ constexpr std::int64_t kMaxNodesPerGroup = 100'000;
 
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
 const std::vector<std::string> kPatchable = {"services", "cluster"};
-const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog",
+const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog", "market",
                                            "services", "cluster", "policies", "baseline", "sources"};
 
 std::vector<std::string> split_pointer(const std::string& ptr) {
@@ -163,6 +172,7 @@ class Loader {
   void parse_traces(const json& root);
   void parse_catalog(const json& root);
   std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
+  void parse_market(const json& root);
   std::vector<PolicyEntry> parse_policies(const json& root);
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
@@ -214,6 +224,7 @@ Scenario Loader::load(std::string_view text) {
   parse_simulation(root);
   parse_traces(root);
   parse_catalog(root);
+  parse_market(root);
   sc_.sources = ck_.string_map(root, "", "sources");
   json base = root;
   base.erase("policies");
@@ -526,9 +537,27 @@ void Loader::parse_catalog(const json& root) {
   json empty = json::object();
   auto it = root.find("catalog");
   const json& c = it == root.end() ? empty : *it;
-  if (!ck_.object(c, p, {"builtin", "price_overrides"})) return;
+  sc_.zones = kDefaultZones;
+  sc_.zone_ids = kDefaultZoneIds;
+  if (!ck_.object(c, p, {"builtin", "price_overrides", "zones", "zone_ids"})) return;
   std::string builtin = ck_.one_of(c, p, "builtin", builtin_catalog_names()).value_or("aws-us-east-1");
   sc_.catalog = builtin_catalog(builtin);
+  sc_.spot_advisor = builtin_spot_advisor(builtin);
+  if (auto z = c.find("zones"); z != c.end()) {
+    if (!z->is_array() || z->empty()) {
+      ck_.fail(p + "/zones", "a non-empty array of zone names such as \"us-east-1a\"", describe(*z));
+    } else {
+      sc_.zones.clear();
+      for (std::size_t i = 0; i < z->size(); ++i) {
+        const json& v = (*z)[i];
+        if (!v.is_string() || v.get<std::string>().empty()) ck_.fail(ptr_join(p + "/zones", i), "a zone name", describe(v));
+        else if (std::find(sc_.zones.begin(), sc_.zones.end(), v.get<std::string>()) != sc_.zones.end())
+          ck_.fail(ptr_join(p + "/zones", i), "each zone once", "\"" + v.get<std::string>() + "\" again");
+        else sc_.zones.push_back(v.get<std::string>());
+      }
+    }
+  }
+  if (c.contains("zone_ids")) sc_.zone_ids = ck_.string_map(c, p, "zone_ids");
   auto po = c.find("price_overrides");
   if (po == c.end()) return;
   const std::string pp = p + "/price_overrides";
@@ -545,6 +574,106 @@ void Loader::parse_catalog(const json& root) {
     }
     if (!ck_.object(v, tp, {"ondemand_usd_per_h"}, {"ondemand_usd_per_h"})) continue;
     if (auto price = ck_.number(v, tp, "ondemand_usd_per_h", Bound::Positive)) sc_.catalog.override_price(type, *price);
+  }
+}
+
+void Loader::parse_market(const json& root) {
+  auto it = root.find("market");
+  if (it == root.end()) return;
+  const std::string p = "/market";
+  const json& m = *it;
+  if (!ck_.object(m, p,
+                  {"interruption_rate_by_bucket", "notice", "unavailable_after_insufficient_capacity", "pool_events", "shortages",
+                   "spot_pool_capacity", "spot_price_history", "availability"}))
+    return;
+  MarketSpec& spec = sc_.market;
+  if (auto r = m.find("interruption_rate_by_bucket"); r != m.end()) {
+    if (!r->is_array() || r->size() != 5) {
+      ck_.fail(p + "/interruption_rate_by_bucket", "5 monthly interruption shares, one per Advisor bucket 0-4", describe(*r));
+    } else {
+      for (std::size_t i = 0; i < 5; ++i) {
+        const json& v = (*r)[i];
+        if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() < 1))
+          ck_.fail(ptr_join(p + "/interruption_rate_by_bucket", i), "a monthly share in [0, 1)", describe(v));
+        else spec.monthly_interruption_by_bucket[i] = v.get<double>();
+      }
+      spec.interruption_rates_given = true;
+    }
+  }
+  if (auto d = ck_.duration(m, p, "notice")) spec.notice = *d;
+  if (auto d = ck_.duration(m, p, "unavailable_after_insufficient_capacity")) spec.unavailable_after_ice = *d;
+  if (auto e = m.find("pool_events"); e != m.end() && ck_.object(*e, p + "/pool_events", {"per_month", "fraction"}, {"per_month", "fraction"})) {
+    spec.pool_events.per_month = ck_.number(*e, p + "/pool_events", "per_month", Bound::NonNegative).value_or(0);
+    spec.pool_events.fraction = ck_.number(*e, p + "/pool_events", "fraction", Bound::NonNegative).value_or(0);
+    if (spec.pool_events.fraction > 1) ck_.fail(p + "/pool_events/fraction", "a share in [0, 1]", describe((*e)["fraction"]));
+  }
+  if (auto sh = m.find("shortages"); sh != m.end() &&
+      ck_.object(*sh, p + "/shortages", {"per_month", "duration_s", "remaining_capacity"}, {"per_month", "duration_s"})) {
+    spec.shortages.per_month = ck_.number(*sh, p + "/shortages", "per_month", Bound::NonNegative).value_or(0);
+    spec.shortages.duration_s = ck_.distribution(*sh, p + "/shortages", "duration_s");
+    spec.shortages.remaining_capacity = static_cast<int>(ck_.integer(*sh, p + "/shortages", "remaining_capacity", 0, kMaxNodesPerGroup).value_or(0));
+  }
+  if (auto c = ck_.integer(m, p, "spot_pool_capacity", 0, kMaxNodesPerGroup)) spec.spot_pool_capacity = static_cast<int>(*c);
+  const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+  if (auto h = m.find("spot_price_history"); h != m.end()) {
+    const std::string hp = p + "/spot_price_history";
+    if (ck_.object(*h, hp, {"files", "product", "skip_unknown_types"}, {"files"})) {
+      SpotPriceHistoryOptions opt;
+      opt.zone_ids = sc_.zone_ids;
+      opt.product = ck_.string(*h, hp, "product").value_or("Linux/UNIX");
+      opt.skip_unknown_types = ck_.boolean(*h, hp, "skip_unknown_types").value_or(false);
+      std::vector<InputFile> files;
+      auto fs = h->find("files");
+      if (fs != h->end() && fs->is_array() && !fs->empty()) {
+        for (std::size_t i = 0; i < fs->size(); ++i) {
+          if (!(*fs)[i].is_string()) ck_.fail(ptr_join(hp + "/files", i), "a file path", describe((*fs)[i]));
+          else files.push_back({base_dir_ / (*fs)[i].get<std::string>(), (scenario_dir / (*fs)[i].get<std::string>()).lexically_normal().string()});
+        }
+      } else if (fs != h->end()) {
+        ck_.fail(hp + "/files", "a non-empty array of describe-spot-price-history output files", describe(*fs));
+      }
+      if (!files.empty()) {
+        try {
+          spec.spot_price_history = read_spot_price_history(files, sc_.catalog, opt, sc_.warnings);
+        } catch (const TraceError& e) {
+          ck_.fail_message(hp + "/files", e.what());
+        }
+      }
+    }
+  }
+  if (auto a = m.find("availability"); a != m.end()) {
+    const std::string ap = p + "/availability";
+    if (!a->is_array()) {
+      ck_.fail(ap, "an array of {instance_type, zone, file, values}", describe(*a));
+    } else {
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const json& e = (*a)[i];
+        const std::string ep = ptr_join(ap, i);
+        if (!ck_.object(e, ep, {"instance_type", "zone", "file", "values"}, {"instance_type", "zone", "file", "values"})) continue;
+        const std::size_t before = ck_.errors();
+        PoolAvailability pa;
+        pa.instance_type = ck_.string(e, ep, "instance_type").value_or("");
+        if (!pa.instance_type.empty() && !sc_.catalog.contains(pa.instance_type))
+          ck_.fail(ep + "/instance_type", "an instance type of the catalog", "'" + pa.instance_type + "'",
+                   did_you_mean(pa.instance_type, sc_.catalog.closest(pa.instance_type)));
+        pa.zone = ck_.string(e, ep, "zone").value_or("");
+        if (!pa.zone.empty() && std::find(sc_.zones.begin(), sc_.zones.end(), pa.zone) == sc_.zones.end())
+          ck_.fail(ep + "/zone", "a zone listed in catalog.zones", "\"" + pa.zone + "\"", did_you_mean(pa.zone, sc_.zones));
+        auto meaning = ck_.one_of(e, ep, "values", {"available_count", "preempted_flag", "available_flag"},
+                                  "public datasets differ; say what a value means");
+        auto file = ck_.string(e, ep, "file");
+        if (ck_.errors() != before || !meaning || !file) continue;
+        const AvailabilityMeaning am = *meaning == "available_count" ? AvailabilityMeaning::AvailableCount
+                                       : *meaning == "preempted_flag" ? AvailabilityMeaning::PreemptedFlag
+                                                                      : AvailabilityMeaning::AvailableFlag;
+        try {
+          pa.trace = read_availability_trace(base_dir_ / *file, (scenario_dir / *file).lexically_normal().string(), am);
+          spec.availability.push_back(std::move(pa));
+        } catch (const TraceError& err) {
+          ck_.fail_message(ep + "/file", err.what());
+        }
+      }
+    }
   }
 }
 
@@ -575,7 +704,7 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
       } else {
         for (const auto& [key, v] : patch->items()) {
           if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
-          bool world = key == "simulation" || key == "traces" || key == "catalog";
+          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market";
           ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster)",
                    world ? "a change to the world section '" + key + "', which every policy must share"
                          : "a change to '" + key + "'",
@@ -640,16 +769,20 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   }
   if (auto c = doc.find("cluster"); c != doc.end()) out.cluster = parse_cluster(*c, "/cluster");
   // Cross checks between services and the cluster.
-  bool launching = std::any_of(out.cluster.node_groups.begin(), out.cluster.node_groups.end(),
-                               [](const NodeGroupSpec& g) { return g.initial_state == InitialState::Launching; });
-  if (launching && !out.cluster.node_ready_s)
-    ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since a node group starts \"launching\"",
-             "an object without it");
-  if (launching)
+  // Nodes that start cold, or spot nodes whose replacements do, need the start-up latencies.
+  const NodeGroupSpec* cold = nullptr;
+  for (const auto& g : out.cluster.node_groups)
+    if (!cold && (g.initial_state == InitialState::Launching || g.capacity_type == CapacityType::Spot)) cold = &g;
+  const std::string why = cold ? fmt::format("node group '{}' {}", cold->name,
+                                             cold->capacity_type == CapacityType::Spot ? "is spot (replacements launch cold)"
+                                                                                     : "starts \"launching\"")
+                               : "";
+  if (cold && !out.cluster.node_ready_s)
+    ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since " + why, "an object without it");
+  if (cold)
     for (std::size_t i = 0; i < out.services.size(); ++i)
       if (!out.services[i].startup_s)
-        ck_.fail(ptr_join(ptr_join("/services", i), "replica"),
-                 "the key 'startup_s' (pod start → ready latency), since a node group starts \"launching\"",
+        ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s' (pod start → ready latency), since " + why,
                  "an object without it");
   return out;
 }
@@ -741,19 +874,65 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   for (std::size_t i = 0; i < g->size(); ++i) {
     const json& n = (*g)[i];
     const std::string np = ptr_join(gp, i);
-    if (!ck_.object(n, np, {"name", "instance_type", "count", "capacity_type", "initial_state", "tags"},
-                    {"name", "instance_type", "count"}))
+    if (!ck_.object(n, np,
+                    {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
+                     "max_pools", "initial_state", "tags"},
+                    {"name", "count"}))
       continue;
     NodeGroupSpec ng;
     ng.name = ck_.string(n, np, "name").value_or("");
     if (!ng.name.empty() && !names.insert(ng.name).second) ck_.fail(np + "/name", "a node group name used once", "\"" + ng.name + "\" again");
-    if (auto t = ck_.string(n, np, "instance_type")) {
-      ng.instance_type = *t;
-      if (!sc_.catalog.contains(*t))
-        ck_.fail(np + "/instance_type", "an instance type of the catalog", "'" + *t + "'", did_you_mean(*t, sc_.catalog.closest(*t)));
+    auto check_type = [&](const std::string& t, const std::string& tp) {
+      if (!sc_.catalog.contains(t)) {
+        ck_.fail(tp, "an instance type of the catalog", "'" + t + "'", did_you_mean(t, sc_.catalog.closest(t)));
+        return false;
+      }
+      return true;
+    };
+    if (n.contains("instance_type") == n.contains("instance_types")) {
+      ck_.fail(np, "exactly one of the keys 'instance_type' and 'instance_types'", n.contains("instance_type") ? "both" : "neither");
+    } else if (auto t = ck_.string(n, np, "instance_type")) {
+      if (check_type(*t, np + "/instance_type")) ng.instance_types.push_back(*t);
+    } else if (auto ts = n.find("instance_types"); ts != n.end()) {
+      if (!ts->is_array() || ts->empty()) {
+        ck_.fail(np + "/instance_types", "a non-empty array of instance types", describe(*ts));
+      } else {
+        for (std::size_t i = 0; i < ts->size(); ++i) {
+          const json& v = (*ts)[i];
+          if (!v.is_string()) ck_.fail(ptr_join(np + "/instance_types", i), "an instance type", describe(v));
+          else if (check_type(v.get<std::string>(), ptr_join(np + "/instance_types", i))) ng.instance_types.push_back(v.get<std::string>());
+        }
+      }
+    }
+    if (auto zs = n.find("zones"); zs != n.end()) {
+      if (!zs->is_array() || zs->empty()) {
+        ck_.fail(np + "/zones", "a non-empty array of zones from catalog.zones", describe(*zs));
+      } else {
+        for (std::size_t i = 0; i < zs->size(); ++i) {
+          const json& v = (*zs)[i];
+          if (!v.is_string() || std::find(sc_.zones.begin(), sc_.zones.end(), v.get<std::string>()) == sc_.zones.end())
+            ck_.fail(ptr_join(np + "/zones", i), "a zone listed in catalog.zones", describe(v),
+                     v.is_string() ? did_you_mean(v.get<std::string>(), sc_.zones) : "");
+          else ng.zones.push_back(v.get<std::string>());
+        }
+      }
     }
     ng.count = static_cast<int>(ck_.integer(n, np, "count", 0, kMaxNodesPerGroup).value_or(0));
-    ck_.one_of(n, np, "capacity_type", {"on-demand"}, "spot capacity comes with the spot market model, not implemented yet");
+    ng.capacity_type = *parse_capacity_type(ck_.one_of(n, np, "capacity_type", {"on-demand", "spot"}).value_or("on-demand"));
+    ng.allocation_strategy = ng.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
+    if (auto a = ck_.one_of(n, np, "allocation_strategy", {"lowest-price", "capacity-optimized", "price-capacity-optimized", "prioritized"}))
+      ng.allocation_strategy = *parse_allocation_strategy(*a);
+    ng.max_pools = static_cast<std::size_t>(ck_.integer(n, np, "max_pools", 1, 1000).value_or(1));
+    if (ng.capacity_type == CapacityType::Spot)
+      for (std::size_t i = 0; i < ng.instance_types.size(); ++i) {
+        const std::string& t = ng.instance_types[i];
+        bool history = std::any_of(sc_.market.spot_price_history.begin(), sc_.market.spot_price_history.end(),
+                                   [&](const SpotPriceSeries& s) { return s.instance_type == t; });
+        if (!sc_.spot_advisor.find(t) && !history)
+          ck_.fail(n.contains("instance_types") ? ptr_join(np + "/instance_types", i) : np + "/instance_type",
+                   "a type with Spot Instance Advisor data or spot price history for a spot group",
+                   "'" + t + "', which has neither");
+      }
     auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
     ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
     ng.tags = ck_.string_map(n, np, "tags");

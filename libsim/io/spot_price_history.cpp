@@ -251,8 +251,7 @@ class EntryReader {
       }
       const std::string hint = did_you_mean(type, catalog_.closest(type));
       throw TraceError(file.display, at + "/InstanceType",
-                       fmt::format("expected an instance type of the catalog ({}), got {}{}", catalog_.source(), type,
-                                   hint.empty() ? "" : " (" + hint + ")"));
+                       fmt::format("expected an instance type of the catalog, got {}{}", type, hint.empty() ? "" : " (" + hint + ")"));
     }
     const std::string zone = zone_of(e, file, at, text);
 
@@ -361,8 +360,8 @@ std::vector<SpotPriceSeries> read_spot_price_history(const std::vector<InputFile
     warnings.push_back(fmt::format("{}: skipped {} for products other than \"{}\" ({})", shown, entries(skipped), options.product,
                                    join(products)));
   if (skipped_types > 0)
-    warnings.push_back(fmt::format("{}: skipped {} of {} instance type(s) not in the catalog ({}): {}", shown, entries(skipped_types),
-                                   types.size(), catalog.source(), join(types)));
+    warnings.push_back(fmt::format("{}: skipped {} of {} instance type(s) not in the catalog: {}", shown, entries(skipped_types),
+                                   types.size(), join(types)));
 
   std::vector<SpotPriceSeries> out;
   out.reserve(reader.pools().size());

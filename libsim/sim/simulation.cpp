@@ -8,7 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "capsim/cluster/static_fleet.hpp"
+#include "capsim/cluster/fleet_controller.hpp"
+#include "capsim/market/spot_market.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/engine.hpp"
 #include "capsim/core/error.hpp"
@@ -56,38 +57,10 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   for (const auto& svc : policy.services)
     services.emplace_back(svc.sla.max_wait_s, svc.sla.on_overload, sim.period, draw_arrivals(scenario, svc, replicate));
 
-  const FleetPlan plan = plan_static_fleet(policy, scenario.catalog);
-  std::vector<SimTime> node_ready(plan.nodes.size(), 0);
-  int ready_nodes = 0;
+  SpotMarket market(scenario.market, scenario.catalog, scenario.spot_advisor, sim.start, window_end, sim.seed, rep);
+  FleetController fleet(engine, scenario, policy, market, ledger, services, rep);
+  fleet.start();
   std::vector<int> ready_nodes_series;
-  int max_ready = 0;
-  for (std::size_t n = 0; n < plan.nodes.size(); ++n) {
-    const PlannedNode& node = plan.nodes[n];
-    const NodeGroupSpec& group = policy.cluster.node_groups[node.group];
-    Tags tags = policy.cluster.tags;
-    for (const auto& [k, v] : group.tags) tags[k] = v;
-    ledger.open_instance(fmt::format("node/{}/{}", group.name, node.ordinal), node.type, node.type.ondemand_usd_per_h, 0,
-                         std::move(tags));
-    if (group.initial_state == InitialState::Launching) {
-      Rng rng = make_stream({sim.seed, rep, "node_ready", group.name, static_cast<std::uint64_t>(node.ordinal)});
-      node_ready[n] = seconds(policy.cluster.node_ready_s->sample(rng));
-    }
-    engine.schedule_at(node_ready[n], [&ready_nodes, &max_ready] { max_ready = std::max(max_ready, ++ready_nodes); },
-                       kPriorityCapacity);
-  }
-  for (const PlannedReplica& r : plan.replicas) {
-    if (!r.node) continue;
-    const ServiceSpec& svc = policy.services[r.service];
-    const PlannedNode& node = plan.nodes[*r.node];
-    SimTime ready = node_ready[*r.node];
-    if (policy.cluster.node_groups[node.group].initial_state == InitialState::Launching) {
-      Rng rng = make_stream({sim.seed, rep, "replica_startup", svc.name, static_cast<std::uint64_t>(r.ordinal)});
-      ready += seconds(svc.startup_s->sample(rng));
-    }
-    const double rps = svc.throughput_rps.at(node.type.name);
-    ServiceModel* model = &services[r.service];
-    engine.schedule_at(ready, [model, &engine, rps] { model->change_capacity(engine.now(), rps, 1); }, kPriorityCapacity);
-  }
   if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
 
   std::vector<double> cost_rate;
@@ -95,7 +68,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     engine.schedule_at(static_cast<SimTime>(k) * sim.period, [&] {
       for (auto& s : services) s.period_boundary(engine.now());
       if (keep_series) {
-        ready_nodes_series.push_back(ready_nodes);
+        ready_nodes_series.push_back(fleet.ready_nodes());
         cost_rate.push_back(ledger.running_usd_per_h());
       }
     }, kPriorityPeriod);
@@ -111,9 +84,16 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.eks_control_plane_usd = split.eks_control_plane_usd;
   out.cost.total_usd = split.total_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
-  out.fleet.nodes = static_cast<int>(plan.nodes.size());
-  out.fleet.max_ready_nodes = max_ready;
-  for (const auto& node : plan.nodes) out.fleet.gpus += node.type.gpus;
+  const FleetCounters counters = fleet.counters();
+  for (const auto& g : policy.cluster.node_groups) {
+    out.fleet.nodes += g.count;
+    // A group of several types has its first type's GPUs per node here; the billed GPU-hours below are exact.
+    out.fleet.gpus += g.count * scenario.catalog.at(g.instance_types.front()).gpus;
+  }
+  out.fleet.max_ready_nodes = counters.max_ready_nodes;
+  out.fleet.launches = counters.launches;
+  out.fleet.interruptions = counters.interruptions;
+  out.fleet.insufficient_capacity = counters.insufficient_capacity;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;
@@ -124,7 +104,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     r.name = policy.services[s].name;
     r.sla = services[s].summary();
     r.replicas_requested = policy.services[s].replicas;
-    r.replicas_placed = static_cast<int>(plan.placed(s));
+    r.replicas_placed = counters.replicas_placed[s];
+    r.replica_minutes_lost = counters.replica_minutes_lost[s];
     out.services.push_back(std::move(r));
     if (keep_series) {
       ServiceSeries ser;

@@ -110,6 +110,9 @@ class FleetSummary:
     nodes: int
     gpus: int
     max_ready_nodes: int
+    launches: int
+    interruptions: int
+    insufficient_capacity: int
     instance_hours: float
     gpu_hours: float
     def __init__(self) -> None: ...
@@ -131,6 +134,7 @@ class ServiceResult:
     sla: SlaSummary
     replicas_requested: int
     replicas_placed: int
+    replica_minutes_lost: float
     def __init__(self) -> None: ...
 
 class ServiceSeries:

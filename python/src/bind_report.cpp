@@ -31,6 +31,9 @@ void bind_report(py::module_& m) {
     using T = FleetSummary;
     value_class<T>(m, "FleetSummary", "The fleet a policy ran.", field("nodes", &T::nodes, "instances"),
                    field("gpus", &T::gpus, "GPUs in the fleet"), field("max_ready_nodes", &T::max_ready_nodes, "most nodes ready at once"),
+                   field("launches", &T::launches, "instances launched, replacements included"),
+                   field("interruptions", &T::interruptions, "spot instances reclaimed"),
+                   field("insufficient_capacity", &T::insufficient_capacity, "instances no pool could supply when asked"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),
                    field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
   }
@@ -50,7 +53,8 @@ void bind_report(py::module_& m) {
     using T = ServiceResult;
     value_class<T>(m, "ServiceResult", "One service's outcome.", field("name", &T::name, "service name"),
                    field("sla", &T::sla, "SLA measures"), field("replicas_requested", &T::replicas_requested, "replicas asked for"),
-                   field("replicas_placed", &T::replicas_placed, "replicas that found room on a node"));
+                   field("replicas_placed", &T::replicas_placed, "replicas on a node at the end of the window"),
+                   field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a spot reclaim and their restart"));
   }
   {
     using T = ServiceSeries;

@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "capsim/core/sim_time.hpp"
+#include "capsim/cost/price_schedule.hpp"
 #include "capsim/scenario/scenario.hpp"
 
 namespace capsim {
@@ -21,7 +24,8 @@ struct LedgerLine {
   std::string resource;       // "node/gpu-fleet/3", "eks-control-plane"
   std::string instance_type;  // empty for the control plane
   CostCategory category = CostCategory::OtherInstances;
-  double price_usd_per_h = 0;
+  double price_usd_per_h = 0;                  // the price at launch
+  std::shared_ptr<const PriceSchedule> schedule;  // a price that moves (spot); null: price_usd_per_h throughout
   SimTime start = 0;
   SimTime end = 0;
   bool terminated = false;  // false: still running when the window closed (billed up to the window end)
@@ -39,11 +43,14 @@ class Ledger {
 
   /// Starts billing an instance; returns its line number for close_instance().
   std::size_t open_instance(std::string resource, const InstanceType& type, double price_usd_per_h, SimTime start, Tags tags);
+  /// The same at a price that follows `schedule` (a spot price series).
+  std::size_t open_instance(std::string resource, const InstanceType& type, std::shared_ptr<const PriceSchedule> schedule,
+                            SimTime start, Tags tags);
   /// Stops billing an instance terminated at `end`.
   void close_instance(std::size_t line, SimTime end);
   /// The EKS control plane for the whole window.
   void add_control_plane(double usd_per_h, Tags tags);
-  /// Sum of the hourly prices of the instances running at `t` (the cost rate).
+  /// Sum of the hourly prices of the instances running now (spot at their launch price).
   double running_usd_per_h() const { return running_usd_per_h_; }
 
   /// Every line, billed; instances still running are billed up to the window end.

@@ -26,6 +26,9 @@ struct FleetSummary {
   int nodes = 0;               // instances in the fleet
   int gpus = 0;
   int max_ready_nodes = 0;
+  int launches = 0;                // instances launched (replacements included)
+  int interruptions = 0;           // spot instances reclaimed
+  int insufficient_capacity = 0;   // instances no pool could supply when asked
   double instance_hours = 0;   // billed
   double gpu_hours = 0;        // billed instance-hours × GPUs
 
@@ -36,7 +39,8 @@ struct ServiceResult {
   std::string name;
   SlaSummary sla;
   int replicas_requested = 0;
-  int replicas_placed = 0;  // the rest stayed pending: no node had room
+  int replicas_placed = 0;  // at the end of the window; the rest stayed pending: no node had room
+  double replica_minutes_lost = 0;  // replicas down between a spot reclaim and their restart
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };

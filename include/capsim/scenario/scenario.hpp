@@ -9,6 +9,9 @@
 
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/catalog/offering.hpp"
+#include "capsim/market/allocation.hpp"
+#include "capsim/market/market_spec.hpp"
+#include "capsim/market/spot_advisor.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/trace/request_log.hpp"
@@ -17,6 +20,9 @@
 namespace capsim {
 
 using Tags = std::map<std::string, std::string>;
+
+// The zones offerings exist in unless the scenario says otherwise; any three us-east-1 zones serve.
+inline const std::vector<std::string> kDefaultZones = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
 // Default of a real system: EKS standard support is USD 0.10 per cluster-hour
 // (aws.amazon.com/eks/pricing; ../shared/MODEL.md "Billing").
@@ -70,9 +76,12 @@ enum class InitialState { Ready, Launching };
 
 struct NodeGroupSpec {
   std::string name;
-  std::string instance_type;
+  std::vector<std::string> instance_types;  // one, or several to diversify over (spot)
+  std::vector<std::string> zones;           // empty: every zone of the catalog
   int count = 0;
   CapacityType capacity_type = CapacityType::OnDemand;
+  AllocationStrategy allocation_strategy = AllocationStrategy::LowestPrice;
+  std::size_t max_pools = 1;  // pools (type × zone) one launch may spread over
   InitialState initial_state = InitialState::Ready;
   Tags tags;
 };
@@ -107,6 +116,10 @@ struct Scenario {
   SimulationSpec simulation;
   std::map<std::string, TraceInput> traces;
   InstanceCatalog catalog;
+  std::vector<std::string> zones;                // availability zones offerings exist in
+  std::map<std::string, std::string> zone_ids;   // zone ID ("use1-az4") → zone name, for spot data keyed by ID
+  SpotAdvisor spot_advisor;
+  MarketSpec market;
   std::vector<PolicySpec> policies;  // in file order; at least one
   std::string baseline;              // name of one of `policies`
   std::map<std::string, std::string> sources;  // JSON pointer → where the figure comes from

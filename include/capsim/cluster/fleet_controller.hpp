@@ -1,0 +1,86 @@
+#pragma once
+// Fixed node groups during a run: launches through the market's allocation strategy, node and
+// replica start-up latencies, spot interruptions (a replacement is launched at the two-minute notice,
+// the node's replicas stop when it is reclaimed and restart where there is room), and failed
+// launches retried after the pools' unavailable period. Replicas are placed first fit, services in
+// order, on nodes whose type the service can run on.
+#include <cstdint>
+#include <vector>
+
+#include "capsim/core/engine.hpp"
+#include "capsim/cost/ledger.hpp"
+#include "capsim/market/spot_market.hpp"
+#include "capsim/scenario/scenario.hpp"
+#include "capsim/workload/service_model.hpp"
+
+namespace capsim {
+
+struct FleetCounters {
+  int launches = 0;
+  int interruptions = 0;                 // spot instances reclaimed (notices received)
+  int insufficient_capacity = 0;         // instances a launch could not get from any pool
+  int max_ready_nodes = 0;
+  std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
+  std::vector<int> replicas_placed;          // per service, at the end of the window
+};
+
+class FleetController {
+ public:
+  FleetController(Engine& engine, const Scenario& scenario, const PolicySpec& policy, SpotMarket& market, Ledger& ledger,
+                  std::vector<ServiceModel>& services, std::uint64_t replicate);
+
+  /// Launches every node group at time 0 and places the services' replicas.
+  void start();
+  int ready_nodes() const { return ready_nodes_; }
+  FleetCounters counters() const;
+
+ private:
+  struct Node {
+    std::size_t group = 0;
+    std::size_t pool = 0;
+    const InstanceType* type = nullptr;
+    int gpus_free = 0;
+    SimTime ready_at = 0;
+    bool ready = false;
+    bool cordoned = false;  // a spot notice came: no new replicas
+    bool gone = false;
+    std::size_t ledger_line = 0;
+    std::vector<std::size_t> replicas;
+  };
+  struct Replica {
+    std::size_t service = 0;
+    std::ptrdiff_t node = -1;  // -1: pending
+    bool ready = false;
+    SimTime down_since = -1;   // when it stopped because its node was reclaimed
+    std::uint64_t start = 0;   // bumps at every (re)start, so a stale ready event is ignored
+  };
+
+  void launch(std::size_t group, int count, bool warm);
+  void node_ready(std::size_t node);
+  void notice(std::size_t node);
+  void reclaim(std::size_t node);
+  void place_pending();
+  void start_replica(std::size_t replica, bool warm);
+  void replica_ready(std::size_t replica, std::uint64_t start);
+
+  Engine& engine_;
+  const Scenario& scenario_;
+  const PolicySpec& policy_;
+  SpotMarket& market_;
+  Ledger& ledger_;
+  std::vector<ServiceModel>& services_;
+  std::uint64_t replicate_;
+
+  std::vector<Node> nodes_;
+  std::vector<Replica> replicas_;
+  std::vector<std::vector<std::size_t>> group_pools_;
+  std::vector<int> group_launches_;          // launch ordinal per group (keys node start-up latency)
+  std::vector<std::uint64_t> pool_launches_; // launch ordinal per pool (keys interruptions)
+  std::vector<int> pool_running_;
+  std::vector<SimTime> pool_unavailable_until_;
+  std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
+  int ready_nodes_ = 0;
+  FleetCounters counters_;
+};
+
+}  // namespace capsim

@@ -1,0 +1,55 @@
+#pragma once
+// The scenario's spot market: how spot is priced, how often it is interrupted, how short capacity
+// gets. Part of the world: every policy sees the same market.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/sim_time.hpp"
+#include "capsim/market/availability_trace.hpp"
+#include "capsim/market/interruption_model.hpp"
+#include "capsim/market/spot_prices.hpp"
+
+namespace capsim {
+
+// Defaults of the real systems (../shared/MODEL.md "Spot market", "Karpenter").
+inline constexpr SimDuration kSpotInterruptionNotice = 2 * kMicrosPerMinute;     // AWS: two-minute warning
+inline constexpr SimDuration kUnavailableAfterInsufficientCapacity = 3 * kMicrosPerMinute;  // Karpenter
+
+/// Pool-level reclaim events: at each, every running instance of the pool is reclaimed with
+/// probability `fraction` (so diversification across pools has a measurable effect).
+struct PoolEvents {
+  double per_month = 0;
+  double fraction = 0;
+};
+
+/// Episodes during which a pool supplies at most `remaining_capacity` instances: launches beyond
+/// it fail with insufficient capacity.
+struct CapacityShortages {
+  double per_month = 0;
+  std::optional<Distribution> duration_s;
+  int remaining_capacity = 0;
+};
+
+struct PoolAvailability {
+  std::string instance_type;
+  std::string zone;
+  AvailabilityTrace trace;
+};
+
+struct MarketSpec {
+  std::array<double, 5> monthly_interruption_by_bucket = kDefaultMonthlyInterruption;
+  bool interruption_rates_given = false;  // false: the defaults (reported as an assumption)
+  SimDuration notice = kSpotInterruptionNotice;
+  SimDuration unavailable_after_ice = kUnavailableAfterInsufficientCapacity;
+  PoolEvents pool_events;
+  CapacityShortages shortages;
+  std::optional<int> spot_pool_capacity;             // instances a spot pool can supply; none: no limit
+  std::vector<SpotPriceSeries> spot_price_history;   // per pool; pools without one use the Advisor's savings
+  std::vector<PoolAvailability> availability;        // recorded pools replace the random shortage model
+};
+
+}  // namespace capsim

@@ -1,0 +1,198 @@
+#include "capsim/cluster/fleet_controller.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "capsim/core/rng.hpp"
+
+namespace capsim {
+
+namespace {
+// Capacity changes before the period boundary at the same instant (see sim/simulation.cpp).
+constexpr std::int32_t kPriorityFleet = 0;
+constexpr double kNoLimit = 1e9;
+}  // namespace
+
+FleetController::FleetController(Engine& engine, const Scenario& scenario, const PolicySpec& policy, SpotMarket& market,
+                                 Ledger& ledger, std::vector<ServiceModel>& services, std::uint64_t replicate)
+    : engine_(engine), scenario_(scenario), policy_(policy), market_(market), ledger_(ledger), services_(services),
+      replicate_(replicate) {
+  const auto& groups = policy_.cluster.node_groups;
+  group_pools_.resize(groups.size());
+  group_launches_.assign(groups.size(), 0);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& zones = groups[g].zones.empty() ? scenario_.zones : groups[g].zones;
+    for (const auto& type : groups[g].instance_types)
+      for (const auto& zone : zones) group_pools_[g].push_back(market_.pool(type, zone, groups[g].capacity_type));
+  }
+  service_starts_.assign(policy_.services.size(), 0);
+  counters_.replica_minutes_lost.assign(policy_.services.size(), 0.0);
+}
+
+void FleetController::start() {
+  for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) {
+    const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+    launch(g, group.count, group.initial_state == InitialState::Ready);
+  }
+  for (std::size_t s = 0; s < policy_.services.size(); ++s)
+    for (int r = 0; r < policy_.services[s].replicas; ++r) replicas_.push_back(Replica{s});
+  place_pending();
+}
+
+void FleetController::launch(std::size_t g, int count, bool warm) {
+  if (count <= 0) return;
+  const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+  const SimTime now = engine_.now();
+  std::vector<PoolState> states;
+  for (std::size_t i = 0; i < group_pools_[g].size(); ++i) {
+    const std::size_t p = group_pools_[g][i];
+    if (p >= pool_running_.size()) {
+      pool_running_.resize(p + 1, 0);
+      pool_launches_.resize(p + 1, 0);
+      pool_unavailable_until_.resize(p + 1, 0);
+    }
+    if (pool_unavailable_until_[p] > now) continue;
+    const MarketPool& mp = market_.at(p);
+    const auto cap = market_.capacity_at(p, now);
+    const double spare = cap ? std::max(0, *cap - pool_running_[p]) : kNoLimit;
+    // The order of the group's instance types is its priority for the prioritized strategy.
+    const int priority = static_cast<int>(i / std::max<std::size_t>(1, group.zones.empty() ? scenario_.zones.size() : group.zones.size()));
+    states.push_back(PoolState{p, mp.prices->price_at(now), spare, mp.hazard_per_h, priority});
+  }
+  const Allocation a = allocate({static_cast<std::size_t>(count), group.allocation_strategy, group.max_pools}, states);
+  for (const auto& [p, n] : a.launches) {
+    for (std::size_t k = 0; k < n; ++k) {
+      Node node;
+      node.group = g;
+      node.pool = p;
+      const MarketPool& mp = market_.at(p);
+      node.type = &scenario_.catalog.at(mp.offering.instance_type);
+      node.gpus_free = node.type->gpus;
+      const int ordinal = group_launches_[g]++;
+      const std::uint64_t pool_ordinal = pool_launches_[p]++;
+      ++pool_running_[p];
+      ++counters_.launches;
+      Tags tags = policy_.cluster.tags;
+      for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
+      node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", group.name, ordinal), *node.type, mp.prices, now, std::move(tags));
+      node.ready_at = now;
+      if (!warm) {
+        Rng rng = make_stream({scenario_.simulation.seed, replicate_, "node_ready", group.name, static_cast<std::uint64_t>(ordinal)});
+        node.ready_at = now + seconds(policy_.cluster.node_ready_s->sample(rng));
+      }
+      const std::size_t id = nodes_.size();
+      nodes_.push_back(std::move(node));
+      engine_.schedule_at(nodes_[id].ready_at, [this, id] { node_ready(id); }, kPriorityFleet);
+      const SimTime reclaim_at = market_.reclaim_time(p, pool_ordinal, now);
+      if (reclaim_at < scenario_.simulation.duration) {
+        engine_.schedule_at(std::max(now, reclaim_at - market_.spec().notice), [this, id] { notice(id); }, kPriorityFleet);
+        engine_.schedule_at(reclaim_at, [this, id] { reclaim(id); }, kPriorityFleet);
+      }
+    }
+  }
+  if (a.unfulfilled > 0) {
+    // Insufficient capacity everywhere the group may launch: try again when the pools' unavailable
+    // period (Karpenter's 3 minutes) has passed.
+    counters_.insufficient_capacity += static_cast<int>(a.unfulfilled);
+    const int missing = static_cast<int>(a.unfulfilled);
+    engine_.schedule_in(market_.spec().unavailable_after_ice, [this, g, missing] { launch(g, missing, false); }, kPriorityFleet);
+  }
+}
+
+void FleetController::node_ready(std::size_t id) {
+  Node& n = nodes_[id];
+  if (n.gone) return;
+  n.ready = true;
+  counters_.max_ready_nodes = std::max(counters_.max_ready_nodes, ++ready_nodes_);
+  place_pending();
+}
+
+void FleetController::notice(std::size_t id) {
+  Node& n = nodes_[id];
+  if (n.gone || n.cordoned) return;
+  n.cordoned = true;
+  ++counters_.interruptions;
+  // The reclaimed offering is avoided for a while, and a replacement is launched at once.
+  pool_unavailable_until_[n.pool] = engine_.now() + market_.spec().unavailable_after_ice;
+  launch(n.group, 1, false);
+}
+
+void FleetController::reclaim(std::size_t id) {
+  Node& n = nodes_[id];
+  if (n.gone) return;
+  if (!n.cordoned) notice(id);
+  n.gone = true;
+  if (n.ready) --ready_nodes_;
+  --pool_running_[n.pool];
+  ledger_.close_instance(n.ledger_line, engine_.now());
+  for (std::size_t r : n.replicas) {
+    Replica& rep = replicas_[r];
+    if (rep.ready) {
+      services_[rep.service].change_capacity(engine_.now(), -policy_.services[rep.service].throughput_rps.at(n.type->name), -1);
+      rep.down_since = engine_.now();
+    }
+    rep.ready = false;
+    rep.node = -1;
+    ++rep.start;  // a start-up still in flight on this node never completes
+  }
+  n.replicas.clear();
+  place_pending();
+}
+
+void FleetController::place_pending() {
+  for (std::size_t r = 0; r < replicas_.size(); ++r) {
+    Replica& rep = replicas_[r];
+    if (rep.node >= 0) continue;
+    const ServiceSpec& svc = policy_.services[rep.service];
+    for (std::size_t id = 0; id < nodes_.size(); ++id) {
+      Node& n = nodes_[id];
+      if (n.gone || n.cordoned || n.gpus_free < svc.replica_gpus || !svc.throughput_rps.count(n.type->name)) continue;
+      n.gpus_free -= svc.replica_gpus;
+      n.replicas.push_back(r);
+      rep.node = static_cast<std::ptrdiff_t>(id);
+      const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;
+      start_replica(r, warm);
+      break;
+    }
+  }
+}
+
+void FleetController::start_replica(std::size_t r, bool warm) {
+  Replica& rep = replicas_[r];
+  const Node& n = nodes_[static_cast<std::size_t>(rep.node)];
+  const std::uint64_t start = ++rep.start;
+  SimTime ready = std::max(engine_.now(), n.ready_at);
+  if (!warm) {
+    const ServiceSpec& svc = policy_.services[rep.service];
+    Rng rng = make_stream({scenario_.simulation.seed, replicate_, "replica_startup", svc.name, service_starts_[rep.service]++});
+    ready += seconds(svc.startup_s->sample(rng));
+  }
+  engine_.schedule_at(ready, [this, r, start] { replica_ready(r, start); }, kPriorityFleet);
+}
+
+void FleetController::replica_ready(std::size_t r, std::uint64_t start) {
+  Replica& rep = replicas_[r];
+  if (rep.start != start || rep.node < 0) return;
+  const Node& n = nodes_[static_cast<std::size_t>(rep.node)];
+  rep.ready = true;
+  if (rep.down_since >= 0) {
+    counters_.replica_minutes_lost[rep.service] += to_minutes(engine_.now() - rep.down_since);
+    rep.down_since = -1;
+  }
+  services_[rep.service].change_capacity(engine_.now(), policy_.services[rep.service].throughput_rps.at(n.type->name), 1);
+}
+
+FleetCounters FleetController::counters() const {
+  FleetCounters c = counters_;
+  c.replicas_placed.assign(policy_.services.size(), 0);
+  for (const auto& r : replicas_) {
+    if (r.node >= 0) ++c.replicas_placed[r.service];
+  }
+  // Replicas still down when the window closes count until its end.
+  for (const auto& r : replicas_)
+    if (r.down_since >= 0) c.replica_minutes_lost[r.service] += to_minutes(engine_.now() - r.down_since);
+  return c;
+}
+
+}  // namespace capsim

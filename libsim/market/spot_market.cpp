@@ -1,0 +1,131 @@
+#include "capsim/market/spot_market.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/error.hpp"
+#include "capsim/core/rng.hpp"
+
+namespace capsim {
+
+namespace {
+constexpr double kMicrosPerMonth = kHoursPerMonth * 3600.0 * 1e6;
+
+// Event times of a Poisson process with `per_month` events a month over [0, horizon).
+std::vector<SimTime> poisson_times(Rng& rng, double per_month, SimTime horizon) {
+  std::vector<SimTime> out;
+  if (!(per_month > 0)) return out;
+  const double mean_gap_us = kMicrosPerMonth / per_month;
+  double t = sample_exponential(rng, mean_gap_us);
+  while (t < static_cast<double>(horizon)) {
+    out.push_back(static_cast<SimTime>(t));
+    t += sample_exponential(rng, mean_gap_us);
+  }
+  return out;
+}
+}  // namespace
+
+SpotMarket::SpotMarket(const MarketSpec& spec, const InstanceCatalog& catalog, const SpotAdvisor& advisor, UtcTime start,
+                       SimTime horizon, std::uint64_t seed, std::uint64_t replicate)
+    : spec_(spec), catalog_(catalog), advisor_(advisor), start_(start), horizon_(horizon), seed_(seed), replicate_(replicate) {}
+
+std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, CapacityType capacity) {
+  for (std::size_t i = 0; i < pools_.size(); ++i) {
+    const Offering& o = pools_[i].offering;
+    if (o.instance_type == type && o.zone == zone && o.capacity_type == capacity) return i;
+  }
+  const InstanceType& t = catalog_.at(type);
+  MarketPool p;
+  p.offering.instance_type = type;
+  p.offering.zone = zone;
+  p.offering.capacity_type = capacity;
+  const std::string name = p.offering.pool();
+  if (capacity == CapacityType::Spot) {
+    auto advice = advisor_.find(type);
+    const SpotPriceSeries* history = nullptr;
+    for (const auto& s : spec_.spot_price_history)
+      if (s.instance_type == type && s.zone == zone) history = &s;
+    if (!advice && !history)
+      throw Error(fmt::format("spot pool {}: no Spot Instance Advisor data and no price history for {}; give its price "
+                              "history or use on-demand",
+                              name, type));
+    if (advice) {
+      p.offering.interruption_bucket = advice->bucket;
+      p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[static_cast<std::size_t>(advice->bucket)]);
+    } else {
+      // No Advisor bucket: the top bucket's rate, so the gap errs toward interruptions.
+      p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[4]);
+    }
+    if (history) {
+      // In simulated time: the price in force at the start, then every later change.
+      PriceSchedule s{{0}, {history->price_at(start_)}};
+      for (const auto& step : history->steps) {
+        const SimTime at = (step.at - start_).count();
+        if (at > 0) {
+          s.at.push_back(at);
+          s.usd_per_h.push_back(step.price_usd_per_h);
+        }
+      }
+      p.prices = std::make_shared<PriceSchedule>(std::move(s));
+    } else {
+      p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h * (1.0 - advice->savings_pct / 100.0)));
+    }
+    p.offering.capacity = spec_.spot_pool_capacity;
+    Rng events = make_stream({seed_, replicate_, "pool_events", name, 0});
+    p.event_times = poisson_times(events, spec_.pool_events.per_month, horizon_);
+    for (const auto& a : spec_.availability)
+      if (a.instance_type == type && a.zone == zone) p.availability = &a.trace;
+    if (!p.availability && spec_.shortages.per_month > 0) {
+      Rng sh = make_stream({seed_, replicate_, "capacity_shortages", name, 0});
+      for (SimTime s : poisson_times(sh, spec_.shortages.per_month, horizon_)) {
+        const double d = spec_.shortages.duration_s ? spec_.shortages.duration_s->sample(sh) : 0.0;
+        p.shortages.emplace_back(s, s + seconds(d));
+      }
+    }
+  } else {
+    p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h));
+  }
+  p.offering.price_usd_per_h = p.prices->price_at(0);
+  pools_.push_back(std::move(p));
+  return pools_.size() - 1;
+}
+
+std::optional<int> SpotMarket::capacity_at(std::size_t pool, SimTime t) const {
+  const MarketPool& p = pools_[pool];
+  std::optional<int> cap = p.offering.capacity;
+  auto limit = [&](int c) { cap = cap ? std::min(*cap, c) : c; };
+  if (p.availability) {
+    const int c = p.availability->capacity_at(t);
+    if (c >= 0) limit(c);
+  }
+  for (const auto& [s, e] : p.shortages)
+    if (t >= s && t < e) limit(spec_.shortages.remaining_capacity);
+  return cap;
+}
+
+SimTime SpotMarket::reclaim_time(std::size_t pool, std::uint64_t ordinal, SimTime launched) const {
+  const MarketPool& p = pools_[pool];
+  if (p.offering.capacity_type != CapacityType::Spot) return kTimeMax;
+  const std::string name = p.offering.pool();
+  SimTime when = kTimeMax;
+  if (p.hazard_per_h > 0) {
+    Rng own = make_stream({seed_, replicate_, "spot_interruption", name, ordinal});
+    when = launched + static_cast<SimTime>(sample_exponential(own, 3.6e9 / p.hazard_per_h));
+  }
+  // The first pool event after launch that hits this instance (each event decides per instance).
+  for (std::size_t e = 0; e < p.event_times.size(); ++e) {
+    const SimTime t = p.event_times[e];
+    if (t <= launched || t >= when) continue;
+    Rng hit = make_stream({seed_, replicate_, "pool_event_hit", name, (static_cast<std::uint64_t>(e) << 32) | ordinal});
+    if (sample_bernoulli(hit, spec_.pool_events.fraction)) {
+      when = t;
+      break;
+    }
+  }
+  return when;
+}
+
+}  // namespace capsim
