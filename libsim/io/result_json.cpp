@@ -55,6 +55,9 @@ std::string result_to_json(const RunResult& r) {
       rj["fleet"] = {{"nodes", rep.fleet.nodes},
                      {"gpus", rep.fleet.gpus},
                      {"max_ready_nodes", rep.fleet.max_ready_nodes},
+                     {"launches", rep.fleet.launches},
+                     {"interruptions", rep.fleet.interruptions},
+                     {"insufficient_capacity", rep.fleet.insufficient_capacity},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};
       ojson svcs = ojson::array();
@@ -63,6 +66,7 @@ std::string result_to_json(const RunResult& r) {
         sj["name"] = s.name;
         sj["replicas_requested"] = s.replicas_requested;
         sj["replicas_placed"] = s.replicas_placed;
+        sj["replica_minutes_lost"] = s.replica_minutes_lost;
         sj["sla"] = sla_json(s.sla);
         svcs.push_back(sj);
       }
@@ -71,7 +75,11 @@ std::string result_to_json(const RunResult& r) {
     }
     pj["replicates"] = reps;
     ojson as = ojson::array();
-    for (const auto& a : p.assumptions) as.push_back({{"pointer", a.pointer}, {"value", ojson::parse(a.value.empty() ? "null" : a.value)}});
+    for (const auto& a : p.assumptions) {
+      // A figure as written is JSON; a default in force is described in words.
+      ojson value = !a.value.empty() && ojson::accept(a.value) ? ojson::parse(a.value) : ojson(a.value);
+      as.push_back({{"pointer", a.pointer}, {"value", value}});
+    }
     pj["assumptions"] = as;
     policies.push_back(pj);
   }

@@ -583,8 +583,8 @@ void Loader::parse_market(const json& root) {
   const std::string p = "/market";
   const json& m = *it;
   if (!ck_.object(m, p,
-                  {"interruption_rate_by_bucket", "notice", "unavailable_after_insufficient_capacity", "pool_events", "shortages",
-                   "spot_pool_capacity", "spot_price_history", "availability"}))
+                  {"interruption_rate_by_bucket", "interruption_buckets", "notice", "unavailable_after_insufficient_capacity",
+                   "pool_events", "shortages", "spot_pool_capacity", "spot_price_history", "availability"}))
     return;
   MarketSpec& spec = sc_.market;
   if (auto r = m.find("interruption_rate_by_bucket"); r != m.end()) {
@@ -598,6 +598,20 @@ void Loader::parse_market(const json& root) {
         else spec.monthly_interruption_by_bucket[i] = v.get<double>();
       }
       spec.interruption_rates_given = true;
+    }
+  }
+  if (auto b = m.find("interruption_buckets"); b != m.end()) {
+    const std::string bp = p + "/interruption_buckets";
+    if (!b->is_object()) {
+      ck_.fail(bp, "an object of instance type → Advisor bucket 0-4", describe(*b));
+    } else {
+      for (const auto& [type, v] : b->items()) {
+        if (!sc_.catalog.contains(type)) {
+          ck_.fail(ptr_join(bp, type), "an instance type of the catalog", "'" + type + "'", did_you_mean(type, sc_.catalog.closest(type)));
+          continue;
+        }
+        if (auto k = ck_.integer(*b, bp, type.c_str(), 0, 4)) spec.interruption_buckets[type] = static_cast<int>(*k);
+      }
     }
   }
   if (auto d = ck_.duration(m, p, "notice")) spec.notice = *d;
@@ -977,9 +991,24 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
       for (const char* k : {"generator", "time_zone", "origin"})
         if (t.is_object() && t.contains(k) && !(std::string(k) == "time_zone" && t.value("format", "") == "csv"))
           figures.push_back(ptr_join(ptr_join("/traces", name), k));
+  // Typed-in market figures.
+  for (const char* k : {"/market/interruption_rate_by_bucket", "/market/interruption_buckets", "/market/pool_events",
+                        "/market/shortages", "/market/spot_pool_capacity"})
+    if (find_pointer(doc, k)) figures.push_back(k);
   if (const json* po = find_pointer(doc, "/catalog/price_overrides"); po && po->is_object())
     for (const auto& [type, _] : po->items()) figures.push_back(ptr_join("/catalog/price_overrides", type) + "/ondemand_usd_per_h");
   std::vector<Assumption> out;
+  // Defaults that stand in for figures nobody publishes, when the policy runs spot.
+  bool spot = false;
+  if (const json* groups = find_pointer(doc, "/cluster/node_groups"); groups && groups->is_array())
+    for (const auto& g : *groups) spot = spot || (g.is_object() && g.value("capacity_type", "") == "spot");
+  if (spot && !sc_.market.interruption_rates_given)
+    out.push_back({"/market/interruption_rate_by_bucket",
+                   "[0.025,0.075,0.125,0.175,0.25] (capsim's default: the midpoints of the Spot Instance Advisor's ranges, "
+                   "25% for >20%)"});
+  if (spot && !sc_.market.spot_price_history.empty() && !find_pointer(doc, "/catalog/zone_ids"))
+    out.push_back({"/catalog/zone_ids", "use1-az1 → us-east-1a, use1-az2 → us-east-1b, use1-az4 → us-east-1c, ... (capsim's "
+                                        "default; zone names differ per account)"});
   for (const auto& f : figures) {
     bool sourced = std::any_of(live.begin(), live.end(), [&](const std::string& s) { return covers(s, f); });
     if (!sourced) {

@@ -52,9 +52,10 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
       throw Error(fmt::format("spot pool {}: no Spot Instance Advisor data and no price history for {}; give its price "
                               "history or use on-demand",
                               name, type));
-    if (advice) {
-      p.offering.interruption_bucket = advice->bucket;
-      p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[static_cast<std::size_t>(advice->bucket)]);
+    const auto bucket = spec_.interruption_buckets.find(type);
+    if (bucket != spec_.interruption_buckets.end() || advice) {
+      p.offering.interruption_bucket = bucket != spec_.interruption_buckets.end() ? bucket->second : advice->bucket;
+      p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[static_cast<std::size_t>(p.offering.interruption_bucket)]);
     } else {
       // No Advisor bucket: the top bucket's rate, so the gap errs toward interruptions.
       p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[4]);

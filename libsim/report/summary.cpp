@@ -111,6 +111,9 @@ std::string format_comparison(const RunResult& r) {
   t.add({"Fleet"});
   row("  nodes", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.nodes); })(p)); });
   row("  GPUs", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.gpus); })(p)); });
+  row("  launches", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.launches); })(p)); });
+  row("  spot interruptions", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.interruptions); })(p)); });
+  row("  insufficient capacity", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.insufficient_capacity); })(p)); });
   row("  instance-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.instance_hours; })(p)); });
   row("  GPU-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.gpu_hours; })(p)); });
 
@@ -134,6 +137,7 @@ std::string format_comparison(const RunResult& r) {
       return fmt::format("{:g} / {:g}", svc([](auto& s) { return double(s.replicas_placed); })(p),
                          svc([](auto& s) { return double(s.replicas_requested); })(p));
     });
+    row("  replica-minutes lost to reclaims", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.replica_minutes_lost; })(p)); });
     row("  requests", [&](auto& p) { return count(svc([](auto& s) { return s.sla.requests; })(p)); });
     row("  missed", [&](auto& p) { return count(svc([](auto& s) { return s.sla.missed; })(p)); });
     row("  missed share", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.missed_share; })(p)); });

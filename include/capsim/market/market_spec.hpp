@@ -43,6 +43,7 @@ struct PoolAvailability {
 struct MarketSpec {
   std::array<double, 5> monthly_interruption_by_bucket = kDefaultMonthlyInterruption;
   bool interruption_rates_given = false;  // false: the defaults (reported as an assumption)
+  std::map<std::string, int> interruption_buckets;  // per type, replacing the Advisor's bucket (another region, newer data)
   SimDuration notice = kSpotInterruptionNotice;
   SimDuration unavailable_after_ice = kUnavailableAfterInsufficientCapacity;
   PoolEvents pool_events;
