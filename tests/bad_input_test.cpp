@@ -120,3 +120,17 @@ TEST_CASE("request-level and generated traces: bad input") {
   check_message("trace_statistic_mismatch.json", {"/traces/t/statistic", "expected Sum or SampleCount for a trace of requests",
                                                   "got \"Average\""});
 }
+
+TEST_CASE("market and catalog: buckets, prices, price history, availability traces, spot latencies") {
+  check_message("market_bucket_out_of_range.json", {"/market/interruption_buckets/g5.xlarge", "expected an integer from 0 to 4",
+                                                    "got the number 5"});
+  check_message("price_override_zero.json", {"/catalog/price_overrides/g5.xlarge/ondemand_usd_per_h", "expected a number > 0"});
+  check_message("market_availability_no_meaning.json", {"/market/availability/0", "the required key 'values'"});
+  check_message("market_history_unknown_type.json", {"/market/spot_price_history/files", "spot_unknown_type.json",
+                                                     "/SpotPriceHistory/", "g5.xlargee", "did you mean 'g5.xlarge'"});
+  check_message("market_history_unknown_zone_id.json", {"/market/spot_price_history/files", "spot_unknown_zone_id.json",
+                                                        "expected a zone ID listed in zone_ids", "use1-az9"});
+  check_message("market_availability_zero_gap.json", {"/market/availability/0/file", "availability_zero_gap.json",
+                                                      "/metadata/gap_seconds"});
+  check_message("spot_without_latency.json", {"/cluster: expected the key 'node_ready_s'", "is spot (replacements launch cold)"});
+}

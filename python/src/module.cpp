@@ -9,6 +9,7 @@ void bind_io(py::module_& m);
 void bind_report(py::module_& m);
 void bind_sim(py::module_& m);
 void bind_trace(py::module_& m);
+void bind_market(py::module_& m);
 }  // namespace capsim::py_bind
 
 PYBIND11_MODULE(_capsim, m) {
@@ -16,6 +17,7 @@ PYBIND11_MODULE(_capsim, m) {
   m.attr("__version__") = "0.1.0";
   capsim::py_bind::bind_io(m);  // first: it registers the exception types the others raise
   capsim::py_bind::bind_catalog(m);
+  capsim::py_bind::bind_market(m);
   capsim::py_bind::bind_trace(m);
   capsim::py_bind::bind_report(m);
   capsim::py_bind::bind_sim(m);
