@@ -134,3 +134,8 @@ TEST_CASE("market and catalog: buckets, prices, price history, availability trac
                                                       "/metadata/gap_seconds"});
   check_message("spot_without_latency.json", {"/cluster: expected the key 'node_ready_s'", "is spot (replacements launch cold)"});
 }
+
+TEST_CASE("a user catalog with a bad row names the file, the pointer and what was expected") {
+  check_message("catalog_negative_price.json", {"/catalog/files/0", "negative_price.json: /0:",
+                                                "expected a number >= 0 in column 'ondemand_usd_per_hour', got '-1.0'"});
+}

@@ -138,3 +138,14 @@ TEST_CASE("price overrides replace catalog prices and are figures that need a so
   doc["catalog"]["price_overrides"] = {{"g5.xlargee", {{"ondemand_usd_per_h", 0.8}}}};
   CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("did you mean 'g5.xlarge'"), ScenarioError);
 }
+
+TEST_CASE("user catalogs, CSV and JSON, add and replace types") {
+  json doc = hand_doc();
+  doc["catalog"] = {{"files", {"catalog/discounted.csv", "catalog/lab.json"}}};
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.5}, {"lab.gpu8", 20}};
+  Scenario sc = load(doc);
+  CHECK(sc.catalog.at("g5.xlarge").ondemand_usd_per_h == doctest::Approx(0.8));  // replaced
+  CHECK(sc.catalog.at("lab.gpu8").gpus == 8);                                   // added
+  CHECK(sc.catalog.types().size() == 81);
+  CHECK(sc.catalog.source().find("user catalog lab.json (1 types added, 0 replaced)") != std::string::npos);
+}

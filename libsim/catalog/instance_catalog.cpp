@@ -40,6 +40,17 @@ std::vector<std::string> InstanceCatalog::closest(std::string_view name, std::si
   return close_matches(name, names, n);
 }
 
+bool InstanceCatalog::upsert(InstanceType type) {
+  auto it = index_.find(type.name);
+  if (it != index_.end()) {
+    types_[it->second] = std::move(type);
+    return true;
+  }
+  index_.emplace(type.name, types_.size());
+  types_.push_back(std::move(type));
+  return false;
+}
+
 void InstanceCatalog::override_price(std::string_view name, double ondemand_usd_per_h) {
   auto it = index_.find(name);
   if (it == index_.end()) at(name);  // throws with close matches

@@ -1,9 +1,12 @@
 #include "capsim/io/catalog_csv.hpp"
 
+#include <algorithm>
+#include <fstream>
 #include <map>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
@@ -82,6 +85,56 @@ InstanceCatalog parse_catalog_csv(std::string_view text, const std::string& disp
   }
   if (types.empty()) throw TraceError(display_file, lineno, "expected a header and at least one instance type");
   return InstanceCatalog(std::move(types), std::move(source));
+}
+
+std::vector<InstanceType> read_catalog_file(const std::filesystem::path& path, const std::string& display) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TraceError(display, std::size_t{0}, "cannot open the catalog file (expected CSV or JSON)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (path.extension() != ".json") return parse_catalog_csv(text, display, display).types();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw TraceError(display, std::size_t{0}, fmt::format("expected valid JSON (an array of instance types), got {}", e.what()));
+  }
+  if (!doc.is_array() || doc.empty()) throw TraceError(display, std::string(), "expected a non-empty array of instance types");
+  // Through the CSV parser, so both forms are checked by the same rules.
+  static const char* const kColumns[] = {"instance_type", "family", "vcpu", "memory_mib", "gpus", "gpu_manufacturer",
+                                         "gpu_model", "gpu_mem_mib_per_gpu", "accelerators", "accelerator_model", "arch",
+                                         "alloc_cpu_millicores", "alloc_memory_mib", "alloc_pods", "ondemand_usd_per_hour"};
+  std::vector<InstanceType> out;
+  for (std::size_t i = 0; i < doc.size(); ++i) {
+    const auto& t = doc[i];
+    const std::string ptr = "/" + std::to_string(i);
+    if (!t.is_object()) throw TraceError(display, ptr, "expected an object describing an instance type");
+    std::string header, row;
+    for (const char* c : kColumns) {
+      header += std::string(header.empty() ? "" : ",") + c;
+      std::string v;
+      if (auto f = t.find(c); f != t.end()) {
+        if (f->is_string()) v = f->get<std::string>();
+        else if (f->is_number()) v = f->dump();
+        else throw TraceError(display, ptr + "/" + c, "expected a string or a number");
+      }
+      if (v.find(',') != std::string::npos) throw TraceError(display, ptr + "/" + c, "expected a value without commas");
+      row += (row.empty() && std::string(c) == "instance_type" ? "" : ",") + v;
+    }
+    for (const auto& [k, _] : t.items())
+      if (std::find(std::begin(kColumns), std::end(kColumns), k) == std::end(kColumns))
+        throw TraceError(display, ptr + "/" + k, "expected one of the catalog columns (instance_type, vcpu, memory_mib, gpus, ...), got '" + k + "'");
+    try {
+      auto one = parse_catalog_csv(header + "\n" + row + "\n", display, display).types();
+      out.push_back(one.front());
+    } catch (const TraceError& e) {
+      const std::string msg = e.what();  // "<file>:<line>: <what>"
+      const auto at = msg.find(": ", display.size());
+      throw TraceError(display, ptr, at == std::string::npos ? msg : msg.substr(at + 2));
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> builtin_catalog_names() { return {"aws-us-east-1"}; }

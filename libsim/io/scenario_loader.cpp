@@ -539,10 +539,40 @@ void Loader::parse_catalog(const json& root) {
   const json& c = it == root.end() ? empty : *it;
   sc_.zones = kDefaultZones;
   sc_.zone_ids = kDefaultZoneIds;
-  if (!ck_.object(c, p, {"builtin", "price_overrides", "zones", "zone_ids"})) return;
-  std::string builtin = ck_.one_of(c, p, "builtin", builtin_catalog_names()).value_or("aws-us-east-1");
-  sc_.catalog = builtin_catalog(builtin);
-  sc_.spot_advisor = builtin_spot_advisor(builtin);
+  if (!ck_.object(c, p, {"builtin", "files", "price_overrides", "zones", "zone_ids"})) return;
+  std::vector<std::string> builtins = builtin_catalog_names();
+  builtins.push_back("none");
+  std::string builtin = ck_.one_of(c, p, "builtin", builtins).value_or("aws-us-east-1");
+  if (builtin != "none") {
+    sc_.catalog = builtin_catalog(builtin);
+    sc_.spot_advisor = builtin_spot_advisor(builtin);
+  }
+  if (auto fs = c.find("files"); fs != c.end()) {
+    if (!fs->is_array() || fs->empty()) {
+      ck_.fail(p + "/files", "a non-empty array of catalog files (CSV or JSON)", describe(*fs));
+    } else {
+      const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+      std::string source = sc_.catalog.source();
+      for (std::size_t i = 0; i < fs->size(); ++i) {
+        const json& f = (*fs)[i];
+        if (!f.is_string()) {
+          ck_.fail(ptr_join(p + "/files", i), "a file path", describe(f));
+          continue;
+        }
+        const std::string display = (scenario_dir / f.get<std::string>()).lexically_normal().string();
+        try {
+          std::size_t replaced = 0, added = 0;
+          for (auto& t : read_catalog_file(base_dir_ / f.get<std::string>(), display)) (sc_.catalog.upsert(std::move(t)) ? replaced : added)++;
+          source += fmt::format("{}user catalog {} ({} types added, {} replaced)", source.empty() ? "" : "; ",
+                                std::filesystem::path(display).filename().string(), added, replaced);
+        } catch (const TraceError& e) {
+          ck_.fail_message(ptr_join(p + "/files", i), e.what());
+        }
+      }
+      sc_.catalog = InstanceCatalog(sc_.catalog.types(), source);
+    }
+  }
+  if (sc_.catalog.types().empty()) ck_.fail(p, "a builtin catalog or catalog files with at least one type", "none");
   if (auto z = c.find("zones"); z != c.end()) {
     if (!z->is_array() || z->empty()) {
       ck_.fail(p + "/zones", "a non-empty array of zone names such as \"us-east-1a\"", describe(*z));

@@ -26,6 +26,8 @@ class InstanceCatalog {
 
   const std::vector<InstanceType>& types() const { return types_; }
   const std::string& source() const { return source_; }
+  /// Adds a type, or replaces the one of the same name; true when it replaced one.
+  bool upsert(InstanceType type);
   /// Replaces a type's on-demand price (discounts, another region).
   void override_price(std::string_view name, double ondemand_usd_per_h);
 
