@@ -142,3 +142,53 @@ TEST_CASE("interruptions end to end: notices, replacements, lost replica time") 
   for (const auto& a : r.policies[0].assumptions) listed = listed || a.pointer == "/market/interruption_rate_by_bucket";
   CHECK(listed);
 }
+
+namespace {
+json spot_doc(int count, std::vector<std::string> zones) {
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-01T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"]["tile"] = true;
+  doc["catalog"] = {{"zones", zones}};
+  doc["market"] = {{"interruption_rate_by_bucket", {0, 0, 0, 0, 0}}};
+  doc["services"][0]["replicas"] = count;
+  doc["services"][0]["replica"]["startup_s"] = 120;
+  doc["cluster"]["node_ready_s"] = 60;
+  doc["cluster"]["node_groups"] = {{{"name", "spot"}, {"instance_type", "g5.xlarge"}, {"capacity_type", "spot"}, {"count", count},
+                                    {"allocation_strategy", "lowest-price"}}};
+  return doc;
+}
+}  // namespace
+
+TEST_CASE("insufficient capacity: a pool that cannot supply its share fails and the next pool is asked") {
+  // Each pool supplies one instance. Three instances, one pool per launch, equal prices (ties by
+  // pool order a, b, c): a is asked for 3 and gives 1 (failure 1), b for 2 and gives 1 (failure 2),
+  // c for 1 and gives it. Three launches, two failed attempts.
+  json doc = spot_doc(3, {"us-east-1a", "us-east-1b", "us-east-1c"});
+  doc["market"]["spot_pool_capacity"] = 1;
+  RunResult r = run_scenario(io::load_scenario_text(doc.dump(), "ice.json", test::data_dir() / "scenarios"));
+  const auto& f = r.policies[0].replicates[0].fleet;
+  CHECK(f.launches == 3);
+  CHECK(f.insufficient_capacity == 2);
+  CHECK(r.policies[0].replicates[0].services[0].replicas_placed == 3);
+}
+
+TEST_CASE("an availability trace that drops reclaims the pool's instances with notice") {
+  // Pool us-east-1a supplies 5, then none from minute 10. Both nodes start there (ties by pool
+  // order); notices at 8 min, replacements launched then in us-east-1b (a is avoided), ready at
+  // 9 min. At 10 min the old nodes go; their two replicas restart on the replacements and are ready
+  // 120 s later: 2 replicas × 2 minutes lost.
+  json doc = spot_doc(2, {"us-east-1a", "us-east-1b"});
+  doc["market"]["availability"] = {{{"instance_type", "g5.xlarge"}, {"zone", "us-east-1a"},
+                                    {"file", "../market/availability_drop.json"}, {"values", "available_count"}}};
+  doc["market"]["rebalance_lead"] = "5m";
+  RunResult r = run_scenario(io::load_scenario_text(doc.dump(), "drop.json", test::data_dir() / "scenarios"));
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.interruptions == 2);
+  CHECK(rep.fleet.launches == 4);
+  CHECK(rep.fleet.rebalance_recommendations == 2);
+  CHECK(rep.services[0].replica_minutes_lost == doctest::Approx(4.0));
+  // Billing: the first two nodes ran 10 minutes, the replacements 52 minutes (8 min to the end of the
+  // hour), all at the Advisor's spot price of g5.xlarge: 1.006 × (1 − 59%).
+  const double price = 1.006 * (1 - 0.59);
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(price * (2 * 10 + 2 * 52) / 60.0));
+}

@@ -31,6 +31,7 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
 }
 
 void FleetController::start() {
+  watch_availability();
   for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) {
     const NodeGroupSpec& group = policy_.cluster.node_groups[g];
     launch(g, group.count, group.initial_state == InitialState::Ready);
@@ -40,64 +41,117 @@ void FleetController::start() {
   place_pending();
 }
 
+void FleetController::ensure_pool(std::size_t p) {
+  if (p < pool_running_.size()) return;
+  pool_running_.resize(p + 1, 0);
+  pool_launches_.resize(p + 1, 0);
+  pool_unavailable_until_.resize(p + 1, 0);
+}
+
 void FleetController::launch(std::size_t g, int count, bool warm) {
   if (count <= 0) return;
   const NodeGroupSpec& group = policy_.cluster.node_groups[g];
   const SimTime now = engine_.now();
-  std::vector<PoolState> states;
-  for (std::size_t i = 0; i < group_pools_[g].size(); ++i) {
-    const std::size_t p = group_pools_[g][i];
-    if (p >= pool_running_.size()) {
-      pool_running_.resize(p + 1, 0);
-      pool_launches_.resize(p + 1, 0);
-      pool_unavailable_until_.resize(p + 1, 0);
-    }
-    if (pool_unavailable_until_[p] > now) continue;
-    const MarketPool& mp = market_.at(p);
-    const auto cap = market_.capacity_at(p, now);
-    const double spare = cap ? std::max(0, *cap - pool_running_[p]) : kNoLimit;
-    // The order of the group's instance types is its priority for the prioritized strategy.
-    const int priority = static_cast<int>(i / std::max<std::size_t>(1, group.zones.empty() ? scenario_.zones.size() : group.zones.size()));
-    states.push_back(PoolState{p, mp.prices->price_at(now), spare, mp.hazard_per_h, priority});
-  }
-  const Allocation a = allocate({static_cast<std::size_t>(count), group.allocation_strategy, group.max_pools}, states);
-  for (const auto& [p, n] : a.launches) {
-    for (std::size_t k = 0; k < n; ++k) {
-      Node node;
-      node.group = g;
-      node.pool = p;
+  const std::size_t zones = group.zones.empty() ? scenario_.zones.size() : group.zones.size();
+  int remaining = count;
+  // As EC2 Fleet does: the strategy picks pools without knowing their spare capacity; a pool that
+  // cannot supply its share fails with insufficient capacity, is avoided for the unavailable period
+  // (Karpenter: 3 minutes), and the rest is asked of the next pools.
+  for (;;) {
+    std::vector<PoolState> states;
+    for (std::size_t i = 0; i < group_pools_[g].size(); ++i) {
+      const std::size_t p = group_pools_[g][i];
+      ensure_pool(p);
+      if (pool_unavailable_until_[p] > now) continue;
       const MarketPool& mp = market_.at(p);
-      node.type = &scenario_.catalog.at(mp.offering.instance_type);
-      node.gpus_free = node.type->gpus;
-      const int ordinal = group_launches_[g]++;
-      const std::uint64_t pool_ordinal = pool_launches_[p]++;
-      ++pool_running_[p];
-      ++counters_.launches;
-      Tags tags = policy_.cluster.tags;
-      for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
-      node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", group.name, ordinal), *node.type, mp.prices, now, std::move(tags));
-      node.ready_at = now;
-      if (!warm) {
-        Rng rng = make_stream({scenario_.simulation.seed, replicate_, "node_ready", group.name, static_cast<std::uint64_t>(ordinal)});
-        node.ready_at = now + seconds(policy_.cluster.node_ready_s->sample(rng));
-      }
-      const std::size_t id = nodes_.size();
-      nodes_.push_back(std::move(node));
-      engine_.schedule_at(nodes_[id].ready_at, [this, id] { node_ready(id); }, kPriorityFleet);
-      const SimTime reclaim_at = market_.reclaim_time(p, pool_ordinal, now);
-      if (reclaim_at < scenario_.simulation.duration) {
-        engine_.schedule_at(std::max(now, reclaim_at - market_.spec().notice), [this, id] { notice(id); }, kPriorityFleet);
-        engine_.schedule_at(reclaim_at, [this, id] { reclaim(id); }, kPriorityFleet);
+      // The order of the group's instance types is its priority for the prioritized strategy.
+      states.push_back(PoolState{p, mp.prices->price_at(now), kNoLimit, mp.hazard_per_h, static_cast<int>(i / std::max<std::size_t>(1, zones))});
+    }
+    if (states.empty()) break;
+    const Allocation a = allocate({static_cast<std::size_t>(remaining), group.allocation_strategy, group.max_pools}, states);
+    bool failed = false;
+    for (const auto& [p, n] : a.launches) {
+      const auto cap = market_.capacity_at(p, now);
+      const std::size_t supplied = cap ? std::min<std::size_t>(n, static_cast<std::size_t>(std::max(0, *cap - pool_running_[p]))) : n;
+      for (std::size_t k = 0; k < supplied; ++k) start_node(g, p, warm);
+      remaining -= static_cast<int>(supplied);
+      if (supplied < n) {
+        ++counters_.insufficient_capacity;
+        pool_unavailable_until_[p] = now + market_.spec().unavailable_after_ice;
+        failed = true;
       }
     }
+    if (!failed || remaining <= 0) break;
   }
-  if (a.unfulfilled > 0) {
-    // Insufficient capacity everywhere the group may launch: try again when the pools' unavailable
-    // period (Karpenter's 3 minutes) has passed.
-    counters_.insufficient_capacity += static_cast<int>(a.unfulfilled);
-    const int missing = static_cast<int>(a.unfulfilled);
-    engine_.schedule_in(market_.spec().unavailable_after_ice, [this, g, missing] { launch(g, missing, false); }, kPriorityFleet);
+  if (remaining > 0) {
+    // No pool could supply the rest: try again when the unavailable period has passed.
+    engine_.schedule_in(market_.spec().unavailable_after_ice, [this, g, remaining] { launch(g, remaining, false); }, kPriorityFleet);
   }
+}
+
+void FleetController::start_node(std::size_t g, std::size_t p, bool warm) {
+  const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+  const SimTime now = engine_.now();
+  const MarketPool& mp = market_.at(p);
+  Node node;
+  node.group = g;
+  node.pool = p;
+  node.type = &scenario_.catalog.at(mp.offering.instance_type);
+  node.gpus_free = node.type->gpus;
+  const int ordinal = group_launches_[g]++;
+  node.pool_ordinal = pool_launches_[p]++;
+  ++pool_running_[p];
+  ++counters_.launches;
+  Tags tags = policy_.cluster.tags;
+  for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
+  node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", group.name, ordinal), *node.type, mp.prices, now, std::move(tags));
+  node.ready_at = now;
+  if (!warm) {
+    Rng rng = make_stream({scenario_.simulation.seed, replicate_, "node_ready", group.name, static_cast<std::uint64_t>(ordinal)});
+    node.ready_at = now + seconds(policy_.cluster.node_ready_s->sample(rng));
+  }
+  const std::size_t id = nodes_.size();
+  nodes_.push_back(std::move(node));
+  engine_.schedule_at(nodes_[id].ready_at, [this, id] { node_ready(id); }, kPriorityFleet);
+  const SimTime reclaim_at = market_.reclaim_time(p, nodes_[id].pool_ordinal, now);
+  if (reclaim_at < scenario_.simulation.duration) schedule_reclaim(id, reclaim_at);
+}
+
+void FleetController::schedule_reclaim(std::size_t id, SimTime at) {
+  const SimTime now = engine_.now();
+  const auto& spec = market_.spec();
+  if (spec.rebalance_lead) {
+    // A rebalance recommendation only produces an event (Karpenter); it is counted.
+    engine_.schedule_at(std::max(now, at - spec.notice - *spec.rebalance_lead), [this, id] {
+      if (!nodes_[id].gone) ++counters_.rebalance_recommendations;
+    }, kPriorityFleet);
+  }
+  engine_.schedule_at(std::max(now, at - spec.notice), [this, id] { notice(id); }, kPriorityFleet);
+  engine_.schedule_at(at, [this, id] { reclaim(id); }, kPriorityFleet);
+}
+
+void FleetController::watch_availability() {
+  // A recorded pool that drops below the instances running in it reclaims the excess (the most
+  // recently launched first) with the usual notice.
+  for (std::size_t g = 0; g < group_pools_.size(); ++g)
+    for (std::size_t p : group_pools_[g]) {
+      const AvailabilityTrace* trace = market_.at(p).availability;
+      if (!trace || trace->gap <= 0) continue;
+      ensure_pool(p);
+      for (std::size_t k = 1; k < trace->data.size(); ++k) {
+        const SimTime at = static_cast<SimTime>(k) * trace->gap;
+        if (at >= scenario_.simulation.duration) break;
+        const int before = trace->capacity_at(at - 1), after = trace->capacity_at(at);
+        const bool drop = after >= 0 && (before < 0 || after < before);
+        if (!drop) continue;
+        engine_.schedule_at(std::max<SimTime>(0, at - market_.spec().notice), [this, p, at, after] {
+          std::vector<std::size_t> running;
+          for (std::size_t id = 0; id < nodes_.size(); ++id)
+            if (nodes_[id].pool == p && !nodes_[id].gone && !nodes_[id].cordoned) running.push_back(id);
+          for (std::size_t i = running.size(); i-- > static_cast<std::size_t>(after);) schedule_reclaim(running[i], at);
+        }, kPriorityFleet);
+      }
+    }
 }
 
 void FleetController::node_ready(std::size_t id) {

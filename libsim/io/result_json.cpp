@@ -58,6 +58,7 @@ std::string result_to_json(const RunResult& r) {
                      {"launches", rep.fleet.launches},
                      {"interruptions", rep.fleet.interruptions},
                      {"insufficient_capacity", rep.fleet.insufficient_capacity},
+                     {"rebalance_recommendations", rep.fleet.rebalance_recommendations},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};
       ojson svcs = ojson::array();

@@ -613,7 +613,7 @@ void Loader::parse_market(const json& root) {
   const std::string p = "/market";
   const json& m = *it;
   if (!ck_.object(m, p,
-                  {"interruption_rate_by_bucket", "interruption_buckets", "notice", "unavailable_after_insufficient_capacity",
+                  {"interruption_rate_by_bucket", "interruption_buckets", "notice", "rebalance_lead", "unavailable_after_insufficient_capacity",
                    "pool_events", "shortages", "spot_pool_capacity", "spot_price_history", "availability"}))
     return;
   MarketSpec& spec = sc_.market;
@@ -645,6 +645,7 @@ void Loader::parse_market(const json& root) {
     }
   }
   if (auto d = ck_.duration(m, p, "notice")) spec.notice = *d;
+  if (auto d = ck_.duration(m, p, "rebalance_lead")) spec.rebalance_lead = *d;
   if (auto d = ck_.duration(m, p, "unavailable_after_insufficient_capacity")) spec.unavailable_after_ice = *d;
   if (auto e = m.find("pool_events"); e != m.end() && ck_.object(*e, p + "/pool_events", {"per_month", "fraction"}, {"per_month", "fraction"})) {
     spec.pool_events.per_month = ck_.number(*e, p + "/pool_events", "per_month", Bound::NonNegative).value_or(0);

@@ -94,6 +94,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.fleet.launches = counters.launches;
   out.fleet.interruptions = counters.interruptions;
   out.fleet.insufficient_capacity = counters.insufficient_capacity;
+  out.fleet.rebalance_recommendations = counters.rebalance_recommendations;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;

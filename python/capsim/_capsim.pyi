@@ -124,6 +124,7 @@ class FleetSummary:
     launches: int
     interruptions: int
     insufficient_capacity: int
+    rebalance_recommendations: int
     instance_hours: float
     gpu_hours: float
     def __init__(self) -> None: ...

@@ -33,7 +33,8 @@ void bind_report(py::module_& m) {
                    field("gpus", &T::gpus, "GPUs in the fleet"), field("max_ready_nodes", &T::max_ready_nodes, "most nodes ready at once"),
                    field("launches", &T::launches, "instances launched, replacements included"),
                    field("interruptions", &T::interruptions, "spot instances reclaimed"),
-                   field("insufficient_capacity", &T::insufficient_capacity, "instances no pool could supply when asked"),
+                   field("insufficient_capacity", &T::insufficient_capacity, "launch attempts a pool failed with insufficient capacity"),
+                   field("rebalance_recommendations", &T::rebalance_recommendations, "spot rebalance recommendations (events only)"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),
                    field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
   }

@@ -18,7 +18,8 @@ namespace capsim {
 struct FleetCounters {
   int launches = 0;
   int interruptions = 0;                 // spot instances reclaimed (notices received)
-  int insufficient_capacity = 0;         // instances a launch could not get from any pool
+  int insufficient_capacity = 0;         // launch attempts a pool failed with insufficient capacity
+  int rebalance_recommendations = 0;     // spot rebalance recommendations received (an event only)
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window
@@ -38,6 +39,7 @@ class FleetController {
   struct Node {
     std::size_t group = 0;
     std::size_t pool = 0;
+    std::uint64_t pool_ordinal = 0;
     const InstanceType* type = nullptr;
     int gpus_free = 0;
     SimTime ready_at = 0;
@@ -55,7 +57,11 @@ class FleetController {
     std::uint64_t start = 0;   // bumps at every (re)start, so a stale ready event is ignored
   };
 
+  void ensure_pool(std::size_t pool);
   void launch(std::size_t group, int count, bool warm);
+  void start_node(std::size_t group, std::size_t pool, bool warm);
+  void schedule_reclaim(std::size_t node, SimTime at);
+  void watch_availability();
   void node_ready(std::size_t node);
   void notice(std::size_t node);
   void reclaim(std::size_t node);

@@ -45,6 +45,7 @@ struct MarketSpec {
   bool interruption_rates_given = false;  // false: the defaults (reported as an assumption)
   std::map<std::string, int> interruption_buckets;  // per type, replacing the Advisor's bucket (another region, newer data)
   SimDuration notice = kSpotInterruptionNotice;
+  std::optional<SimDuration> rebalance_lead;  // a rebalance recommendation this long before the notice
   SimDuration unavailable_after_ice = kUnavailableAfterInsufficientCapacity;
   PoolEvents pool_events;
   CapacityShortages shortages;

@@ -28,7 +28,8 @@ struct FleetSummary {
   int max_ready_nodes = 0;
   int launches = 0;                // instances launched (replacements included)
   int interruptions = 0;           // spot instances reclaimed
-  int insufficient_capacity = 0;   // instances no pool could supply when asked
+  int insufficient_capacity = 0;   // launch attempts a pool failed with insufficient capacity
+  int rebalance_recommendations = 0;
   double instance_hours = 0;   // billed
   double gpu_hours = 0;        // billed instance-hours × GPUs
 
