@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
+#include "text_file.hpp"
 #include "json_checker.hpp"
 
 namespace capsim::io {
@@ -24,19 +25,6 @@ constexpr const char* kShape = "an availability trace: {\"metadata\": {\"gap_sec
 // Beyond this a gap is a unit mistake (milliseconds given as seconds), and its microseconds would
 // overflow a SimDuration long before any simulation ended.
 constexpr double kMaxGapSeconds = 1e9;
-
-std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
 
 std::string keys_of(const json& obj) {
   if (obj.empty()) return "an empty object";
@@ -70,7 +58,7 @@ AvailabilityTrace read_availability_trace(const std::filesystem::path& path, con
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    auto [line, col] = line_column(text, e.byte);
+    auto [line, col] = detail::line_column(text, e.byte);
     const std::string what = e.what();
     const auto pos = what.find(": ", what.find("parse error"));
     throw TraceError(display, line,

@@ -13,6 +13,7 @@
 
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
+#include "text_file.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "json_checker.hpp"
 
@@ -21,30 +22,6 @@ namespace capsim::io {
 using nlohmann::json;
 
 namespace {
-
-std::string read_file(const InputFile& f) {
-  std::ifstream in(f.path, std::ios::binary);
-  if (!in) throw TraceError(f.display, std::size_t{0}, "cannot open the file");
-  std::string text;
-  in.seekg(0, std::ios::end);
-  text.resize(static_cast<std::size_t>(in.tellg()));
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  return text;
-}
-
-std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
 
 /// Says which AWS CLI output a top-level object looks like, for "got another command's output".
 std::string looks_like(const std::vector<std::string>& keys) {
@@ -297,8 +274,8 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
       if (!ok && sax.error()) throw *sax.error();
       if (!ok && sax.parse_failed_at()) {
         // Only on the error path: read the file again for the line and column.
-        const std::string text = read_file(files[f]);
-        auto [line, col] = line_column(text, *sax.parse_failed_at());
+        const std::string text = detail::read_text_file(files[f]);
+        auto [line, col] = detail::line_column(text, *sax.parse_failed_at());
         throw TraceError(files[f].display, line, fmt::format("column {}: {}", col, sax.parse_message()));
       }
       if (!sax.saw_root_object())
@@ -401,12 +378,12 @@ TracePoints read_get_metric_statistics(const std::vector<InputFile>& files, cons
   std::vector<Origin> origin;
   std::size_t unit_none = 0;
   for (std::size_t f = 0; f < files.size(); ++f) {
-    const std::string text = read_file(files[f]);
+    const std::string text = detail::read_text_file(files[f]);
     json doc;
     try {
       doc = json::parse(text);
     } catch (const json::parse_error& e) {
-      auto [line, col] = line_column(text, e.byte);
+      auto [line, col] = detail::line_column(text, e.byte);
       std::string what = e.what();
       auto pos = what.find(": ", what.find("parse error"));
       throw TraceError(files[f].display, line,

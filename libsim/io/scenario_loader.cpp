@@ -16,6 +16,7 @@
 #include "capsim/io/trace_reader.hpp"
 #include "capsim/trace/generators.hpp"
 #include "json_checker.hpp"
+#include "text_file.hpp"
 
 namespace capsim::io {
 
@@ -197,17 +198,7 @@ Scenario Loader::load(std::string_view text) {
     // nlohmann reports a byte offset; users want line:column.
     Diagnostic d;
     d.file = file_;
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    d.line = line;
-    d.column = col;
+    std::tie(d.line, d.column) = detail::line_column(text, e.byte);
     std::string what = e.what();
     auto pos = what.find(": ", what.find("parse error"));
     d.expected = "valid JSON";

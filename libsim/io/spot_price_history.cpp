@@ -12,6 +12,7 @@
 
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
+#include "text_file.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "json_checker.hpp"
 
@@ -22,30 +23,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kCommand = "describe-spot-price-history output";
-
-std::string read_text(const InputFile& f) {
-  std::ifstream in(f.path, std::ios::binary);
-  if (!in) throw TraceError(f.display, std::size_t{0}, "cannot open the file");
-  std::string text;
-  in.seekg(0, std::ios::end);
-  text.resize(static_cast<std::size_t>(in.tellg()));
-  in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  return text;
-}
-
-std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
 
 std::string join(const std::vector<std::string>& items, std::size_t max_items = 8) {
   std::string s;
@@ -323,12 +300,12 @@ std::vector<SpotPriceSeries> read_spot_price_history(const std::vector<InputFile
   EntryReader reader(catalog, options);
   for (std::size_t f = 0; f < files.size(); ++f) {
     const InputFile& file = files[f];
-    const std::string text = read_text(file);
+    const std::string text = detail::read_text_file(file);
     SpotHistorySax sax(file, [&](const RawEntry& e) { reader.read(e, file, f); });
     const bool ok = json::sax_parse(text, &sax);
     if (sax.error()) throw *sax.error();
     if (!ok && sax.parse_failed_at()) {
-      auto [line, col] = line_column(text, *sax.parse_failed_at());
+      auto [line, col] = detail::line_column(text, *sax.parse_failed_at());
       throw TraceError(file.display, line, fmt::format("column {}: {}", col, sax.parse_message()));
     }
     const std::string want = fmt::format("expected {} (an object with SpotPriceHistory), got ", kCommand);
