@@ -49,8 +49,8 @@ TEST_CASE("wrong types, unknown keys, negative numbers") {
   check_message("negative_wait.json", {"/services/0/sla/max_wait_s", "expected a number >= 0", "got the number -5"});
   check_message("duplicate_key.json", {"/services/0/replicas", "expected each key once per object", "'replicas' again"});
   check_message("bad_distribution.json", {"/services/0/replica/startup_s/median", "expected a number > 0"});
-  check_message("capacity_reserved.json", {"/cluster/node_groups/0/capacity_type", "expected one of \"on-demand\", \"spot\"",
-                                           "got the string \"reserved\""});
+  check_message("reserved_without_zone.json", {"/cluster/node_groups/0", "exactly one zone in 'zones' for a capacity reservation",
+                                               "got 0 zones"});
 }
 
 TEST_CASE("unknown instance types come with close matches") {

@@ -192,3 +192,19 @@ TEST_CASE("an availability trace that drops reclaims the pool's instances with n
   const double price = 1.006 * (1 - 0.59);
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(price * (2 * 10 + 2 * 52) / 60.0));
 }
+
+TEST_CASE("a capacity reservation bills its whole size, used or not, and caps what runs in it") {
+  // Reservation of 3 g5.xlarge in us-east-1a for 1 hour at USD 1.006/h = 3.018, though only 2 run;
+  // the instances in it add nothing. A group asking for 4 gets 3 (one failed attempt).
+  json doc = spot_doc(2, {"us-east-1a", "us-east-1b"});
+  doc["cluster"]["node_groups"] = {{{"name", "odcr"}, {"instance_type", "g5.xlarge"}, {"capacity_type", "reserved"},
+                                    {"zones", {"us-east-1a"}}, {"count", 2}, {"reservation_count", 3}}};
+  doc["cluster"]["eks_control_plane"] = false;
+  RunResult r = run_scenario(io::load_scenario_text(doc.dump(), "odcr.json", test::data_dir() / "scenarios"));
+  CHECK(r.policies[0].replicates[0].cost.gpu_instances_usd == doctest::Approx(3 * 1.006));
+  CHECK(r.policies[0].replicates[0].fleet.launches == 2);
+  doc["cluster"]["node_groups"][0]["count"] = 4;
+  RunResult over = run_scenario(io::load_scenario_text(doc.dump(), "odcr.json", test::data_dir() / "scenarios"));
+  CHECK(over.policies[0].replicates[0].fleet.launches == 3);
+  CHECK(over.policies[0].replicates[0].fleet.insufficient_capacity >= 1);
+}

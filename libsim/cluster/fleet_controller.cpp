@@ -34,6 +34,15 @@ void FleetController::start() {
   watch_availability();
   for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) {
     const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+    if (group.capacity_type == CapacityType::Reserved) {
+      // A capacity reservation bills its whole size at the on-demand price for the whole window,
+      // used or not (EC2 On-Demand Capacity Reservations).
+      const InstanceType& type = scenario_.catalog.at(group.instance_types.front());
+      Tags tags = policy_.cluster.tags;
+      for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
+      ledger_.open_instance(fmt::format("reservation/{}", group.name), type,
+                            type.ondemand_usd_per_h * group.reservation_count, 0, std::move(tags));
+    }
     launch(g, group.count, group.initial_state == InitialState::Ready);
   }
   for (std::size_t s = 0; s < policy_.services.size(); ++s)
@@ -71,7 +80,8 @@ void FleetController::launch(std::size_t g, int count, bool warm) {
     const Allocation a = allocate({static_cast<std::size_t>(remaining), group.allocation_strategy, group.max_pools}, states);
     bool failed = false;
     for (const auto& [p, n] : a.launches) {
-      const auto cap = market_.capacity_at(p, now);
+      auto cap = market_.capacity_at(p, now);
+      if (group.capacity_type == CapacityType::Reserved) cap = group.reservation_count;
       const std::size_t supplied = cap ? std::min<std::size_t>(n, static_cast<std::size_t>(std::max(0, *cap - pool_running_[p]))) : n;
       for (std::size_t k = 0; k < supplied; ++k) start_node(g, p, warm);
       remaining -= static_cast<int>(supplied);

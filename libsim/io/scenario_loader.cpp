@@ -912,7 +912,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     const std::string np = ptr_join(gp, i);
     if (!ck_.object(n, np,
                     {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
-                     "max_pools", "initial_state", "tags"},
+                     "max_pools", "reservation_count", "initial_state", "tags"},
                     {"name", "count"}))
       continue;
     NodeGroupSpec ng;
@@ -954,7 +954,18 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
       }
     }
     ng.count = static_cast<int>(ck_.integer(n, np, "count", 0, kMaxNodesPerGroup).value_or(0));
-    ng.capacity_type = *parse_capacity_type(ck_.one_of(n, np, "capacity_type", {"on-demand", "spot"}).value_or("on-demand"));
+    ng.capacity_type = *parse_capacity_type(ck_.one_of(n, np, "capacity_type", {"on-demand", "spot", "reserved"}).value_or("on-demand"));
+    if (ng.capacity_type == CapacityType::Reserved) {
+      // An On-Demand Capacity Reservation is for one type in one zone.
+      if (ng.instance_types.size() > 1)
+        ck_.fail(np + "/instance_types", "one instance type for a capacity reservation", fmt::format("{} types", ng.instance_types.size()));
+      if (ng.zones.size() != 1)
+        ck_.fail(np, "exactly one zone in 'zones' for a capacity reservation", fmt::format("{} zones", ng.zones.size()));
+    }
+    ng.reservation_count = static_cast<int>(ck_.integer(n, np, "reservation_count", 0, kMaxNodesPerGroup).value_or(ng.count));
+    if (n.contains("reservation_count") && ng.capacity_type != CapacityType::Reserved)
+      ck_.fail(np + "/reservation_count", "'reservation_count' only with capacity_type \"reserved\"",
+               std::string("capacity_type \"") + to_string(ng.capacity_type) + "\"");
     ng.allocation_strategy = ng.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
     if (auto a = ck_.one_of(n, np, "allocation_strategy", {"lowest-price", "capacity-optimized", "price-capacity-optimized", "prioritized"}))
       ng.allocation_strategy = *parse_allocation_strategy(*a);

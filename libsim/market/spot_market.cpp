@@ -86,6 +86,10 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
         p.shortages.emplace_back(s, s + seconds(d));
       }
     }
+  } else if (capacity == CapacityType::Reserved) {
+    // An On-Demand Capacity Reservation is paid for as a whole (see FleetController); an instance
+    // running in it adds nothing.
+    p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(0.0));
   } else {
     p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h));
   }

@@ -82,6 +82,7 @@ struct NodeGroupSpec {
   CapacityType capacity_type = CapacityType::OnDemand;
   AllocationStrategy allocation_strategy = AllocationStrategy::LowestPrice;
   std::size_t max_pools = 1;  // pools (type × zone) one launch may spread over
+  int reservation_count = 0;  // reserved: instances the capacity reservation holds (billed whether used or not)
   InitialState initial_state = InitialState::Ready;
   Tags tags;
 };
