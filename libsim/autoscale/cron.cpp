@@ -3,13 +3,13 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cctype>
 #include <cstddef>
 #include <exception>
 #include <optional>
-#include <utility>
 #include <vector>
 
 #include "capsim/core/error.hpp"
@@ -88,7 +88,9 @@ class Parser {
         if (low > high) fail(spec.name, "a range low-high with low <= high", range);
       } else if (slash == std::string_view::npos) {
         high = low;
-      }  // "a/n" runs from a to the field's end, as robfig/cron (Kubernetes) reads it
+      } else if (&spec == &kDayOfWeek) {
+        high = std::max(low, 6);  // robfig's week ends on Saturday: "1/2" is MON,WED,FRI there, not also 7 = SUN
+      }  // otherwise "a/n" runs from a to the field's end, as robfig/cron (Kubernetes) reads it
     }
     int step = 1;
     if (slash != std::string_view::npos) {
@@ -189,11 +191,10 @@ CronSchedule CronSchedule::parse(std::string_view expression, std::string_view t
   // With both day fields restricted every weekday in the set recurs, so only the AND case can be
   // empty: no chosen month is long enough for any chosen day ("0 0 30 2 *").
   if (!s.either_day_) {
+    const auto first_day = static_cast<unsigned>(next_bit(s.days_of_month_, 1));  // the field is never empty
     bool possible = false;
     for (unsigned m = 1; m <= 12; ++m)
-      if ((s.months_ >> m & 1U) != 0 && next_bit(s.days_of_month_, 1) >= 1 &&
-          static_cast<unsigned>(next_bit(s.days_of_month_, 1)) <= kMaxDaysInMonth[m])
-        possible = true;
+      if ((s.months_ >> m & 1U) != 0 && first_day <= kMaxDaysInMonth[m]) possible = true;
     if (!possible) parser.fail(kDayOfMonth.name, "a day that occurs in one of the chosen months", fields[2]);
   }
 
@@ -246,7 +247,7 @@ std::chrono::minutes CronSchedule::next_local_match(std::chrono::minutes from) c
       for (int h = next_bit(hours_, hour); h >= 0; h = next_bit(hours_, static_cast<unsigned>(h) + 1)) {
         const int m = next_bit(minutes_, static_cast<unsigned>(h) == hour ? minute : 0);
         if (m >= 0)
-          return (date::local_days{ym / day} + std::chrono::hours{h} + minutes{m}).time_since_epoch();
+          return (date::local_days{ym / date::day{day}} + std::chrono::hours{h} + minutes{m}).time_since_epoch();
       }
     }
     if (++month > 12) {

@@ -112,6 +112,10 @@ void FleetController::start_node(std::size_t g, std::size_t p, bool warm) {
   node.pool_ordinal = pool_launches_[p]++;
   ++pool_running_[p];
   ++counters_.launches;
+  if (now == 0) {
+    ++counters_.initial_nodes;
+    counters_.initial_gpus += node.type->gpus;
+  }
   Tags tags = policy_.cluster.tags;
   for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
   node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", group.name, ordinal), *node.type, mp.prices, now, std::move(tags));

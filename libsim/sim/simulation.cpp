@@ -85,11 +85,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.total_usd = split.total_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
   const FleetCounters counters = fleet.counters();
-  for (const auto& g : policy.cluster.node_groups) {
-    out.fleet.nodes += g.count;
-    // A group of several types has its first type's GPUs per node here; the billed GPU-hours below are exact.
-    out.fleet.gpus += g.count * scenario.catalog.at(g.instance_types.front()).gpus;
-  }
+  out.fleet.nodes = counters.initial_nodes;
+  out.fleet.gpus = counters.initial_gpus;
   out.fleet.max_ready_nodes = counters.max_ready_nodes;
   out.fleet.launches = counters.launches;
   out.fleet.interruptions = counters.interruptions;

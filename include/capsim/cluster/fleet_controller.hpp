@@ -16,6 +16,8 @@
 namespace capsim {
 
 struct FleetCounters {
+  int initial_nodes = 0;  // launched at the start (the fleet as configured)
+  int initial_gpus = 0;
   int launches = 0;
   int interruptions = 0;                 // spot instances reclaimed (notices received)
   int insufficient_capacity = 0;         // launch attempts a pool failed with insufficient capacity

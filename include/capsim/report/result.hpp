@@ -23,8 +23,8 @@ struct CostBreakdown {
 };
 
 struct FleetSummary {
-  int nodes = 0;               // instances in the fleet
-  int gpus = 0;
+  int nodes = 0;               // instances launched at the start (the fleet as configured)
+  int gpus = 0;                // their GPUs
   int max_ready_nodes = 0;
   int launches = 0;                // instances launched (replacements included)
   int interruptions = 0;           // spot instances reclaimed

@@ -1,0 +1,150 @@
+#pragma once
+// The Kubernetes HorizontalPodAutoscaler (autoscaling/v2) decision, as the kube-controller-manager
+// makes it on each sync: one proposal per metric (the replica calculator), the largest wins, then
+// stabilization over past recommendations, then the behavior policies' rate limits and
+// minReplicas/maxReplicas. Pure and engine-independent: the caller supplies the time, the current
+// replica count and the metric samples; the controller keeps only the history the real one keeps.
+#include <optional>
+#include <vector>
+
+#include "capsim/core/sim_time.hpp"
+
+namespace capsim {
+
+// Defaults, as documented on kubernetes.io ("Horizontal Pod Autoscaling", tasks/run-application/
+// horizontal-pod-autoscale) and set in kubernetes/kubernetes pkg/apis/autoscaling/v2/defaults.go and
+// the kube-controller-manager flags. Every one is a field of HpaSpec / HpaBehavior.
+inline constexpr int kHpaDefaultMinReplicas = 1;        // spec.minReplicas defaults to 1
+inline constexpr double kHpaDefaultTolerance = 0.1;     // --horizontal-pod-autoscaler-tolerance
+inline constexpr SimDuration kHpaDefaultSyncPeriod = 15 * kMicrosPerSecond;  // --horizontal-pod-autoscaler-sync-period
+inline constexpr SimDuration kHpaDefaultInitialReadinessDelay = 30 * kMicrosPerSecond;  // --horizontal-pod-autoscaler-initial-readiness-delay
+inline constexpr SimDuration kHpaDefaultScaleDownStabilization = 300 * kMicrosPerSecond;  // --horizontal-pod-autoscaler-downscale-stabilization; docs "Default Behavior"
+inline constexpr SimDuration kHpaDefaultScaleUpStabilization = 0;  // docs "Default Behavior": scaleUp stabilizationWindowSeconds 0
+inline constexpr int kHpaDefaultScaleUpPercent = 100;   // docs "Default Behavior": scaleUp Percent 100 / 15 s
+inline constexpr int kHpaDefaultScaleUpPods = 4;        // docs "Default Behavior": scaleUp Pods 4 / 15 s (selectPolicy Max)
+inline constexpr SimDuration kHpaDefaultScaleUpPeriod = 15 * kMicrosPerSecond;
+inline constexpr int kHpaDefaultScaleDownPercent = 100;  // docs "Default Behavior": scaleDown Percent 100 / 15 s
+inline constexpr SimDuration kHpaDefaultScaleDownPeriod = 15 * kMicrosPerSecond;
+// API validation limits (autoscaling/v2 HPAScalingRules): periodSeconds in (0, 1800],
+// stabilizationWindowSeconds in [0, 3600].
+inline constexpr SimDuration kHpaMaxPolicyPeriod = 1800 * kMicrosPerSecond;
+inline constexpr SimDuration kHpaMaxStabilizationWindow = 3600 * kMicrosPerSecond;
+
+enum class ScalingPolicyType { Pods, Percent };
+
+/// One HPAScalingPolicy: change by at most `value` pods (or `value` percent) per `period`.
+struct HpaScalingPolicy {
+  ScalingPolicyType type = ScalingPolicyType::Pods;
+  int value = 0;           // > 0
+  SimDuration period = 0;  // periodSeconds, in (0, 1800 s]
+};
+
+/// selectPolicy: Max allows the largest change any policy allows, Min the smallest, Disabled none.
+enum class SelectPolicy { Max, Min, Disabled };
+
+/// HPAScalingRules for one direction.
+struct HpaScalingRules {
+  /// stabilizationWindowSeconds; nullopt takes the direction's default (0 up, 300 s down).
+  std::optional<SimDuration> stabilization_window;
+  SelectPolicy select_policy = SelectPolicy::Max;
+  std::vector<HpaScalingPolicy> policies;  // at least one unless select_policy is Disabled
+};
+
+struct HpaBehavior {
+  HpaScalingRules scale_up;
+  HpaScalingRules scale_down;
+};
+
+/// The documented default behavior, filled in: scaleUp window 0, policies Percent 100 / 15 s and
+/// Pods 4 / 15 s, select Max; scaleDown window 300 s, policy Percent 100 / 15 s, select Max.
+/// (A real HPA whose spec has no `behavior` field at all takes the controller's older code path —
+/// scale-up limit max(2 × current, 4) with no period; capsim always models the documented defaults.)
+HpaBehavior default_behavior();
+
+struct HpaSpec {
+  int min_replicas = kHpaDefaultMinReplicas;  // >= 1 (scale-to-zero is an alpha feature gate)
+  int max_replicas = 1;                       // >= min_replicas
+  HpaBehavior behavior = default_behavior();
+  double tolerance = kHpaDefaultTolerance;  // no change while |ratio - 1| <= tolerance
+  /// How often the caller calls decide(); the controller itself does not need it.
+  SimDuration sync_period = kHpaDefaultSyncPeriod;
+  /// For the caller when it counts MetricSample::unready_pods of a CPU metric: a pod that is not Ready
+  /// and has not been Ready since this long after its start counts as not yet ready. (For other
+  /// metrics the kube-controller-manager counts only Pending pods as unready.)
+  SimDuration initial_readiness_delay = kHpaDefaultInitialReadinessDelay;
+};
+
+/// One metric at one sync, as an average per pod against a per-pod target (a Pods metric, or a
+/// Resource metric with an AverageValue / AverageUtilization target). The pod counts let the
+/// readiness and missing-value rules of the replica calculator apply; leave them at their defaults
+/// when every current replica is ready and reported a value.
+struct MetricSample {
+  double current_value = 0;  // average over the `ready_pods` pods that reported a value, >= 0
+  double target_value = 1;   // per-pod target, > 0
+  /// Ready pods that reported a value; nullopt means all current replicas.
+  std::optional<int> ready_pods;
+  /// Ready pods without a value: counted at 100% of target when the others suggest scaling down,
+  /// at 0% when they suggest scaling up (kubernetes.io: "Missing metrics").
+  int missing_pods = 0;
+  /// Pods not yet ready (Pending, or within the readiness rules above): ignored, except that on a
+  /// scale-up they count at 0% (kubernetes.io: "not yet ready pods").
+  int unready_pods = 0;
+};
+
+/// The replica count one metric proposes (the replica calculator, before stabilization and limits):
+/// ceil(ready_pods × current/target), or `current_replicas` within the tolerance; with missing or
+/// unready pods, the documented conservative re-computation, which never reverses the direction.
+/// nullopt when the metric cannot give a proposal (no ready pod reported a value).
+/// Throws capsim::Error on a target <= 0, a negative value or negative pod counts.
+std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& sample, double tolerance);
+
+/// One HPA's state across syncs: its past recommendations (for the stabilization windows) and its
+/// scale events (for the policies' periods), exactly the history the kube-controller-manager keeps.
+class HpaController {
+ public:
+  /// Throws capsim::Error when the spec is not one the Kubernetes API would accept.
+  explicit HpaController(HpaSpec spec);
+
+  /// The replica count the HPA sets at `now` (calls must not go back in time), given the target's
+  /// current replica count and one sample per metric, std::nullopt for a metric that could not be
+  /// read. As the kube-controller-manager does:
+  /// - current 0 → 0 (scaling is disabled while the target has zero replicas);
+  /// - current above max (below min) → max (min), whatever the metrics say;
+  /// - the largest proposal wins; if a metric is missing and the others suggest scaling down (or all
+  ///   are missing), nothing changes and nothing is recorded — a missing metric can only allow a
+  ///   scale-up;
+  /// - stabilization: the result stays between the lowest recommendation of the scale-up window and
+  ///   the highest of the scale-down window (the first sync counts the current count as one);
+  /// - policies: a scale-up goes at most to the most (select Max) or least (Min) permissive limit
+  ///   over the policies, each computed from the replica count at the start of its period (current
+  ///   minus the scale-ups plus the scale-downs recorded within it); likewise down; Disabled holds;
+  /// - then min/max bound the result. A change is recorded as a scale event at `now`.
+  int decide(SimTime now, int current_replicas, const std::vector<std::optional<MetricSample>>& metrics);
+
+  const HpaSpec& spec() const { return spec_; }
+
+ private:
+  struct Recommendation {
+    SimTime at;
+    int replicas;
+  };
+  struct ScaleEvent {
+    SimTime at;
+    int change;  // > 0: pods added (scale-up events) or removed (scale-down events)
+  };
+
+  int stabilize(SimTime now, int current, int desired);
+  int limit_rate(SimTime now, int current, int desired) const;
+  void record_scale(SimTime now, int from, int to);
+
+  HpaSpec spec_;
+  SimDuration up_window_;
+  SimDuration down_window_;
+  std::vector<Recommendation> recommendations_;
+  std::vector<ScaleEvent> scale_up_events_;
+  std::vector<ScaleEvent> scale_down_events_;
+  bool synced_ = false;  // the first sync records the current count as a recommendation
+  std::optional<SimTime> last_now_;
+};
+
+}  // namespace capsim
