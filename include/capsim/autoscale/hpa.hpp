@@ -130,7 +130,8 @@ class HpaController {
   };
   struct ScaleEvent {
     SimTime at;
-    int change;  // > 0: pods added (scale-up events) or removed (scale-down events)
+    int change;     // > 0: pods added (scale-up events) or removed (scale-down events)
+    bool outdated;  // older than the direction's longest policy period once; reusable slot
   };
 
   int stabilize(SimTime now, int current, int desired);

@@ -1,0 +1,233 @@
+#include "capsim/autoscale/hpa.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+#include "capsim/core/error.hpp"
+
+// The logic follows kubernetes/kubernetes pkg/controller/podautoscaler: replica_calculator.go
+// (calcPlainMetricReplicas) for one metric, horizontal.go (reconcileAutoscaler,
+// computeReplicasForMetrics, stabilizeRecommendationWithBehaviors, convertDesiredReplicasWithBehaviorRate,
+// calculateScale{Up,Down}Limit..., storeScaleEvent) for the rest.
+
+namespace capsim {
+
+HpaBehavior default_behavior() {
+  HpaBehavior b;
+  b.scale_up.stabilization_window = kHpaDefaultScaleUpStabilization;
+  b.scale_up.select_policy = SelectPolicy::Max;
+  b.scale_up.policies = {{ScalingPolicyType::Pods, kHpaDefaultScaleUpPods, kHpaDefaultScaleUpPeriod},
+                         {ScalingPolicyType::Percent, kHpaDefaultScaleUpPercent, kHpaDefaultScaleUpPeriod}};
+  b.scale_down.stabilization_window = kHpaDefaultScaleDownStabilization;
+  b.scale_down.select_policy = SelectPolicy::Max;
+  b.scale_down.policies = {{ScalingPolicyType::Percent, kHpaDefaultScaleDownPercent, kHpaDefaultScaleDownPeriod}};
+  return b;
+}
+
+namespace {
+
+// A replica count from a double, saturating instead of overflowing.
+int to_replicas(double x) {
+  if (x >= static_cast<double>(INT_MAX)) return INT_MAX;
+  if (x <= 0) return 0;
+  return static_cast<int>(x);
+}
+
+int clamp_to_int(long long x) {
+  return static_cast<int>(std::clamp<long long>(x, INT_MIN, INT_MAX));
+}
+
+bool within(double ratio, double tolerance) { return std::abs(1.0 - ratio) <= tolerance; }
+
+void check_rules(const HpaScalingRules& r, std::string_view direction) {
+  if (r.stabilization_window && (*r.stabilization_window < 0 || *r.stabilization_window > kHpaMaxStabilizationWindow))
+    throw Error(fmt::format("HPA behavior.{}: stabilization window must be 0-3600 s, got {} s", direction,
+                            to_seconds(*r.stabilization_window)));
+  if (r.policies.empty() && r.select_policy != SelectPolicy::Disabled)
+    throw Error(fmt::format("HPA behavior.{}: at least one policy is needed unless selectPolicy is Disabled", direction));
+  for (const auto& p : r.policies) {
+    if (p.value <= 0) throw Error(fmt::format("HPA behavior.{}: policy value must be > 0, got {}", direction, p.value));
+    if (p.period <= 0 || p.period > kHpaMaxPolicyPeriod)
+      throw Error(fmt::format("HPA behavior.{}: policy period must be in (0, 1800] s, got {} s", direction,
+                              to_seconds(p.period)));
+  }
+}
+
+// Net replicas added by `events` within (now - period, now].
+long long change_within(SimTime now, SimDuration period, const auto& events) {
+  long long sum = 0;
+  for (const auto& e : events)
+    if (e.at > now - period) sum += e.change;
+  return sum;
+}
+
+}  // namespace
+
+std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& s, double tolerance) {
+  if (!(s.target_value > 0) || !std::isfinite(s.target_value))
+    throw Error(fmt::format("HPA metric: target must be a positive number, got {}", s.target_value));
+  if (!(s.current_value >= 0) || !std::isfinite(s.current_value))
+    throw Error(fmt::format("HPA metric: value must be a non-negative number, got {}", s.current_value));
+  if (current_replicas < 0 || s.missing_pods < 0 || s.unready_pods < 0 || (s.ready_pods && *s.ready_pods < 0))
+    throw Error("HPA metric: replica and pod counts must be >= 0");
+
+  const int ready = s.ready_pods.value_or(current_replicas);
+  if (ready == 0) return std::nullopt;  // "did not receive metrics for targeted pods"
+  const double ratio = s.current_value / s.target_value;
+
+  const bool scale_up_with_unready = s.unready_pods > 0 && ratio > 1.0;
+  if (!scale_up_with_unready && s.missing_pods == 0) {
+    if (within(ratio, tolerance)) return current_replicas;
+    return to_replicas(std::ceil(ratio * ready));
+  }
+
+  // Re-average with the conservative assumptions, in units of the target: missing pods at 100% on a
+  // scale-down and 0% on a scale-up; unready pods (only counted on a scale-up) at 0%.
+  double total = ratio * ready;
+  int pods = ready + s.missing_pods;
+  if (s.missing_pods > 0 && ratio < 1.0) total += s.missing_pods;
+  if (scale_up_with_unready) pods += s.unready_pods;
+  const double new_ratio = total / pods;
+
+  // No change within the tolerance, or if the assumptions reverse the direction.
+  if (within(new_ratio, tolerance) || (ratio > 1.0 && new_ratio < 1.0) || (ratio < 1.0 && new_ratio > 1.0))
+    return current_replicas;
+  const int proposal = to_replicas(std::ceil(new_ratio * pods));
+  // Nor if counting other pods than the current replicas would reverse it.
+  if ((new_ratio < 1.0 && proposal > current_replicas) || (new_ratio > 1.0 && proposal < current_replicas))
+    return current_replicas;
+  return proposal;
+}
+
+HpaController::HpaController(HpaSpec spec) : spec_(std::move(spec)) {
+  if (spec_.min_replicas < 1) throw Error(fmt::format("HPA: min_replicas must be >= 1, got {}", spec_.min_replicas));
+  if (spec_.max_replicas < spec_.min_replicas)
+    throw Error(fmt::format("HPA: max_replicas ({}) is below min_replicas ({})", spec_.max_replicas, spec_.min_replicas));
+  if (!(spec_.tolerance >= 0) || !std::isfinite(spec_.tolerance))
+    throw Error(fmt::format("HPA: tolerance must be a non-negative number, got {}", spec_.tolerance));
+  if (spec_.sync_period <= 0) throw Error("HPA: sync period must be > 0");
+  if (spec_.initial_readiness_delay < 0) throw Error("HPA: initial readiness delay must be >= 0");
+  check_rules(spec_.behavior.scale_up, "scaleUp");
+  check_rules(spec_.behavior.scale_down, "scaleDown");
+  up_window_ = spec_.behavior.scale_up.stabilization_window.value_or(kHpaDefaultScaleUpStabilization);
+  down_window_ = spec_.behavior.scale_down.stabilization_window.value_or(kHpaDefaultScaleDownStabilization);
+}
+
+int HpaController::decide(SimTime now, int current, const std::vector<std::optional<MetricSample>>& metrics) {
+  if (last_now_ && now < *last_now_)
+    throw Error(fmt::format("HPA: sync at {} s is before the previous sync at {} s", to_seconds(now), to_seconds(*last_now_)));
+  if (current < 0) throw Error(fmt::format("HPA: current replicas must be >= 0, got {}", current));
+  last_now_ = now;
+  if (!synced_) {  // recordInitialRecommendation
+    recommendations_.push_back({now, current});
+    synced_ = true;
+  }
+
+  if (current == 0) return 0;  // "scaling is disabled since the replica count of the target is zero"
+  if (current > spec_.max_replicas || current < spec_.min_replicas) {
+    const int to = std::clamp(current, spec_.min_replicas, spec_.max_replicas);
+    record_scale(now, current, to);
+    return to;
+  }
+  if (metrics.empty()) throw Error("HPA: at least one metric is needed");
+
+  int desired = 0;
+  std::size_t invalid = 0;
+  for (const auto& m : metrics) {
+    const std::optional<int> p = m ? replicas_for_metric(current, *m, spec_.tolerance) : std::nullopt;
+    if (!p) {
+      ++invalid;
+      continue;
+    }
+    desired = std::max(desired, *p);
+  }
+  // All metrics missing, or some missing and the rest would scale down: no scaling this sync.
+  if (invalid == metrics.size() || (invalid > 0 && desired < current)) return current;
+
+  const int stabilized = stabilize(now, current, desired);
+  const int result = limit_rate(now, current, stabilized);
+  if (result != current) record_scale(now, current, result);
+  return result;
+}
+
+int HpaController::stabilize(SimTime now, int current, int desired) {
+  // A recommendation counts within (now - window, now]; one older than both windows never counts again.
+  const SimTime up_cutoff = now - up_window_;
+  const SimTime down_cutoff = now - down_window_;
+  std::erase_if(recommendations_, [&](const Recommendation& r) { return r.at <= std::min(up_cutoff, down_cutoff); });
+  int up = desired;    // the lowest recommendation within the scale-up window
+  int down = desired;  // the highest within the scale-down window
+  for (const auto& r : recommendations_) {
+    if (r.at > up_cutoff) up = std::min(up, r.replicas);
+    if (r.at > down_cutoff) down = std::max(down, r.replicas);
+  }
+  recommendations_.push_back({now, desired});  // the unstabilized recommendation
+  // Bring the current count within [up, down] (up <= desired <= down).
+  int recommendation = current;
+  if (recommendation < up) recommendation = up;
+  if (recommendation > down) recommendation = down;
+  return recommendation;
+}
+
+int HpaController::limit_rate(SimTime now, int current, int desired) const {
+  const bool up = desired > current;
+  if (desired == current) return desired;
+  const HpaScalingRules& rules = up ? spec_.behavior.scale_up : spec_.behavior.scale_down;
+
+  long long limit = current;  // Disabled: no change in this direction
+  if (rules.select_policy != SelectPolicy::Disabled) {
+    // Scaling up, Max picks the highest limit; scaling down, Max (the most change) picks the lowest.
+    const bool pick_highest = up == (rules.select_policy == SelectPolicy::Max);
+    limit = pick_highest ? LLONG_MIN : LLONG_MAX;
+    for (const auto& p : rules.policies) {
+      const long long start = static_cast<long long>(current) - change_within(now, p.period, scale_up_events_) +
+                              change_within(now, p.period, scale_down_events_);
+      const double factor = static_cast<double>(p.value) / 100;
+      long long proposed = 0;
+      if (up)
+        proposed = p.type == ScalingPolicyType::Pods ? start + p.value
+                                                     : static_cast<long long>(std::ceil(static_cast<double>(start) * (1 + factor)));
+      else  // the controller truncates a Percent scale-down limit (int32 conversion)
+        proposed = p.type == ScalingPolicyType::Pods ? start - p.value
+                                                     : static_cast<long long>(static_cast<double>(start) * (1 - factor));
+      limit = pick_highest ? std::max(limit, proposed) : std::min(limit, proposed);
+    }
+  }
+
+  if (up) {
+    // Never below current (events still in the period hold it), never above max.
+    const int allowed = std::min(spec_.max_replicas, clamp_to_int(std::max<long long>(limit, current)));
+    return std::min(desired, allowed);
+  }
+  const int allowed = std::max(spec_.min_replicas, clamp_to_int(std::min<long long>(limit, current)));
+  return std::max(desired, allowed);
+}
+
+void HpaController::record_scale(SimTime now, int from, int to) {
+  // storeScaleEvent: events older than the direction's longest policy period are marked outdated (for
+  // good), and the last outdated one is replaced by the new event; otherwise it is appended. Outdated
+  // events still count in the limits while inside a period, as in the controller.
+  const bool up = to > from;
+  auto& events = up ? scale_up_events_ : scale_down_events_;
+  const HpaScalingRules& rules = up ? spec_.behavior.scale_up : spec_.behavior.scale_down;
+  SimDuration longest = 0;
+  for (const auto& p : rules.policies) longest = std::max(longest, p.period);
+  std::optional<std::size_t> reuse;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].at < now - longest) events[i].outdated = true;
+    if (events[i].outdated) reuse = i;
+  }
+  const ScaleEvent e{now, up ? to - from : from - to, false};
+  if (reuse)
+    events[*reuse] = e;
+  else
+    events.push_back(e);
+}
+
+}  // namespace capsim

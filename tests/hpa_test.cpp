@@ -1,0 +1,229 @@
+// The HorizontalPodAutoscaler decision against values worked out by hand from the documented formula
+// desired = ceil(current × value / target) and the documented behavior rules (kubernetes.io HPA docs).
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <vector>
+
+#include "capsim/autoscale/hpa.hpp"
+#include "capsim/core/error.hpp"
+
+using namespace capsim;
+
+namespace {
+using Samples = std::vector<std::optional<MetricSample>>;
+
+// A metric whose per-pod average is `value` against a target of 100: the ratio is value / 100.
+// `ready` pods reported it (nullopt: every current replica), `missing` ready pods did not, `unready`
+// pods are not yet ready.
+MetricSample at(double value, std::optional<int> ready = std::nullopt, int missing = 0, int unready = 0) {
+  MetricSample m;
+  m.current_value = value;
+  m.target_value = 100;
+  m.ready_pods = ready;
+  m.missing_pods = missing;
+  m.unready_pods = unready;
+  return m;
+}
+Samples one(double value) { return {at(value)}; }
+
+HpaSpec bounds(int min, int max) {
+  HpaSpec s;
+  s.min_replicas = min;
+  s.max_replicas = max;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("hpa: default behavior is the documented one") {
+  HpaBehavior b = default_behavior();
+  CHECK(b.scale_up.stabilization_window == seconds(0));
+  CHECK(b.scale_up.select_policy == SelectPolicy::Max);
+  REQUIRE(b.scale_up.policies.size() == 2);
+  CHECK(b.scale_down.stabilization_window == seconds(300));
+  REQUIRE(b.scale_down.policies.size() == 1);
+  CHECK(b.scale_down.policies[0].type == ScalingPolicyType::Percent);
+  CHECK(b.scale_down.policies[0].value == 100);
+  CHECK(b.scale_down.policies[0].period == seconds(15));
+  HpaSpec s;
+  CHECK(s.tolerance == 0.1);
+  CHECK(s.sync_period == seconds(15));
+  CHECK(s.initial_readiness_delay == seconds(30));
+}
+
+TEST_CASE("hpa: within the tolerance nothing changes") {
+  HpaController hpa(bounds(1, 20));
+  // 10 pods, ratio 108/100 = 1.08: |1.08 - 1| = 0.08 <= 0.1, so 10 (not ceil(10.8) = 11).
+  CHECK(hpa.decide(seconds(0), 10, one(108)) == 10);
+  // 20 pods, ratio 0.92: |0.92 - 1| = 0.08 <= 0.1, so 20 (not ceil(18.4) = 19).
+  CHECK(hpa.decide(seconds(15), 20, one(92)) == 20);
+  // 10 pods, ratio 1.25 is outside: ceil(10 × 1.25) = ceil(12.5) = 13; the scale-up limit is
+  // max(10 + 4, 10 × 2) = 20 and max_replicas is 20, so 13. (The 20 recommended at t = 15 s only
+  // caps a scale-down.)
+  CHECK(hpa.decide(seconds(30), 10, one(125)) == 13);
+}
+
+TEST_CASE("hpa: scale up 4 -> 6") {
+  HpaController hpa(bounds(1, 10));
+  // ratio 150/100 = 1.5: ceil(4 × 1.5) = 6; default limit max(4 + 4, ceil(4 × 2)) = 8 >= 6.
+  CHECK(hpa.decide(seconds(0), 4, one(150)) == 6);
+}
+
+TEST_CASE("hpa: several metrics, the largest proposal wins; a missing metric only allows a scale-up") {
+  HpaController hpa(bounds(1, 10));
+  // From 4 pods: ratio 1.5 → ceil(6) = 6; ratio 2.0 → 8; ratio 0.5 → 2. The largest, 8, is within the
+  // default limit max(4 + 4, 4 × 2) = 8.
+  CHECK(hpa.decide(seconds(0), 4, Samples{at(150), at(200), at(50)}) == 8);
+
+  // A missing metric beside one asking for 6: the scale-up goes ahead.
+  HpaController up(bounds(1, 10));
+  CHECK(up.decide(seconds(0), 4, Samples{std::nullopt, at(150)}) == 6);
+
+  // Scale-down without a stabilization window, so that only the missing-metric rule can hold it.
+  HpaSpec s = bounds(1, 10);
+  s.behavior.scale_down.stabilization_window = seconds(0);
+  HpaController control(s);
+  // Alone, ratio 0.5 from 4 pods: ceil(2) = 2; limit 100%/15 s → int(4 × 0) = 0, min 1 → 2.
+  CHECK(control.decide(seconds(0), 4, one(50)) == 2);
+  HpaController blocked(s);
+  // With a missing metric the proposal 2 < 4 is a scale-down: skipped, 4 stays.
+  CHECK(blocked.decide(seconds(0), 4, Samples{std::nullopt, at(50)}) == 4);
+  // All missing: nothing to go on, 4 stays.
+  CHECK(blocked.decide(seconds(15), 4, Samples{std::nullopt}) == 4);
+}
+
+TEST_CASE("hpa: scale-down stabilization waits for the window's highest recommendation to leave it") {
+  HpaController hpa(bounds(1, 10));  // default: scale-down window 300 s, scale-down 100% per 15 s
+  // Syncs every 15 s from 10 pods. Ratio 0.5 → ceil(10 × 0.5) = 5, except at t = 60 s where ratio
+  // 0.8 → ceil(8) = 8. The first sync also records the current count, 10, at t = 0.
+  // A recommendation counts while it is within (now - 300 s, now]: the 10 from t = 0 holds every
+  // sync up to t = 285 s at max(10, ...) = 10.
+  for (int t = 0; t < 300; t += 15) {
+    CAPTURE(t);
+    CHECK(hpa.decide(seconds(t), 10, one(t == 60 ? 80 : 50)) == 10);
+  }
+  // t = 300 s: the t = 0 entries are out ((0, 300] excludes 0); the highest left is the 8 from
+  // t = 60 s: scale to 8 (the 100%/15 s limit allows down to int(10 × 0) = 0, min 1).
+  CHECK(hpa.decide(seconds(300), 10, one(50)) == 8);
+  // t = 315..345 s from 8 pods: ceil(8 × 0.5) = 4 is recommended, but the 8 from t = 60 s is still in
+  // the window: stay at 8.
+  for (int t = 315; t < 360; t += 15) {
+    CAPTURE(t);
+    CHECK(hpa.decide(seconds(t), 8, one(50)) == 8);
+  }
+  // t = 360 s: the window (60, 360] holds 5 (t = 75..300 s, computed from 10 pods) and 4 (from 8 pods):
+  // the highest is 5.
+  CHECK(hpa.decide(seconds(360), 8, one(50)) == 5);
+}
+
+TEST_CASE("hpa: default scale-up limit, from 2 pods with a huge ratio") {
+  HpaController hpa(bounds(1, 100));
+  // Ratio 10 → ceil(2 × 10) = 20 wanted. Limits over 15 s: Pods 2 + 4 = 6, Percent ceil(2 × 2) = 4;
+  // select Max → 6.
+  CHECK(hpa.decide(seconds(0), 2, one(1000)) == 6);
+  // t = 5 s: the +4 at t = 0 is within (−10, 5], so the period started at 6 − 4 = 2: limit 6 again.
+  CHECK(hpa.decide(seconds(5), 6, one(1000)) == 6);
+  // t = 15 s: (0, 15] no longer holds the t = 0 event: start 6 → max(6 + 4, 6 × 2) = 12.
+  CHECK(hpa.decide(seconds(15), 6, one(1000)) == 12);
+}
+
+TEST_CASE("hpa: Percent 50% per 60 s, select Max vs Min") {
+  HpaSpec s = bounds(1, 100);
+  s.behavior.scale_up = {seconds(0), SelectPolicy::Max,
+                         {{ScalingPolicyType::Percent, 50, seconds(60)}, {ScalingPolicyType::Pods, 4, seconds(60)}}};
+  s.behavior.scale_down = {seconds(0), SelectPolicy::Max,
+                           {{ScalingPolicyType::Percent, 50, seconds(60)}, {ScalingPolicyType::Pods, 3, seconds(60)}}};
+
+  SUBCASE("scale up, Max") {
+    HpaController hpa(s);
+    // From 10, ratio 10 wants 100. Percent: ceil(10 × 1.5) = 15; Pods: 10 + 4 = 14; Max → 15.
+    CHECK(hpa.decide(seconds(0), 10, one(1000)) == 15);
+    // t = 30 s: the +5 at t = 0 is within the 60 s period: start 15 − 5 = 10 → limit 15, hold.
+    CHECK(hpa.decide(seconds(30), 15, one(1000)) == 15);
+    // t = 60 s: (0, 60] excludes it: start 15 → Percent ceil(22.5) = 23, Pods 19; Max → 23.
+    CHECK(hpa.decide(seconds(60), 15, one(1000)) == 23);
+  }
+  SUBCASE("scale up, Min") {
+    s.behavior.scale_up.select_policy = SelectPolicy::Min;
+    HpaController hpa(s);
+    CHECK(hpa.decide(seconds(0), 10, one(1000)) == 14);  // min(15, 14)
+    // t = 60 s: start 14 → Percent ceil(14 × 1.5) = 21, Pods 18; Min → 18.
+    CHECK(hpa.decide(seconds(60), 14, one(1000)) == 18);
+  }
+  SUBCASE("scale down, Max") {
+    HpaController hpa(s);
+    // From 9, ratio 0.1 wants ceil(0.9) = 1. Percent: int(9 × 0.5) = int(4.5) = 4 (truncated, as the
+    // controller does); Pods: 9 − 3 = 6. Max is the larger change → the lower limit, 4.
+    CHECK(hpa.decide(seconds(0), 9, one(10)) == 4);
+    // t = 30 s: the −5 at t = 0 is within the period: start 4 + 5 = 9 → limit 4 again, hold.
+    CHECK(hpa.decide(seconds(30), 4, one(10)) == 4);
+  }
+  SUBCASE("scale down, Min") {
+    s.behavior.scale_down.select_policy = SelectPolicy::Min;
+    HpaController hpa(s);
+    CHECK(hpa.decide(seconds(0), 9, one(10)) == 6);  // max(4, 6): the smaller change
+  }
+}
+
+TEST_CASE("hpa: Disabled scale-down holds, scale-up still works") {
+  HpaSpec s = bounds(1, 20);
+  s.behavior.scale_down.select_policy = SelectPolicy::Disabled;
+  s.behavior.scale_down.stabilization_window = seconds(0);
+  HpaController hpa(s);
+  // Ratio 0.5 from 10 wants 5; scale-down is disabled: 10.
+  CHECK(hpa.decide(seconds(0), 10, one(50)) == 10);
+  // Ratio 1.5 wants ceil(15) = 15; limit max(10 + 4, 10 × 2) = 20: 15.
+  CHECK(hpa.decide(seconds(15), 10, one(150)) == 15);
+}
+
+TEST_CASE("hpa: min and max bound everything") {
+  HpaController up(bounds(2, 8));
+  // From 6, ratio 3 wants 18; the rate limit is max(6 + 4, 6 × 2) = 12; max_replicas 8 → 8.
+  CHECK(up.decide(seconds(0), 6, one(300)) == 8);
+
+  HpaSpec s = bounds(2, 8);
+  s.behavior.scale_down.stabilization_window = seconds(0);
+  HpaController down(s);
+  // From 4, ratio 0.1 wants ceil(0.4) = 1; the rate limit allows int(4 × 0) = 0; min_replicas 2 → 2.
+  CHECK(down.decide(seconds(0), 4, one(10)) == 2);
+
+  // A current count outside the bounds goes to the bound, whatever the metrics (even none readable).
+  HpaController out(bounds(2, 8));
+  CHECK(out.decide(seconds(0), 12, Samples{std::nullopt}) == 8);
+  CHECK(out.decide(seconds(15), 1, one(1000)) == 2);
+}
+
+TEST_CASE("hpa: a target at 0 replicas is not scaled") {
+  HpaController hpa(bounds(1, 10));
+  CHECK(hpa.decide(seconds(0), 0, one(500)) == 0);
+  CHECK(hpa.decide(seconds(15), 0, one(500)) == 0);
+}
+
+TEST_CASE("hpa: missing and not-yet-ready pods in one metric") {
+  // 4 replicas, 2 ready pods report 50 (ratio 0.5), 2 report nothing. A scale-down: the missing two
+  // count at 100% of target: (2 × 0.5 + 2 × 1) / 4 = 0.75 → ceil(0.75 × 4) = 3 (not ceil(0.5 × 2) = 1).
+  CHECK(replicas_for_metric(4, at(50, 2, 2), 0.1) == 3);
+  // The same with ready pods at 300 (ratio 3): a scale-up, the missing two count at 0%:
+  // (2 × 3 + 0) / 4 = 1.5 → ceil(1.5 × 4) = 6.
+  CHECK(replicas_for_metric(4, at(300, 2, 2), 0.1) == 6);
+  // 8 replicas: 5 ready at 130 (ratio 1.3), 3 not yet ready. Ready pods alone would give
+  // ceil(1.3 × 5) = 7, a scale-down while above target; counting the 3 at 0% gives 6.5 / 8 = 0.8125,
+  // which reverses the direction: no change, 8.
+  CHECK(replicas_for_metric(8, at(130, 5, 0, 3), 0.1) == 8);
+  // No ready pod reported: no proposal.
+  CHECK(!replicas_for_metric(4, at(0, 0, 4), 0.1));
+}
+
+TEST_CASE("hpa: invalid specs and calls are errors") {
+  CHECK_THROWS_AS(HpaController{bounds(5, 3)}, Error);
+  CHECK_THROWS_AS(HpaController{bounds(0, 3)}, Error);
+  HpaSpec s = bounds(1, 3);
+  s.behavior.scale_up.policies = {{ScalingPolicyType::Percent, 0, seconds(15)}};
+  CHECK_THROWS_AS(HpaController{s}, Error);
+  HpaController hpa(bounds(1, 3));
+  hpa.decide(seconds(30), 2, one(100));
+  CHECK_THROWS_AS(hpa.decide(seconds(15), 2, one(100)), Error);
+  MetricSample no_target = at(1);
+  no_target.target_value = 0;
+  CHECK_THROWS_AS(replicas_for_metric(2, no_target, 0.1), Error);
+}
