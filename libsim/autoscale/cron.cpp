@@ -85,6 +85,8 @@ class Parser {
       low = value(spec, range.substr(0, dash));
       if (dash != std::string_view::npos) {
         high = value(spec, range.substr(dash + 1));
+        // SUN is 0, so "FRI-SUN" would read as reversed; Sunday is also 7, which is what was meant.
+        if (&spec == &kDayOfWeek && high == 0 && low > 0) high = 7;
         if (low > high) fail(spec.name, "a range low-high with low <= high", range);
       } else if (slash == std::string_view::npos) {
         high = low;

@@ -30,8 +30,9 @@ class CronSchedule {
  public:
   /// Parses "minute hour day-of-month month day-of-week": numbers, '*', ranges a-b, steps */n, a-b/n
   /// and a/n (a to the field's end, as Kubernetes accepts), lists a,b,c; month names JAN-DEC and day
-  /// names SUN-SAT in any case; day-of-week 0-7 with 0 and 7 both Sunday. Or a macro: @yearly,
-  /// @annually, @monthly, @weekly, @daily, @midnight, @hourly. `time_zone` is an IANA zone.
+  /// names SUN-SAT in any case; day-of-week 0-7 with 0 and 7 both Sunday (so FRI-SUN is 5-7). Or a
+  /// macro: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly. `time_zone` is an IANA
+  /// zone.
   /// Throws capsim::Error naming the field, the offending text and what was expected, e.g.
   /// "cron '0 25 * * *': hour: expected 0-23, got 25". A schedule that can never fire ("0 0 30 2 *")
   /// is an error too: in a simulation it is always a mistake.
