@@ -230,4 +230,11 @@ void HpaController::record_scale(SimTime now, int from, int to) {
     events.push_back(e);
 }
 
+void HpaController::set_replica_bounds(int min_replicas, int max_replicas) {
+  if (min_replicas < 1 || max_replicas < min_replicas)
+    throw Error(fmt::format("HPA bounds: expected 1 <= minReplicas <= maxReplicas, got {} and {}", min_replicas, max_replicas));
+  spec_.min_replicas = min_replicas;
+  spec_.max_replicas = max_replicas;
+}
+
 }  // namespace capsim

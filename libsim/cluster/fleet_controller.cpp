@@ -48,6 +48,76 @@ void FleetController::start() {
   for (std::size_t s = 0; s < policy_.services.size(); ++s)
     for (int r = 0; r < policy_.services[s].replicas; ++r) replicas_.push_back(Replica{s});
   place_pending();
+  if (policy_.cluster.provisioner == Provisioner::ClusterAutoscaler)
+    engine_.schedule_in(policy_.cluster.cluster_autoscaler.scan_interval, [this] { autoscaler_scan(); }, kPriorityFleet);
+}
+
+int FleetController::replicas(std::size_t service) const {
+  int n = 0;
+  for (const auto& r : replicas_) n += r.service == service && !r.removed ? 1 : 0;
+  return n;
+}
+
+int FleetController::ready_replicas(std::size_t service) const {
+  int n = 0;
+  for (const auto& r : replicas_) n += r.service == service && !r.removed && r.ready ? 1 : 0;
+  return n;
+}
+
+void FleetController::set_replicas(std::size_t service, int desired) {
+  int current = replicas(service);
+  for (; current < desired; ++current) replicas_.push_back(Replica{service});
+  while (current > desired) {
+    // Pending first, then not yet ready, then the most recently started.
+    std::ptrdiff_t pick = -1;
+    int pick_rank = -1;
+    for (std::size_t i = replicas_.size(); i-- > 0;) {
+      const Replica& r = replicas_[i];
+      if (r.service != service || r.removed) continue;
+      const int rank = r.node < 0 ? 2 : !r.ready ? 1 : 0;
+      if (rank > pick_rank) {
+        pick = static_cast<std::ptrdiff_t>(i);
+        pick_rank = rank;
+      }
+    }
+    if (pick < 0) break;
+    Replica& r = replicas_[static_cast<std::size_t>(pick)];
+    if (r.node >= 0) {
+      Node& n = nodes_[static_cast<std::size_t>(r.node)];
+      n.gpus_free += policy_.services[service].replica_gpus;
+      n.replicas.erase(std::find(n.replicas.begin(), n.replicas.end(), static_cast<std::size_t>(pick)));
+      if (r.ready) services_[service].change_capacity(engine_.now(), -policy_.services[service].throughput_rps.at(n.type->name), -1);
+    }
+    r.removed = true;
+    r.ready = false;
+    r.node = -1;
+    r.down_since = -1;
+    ++r.start;
+    --current;
+  }
+  place_pending();
+}
+
+void FleetController::remove_node(std::size_t id) {
+  Node& n = nodes_[id];
+  if (n.gone) return;
+  n.cordoned = true;
+  n.gone = true;
+  if (n.ready) --ready_nodes_;
+  --pool_running_[n.pool];
+  ledger_.close_instance(n.ledger_line, engine_.now());
+  for (std::size_t r : n.replicas) {
+    Replica& rep = replicas_[r];
+    if (rep.ready) {
+      services_[rep.service].change_capacity(engine_.now(), -policy_.services[rep.service].throughput_rps.at(n.type->name), -1);
+      rep.down_since = engine_.now();
+    }
+    rep.ready = false;
+    rep.node = -1;
+    ++rep.start;
+  }
+  n.replicas.clear();
+  place_pending();
 }
 
 void FleetController::ensure_pool(std::size_t p) {
@@ -187,31 +257,15 @@ void FleetController::notice(std::size_t id) {
 }
 
 void FleetController::reclaim(std::size_t id) {
-  Node& n = nodes_[id];
-  if (n.gone) return;
-  if (!n.cordoned) notice(id);
-  n.gone = true;
-  if (n.ready) --ready_nodes_;
-  --pool_running_[n.pool];
-  ledger_.close_instance(n.ledger_line, engine_.now());
-  for (std::size_t r : n.replicas) {
-    Replica& rep = replicas_[r];
-    if (rep.ready) {
-      services_[rep.service].change_capacity(engine_.now(), -policy_.services[rep.service].throughput_rps.at(n.type->name), -1);
-      rep.down_since = engine_.now();
-    }
-    rep.ready = false;
-    rep.node = -1;
-    ++rep.start;  // a start-up still in flight on this node never completes
-  }
-  n.replicas.clear();
-  place_pending();
+  if (nodes_[id].gone) return;
+  if (!nodes_[id].cordoned) notice(id);
+  remove_node(id);
 }
 
 void FleetController::place_pending() {
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     Replica& rep = replicas_[r];
-    if (rep.node >= 0) continue;
+    if (rep.node >= 0 || rep.removed) continue;
     const ServiceSpec& svc = policy_.services[rep.service];
     for (std::size_t id = 0; id < nodes_.size(); ++id) {
       Node& n = nodes_[id];
@@ -255,7 +309,7 @@ FleetCounters FleetController::counters() const {
   FleetCounters c = counters_;
   c.replicas_placed.assign(policy_.services.size(), 0);
   for (const auto& r : replicas_) {
-    if (r.node >= 0) ++c.replicas_placed[r.service];
+    if (r.node >= 0 && !r.removed) ++c.replicas_placed[r.service];
   }
   // Replicas still down when the window closes count until its end.
   for (const auto& r : replicas_)

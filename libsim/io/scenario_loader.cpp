@@ -14,6 +14,7 @@
 #include "capsim/io/availability_trace_reader.hpp"
 #include "capsim/io/spot_price_history.hpp"
 #include "capsim/io/trace_reader.hpp"
+#include "capsim/autoscale/cron.hpp"
 #include "capsim/trace/generators.hpp"
 #include "json_checker.hpp"
 #include "text_file.hpp"
@@ -174,6 +175,10 @@ class Loader {
   void parse_catalog(const json& root);
   std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
   void parse_market(const json& root);
+  void parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out);
+  std::optional<HpaConfig> parse_hpa(const json& j, const std::string& p);
+  std::optional<HpaScalingRules> parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults);
+  std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
   std::vector<PolicyEntry> parse_policies(const json& root);
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
@@ -713,6 +718,132 @@ void Loader::parse_market(const json& root) {
   }
 }
 
+void Loader::parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out) {
+  if (!ck_.object(j, p, {"scan_interval", "scale_down_unneeded_time", "scale_down_utilization_threshold", "scale_down_delay_after_add",
+                         "expander"}))
+    return;
+  if (auto d = ck_.duration(j, p, "scan_interval")) out.scan_interval = *d;
+  if (auto d = ck_.duration(j, p, "scale_down_unneeded_time")) out.scale_down_unneeded_time = *d;
+  if (auto d = ck_.duration(j, p, "scale_down_delay_after_add")) out.scale_down_delay_after_add = *d;
+  if (auto v = ck_.number(j, p, "scale_down_utilization_threshold", Bound::NonNegative)) {
+    if (*v > 1) ck_.fail(p + "/scale_down_utilization_threshold", "a share in [0, 1]", describe(j["scale_down_utilization_threshold"]));
+    out.scale_down_utilization_threshold = *v;
+  }
+  if (auto e = ck_.one_of(j, p, "expander", {"random", "most-pods", "least-waste", "least-nodes", "price", "priority"})) {
+    static const std::map<std::string, Expander> kExpanders = {{"random", Expander::Random},         {"most-pods", Expander::MostPods},
+                                                               {"least-waste", Expander::LeastWaste}, {"least-nodes", Expander::LeastNodes},
+                                                               {"price", Expander::Price},             {"priority", Expander::Priority}};
+    out.expander = kExpanders.at(*e);
+  }
+}
+
+std::optional<HpaScalingRules> Loader::parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults) {
+  if (!ck_.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies"})) return std::nullopt;
+  HpaScalingRules r = defaults;
+  if (auto w = ck_.integer(j, p, "stabilizationWindowSeconds", 0, 3600)) r.stabilization_window = seconds(static_cast<double>(*w));
+  if (auto sp = ck_.one_of(j, p, "selectPolicy", {"Max", "Min", "Disabled"}))
+    r.select_policy = *sp == "Max" ? SelectPolicy::Max : *sp == "Min" ? SelectPolicy::Min : SelectPolicy::Disabled;
+  if (auto ps = j.find("policies"); ps != j.end()) {
+    if (!ps->is_array()) {
+      ck_.fail(p + "/policies", "an array of {type, value, periodSeconds}", describe(*ps));
+    } else {
+      r.policies.clear();
+      for (std::size_t i = 0; i < ps->size(); ++i) {
+        const std::string pp = ptr_join(p + "/policies", i);
+        const json& q = (*ps)[i];
+        if (!ck_.object(q, pp, {"type", "value", "periodSeconds"}, {"type", "value", "periodSeconds"})) continue;
+        HpaScalingPolicy pol;
+        pol.type = ck_.one_of(q, pp, "type", {"Pods", "Percent"}).value_or("Pods") == "Percent" ? ScalingPolicyType::Percent : ScalingPolicyType::Pods;
+        pol.value = static_cast<int>(ck_.integer(q, pp, "value", 1, 1'000'000).value_or(1));
+        pol.period = seconds(static_cast<double>(ck_.integer(q, pp, "periodSeconds", 1, 1800).value_or(15)));
+        r.policies.push_back(pol);
+      }
+    }
+  }
+  return r;
+}
+
+std::optional<HpaConfig> Loader::parse_hpa(const json& j, const std::string& p) {
+  if (!ck_.object(j, p, {"minReplicas", "maxReplicas", "metrics", "behavior", "collection_lag_s"}, {"maxReplicas", "metrics"}))
+    return std::nullopt;
+  const std::size_t before = ck_.errors();
+  HpaConfig h;
+  h.spec.min_replicas = static_cast<int>(ck_.integer(j, p, "minReplicas", 1, kMaxReplicas).value_or(1));
+  h.spec.max_replicas = static_cast<int>(ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas).value_or(1));
+  if (h.spec.min_replicas > h.spec.max_replicas)
+    ck_.fail(p + "/maxReplicas", fmt::format("maxReplicas >= minReplicas ({})", h.spec.min_replicas), describe(j["maxReplicas"]));
+  if (auto lag = ck_.number(j, p, "collection_lag_s", Bound::NonNegative)) h.collection_lag = seconds(*lag);
+  if (auto b = j.find("behavior"); b != j.end() && ck_.object(*b, p + "/behavior", {"scaleUp", "scaleDown"})) {
+    const HpaBehavior d = default_behavior();
+    if (auto u = b->find("scaleUp"); u != b->end())
+      if (auto r = parse_scaling_rules(*u, p + "/behavior/scaleUp", d.scale_up)) h.spec.behavior.scale_up = *r;
+    if (auto dn = b->find("scaleDown"); dn != b->end())
+      if (auto r = parse_scaling_rules(*dn, p + "/behavior/scaleDown", d.scale_down)) h.spec.behavior.scale_down = *r;
+  }
+  auto ms = j.find("metrics");
+  if (ms != j.end() && (!ms->is_array() || ms->empty())) ck_.fail(p + "/metrics", "a non-empty array of metrics", describe(*ms));
+  else if (ms != j.end())
+    for (std::size_t i = 0; i < ms->size(); ++i) {
+      const std::string mp = ptr_join(p + "/metrics", i);
+      const json& m = (*ms)[i];
+      // autoscaling/v2 MetricSpec: capsim reads Pods metrics it computes itself.
+      if (!ck_.object(m, mp, {"type", "pods"}, {"type", "pods"})) continue;
+      ck_.one_of(m, mp, "type", {"Pods"}, "capsim computes Pods metrics (requests_per_second, gpu_utilization)");
+      const json& pods = m["pods"];
+      const std::string pp = mp + "/pods";
+      if (!ck_.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
+      HpaMetric metric;
+      if (ck_.object(pods["metric"], pp + "/metric", {"name"}, {"name"}))
+        metric.name = ck_.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
+      const json& target = pods["target"];
+      if (ck_.object(target, pp + "/target", {"type", "averageValue"}, {"type", "averageValue"})) {
+        ck_.one_of(target, pp + "/target", "type", {"AverageValue"});
+        const json& av = target["averageValue"];
+        std::optional<double> v;
+        if (av.is_number()) v = av.get<double>();
+        else if (av.is_string()) {
+          // A Kubernetes quantity: "1.5", "500m".
+          std::string q = av.get<std::string>();
+          double scale = 1;
+          if (!q.empty() && q.back() == 'm') {
+            scale = 1e-3;
+            q.pop_back();
+          }
+          if (auto n = parse_number(q)) v = *n * scale;
+        }
+        if (!v || !(*v > 0)) ck_.fail(pp + "/target/averageValue", "a quantity > 0 such as \"1.5\" or \"500m\"", describe(av));
+        else metric.target = *v;
+      }
+      h.metrics.push_back(metric);
+    }
+  if (ck_.errors() != before) return std::nullopt;
+  try {
+    HpaController check(h.spec);
+  } catch (const Error& e) {
+    ck_.fail_message(p, e.what());
+    return std::nullopt;
+  }
+  return h;
+}
+
+std::optional<ScheduleSpec> Loader::parse_schedule(const json& j, const std::string& p) {
+  if (!ck_.object(j, p, {"schedule", "time_zone", "hpa", "minReplicas", "maxReplicas"}, {"schedule", "hpa"})) return std::nullopt;
+  ScheduleSpec s;
+  s.schedule = ck_.string(j, p, "schedule").value_or("");
+  s.time_zone = ck_.string(j, p, "time_zone").value_or("UTC");
+  s.hpa = ck_.string(j, p, "hpa").value_or("");
+  if (auto v = ck_.integer(j, p, "minReplicas", 1, kMaxReplicas)) s.min_replicas = static_cast<int>(*v);
+  if (auto v = ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas)) s.max_replicas = static_cast<int>(*v);
+  if (!s.min_replicas && !s.max_replicas) ck_.fail(p, "minReplicas or maxReplicas to set", "neither");
+  try {
+    CronSchedule::parse(s.schedule, s.time_zone);
+  } catch (const Error& e) {
+    ck_.fail_message(p + "/schedule", e.what());
+    return std::nullopt;
+  }
+  return s;
+}
+
 std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
   std::vector<PolicyEntry> out;
   auto it = root.find("policies");
@@ -805,14 +936,29 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   }
   if (auto c = doc.find("cluster"); c != doc.end()) out.cluster = parse_cluster(*c, "/cluster");
   // Cross checks between services and the cluster.
+  for (const auto& [name, _] : out.cluster.hpa)
+    if (std::none_of(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; }))
+      ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"");
+  for (std::size_t i = 0; i < out.cluster.schedules.size(); ++i)
+    if (!out.cluster.hpa.count(out.cluster.schedules[i].hpa))
+      ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "hpa"), "a service with an HPA under /cluster/hpa",
+               "\"" + out.cluster.schedules[i].hpa + "\"");
   // Nodes that start cold, or spot nodes whose replacements do, need the start-up latencies.
   const NodeGroupSpec* cold = nullptr;
   for (const auto& g : out.cluster.node_groups)
-    if (!cold && (g.initial_state == InitialState::Launching || g.capacity_type == CapacityType::Spot)) cold = &g;
+    if (!cold && (g.initial_state == InitialState::Launching || g.capacity_type == CapacityType::Spot ||
+                  (out.cluster.provisioner == Provisioner::ClusterAutoscaler && g.max_size > g.count)))
+      cold = &g;
   const std::string why = cold ? fmt::format("node group '{}' {}", cold->name,
                                              cold->capacity_type == CapacityType::Spot ? "is spot (replacements launch cold)"
-                                                                                     : "starts \"launching\"")
+                                             : cold->initial_state == InitialState::Launching ? "starts \"launching\""
+                                                                                                : "can grow (new nodes launch cold)")
                                : "";
+  if (!cold && !out.cluster.hpa.empty())
+    for (std::size_t i = 0; i < out.services.size(); ++i)
+      if (out.cluster.hpa.count(out.services[i].name) && !out.services[i].startup_s)
+        ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s', since an HPA starts new replicas",
+                 "an object without it");
   if (cold && !out.cluster.node_ready_s)
     ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since " + why, "an object without it");
   if (cold)
@@ -890,11 +1036,26 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
 
 ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
-  if (!ck_.object(c, p, {"provisioner", "eks_control_plane", "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
+  if (!ck_.object(c, p,
+                  {"provisioner", "cluster_autoscaler", "hpa", "schedules", "eks_control_plane", "eks_control_plane_usd_per_h",
+                   "node_ready_s", "node_groups", "tags"},
                   {"node_groups"}))
     return cl;
-  ck_.one_of(c, p, "provisioner", {"static"},
-             "only fixed node groups are simulated so far; Karpenter and Cluster Autoscaler are not implemented yet");
+  if (auto pv = ck_.one_of(c, p, "provisioner", {"static", "cluster-autoscaler"}, "Karpenter is not implemented yet"))
+    cl.provisioner = *pv == "cluster-autoscaler" ? Provisioner::ClusterAutoscaler : Provisioner::Static;
+  if (auto ca = c.find("cluster_autoscaler"); ca != c.end()) parse_cluster_autoscaler(*ca, p + "/cluster_autoscaler", cl.cluster_autoscaler);
+  if (auto h = c.find("hpa"); h != c.end()) {
+    if (!h->is_object()) ck_.fail(p + "/hpa", "an object of service name → HorizontalPodAutoscaler spec", describe(*h));
+    else
+      for (const auto& [svc, spec] : h->items())
+        if (auto hc = parse_hpa(spec, ptr_join(p + "/hpa", svc))) cl.hpa.emplace(svc, std::move(*hc));
+  }
+  if (auto sc = c.find("schedules"); sc != c.end()) {
+    if (!sc->is_array()) ck_.fail(p + "/schedules", "an array of schedules", describe(*sc));
+    else
+      for (std::size_t i = 0; i < sc->size(); ++i)
+        if (auto sp = parse_schedule((*sc)[i], ptr_join(p + "/schedules", i))) cl.schedules.push_back(std::move(*sp));
+  }
   cl.eks_control_plane = ck_.boolean(c, p, "eks_control_plane").value_or(true);
   cl.eks_control_plane_usd_per_h = ck_.number(c, p, "eks_control_plane_usd_per_h", Bound::NonNegative).value_or(kEksControlPlaneUsdPerHour);
   cl.node_ready_s = ck_.distribution(c, p, "node_ready_s");
@@ -912,7 +1073,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     const std::string np = ptr_join(gp, i);
     if (!ck_.object(n, np,
                     {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
-                     "max_pools", "reservation_count", "initial_state", "tags"},
+                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags"},
                     {"name", "count"}))
       continue;
     NodeGroupSpec ng;
@@ -980,6 +1141,10 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
                    "a type with Spot Instance Advisor data or spot price history for a spot group",
                    "'" + t + "', which has neither");
       }
+    ng.min_size = static_cast<int>(ck_.integer(n, np, "min_size", 0, kMaxNodesPerGroup).value_or(ng.count));
+    ng.max_size = static_cast<int>(ck_.integer(n, np, "max_size", 0, kMaxNodesPerGroup).value_or(ng.count));
+    if (ng.min_size > ng.count || ng.count > ng.max_size)
+      ck_.fail(np, fmt::format("min_size <= count <= max_size"), fmt::format("min_size {}, count {}, max_size {}", ng.min_size, ng.count, ng.max_size));
     auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
     ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
     ng.tags = ck_.string_map(n, np, "tags");

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/autoscale/hpa_runner.hpp"
 #include "capsim/cluster/fleet_controller.hpp"
 #include "capsim/market/spot_market.hpp"
 #include "capsim/core/distributions.hpp"
@@ -60,6 +61,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   SpotMarket market(scenario.market, scenario.catalog, scenario.spot_advisor, sim.start, window_end, sim.seed, rep);
   FleetController fleet(engine, scenario, policy, market, ledger, services, rep);
   fleet.start();
+  HpaRunner hpas(engine, scenario, policy, fleet, services);
+  hpas.start();
   std::vector<int> ready_nodes_series;
   if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
 
@@ -92,6 +95,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.fleet.interruptions = counters.interruptions;
   out.fleet.insufficient_capacity = counters.insufficient_capacity;
   out.fleet.rebalance_recommendations = counters.rebalance_recommendations;
+  out.fleet.scale_ups = counters.scale_ups;
+  out.fleet.scale_downs = counters.scale_downs;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;

@@ -44,6 +44,12 @@ void ServiceModel::period_boundary(SimTime now) {
   period_missed_start_ = queue_.totals().missed;
 }
 
+double ServiceModel::arrival_rate_at(SimTime t) const {
+  if (arrivals_.empty()) return 0;
+  const auto k = static_cast<std::size_t>(std::clamp<SimTime>(t / period_, 0, static_cast<SimTime>(arrivals_.size()) - 1));
+  return arrivals_[k] / to_seconds(period_);
+}
+
 SlaSummary ServiceModel::summary() const {
   SlaSummary s;
   const FluidTotals& t = queue_.totals();

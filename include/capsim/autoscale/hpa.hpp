@@ -122,6 +122,8 @@ class HpaController {
   int decide(SimTime now, int current_replicas, const std::vector<std::optional<MetricSample>>& metrics);
 
   const HpaSpec& spec() const { return spec_; }
+  /// New minReplicas/maxReplicas (scheduled scaling); throws capsim::Error when min > max or min < 1.
+  void set_replica_bounds(int min_replicas, int max_replicas);
 
  private:
   struct Recommendation {

@@ -22,6 +22,8 @@ struct FleetCounters {
   int interruptions = 0;                 // spot instances reclaimed (notices received)
   int insufficient_capacity = 0;         // launch attempts a pool failed with insufficient capacity
   int rebalance_recommendations = 0;     // spot rebalance recommendations received (an event only)
+  int scale_ups = 0;                     // Cluster Autoscaler: nodes added
+  int scale_downs = 0;                   // Cluster Autoscaler: nodes removed
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window
@@ -32,9 +34,17 @@ class FleetController {
   FleetController(Engine& engine, const Scenario& scenario, const PolicySpec& policy, SpotMarket& market, Ledger& ledger,
                   std::vector<ServiceModel>& services, std::uint64_t replicate);
 
-  /// Launches every node group at time 0 and places the services' replicas.
+  /// Launches every node group at time 0 and places the services' replicas; with the Cluster
+  /// Autoscaler as provisioner, starts its scan loop.
   void start();
   int ready_nodes() const { return ready_nodes_; }
+
+  /// The replica controller: the service's desired replica count. New replicas go pending and are
+  /// placed where there is room; removed ones are taken pending first, then not yet ready, then the
+  /// most recently started (as a ReplicaSet scales down).
+  void set_replicas(std::size_t service, int desired);
+  int replicas(std::size_t service) const;
+  int ready_replicas(std::size_t service) const;
   FleetCounters counters() const;
 
  private:
@@ -48,6 +58,7 @@ class FleetController {
     bool ready = false;
     bool cordoned = false;  // a spot notice came: no new replicas
     bool gone = false;
+    SimTime unneeded_since = -1;  // Cluster Autoscaler: since when it has been a scale-down candidate
     std::size_t ledger_line = 0;
     std::vector<std::size_t> replicas;
   };
@@ -57,6 +68,7 @@ class FleetController {
     bool ready = false;
     SimTime down_since = -1;   // when it stopped because its node was reclaimed
     std::uint64_t start = 0;   // bumps at every (re)start, so a stale ready event is ignored
+    bool removed = false;      // scaled away by the replica controller
   };
 
   void ensure_pool(std::size_t pool);
@@ -64,6 +76,12 @@ class FleetController {
   void start_node(std::size_t group, std::size_t pool, bool warm);
   void schedule_reclaim(std::size_t node, SimTime at);
   void watch_availability();
+  void remove_node(std::size_t node);  // drain (replicas go pending) and terminate
+  // The Cluster Autoscaler (cluster_autoscaler.cpp): scale up for pending replicas, scale down
+  // nodes unneeded for long enough.
+  void autoscaler_scan();
+  void autoscaler_scale_up();
+  void autoscaler_scale_down();
   void node_ready(std::size_t node);
   void notice(std::size_t node);
   void reclaim(std::size_t node);
@@ -88,6 +106,8 @@ class FleetController {
   std::vector<SimTime> pool_unavailable_until_;
   std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
   int ready_nodes_ = 0;
+  SimTime last_scale_up_ = -1;
+  std::uint64_t autoscaler_scans_ = 0;
   FleetCounters counters_;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/autoscale/hpa.hpp"
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/market/allocation.hpp"
@@ -83,11 +84,56 @@ struct NodeGroupSpec {
   AllocationStrategy allocation_strategy = AllocationStrategy::LowestPrice;
   std::size_t max_pools = 1;  // pools (type × zone) one launch may spread over
   int reservation_count = 0;  // reserved: instances the capacity reservation holds (billed whether used or not)
+  int min_size = 0;           // cluster-autoscaler: the group's bounds (count is where it starts)
+  int max_size = 0;
   InitialState initial_state = InitialState::Ready;
   Tags tags;
 };
 
+/// A metric an HPA reads from the simulation (a Pods metric with an AverageValue target).
+struct HpaMetric {
+  std::string name;   // "requests_per_second" (per ready replica) or "gpu_utilization" (percent busy)
+  double target = 0;  // the per-pod target value
+};
+
+struct HpaConfig {
+  HpaSpec spec;
+  std::vector<HpaMetric> metrics;
+  SimDuration collection_lag = 60 * kMicrosPerSecond;  // the metric a sync reads is this old
+};
+
+enum class Provisioner { Static, ClusterAutoscaler };
+
+// Defaults of the Cluster Autoscaler (kubernetes/autoscaler FAQ; ../shared/MODEL.md).
+inline constexpr SimDuration kCaScanInterval = 10 * kMicrosPerSecond;
+inline constexpr SimDuration kCaScaleDownUnneededTime = 10 * kMicrosPerMinute;
+inline constexpr double kCaScaleDownUtilizationThreshold = 0.5;
+inline constexpr SimDuration kCaScaleDownDelayAfterAdd = 10 * kMicrosPerMinute;
+
+enum class Expander { Random, MostPods, LeastWaste, LeastNodes, Price, Priority };
+
+struct ClusterAutoscalerSpec {
+  SimDuration scan_interval = kCaScanInterval;
+  SimDuration scale_down_unneeded_time = kCaScaleDownUnneededTime;
+  double scale_down_utilization_threshold = kCaScaleDownUtilizationThreshold;
+  SimDuration scale_down_delay_after_add = kCaScaleDownDelayAfterAdd;
+  Expander expander = Expander::LeastWaste;  // the Cluster Autoscaler's default
+};
+
+/// A cron schedule that sets an HPA's bounds (scheduled scaling).
+struct ScheduleSpec {
+  std::string schedule;   // 5-field cron or macro
+  std::string time_zone = "UTC";
+  std::string hpa;        // the service whose HPA it changes
+  std::optional<int> min_replicas;
+  std::optional<int> max_replicas;
+};
+
 struct ClusterSpec {
+  Provisioner provisioner = Provisioner::Static;
+  ClusterAutoscalerSpec cluster_autoscaler;
+  std::map<std::string, HpaConfig> hpa;  // by service name
+  std::vector<ScheduleSpec> schedules;
   bool eks_control_plane = true;
   double eks_control_plane_usd_per_h = kEksControlPlaneUsdPerHour;
   std::optional<Distribution> node_ready_s;  // instance launch → node Ready

@@ -45,6 +45,9 @@ class ServiceModel {
   void period_boundary(SimTime now);
 
   const std::vector<ServicePeriod>& periods() const { return periods_; }
+  /// The arrival rate (requests/s) of the period holding `t` (what a metrics pipeline reports).
+  double arrival_rate_at(SimTime t) const;
+  double capacity_rps() const { return capacity_rps_; }
   SlaSummary summary() const;
 
  private:

@@ -1,0 +1,149 @@
+// The Cluster Autoscaler's loop over FleetController's node groups (kubernetes/autoscaler FAQ):
+// every scan, node groups grow for replicas that fit nowhere, choosing the group by the expander;
+// nodes below the utilization threshold whose replicas fit elsewhere are removed once they have been
+// unneeded for scale_down_unneeded_time, not sooner than scale_down_delay_after_add after a scale-up.
+// Node groups are of one instance type (a mixed group uses its first type, as the Cluster Autoscaler
+// does); utilization is the share of a node's GPUs the replicas request.
+#include <algorithm>
+#include <limits>
+
+#include "capsim/cluster/fleet_controller.hpp"
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/rng.hpp"
+
+namespace capsim {
+
+namespace {
+constexpr std::int32_t kPriorityFleet = 0;
+}
+
+void FleetController::autoscaler_scan() {
+  ++autoscaler_scans_;
+  autoscaler_scale_up();
+  autoscaler_scale_down();
+  engine_.schedule_in(policy_.cluster.cluster_autoscaler.scan_interval, [this] { autoscaler_scan(); }, kPriorityFleet);
+}
+
+void FleetController::autoscaler_scale_up() {
+  std::vector<std::size_t> pending;
+  for (std::size_t r = 0; r < replicas_.size(); ++r)
+    if (replicas_[r].node < 0 && !replicas_[r].removed) pending.push_back(r);
+  if (pending.empty()) return;
+  struct Option {
+    std::size_t group;
+    int nodes = 0, pods = 0, waste_gpus = 0;
+    double price = 0;
+  };
+  std::vector<Option> options;
+  for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) {
+    const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+    int active = 0;
+    for (const auto& n : nodes_) active += n.group == g && !n.gone && !n.cordoned ? 1 : 0;
+    const int room = group.max_size - active;
+    if (room <= 0) continue;
+    const InstanceType& type = scenario_.catalog.at(group.instance_types.front());
+    // Pack the pending replicas this type can run onto new nodes, first fit.
+    Option o{g};
+    std::vector<int> free;
+    for (std::size_t r : pending) {
+      const ServiceSpec& svc = policy_.services[replicas_[r].service];
+      if (!svc.throughput_rps.count(type.name) || type.gpus < svc.replica_gpus) continue;
+      auto it = std::find_if(free.begin(), free.end(), [&](int f) { return f >= svc.replica_gpus; });
+      if (it == free.end()) {
+        if (static_cast<int>(free.size()) == room) continue;
+        free.push_back(type.gpus);
+        it = free.end() - 1;
+      }
+      *it -= svc.replica_gpus;
+      ++o.pods;
+    }
+    if (o.pods == 0) continue;
+    o.nodes = static_cast<int>(free.size());
+    for (int f : free) o.waste_gpus += f;
+    o.price = type.ondemand_usd_per_h * o.nodes / o.pods;
+    options.push_back(o);
+  }
+  if (options.empty()) return;
+  const Option* best = &options.front();
+  switch (policy_.cluster.cluster_autoscaler.expander) {
+    case Expander::LeastWaste:
+      for (const auto& o : options)
+        if (o.waste_gpus < best->waste_gpus || (o.waste_gpus == best->waste_gpus && o.pods > best->pods)) best = &o;
+      break;
+    case Expander::MostPods:
+      for (const auto& o : options)
+        if (o.pods > best->pods) best = &o;
+      break;
+    case Expander::LeastNodes:
+      for (const auto& o : options)
+        if (o.nodes < best->nodes || (o.nodes == best->nodes && o.pods > best->pods)) best = &o;
+      break;
+    case Expander::Price:
+      for (const auto& o : options)
+        if (o.price < best->price) best = &o;
+      break;
+    case Expander::Priority:
+      break;  // the first group in the scenario's order that can help
+    case Expander::Random: {
+      Rng rng = make_stream({scenario_.simulation.seed, replicate_, "cluster_autoscaler_expander", "", autoscaler_scans_});
+      best = &options[std::min(options.size() - 1, static_cast<std::size_t>(rng.uniform01() * static_cast<double>(options.size())))];
+      break;
+    }
+  }
+  counters_.scale_ups += best->nodes;
+  last_scale_up_ = engine_.now();
+  launch(best->group, best->nodes, false);
+  place_pending();  // the pending replicas wait on the new nodes, so the next scan does not add more
+}
+
+void FleetController::autoscaler_scale_down() {
+  const auto& ca = policy_.cluster.cluster_autoscaler;
+  const SimTime now = engine_.now();
+  if (last_scale_up_ >= 0 && now - last_scale_up_ < ca.scale_down_delay_after_add) return;
+  bool removed_busy = false;  // one non-empty node per scan; empty ones all at once
+  for (std::size_t id = 0; id < nodes_.size(); ++id) {
+    Node& n = nodes_[id];
+    if (n.gone || n.cordoned || !n.ready) continue;
+    const NodeGroupSpec& group = policy_.cluster.node_groups[n.group];
+    if (n.type->gpus == 0) continue;  // replicas only request GPUs; CPU-only groups are left alone
+    const double utilization = 1.0 - static_cast<double>(n.gpus_free) / n.type->gpus;
+    bool candidate = utilization < ca.scale_down_utilization_threshold;
+    if (candidate && !n.replicas.empty()) {
+      // Its replicas must fit on the other nodes (first fit on their free GPUs).
+      std::vector<int> free;
+      std::vector<const InstanceType*> types;
+      for (std::size_t o = 0; o < nodes_.size(); ++o)
+        if (o != id && !nodes_[o].gone && !nodes_[o].cordoned) {
+          free.push_back(nodes_[o].gpus_free);
+          types.push_back(nodes_[o].type);
+        }
+      for (std::size_t r : n.replicas) {
+        const ServiceSpec& svc = policy_.services[replicas_[r].service];
+        bool placed = false;
+        for (std::size_t k = 0; k < free.size() && !placed; ++k)
+          if (free[k] >= svc.replica_gpus && svc.throughput_rps.count(types[k]->name)) {
+            free[k] -= svc.replica_gpus;
+            placed = true;
+          }
+        candidate = candidate && placed;
+      }
+    }
+    if (!candidate) {
+      n.unneeded_since = -1;
+      continue;
+    }
+    if (n.unneeded_since < 0) n.unneeded_since = now;
+    if (now - n.unneeded_since < ca.scale_down_unneeded_time) continue;
+    int active = 0;
+    for (const auto& m : nodes_) active += m.group == n.group && !m.gone && !m.cordoned ? 1 : 0;
+    if (active <= group.min_size) continue;
+    if (!n.replicas.empty()) {
+      if (removed_busy) continue;
+      removed_busy = true;
+    }
+    ++counters_.scale_downs;
+    remove_node(id);
+  }
+}
+
+}  // namespace capsim

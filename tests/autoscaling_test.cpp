@@ -1,0 +1,123 @@
+// HPA + Cluster Autoscaler end to end, on a demand step worked out by hand.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/scenario_loader.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+
+TEST_CASE("HPA and Cluster Autoscaler follow a demand step up and back down") {
+  // A step up only (a second trace cannot subtract): demand 2 req/s, then 8 req/s from 00:30.
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "2h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60},
+                        {"generator", {{"kind", "step"}, {"before_rps", 2}, {"after_rps", 8}, {"at", "2024-05-10T00:30:00Z"}}}};
+  doc["services"][0]["replicas"] = 2;
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 2.0}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["provisioner"] = "cluster-autoscaler";
+  doc["cluster"]["node_ready_s"] = 60;
+  doc["cluster"]["node_groups"] = {{{"name", "gpu"}, {"instance_type", "g5.xlarge"}, {"count", 2}, {"min_size", 1}, {"max_size", 10}}};
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 20},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  Scenario sc = io::load_scenario_text(doc.dump(), "hpa.json", test::data_dir() / "scenarios");
+  RunOptions opt;
+  opt.keep_series = true;
+  RunResult r = run_scenario(sc, opt);
+  const auto& rep = r.policies[0].replicates[0];
+  const auto& series = rep.service_series[0];
+  // Before the step: 2 req/s over 2 replicas is the target exactly: 2 replicas, no scaling.
+  CHECK(series.ready_replicas[29] == 2);
+  // After: 8 req/s needs 8 replicas at 1 req/s each. The HPA sees the step 60 s late (00:31), goes
+  // to max(2 × 2, 2 + 4) = 6 at the first sync and to 8 the next; the Cluster Autoscaler adds 6
+  // one-GPU nodes for them (least waste: exactly one replica per node).
+  CHECK(series.ready_replicas.back() == 8);
+  CHECK(rep.fleet.scale_ups == 6);
+  CHECK(rep.fleet.scale_downs == 0);
+  CHECK(rep.services[0].replicas_placed == 8);
+  // Once 8 are ready (node 60 s + replica 60 s after each decision, from 00:31) capacity is 16 req/s,
+  // twice the demand: nothing is missed after 00:40.
+  double missed_after = 0;
+  for (std::size_t k = 40; k < series.missed.size(); ++k) missed_after += series.missed[k];
+  CHECK(missed_after == doctest::Approx(0));
+}
+
+TEST_CASE("the Cluster Autoscaler removes nodes the HPA no longer needs, after the delays") {
+  // Constant 2 req/s, but 6 replicas on 6 nodes to start with: the HPA scales down to 2 replicas
+  // (2 req/s over 6 = 0.33 per replica → ceil(6 × 0.33) = 2) once the 300 s stabilization window
+  // has passed; the 4 emptied nodes are below the 0.5 utilization threshold (0 of 1 GPU) and are
+  // removed 10 minutes after they became unneeded. min_size 1 keeps at least one.
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 2}}}};
+  doc["services"][0]["replicas"] = 6;
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 2.0}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["provisioner"] = "cluster-autoscaler";
+  doc["cluster"]["node_ready_s"] = 60;
+  doc["cluster"]["node_groups"] = {{{"name", "gpu"}, {"instance_type", "g5.xlarge"}, {"count", 6}, {"min_size", 1}, {"max_size", 10}}};
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 20},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  Scenario sc = io::load_scenario_text(doc.dump(), "down.json", test::data_dir() / "scenarios");
+  RunOptions opt;
+  opt.keep_series = true;
+  RunResult r = run_scenario(sc, opt);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.service_series[0].ready_replicas.back() == 2);
+  CHECK(rep.fleet.scale_downs == 4);
+  CHECK(rep.ready_nodes.back() == 2);
+  // The HPA's first scale-down waits out the 300 s window: still 6 replicas at 00:04.
+  CHECK(rep.service_series[0].ready_replicas[3] == 6);
+}
+
+TEST_CASE("scheduled scaling raises the HPA's floor at a cron time") {
+  // Constant 2 req/s would keep 2 replicas; a schedule at 00:20 UTC sets minReplicas 5.
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 2}}}};
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 2.0}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["node_groups"] = {{{"name", "gpu"}, {"instance_type", "g5.xlarge"}, {"count", 6}}};
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 6},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  doc["cluster"]["schedules"] = {{{"schedule", "20 0 * * *"}, {"hpa", "api"}, {"minReplicas", 5}}};
+  Scenario sc = io::load_scenario_text(doc.dump(), "cron.json", test::data_dir() / "scenarios");
+  RunOptions opt;
+  opt.keep_series = true;
+  RunResult r = run_scenario(sc, opt);
+  const auto& ready = r.policies[0].replicates[0].service_series[0].ready_replicas;
+  CHECK(ready[15] == 2);      // 2 replicas at 1 req/s each: on target
+  CHECK(ready.back() == 5);   // the floor from 00:20; started replicas are ready 60 s later
+}
+
+TEST_CASE("bad HPA and schedule specs say what was expected") {
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 5}, {"maxReplicas", 2},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "bad.json", test::data_dir()),
+                       doctest::Contains("bad.json: /cluster/hpa/api/maxReplicas: expected maxReplicas >= minReplicas (5), got the number 2"),
+                       ScenarioError);
+  doc["cluster"]["hpa"]["api"]["maxReplicas"] = 6;
+  doc["cluster"]["hpa"]["api"]["metrics"][0]["pods"]["metric"]["name"] = "cpu";
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "bad.json", test::data_dir()),
+                       doctest::Contains("/cluster/hpa/api/metrics/0/pods/metric/name: expected one of \"requests_per_second\", \"gpu_utilization\""),
+                       ScenarioError);
+  doc["cluster"]["hpa"]["api"]["metrics"][0]["pods"]["metric"]["name"] = "gpu_utilization";
+  doc["cluster"]["schedules"] = {{{"schedule", "0 25 * * *"}, {"hpa", "api"}, {"minReplicas", 2}}};
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "bad.json", test::data_dir()),
+                       doctest::Contains("/cluster/schedules/0/schedule: cron '0 25 * * *': hour: expected 0-23, got 25"),
+                       ScenarioError);
+}
