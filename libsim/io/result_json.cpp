@@ -59,6 +59,8 @@ std::string result_to_json(const RunResult& r) {
                      {"interruptions", rep.fleet.interruptions},
                      {"insufficient_capacity", rep.fleet.insufficient_capacity},
                      {"rebalance_recommendations", rep.fleet.rebalance_recommendations},
+                     {"scale_ups", rep.fleet.scale_ups},
+                     {"scale_downs", rep.fleet.scale_downs},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};
       ojson svcs = ojson::array();

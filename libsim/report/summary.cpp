@@ -114,6 +114,10 @@ std::string format_comparison(const RunResult& r) {
   row("  launches", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.launches); })(p)); });
   row("  spot interruptions", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.interruptions); })(p)); });
   row("  insufficient capacity", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.insufficient_capacity); })(p)); });
+  row("  autoscaler nodes added / removed", [&](auto& p) {
+    return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.scale_ups); })(p)),
+                       count(mean([](auto& x) { return double(x.fleet.scale_downs); })(p)));
+  });
   row("  instance-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.instance_hours; })(p)); });
   row("  GPU-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.gpu_hours; })(p)); });
 
@@ -133,11 +137,11 @@ std::string format_comparison(const RunResult& r) {
       };
     };
     t.add({"Service " + name});
-    row("  replicas placed / asked", [&](auto& p) {
+    row("  replicas at the end: placed / desired", [&](auto& p) {
       return fmt::format("{:g} / {:g}", svc([](auto& s) { return double(s.replicas_placed); })(p),
                          svc([](auto& s) { return double(s.replicas_requested); })(p));
     });
-    row("  replica-minutes lost to reclaims", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.replica_minutes_lost; })(p)); });
+    row("  replica-minutes lost to disruptions", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.replica_minutes_lost; })(p)); });
     row("  requests", [&](auto& p) { return count(svc([](auto& s) { return s.sla.requests; })(p)); });
     row("  missed", [&](auto& p) { return count(svc([](auto& s) { return s.sla.missed; })(p)); });
     row("  missed share", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.missed_share; })(p)); });

@@ -125,6 +125,8 @@ class FleetSummary:
     interruptions: int
     insufficient_capacity: int
     rebalance_recommendations: int
+    scale_ups: int
+    scale_downs: int
     instance_hours: float
     gpu_hours: float
     def __init__(self) -> None: ...

@@ -35,6 +35,8 @@ void bind_report(py::module_& m) {
                    field("interruptions", &T::interruptions, "spot instances reclaimed"),
                    field("insufficient_capacity", &T::insufficient_capacity, "launch attempts a pool failed with insufficient capacity"),
                    field("rebalance_recommendations", &T::rebalance_recommendations, "spot rebalance recommendations (events only)"),
+                   field("scale_ups", &T::scale_ups, "nodes the Cluster Autoscaler added"),
+                   field("scale_downs", &T::scale_downs, "nodes the Cluster Autoscaler removed"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),
                    field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
   }
@@ -55,7 +57,7 @@ void bind_report(py::module_& m) {
     value_class<T>(m, "ServiceResult", "One service's outcome.", field("name", &T::name, "service name"),
                    field("sla", &T::sla, "SLA measures"), field("replicas_requested", &T::replicas_requested, "replicas asked for"),
                    field("replicas_placed", &T::replicas_placed, "replicas on a node at the end of the window"),
-                   field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a spot reclaim and their restart"));
+                   field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a disruption (spot reclaim, scale-down) and their restart"));
   }
   {
     using T = ServiceSeries;

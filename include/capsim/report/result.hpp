@@ -41,9 +41,9 @@ struct FleetSummary {
 struct ServiceResult {
   std::string name;
   SlaSummary sla;
-  int replicas_requested = 0;
+  int replicas_requested = 0;  // desired at the end of the window (the HPA's last decision, or the spec)
   int replicas_placed = 0;  // at the end of the window; the rest stayed pending: no node had room
-  double replica_minutes_lost = 0;  // replicas down between a spot reclaim and their restart
+  double replica_minutes_lost = 0;  // replicas down between a disruption (spot reclaim, scale-down) and their restart
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };
