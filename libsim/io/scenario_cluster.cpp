@@ -1,0 +1,261 @@
+// The cluster section of a scenario: node groups and autoscalers (part of the scenario loader).
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "capsim/autoscale/cron.hpp"
+#include "capsim/core/close_match.hpp"
+#include "capsim/io/text_parse.hpp"
+#include "json_checker.hpp"
+#include "scenario_loader_impl.hpp"
+
+namespace capsim::io::detail {
+
+ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
+  ClusterSpec cl;
+  if (!ck_.object(c, p,
+                  {"provisioner", "cluster_autoscaler", "hpa", "schedules", "eks_control_plane", "eks_control_plane_usd_per_h",
+                   "node_ready_s", "node_groups", "tags"},
+                  {"node_groups"}))
+    return cl;
+  if (auto pv = ck_.one_of(c, p, "provisioner", {"static", "cluster-autoscaler"}, "Karpenter is not implemented yet"))
+    cl.provisioner = *pv == "cluster-autoscaler" ? Provisioner::ClusterAutoscaler : Provisioner::Static;
+  if (auto ca = c.find("cluster_autoscaler"); ca != c.end()) parse_cluster_autoscaler(*ca, p + "/cluster_autoscaler", cl.cluster_autoscaler);
+  if (auto h = c.find("hpa"); h != c.end()) {
+    if (!h->is_object()) ck_.fail(p + "/hpa", "an object of service name → HorizontalPodAutoscaler spec", describe(*h));
+    else
+      for (const auto& [svc, spec] : h->items())
+        if (auto hc = parse_hpa(spec, ptr_join(p + "/hpa", svc))) cl.hpa.emplace(svc, std::move(*hc));
+  }
+  if (auto sc = c.find("schedules"); sc != c.end()) {
+    if (!sc->is_array()) ck_.fail(p + "/schedules", "an array of schedules", describe(*sc));
+    else
+      for (std::size_t i = 0; i < sc->size(); ++i)
+        if (auto sp = parse_schedule((*sc)[i], ptr_join(p + "/schedules", i))) cl.schedules.push_back(std::move(*sp));
+  }
+  cl.eks_control_plane = ck_.boolean(c, p, "eks_control_plane").value_or(true);
+  cl.eks_control_plane_usd_per_h = ck_.number(c, p, "eks_control_plane_usd_per_h", Bound::NonNegative).value_or(kEksControlPlaneUsdPerHour);
+  cl.node_ready_s = ck_.distribution(c, p, "node_ready_s");
+  cl.tags = ck_.string_map(c, p, "tags");
+  auto g = c.find("node_groups");
+  if (g == c.end()) return cl;
+  const std::string gp = p + "/node_groups";
+  if (!g->is_array()) {
+    ck_.fail(gp, "an array of node groups", describe(*g));
+    return cl;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < g->size(); ++i) {
+    const json& n = (*g)[i];
+    const std::string np = ptr_join(gp, i);
+    if (!ck_.object(n, np,
+                    {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
+                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags"},
+                    {"name", "count"}))
+      continue;
+    NodeGroupSpec ng;
+    ng.name = ck_.string(n, np, "name").value_or("");
+    if (!ng.name.empty() && !names.insert(ng.name).second) ck_.fail(np + "/name", "a node group name used once", "\"" + ng.name + "\" again");
+    auto check_type = [&](const std::string& t, const std::string& tp) {
+      if (!sc_.catalog.contains(t)) {
+        ck_.fail(tp, "an instance type of the catalog", "'" + t + "'", did_you_mean(t, sc_.catalog.closest(t)));
+        return false;
+      }
+      return true;
+    };
+    if (n.contains("instance_type") == n.contains("instance_types")) {
+      ck_.fail(np, "exactly one of the keys 'instance_type' and 'instance_types'", n.contains("instance_type") ? "both" : "neither");
+    } else if (auto t = ck_.string(n, np, "instance_type")) {
+      if (check_type(*t, np + "/instance_type")) ng.instance_types.push_back(*t);
+    } else if (auto ts = n.find("instance_types"); ts != n.end()) {
+      if (!ts->is_array() || ts->empty()) {
+        ck_.fail(np + "/instance_types", "a non-empty array of instance types", describe(*ts));
+      } else {
+        for (std::size_t i = 0; i < ts->size(); ++i) {
+          const json& v = (*ts)[i];
+          if (!v.is_string()) ck_.fail(ptr_join(np + "/instance_types", i), "an instance type", describe(v));
+          else if (check_type(v.get<std::string>(), ptr_join(np + "/instance_types", i))) ng.instance_types.push_back(v.get<std::string>());
+        }
+      }
+    }
+    if (auto zs = n.find("zones"); zs != n.end()) {
+      if (!zs->is_array() || zs->empty()) {
+        ck_.fail(np + "/zones", "a non-empty array of zones from catalog.zones", describe(*zs));
+      } else {
+        for (std::size_t i = 0; i < zs->size(); ++i) {
+          const json& v = (*zs)[i];
+          if (!v.is_string() || std::find(sc_.zones.begin(), sc_.zones.end(), v.get<std::string>()) == sc_.zones.end())
+            ck_.fail(ptr_join(np + "/zones", i), "a zone listed in catalog.zones", describe(v),
+                     v.is_string() ? did_you_mean(v.get<std::string>(), sc_.zones) : "");
+          else ng.zones.push_back(v.get<std::string>());
+        }
+      }
+    }
+    ng.count = static_cast<int>(ck_.integer(n, np, "count", 0, kMaxNodesPerGroup).value_or(0));
+    ng.capacity_type = *parse_capacity_type(ck_.one_of(n, np, "capacity_type", {"on-demand", "spot", "reserved"}).value_or("on-demand"));
+    if (ng.capacity_type == CapacityType::Reserved) {
+      // An On-Demand Capacity Reservation is for one type in one zone.
+      if (ng.instance_types.size() > 1)
+        ck_.fail(np + "/instance_types", "one instance type for a capacity reservation", fmt::format("{} types", ng.instance_types.size()));
+      if (ng.zones.size() != 1)
+        ck_.fail(np, "exactly one zone in 'zones' for a capacity reservation", fmt::format("{} zones", ng.zones.size()));
+    }
+    ng.reservation_count = static_cast<int>(ck_.integer(n, np, "reservation_count", 0, kMaxNodesPerGroup).value_or(ng.count));
+    if (n.contains("reservation_count") && ng.capacity_type != CapacityType::Reserved)
+      ck_.fail(np + "/reservation_count", "'reservation_count' only with capacity_type \"reserved\"",
+               std::string("capacity_type \"") + to_string(ng.capacity_type) + "\"");
+    ng.allocation_strategy = ng.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
+    if (auto a = ck_.one_of(n, np, "allocation_strategy", {"lowest-price", "capacity-optimized", "price-capacity-optimized", "prioritized"}))
+      ng.allocation_strategy = *parse_allocation_strategy(*a);
+    ng.max_pools = static_cast<std::size_t>(ck_.integer(n, np, "max_pools", 1, 1000).value_or(1));
+    if (ng.capacity_type == CapacityType::Spot)
+      for (std::size_t i = 0; i < ng.instance_types.size(); ++i) {
+        const std::string& t = ng.instance_types[i];
+        bool history = std::any_of(sc_.market.spot_price_history.begin(), sc_.market.spot_price_history.end(),
+                                   [&](const SpotPriceSeries& s) { return s.instance_type == t; });
+        if (!sc_.spot_advisor.find(t) && !history)
+          ck_.fail(n.contains("instance_types") ? ptr_join(np + "/instance_types", i) : np + "/instance_type",
+                   "a type with Spot Instance Advisor data or spot price history for a spot group",
+                   "'" + t + "', which has neither");
+      }
+    ng.min_size = static_cast<int>(ck_.integer(n, np, "min_size", 0, kMaxNodesPerGroup).value_or(ng.count));
+    ng.max_size = static_cast<int>(ck_.integer(n, np, "max_size", 0, kMaxNodesPerGroup).value_or(ng.count));
+    if (ng.min_size > ng.count || ng.count > ng.max_size)
+      ck_.fail(np, fmt::format("min_size <= count <= max_size"), fmt::format("min_size {}, count {}, max_size {}", ng.min_size, ng.count, ng.max_size));
+    auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
+    ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
+    ng.tags = ck_.string_map(n, np, "tags");
+    cl.node_groups.push_back(std::move(ng));
+  }
+  return cl;
+}
+
+void Loader::parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out) {
+  if (!ck_.object(j, p, {"scan_interval", "scale_down_unneeded_time", "scale_down_utilization_threshold", "scale_down_delay_after_add",
+                         "expander"}))
+    return;
+  if (auto d = ck_.duration(j, p, "scan_interval")) out.scan_interval = *d;
+  if (auto d = ck_.duration(j, p, "scale_down_unneeded_time")) out.scale_down_unneeded_time = *d;
+  if (auto d = ck_.duration(j, p, "scale_down_delay_after_add")) out.scale_down_delay_after_add = *d;
+  if (auto v = ck_.number(j, p, "scale_down_utilization_threshold", Bound::NonNegative)) {
+    if (*v > 1) ck_.fail(p + "/scale_down_utilization_threshold", "a share in [0, 1]", describe(j["scale_down_utilization_threshold"]));
+    out.scale_down_utilization_threshold = *v;
+  }
+  if (auto e = ck_.one_of(j, p, "expander", {"random", "most-pods", "least-waste", "least-nodes", "price", "priority"})) {
+    static const std::map<std::string, Expander> kExpanders = {{"random", Expander::Random},         {"most-pods", Expander::MostPods},
+                                                               {"least-waste", Expander::LeastWaste}, {"least-nodes", Expander::LeastNodes},
+                                                               {"price", Expander::Price},             {"priority", Expander::Priority}};
+    out.expander = kExpanders.at(*e);
+  }
+}
+
+std::optional<HpaScalingRules> Loader::parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults) {
+  if (!ck_.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies"})) return std::nullopt;
+  HpaScalingRules r = defaults;
+  if (auto w = ck_.integer(j, p, "stabilizationWindowSeconds", 0, 3600)) r.stabilization_window = seconds(static_cast<double>(*w));
+  if (auto sp = ck_.one_of(j, p, "selectPolicy", {"Max", "Min", "Disabled"}))
+    r.select_policy = *sp == "Max" ? SelectPolicy::Max : *sp == "Min" ? SelectPolicy::Min : SelectPolicy::Disabled;
+  if (auto ps = j.find("policies"); ps != j.end()) {
+    if (!ps->is_array()) {
+      ck_.fail(p + "/policies", "an array of {type, value, periodSeconds}", describe(*ps));
+    } else {
+      r.policies.clear();
+      for (std::size_t i = 0; i < ps->size(); ++i) {
+        const std::string pp = ptr_join(p + "/policies", i);
+        const json& q = (*ps)[i];
+        if (!ck_.object(q, pp, {"type", "value", "periodSeconds"}, {"type", "value", "periodSeconds"})) continue;
+        HpaScalingPolicy pol;
+        pol.type = ck_.one_of(q, pp, "type", {"Pods", "Percent"}).value_or("Pods") == "Percent" ? ScalingPolicyType::Percent : ScalingPolicyType::Pods;
+        pol.value = static_cast<int>(ck_.integer(q, pp, "value", 1, 1'000'000).value_or(1));
+        pol.period = seconds(static_cast<double>(ck_.integer(q, pp, "periodSeconds", 1, 1800).value_or(15)));
+        r.policies.push_back(pol);
+      }
+    }
+  }
+  return r;
+}
+
+std::optional<HpaConfig> Loader::parse_hpa(const json& j, const std::string& p) {
+  if (!ck_.object(j, p, {"minReplicas", "maxReplicas", "metrics", "behavior", "collection_lag_s"}, {"maxReplicas", "metrics"}))
+    return std::nullopt;
+  const std::size_t before = ck_.errors();
+  HpaConfig h;
+  h.spec.min_replicas = static_cast<int>(ck_.integer(j, p, "minReplicas", 1, kMaxReplicas).value_or(1));
+  h.spec.max_replicas = static_cast<int>(ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas).value_or(1));
+  if (h.spec.min_replicas > h.spec.max_replicas)
+    ck_.fail(p + "/maxReplicas", fmt::format("maxReplicas >= minReplicas ({})", h.spec.min_replicas), describe(j["maxReplicas"]));
+  if (auto lag = ck_.number(j, p, "collection_lag_s", Bound::NonNegative)) h.collection_lag = seconds(*lag);
+  if (auto b = j.find("behavior"); b != j.end() && ck_.object(*b, p + "/behavior", {"scaleUp", "scaleDown"})) {
+    const HpaBehavior d = default_behavior();
+    if (auto u = b->find("scaleUp"); u != b->end())
+      if (auto r = parse_scaling_rules(*u, p + "/behavior/scaleUp", d.scale_up)) h.spec.behavior.scale_up = *r;
+    if (auto dn = b->find("scaleDown"); dn != b->end())
+      if (auto r = parse_scaling_rules(*dn, p + "/behavior/scaleDown", d.scale_down)) h.spec.behavior.scale_down = *r;
+  }
+  auto ms = j.find("metrics");
+  if (ms != j.end() && (!ms->is_array() || ms->empty())) ck_.fail(p + "/metrics", "a non-empty array of metrics", describe(*ms));
+  else if (ms != j.end())
+    for (std::size_t i = 0; i < ms->size(); ++i) {
+      const std::string mp = ptr_join(p + "/metrics", i);
+      const json& m = (*ms)[i];
+      // autoscaling/v2 MetricSpec: capsim reads Pods metrics it computes itself.
+      if (!ck_.object(m, mp, {"type", "pods"}, {"type", "pods"})) continue;
+      ck_.one_of(m, mp, "type", {"Pods"}, "capsim computes Pods metrics (requests_per_second, gpu_utilization)");
+      const json& pods = m["pods"];
+      const std::string pp = mp + "/pods";
+      if (!ck_.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
+      HpaMetric metric;
+      if (ck_.object(pods["metric"], pp + "/metric", {"name"}, {"name"}))
+        metric.name = ck_.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
+      const json& target = pods["target"];
+      if (ck_.object(target, pp + "/target", {"type", "averageValue"}, {"type", "averageValue"})) {
+        ck_.one_of(target, pp + "/target", "type", {"AverageValue"});
+        const json& av = target["averageValue"];
+        std::optional<double> v;
+        if (av.is_number()) v = av.get<double>();
+        else if (av.is_string()) {
+          // A Kubernetes quantity: "1.5", "500m".
+          std::string q = av.get<std::string>();
+          double scale = 1;
+          if (!q.empty() && q.back() == 'm') {
+            scale = 1e-3;
+            q.pop_back();
+          }
+          if (auto n = parse_number(q)) v = *n * scale;
+        }
+        if (!v || !(*v > 0)) ck_.fail(pp + "/target/averageValue", "a quantity > 0 such as \"1.5\" or \"500m\"", describe(av));
+        else metric.target = *v;
+      }
+      h.metrics.push_back(metric);
+    }
+  if (ck_.errors() != before) return std::nullopt;
+  try {
+    HpaController check(h.spec);
+  } catch (const Error& e) {
+    ck_.fail_message(p, e.what());
+    return std::nullopt;
+  }
+  return h;
+}
+
+std::optional<ScheduleSpec> Loader::parse_schedule(const json& j, const std::string& p) {
+  if (!ck_.object(j, p, {"schedule", "time_zone", "hpa", "minReplicas", "maxReplicas"}, {"schedule", "hpa"})) return std::nullopt;
+  ScheduleSpec s;
+  s.schedule = ck_.string(j, p, "schedule").value_or("");
+  s.time_zone = ck_.string(j, p, "time_zone").value_or("UTC");
+  s.hpa = ck_.string(j, p, "hpa").value_or("");
+  if (auto v = ck_.integer(j, p, "minReplicas", 1, kMaxReplicas)) s.min_replicas = static_cast<int>(*v);
+  if (auto v = ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas)) s.max_replicas = static_cast<int>(*v);
+  if (!s.min_replicas && !s.max_replicas) ck_.fail(p, "minReplicas or maxReplicas to set", "neither");
+  try {
+    CronSchedule::parse(s.schedule, s.time_zone);
+  } catch (const Error& e) {
+    ck_.fail_message(p + "/schedule", e.what());
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace capsim::io::detail

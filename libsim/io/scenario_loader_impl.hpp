@@ -1,0 +1,89 @@
+#pragma once
+// Internal to io/: the scenario loader's state and the pieces its sections share. The loader is one
+// class whose sections live in separate files: scenario_loader.cpp (the frame, policies, choices,
+// assumptions), scenario_world.cpp (traces, catalog, market), scenario_cluster.cpp (node groups and
+// autoscalers).
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/scenario/scenario.hpp"
+#include "capsim/trace/generators.hpp"
+#include "json_checker.hpp"
+
+namespace capsim::io::detail {
+
+using nlohmann::json;
+
+// Zone IDs name the same physical zone in every account; zone names are shuffled per account, so
+// this mapping is a documented default (any account's own mapping belongs in catalog.zone_ids) and
+// is reported as an assumption when spot data keyed by zone ID is read through it.
+inline const std::map<std::string, std::string> kDefaultZoneIds = {
+    {"use1-az1", "us-east-1a"}, {"use1-az2", "us-east-1b"}, {"use1-az4", "us-east-1c"},
+    {"use1-az5", "us-east-1d"}, {"use1-az6", "us-east-1e"}};
+
+// Sizes beyond any real fleet; larger values are typos (an extra zero), and are reported as such.
+inline constexpr std::int64_t kMaxReplicates = 1'000'000;
+inline constexpr std::int64_t kMaxReplicas = 1'000'000;
+inline constexpr std::int64_t kMaxNodesPerGroup = 100'000;
+
+// Sections a policy may not patch: the world every policy is compared in, and the frame itself.
+inline const std::vector<std::string> kPatchable = {"services", "cluster"};
+inline const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog", "market",
+                                           "services", "cluster", "policies", "baseline", "sources"};
+
+/// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
+std::vector<std::string> split_pointer(const std::string& ptr);
+/// The value at `ptr`, or null when there is none (no exceptions: pointers come from users).
+const json* find_pointer(const json& doc, const std::string& ptr);
+/// Whether a source at `source_ptr` covers the figure at `ptr` (the same pointer or a parent).
+bool covers(const std::string& source_ptr, const std::string& ptr);
+
+struct PolicyEntry {
+  std::string name;
+  std::string description;
+  std::optional<std::string> extends;
+  json patch = json::object();
+  std::map<std::string, std::string> sources;
+  std::size_t index = 0;
+};
+
+class Loader {
+ public:
+  Loader(std::string file, std::filesystem::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), ck_(file_, diags_) {}
+
+  Scenario load(std::string_view text);
+
+ private:
+  void parse_simulation(const json& root);
+  void parse_traces(const json& root);
+  void parse_catalog(const json& root);
+  std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
+  void parse_market(const json& root);
+  void parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out);
+  std::optional<HpaConfig> parse_hpa(const json& j, const std::string& p);
+  std::optional<HpaScalingRules> parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults);
+  std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
+  std::vector<PolicyEntry> parse_policies(const json& root);
+  std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
+  PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
+  ServiceSpec parse_service(const json& s, const std::string& ptr);
+  ClusterSpec parse_cluster(const json& c, const std::string& ptr);
+  std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);
+
+  std::string file_;
+  std::filesystem::path base_dir_;
+  std::vector<Diagnostic> diags_;
+  Checker ck_;
+  Scenario sc_;
+  bool simulation_ok_ = false;
+  std::set<std::string> declared_traces_;  // names under /traces, read or not
+};
+
+}  // namespace capsim::io::detail

@@ -1,0 +1,426 @@
+// The world sections of a scenario: traces, catalog, market (part of the scenario loader).
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/close_match.hpp"
+#include "capsim/io/availability_trace_reader.hpp"
+#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/spot_price_history.hpp"
+#include "capsim/io/text_parse.hpp"
+#include "capsim/io/trace_reader.hpp"
+#include "capsim/trace/generators.hpp"
+#include "json_checker.hpp"
+#include "scenario_loader_impl.hpp"
+
+namespace capsim::io::detail {
+
+void Loader::parse_traces(const json& root) {
+  auto it = root.find("traces");
+  if (it == root.end()) return;
+  if (!it->is_object()) {
+    ck_.fail("/traces", "an object of named traces", describe(*it));
+    return;
+  }
+  for (const auto& [name, t] : it->items()) {
+    declared_traces_.insert(name);
+    const std::string p = ptr_join("/traces", name);
+    if (!ck_.object(t, p,
+                    {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "downsample",
+                     "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
+                     "timestamp_format", "time_zone", "origin", "generator", "upsample_profile"},
+                    {"format", "period_s"}))
+      continue;
+    const std::size_t before = ck_.errors();
+    TraceSource src;
+    src.name = name;
+    auto format = ck_.one_of(t, p, "format",
+                             {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics", "azure-llm-csv",
+                              "jsonl-requests", "generator"});
+    const bool generated = format && *format == "generator";
+    if (format && !generated) src.format = *parse_trace_format(*format);
+    src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent"}).value_or("requests"));
+    if (auto v = ck_.number(t, p, "period_s", Bound::Positive)) src.period = seconds(*v);
+    // Files: one, or several (pages of one query, consecutive exports).
+    std::vector<std::pair<std::string, std::string>> files;  // (as written, pointer)
+    if (generated) {
+      if (t.contains("file") || t.contains("files")) ck_.fail(p, "no 'file' for a generated trace", "a file");
+      if (!t.contains("generator")) ck_.fail(p, "the key 'generator' for format \"generator\"", "an object without it");
+    } else if (t.contains("file") == t.contains("files")) {
+      ck_.fail(p, "exactly one of the keys 'file' and 'files'", t.contains("file") ? "both" : "neither");
+    } else if (auto f = ck_.string(t, p, "file")) {
+      files.emplace_back(*f, p + "/file");
+    } else if (auto fs = t.find("files"); fs != t.end()) {
+      if (!fs->is_array() || fs->empty()) {
+        ck_.fail(p + "/files", "a non-empty array of file paths", describe(*fs));
+      } else {
+        for (std::size_t i = 0; i < fs->size(); ++i) {
+          if (!(*fs)[i].is_string() || (*fs)[i].get<std::string>().empty())
+            ck_.fail(ptr_join(p + "/files", i), "a file path", describe((*fs)[i]));
+          else
+            files.emplace_back((*fs)[i].get<std::string>(), ptr_join(p + "/files", i));
+        }
+      }
+    }
+    // Keys that belong to one format only.
+    auto only_for = [&](std::initializer_list<const char*> keys, std::initializer_list<const char*> formats) {
+      std::string list;
+      bool fits = false;
+      for (const char* f : formats) {
+        list += (list.empty() ? "\"" : " or \"") + std::string(f) + "\"";
+        fits = fits || (format && *format == f);
+      }
+      for (const char* k : keys)
+        if (t.contains(k) && format && !fits)
+          ck_.fail(ptr_join(p, k), fmt::format("'{}' only with format {}", k, list), "format \"" + *format + "\"");
+    };
+    only_for({"id", "label"}, {"cloudwatch-get-metric-data"});
+    only_for({"statistic"}, {"cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    only_for({"timestamp_column", "value_column", "timestamp_format"}, {"csv"});
+    only_for({"time_zone"}, {"csv", "azure-llm-csv"});
+    only_for({"origin"}, {"jsonl-requests"});
+    only_for({"generator"}, {"generator"});
+    only_for({"gaps"}, {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    if (format && *format == "azure-llm-csv" && !t.contains("time_zone"))
+      ck_.fail(p, "the key 'time_zone': the Azure LLM format's timestamps carry no zone", "an object without it");
+    if (auto o = ck_.string(t, p, "origin")) {
+      if (auto at = parse_iso8601(*o)) src.origin = *at;
+      else ck_.fail(p + "/origin", "an ISO 8601 time with a zone (the instant of timestamp 0)", describe(t["origin"]));
+    }
+    src.id = ck_.string(t, p, "id");
+    src.label = ck_.string(t, p, "label");
+    if (src.id && src.label) ck_.fail(p, "one of 'id' and 'label'", "both");
+    src.statistic = ck_.string(t, p, "statistic");
+    if (format && src.format == TraceFormat::CloudWatchMetricStatistics && !src.statistic)
+      ck_.fail(p, "the key 'statistic' (Sum, Average, Maximum, Minimum, SampleCount or pNN) for get-metric-statistics output",
+               "an object without it");
+    if (src.statistic && !statistic_fits(src.unit, *src.statistic))
+      ck_.fail(p + "/statistic",
+               src.unit == TraceUnit::Requests ? "Sum or SampleCount for a trace of requests (a count per period)"
+                                               : std::string("an averaging statistic (Average, Maximum, Minimum, pNN) for a trace of ") +
+                                                     to_string(src.unit),
+               "\"" + *src.statistic + "\"");
+    src.timestamp_column = ck_.string(t, p, "timestamp_column").value_or("timestamp");
+    src.value_column = ck_.string(t, p, "value_column").value_or("value");
+    src.timestamp_format = ck_.string(t, p, "timestamp_format");
+    src.time_zone = ck_.string(t, p, "time_zone");
+    if (src.timestamp_format && !src.time_zone)
+      ck_.fail(p, "the key 'time_zone' (an IANA zone such as \"UTC\"), since timestamp_format has no zone", "an object without it");
+    if (auto g = ck_.one_of(t, p, "gaps", {"zero", "hold", "linear", "error"}))
+      src.gaps = *g == "zero" ? GapPolicy::Zero : *g == "hold" ? GapPolicy::Hold : *g == "linear" ? GapPolicy::Linear : GapPolicy::Error;
+    const bool count = kind_of(src.unit) == TraceKind::Count;
+    ResampleOptions rs = default_resample(kind_of(src.unit), sc_.simulation.period, sc_.simulation.start);
+    if (auto d = ck_.one_of(t, p, "downsample", {"sum", "mean", "max"})) {
+      rs.downsample = *d == "sum" ? Downsample::Sum : *d == "mean" ? Downsample::Mean : Downsample::Max;
+      if (count != (*d == "sum"))
+        ck_.fail(p + "/downsample", count ? "\"sum\" for a trace of requests" : "\"mean\" or \"max\" for a gauge", "\"" + *d + "\"");
+    }
+    if (auto u = ck_.one_of(t, p, "upsample", {"split", "hold", "linear"})) {
+      rs.upsample = *u == "split" ? Upsample::Split : *u == "hold" ? Upsample::Hold : Upsample::Linear;
+      if (count != (*u == "split"))
+        ck_.fail(p + "/upsample", count ? "\"split\" for a trace of requests" : "\"hold\" or \"linear\" for a gauge", "\"" + *u + "\"");
+    }
+    if (auto pr = t.find("upsample_profile"); pr != t.end()) {
+      if (!pr->is_array() || pr->empty()) ck_.fail(p + "/upsample_profile", "a non-empty array of weights >= 0", describe(*pr));
+      else
+        for (std::size_t i = 0; i < pr->size(); ++i) {
+          const json& w = (*pr)[i];
+          if (!w.is_number() || w.get<double>() < 0) ck_.fail(ptr_join(p + "/upsample_profile", i), "a weight >= 0", describe(w));
+          else rs.profile.push_back(w.get<double>());
+        }
+      if (!count) ck_.fail(p + "/upsample_profile", "a profile only for a trace of requests", std::string("a trace of ") + to_string(src.unit));
+    }
+    src.scale = ck_.number(t, p, "scale", Bound::NonNegative).value_or(1.0);
+    if (auto sh = t.find("shift"); sh != t.end()) {
+      // A shift may go back in time: "-7d".
+      json magnitude = *sh;
+      double sign = 1;
+      if (sh->is_string() && !sh->get<std::string>().empty() && sh->get<std::string>()[0] == '-') {
+        magnitude = sh->get<std::string>().substr(1);
+        sign = -1;
+      } else if (sh->is_number() && sh->get<double>() < 0) {
+        magnitude = -sh->get<double>();
+        sign = -1;
+      }
+      json holder = {{"shift", magnitude}};
+      if (auto d = ck_.duration(holder, p, "shift")) src.shift = static_cast<SimDuration>(sign) * *d;
+    }
+    src.clip_min = ck_.number(t, p, "clip_min", Bound::Any);
+    src.clip_max = ck_.number(t, p, "clip_max", Bound::Any);
+    bool tile = ck_.boolean(t, p, "tile").value_or(false);
+    std::optional<GeneratorSpec> generator;
+    if (auto g = t.find("generator"); g != t.end()) generator = parse_generator(*g, p + "/generator");
+    if (ck_.errors() != before || (files.empty() && !generated) || src.period <= 0 || !simulation_ok_) continue;
+    if (generated) {
+      if (!generator) continue;
+      try {
+        const auto n = static_cast<std::size_t>((sc_.simulation.duration + src.period - 1) / src.period);
+        std::vector<std::string> warnings;
+        Trace trace = generate_trace(*generator, name, sc_.simulation.start, src.period, n, sc_.simulation.seed);
+        trace = resample(trace, rs, warnings);
+        for (auto& w : warnings) sc_.warnings.push_back(std::move(w));
+        sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::nullopt});
+      } catch (const Error& e) {
+        ck_.fail_message(p + "/generator", e.what());
+      }
+      continue;
+    }
+    const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+    for (const auto& [f, _] : files)
+      src.files.push_back({base_dir_ / f, (scenario_dir / f).lexically_normal().string()});
+    try {
+      TraceRead read = read_trace(src);
+      Trace trace = resample(read.trace, rs, read.warnings);
+      for (auto& w : read.warnings) sc_.warnings.push_back(std::move(w));
+      sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::move(read.requests)});
+    } catch (const TraceError& e) {
+      ck_.fail_message(files.size() == 1 ? files[0].second : p + "/files", e.what());
+    } catch (const Error& e) {
+      ck_.fail_message(p, e.what());
+    }
+  }
+}
+
+std::optional<GeneratorSpec> Loader::parse_generator(const json& g, const std::string& p) {
+  if (!g.is_object() || !g.contains("kind")) {
+    ck_.fail(p, "an object with \"kind\" (diurnal, constant, step, ramp)", describe(g));
+    return std::nullopt;
+  }
+  const std::size_t before = ck_.errors();
+  auto kind = ck_.one_of(g, p, "kind", {"diurnal", "constant", "step", "ramp"});
+  if (!kind) return std::nullopt;
+  auto rate = [&](const char* k) { return ck_.number(g, p, k, Bound::NonNegative).value_or(0); };
+  auto instant = [&](const char* k) {
+    UtcTime t{};
+    if (auto s = ck_.string(g, p, k)) {
+      if (auto at = parse_iso8601(*s)) t = *at;
+      else ck_.fail(ptr_join(p, k), "an ISO 8601 time with a zone", describe(g[k]));
+    }
+    return t;
+  };
+  GeneratorSpec spec;
+  if (*kind == "diurnal") {
+    ck_.object(g, p,
+               {"kind", "base_rps", "peak_rps", "peak_hour", "time_zone", "weekend_factor", "noise_cv", "bursts_per_day",
+                "burst_factor", "burst_duration"},
+               {"base_rps", "peak_rps", "peak_hour"});
+    DiurnalGenerator d;
+    d.base_rps = rate("base_rps");
+    d.peak_rps = rate("peak_rps");
+    d.peak_hour = ck_.number(g, p, "peak_hour", Bound::NonNegative).value_or(0);
+    d.time_zone = ck_.string(g, p, "time_zone").value_or("UTC");
+    d.weekend_factor = ck_.number(g, p, "weekend_factor", Bound::NonNegative).value_or(1);
+    d.noise_cv = ck_.number(g, p, "noise_cv", Bound::NonNegative).value_or(0);
+    d.bursts_per_day = ck_.number(g, p, "bursts_per_day", Bound::NonNegative).value_or(0);
+    d.burst_factor = ck_.number(g, p, "burst_factor", Bound::NonNegative).value_or(1);
+    if (auto dur = ck_.duration(g, p, "burst_duration")) d.burst_duration_s = to_seconds(*dur);
+    if (d.bursts_per_day > 0 && !g.contains("burst_duration"))
+      ck_.fail(p, "the key 'burst_duration' since bursts_per_day > 0", "an object without it");
+    spec = d;
+  } else if (*kind == "constant") {
+    ck_.object(g, p, {"kind", "rps"}, {"rps"});
+    spec = ConstantGenerator{rate("rps")};
+  } else if (*kind == "step") {
+    ck_.object(g, p, {"kind", "before_rps", "after_rps", "at"}, {"before_rps", "after_rps", "at"});
+    spec = StepGenerator{rate("before_rps"), rate("after_rps"), instant("at")};
+  } else {
+    ck_.object(g, p, {"kind", "from_rps", "to_rps", "start", "end"}, {"from_rps", "to_rps", "start", "end"});
+    spec = RampGenerator{rate("from_rps"), rate("to_rps"), instant("start"), instant("end")};
+  }
+  if (ck_.errors() != before) return std::nullopt;
+  return spec;
+}
+
+void Loader::parse_catalog(const json& root) {
+  const std::string p = "/catalog";
+  json empty = json::object();
+  auto it = root.find("catalog");
+  const json& c = it == root.end() ? empty : *it;
+  sc_.zones = kDefaultZones;
+  sc_.zone_ids = kDefaultZoneIds;
+  if (!ck_.object(c, p, {"builtin", "files", "price_overrides", "zones", "zone_ids"})) return;
+  std::vector<std::string> builtins = builtin_catalog_names();
+  builtins.push_back("none");
+  std::string builtin = ck_.one_of(c, p, "builtin", builtins).value_or("aws-us-east-1");
+  if (builtin != "none") {
+    sc_.catalog = builtin_catalog(builtin);
+    sc_.spot_advisor = builtin_spot_advisor(builtin);
+  }
+  if (auto fs = c.find("files"); fs != c.end()) {
+    if (!fs->is_array() || fs->empty()) {
+      ck_.fail(p + "/files", "a non-empty array of catalog files (CSV or JSON)", describe(*fs));
+    } else {
+      const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+      std::string source = sc_.catalog.source();
+      for (std::size_t i = 0; i < fs->size(); ++i) {
+        const json& f = (*fs)[i];
+        if (!f.is_string()) {
+          ck_.fail(ptr_join(p + "/files", i), "a file path", describe(f));
+          continue;
+        }
+        const std::string display = (scenario_dir / f.get<std::string>()).lexically_normal().string();
+        try {
+          std::size_t replaced = 0, added = 0;
+          for (auto& t : read_catalog_file(base_dir_ / f.get<std::string>(), display)) (sc_.catalog.upsert(std::move(t)) ? replaced : added)++;
+          source += fmt::format("{}user catalog {} ({} types added, {} replaced)", source.empty() ? "" : "; ",
+                                std::filesystem::path(display).filename().string(), added, replaced);
+        } catch (const TraceError& e) {
+          ck_.fail_message(ptr_join(p + "/files", i), e.what());
+        }
+      }
+      sc_.catalog = InstanceCatalog(sc_.catalog.types(), source);
+    }
+  }
+  if (sc_.catalog.types().empty()) ck_.fail(p, "a builtin catalog or catalog files with at least one type", "none");
+  if (auto z = c.find("zones"); z != c.end()) {
+    if (!z->is_array() || z->empty()) {
+      ck_.fail(p + "/zones", "a non-empty array of zone names such as \"us-east-1a\"", describe(*z));
+    } else {
+      sc_.zones.clear();
+      for (std::size_t i = 0; i < z->size(); ++i) {
+        const json& v = (*z)[i];
+        if (!v.is_string() || v.get<std::string>().empty()) ck_.fail(ptr_join(p + "/zones", i), "a zone name", describe(v));
+        else if (std::find(sc_.zones.begin(), sc_.zones.end(), v.get<std::string>()) != sc_.zones.end())
+          ck_.fail(ptr_join(p + "/zones", i), "each zone once", "\"" + v.get<std::string>() + "\" again");
+        else sc_.zones.push_back(v.get<std::string>());
+      }
+    }
+  }
+  if (c.contains("zone_ids")) sc_.zone_ids = ck_.string_map(c, p, "zone_ids");
+  auto po = c.find("price_overrides");
+  if (po == c.end()) return;
+  const std::string pp = p + "/price_overrides";
+  if (!po->is_object()) {
+    ck_.fail(pp, "an object of instance type → {\"ondemand_usd_per_h\": price}", describe(*po));
+    return;
+  }
+  for (const auto& [type, v] : po->items()) {
+    const std::string tp = ptr_join(pp, type);
+    if (!sc_.catalog.contains(type)) {
+      auto near = sc_.catalog.closest(type);
+      ck_.fail(tp, "an instance type of the catalog", "'" + type + "'", did_you_mean(type, near));
+      continue;
+    }
+    if (!ck_.object(v, tp, {"ondemand_usd_per_h"}, {"ondemand_usd_per_h"})) continue;
+    if (auto price = ck_.number(v, tp, "ondemand_usd_per_h", Bound::Positive)) sc_.catalog.override_price(type, *price);
+  }
+}
+
+void Loader::parse_market(const json& root) {
+  auto it = root.find("market");
+  if (it == root.end()) return;
+  const std::string p = "/market";
+  const json& m = *it;
+  if (!ck_.object(m, p,
+                  {"interruption_rate_by_bucket", "interruption_buckets", "notice", "rebalance_lead", "unavailable_after_insufficient_capacity",
+                   "pool_events", "shortages", "spot_pool_capacity", "spot_price_history", "availability"}))
+    return;
+  MarketSpec& spec = sc_.market;
+  if (auto r = m.find("interruption_rate_by_bucket"); r != m.end()) {
+    if (!r->is_array() || r->size() != 5) {
+      ck_.fail(p + "/interruption_rate_by_bucket", "5 monthly interruption shares, one per Advisor bucket 0-4", describe(*r));
+    } else {
+      for (std::size_t i = 0; i < 5; ++i) {
+        const json& v = (*r)[i];
+        if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() < 1))
+          ck_.fail(ptr_join(p + "/interruption_rate_by_bucket", i), "a monthly share in [0, 1)", describe(v));
+        else spec.monthly_interruption_by_bucket[i] = v.get<double>();
+      }
+      spec.interruption_rates_given = true;
+    }
+  }
+  if (auto b = m.find("interruption_buckets"); b != m.end()) {
+    const std::string bp = p + "/interruption_buckets";
+    if (!b->is_object()) {
+      ck_.fail(bp, "an object of instance type → Advisor bucket 0-4", describe(*b));
+    } else {
+      for (const auto& [type, v] : b->items()) {
+        if (!sc_.catalog.contains(type)) {
+          ck_.fail(ptr_join(bp, type), "an instance type of the catalog", "'" + type + "'", did_you_mean(type, sc_.catalog.closest(type)));
+          continue;
+        }
+        if (auto k = ck_.integer(*b, bp, type.c_str(), 0, 4)) spec.interruption_buckets[type] = static_cast<int>(*k);
+      }
+    }
+  }
+  if (auto d = ck_.duration(m, p, "notice")) spec.notice = *d;
+  if (auto d = ck_.duration(m, p, "rebalance_lead")) spec.rebalance_lead = *d;
+  if (auto d = ck_.duration(m, p, "unavailable_after_insufficient_capacity")) spec.unavailable_after_ice = *d;
+  if (auto e = m.find("pool_events"); e != m.end() && ck_.object(*e, p + "/pool_events", {"per_month", "fraction"}, {"per_month", "fraction"})) {
+    spec.pool_events.per_month = ck_.number(*e, p + "/pool_events", "per_month", Bound::NonNegative).value_or(0);
+    spec.pool_events.fraction = ck_.number(*e, p + "/pool_events", "fraction", Bound::NonNegative).value_or(0);
+    if (spec.pool_events.fraction > 1) ck_.fail(p + "/pool_events/fraction", "a share in [0, 1]", describe((*e)["fraction"]));
+  }
+  if (auto sh = m.find("shortages"); sh != m.end() &&
+      ck_.object(*sh, p + "/shortages", {"per_month", "duration_s", "remaining_capacity"}, {"per_month", "duration_s"})) {
+    spec.shortages.per_month = ck_.number(*sh, p + "/shortages", "per_month", Bound::NonNegative).value_or(0);
+    spec.shortages.duration_s = ck_.distribution(*sh, p + "/shortages", "duration_s");
+    spec.shortages.remaining_capacity = static_cast<int>(ck_.integer(*sh, p + "/shortages", "remaining_capacity", 0, kMaxNodesPerGroup).value_or(0));
+  }
+  if (auto c = ck_.integer(m, p, "spot_pool_capacity", 0, kMaxNodesPerGroup)) spec.spot_pool_capacity = static_cast<int>(*c);
+  const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+  if (auto h = m.find("spot_price_history"); h != m.end()) {
+    const std::string hp = p + "/spot_price_history";
+    if (ck_.object(*h, hp, {"files", "product", "skip_unknown_types"}, {"files"})) {
+      SpotPriceHistoryOptions opt;
+      opt.zone_ids = sc_.zone_ids;
+      opt.product = ck_.string(*h, hp, "product").value_or("Linux/UNIX");
+      opt.skip_unknown_types = ck_.boolean(*h, hp, "skip_unknown_types").value_or(false);
+      std::vector<InputFile> files;
+      auto fs = h->find("files");
+      if (fs != h->end() && fs->is_array() && !fs->empty()) {
+        for (std::size_t i = 0; i < fs->size(); ++i) {
+          if (!(*fs)[i].is_string()) ck_.fail(ptr_join(hp + "/files", i), "a file path", describe((*fs)[i]));
+          else files.push_back({base_dir_ / (*fs)[i].get<std::string>(), (scenario_dir / (*fs)[i].get<std::string>()).lexically_normal().string()});
+        }
+      } else if (fs != h->end()) {
+        ck_.fail(hp + "/files", "a non-empty array of describe-spot-price-history output files", describe(*fs));
+      }
+      if (!files.empty()) {
+        try {
+          spec.spot_price_history = read_spot_price_history(files, sc_.catalog, opt, sc_.warnings);
+        } catch (const TraceError& e) {
+          ck_.fail_message(hp + "/files", e.what());
+        }
+      }
+    }
+  }
+  if (auto a = m.find("availability"); a != m.end()) {
+    const std::string ap = p + "/availability";
+    if (!a->is_array()) {
+      ck_.fail(ap, "an array of {instance_type, zone, file, values}", describe(*a));
+    } else {
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        const json& e = (*a)[i];
+        const std::string ep = ptr_join(ap, i);
+        if (!ck_.object(e, ep, {"instance_type", "zone", "file", "values"}, {"instance_type", "zone", "file", "values"})) continue;
+        const std::size_t before = ck_.errors();
+        PoolAvailability pa;
+        pa.instance_type = ck_.string(e, ep, "instance_type").value_or("");
+        if (!pa.instance_type.empty() && !sc_.catalog.contains(pa.instance_type))
+          ck_.fail(ep + "/instance_type", "an instance type of the catalog", "'" + pa.instance_type + "'",
+                   did_you_mean(pa.instance_type, sc_.catalog.closest(pa.instance_type)));
+        pa.zone = ck_.string(e, ep, "zone").value_or("");
+        if (!pa.zone.empty() && std::find(sc_.zones.begin(), sc_.zones.end(), pa.zone) == sc_.zones.end())
+          ck_.fail(ep + "/zone", "a zone listed in catalog.zones", "\"" + pa.zone + "\"", did_you_mean(pa.zone, sc_.zones));
+        auto meaning = ck_.one_of(e, ep, "values", {"available_count", "preempted_flag", "available_flag"},
+                                  "public datasets differ; say what a value means");
+        auto file = ck_.string(e, ep, "file");
+        if (ck_.errors() != before || !meaning || !file) continue;
+        const AvailabilityMeaning am = *meaning == "available_count" ? AvailabilityMeaning::AvailableCount
+                                       : *meaning == "preempted_flag" ? AvailabilityMeaning::PreemptedFlag
+                                                                      : AvailabilityMeaning::AvailableFlag;
+        try {
+          pa.trace = read_availability_trace(base_dir_ / *file, (scenario_dir / *file).lexically_normal().string(), am);
+          spec.availability.push_back(std::move(pa));
+        } catch (const TraceError& err) {
+          ck_.fail_message(ep + "/file", err.what());
+        }
+      }
+    }
+  }
+}
+
+}  // namespace capsim::io::detail
