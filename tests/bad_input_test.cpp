@@ -139,3 +139,11 @@ TEST_CASE("a user catalog with a bad row names the file, the pointer and what wa
   check_message("catalog_negative_price.json", {"/catalog/files/0", "negative_price.json: /0:",
                                                 "expected a number >= 0 in column 'ondemand_usd_per_hour', got '-1.0'"});
 }
+
+TEST_CASE("autoscalers: HPA bounds and metrics, cron schedules, unknown services") {
+  check_message("hpa_min_above_max.json", {"/cluster/hpa/api/maxReplicas", "expected maxReplicas >= minReplicas (5)", "got the number 2"});
+  check_message("hpa_unknown_metric.json", {"/cluster/hpa/api/metrics/0/pods/metric/name",
+                                            "expected one of \"requests_per_second\", \"gpu_utilization\"", "got the string \"cpu\""});
+  check_message("schedule_bad_cron.json", {"/cluster/schedules/0/schedule", "cron '0 9 * * MON-FRY'", "day-of-week"});
+  check_message("hpa_unknown_service.json", {"/cluster/hpa/apx", "expected the name of a service"});
+}
