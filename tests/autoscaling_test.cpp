@@ -121,3 +121,32 @@ TEST_CASE("bad HPA and schedule specs say what was expected") {
                        doctest::Contains("/cluster/schedules/0/schedule: cron '0 25 * * *': hour: expected 0-23, got 25"),
                        ScenarioError);
 }
+
+TEST_CASE("an HPA on an External metric read from a trace (a queue depth)") {
+  // Queue depth 40 throughout (tests/data/traces/queue_depth.csv, unit count, tiled); AverageValue
+  // target 10 per replica: from 2 replicas the ratio is (40 / 2) / 10 = 2, so ceil(2 × 2) = 4, within
+  // the default scale-up limit max(2 × 2, 2 + 4) = 6; from 4 the ratio is 1: it stays at 4.
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"]["tile"] = true;
+  doc["traces"]["queue"] = {{"format", "csv"}, {"file", "../traces/queue_depth.csv"}, {"period_s", 60}, {"unit", "count"}, {"tile", true}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["node_groups"] = {{{"name", "gpu"}, {"instance_type", "g5.xlarge"}, {"count", 6}}};
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 6},
+                                    {"metrics", {{{"type", "External"}, {"external", {{"metric", {{"name", "queue"}}},
+                                                                                    {"target", {{"type", "AverageValue"}, {"averageValue", 10}}}}}}}}}}};
+  RunOptions opt;
+  opt.keep_series = true;
+  RunResult r = run_scenario(io::load_scenario_text(doc.dump(), "ext.json", test::data_dir() / "scenarios"), opt);
+  CHECK(r.policies[0].replicates[0].service_series[0].ready_replicas.back() == 4);
+  // A Value target compares the whole metric: 40 / 20 = 2 → ceil(2 × 2) = 4, then 40/20 = 2 again
+  // from 4 → 8, capped by maxReplicas 6.
+  doc["cluster"]["hpa"]["api"]["metrics"][0]["external"]["target"] = {{"type", "Value"}, {"value", 20}};
+  RunResult v = run_scenario(io::load_scenario_text(doc.dump(), "ext.json", test::data_dir() / "scenarios"), opt);
+  CHECK(v.policies[0].replicates[0].service_series[0].ready_replicas.back() == 6);
+  // A queue depth cannot drive demand.
+  doc["services"][0]["demand"]["trace"] = "queue";
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "ext.json", test::data_dir() / "scenarios"),
+                       doctest::Contains("/services/0/demand/trace: expected a trace of requests or requests/second to drive demand, got trace 'queue', which measures count"),
+                       ScenarioError);
+}

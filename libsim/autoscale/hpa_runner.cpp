@@ -37,6 +37,16 @@ void HpaRunner::sync(std::size_t i) {
   const double rate = model.arrival_rate_at(std::max<SimTime>(0, now - h.config.collection_lag));
   std::vector<std::optional<MetricSample>> samples;
   for (const HpaMetric& m : h.config.metrics) {
+    if (m.source == HpaMetric::Source::External) {
+      // The kube-controller-manager's external metrics: Value compares the whole metric with the
+      // target (ratio × current replicas); AverageValue divides it by the current replica count.
+      const double v = external_value(m.name, std::max<SimTime>(0, now - h.config.collection_lag));
+      MetricSample s;
+      s.target_value = m.target;
+      s.current_value = m.target_type == HpaMetric::Target::Value ? v : (current > 0 ? v / current : v);
+      samples.push_back(s);
+      continue;
+    }
     if (ready == 0) {
       samples.push_back(std::nullopt);  // no pod reports a value
       continue;
@@ -56,6 +66,18 @@ void HpaRunner::sync(std::size_t i) {
   const int desired = h.controller.decide(now, current, samples);
   if (desired != current) fleet_.set_replicas(h.service, desired);
   engine_.schedule_in(h.config.spec.sync_period, [this, i] { sync(i); }, kPriorityAutoscaler);
+}
+
+double HpaRunner::external_value(const std::string& trace, SimTime t) const {
+  const TraceInput& in = scenario_.traces.at(trace);
+  const Trace& tr = in.trace;
+  if (tr.values.empty()) return 0;
+  // Periods on the simulation's grid (traces are resampled to it), counted from the trace's start.
+  const std::int64_t since = (scenario_.simulation.start - tr.start).count() + t;
+  std::int64_t k = since / tr.period - (since % tr.period < 0 ? 1 : 0);
+  const auto n = static_cast<std::int64_t>(tr.values.size());
+  if (in.tile) k = ((k % n) + n) % n;  // as the demand of a tiled trace repeats
+  return tr.values[static_cast<std::size_t>(std::clamp<std::int64_t>(k, 0, n - 1))];
 }
 
 void HpaRunner::fire(std::size_t k) {

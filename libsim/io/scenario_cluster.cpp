@@ -200,19 +200,43 @@ std::optional<HpaConfig> Loader::parse_hpa(const json& j, const std::string& p) 
     for (std::size_t i = 0; i < ms->size(); ++i) {
       const std::string mp = ptr_join(p + "/metrics", i);
       const json& m = (*ms)[i];
-      // autoscaling/v2 MetricSpec: capsim reads Pods metrics it computes itself.
-      if (!ck_.object(m, mp, {"type", "pods"}, {"type", "pods"})) continue;
-      ck_.one_of(m, mp, "type", {"Pods"}, "capsim computes Pods metrics (requests_per_second, gpu_utilization)");
-      const json& pods = m["pods"];
-      const std::string pp = mp + "/pods";
-      if (!ck_.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
+      // autoscaling/v2 MetricSpec: Pods metrics capsim computes, or External metrics from traces.
+      if (!ck_.object(m, mp, {"type", "pods", "external"}, {"type"})) continue;
+      auto type = ck_.one_of(m, mp, "type", {"Pods", "External"},
+                             "capsim computes Pods metrics (requests_per_second, gpu_utilization) and reads External ones from traces");
+      if (!type) continue;
       HpaMetric metric;
-      if (ck_.object(pods["metric"], pp + "/metric", {"name"}, {"name"}))
-        metric.name = ck_.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
+      metric.source = *type == "External" ? HpaMetric::Source::External : HpaMetric::Source::Pods;
+      const char* section = *type == "External" ? "external" : "pods";
+      if (!m.contains(section)) {
+        ck_.fail(mp, std::string("the key '") + section + "' for type " + *type, "an object without it");
+        continue;
+      }
+      const json& pods = m[section];
+      const std::string pp = mp + "/" + section;
+      if (!ck_.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
+      if (ck_.object(pods["metric"], pp + "/metric", {"name"}, {"name"})) {
+        if (metric.source == HpaMetric::Source::Pods) {
+          metric.name = ck_.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
+        } else {
+          metric.name = ck_.string(pods["metric"], pp + "/metric", "name").value_or("");
+          if (!metric.name.empty() && !declared_traces_.count(metric.name)) {
+            std::vector<std::string> names(declared_traces_.begin(), declared_traces_.end());
+            ck_.fail(pp + "/metric/name", "the name of a trace under /traces", "\"" + metric.name + "\"", did_you_mean(metric.name, names));
+          }
+        }
+      }
       const json& target = pods["target"];
-      if (ck_.object(target, pp + "/target", {"type", "averageValue"}, {"type", "averageValue"})) {
-        ck_.one_of(target, pp + "/target", "type", {"AverageValue"});
-        const json& av = target["averageValue"];
+      const bool external = metric.source == HpaMetric::Source::External;
+      const char* value_key = external && target.is_object() && target.contains("value") ? "value" : "averageValue";
+      if (ck_.object(target, pp + "/target", {"type", "averageValue", "value"}, {"type", value_key})) {
+        auto tt = ck_.one_of(target, pp + "/target", "type", external ? std::vector<std::string>{"AverageValue", "Value"}
+                                                                      : std::vector<std::string>{"AverageValue"});
+        if (tt && *tt == "Value") metric.target_type = HpaMetric::Target::Value;
+        if (tt && (*tt == "Value") != (std::string(value_key) == "value"))
+          ck_.fail(pp + "/target", *tt == "Value" ? "the key 'value' for type Value" : "the key 'averageValue' for type AverageValue",
+                   "the other one");
+        const json& av = target[value_key];
         std::optional<double> v;
         if (av.is_number()) v = av.get<double>();
         else if (av.is_string()) {

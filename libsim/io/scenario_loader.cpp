@@ -379,9 +379,10 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
         if (!declared_traces_.count(*t)) {
           std::vector<std::string> names(declared_traces_.begin(), declared_traces_.end());
           ck_.fail(dp + "/trace", "the name of a trace under /traces", "\"" + *t + "\"", did_you_mean(*t, names));
-        } else if (auto tr = sc_.traces.find(*t); tr != sc_.traces.end() && tr->second.trace.unit == TraceUnit::Percent) {
+        } else if (auto tr = sc_.traces.find(*t); tr != sc_.traces.end() && (tr->second.trace.unit == TraceUnit::Percent ||
+                                                                              tr->second.trace.unit == TraceUnit::Count)) {
           ck_.fail(dp + "/trace", "a trace of requests or requests/second to drive demand",
-                   "trace '" + *t + "', which measures percent");
+                   "trace '" + *t + "', which measures " + to_string(tr->second.trace.unit));
         }
       }
       svc.demand.scale = ck_.number(*d, dp, "scale", Bound::NonNegative).value_or(1.0);

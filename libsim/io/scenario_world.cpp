@@ -41,7 +41,7 @@ void Loader::parse_traces(const json& root) {
                               "jsonl-requests", "generator"});
     const bool generated = format && *format == "generator";
     if (format && !generated) src.format = *parse_trace_format(*format);
-    src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent"}).value_or("requests"));
+    src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent", "count"}).value_or("requests"));
     if (auto v = ck_.number(t, p, "period_s", Bound::Positive)) src.period = seconds(*v);
     // Files: one, or several (pages of one query, consecutive exports).
     std::vector<std::pair<std::string, std::string>> files;  // (as written, pointer)

@@ -35,6 +35,7 @@ std::optional<TraceUnit> parse_trace_unit(std::string_view s) {
   if (s == "requests") return TraceUnit::Requests;
   if (s == "requests/second") return TraceUnit::RequestsPerSecond;
   if (s == "percent") return TraceUnit::Percent;
+  if (s == "count") return TraceUnit::Count;
   return std::nullopt;
 }
 
@@ -43,6 +44,7 @@ std::vector<std::string> cloudwatch_units(TraceUnit u) {
     case TraceUnit::Requests: return {"Count"};
     case TraceUnit::RequestsPerSecond: return {"Count/Second"};
     case TraceUnit::Percent: return {"Percent"};
+    case TraceUnit::Count: return {"Count"};
   }
   return {};
 }

@@ -7,6 +7,7 @@ const char* to_string(TraceUnit u) {
     case TraceUnit::Requests: return "requests";
     case TraceUnit::RequestsPerSecond: return "requests/second";
     case TraceUnit::Percent: return "percent";
+    case TraceUnit::Count: return "count";
   }
   return "?";
 }

@@ -17,6 +17,8 @@ class HpaRunner {
  public:
   HpaRunner(Engine& engine, const Scenario& scenario, const PolicySpec& policy, FleetController& fleet,
             const std::vector<ServiceModel>& services);
+  /// An External metric's value at `t`: the trace's value of the period holding t.
+  double external_value(const std::string& trace, SimTime t) const;
   void start();
 
  private:

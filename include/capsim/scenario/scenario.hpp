@@ -90,10 +90,16 @@ struct NodeGroupSpec {
   Tags tags;
 };
 
-/// A metric an HPA reads from the simulation (a Pods metric with an AverageValue target).
+/// A metric an HPA reads: a Pods metric the simulation computes, or an External metric read from a
+/// trace (a queue depth exported from CloudWatch, say).
 struct HpaMetric {
-  std::string name;   // "requests_per_second" (per ready replica) or "gpu_utilization" (percent busy)
-  double target = 0;  // the per-pod target value
+  enum class Source { Pods, External };
+  enum class Target { AverageValue, Value };
+  Source source = Source::Pods;
+  std::string name;   // Pods: "requests_per_second" (per ready replica) or "gpu_utilization" (percent busy);
+                      // External: the name of a trace under /traces
+  Target target_type = Target::AverageValue;
+  double target = 0;  // per pod (AverageValue) or for the whole metric (Value, External only)
 };
 
 struct HpaConfig {

@@ -14,6 +14,7 @@ enum class TraceUnit {
   Requests,           // a count per period (CloudWatch: a Count metric's Sum)
   RequestsPerSecond,  // a rate (CloudWatch: Count/Second)
   Percent,            // a utilization, 0-100 (CloudWatch: Percent)
+  Count,              // a level such as a queue depth (CloudWatch: a Count metric's Average or Maximum)
 };
 
 /// Counts add up when periods merge and split when they divide; gauges average or hold.

@@ -1,0 +1,574 @@
+#include "capsim/cluster/karpenter_scheduler.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "capsim/core/error.hpp"
+
+namespace capsim {
+
+namespace {
+
+constexpr double kNoPrice = std::numeric_limits<double>::infinity();
+
+struct Res {
+  std::int64_t cpu = 0, mem = 0, gpu = 0, pods = 0;
+};
+
+Res res_of(const ResourceList& r) { return {r.cpu_millicores, r.memory_mib, r.gpus, r.pods}; }
+Res operator+(Res a, const Res& b) { return {a.cpu + b.cpu, a.mem + b.mem, a.gpu + b.gpu, a.pods + b.pods}; }
+Res max_of(const Res& a, const Res& b) {
+  return {std::max(a.cpu, b.cpu), std::max(a.mem, b.mem), std::max(a.gpu, b.gpu), std::max(a.pods, b.pods)};
+}
+bool fits(const Res& need, const Res& room) {
+  return need.cpu <= room.cpu && need.mem <= room.mem && need.gpu <= room.gpu && need.pods <= room.pods;
+}
+
+// "fit: cpu 8000m > 3920m", "fit: nvidia.com/gpu 4 > 1": the first resource that does not fit (requested > allocatable).
+std::string fit_reason(const Res& need, const Res& room) {
+  if (need.cpu > room.cpu) return fmt::format("fit: cpu {}m > {}m", need.cpu, room.cpu);
+  if (need.mem > room.mem) return fmt::format("fit: memory {}Mi > {}Mi", need.mem, room.mem);
+  if (need.gpu > room.gpu)
+    return fmt::format("fit: nvidia.com/gpu {} > {}{}", need.gpu, room.gpu, room.gpu == 0 ? " (not a GPU type)" : "");
+  if (need.pods > room.pods) return fmt::format("fit: pods {} > {}", need.pods, room.pods);
+  return {};
+}
+
+bool is_offering_key(std::string_view key) { return key == label::kZone || key == label::kCapacityType; }
+
+bool is_gpu_key(std::string_view key) {
+  return key == label::kGpuName || key == label::kGpuManufacturer || key == label::kGpuCount ||
+         key == label::kGpuMemory || key == label::kAcceleratorName || key == label::kAcceleratorCount;
+}
+
+// Like Requirements::why_not, on the instance-type keys only (zone and capacity type belong to offerings).
+std::string type_mismatch(const Requirements& r, const Labels& labels) {
+  for (const auto& [key, k] : r.keys()) {
+    if (is_offering_key(key)) continue;
+    auto it = labels.find(key);
+    if (it == labels.end()) {
+      if (!k.allows_absent()) return fmt::format("{} {} but the label is not set", key, k.describe());
+    } else if (!k.allows(it->second)) {
+      return fmt::format("{} {} but it is {}", key, k.describe(), it->second);
+    }
+  }
+  return {};
+}
+
+// The first key on which two requirement sets cannot both hold, described; "" when compatible.
+std::string incompatibility(const Requirements& pool, const Requirements& pod) {
+  for (const auto& [key, k] : pod.keys()) {
+    auto it = pool.keys().find(key);
+    if (it != pool.keys().end() && it->second.intersect(k).empty())
+      return fmt::format("pod needs {} {}, pool allows {}", key, k.describe(), it->second.describe());
+  }
+  return {};
+}
+
+// Pods with equal requirements and equal "requests GPUs" share type filtering (their group).
+std::string group_key(const PodSpec& p) {
+  std::string s = p.requests.gpus > 0 ? "G|" : "-|";
+  for (const auto& [key, k] : p.requirements.keys())
+    s += fmt::format("{}={}/{};", key, k.describe(), k.allows_absent() ? 1 : 0);
+  return s;
+}
+
+struct TypeInfo {
+  const InstanceType* type = nullptr;
+  Labels labels;
+  Res alloc, capacity;
+  bool gpu_like = false, metal = false;
+  std::vector<std::size_t> offerings;  // indices into the offerings argument
+  double ref_price = kNoPrice;         // cheapest available offering, else the on-demand price
+};
+
+struct OfferingFilter {
+  const KeyConstraint* zone = nullptr;
+  const KeyConstraint* capacity = nullptr;
+  explicit OfferingFilter(const Requirements& r) {
+    if (auto it = r.keys().find(std::string(label::kZone)); it != r.keys().end()) zone = &it->second;
+    if (auto it = r.keys().find(std::string(label::kCapacityType)); it != r.keys().end()) capacity = &it->second;
+  }
+  bool allows(const Offering& o) const {
+    return o.available && (!zone || zone->allows(o.zone)) && (!capacity || capacity->allows(to_string(o.capacity_type)));
+  }
+};
+
+// Type filtering for one pod group in one NodePool, computed once.
+struct Candidates {
+  bool computed = false;
+  std::string pool_reason;          // non-empty: the pool cannot take this group at all
+  Requirements req;                 // pool ∩ pod
+  std::vector<std::size_t> ok;      // types passing requirements, offering and exotic filters, by price
+  std::vector<double> price;        // by type: cheapest compatible available offering
+  std::vector<std::string> reason;  // by type: why it failed those filters ("" when in `ok`)
+  std::vector<char> allowed;        // by type: in `ok`
+};
+
+struct Claim {
+  std::size_t pool = 0;
+  Requirements req;
+  std::vector<std::size_t> groups;
+  std::vector<std::size_t> types;  // cheapest first
+  std::vector<double> prices;      // parallel to `types`
+  std::vector<std::size_t> pods;
+  Res total, max_alloc, reserved;
+  ClaimExplanation explanation;
+};
+
+struct Narrowed {
+  std::vector<std::size_t> types;
+  std::vector<double> prices;
+  std::optional<Requirements> req;  // set when the pod brings a new group
+};
+
+class Scheduler {
+ public:
+  Scheduler(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools, const std::vector<ExistingNode>& existing,
+            const InstanceCatalog& catalog, const std::vector<Offering>& offerings)
+      : pods_(pods), pools_(pools), offerings_(offerings), nodes_free_(existing.size()), existing_(existing) {
+    const auto& cat = catalog.types();
+    std::map<std::string_view, std::size_t> by_name;
+    types_.reserve(cat.size());
+    for (std::size_t i = 0; i < cat.size(); ++i) {
+      const InstanceType& t = cat[i];
+      TypeInfo ti;
+      ti.type = &t;
+      ti.labels = labels_of(t);
+      ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus, t.alloc_pods};
+      ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, t.gpus, 1};
+      ti.gpu_like = t.accelerated();
+      ti.metal = t.name.find("metal") != std::string::npos;
+      ti.ref_price = t.ondemand_usd_per_h;
+      by_name.emplace(t.name, i);
+      types_.push_back(std::move(ti));
+    }
+    std::vector<char> seen(types_.size(), 0);
+    for (std::size_t o = 0; o < offerings.size(); ++o) {
+      auto it = by_name.find(offerings[o].instance_type);
+      if (it == by_name.end()) continue;
+      TypeInfo& ti = types_[it->second];
+      ti.offerings.push_back(o);
+      if (offerings[o].available) {
+        ti.ref_price = seen[it->second] ? std::min(ti.ref_price, offerings[o].price_usd_per_h) : offerings[o].price_usd_per_h;
+        seen[it->second] = 1;
+      }
+    }
+    // Pools by weight, higher first, ties in input order.
+    pool_order_.resize(pools.size());
+    std::iota(pool_order_.begin(), pool_order_.end(), std::size_t{0});
+    std::stable_sort(pool_order_.begin(), pool_order_.end(),
+                     [&](std::size_t a, std::size_t b) { return pools[a].weight > pools[b].weight; });
+    pool_used_.resize(pools.size());
+    pool_nodes_.assign(pools.size(), 0);
+    for (std::size_t n = 0; n < existing.size(); ++n) {
+      nodes_free_[n] = res_of(existing[n].free);
+      for (std::size_t p = 0; p < pools.size(); ++p)
+        if (pools[p].name == existing[n].node_pool) {
+          ++pool_nodes_[p];
+          if (existing[n].type) pool_used_[p] = pool_used_[p] + Res{std::int64_t{existing[n].type->vcpu} * 1000,
+                                                                   existing[n].type->memory_mib, existing[n].type->gpus, 0};
+          break;
+        }
+    }
+    // Pod groups.
+    std::map<std::string, std::size_t> groups;
+    pod_group_.resize(pods.size());
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+      const ResourceList& r = pods[i].requests;
+      if (r.cpu_millicores < 0 || r.memory_mib < 0 || r.gpus < 0 || r.pods < 0)
+        throw Error(fmt::format("pod {}: negative resource request", pods[i].name));
+      auto [it, fresh] = groups.emplace(group_key(pods[i]), groups.size());
+      if (fresh) group_pod_.push_back(i);
+      pod_group_[i] = it->second;
+    }
+    candidates_.resize(groups.size() * pools.size());
+    node_match_.assign(groups.size() * existing.size(), -1);
+  }
+
+  SchedulingResult run() {
+    // The queue: largest first by cpu, then memory; ties keep the input order.
+    std::vector<std::size_t> queue(pods_.size());
+    std::iota(queue.begin(), queue.end(), std::size_t{0});
+    std::stable_sort(queue.begin(), queue.end(), [&](std::size_t a, std::size_t b) {
+      const ResourceList& x = pods_[a].requests;
+      const ResourceList& y = pods_[b].requests;
+      if (x.cpu_millicores != y.cpu_millicores) return x.cpu_millicores > y.cpu_millicores;
+      return x.memory_mib > y.memory_mib;
+    });
+    SchedulingResult result;
+    for (std::size_t pod : queue) {
+      if (try_existing(pod, result)) continue;
+      if (try_planned(pod)) continue;
+      std::string why;
+      if (!try_new_claim(pod, why)) result.unschedulable.push_back({pods_[pod].name, std::move(why)});
+    }
+    for (Claim& c : claims_) result.claims.push_back(finalize(c));
+    return result;
+  }
+
+ private:
+  bool try_existing(std::size_t pod, SchedulingResult& result) {
+    const Res need = res_of(pods_[pod].requests);
+    const std::size_t g = pod_group_[pod];
+    for (std::size_t n = 0; n < existing_.size(); ++n) {
+      if (!fits(need, nodes_free_[n])) continue;
+      signed char& m = node_match_[g * existing_.size() + n];
+      if (m < 0) m = pods_[pod].requirements.matches(existing_[n].labels) ? 1 : 0;
+      if (!m) continue;
+      Res& f = nodes_free_[n];
+      f = {f.cpu - need.cpu, f.mem - need.mem, f.gpu - need.gpu, f.pods - need.pods};
+      result.bound_to_existing.push_back({pods_[pod].name, existing_[n].name});
+      return true;
+    }
+    return false;
+  }
+
+  // Claims planned this round, fewest pods first (`claim_order_` is kept sorted, stable).
+  bool try_planned(std::size_t pod) {
+    for (std::size_t pos = 0; pos < claim_order_.size(); ++pos) {
+      Claim& c = claims_[claim_order_[pos]];
+      auto narrowed = can_add(c, pod);
+      if (!narrowed) continue;
+      add(c, pod, std::move(*narrowed));
+      // One more pod: move right past the claims with fewer pods than it now has (a stable re-sort).
+      const std::size_t n = c.pods.size();
+      while (pos + 1 < claim_order_.size() && claims_[claim_order_[pos + 1]].pods.size() < n) {
+        std::swap(claim_order_[pos], claim_order_[pos + 1]);
+        ++pos;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // Query: the claim's types narrowed to those that can hold the pod too; changes nothing.
+  std::optional<Narrowed> can_add(const Claim& c, std::size_t pod) {
+    const Res total = c.total + res_of(pods_[pod].requests);
+    if (!fits(total, c.max_alloc)) return std::nullopt;
+    const std::size_t g = pod_group_[pod];
+    Narrowed out;
+    if (std::find(c.groups.begin(), c.groups.end(), g) != c.groups.end()) {
+      for (std::size_t i = 0; i < c.types.size(); ++i)
+        if (fits(total, types_[c.types[i]].alloc)) {
+          out.types.push_back(c.types[i]);
+          out.prices.push_back(c.prices[i]);
+        }
+    } else {
+      const Candidates& cand = candidates(g, c.pool);
+      if (!cand.pool_reason.empty() || !incompatibility(c.req, pods_[pod].requirements).empty()) return std::nullopt;
+      Requirements req = c.req.intersect(pods_[pod].requirements);
+      const OfferingFilter filter(req);
+      std::vector<std::pair<double, std::size_t>> kept;
+      for (std::size_t t : c.types) {
+        if (!cand.allowed[t] || !fits(total, types_[t].alloc)) continue;
+        if (double p = offering_price(filter, t); p < kNoPrice) kept.emplace_back(p, t);
+      }
+      std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (const auto& [p, t] : kept) {
+        out.types.push_back(t);
+        out.prices.push_back(p);
+      }
+      out.req = std::move(req);
+    }
+    if (out.types.empty()) return std::nullopt;
+    return out;
+  }
+
+  // Commit what can_add computed.
+  void add(Claim& c, std::size_t pod, Narrowed n) {
+    c.total = c.total + res_of(pods_[pod].requests);
+    c.pods.push_back(pod);
+    if (n.req) {
+      c.req = std::move(*n.req);
+      c.groups.push_back(pod_group_[pod]);
+    }
+    c.types = std::move(n.types);
+    c.prices = std::move(n.prices);
+    refresh_bounds(c);
+  }
+
+  // The claim's largest allocatable per resource (a quick reject) and its limits reservation: the
+  // largest capacity per resource over its remaining types (Karpenter's subtractMax), re-tightened
+  // as the claim narrows.
+  void refresh_bounds(Claim& c) {
+    Res alloc, cap;
+    for (std::size_t t : c.types) {
+      alloc = max_of(alloc, types_[t].alloc);
+      cap = max_of(cap, types_[t].capacity);
+    }
+    cap.pods = 0;
+    Res& used = pool_used_[c.pool];
+    used = {used.cpu - c.reserved.cpu + cap.cpu, used.mem - c.reserved.mem + cap.mem, used.gpu - c.reserved.gpu + cap.gpu, 0};
+    c.max_alloc = alloc;
+    c.reserved = cap;
+  }
+
+  double offering_price(const OfferingFilter& f, std::size_t t) const {
+    double best = kNoPrice;
+    for (std::size_t o : types_[t].offerings)
+      if (f.allows(offerings_[o])) best = std::min(best, offerings_[o].price_usd_per_h);
+    return best;
+  }
+
+  const Candidates& candidates(std::size_t g, std::size_t p) {
+    Candidates& c = candidates_[g * pools_.size() + p];
+    if (c.computed) return c;
+    c.computed = true;
+    const PodSpec& pod = pods_[group_pod_[g]];
+    const NodePoolSpec& pool = pools_[p];
+    if (auto bad = incompatibility(pool.requirements, pod.requirements); !bad.empty()) {
+      c.pool_reason = "requirements: " + bad;
+      return c;
+    }
+    c.req = pool.requirements.intersect(pod.requirements);
+    const OfferingFilter filter(c.req);
+    const std::size_t n = types_.size();
+    c.price.assign(n, kNoPrice);
+    c.reason.assign(n, {});
+    c.allowed.assign(n, 0);
+    bool mentions_gpu = pod.requests.gpus > 0, mentions_size = false;
+    for (const auto& [key, k] : c.req.keys()) {
+      mentions_gpu = mentions_gpu || is_gpu_key(key);
+      mentions_size = mentions_size || key == label::kSize || key == label::kInstanceType;
+    }
+    std::vector<std::size_t> passing;
+    for (std::size_t t = 0; t < n; ++t) {
+      if (auto bad = type_mismatch(c.req, types_[t].labels); !bad.empty()) {
+        c.reason[t] = "requirements: " + bad;
+        continue;
+      }
+      c.price[t] = offering_price(filter, t);
+      if (c.price[t] == kNoPrice) {
+        const bool any = std::any_of(types_[t].offerings.begin(), types_[t].offerings.end(),
+                                     [&](std::size_t o) { return offerings_[o].available; });
+        c.reason[t] = any ? "offering: no available offering in the required zones and capacity types"
+                          : "offering: none available";
+        continue;
+      }
+      passing.push_back(t);
+    }
+    // The exotic filter: GPU/accelerator types unless a GPU is requested or a GPU/accelerator key is
+    // required, metal types unless the size or type is required; skipped when nothing else remains.
+    auto exotic = [&](std::size_t t) -> const char* {
+      if (types_[t].gpu_like && !mentions_gpu) return "exotic: GPU/accelerator type, and the pod neither requests nor requires one";
+      if (types_[t].metal && !mentions_size) return "exotic: metal type, and no instance size or type is required";
+      return nullptr;
+    };
+    if (std::any_of(passing.begin(), passing.end(), [&](std::size_t t) { return !exotic(t); }))
+      std::erase_if(passing, [&](std::size_t t) {
+        if (const char* why = exotic(t)) c.reason[t] = why;
+        return exotic(t) != nullptr;
+      });
+    std::stable_sort(passing.begin(), passing.end(), [&](std::size_t a, std::size_t b) { return c.price[a] < c.price[b]; });
+    for (std::size_t t : passing) c.allowed[t] = 1;
+    c.ok = std::move(passing);
+    return c;
+  }
+
+  // "limits: nvidia.com/gpu 8 > 4 remaining"; "" when the type fits in what the pool has left.
+  std::string limits_reason(std::size_t p, std::size_t t) const {
+    const PoolLimits& l = pools_[p].limits;
+    const Res& used = pool_used_[p];
+    const Res& cap = types_[t].capacity;
+    if (l.nodes && pool_nodes_[p] + 1 > *l.nodes)
+      return fmt::format("limits: nodes {} + 1 > {}", pool_nodes_[p], *l.nodes);
+    if (l.cpu_millicores && cap.cpu > *l.cpu_millicores - used.cpu)
+      return fmt::format("limits: cpu {}m > {}m remaining", cap.cpu, *l.cpu_millicores - used.cpu);
+    if (l.memory_mib && cap.mem > *l.memory_mib - used.mem)
+      return fmt::format("limits: memory {}Mi > {}Mi remaining", cap.mem, *l.memory_mib - used.mem);
+    if (l.gpus && cap.gpu > *l.gpus - used.gpu)
+      return fmt::format("limits: nvidia.com/gpu {} > {} remaining", cap.gpu, *l.gpus - used.gpu);
+    return {};
+  }
+  bool within_limits(std::size_t p, std::size_t t) const {
+    const PoolLimits& l = pools_[p].limits;
+    const Res& used = pool_used_[p];
+    const Res& cap = types_[t].capacity;
+    return (!l.nodes || pool_nodes_[p] + 1 <= *l.nodes) && (!l.cpu_millicores || cap.cpu <= *l.cpu_millicores - used.cpu) &&
+           (!l.memory_mib || cap.mem <= *l.memory_mib - used.mem) && (!l.gpus || cap.gpu <= *l.gpus - used.gpu);
+  }
+
+  bool try_new_claim(std::size_t pod, std::string& why) {
+    const Res need = res_of(pods_[pod].requests);
+    const std::size_t g = pod_group_[pod];
+    if (pools_.empty()) why = "no NodePool";
+    for (std::size_t p : pool_order_) {
+      const Candidates& cand = candidates(g, p);
+      std::string reason = cand.pool_reason;
+      std::vector<std::size_t> kept;
+      if (reason.empty()) {
+        for (std::size_t t : cand.ok) {
+          if (!fits(need, types_[t].alloc) || !within_limits(p, t)) continue;
+          kept.push_back(t);
+          if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
+        }
+        if (kept.empty()) reason = no_type_reason(cand, p, need);
+      }
+      if (!reason.empty()) {
+        why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
+        continue;
+      }
+      open_claim(pod, p, cand, std::move(kept));
+      return true;
+    }
+    return false;
+  }
+
+  // Why no type of the pool can take the pod: a type held back only by limits if there is one, else
+  // the cheapest type's reason.
+  std::string no_type_reason(const Candidates& cand, std::size_t p, const Res& need) const {
+    for (std::size_t t : cand.ok)
+      if (fits(need, types_[t].alloc)) return fmt::format("{} ({})", limits_reason(p, t), types_[t].type->name);
+    if (!cand.ok.empty()) {
+      const std::size_t t = cand.ok.front();
+      return fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[t].type->name, fit_reason(need, types_[t].alloc));
+    }
+    return "no instance type passes the requirements, offering and exotic filters";
+  }
+
+  void open_claim(std::size_t pod, std::size_t p, const Candidates& cand, std::vector<std::size_t> kept) {
+    Claim c;
+    c.pool = p;
+    c.req = cand.req;
+    c.groups = {pod_group_[pod]};
+    c.total = res_of(pods_[pod].requests);
+    c.pods = {pod};
+    c.prices.reserve(kept.size());
+    for (std::size_t t : kept) c.prices.push_back(cand.price[t]);
+    c.types = std::move(kept);
+    ClaimExplanation& e = c.explanation;
+    e.opened_by = pods_[pod].name;
+    e.types_considered = c.types.size();
+    e.opened_price_usd_per_h = c.prices.front();
+    std::vector<std::pair<double, std::size_t>> cheaper;  // (price, type) of rejected, cheaper types
+    std::vector<char> chosen(types_.size(), 0);
+    for (std::size_t t : c.types) chosen[t] = 1;
+    for (std::size_t t = 0; t < types_.size(); ++t) {
+      const double price = cand.price[t] < kNoPrice ? cand.price[t] : types_[t].ref_price;
+      if (!chosen[t] && price < e.opened_price_usd_per_h) cheaper.emplace_back(price, t);
+    }
+    std::stable_sort(cheaper.begin(), cheaper.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [price, t] : cheaper) {
+      std::string reason = cand.reason[t];
+      if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc);
+      if (reason.empty()) reason = limits_reason(p, t);
+      e.cheaper_rejected.push_back({types_[t].type->name, price, std::move(reason)});
+    }
+    ++pool_nodes_[p];
+    claims_.push_back(std::move(c));
+    refresh_bounds(claims_.back());
+    // A one-pod claim goes after every claim with one pod (stable order), before the larger ones.
+    auto at = std::find_if(claim_order_.begin(), claim_order_.end(), [&](std::size_t i) { return claims_[i].pods.size() > 1; });
+    claim_order_.insert(at, claims_.size() - 1);
+  }
+
+  // The launch request: capacity type by priority reserved > spot > on-demand among the claim's
+  // compatible offerings, spot offerings priced above the cheapest on-demand one dropped; types
+  // ordered by the chosen capacity type's cheapest offering, at most kMaxTypesInClaim.
+  PlannedNodeClaim finalize(const Claim& c) const {
+    PlannedNodeClaim out;
+    out.node_pool = pools_[c.pool].name;
+    for (std::size_t p : c.pods) out.pods.push_back(pods_[p].name);
+    out.requests = {c.total.cpu, c.total.mem, static_cast<int>(c.total.gpu), static_cast<int>(c.total.pods)};
+    out.explanation = c.explanation;
+    const OfferingFilter filter(c.req);
+    double cheapest_od = kNoPrice;
+    bool reserved = false;
+    for (std::size_t t : c.types)
+      for (std::size_t o : types_[t].offerings) {
+        const Offering& off = offerings_[o];
+        if (!filter.allows(off)) continue;
+        if (off.capacity_type == CapacityType::OnDemand) cheapest_od = std::min(cheapest_od, off.price_usd_per_h);
+        reserved = reserved || off.capacity_type == CapacityType::Reserved;
+      }
+    auto usable = [&](const Offering& off, CapacityType ct) {
+      return filter.allows(off) && off.capacity_type == ct && (ct != CapacityType::Spot || off.price_usd_per_h <= cheapest_od);
+    };
+    auto pick = [&](CapacityType ct) {
+      std::vector<std::pair<double, std::pair<std::size_t, std::size_t>>> best;  // price, (type, offering)
+      for (std::size_t t : c.types) {
+        std::optional<std::size_t> b;
+        for (std::size_t o : types_[t].offerings)
+          if (usable(offerings_[o], ct) && (!b || offerings_[o].price_usd_per_h < offerings_[*b].price_usd_per_h)) b = o;
+        if (b) best.push_back({offerings_[*b].price_usd_per_h, {t, *b}});
+      }
+      std::stable_sort(best.begin(), best.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      return best;
+    };
+    std::vector<std::pair<double, std::pair<std::size_t, std::size_t>>> chosen;
+    for (CapacityType ct : {CapacityType::Reserved, CapacityType::Spot, CapacityType::OnDemand}) {
+      if (ct == CapacityType::Reserved && !reserved) continue;
+      chosen = pick(ct);
+      if (!chosen.empty()) {
+        out.capacity_type = ct;
+        break;
+      }
+    }
+    if (chosen.size() > karpenter::kMaxTypesInClaim) chosen.resize(karpenter::kMaxTypesInClaim);
+    for (const auto& [price, to] : chosen) out.instance_types.push_back(types_[to.first].type->name);
+    if (!chosen.empty()) {
+      out.cheapest_price_usd_per_h = chosen.front().first;
+      out.zone = offerings_[chosen.front().second.second].zone;
+    }
+    return out;
+  }
+
+  const std::vector<PodSpec>& pods_;
+  const std::vector<NodePoolSpec>& pools_;
+  const std::vector<Offering>& offerings_;
+  std::vector<Res> nodes_free_;
+  const std::vector<ExistingNode>& existing_;
+  std::vector<TypeInfo> types_;
+  std::vector<std::size_t> pool_order_;
+  std::vector<Res> pool_used_;  // capacity of the pool's existing nodes plus claim reservations
+  std::vector<int> pool_nodes_;
+  std::vector<std::size_t> pod_group_;
+  std::vector<std::size_t> group_pod_;     // a representative pod per group
+  std::vector<Candidates> candidates_;     // group × pool
+  std::vector<signed char> node_match_;    // group × existing node: -1 unknown
+  std::vector<Claim> claims_;
+  std::vector<std::size_t> claim_order_;
+};
+
+}  // namespace
+
+std::optional<std::size_t> SchedulingResult::claim_of(std::string_view pod) const {
+  for (std::size_t i = 0; i < claims.size(); ++i)
+    if (std::find(claims[i].pods.begin(), claims[i].pods.end(), pod) != claims[i].pods.end()) return i;
+  return std::nullopt;
+}
+
+std::string SchedulingResult::node_of(std::string_view pod) const {
+  for (const Binding& b : bound_to_existing)
+    if (b.pod == pod) return b.node;
+  return {};
+}
+
+SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<ExistingNode>& existing, const InstanceCatalog& catalog,
+                          const std::vector<Offering>& offerings) {
+  return Scheduler(pods, pools, existing, catalog, offerings).run();
+}
+
+std::vector<Offering> ondemand_offerings(const InstanceCatalog& catalog, const std::vector<std::string>& zones) {
+  std::vector<Offering> out;
+  out.reserve(catalog.types().size() * zones.size());
+  for (const InstanceType& t : catalog.types())
+    for (const std::string& z : zones) {
+      Offering o;
+      o.instance_type = t.name;
+      o.zone = z;
+      o.capacity_type = CapacityType::OnDemand;
+      o.price_usd_per_h = t.ondemand_usd_per_h;
+      out.push_back(std::move(o));
+    }
+  return out;
+}
+
+}  // namespace capsim
