@@ -46,7 +46,10 @@ void FleetController::start() {
     launch(g, group.count, group.initial_state == InitialState::Ready);
   }
   for (std::size_t s = 0; s < policy_.services.size(); ++s)
-    for (int r = 0; r < policy_.services[s].replicas; ++r) replicas_.push_back(Replica{s});
+    for (int r = 0; r < policy_.services[s].replicas; ++r) {
+      replicas_.push_back(Replica{s});
+      replicas_.back().born = ++replicas_born_;
+    }
   place_pending();
   if (policy_.cluster.provisioner == Provisioner::ClusterAutoscaler)
     engine_.schedule_in(policy_.cluster.cluster_autoscaler.scan_interval, [this] { autoscaler_scan(); }, kPriorityFleet);
@@ -66,18 +69,33 @@ int FleetController::ready_replicas(std::size_t service) const {
 
 void FleetController::set_replicas(std::size_t service, int desired) {
   int current = replicas(service);
-  for (; current < desired; ++current) replicas_.push_back(Replica{service});
+  for (; current < desired; ++current) {
+    // Reuse a removed replica's slot, so the table stays as large as the most replicas at once; its
+    // start counter carries on, so events of its previous life stay stale.
+    auto slot = std::find_if(replicas_.begin(), replicas_.end(), [](const Replica& r) { return r.removed; });
+    if (slot == replicas_.end()) {
+      replicas_.push_back(Replica{service});
+      replicas_.back().born = ++replicas_born_;
+      continue;
+    }
+    const std::uint64_t start = slot->start;
+    *slot = Replica{service};
+    slot->start = start;
+    slot->born = ++replicas_born_;
+  }
   while (current > desired) {
-    // Pending first, then not yet ready, then the most recently started.
+    // Pending first, then not yet ready, then the most recently created.
     std::ptrdiff_t pick = -1;
     int pick_rank = -1;
-    for (std::size_t i = replicas_.size(); i-- > 0;) {
+    std::uint64_t pick_born = 0;
+    for (std::size_t i = 0; i < replicas_.size(); ++i) {
       const Replica& r = replicas_[i];
       if (r.service != service || r.removed) continue;
       const int rank = r.node < 0 ? 2 : !r.ready ? 1 : 0;
-      if (rank > pick_rank) {
+      if (rank > pick_rank || (rank == pick_rank && r.born > pick_born)) {
         pick = static_cast<std::ptrdiff_t>(i);
         pick_rank = rank;
+        pick_born = r.born;
       }
     }
     if (pick < 0) break;

@@ -69,6 +69,7 @@ class FleetController {
     SimTime down_since = -1;   // when it stopped because its node was reclaimed
     std::uint64_t start = 0;   // bumps at every (re)start, so a stale ready event is ignored
     bool removed = false;      // scaled away by the replica controller
+    std::uint64_t born = 0;    // creation order, for "newest first" when scaling down
   };
 
   void ensure_pool(std::size_t pool);
@@ -104,6 +105,7 @@ class FleetController {
   std::vector<std::uint64_t> pool_launches_; // launch ordinal per pool (keys interruptions)
   std::vector<int> pool_running_;
   std::vector<SimTime> pool_unavailable_until_;
+  std::uint64_t replicas_born_ = 0;
   std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
   int ready_nodes_ = 0;
   SimTime last_scale_up_ = -1;
