@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/core/error.hpp"
 #include "capsim/io/catalog_csv.hpp"
 
 using namespace capsim;
@@ -115,7 +116,7 @@ TEST_CASE("a 4-GPU pod: the explanation names g5.xlarge (fit, 1 GPU) and m5 (not
 TEST_CASE("GPU pods land only on types with enough GPUs") {
   std::vector<PodSpec> pods = {pod("g1", 1000, 2048, 1), pod("g2", 1000, 2048, 2), pod("g4", 1000, 2048, 4),
                                pod("g8", 1000, 2048, 8)};
-  // Separate pods, one per pool pass: schedule each alone so no packing mixes them.
+  // Each pod scheduled alone, so no packing mixes them.
   for (const PodSpec& p : pods) {
     auto r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
     REQUIRE(r.claims.size() == 1);

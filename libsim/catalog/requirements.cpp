@@ -167,8 +167,9 @@ Requirements::Requirements(const std::vector<Requirement>& rs) {
 
 bool Requirements::matches(const Labels& labels) const { return why_not(labels).empty(); }
 
-std::string Requirements::why_not(const Labels& labels) const {
+std::string Requirements::why_not(const Labels& labels, bool (*ignore)(std::string_view key)) const {
   for (const auto& [key, k] : keys_) {
+    if (ignore && ignore(key)) continue;
     auto it = labels.find(key);
     if (it == labels.end()) {
       if (!k.allows_absent()) return fmt::format("{} {} but the label is not set", key, k.describe());

@@ -46,19 +46,8 @@ bool is_gpu_key(std::string_view key) {
          key == label::kGpuMemory || key == label::kAcceleratorName || key == label::kAcceleratorCount;
 }
 
-// Like Requirements::why_not, on the instance-type keys only (zone and capacity type belong to offerings).
-std::string type_mismatch(const Requirements& r, const Labels& labels) {
-  for (const auto& [key, k] : r.keys()) {
-    if (is_offering_key(key)) continue;
-    auto it = labels.find(key);
-    if (it == labels.end()) {
-      if (!k.allows_absent()) return fmt::format("{} {} but the label is not set", key, k.describe());
-    } else if (!k.allows(it->second)) {
-      return fmt::format("{} {} but it is {}", key, k.describe(), it->second);
-    }
-  }
-  return {};
-}
+// Requirements::why_not on the instance-type keys only (zone and capacity type belong to offerings).
+std::string type_mismatch(const Requirements& r, const Labels& labels) { return r.why_not(labels, is_offering_key); }
 
 // The first key on which two requirement sets cannot both hold, described; "" when compatible.
 std::string incompatibility(const Requirements& pool, const Requirements& pod) {
@@ -118,6 +107,7 @@ struct Claim {
   std::vector<double> prices;      // parallel to `types`
   std::vector<std::size_t> pods;
   Res total, max_alloc, reserved;
+  std::vector<std::size_t> excluded_groups;  // groups none of its types allows (types only shrink)
   ClaimExplanation explanation;
 };
 
@@ -247,8 +237,9 @@ class Scheduler {
     return false;
   }
 
-  // Query: the claim's types narrowed to those that can hold the pod too; changes nothing.
-  std::optional<Narrowed> can_add(const Claim& c, std::size_t pod) {
+  // Query: the claim's types narrowed to those that can hold the pod too. Changes nothing but a cache
+  // of the pod groups the claim can never take.
+  std::optional<Narrowed> can_add(Claim& c, std::size_t pod) {
     const Res total = c.total + res_of(pods_[pod].requests);
     if (!fits(total, c.max_alloc)) return std::nullopt;
     const std::size_t g = pod_group_[pod];
@@ -260,8 +251,13 @@ class Scheduler {
           out.prices.push_back(c.prices[i]);
         }
     } else {
+      if (std::find(c.excluded_groups.begin(), c.excluded_groups.end(), g) != c.excluded_groups.end()) return std::nullopt;
       const Candidates& cand = candidates(g, c.pool);
-      if (!cand.pool_reason.empty() || !incompatibility(c.req, pods_[pod].requirements).empty()) return std::nullopt;
+      if (!cand.pool_reason.empty() || !incompatibility(c.req, pods_[pod].requirements).empty() ||
+          std::none_of(c.types.begin(), c.types.end(), [&](std::size_t t) { return cand.allowed[t] != 0; })) {
+        c.excluded_groups.push_back(g);  // requirements only narrow and types only shrink: a permanent no
+        return std::nullopt;
+      }
       Requirements req = c.req.intersect(pods_[pod].requirements);
       const OfferingFilter filter(req);
       std::vector<std::pair<double, std::size_t>> kept;

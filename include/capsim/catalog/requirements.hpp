@@ -62,7 +62,8 @@ class Requirements {
   bool compatible(const Requirements& o) const;
   /// The first requirement `labels` fail, described ("karpenter.k8s.aws/instance-gpu-count In [4]
   /// but the type has 1"), or "" when they match: the reason Karpenter's explain output gives.
-  std::string why_not(const Labels& labels) const;
+  /// Keys for which `ignore` returns true are not checked (offering keys when matching a type).
+  std::string why_not(const Labels& labels, bool (*ignore)(std::string_view key) = nullptr) const;
   bool empty() const { return keys_.empty(); }
   const std::map<std::string, KeyConstraint>& keys() const { return keys_; }
 
