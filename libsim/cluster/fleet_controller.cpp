@@ -103,6 +103,9 @@ void FleetController::set_replicas(std::size_t service, int desired) {
     if (r.node >= 0) {
       Node& n = nodes_[static_cast<std::size_t>(r.node)];
       n.gpus_free += policy_.services[service].replica_gpus;
+      n.cpu_free += policy_.services[service].replica_cpu_millicores;
+      n.memory_free += policy_.services[service].replica_memory_mib;
+      n.pods_free += 1;
       n.replicas.erase(std::find(n.replicas.begin(), n.replicas.end(), static_cast<std::size_t>(pick)));
       if (r.ready) services_[service].change_capacity(engine_.now(), -policy_.services[service].throughput_rps.at(n.type->name), -1);
     }
@@ -114,6 +117,27 @@ void FleetController::set_replicas(std::size_t service, int desired) {
     --current;
   }
   place_pending();
+  if (policy_.cluster.provisioner == Provisioner::Karpenter) karpenter_check_empty();
+}
+
+void FleetController::evict_replicas(std::size_t id) {
+  Node& n = nodes_[id];
+  for (std::size_t r : n.replicas) {
+    Replica& rep = replicas_[r];
+    const ServiceSpec& svc = policy_.services[rep.service];
+    if (rep.ready) {
+      services_[rep.service].change_capacity(engine_.now(), -svc.throughput_rps.at(n.type->name), -1);
+      rep.down_since = engine_.now();
+    }
+    rep.ready = false;
+    rep.node = -1;
+    ++rep.start;
+    n.gpus_free += svc.replica_gpus;
+    n.cpu_free += svc.replica_cpu_millicores;
+    n.memory_free += svc.replica_memory_mib;
+    n.pods_free += 1;
+  }
+  n.replicas.clear();
 }
 
 void FleetController::remove_node(std::size_t id) {
@@ -124,17 +148,7 @@ void FleetController::remove_node(std::size_t id) {
   if (n.ready) --ready_nodes_;
   --pool_running_[n.pool];
   ledger_.close_instance(n.ledger_line, engine_.now());
-  for (std::size_t r : n.replicas) {
-    Replica& rep = replicas_[r];
-    if (rep.ready) {
-      services_[rep.service].change_capacity(engine_.now(), -policy_.services[rep.service].throughput_rps.at(n.type->name), -1);
-      rep.down_since = engine_.now();
-    }
-    rep.ready = false;
-    rep.node = -1;
-    ++rep.start;
-  }
-  n.replicas.clear();
+  evict_replicas(id);
   place_pending();
 }
 
@@ -189,14 +203,25 @@ void FleetController::launch(std::size_t g, int count, bool warm) {
 
 void FleetController::start_node(std::size_t g, std::size_t p, bool warm) {
   const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+  Tags tags = policy_.cluster.tags;
+  for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
+  create_node(g, kNoGroup, p, warm, group.name, group_launches_[g]++, tags);
+}
+
+std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, std::size_t p, bool warm, const std::string& owner,
+                                         int ordinal, const Tags& tags) {
   const SimTime now = engine_.now();
+  ensure_pool(p);
   const MarketPool& mp = market_.at(p);
   Node node;
   node.group = g;
+  node.node_pool = node_pool;
   node.pool = p;
   node.type = &scenario_.catalog.at(mp.offering.instance_type);
   node.gpus_free = node.type->gpus;
-  const int ordinal = group_launches_[g]++;
+  node.cpu_free = node.type->alloc_cpu_millicores;
+  node.memory_free = node.type->alloc_memory_mib;
+  node.pods_free = node.type->alloc_pods;
   node.pool_ordinal = pool_launches_[p]++;
   ++pool_running_[p];
   ++counters_.launches;
@@ -204,12 +229,10 @@ void FleetController::start_node(std::size_t g, std::size_t p, bool warm) {
     ++counters_.initial_nodes;
     counters_.initial_gpus += node.type->gpus;
   }
-  Tags tags = policy_.cluster.tags;
-  for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
-  node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", group.name, ordinal), *node.type, mp.prices, now, std::move(tags));
+  node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", owner, ordinal), *node.type, mp.prices, now, tags);
   node.ready_at = now;
   if (!warm) {
-    Rng rng = make_stream({scenario_.simulation.seed, replicate_, "node_ready", group.name, static_cast<std::uint64_t>(ordinal)});
+    Rng rng = make_stream({scenario_.simulation.seed, replicate_, "node_ready", owner, static_cast<std::uint64_t>(ordinal)});
     node.ready_at = now + seconds(policy_.cluster.node_ready_s->sample(rng));
   }
   const std::size_t id = nodes_.size();
@@ -217,6 +240,7 @@ void FleetController::start_node(std::size_t g, std::size_t p, bool warm) {
   engine_.schedule_at(nodes_[id].ready_at, [this, id] { node_ready(id); }, kPriorityFleet);
   const SimTime reclaim_at = market_.reclaim_time(p, nodes_[id].pool_ordinal, now);
   if (reclaim_at < scenario_.simulation.duration) schedule_reclaim(id, reclaim_at);
+  return id;
 }
 
 void FleetController::schedule_reclaim(std::size_t id, SimTime at) {
@@ -269,9 +293,15 @@ void FleetController::notice(std::size_t id) {
   if (n.gone || n.cordoned) return;
   n.cordoned = true;
   ++counters_.interruptions;
-  // The reclaimed offering is avoided for a while, and a replacement is launched at once.
+  // The reclaimed offering is avoided for a while, and a replacement is launched at once: a node
+  // group's by the group; Karpenter cordons and drains the node, and provisions for its pods.
   pool_unavailable_until_[n.pool] = engine_.now() + market_.spec().unavailable_after_ice;
-  launch(n.group, 1, false);
+  if (n.group == kNoGroup) {
+    evict_replicas(id);
+    place_pending();
+  } else {
+    launch(n.group, 1, false);
+  }
 }
 
 void FleetController::reclaim(std::size_t id) {
@@ -280,22 +310,41 @@ void FleetController::reclaim(std::size_t id) {
   remove_node(id);
 }
 
+bool FleetController::fits(const Node& n, const ServiceSpec& svc) const {
+  return !n.gone && !n.cordoned && n.gpus_free >= svc.replica_gpus && n.cpu_free >= svc.replica_cpu_millicores &&
+         n.memory_free >= svc.replica_memory_mib && n.pods_free >= 1 && svc.throughput_rps.count(n.type->name) &&
+         (svc.replica_requirements.empty() || svc.replica_requirements.matches(labels_of(*n.type, market_.at(n.pool).offering)));
+}
+
+void FleetController::bind(std::size_t r, std::size_t id) {
+  Replica& rep = replicas_[r];
+  Node& n = nodes_[id];
+  const ServiceSpec& svc = policy_.services[rep.service];
+  n.gpus_free -= svc.replica_gpus;
+  n.cpu_free -= svc.replica_cpu_millicores;
+  n.memory_free -= svc.replica_memory_mib;
+  n.pods_free -= 1;
+  n.replicas.push_back(r);
+  rep.node = static_cast<std::ptrdiff_t>(id);
+  const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;
+  start_replica(r, warm);
+}
+
 void FleetController::place_pending() {
+  bool left = false;
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     Replica& rep = replicas_[r];
     if (rep.node >= 0 || rep.removed) continue;
     const ServiceSpec& svc = policy_.services[rep.service];
-    for (std::size_t id = 0; id < nodes_.size(); ++id) {
-      Node& n = nodes_[id];
-      if (n.gone || n.cordoned || n.gpus_free < svc.replica_gpus || !svc.throughput_rps.count(n.type->name)) continue;
-      n.gpus_free -= svc.replica_gpus;
-      n.replicas.push_back(r);
-      rep.node = static_cast<std::ptrdiff_t>(id);
-      const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;
-      start_replica(r, warm);
-      break;
+    bool placed = false;
+    for (std::size_t id = 0; id < nodes_.size() && !placed; ++id) {
+      if (!fits(nodes_[id], svc)) continue;
+      bind(r, id);
+      placed = true;
     }
+    left = left || !placed;
   }
+  if (left && policy_.cluster.provisioner == Provisioner::Karpenter) karpenter_pending();
 }
 
 void FleetController::start_replica(std::size_t r, bool warm) {

@@ -60,6 +60,8 @@ std::string result_to_json(const RunResult& r) {
                      {"insufficient_capacity", rep.fleet.insufficient_capacity},
                      {"rebalance_recommendations", rep.fleet.rebalance_recommendations},
                      {"scale_ups", rep.fleet.scale_ups},
+                     {"consolidations", rep.fleet.consolidations},
+                     {"unschedulable", rep.fleet.unschedulable},
                      {"scale_downs", rep.fleet.scale_downs},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};

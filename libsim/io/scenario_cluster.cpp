@@ -16,12 +16,35 @@ namespace capsim::io::detail {
 ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
   if (!ck_.object(c, p,
-                  {"provisioner", "cluster_autoscaler", "hpa", "schedules", "eks_control_plane", "eks_control_plane_usd_per_h",
-                   "node_ready_s", "node_groups", "tags"},
+                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "hpa", "schedules", "eks_control_plane",
+                   "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
                   {"node_groups"}))
     return cl;
-  if (auto pv = ck_.one_of(c, p, "provisioner", {"static", "cluster-autoscaler"}, "Karpenter is not implemented yet"))
-    cl.provisioner = *pv == "cluster-autoscaler" ? Provisioner::ClusterAutoscaler : Provisioner::Static;
+  if (auto pv = ck_.one_of(c, p, "provisioner", {"static", "cluster-autoscaler", "karpenter"}))
+    cl.provisioner = *pv == "cluster-autoscaler" ? Provisioner::ClusterAutoscaler
+                     : *pv == "karpenter"       ? Provisioner::Karpenter
+                                                : Provisioner::Static;
+  if (auto k = c.find("karpenter"); k != c.end() && ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration"})) {
+    if (auto d = ck_.duration(*k, p + "/karpenter", "batch_idle_duration")) cl.karpenter.batch_idle = *d;
+    if (auto d = ck_.duration(*k, p + "/karpenter", "batch_max_duration")) cl.karpenter.batch_max = *d;
+  }
+  if (auto np = c.find("node_pools"); np != c.end()) {
+    if (!np->is_array()) {
+      ck_.fail(p + "/node_pools", "an array of Karpenter v1 NodePools", describe(*np));
+    } else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < np->size(); ++i)
+        if (auto pool = parse_node_pool((*np)[i], ptr_join(p + "/node_pools", i))) {
+          if (!names.insert(pool->scheduling.name).second)
+            ck_.fail(ptr_join(p + "/node_pools", i) + "/metadata/name", "a NodePool name used once", "\"" + pool->scheduling.name + "\" again");
+          cl.karpenter.node_pools.push_back(std::move(*pool));
+        }
+    }
+  }
+  if (cl.provisioner == Provisioner::Karpenter && cl.karpenter.node_pools.empty())
+    ck_.fail(p, "at least one NodePool under 'node_pools' for provisioner karpenter", "none");
+  if (cl.provisioner != Provisioner::Karpenter && c.contains("node_pools"))
+    ck_.fail(p + "/node_pools", "node_pools only with provisioner \"karpenter\"", "another provisioner");
   if (auto ca = c.find("cluster_autoscaler"); ca != c.end()) parse_cluster_autoscaler(*ca, p + "/cluster_autoscaler", cl.cluster_autoscaler);
   if (auto h = c.find("hpa"); h != c.end()) {
     if (!h->is_object()) ck_.fail(p + "/hpa", "an object of service name → HorizontalPodAutoscaler spec", describe(*h));
@@ -262,6 +285,95 @@ std::optional<HpaConfig> Loader::parse_hpa(const json& j, const std::string& p) 
     return std::nullopt;
   }
   return h;
+}
+
+std::optional<std::int64_t> Loader::cpu_quantity(const json& obj, const std::string& p, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  std::optional<std::int64_t> v;
+  if (it->is_number()) v = parse_cpu_millicores(it->dump());
+  else if (it->is_string()) v = parse_cpu_millicores(it->get<std::string>());
+  if (!v) ck_.fail(ptr_join(p, key), "a CPU quantity such as 4, \"0.5\" or \"500m\"", describe(*it));
+  return v;
+}
+
+std::optional<std::int64_t> Loader::memory_quantity(const json& obj, const std::string& p, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  std::optional<std::int64_t> v;
+  if (it->is_string()) v = parse_memory_mib(it->get<std::string>());
+  if (!v) ck_.fail(ptr_join(p, key), "a memory quantity such as \"16Gi\" or \"512Mi\"", describe(*it));
+  return v;
+}
+
+std::vector<Requirement> Loader::parse_requirements(const json& j, const std::string& p) {
+  std::vector<Requirement> out;
+  if (!j.is_array()) {
+    ck_.fail(p, "an array of {key, operator, values}", describe(j));
+    return out;
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string rp = ptr_join(p, i);
+    const json& r = j[i];
+    if (!ck_.object(r, rp, {"key", "operator", "values", "minValues"}, {"key", "operator"})) continue;
+    if (r.contains("minValues")) {
+      ck_.fail(rp + "/minValues", "no minValues (capsim does not simulate it yet)", describe(r["minValues"]));
+      continue;
+    }
+    Requirement req;
+    req.key = ck_.string(r, rp, "key").value_or("");
+    auto op = ck_.one_of(r, rp, "operator", {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"});
+    if (!op) continue;
+    req.op = *parse_operator(*op);
+    if (auto vs = r.find("values"); vs != r.end()) {
+      if (!vs->is_array()) {
+        ck_.fail(rp + "/values", "an array of strings", describe(*vs));
+        continue;
+      }
+      for (const auto& v : *vs) req.values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    if (auto bad = check_requirement(req); !bad.empty()) {
+      if (bad.rfind("a well-known label key", 0) == 0) ck_.fail(rp + "/key", bad.substr(0, bad.find(", got ")), "'" + req.key + "'",
+                                                                did_you_mean(req.key, well_known_label_keys()));
+      else ck_.fail(rp, bad, describe(r));
+      continue;
+    }
+    out.push_back(std::move(req));
+  }
+  return out;
+}
+
+std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const std::string& p) {
+  if (!ck_.object(j, p, {"apiVersion", "kind", "metadata", "spec"}, {"metadata", "spec"})) return std::nullopt;
+  const std::size_t before = ck_.errors();
+  KarpenterNodePool pool;
+  if (ck_.object(j["metadata"], p + "/metadata", {"name", "labels", "annotations"}, {"name"}))
+    pool.scheduling.name = ck_.string(j["metadata"], p + "/metadata", "name").value_or("");
+  const json& spec = j["spec"];
+  const std::string sp = p + "/spec";
+  if (!ck_.object(spec, sp, {"template", "limits", "weight", "disruption"}, {"template"})) return std::nullopt;
+  pool.scheduling.weight = static_cast<int>(ck_.integer(spec, sp, "weight", 0, 100).value_or(0));
+  const json& tmpl = spec["template"];
+  if (ck_.object(tmpl, sp + "/template", {"metadata", "spec"}, {"spec"}) &&
+      ck_.object(tmpl["spec"], sp + "/template/spec", {"requirements", "nodeClassRef"}, {"requirements"}))
+    pool.scheduling.requirements = Requirements(parse_requirements(tmpl["spec"]["requirements"], sp + "/template/spec/requirements"));
+  if (auto l = spec.find("limits"); l != spec.end() && ck_.object(*l, sp + "/limits", {"cpu", "memory", "nvidia.com/gpu"})) {
+    if (auto v = cpu_quantity(*l, sp + "/limits", "cpu")) pool.scheduling.limits.cpu_millicores = *v;
+    if (auto v = memory_quantity(*l, sp + "/limits", "memory")) pool.scheduling.limits.memory_mib = *v;
+    if (auto v = ck_.integer(*l, sp + "/limits", "nvidia.com/gpu", 0, 1'000'000)) pool.scheduling.limits.gpus = static_cast<int>(*v);
+  }
+  if (auto d = spec.find("disruption"); d != spec.end() && ck_.object(*d, sp + "/disruption", {"consolidationPolicy", "consolidateAfter"})) {
+    if (auto cp = ck_.one_of(*d, sp + "/disruption", "consolidationPolicy", {"WhenEmpty", "WhenEmptyOrUnderutilized"}))
+      pool.consolidation_policy = *cp == "WhenEmpty" ? ConsolidationPolicy::WhenEmpty : ConsolidationPolicy::WhenEmptyOrUnderutilized;
+    if (auto ca = d->find("consolidateAfter"); ca != d->end()) {
+      if (ca->is_string() && ca->get<std::string>() == "Never") pool.consolidate_after = std::nullopt;
+      else if (auto dur = ca->is_string() ? parse_duration(ca->get<std::string>()) : std::nullopt; dur || (ca->is_string() && ca->get<std::string>() == "0s"))
+        pool.consolidate_after = dur.value_or(0);
+      else ck_.fail(sp + "/disruption/consolidateAfter", "a duration such as \"30s\", or \"Never\"", describe(*ca));
+    }
+  }
+  if (ck_.errors() != before) return std::nullopt;
+  return pool;
 }
 
 std::optional<ScheduleSpec> Loader::parse_schedule(const json& j, const std::string& p) {

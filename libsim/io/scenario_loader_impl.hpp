@@ -70,6 +70,10 @@ class Loader {
   std::optional<HpaConfig> parse_hpa(const json& j, const std::string& p);
   std::optional<HpaScalingRules> parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults);
   std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
+  std::optional<KarpenterNodePool> parse_node_pool(const json& j, const std::string& p);
+  std::vector<Requirement> parse_requirements(const json& j, const std::string& p);
+  std::optional<std::int64_t> cpu_quantity(const json& obj, const std::string& p, const char* key);
+  std::optional<std::int64_t> memory_quantity(const json& obj, const std::string& p, const char* key);
   std::vector<PolicyEntry> parse_policies(const json& root);
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);

@@ -95,6 +95,33 @@ std::optional<SimDuration> parse_duration(std::string_view text) {
   return seconds(total_s);
 }
 
+std::optional<std::int64_t> parse_cpu_millicores(std::string_view text) {
+  double scale = 1000;
+  if (!text.empty() && text.back() == 'm') {
+    scale = 1;
+    text.remove_suffix(1);
+  }
+  auto v = parse_number(text);
+  if (!v || *v < 0) return std::nullopt;
+  return static_cast<std::int64_t>(std::llround(*v * scale));
+}
+
+std::optional<std::int64_t> parse_memory_mib(std::string_view text) {
+  static const std::pair<std::string_view, double> kSuffixes[] = {
+      {"Ki", 1.0 / 1024}, {"Mi", 1}, {"Gi", 1024}, {"Ti", 1024.0 * 1024},
+      {"k", 1e3 / 1048576}, {"K", 1e3 / 1048576}, {"M", 1e6 / 1048576}, {"G", 1e9 / 1048576}, {"T", 1e12 / 1048576}};
+  double scale = 1.0 / 1048576;  // plain bytes
+  for (const auto& [suffix, s] : kSuffixes)
+    if (text.size() > suffix.size() && text.substr(text.size() - suffix.size()) == suffix) {
+      scale = s;
+      text.remove_suffix(suffix.size());
+      break;
+    }
+  auto v = parse_number(text);
+  if (!v || *v < 0) return std::nullopt;
+  return static_cast<std::int64_t>(std::llround(*v * scale));
+}
+
 std::optional<double> parse_number(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);

@@ -118,6 +118,7 @@ std::string format_comparison(const RunResult& r) {
     return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.scale_ups); })(p)),
                        count(mean([](auto& x) { return double(x.fleet.scale_downs); })(p)));
   });
+  row("  Karpenter consolidations", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.consolidations); })(p)); });
   row("  instance-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.instance_hours; })(p)); });
   row("  GPU-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.gpu_hours; })(p)); });
 

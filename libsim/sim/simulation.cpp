@@ -96,6 +96,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.fleet.insufficient_capacity = counters.insufficient_capacity;
   out.fleet.rebalance_recommendations = counters.rebalance_recommendations;
   out.fleet.scale_ups = counters.scale_ups;
+  out.fleet.consolidations = counters.consolidations;
+  out.fleet.unschedulable = counters.unschedulable;
   out.fleet.scale_downs = counters.scale_downs;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;

@@ -125,6 +125,8 @@ class FleetSummary:
     interruptions: int
     insufficient_capacity: int
     rebalance_recommendations: int
+    consolidations: int
+    unschedulable: int
     scale_ups: int
     scale_downs: int
     instance_hours: float

@@ -35,6 +35,8 @@ void bind_report(py::module_& m) {
                    field("interruptions", &T::interruptions, "spot instances reclaimed"),
                    field("insufficient_capacity", &T::insufficient_capacity, "launch attempts a pool failed with insufficient capacity"),
                    field("rebalance_recommendations", &T::rebalance_recommendations, "spot rebalance recommendations (events only)"),
+                   field("consolidations", &T::consolidations, "empty nodes Karpenter removed"),
+                   field("unschedulable", &T::unschedulable, "pod placements no Karpenter NodePool could make"),
                    field("scale_ups", &T::scale_ups, "nodes the Cluster Autoscaler added"),
                    field("scale_downs", &T::scale_downs, "nodes the Cluster Autoscaler removed"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),

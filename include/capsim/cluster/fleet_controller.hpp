@@ -5,6 +5,8 @@
 // launches retried after the pools' unavailable period. Replicas are placed first fit, services in
 // order, on nodes whose type the service can run on.
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "capsim/core/engine.hpp"
@@ -23,6 +25,8 @@ struct FleetCounters {
   int insufficient_capacity = 0;         // launch attempts a pool failed with insufficient capacity
   int rebalance_recommendations = 0;     // spot rebalance recommendations received (an event only)
   int scale_ups = 0;                     // Cluster Autoscaler: nodes added
+  int consolidations = 0;                // Karpenter: empty nodes removed
+  int unschedulable = 0;                 // Karpenter: pod placements no NodePool could make
   int scale_downs = 0;                   // Cluster Autoscaler: nodes removed
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
@@ -48,8 +52,14 @@ class FleetController {
   FleetCounters counters() const;
 
  private:
+  static constexpr std::size_t kNoGroup = SIZE_MAX;
   struct Node {
-    std::size_t group = 0;
+    std::size_t group = 0;           // kNoGroup for a Karpenter node
+    std::size_t node_pool = kNoGroup;  // the Karpenter NodePool that launched it
+    std::int64_t cpu_free = 0;       // millicores of allocatable the replicas have not requested
+    std::int64_t memory_free = 0;    // MiB
+    int pods_free = 0;
+    bool consolidation_pending = false;
     std::size_t pool = 0;
     std::uint64_t pool_ordinal = 0;
     const InstanceType* type = nullptr;
@@ -75,6 +85,20 @@ class FleetController {
   void ensure_pool(std::size_t pool);
   void launch(std::size_t group, int count, bool warm);
   void start_node(std::size_t group, std::size_t pool, bool warm);
+  /// Creates, bills and schedules one node of `pool`: for a node group (`group`) or a Karpenter
+  /// NodePool (`node_pool`), with its launch ordinal keying the start-up latency stream.
+  std::size_t create_node(std::size_t group, std::size_t node_pool, std::size_t pool, bool warm, const std::string& owner,
+                          int ordinal, const Tags& tags);
+  bool fits(const Node& n, const ServiceSpec& svc) const;
+  void bind(std::size_t replica, std::size_t node);
+  void evict_replicas(std::size_t node);
+  // Karpenter (karpenter_provisioner.cpp): batches pending replicas, runs the scheduling
+  // simulation, launches its node claims, and removes empty nodes after consolidateAfter.
+  void karpenter_pending();
+  void karpenter_batch_close(std::uint64_t stamp, bool at_max);
+  void karpenter_provision();
+  void karpenter_check_empty();
+  std::size_t karpenter_pool_of(const std::string& type, const std::string& zone, CapacityType capacity);
   void schedule_reclaim(std::size_t node, SimTime at);
   void watch_availability();
   void remove_node(std::size_t node);  // drain (replicas go pending) and terminate
@@ -109,6 +133,10 @@ class FleetController {
   std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
   int ready_nodes_ = 0;
   SimTime last_scale_up_ = -1;
+  bool batch_open_ = false;
+  std::uint64_t batch_stamp_ = 0;
+  std::vector<int> node_pool_launches_;
+  std::map<std::string, std::size_t> karpenter_pools_;  // "type/zone/capacity" -> market pool
   std::uint64_t autoscaler_scans_ = 0;
   FleetCounters counters_;
 };

@@ -15,6 +15,11 @@ std::optional<UtcTime> parse_iso8601(std::string_view text);
 /// "90s", "15m", "36h", "30d", "1w", "500ms", combined as "1h30m"; nullopt when malformed.
 std::optional<SimDuration> parse_duration(std::string_view text);
 
+/// A Kubernetes CPU quantity in millicores: "4", "0.5", "500m"; nullopt when malformed or negative.
+std::optional<std::int64_t> parse_cpu_millicores(std::string_view text);
+/// A Kubernetes memory quantity in MiB: "16Gi", "512Mi", "1Ti", "2G", "1000M", bytes "1048576".
+std::optional<std::int64_t> parse_memory_mib(std::string_view text);
+
 /// A finite decimal number taking the whole text; nullopt otherwise.
 std::optional<double> parse_number(std::string_view text);
 

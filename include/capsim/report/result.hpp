@@ -30,6 +30,8 @@ struct FleetSummary {
   int interruptions = 0;           // spot instances reclaimed
   int insufficient_capacity = 0;   // launch attempts a pool failed with insufficient capacity
   int rebalance_recommendations = 0;
+  int consolidations = 0;  // empty nodes Karpenter removed
+  int unschedulable = 0;   // pod placements no Karpenter NodePool could make (retried)
   int scale_ups = 0;     // nodes the Cluster Autoscaler added
   int scale_downs = 0;   // nodes it removed
   double instance_hours = 0;   // billed

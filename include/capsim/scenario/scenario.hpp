@@ -9,6 +9,8 @@
 
 #include "capsim/autoscale/hpa.hpp"
 #include "capsim/catalog/instance_catalog.hpp"
+#include "capsim/catalog/requirements.hpp"
+#include "capsim/cluster/karpenter_scheduler.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/market/allocation.hpp"
 #include "capsim/market/market_spec.hpp"
@@ -66,6 +68,9 @@ struct ServiceSpec {
   std::string name;
   DemandSpec demand;
   int replica_gpus = 1;
+  std::int64_t replica_cpu_millicores = 0;  // pod requests (cpu, memory) besides nvidia.com/gpu
+  std::int64_t replica_memory_mib = 0;
+  Requirements replica_requirements;         // the pod's required node affinity
   std::optional<Distribution> startup_s;  // pod bound → ready (image pull + model load)
   int replicas = 0;
   std::map<std::string, double> throughput_rps;  // per replica, by instance type
@@ -108,7 +113,26 @@ struct HpaConfig {
   SimDuration collection_lag = 60 * kMicrosPerSecond;  // the metric a sync reads is this old
 };
 
-enum class Provisioner { Static, ClusterAutoscaler };
+enum class Provisioner { Static, ClusterAutoscaler, Karpenter };
+
+// Defaults of Karpenter (../shared/MODEL.md "Karpenter").
+inline constexpr SimDuration kKarpenterBatchIdle = 1 * kMicrosPerSecond;   // batchIdleDuration
+inline constexpr SimDuration kKarpenterBatchMax = 10 * kMicrosPerSecond;   // batchMaxDuration
+
+enum class ConsolidationPolicy { WhenEmpty, WhenEmptyOrUnderutilized };
+
+/// A Karpenter v1 NodePool as the scenario gives it.
+struct KarpenterNodePool {
+  NodePoolSpec scheduling;  // name, requirements, weight, limits
+  ConsolidationPolicy consolidation_policy = ConsolidationPolicy::WhenEmptyOrUnderutilized;  // Karpenter's default
+  std::optional<SimDuration> consolidate_after = SimDuration{0};  // nullopt: "Never"
+};
+
+struct KarpenterSpec {
+  SimDuration batch_idle = kKarpenterBatchIdle;
+  SimDuration batch_max = kKarpenterBatchMax;
+  std::vector<KarpenterNodePool> node_pools;
+};
 
 // Defaults of the Cluster Autoscaler (kubernetes/autoscaler FAQ; ../shared/MODEL.md).
 inline constexpr SimDuration kCaScanInterval = 10 * kMicrosPerSecond;
@@ -138,6 +162,7 @@ struct ScheduleSpec {
 struct ClusterSpec {
   Provisioner provisioner = Provisioner::Static;
   ClusterAutoscalerSpec cluster_autoscaler;
+  KarpenterSpec karpenter;
   std::map<std::string, HpaConfig> hpa;  // by service name
   std::vector<ScheduleSpec> schedules;
   bool eks_control_plane = true;
