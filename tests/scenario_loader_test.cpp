@@ -27,7 +27,7 @@ TEST_CASE("the bundled default scenario loads with its policies") {
   Scenario sc = io::load_scenario(test::source_dir() / "scenarios" / "gpu-inference-eks.json");
   CHECK(sc.name == "gpu-inference-eks");
   CHECK(sc.simulation.periods() == 30u * 1440u);
-  REQUIRE(sc.policies.size() == 4);
+  REQUIRE(sc.policies.size() == 5);
   CHECK(sc.baseline == "baseline");
   CHECK(sc.catalog.types().size() == 80);
   CHECK(sc.catalog.at("g5.12xlarge").gpus == 4);

@@ -130,6 +130,7 @@ void FleetController::karpenter_provision() {
       if (node_pool_launches_.size() < policy_.cluster.karpenter.node_pools.size())
         node_pool_launches_.resize(policy_.cluster.karpenter.node_pools.size(), 0);
       Tags tags = policy_.cluster.tags;
+      for (const auto& [k, v] : policy_.cluster.karpenter.node_pools[np].labels) tags[k] = v;
       tags["karpenter.sh/nodepool"] = claim.node_pool;
       launched = create_node(kNoGroup, np, p, false, claim.node_pool, node_pool_launches_[np]++, tags);
     }

@@ -354,6 +354,8 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
   if (!ck_.object(spec, sp, {"template", "limits", "weight", "disruption"}, {"template"})) return std::nullopt;
   pool.scheduling.weight = static_cast<int>(ck_.integer(spec, sp, "weight", 0, 100).value_or(0));
   const json& tmpl = spec["template"];
+  if (auto md = tmpl.find("metadata"); md != tmpl.end() && ck_.object(*md, sp + "/template/metadata", {"labels", "annotations"}))
+    pool.labels = ck_.string_map(*md, sp + "/template/metadata", "labels");
   if (ck_.object(tmpl, sp + "/template", {"metadata", "spec"}, {"spec"}) &&
       ck_.object(tmpl["spec"], sp + "/template/spec", {"requirements", "nodeClassRef"}, {"requirements"}))
     pool.scheduling.requirements = Requirements(parse_requirements(tmpl["spec"]["requirements"], sp + "/template/spec/requirements"));

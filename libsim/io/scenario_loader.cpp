@@ -481,6 +481,13 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
   bool spot = false;
   if (const json* groups = find_pointer(doc, "/cluster/node_groups"); groups && groups->is_array())
     for (const auto& g : *groups) spot = spot || (g.is_object() && g.value("capacity_type", "") == "spot");
+  // A NodePool that allows spot (its capacity-type requirement lists it).
+  if (const json* pools = find_pointer(doc, "/cluster/node_pools"); pools && pools->is_array())
+    for (const auto& np : *pools)
+      if (const json* reqs = find_pointer(np, "/spec/template/spec/requirements"); reqs && reqs->is_array())
+        for (const auto& r : *reqs)
+          if (r.is_object() && r.value("key", "") == "karpenter.sh/capacity-type" && r.contains("values") && r["values"].is_array())
+            for (const auto& v : r["values"]) spot = spot || v == "spot";
   if (spot && !sc_.market.interruption_rates_given)
     out.push_back({"/market/interruption_rate_by_bucket",
                    "[0.025,0.075,0.125,0.175,0.25] (capsim's default: the midpoints of the Spot Instance Advisor's ranges, "

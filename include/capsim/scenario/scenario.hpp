@@ -126,6 +126,7 @@ struct KarpenterNodePool {
   NodePoolSpec scheduling;  // name, requirements, weight, limits
   ConsolidationPolicy consolidation_policy = ConsolidationPolicy::WhenEmptyOrUnderutilized;  // Karpenter's default
   std::optional<SimDuration> consolidate_after = SimDuration{0};  // nullopt: "Never"
+  Tags labels;  // spec.template.metadata.labels: on its nodes, and so on their cost lines
 };
 
 struct KarpenterSpec {
