@@ -18,13 +18,24 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 
-int cmd_run(const std::string& file, const std::string& out, const std::string& series, int threads, bool quiet) {
+int cmd_run(const std::string& file, const std::string& out, const std::string& series, int threads, bool quiet, int explain) {
   capsim::Scenario sc = capsim::io::load_scenario(file);
   capsim::RunOptions opt;
   opt.threads = threads;
   opt.keep_series = !series.empty();
+  opt.explain = explain > 0;
   capsim::RunResult result = capsim::run_scenario(sc, opt);
   if (!quiet) std::cout << capsim::format_comparison(result);
+  if (explain > 0) {
+    for (const auto& p : result.policies) {
+      const auto& ex = p.replicates.front().explanations;
+      if (ex.empty()) continue;
+      std::cout << fmt::format("\nKarpenter, policy {} (replicate 0): {} node(s) launched\n", p.name, ex.size());
+      for (std::size_t i = 0; i < ex.size() && i < static_cast<std::size_t>(explain); ++i) std::cout << "  " << ex[i] << "\n";
+      if (ex.size() > static_cast<std::size_t>(explain))
+        std::cout << fmt::format("  ... {} more (--explain N shows more)\n", ex.size() - static_cast<std::size_t>(explain));
+    }
+  }
   capsim::io::write_result_json(out, result);
   if (!series.empty()) capsim::io::write_file_atomically(series, capsim::io::series_to_csv(result));
   if (!quiet) {
@@ -63,6 +74,7 @@ int main(int argc, char** argv) {
   std::string run_file, run_out = "result.json", run_series;
   int run_threads = 1;
   bool run_quiet = false;
+  int run_explain = 0;
   auto* run = app.add_subcommand("run", "Replay the scenario's traces through every policy and compare them");
   run->add_option("scenario", run_file, "Scenario file (JSON)")->required();
   run->add_option("-o,--output", run_out, "Where to write the results (JSON)")->capture_default_str();
@@ -70,6 +82,12 @@ int main(int argc, char** argv) {
   run->add_option("-j,--threads", run_threads, "Worker threads (0: one per core); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_flag("-q,--quiet", run_quiet, "Print nothing on success");
+  run->add_option("--explain", run_explain,
+                  "Print, for the first N nodes Karpenter launches in each policy, the pods they were for, the types "
+                  "considered and why each cheaper type was rejected")
+      ->expected(0, 1)
+      ->default_str("20")
+      ->check(CLI::Range(0, 1000000));
 
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand("validate", "Check scenario files and list every problem");
@@ -85,7 +103,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
-    if (*run) return cmd_run(run_file, run_out, run_series, run_threads, run_quiet);
+    if (*run) return cmd_run(run_file, run_out, run_series, run_threads, run_quiet, run->count("--explain") ? std::max(run_explain, 1) : 0);
     if (*validate) return cmd_validate(validate_files);
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();

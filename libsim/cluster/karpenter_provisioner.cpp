@@ -142,6 +142,24 @@ void FleetController::karpenter_provision() {
       const std::size_t r = replica_of(pod);
       if (fits(nodes_[*launched], policy_.services[replicas_[r].service])) bind(r, *launched);
     }
+    if (explain_) {
+      const Node& n = nodes_[*launched];
+      const MarketPool& mp = market_.at(n.pool);
+      std::string pods_text;
+      for (std::size_t i = 0; i < claim.pods.size(); ++i) {
+        const std::size_t r = replica_of(claim.pods[i]);
+        pods_text += fmt::format("{}{}#{}", i ? ", " : "", policy_.services[replicas_[r].service].name, r);
+      }
+      std::string text = fmt::format("{} NodePool {}: node {} ({}, {}, {:.4f} USD/h) for {} pod(s) [{}]; {} type(s) considered, "
+                                     "{} in the launch request",
+                                     format_utc(scenario_.simulation.start + std::chrono::microseconds{now}), claim.node_pool,
+                                     n.type->name, to_string(mp.offering.capacity_type), mp.offering.zone, mp.prices->price_at(now),
+                                     claim.pods.size(), pods_text, claim.explanation.types_considered, claim.instance_types.size());
+      if (claim.explanation.cheaper_rejected.empty()) text += "; no cheaper type was rejected";
+      for (const Rejection& rj : claim.explanation.cheaper_rejected)
+        text += fmt::format("\n    {} ({:.4f} USD/h): {}", rj.instance_type, rj.price_usd_per_h, rj.reason);
+      explanations_.push_back(std::move(text));
+    }
   }
   // Pods left pending (no capacity now, or limits): try again after the unavailable period.
   if (retry) engine_.schedule_in(market_.spec().unavailable_after_ice, [this] { place_pending(); }, kPriorityFleet);

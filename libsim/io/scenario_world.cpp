@@ -11,6 +11,7 @@
 #include "capsim/io/spot_price_history.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/io/trace_reader.hpp"
+#include "capsim/trace/align.hpp"
 #include "capsim/trace/generators.hpp"
 #include "json_checker.hpp"
 #include "scenario_loader_impl.hpp"
@@ -174,6 +175,8 @@ void Loader::parse_traces(const json& root) {
       TraceRead read = read_trace(src);
       Trace trace = resample(read.trace, rs, read.warnings);
       for (auto& w : read.warnings) sc_.warnings.push_back(std::move(w));
+      // The window must be covered (or tiled): found now rather than when a run starts.
+      align_to_window(trace, {sc_.simulation.start, sc_.simulation.period, sc_.simulation.periods(), tile});
       sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::move(read.requests)});
     } catch (const TraceError& e) {
       ck_.fail_message(files.size() == 1 ? files[0].second : p + "/files", e.what());

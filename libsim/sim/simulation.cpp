@@ -46,7 +46,7 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
   return demand;
 }
 
-ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series) {
+ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series, bool explain) {
   const auto& sim = scenario.simulation;
   const SimTime window_end = sim.duration;
   const auto rep = static_cast<std::uint64_t>(replicate);
@@ -60,6 +60,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
 
   SpotMarket market(scenario.market, scenario.catalog, scenario.spot_advisor, sim.start, window_end, sim.seed, rep);
   FleetController fleet(engine, scenario, policy, market, ledger, services, rep);
+  fleet.keep_explanations(explain);
   fleet.start();
   HpaRunner hpas(engine, scenario, policy, fleet, services);
   hpas.start();
@@ -125,6 +126,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       out.service_series.push_back(std::move(ser));
     }
   }
+  out.explanations = fleet.explanations();
   if (keep_series) {
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);
@@ -164,7 +166,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       const int r = static_cast<int>(t % static_cast<std::size_t>(reps));
       try {
         result.policies[p].replicates[static_cast<std::size_t>(r)] =
-            run_replicate(scenario, scenario.policies[p], r, options.keep_series);
+            run_replicate(scenario, scenario.policies[p], r, options.keep_series, options.explain && r == 0);
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_mutex);
         if (!failure) failure = std::current_exception();

@@ -76,7 +76,8 @@ void bind_report(py::module_& m) {
                    field("services", &T::services, "per-service outcome"),
                    field("service_series", &T::service_series, "per-period series (when asked for)"),
                    field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
-                   field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"));
+                   field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),
+                   field("explanations", &T::explanations, "Karpenter's reasons for each node it launched (when asked for)"));
   }
   {
     using T = PolicyResult;

@@ -56,17 +56,19 @@ void bind_sim(py::module_& m) {
 
   m.def(
       "run",
-      [](const Scenario& s, int threads, bool keep_series) {
+      [](const Scenario& s, int threads, bool keep_series, bool explain) {
         if (threads < 0) throw py::value_error("threads must be >= 0");
         RunOptions opt;
         opt.threads = threads;
         opt.keep_series = keep_series;
+        opt.explain = explain;
         py::gil_scoped_release release;
         return run_scenario(s, opt);
       },
-      py::arg("scenario"), py::arg("threads") = 1, py::arg("keep_series") = false,
+      py::arg("scenario"), py::arg("threads") = 1, py::arg("keep_series") = false, py::arg("explain") = false,
       "Runs every policy, `replicates` times each. threads=0 uses one per core; results do not depend on it. "
-      "keep_series keeps the per-period series (numpy arrays).");
+      "keep_series keeps the per-period series (numpy arrays); explain keeps Karpenter's reasons for each node it "
+      "launched (replicate 0).");
   m.def(
       "run_replicate",
       [](const Scenario& s, const std::string& policy, int replicate, bool keep_series) {

@@ -67,3 +67,11 @@ def test_results_pickle_and_serialize(data_dir):
     assert doc["format_version"] == 1 and doc["seed"] == 7
     table = capsim.format_comparison(r)
     assert "default" in table and "missed share" in table
+
+
+def test_karpenter_explanations(data_dir):
+    # tests/data/scenarios/karpenter_explain.json: both 1-GPU replicas land on one g5.12xlarge.
+    r = capsim.run(capsim.load_scenario(data_dir / "scenarios" / "karpenter_explain.json"), explain=True)
+    ex = r.policies[0].replicates[0].explanations
+    assert len(ex) == 1 and "node g5.12xlarge (on-demand, us-east-1a" in ex[0]
+    assert r.policies[0].replicates[0].fleet.launches == 1

@@ -42,6 +42,9 @@ class FleetController {
   /// Autoscaler as provisioner, starts its scan loop.
   void start();
   int ready_nodes() const { return ready_nodes_; }
+  /// Keep Karpenter's explanation of every node it launches (types considered, cheaper types rejected).
+  void keep_explanations(bool on) { explain_ = on; }
+  const std::vector<std::string>& explanations() const { return explanations_; }
 
   /// The replica controller: the service's desired replica count. New replicas go pending and are
   /// placed where there is room; removed ones are taken pending first, then not yet ready, then the
@@ -133,6 +136,8 @@ class FleetController {
   std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
   int ready_nodes_ = 0;
   SimTime last_scale_up_ = -1;
+  bool explain_ = false;
+  std::vector<std::string> explanations_;
   bool batch_open_ = false;
   std::uint64_t batch_stamp_ = 0;
   std::vector<int> node_pool_launches_;

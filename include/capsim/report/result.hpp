@@ -70,6 +70,8 @@ struct ReplicateResult {
   // Recorder series, one value per period (empty unless series were asked for).
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;
+  // Karpenter's explanation of every node it launched (when asked for).
+  std::vector<std::string> explanations;
   std::vector<double> cost_rate_usd_per_h;
 
   friend bool operator==(const ReplicateResult&, const ReplicateResult&) = default;

@@ -9,6 +9,7 @@ namespace capsim {
 struct RunOptions {
   int threads = 1;           // worker threads for (policy, replicate) runs; 0 = hardware concurrency
   bool keep_series = false;  // keep the per-period recorder series in the results
+  bool explain = false;      // keep Karpenter's reasons for every node it launched
 };
 
 /// Requests arriving in each period of the window for one service, drawn from the service's
@@ -17,7 +18,10 @@ struct RunOptions {
 std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& service, int replicate);
 
 /// One policy, one replicate.
-ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series = false);
+/// With `explain`, Karpenter's reasons for every node it launched are kept (RunOptions::explain keeps
+/// them for replicate 0).
+ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series = false,
+                              bool explain = false);
 
 /// Every policy of the scenario, `simulation.replicates` times each.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
