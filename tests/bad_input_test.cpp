@@ -147,3 +147,9 @@ TEST_CASE("autoscalers: HPA bounds and metrics, cron schedules, unknown services
   check_message("schedule_bad_cron.json", {"/cluster/schedules/0/schedule", "cron '0 9 * * MON-FRY'", "day-of-week"});
   check_message("hpa_unknown_service.json", {"/cluster/hpa/apx", "expected the name of a service"});
 }
+
+TEST_CASE("a pod that fits no type names the pod, the closest type and the resource") {
+  // 64 CPUs against g5.xlarge (3,920m allocatable) and g5.2xlarge (7,910m): the closest is g5.2xlarge.
+  check_message("pod_fits_no_type.json", {"/services/0/replica", "a pod of service 'api' that fits none",
+                                          "closest: g5.2xlarge (cpu 64000m > 7910m allocatable)"});
+}

@@ -430,6 +430,26 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       svc.sla.on_overload = o == "late" ? OverloadAction::Late : OverloadAction::Drop;
     }
   }
+  // A replica must fit the allocatable of at least one type it may run on; else name the closest.
+  if (!svc.throughput_rps.empty() && (svc.replica_cpu_millicores > 0 || svc.replica_memory_mib > 0)) {
+    const InstanceType* closest = nullptr;
+    std::string why;
+    bool fits_one = false;
+    for (const auto& [type, _] : svc.throughput_rps) {
+      const InstanceType& t = sc_.catalog.at(type);
+      const bool cpu_ok = svc.replica_cpu_millicores <= t.alloc_cpu_millicores;
+      const bool mem_ok = svc.replica_memory_mib <= t.alloc_memory_mib;
+      if (cpu_ok && mem_ok) fits_one = true;
+      if (!closest || t.alloc_cpu_millicores + t.alloc_memory_mib > closest->alloc_cpu_millicores + closest->alloc_memory_mib) {
+        closest = &t;
+        why = !cpu_ok ? fmt::format("cpu {}m > {}m allocatable", svc.replica_cpu_millicores, t.alloc_cpu_millicores)
+                      : fmt::format("memory {} MiB > {} MiB allocatable", svc.replica_memory_mib, t.alloc_memory_mib);
+      }
+    }
+    if (!fits_one)
+      ck_.fail(p + "/replica", "a replica that fits at least one instance type of its throughput_rps",
+               fmt::format("a pod of service '{}' that fits none; closest: {} ({})", svc.name, closest->name, why));
+  }
   svc.tags = ck_.string_map(s, p, "tags");
   return svc;
 }
