@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -153,4 +154,20 @@ TEST_CASE("replicas that fit nowhere stay pending") {
   RunResult r = run_scenario(load(doc));
   CHECK(r.policies[0].replicates[0].services[0].replicas_placed == 2);
   CHECK(r.policies[0].replicates[0].services[0].replicas_requested == 5);
+}
+
+TEST_CASE("latencies given as their parts add up: launch + boot, image pull + model load") {
+  // Launch 20 s + boot 10 s = node ready at 30 s; image pull 10 s + model load 20 s = replica ready
+  // at 60 s: as the cold-fleet case above, 60 + 100 missed.
+  json doc = hand_doc();
+  doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
+  doc["cluster"]["node_ready_s"] = {{"launch_s", 20}, {"boot_s", 10}};
+  doc["services"][0]["replica"]["startup_s"] = {{"image_pull_s", 10}, {"model_load_s", {{"dist", "constant"}, {"value", 20}}}};
+  RunResult r = run_scenario(load(doc));
+  CHECK(r.policies[0].replicates[0].services[0].sla.missed == doctest::Approx(60 + 100));
+  // Both parts are figures that need a source: the whole objects are listed.
+  std::vector<std::string> pointers;
+  for (const auto& a : r.policies[0].assumptions) pointers.push_back(a.pointer);
+  CHECK(std::find(pointers.begin(), pointers.end(), "/cluster/node_ready_s") != pointers.end());
+  CHECK(std::find(pointers.begin(), pointers.end(), "/services/0/replica/startup_s") != pointers.end());
 }

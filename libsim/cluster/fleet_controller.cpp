@@ -232,8 +232,13 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", owner, ordinal), *node.type, mp.prices, now, tags);
   node.ready_at = now;
   if (!warm) {
-    Rng rng = make_stream({scenario_.simulation.seed, replicate_, "node_ready", owner, static_cast<std::uint64_t>(ordinal)});
-    node.ready_at = now + seconds(policy_.cluster.node_ready_s->sample(rng));
+    const auto& c = policy_.cluster;
+    auto draw = [&](const char* component, const Distribution& d) {
+      Rng rng = make_stream({scenario_.simulation.seed, replicate_, component, owner, static_cast<std::uint64_t>(ordinal)});
+      return seconds(d.sample(rng));
+    };
+    node.ready_at = now + (c.node_launch_s ? draw("node_launch", *c.node_launch_s) + draw("node_boot", *c.node_boot_s)
+                                           : draw("node_ready", *c.node_ready_s));
   }
   const std::size_t id = nodes_.size();
   nodes_.push_back(std::move(node));
@@ -354,8 +359,13 @@ void FleetController::start_replica(std::size_t r, bool warm) {
   SimTime ready = std::max(engine_.now(), n.ready_at);
   if (!warm) {
     const ServiceSpec& svc = policy_.services[rep.service];
-    Rng rng = make_stream({scenario_.simulation.seed, replicate_, "replica_startup", svc.name, service_starts_[rep.service]++});
-    ready += seconds(svc.startup_s->sample(rng));
+    const std::uint64_t ordinal = service_starts_[rep.service]++;
+    auto draw = [&](const char* component, const Distribution& d) {
+      Rng rng = make_stream({scenario_.simulation.seed, replicate_, component, svc.name, ordinal});
+      return seconds(d.sample(rng));
+    };
+    ready += svc.image_pull_s ? draw("image_pull", *svc.image_pull_s) + draw("model_load", *svc.model_load_s)
+                              : draw("replica_startup", *svc.startup_s);
   }
   engine_.schedule_at(ready, [this, r, start] { replica_ready(r, start); }, kPriorityFleet);
 }

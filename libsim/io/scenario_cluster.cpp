@@ -60,7 +60,15 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   }
   cl.eks_control_plane = ck_.boolean(c, p, "eks_control_plane").value_or(true);
   cl.eks_control_plane_usd_per_h = ck_.number(c, p, "eks_control_plane_usd_per_h", Bound::NonNegative).value_or(kEksControlPlaneUsdPerHour);
-  cl.node_ready_s = ck_.distribution(c, p, "node_ready_s");
+  if (auto nr = c.find("node_ready_s"); nr != c.end() && nr->is_object() && !nr->contains("dist")) {
+    // The parts, each drawn from its own stream.
+    if (ck_.object(*nr, p + "/node_ready_s", {"launch_s", "boot_s"}, {"launch_s", "boot_s"})) {
+      cl.node_launch_s = ck_.distribution(*nr, p + "/node_ready_s", "launch_s");
+      cl.node_boot_s = ck_.distribution(*nr, p + "/node_ready_s", "boot_s");
+    }
+  } else {
+    cl.node_ready_s = ck_.distribution(c, p, "node_ready_s");
+  }
   cl.tags = ck_.string_map(c, p, "tags");
   auto g = c.find("node_groups");
   if (g == c.end()) return cl;

@@ -352,14 +352,14 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
                                : "";
   if (!cold && !out.cluster.hpa.empty())
     for (std::size_t i = 0; i < out.services.size(); ++i)
-      if (out.cluster.hpa.count(out.services[i].name) && !out.services[i].startup_s)
+      if (out.cluster.hpa.count(out.services[i].name) && !out.services[i].has_startup_latency())
         ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s', since an HPA starts new replicas",
                  "an object without it");
-  if (cold && !out.cluster.node_ready_s)
+  if (cold && !out.cluster.has_node_latency())
     ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since " + why, "an object without it");
   if (cold)
     for (std::size_t i = 0; i < out.services.size(); ++i)
-      if (!out.services[i].startup_s)
+      if (!out.services[i].has_startup_latency())
         ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s' (pod start → ready latency), since " + why,
                  "an object without it");
   return out;
@@ -397,7 +397,15 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       svc.replica_cpu_millicores = cpu_quantity(*r, rp, "cpu").value_or(0);
       svc.replica_memory_mib = memory_quantity(*r, rp, "memory").value_or(0);
       if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(parse_requirements(*rq, rp + "/requirements"));
-      svc.startup_s = ck_.distribution(*r, rp, "startup_s");
+      if (auto st = r->find("startup_s"); st != r->end() && st->is_object() && !st->contains("dist")) {
+        // The parts, each drawn from its own stream.
+        if (ck_.object(*st, rp + "/startup_s", {"image_pull_s", "model_load_s"}, {"image_pull_s", "model_load_s"})) {
+          svc.image_pull_s = ck_.distribution(*st, rp + "/startup_s", "image_pull_s");
+          svc.model_load_s = ck_.distribution(*st, rp + "/startup_s", "model_load_s");
+        }
+      } else {
+        svc.startup_s = ck_.distribution(*r, rp, "startup_s");
+      }
     }
   }
   svc.replicas = static_cast<int>(ck_.integer(s, p, "replicas", 0, kMaxReplicas).value_or(0));

@@ -71,7 +71,10 @@ struct ServiceSpec {
   std::int64_t replica_cpu_millicores = 0;  // pod requests (cpu, memory) besides nvidia.com/gpu
   std::int64_t replica_memory_mib = 0;
   Requirements replica_requirements;         // the pod's required node affinity
-  std::optional<Distribution> startup_s;  // pod bound → ready (image pull + model load)
+  std::optional<Distribution> startup_s;  // pod bound → ready, as one figure...
+  std::optional<Distribution> image_pull_s;  // ...or as its parts: image pull,
+  std::optional<Distribution> model_load_s;  // and model load to serving
+  bool has_startup_latency() const { return startup_s || image_pull_s; }
   int replicas = 0;
   std::map<std::string, double> throughput_rps;  // per replica, by instance type
   SlaSpec sla;
@@ -168,7 +171,10 @@ struct ClusterSpec {
   std::vector<ScheduleSpec> schedules;
   bool eks_control_plane = true;
   double eks_control_plane_usd_per_h = kEksControlPlaneUsdPerHour;
-  std::optional<Distribution> node_ready_s;  // instance launch → node Ready
+  std::optional<Distribution> node_ready_s;  // instance launch → node Ready, as one figure...
+  std::optional<Distribution> node_launch_s;  // ...or as its parts: launch request → running,
+  std::optional<Distribution> node_boot_s;    // and running → kubelet Ready
+  bool has_node_latency() const { return node_ready_s || node_launch_s; }
   std::vector<NodeGroupSpec> node_groups;
   Tags tags;
 };
