@@ -150,3 +150,24 @@ TEST_CASE("an HPA on an External metric read from a trace (a queue depth)") {
                        doctest::Contains("/services/0/demand/trace: expected a trace of requests or requests/second to drive demand, got trace 'queue', which measures count"),
                        ScenarioError);
 }
+
+TEST_CASE("a ResourceQuota caps a namespace's pods; the refusals are counted") {
+  // Six replicas of 1 GPU asked for, quota requests.nvidia.com/gpu 4 in their namespace: four are
+  // created, two refused at the start. An HPA that wants more later is refused at every sync.
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["traces"]["t"]["tile"] = true;
+  doc["services"][0]["replicas"] = 6;
+  doc["services"][0]["namespace"] = "ml";
+  doc["cluster"]["node_groups"][0]["count"] = 6;
+  doc["cluster"]["resource_quotas"] = {{"ml", {{"hard", {{"requests.nvidia.com/gpu", 4}}}}}};
+  RunResult r = run_scenario(io::load_scenario_text(doc.dump(), "quota.json", test::data_dir() / "scenarios"));
+  const auto& s = r.policies[0].replicates[0].services[0];
+  CHECK(s.replicas_placed == 4);
+  CHECK(s.replicas_requested == 6);
+  CHECK(s.quota_refused == 2);
+  // Another namespace is not limited by it.
+  doc["services"][0]["namespace"] = "other";
+  RunResult free = run_scenario(io::load_scenario_text(doc.dump(), "quota.json", test::data_dir() / "scenarios"));
+  CHECK(free.policies[0].replicates[0].services[0].replicas_placed == 6);
+  CHECK(free.policies[0].replicates[0].services[0].quota_refused == 0);
+}

@@ -28,6 +28,7 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
   }
   service_starts_.assign(policy_.services.size(), 0);
   counters_.replica_minutes_lost.assign(policy_.services.size(), 0.0);
+  counters_.quota_refused.assign(policy_.services.size(), 0);
 }
 
 void FleetController::start() {
@@ -45,11 +46,11 @@ void FleetController::start() {
     }
     launch(g, group.count, group.initial_state == InitialState::Ready);
   }
-  for (std::size_t s = 0; s < policy_.services.size(); ++s)
-    for (int r = 0; r < policy_.services[s].replicas; ++r) {
-      replicas_.push_back(Replica{s});
-      replicas_.back().born = ++replicas_born_;
-    }
+  desired_.assign(policy_.services.size(), 0);
+  for (std::size_t s = 0; s < policy_.services.size(); ++s) {
+    desired_[s] = policy_.services[s].replicas;
+    for (int r = 0; r < policy_.services[s].replicas; ++r) create_replica(s);
+  }
   place_pending();
   if (policy_.cluster.provisioner == Provisioner::ClusterAutoscaler)
     engine_.schedule_in(policy_.cluster.cluster_autoscaler.scan_interval, [this] { autoscaler_scan(); }, kPriorityFleet);
@@ -67,22 +68,50 @@ int FleetController::ready_replicas(std::size_t service) const {
   return n;
 }
 
-void FleetController::set_replicas(std::size_t service, int desired) {
-  int current = replicas(service);
-  for (; current < desired; ++current) {
-    // Reuse a removed replica's slot, so the table stays as large as the most replicas at once; its
-    // start counter carries on, so events of its previous life stay stale.
-    auto slot = std::find_if(replicas_.begin(), replicas_.end(), [](const Replica& r) { return r.removed; });
-    if (slot == replicas_.end()) {
-      replicas_.push_back(Replica{service});
-      replicas_.back().born = ++replicas_born_;
-      continue;
-    }
-    const std::uint64_t start = slot->start;
-    *slot = Replica{service};
-    slot->start = start;
-    slot->born = ++replicas_born_;
+bool FleetController::quota_allows(std::size_t service) const {
+  const ServiceSpec& svc = policy_.services[service];
+  auto q = policy_.cluster.resource_quotas.find(svc.namespace_name);
+  if (q == policy_.cluster.resource_quotas.end()) return true;
+  std::int64_t cpu = svc.replica_cpu_millicores, mem = svc.replica_memory_mib;
+  int gpus = svc.replica_gpus, pods = 1;
+  for (const auto& r : replicas_) {
+    if (r.removed || policy_.services[r.service].namespace_name != svc.namespace_name) continue;
+    const ServiceSpec& o = policy_.services[r.service];
+    cpu += o.replica_cpu_millicores;
+    mem += o.replica_memory_mib;
+    gpus += o.replica_gpus;
+    ++pods;
   }
+  const ResourceQuotaSpec& h = q->second;
+  return (!h.cpu_millicores || cpu <= *h.cpu_millicores) && (!h.memory_mib || mem <= *h.memory_mib) &&
+         (!h.gpus || gpus <= *h.gpus) && (!h.pods || pods <= *h.pods);
+}
+
+void FleetController::create_replica(std::size_t service) {
+  if (!quota_allows(service)) {
+    // The API server refuses the pod (exceeded quota); the ReplicaSet keeps trying, we count it.
+    ++counters_.quota_refused[service];
+    return;
+  }
+  // Reuse a removed replica's slot, so the table stays as large as the most replicas at once; its
+  // start counter carries on, so events of its previous life stay stale.
+  auto slot = std::find_if(replicas_.begin(), replicas_.end(), [](const Replica& r) { return r.removed; });
+  if (slot == replicas_.end()) {
+    replicas_.push_back(Replica{service});
+    replicas_.back().born = ++replicas_born_;
+    return;
+  }
+  const std::uint64_t start = slot->start;
+  *slot = Replica{service};
+  slot->start = start;
+  slot->born = ++replicas_born_;
+}
+
+void FleetController::set_replicas(std::size_t service, int desired) {
+  desired_[service] = desired;
+  int current = replicas(service);
+  for (int want = desired - current; want > 0; --want) create_replica(service);
+  current = replicas(service);
   while (current > desired) {
     // Pending first, then not yet ready, then the most recently created.
     std::ptrdiff_t pick = -1;
@@ -385,6 +414,7 @@ void FleetController::replica_ready(std::size_t r, std::uint64_t start) {
 FleetCounters FleetController::counters() const {
   FleetCounters c = counters_;
   c.replicas_placed.assign(policy_.services.size(), 0);
+  c.replicas_desired = desired_;
   for (const auto& r : replicas_) {
     if (r.node >= 0 && !r.removed) ++c.replicas_placed[r.service];
   }

@@ -72,6 +72,7 @@ std::string result_to_json(const RunResult& r) {
         sj["replicas_requested"] = s.replicas_requested;
         sj["replicas_placed"] = s.replicas_placed;
         sj["replica_minutes_lost"] = s.replica_minutes_lost;
+        sj["quota_refused"] = s.quota_refused;
         sj["sla"] = sla_json(s.sla);
         svcs.push_back(sj);
       }

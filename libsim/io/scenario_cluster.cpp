@@ -16,7 +16,7 @@ namespace capsim::io::detail {
 ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
   if (!ck_.object(c, p,
-                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "hpa", "schedules", "eks_control_plane",
+                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "hpa", "schedules", "resource_quotas", "eks_control_plane",
                    "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
                   {"node_groups"}))
     return cl;
@@ -51,6 +51,24 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     else
       for (const auto& [svc, spec] : h->items())
         if (auto hc = parse_hpa(spec, ptr_join(p + "/hpa", svc))) cl.hpa.emplace(svc, std::move(*hc));
+  }
+  if (auto rq = c.find("resource_quotas"); rq != c.end()) {
+    if (!rq->is_object()) {
+      ck_.fail(p + "/resource_quotas", "an object of namespace → {\"hard\": {...}}", describe(*rq));
+    } else {
+      for (const auto& [ns, q] : rq->items()) {
+        const std::string qp = ptr_join(p + "/resource_quotas", ns);
+        if (!ck_.object(q, qp, {"hard"}, {"hard"}) ||
+            !ck_.object(q["hard"], qp + "/hard", {"requests.cpu", "requests.memory", "requests.nvidia.com/gpu", "pods"}))
+          continue;
+        ResourceQuotaSpec spec;
+        spec.cpu_millicores = cpu_quantity(q["hard"], qp + "/hard", "requests.cpu");
+        spec.memory_mib = memory_quantity(q["hard"], qp + "/hard", "requests.memory");
+        if (auto v = ck_.integer(q["hard"], qp + "/hard", "requests.nvidia.com/gpu", 0, 1'000'000)) spec.gpus = static_cast<int>(*v);
+        if (auto v = ck_.integer(q["hard"], qp + "/hard", "pods", 0, 1'000'000)) spec.pods = static_cast<int>(*v);
+        cl.resource_quotas.emplace(ns, spec);
+      }
+    }
   }
   if (auto sc = c.find("schedules"); sc != c.end()) {
     if (!sc->is_array()) ck_.fail(p + "/schedules", "an array of schedules", describe(*sc));

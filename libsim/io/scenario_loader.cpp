@@ -367,10 +367,11 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
 
 ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   ServiceSpec svc;
-  if (!ck_.object(s, p, {"name", "demand", "replica", "replicas", "throughput_rps", "sla", "tags"},
+  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags"},
                   {"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
     return svc;
   svc.name = ck_.string(s, p, "name").value_or("");
+  svc.namespace_name = ck_.string(s, p, "namespace").value_or("default");
   if (auto d = s.find("demand"); d != s.end()) {
     const std::string dp = p + "/demand";
     if (ck_.object(*d, dp, {"trace", "scale", "arrivals"}, {"trace"})) {

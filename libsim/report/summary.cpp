@@ -143,6 +143,7 @@ std::string format_comparison(const RunResult& r) {
                          svc([](auto& s) { return double(s.replicas_requested); })(p));
     });
     row("  replica-minutes lost to disruptions", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.replica_minutes_lost; })(p)); });
+    row("  pod creations refused by quota", [&](auto& p) { return count(svc([](auto& s) { return double(s.quota_refused); })(p)); });
     row("  requests", [&](auto& p) { return count(svc([](auto& s) { return s.sla.requests; })(p)); });
     row("  missed", [&](auto& p) { return count(svc([](auto& s) { return s.sla.missed; })(p)); });
     row("  missed share", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.missed_share; })(p)); });

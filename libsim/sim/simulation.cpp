@@ -109,7 +109,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     ServiceResult r;
     r.name = policy.services[s].name;
     r.sla = services[s].summary();
-    r.replicas_requested = fleet.replicas(s);  // the desired count at the end (an HPA moves it)
+    r.replicas_requested = counters.replicas_desired[s];  // the desired count at the end (an HPA moves it)
+    r.quota_refused = counters.quota_refused[s];
     r.replicas_placed = counters.replicas_placed[s];
     r.replica_minutes_lost = counters.replica_minutes_lost[s];
     out.services.push_back(std::move(r));

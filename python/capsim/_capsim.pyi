@@ -150,6 +150,7 @@ class ServiceResult:
     sla: SlaSummary
     replicas_requested: int
     replicas_placed: int
+    quota_refused: int
     replica_minutes_lost: float
     def __init__(self) -> None: ...
 

@@ -59,6 +59,7 @@ void bind_report(py::module_& m) {
     value_class<T>(m, "ServiceResult", "One service's outcome.", field("name", &T::name, "service name"),
                    field("sla", &T::sla, "SLA measures"), field("replicas_requested", &T::replicas_requested, "replicas asked for"),
                    field("replicas_placed", &T::replicas_placed, "replicas on a node at the end of the window"),
+                   field("quota_refused", &T::quota_refused, "pod creations its namespace's ResourceQuota refused"),
                    field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a disruption (spot reclaim, scale-down) and their restart"));
   }
   {

@@ -31,6 +31,8 @@ struct FleetCounters {
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window
+  std::vector<int> replicas_desired;         // per service, at the end (the HPA's last decision, or the spec)
+  std::vector<int> quota_refused;            // per service: pod creations a ResourceQuota refused
 };
 
 class FleetController {
@@ -86,6 +88,9 @@ class FleetController {
   };
 
   void ensure_pool(std::size_t pool);
+  /// Whether the service's namespace quota leaves room for one more of its pods.
+  bool quota_allows(std::size_t service) const;
+  void create_replica(std::size_t service);
   void launch(std::size_t group, int count, bool warm);
   void start_node(std::size_t group, std::size_t pool, bool warm);
   /// Creates, bills and schedules one node of `pool`: for a node group (`group`) or a Karpenter
@@ -133,6 +138,7 @@ class FleetController {
   std::vector<int> pool_running_;
   std::vector<SimTime> pool_unavailable_until_;
   std::uint64_t replicas_born_ = 0;
+  std::vector<int> desired_;
   std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
   int ready_nodes_ = 0;
   SimTime last_scale_up_ = -1;

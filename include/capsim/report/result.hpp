@@ -45,6 +45,7 @@ struct ServiceResult {
   SlaSummary sla;
   int replicas_requested = 0;  // desired at the end of the window (the HPA's last decision, or the spec)
   int replicas_placed = 0;  // at the end of the window; the rest stayed pending: no node had room
+  int quota_refused = 0;            // pod creations its namespace's ResourceQuota refused
   double replica_minutes_lost = 0;  // replicas down between a disruption (spot reclaim, scale-down) and their restart
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;

@@ -79,6 +79,7 @@ struct ServiceSpec {
   std::map<std::string, double> throughput_rps;  // per replica, by instance type
   SlaSpec sla;
   Tags tags;
+  std::string namespace_name = "default";  // its pods' Kubernetes namespace (ResourceQuota)
 };
 
 enum class InitialState { Ready, Launching };
@@ -163,7 +164,16 @@ struct ScheduleSpec {
   std::optional<int> max_replicas;
 };
 
+/// A namespace's ResourceQuota (spec.hard): pods that would exceed it are not created.
+struct ResourceQuotaSpec {
+  std::optional<std::int64_t> cpu_millicores;  // requests.cpu
+  std::optional<std::int64_t> memory_mib;      // requests.memory
+  std::optional<int> gpus;                     // requests.nvidia.com/gpu
+  std::optional<int> pods;                     // pods
+};
+
 struct ClusterSpec {
+  std::map<std::string, ResourceQuotaSpec> resource_quotas;  // by namespace
   Provisioner provisioner = Provisioner::Static;
   ClusterAutoscalerSpec cluster_autoscaler;
   KarpenterSpec karpenter;
