@@ -94,7 +94,7 @@ const Fixture& fixture() {
           r.gpus = 4;
           break;
       }
-      fx.pods.push_back({fmt::format("pod-{}", p), r, {}});
+      fx.pods.push_back({fmt::format("pod-{}", p), r, {}, {}});
     }
     capsim::NodePoolSpec pool;
     pool.name = "default";

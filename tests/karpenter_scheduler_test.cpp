@@ -22,7 +22,7 @@ Requirement req(std::string_view key, Operator op, std::vector<std::string> valu
   return Requirement{std::string(key), op, std::move(values)};
 }
 PodSpec pod(std::string name, std::int64_t cpu_m, std::int64_t mem_mib, int gpus = 0, std::vector<Requirement> rs = {}) {
-  return PodSpec{std::move(name), ResourceList{cpu_m, mem_mib, gpus, 1}, Requirements(rs)};
+  return PodSpec{std::move(name), ResourceList{cpu_m, mem_mib, gpus, 1}, Requirements(rs), {}};
 }
 NodePoolSpec pool(std::string name, std::vector<Requirement> rs = {}, int weight = 0) {
   NodePoolSpec p;
@@ -205,7 +205,7 @@ TEST_CASE("NodePool limits stop provisioning") {
   SUBCASE("a nodes limit counts the pool's existing nodes") {
     auto one = pool("one");
     one.limits.nodes = 1;
-    ExistingNode n{"n1", &catalog().at("m5.large"), ResourceList{0, 0, 0, 0}, labels_of(catalog().at("m5.large")), "one"};
+    ExistingNode n{"n1", &catalog().at("m5.large"), ResourceList{0, 0, 0, 0}, std::make_shared<const Labels>(labels_of(catalog().at("m5.large"))), "one", {}};
     auto r2 = schedule({pod("web", 1000, 2048)}, {one}, {n}, catalog(), ondemand());
     CHECK(r2.claims.empty());
     REQUIRE(r2.unschedulable.size() == 1);
@@ -232,7 +232,7 @@ TEST_CASE("NodePool weights order the pools") {
 
 TEST_CASE("an existing node with room is used first; pods are placed largest first") {
   const InstanceType& m5 = catalog().at("m5.xlarge");
-  ExistingNode n1{"n1", &m5, ResourceList{2000, 4096, 0, 10}, labels_of(m5), ""};
+  ExistingNode n1{"n1", &m5, ResourceList{2000, 4096, 0, 10}, std::make_shared<const Labels>(labels_of(m5)), "", {}};
   // Input order p3, p2, p1; the queue is p1 (1500m), p2 (1000m), p3 (500m).
   std::vector<PodSpec> pods = {pod("p3", 500, 512, 0, {req(label::kFamily, Operator::In, {"c6i"})}), pod("p2", 1000, 1024),
                                pod("p1", 1500, 2048)};

@@ -27,6 +27,19 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
       for (const auto& zone : zones) group_pools_[g].push_back(market_.pool(type, zone, groups[g].capacity_type));
   }
   service_starts_.assign(policy_.services.size(), 0);
+  if (policy_.cluster.provisioner == Provisioner::Karpenter) {
+    scheduling_catalog_.emplace(scenario_.catalog);
+    for (const ServiceSpec& svc : policy_.services) {
+      PodSpec p;
+      p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1};
+      // A replica runs only on the types its service has a throughput for.
+      std::vector<std::string> types;
+      for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
+      p.requirements = svc.replica_requirements.intersect(Requirements({{std::string(label::kInstanceType), Operator::In, types}}));
+      p.tolerations = svc.tolerations;
+      pod_templates_.push_back(std::move(p));
+    }
+  }
   counters_.replica_minutes_lost.assign(policy_.services.size(), 0.0);
   counters_.quota_refused.assign(policy_.services.size(), 0);
 }
@@ -136,6 +149,7 @@ void FleetController::set_replicas(std::size_t service, int desired) {
       n.memory_free += policy_.services[service].replica_memory_mib;
       n.pods_free += 1;
       n.replicas.erase(std::find(n.replicas.begin(), n.replicas.end(), static_cast<std::size_t>(pick)));
+      pods_changed(static_cast<std::size_t>(r.node));
       if (r.ready) services_[service].change_capacity(engine_.now(), -policy_.services[service].throughput_rps.at(n.type->name), -1);
     }
     r.removed = true;
@@ -146,11 +160,12 @@ void FleetController::set_replicas(std::size_t service, int desired) {
     --current;
   }
   place_pending();
-  if (policy_.cluster.provisioner == Provisioner::Karpenter) karpenter_check_empty();
 }
 
 void FleetController::evict_replicas(std::size_t id) {
   Node& n = nodes_[id];
+  if (n.replicas.empty()) return;
+  counters_.pods_disrupted += static_cast<int>(n.replicas.size());
   for (std::size_t r : n.replicas) {
     Replica& rep = replicas_[r];
     const ServiceSpec& svc = policy_.services[rep.service];
@@ -167,6 +182,7 @@ void FleetController::evict_replicas(std::size_t id) {
     n.pods_free += 1;
   }
   n.replicas.clear();
+  pods_changed(id);
 }
 
 void FleetController::remove_node(std::size_t id) {
@@ -178,6 +194,9 @@ void FleetController::remove_node(std::size_t id) {
   --pool_running_[n.pool];
   ledger_.close_instance(n.ledger_line, engine_.now());
   evict_replicas(id);
+  cluster_changed();
+  // A replacement that never became ready leaves the nodes it was for where they were.
+  if (replacements_.count(id)) release_candidates(id);
   place_pending();
 }
 
@@ -247,6 +266,7 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   node.node_pool = node_pool;
   node.pool = p;
   node.type = &scenario_.catalog.at(mp.offering.instance_type);
+  node.labels = std::make_shared<const Labels>(labels_of(*node.type, mp.offering));
   node.gpus_free = node.type->gpus;
   node.cpu_free = node.type->alloc_cpu_millicores;
   node.memory_free = node.type->alloc_memory_mib;
@@ -260,6 +280,8 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   }
   node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", owner, ordinal), *node.type, mp.prices, now, tags);
   node.ready_at = now;
+  node.created_at = now;
+  node.last_pod_change = now;
   if (!warm) {
     const auto& c = policy_.cluster;
     auto draw = [&](const char* component, const Distribution& d) {
@@ -274,6 +296,12 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   engine_.schedule_at(nodes_[id].ready_at, [this, id] { node_ready(id); }, kPriorityFleet);
   const SimTime reclaim_at = market_.reclaim_time(p, nodes_[id].pool_ordinal, now);
   if (reclaim_at < scenario_.simulation.duration) schedule_reclaim(id, reclaim_at);
+  if (node_pool != kNoGroup) {
+    const auto& expire_after = policy_.cluster.karpenter.node_pools[node_pool].expire_after;
+    if (expire_after && now + *expire_after < scenario_.simulation.duration)
+      engine_.schedule_at(now + *expire_after, [this, id] { expire(id); }, kPriorityFleet);
+  }
+  cluster_changed();
   return id;
 }
 
@@ -307,7 +335,7 @@ void FleetController::watch_availability() {
         engine_.schedule_at(std::max<SimTime>(0, at - market_.spec().notice), [this, p, at, after] {
           std::vector<std::size_t> running;
           for (std::size_t id = 0; id < nodes_.size(); ++id)
-            if (nodes_[id].pool == p && !nodes_[id].gone && !nodes_[id].cordoned) running.push_back(id);
+            if (nodes_[id].pool == p && !nodes_[id].gone && !nodes_[id].interrupted) running.push_back(id);
           for (std::size_t i = running.size(); i-- > static_cast<std::size_t>(after);) schedule_reclaim(running[i], at);
         }, kPriorityFleet);
       }
@@ -319,12 +347,16 @@ void FleetController::node_ready(std::size_t id) {
   if (n.gone) return;
   n.ready = true;
   counters_.max_ready_nodes = std::max(counters_.max_ready_nodes, ++ready_nodes_);
+  // consolidateAfter counts from initialization when no pod has come or gone since.
+  pods_changed(id);
+  if (replacements_.count(id)) replacement_ready(id);
   place_pending();
 }
 
 void FleetController::notice(std::size_t id) {
   Node& n = nodes_[id];
-  if (n.gone || n.cordoned) return;
+  if (n.gone || n.interrupted) return;
+  n.interrupted = true;
   n.cordoned = true;
   ++counters_.interruptions;
   // The reclaimed offering is avoided for a while, and a replacement is launched at once: a node
@@ -340,14 +372,15 @@ void FleetController::notice(std::size_t id) {
 
 void FleetController::reclaim(std::size_t id) {
   if (nodes_[id].gone) return;
-  if (!nodes_[id].cordoned) notice(id);
+  if (!nodes_[id].interrupted) notice(id);
   remove_node(id);
 }
 
 bool FleetController::fits(const Node& n, const ServiceSpec& svc) const {
   return !n.gone && !n.cordoned && n.gpus_free >= svc.replica_gpus && n.cpu_free >= svc.replica_cpu_millicores &&
          n.memory_free >= svc.replica_memory_mib && n.pods_free >= 1 && svc.throughput_rps.count(n.type->name) &&
-         (svc.replica_requirements.empty() || svc.replica_requirements.matches(labels_of(*n.type, market_.at(n.pool).offering)));
+         !first_untolerated(node_taints(n), svc.tolerations) &&
+         (svc.replica_requirements.empty() || svc.replica_requirements.matches(*n.labels));
 }
 
 void FleetController::bind(std::size_t r, std::size_t id) {
@@ -360,6 +393,7 @@ void FleetController::bind(std::size_t r, std::size_t id) {
   n.pods_free -= 1;
   n.replicas.push_back(r);
   rep.node = static_cast<std::ptrdiff_t>(id);
+  pods_changed(id);
   const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;
   start_replica(r, warm);
 }

@@ -3,9 +3,7 @@
 // at the maximum), the scheduling simulation (karpenter_scheduler) places them on existing nodes or on
 // new node claims, and each claim is launched through the market: spot by price-capacity-optimized,
 // on-demand by lowest price, a pool that fails with insufficient capacity avoided for its unavailable
-// period and the next one tried. Nodes left empty are removed after their NodePool's consolidateAfter.
-// Consolidation of underutilized nodes (replacement by cheaper ones), disruption budgets and
-// expireAfter are not simulated.
+// period and the next one tried. Disruption (consolidation, expiration) is in karpenter_disruption.cpp.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -46,94 +44,124 @@ void FleetController::karpenter_batch_close(std::uint64_t stamp, bool at_max) {
   karpenter_provision();
 }
 
-void FleetController::karpenter_provision() {
-  const SimTime now = engine_.now();
-  std::vector<PodSpec> pods;
-  std::vector<std::size_t> pod_replica;
-  for (std::size_t r = 0; r < replicas_.size(); ++r) {
-    const Replica& rep = replicas_[r];
-    if (rep.node >= 0 || rep.removed) continue;
-    const ServiceSpec& svc = policy_.services[rep.service];
-    PodSpec p;
-    p.name = std::to_string(r);
-    p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1};
-    // A replica runs only on the types its service has a throughput for.
-    std::vector<std::string> types;
-    for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
-    p.requirements = svc.replica_requirements.intersect(Requirements({{std::string(label::kInstanceType), Operator::In, types}}));
-    pods.push_back(std::move(p));
-    pod_replica.push_back(r);
-  }
-  if (pods.empty()) return;
-  std::vector<NodePoolSpec> pools;
-  for (const auto& np : policy_.cluster.karpenter.node_pools) pools.push_back(np.scheduling);
+PodSpec FleetController::karpenter_pod(std::size_t r) const {
+  PodSpec p = pod_templates_[replicas_[r].service];
+  p.name = std::to_string(r);
+  return p;
+}
+
+std::vector<ExistingNode> FleetController::karpenter_existing_nodes() const {
   std::vector<ExistingNode> existing;
-  std::vector<std::size_t> existing_id;
   for (std::size_t id = 0; id < nodes_.size(); ++id) {
     const Node& n = nodes_[id];
     if (n.gone || n.cordoned) continue;
-    existing.push_back({std::to_string(id), n.type, {n.cpu_free, n.memory_free, n.gpus_free, n.pods_free},
-                        labels_of(*n.type, market_.at(n.pool).offering),
-                        n.node_pool == kNoGroup ? std::string() : policy_.cluster.karpenter.node_pools[n.node_pool].scheduling.name});
-    existing_id.push_back(id);
+    existing.push_back({std::to_string(id), n.type, {n.cpu_free, n.memory_free, n.gpus_free, n.pods_free}, n.labels,
+                        node_pool_name(n), node_taints(n)});
   }
-  // Every offering of the catalog in the scenario's zones, priced and available as the market says now.
+  return existing;
+}
+
+std::string FleetController::node_pool_name(const Node& n) const {
+  return n.node_pool == kNoGroup ? std::string() : policy_.cluster.karpenter.node_pools[n.node_pool].scheduling.name;
+}
+
+const SchedulingSnapshot& FleetController::karpenter_snapshot() {
+  // Every offering of the catalog in the scenario's zones, priced and available as the market says
+  // now. Prices and availability seldom change, so the prepared snapshot (and the type filtering it
+  // has cached) is kept until one of them does.
+  const SimTime now = engine_.now();
+  if (offering_pools_.empty())
+    for (const InstanceType& t : scenario_.catalog.types())
+      for (const auto& zone : scenario_.zones)
+        for (CapacityType c : {CapacityType::OnDemand, CapacityType::Spot}) {
+          if (c == CapacityType::Spot && !scenario_.spot_advisor.find(t.name) &&
+              std::none_of(scenario_.market.spot_price_history.begin(), scenario_.market.spot_price_history.end(),
+                           [&](const SpotPriceSeries& s) { return s.instance_type == t.name; }))
+            continue;
+          offering_pools_.push_back(karpenter_pool_of(t.name, zone, c));
+        }
+  std::vector<std::pair<double, bool>> state;
+  state.reserve(offering_pools_.size());
+  for (std::size_t p : offering_pools_) {
+    const auto cap = market_.capacity_at(p, now);
+    state.emplace_back(market_.at(p).prices->price_at(now), pool_unavailable_until_[p] <= now && (!cap || *cap > pool_running_[p]));
+  }
+  if (snapshot_ && state == snapshot_state_) return *snapshot_;
   std::vector<Offering> offerings;
-  for (const InstanceType& t : scenario_.catalog.types())
-    for (const auto& zone : scenario_.zones)
-      for (CapacityType c : {CapacityType::OnDemand, CapacityType::Spot}) {
-        if (c == CapacityType::Spot && !scenario_.spot_advisor.find(t.name) &&
-            std::none_of(scenario_.market.spot_price_history.begin(), scenario_.market.spot_price_history.end(),
-                         [&](const SpotPriceSeries& s) { return s.instance_type == t.name; }))
-          continue;
-        const std::size_t p = karpenter_pool_of(t.name, zone, c);
-        Offering o = market_.at(p).offering;
-        o.price_usd_per_h = market_.at(p).prices->price_at(now);
-        const auto cap = market_.capacity_at(p, now);
-        o.available = pool_unavailable_until_[p] <= now && (!cap || *cap > pool_running_[p]);
-        offerings.push_back(std::move(o));
-      }
-  const SchedulingResult result = schedule(pods, pools, existing, scenario_.catalog, offerings);
+  offerings.reserve(offering_pools_.size());
+  for (std::size_t i = 0; i < offering_pools_.size(); ++i) {
+    Offering o = market_.at(offering_pools_[i]).offering;
+    o.price_usd_per_h = state[i].first;
+    o.available = state[i].second;
+    offerings.push_back(std::move(o));
+  }
+  snapshot_.emplace(*scheduling_catalog_, std::move(offerings));
+  snapshot_state_ = std::move(state);
+  return *snapshot_;
+}
+
+std::size_t FleetController::node_pool_index(const std::string& name) const {
+  std::size_t np = 0;
+  while (policy_.cluster.karpenter.node_pools[np].scheduling.name != name) ++np;
+  return np;
+}
+
+std::optional<std::size_t> FleetController::karpenter_launch(const PlannedNodeClaim& claim) {
+  const SimTime now = engine_.now();
+  const std::size_t np = node_pool_index(claim.node_pool);
+  const Requirements& pool_req = policy_.cluster.karpenter.node_pools[np].scheduling.requirements;
+  // The launch request: the claim's types in every zone its NodePool allows, at the claim's
+  // capacity type; the strategy picks one pool and the next is tried on insufficient capacity.
+  std::vector<PoolState> states;
+  for (std::size_t i = 0; i < claim.instance_types.size(); ++i)
+    for (const auto& zone : scenario_.zones) {
+      const std::size_t p = karpenter_pool_of(claim.instance_types[i], zone, claim.capacity_type);
+      const MarketPool& mp = market_.at(p);
+      if (!pool_req.matches(labels_of(scenario_.catalog.at(claim.instance_types[i]), mp.offering))) continue;
+      if (pool_unavailable_until_[p] > now) continue;
+      states.push_back(PoolState{p, mp.prices->price_at(now), 1e9, mp.hazard_per_h, static_cast<int>(i)});
+    }
+  const AllocationStrategy strategy =
+      claim.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
+  while (!states.empty()) {
+    const Allocation a = allocate({1, strategy, 1}, states);
+    if (a.launches.empty()) break;
+    const std::size_t p = a.launches.front().first;
+    const auto cap = market_.capacity_at(p, now);
+    if (cap && *cap <= pool_running_[p]) {
+      ++counters_.insufficient_capacity;
+      pool_unavailable_until_[p] = now + market_.spec().unavailable_after_ice;
+      states.erase(std::remove_if(states.begin(), states.end(), [&](const PoolState& s) { return s.offering == p; }), states.end());
+      continue;
+    }
+    if (node_pool_launches_.size() < policy_.cluster.karpenter.node_pools.size())
+      node_pool_launches_.resize(policy_.cluster.karpenter.node_pools.size(), 0);
+    Tags tags = policy_.cluster.tags;
+    for (const auto& [k, v] : policy_.cluster.karpenter.node_pools[np].labels) tags[k] = v;
+    tags["karpenter.sh/nodepool"] = claim.node_pool;
+    return create_node(kNoGroup, np, p, false, claim.node_pool, node_pool_launches_[np]++, tags);
+  }
+  return std::nullopt;
+}
+
+void FleetController::karpenter_provision() {
+  const SimTime now = engine_.now();
+  std::vector<PodSpec> pods;
+  for (std::size_t r = 0; r < replicas_.size(); ++r)
+    if (replicas_[r].node < 0 && !replicas_[r].removed) pods.push_back(karpenter_pod(r));
+  if (pods.empty()) return;
+  std::vector<NodePoolSpec> pools;
+  for (const auto& np : policy_.cluster.karpenter.node_pools) pools.push_back(np.scheduling);
+  const std::vector<ExistingNode> existing = karpenter_existing_nodes();
+  std::vector<const ExistingNode*> existing_ptrs;
+  for (const auto& n : existing) existing_ptrs.push_back(&n);
+  const SchedulingResult result = schedule(pods, pools, existing_ptrs, karpenter_snapshot());
   auto replica_of = [&](const std::string& pod) { return static_cast<std::size_t>(std::stoul(pod)); };
   for (const Binding& b : result.bound_to_existing) bind(replica_of(b.pod), static_cast<std::size_t>(std::stoul(b.node)));
   counters_.unschedulable += static_cast<int>(result.unschedulable.size());
   bool retry = !result.unschedulable.empty();
   for (const PlannedNodeClaim& claim : result.claims) {
-    std::size_t np = 0;
-    while (policy_.cluster.karpenter.node_pools[np].scheduling.name != claim.node_pool) ++np;
-    const Requirements& pool_req = policy_.cluster.karpenter.node_pools[np].scheduling.requirements;
-    // The launch request: the claim's types in every zone its NodePool allows, at the claim's
-    // capacity type; the strategy picks one pool and the next is tried on insufficient capacity.
-    std::vector<PoolState> states;
-    for (std::size_t i = 0; i < claim.instance_types.size(); ++i)
-      for (const auto& zone : scenario_.zones) {
-        const std::size_t p = karpenter_pool_of(claim.instance_types[i], zone, claim.capacity_type);
-        const MarketPool& mp = market_.at(p);
-        if (!pool_req.matches(labels_of(scenario_.catalog.at(claim.instance_types[i]), mp.offering))) continue;
-        if (pool_unavailable_until_[p] > now) continue;
-        states.push_back(PoolState{p, mp.prices->price_at(now), 1e9, mp.hazard_per_h, static_cast<int>(i)});
-      }
-    const AllocationStrategy strategy =
-        claim.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
-    std::optional<std::size_t> launched;
-    while (!launched && !states.empty()) {
-      const Allocation a = allocate({1, strategy, 1}, states);
-      if (a.launches.empty()) break;
-      const std::size_t p = a.launches.front().first;
-      const auto cap = market_.capacity_at(p, now);
-      if (cap && *cap <= pool_running_[p]) {
-        ++counters_.insufficient_capacity;
-        pool_unavailable_until_[p] = now + market_.spec().unavailable_after_ice;
-        states.erase(std::remove_if(states.begin(), states.end(), [&](const PoolState& s) { return s.offering == p; }), states.end());
-        continue;
-      }
-      if (node_pool_launches_.size() < policy_.cluster.karpenter.node_pools.size())
-        node_pool_launches_.resize(policy_.cluster.karpenter.node_pools.size(), 0);
-      Tags tags = policy_.cluster.tags;
-      for (const auto& [k, v] : policy_.cluster.karpenter.node_pools[np].labels) tags[k] = v;
-      tags["karpenter.sh/nodepool"] = claim.node_pool;
-      launched = create_node(kNoGroup, np, p, false, claim.node_pool, node_pool_launches_[np]++, tags);
-    }
+    const std::optional<std::size_t> launched = karpenter_launch(claim);
     if (!launched) {
       retry = true;
       continue;
@@ -163,23 +191,6 @@ void FleetController::karpenter_provision() {
   }
   // Pods left pending (no capacity now, or limits): try again after the unavailable period.
   if (retry) engine_.schedule_in(market_.spec().unavailable_after_ice, [this] { place_pending(); }, kPriorityFleet);
-}
-
-void FleetController::karpenter_check_empty() {
-  for (std::size_t id = 0; id < nodes_.size(); ++id) {
-    Node& n = nodes_[id];
-    if (n.node_pool == kNoGroup || n.gone || n.cordoned || !n.replicas.empty() || n.consolidation_pending) continue;
-    const auto& after = policy_.cluster.karpenter.node_pools[n.node_pool].consolidate_after;
-    if (!after) continue;  // consolidateAfter: Never
-    n.consolidation_pending = true;
-    engine_.schedule_in(*after, [this, id] {
-      Node& m = nodes_[id];
-      m.consolidation_pending = false;
-      if (m.gone || m.cordoned || !m.replicas.empty()) return;
-      ++counters_.consolidations;
-      remove_node(id);
-    }, kPriorityFleet);
-  }
 }
 
 }  // namespace capsim

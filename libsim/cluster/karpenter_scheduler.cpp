@@ -48,6 +48,9 @@ bool is_gpu_key(std::string_view key) {
 
 // Requirements::why_not on the instance-type keys only (zone and capacity type belong to offerings).
 std::string type_mismatch(const Requirements& r, const Labels& labels) { return r.why_not(labels, is_offering_key); }
+bool type_matches(const Requirements& r, const Labels& labels) { return r.matches(labels, is_offering_key); }
+// Stands in a Candidates::reason for "requirements: <why_not>", formatted when asked for.
+constexpr std::string_view kRequirementsReason = "requirements";
 
 // The first key on which two requirement sets cannot both hold, described; "" when compatible.
 std::string incompatibility(const Requirements& pool, const Requirements& pod) {
@@ -62,14 +65,26 @@ std::string incompatibility(const Requirements& pool, const Requirements& pod) {
 // Pods with equal requirements and equal "requests GPUs" share type filtering (their group).
 std::string group_key(const PodSpec& p) {
   std::string s = p.requests.gpus > 0 ? "G|" : "-|";
-  for (const auto& [key, k] : p.requirements.keys())
-    s += fmt::format("{}={}/{};", key, k.describe(), k.allows_absent() ? 1 : 0);
+  for (const auto& [key, k] : p.requirements.keys()) {
+    s += key;
+    s += '=';
+    s += k.describe();
+    s += k.allows_absent() ? "/1;" : "/0;";
+  }
+  for (const Toleration& t : p.tolerations) {
+    s += '|';
+    s += t.key;
+    s += t.op == Toleration::Op::Exists ? ":Exists:" : ":Equal:";
+    s += t.value;
+    s += ':';
+    s += t.effect ? to_string(*t.effect) : std::string_view("*");
+  }
   return s;
 }
 
 struct TypeInfo {
   const InstanceType* type = nullptr;
-  Labels labels;
+  const Labels* labels = nullptr;
   Res alloc, capacity;
   bool gpu_like = false, metal = false;
   std::vector<std::size_t> offerings;  // indices into the offerings argument
@@ -95,7 +110,7 @@ struct Candidates {
   Requirements req;                 // pool ∩ pod
   std::vector<std::size_t> ok;      // types passing requirements, offering and exotic filters, by price
   std::vector<double> price;        // by type: cheapest compatible available offering
-  std::vector<std::string> reason;  // by type: why it failed those filters ("" when in `ok`)
+  std::vector<std::string_view> reason;  // by type: why it failed those filters ("" when in `ok`); static text
   std::vector<char> allowed;        // by type: in `ok`
 };
 
@@ -117,38 +132,24 @@ struct Narrowed {
   std::optional<Requirements> req;  // set when the pod brings a new group
 };
 
+}  // namespace
+
+struct SchedulingSnapshot::Impl {
+  std::vector<Offering> offerings;
+  std::vector<TypeInfo> types;
+  // (pool name, pod group key) -> type filtering: it depends only on these and the offerings, so
+  // every round against the snapshot shares it.
+  std::map<std::string, Candidates, std::less<>> candidates;
+};
+
+namespace {
+
 class Scheduler {
  public:
-  Scheduler(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools, const std::vector<ExistingNode>& existing,
-            const InstanceCatalog& catalog, const std::vector<Offering>& offerings)
-      : pods_(pods), pools_(pools), offerings_(offerings), nodes_free_(existing.size()), existing_(existing) {
-    const auto& cat = catalog.types();
-    std::map<std::string_view, std::size_t> by_name;
-    types_.reserve(cat.size());
-    for (std::size_t i = 0; i < cat.size(); ++i) {
-      const InstanceType& t = cat[i];
-      TypeInfo ti;
-      ti.type = &t;
-      ti.labels = labels_of(t);
-      ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus, t.alloc_pods};
-      ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, t.gpus, 1};
-      ti.gpu_like = t.accelerated();
-      ti.metal = t.name.find("metal") != std::string::npos;
-      ti.ref_price = t.ondemand_usd_per_h;
-      by_name.emplace(t.name, i);
-      types_.push_back(std::move(ti));
-    }
-    std::vector<char> seen(types_.size(), 0);
-    for (std::size_t o = 0; o < offerings.size(); ++o) {
-      auto it = by_name.find(offerings[o].instance_type);
-      if (it == by_name.end()) continue;
-      TypeInfo& ti = types_[it->second];
-      ti.offerings.push_back(o);
-      if (offerings[o].available) {
-        ti.ref_price = seen[it->second] ? std::min(ti.ref_price, offerings[o].price_usd_per_h) : offerings[o].price_usd_per_h;
-        seen[it->second] = 1;
-      }
-    }
+  Scheduler(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools, const std::vector<const ExistingNode*>& existing,
+            SchedulingSnapshot::Impl& snapshot, bool explain)
+      : explain_(explain), pods_(pods), pools_(pools), offerings_(snapshot.offerings), nodes_free_(existing.size()), existing_(existing),
+        types_(snapshot.types), snapshot_(snapshot) {
     // Pools by weight, higher first, ties in input order.
     pool_order_.resize(pools.size());
     std::iota(pool_order_.begin(), pool_order_.end(), std::size_t{0});
@@ -157,12 +158,12 @@ class Scheduler {
     pool_used_.resize(pools.size());
     pool_nodes_.assign(pools.size(), 0);
     for (std::size_t n = 0; n < existing.size(); ++n) {
-      nodes_free_[n] = res_of(existing[n].free);
+      const ExistingNode& e = *existing[n];
+      nodes_free_[n] = res_of(e.free);
       for (std::size_t p = 0; p < pools.size(); ++p)
-        if (pools[p].name == existing[n].node_pool) {
+        if (pools[p].name == e.node_pool) {
           ++pool_nodes_[p];
-          if (existing[n].type) pool_used_[p] = pool_used_[p] + Res{std::int64_t{existing[n].type->vcpu} * 1000,
-                                                                   existing[n].type->memory_mib, existing[n].type->gpus, 0};
+          if (e.type) pool_used_[p] = pool_used_[p] + Res{std::int64_t{e.type->vcpu} * 1000, e.type->memory_mib, e.type->gpus, 0};
           break;
         }
     }
@@ -174,10 +175,13 @@ class Scheduler {
       if (r.cpu_millicores < 0 || r.memory_mib < 0 || r.gpus < 0 || r.pods < 0)
         throw Error(fmt::format("pod {}: negative resource request", pods[i].name));
       auto [it, fresh] = groups.emplace(group_key(pods[i]), groups.size());
-      if (fresh) group_pod_.push_back(i);
+      if (fresh) {
+        group_pod_.push_back(i);
+        group_key_.push_back(it->first);
+      }
       pod_group_[i] = it->second;
     }
-    candidates_.resize(groups.size() * pools.size());
+    candidates_.assign(groups.size() * pools.size(), nullptr);
     node_match_.assign(groups.size() * existing.size(), -1);
   }
 
@@ -209,11 +213,12 @@ class Scheduler {
     for (std::size_t n = 0; n < existing_.size(); ++n) {
       if (!fits(need, nodes_free_[n])) continue;
       signed char& m = node_match_[g * existing_.size() + n];
-      if (m < 0) m = pods_[pod].requirements.matches(existing_[n].labels) ? 1 : 0;
+      if (m < 0)
+        m = pods_[pod].requirements.matches(*existing_[n]->labels) && !first_untolerated(existing_[n]->taints, pods_[pod].tolerations) ? 1 : 0;
       if (!m) continue;
       Res& f = nodes_free_[n];
       f = {f.cpu - need.cpu, f.mem - need.mem, f.gpu - need.gpu, f.pods - need.pods};
-      result.bound_to_existing.push_back({pods_[pod].name, existing_[n].name});
+      result.bound_to_existing.push_back({pods_[pod].name, existing_[n]->name});
       return true;
     }
     return false;
@@ -313,13 +318,22 @@ class Scheduler {
   }
 
   const Candidates& candidates(std::size_t g, std::size_t p) {
-    Candidates& c = candidates_[g * pools_.size() + p];
-    if (c.computed) return c;
+    Candidates*& slot = candidates_[g * pools_.size() + p];
+    if (slot) return *slot;
+    std::string key = pools_[p].name + '\x1f' + group_key_[g];
+    auto [it, fresh] = snapshot_.candidates.try_emplace(std::move(key));
+    slot = &it->second;
+    Candidates& c = it->second;
+    if (!fresh) return c;
     c.computed = true;
     const PodSpec& pod = pods_[group_pod_[g]];
     const NodePoolSpec& pool = pools_[p];
     if (auto bad = incompatibility(pool.requirements, pod.requirements); !bad.empty()) {
       c.pool_reason = "requirements: " + bad;
+      return c;
+    }
+    if (const Taint* t = first_untolerated(pool.taints, pod.tolerations)) {
+      c.pool_reason = "taints: the pod does not tolerate " + to_string(*t);
       return c;
     }
     c.req = pool.requirements.intersect(pod.requirements);
@@ -335,8 +349,8 @@ class Scheduler {
     }
     std::vector<std::size_t> passing;
     for (std::size_t t = 0; t < n; ++t) {
-      if (auto bad = type_mismatch(c.req, types_[t].labels); !bad.empty()) {
-        c.reason[t] = "requirements: " + bad;
+      if (!type_matches(c.req, *types_[t].labels)) {
+        c.reason[t] = kRequirementsReason;  // the message is built only if an explanation needs it
         continue;
       }
       c.price[t] = offering_price(filter, t);
@@ -443,15 +457,19 @@ class Scheduler {
     e.types_considered = c.types.size();
     e.opened_price_usd_per_h = c.prices.front();
     std::vector<std::pair<double, std::size_t>> cheaper;  // (price, type) of rejected, cheaper types
+    if (explain_) {
     std::vector<char> chosen(types_.size(), 0);
     for (std::size_t t : c.types) chosen[t] = 1;
     for (std::size_t t = 0; t < types_.size(); ++t) {
       const double price = cand.price[t] < kNoPrice ? cand.price[t] : types_[t].ref_price;
       if (!chosen[t] && price < e.opened_price_usd_per_h) cheaper.emplace_back(price, t);
     }
+    }
     std::stable_sort(cheaper.begin(), cheaper.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (!explain_) cheaper.clear();
     for (const auto& [price, t] : cheaper) {
-      std::string reason = cand.reason[t];
+      std::string reason = cand.reason[t] == kRequirementsReason ? "requirements: " + type_mismatch(cand.req, *types_[t].labels)
+                                                                 : std::string(cand.reason[t]);
       if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc);
       if (reason.empty()) reason = limits_reason(p, t);
       e.cheaper_rejected.push_back({types_[t].type->name, price, std::move(reason)});
@@ -507,7 +525,10 @@ class Scheduler {
       }
     }
     if (chosen.size() > karpenter::kMaxTypesInClaim) chosen.resize(karpenter::kMaxTypesInClaim);
-    for (const auto& [price, to] : chosen) out.instance_types.push_back(types_[to.first].type->name);
+    for (const auto& [price, to] : chosen) {
+      out.instance_types.push_back(types_[to.first].type->name);
+      out.instance_type_prices.push_back(price);
+    }
     if (!chosen.empty()) {
       out.cheapest_price_usd_per_h = chosen.front().first;
       out.zone = offerings_[chosen.front().second.second].zone;
@@ -515,18 +536,21 @@ class Scheduler {
     return out;
   }
 
+  bool explain_ = true;
   const std::vector<PodSpec>& pods_;
   const std::vector<NodePoolSpec>& pools_;
   const std::vector<Offering>& offerings_;
   std::vector<Res> nodes_free_;
-  const std::vector<ExistingNode>& existing_;
-  std::vector<TypeInfo> types_;
+  std::vector<const ExistingNode*> existing_;
+  const std::vector<TypeInfo>& types_;
+  SchedulingSnapshot::Impl& snapshot_;
   std::vector<std::size_t> pool_order_;
   std::vector<Res> pool_used_;  // capacity of the pool's existing nodes plus claim reservations
   std::vector<int> pool_nodes_;
   std::vector<std::size_t> pod_group_;
   std::vector<std::size_t> group_pod_;     // a representative pod per group
-  std::vector<Candidates> candidates_;     // group × pool
+  std::vector<std::string> group_key_;
+  std::vector<Candidates*> candidates_;    // group × pool, into the snapshot's cache
   std::vector<signed char> node_match_;    // group × existing node: -1 unknown
   std::vector<Claim> claims_;
   std::vector<std::size_t> claim_order_;
@@ -546,10 +570,68 @@ std::string SchedulingResult::node_of(std::string_view pod) const {
   return {};
 }
 
+SchedulingCatalog::SchedulingCatalog(const InstanceCatalog& c) : catalog(&c) {
+  labels.reserve(c.types().size());
+  for (std::size_t i = 0; i < c.types().size(); ++i) {
+    labels.push_back(labels_of(c.types()[i]));
+    index.emplace(c.types()[i].name, i);
+  }
+}
+
+SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::vector<Offering> offerings) : impl_(std::make_unique<Impl>()) {
+  impl_->offerings = std::move(offerings);
+  const auto& cat = catalog.catalog->types();
+  auto& types = impl_->types;
+  types.reserve(cat.size());
+  for (std::size_t i = 0; i < cat.size(); ++i) {
+    const InstanceType& t = cat[i];
+    TypeInfo ti;
+    ti.type = &t;
+    ti.labels = &catalog.labels[i];
+    ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus, t.alloc_pods};
+    ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, t.gpus, 1};
+    ti.gpu_like = t.accelerated();
+    ti.metal = t.name.find("metal") != std::string::npos;
+    ti.ref_price = t.ondemand_usd_per_h;
+    types.push_back(std::move(ti));
+  }
+  const auto& offs = impl_->offerings;
+  std::vector<char> seen(types.size(), 0);
+  for (std::size_t o = 0; o < offs.size(); ++o) {
+    auto it = catalog.index.find(offs[o].instance_type);
+    if (it == catalog.index.end()) continue;
+    TypeInfo& ti = types[it->second];
+    ti.offerings.push_back(o);
+    if (offs[o].available) {
+      ti.ref_price = seen[it->second] ? std::min(ti.ref_price, offs[o].price_usd_per_h) : offs[o].price_usd_per_h;
+      seen[it->second] = 1;
+    }
+  }
+}
+
+SchedulingSnapshot::~SchedulingSnapshot() = default;
+SchedulingSnapshot::SchedulingSnapshot(SchedulingSnapshot&&) noexcept = default;
+SchedulingSnapshot& SchedulingSnapshot::operator=(SchedulingSnapshot&&) noexcept = default;
+const std::vector<Offering>& SchedulingSnapshot::offerings() const { return impl_->offerings; }
+
+SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot, bool explain) {
+  return Scheduler(pods, pools, existing, *snapshot.impl_, explain).run();
+}
+
+SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<ExistingNode>& existing, const SchedulingCatalog& catalog,
+                          const std::vector<Offering>& offerings) {
+  std::vector<const ExistingNode*> nodes;
+  nodes.reserve(existing.size());
+  for (const auto& n : existing) nodes.push_back(&n);
+  return schedule(pods, pools, nodes, SchedulingSnapshot(catalog, offerings));
+}
+
 SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
                           const std::vector<ExistingNode>& existing, const InstanceCatalog& catalog,
                           const std::vector<Offering>& offerings) {
-  return Scheduler(pods, pools, existing, catalog, offerings).run();
+  return schedule(pods, pools, existing, SchedulingCatalog(catalog), offerings);
 }
 
 std::vector<Offering> ondemand_offerings(const InstanceCatalog& catalog, const std::vector<std::string>& zones) {

@@ -24,9 +24,15 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     cl.provisioner = *pv == "cluster-autoscaler" ? Provisioner::ClusterAutoscaler
                      : *pv == "karpenter"       ? Provisioner::Karpenter
                                                 : Provisioner::Static;
-  if (auto k = c.find("karpenter"); k != c.end() && ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration"})) {
-    if (auto d = ck_.duration(*k, p + "/karpenter", "batch_idle_duration")) cl.karpenter.batch_idle = *d;
-    if (auto d = ck_.duration(*k, p + "/karpenter", "batch_max_duration")) cl.karpenter.batch_max = *d;
+  if (auto k = c.find("karpenter"); k != c.end() &&
+      ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s"})) {
+    const std::string kp = p + "/karpenter";
+    if (auto d = ck_.duration(*k, kp, "batch_idle_duration")) cl.karpenter.batch_idle = *d;
+    if (auto d = ck_.duration(*k, kp, "batch_max_duration")) cl.karpenter.batch_max = *d;
+    if (auto d = ck_.duration(*k, kp, "disruption_poll_s")) cl.karpenter.disruption_poll = *d;
+    if (auto d = ck_.duration(*k, kp, "consolidation_validation_s")) cl.karpenter.consolidation_validation = *d;
+    if (auto fg = k->find("featureGates"); fg != k->end() && ck_.object(*fg, kp + "/featureGates", {"spotToSpotConsolidation"}))
+      cl.karpenter.spot_to_spot_consolidation = ck_.boolean(*fg, kp + "/featureGates", "spotToSpotConsolidation").value_or(false);
   }
   if (auto np = c.find("node_pools"); np != c.end()) {
     if (!np->is_array()) {
@@ -101,7 +107,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     const std::string np = ptr_join(gp, i);
     if (!ck_.object(n, np,
                     {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
-                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags"},
+                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags", "taints"},
                     {"name", "count"}))
       continue;
     NodeGroupSpec ng;
@@ -176,6 +182,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
     ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
     ng.tags = ck_.string_map(n, np, "tags");
+    if (auto tt = n.find("taints"); tt != n.end()) ng.taints = parse_taints(*tt, np + "/taints");
     cl.node_groups.push_back(std::move(ng));
   }
   return cl;
@@ -383,14 +390,24 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
   if (auto md = tmpl.find("metadata"); md != tmpl.end() && ck_.object(*md, sp + "/template/metadata", {"labels", "annotations"}))
     pool.labels = ck_.string_map(*md, sp + "/template/metadata", "labels");
   if (ck_.object(tmpl, sp + "/template", {"metadata", "spec"}, {"spec"}) &&
-      ck_.object(tmpl["spec"], sp + "/template/spec", {"requirements", "nodeClassRef"}, {"requirements"}))
-    pool.scheduling.requirements = Requirements(parse_requirements(tmpl["spec"]["requirements"], sp + "/template/spec/requirements"));
+      ck_.object(tmpl["spec"], sp + "/template/spec", {"requirements", "nodeClassRef", "taints", "expireAfter"}, {"requirements"})) {
+    const json& ts = tmpl["spec"];
+    const std::string tsp = sp + "/template/spec";
+    pool.scheduling.requirements = Requirements(parse_requirements(ts["requirements"], tsp + "/requirements"));
+    if (auto tt = ts.find("taints"); tt != ts.end()) pool.scheduling.taints = parse_taints(*tt, tsp + "/taints");
+    if (auto ea = ts.find("expireAfter"); ea != ts.end()) {
+      if (ea->is_string() && ea->get<std::string>() == "Never") pool.expire_after = std::nullopt;
+      else if (auto dur = ea->is_string() ? parse_duration(ea->get<std::string>()) : std::nullopt; dur && *dur > 0) pool.expire_after = *dur;
+      else ck_.fail(tsp + "/expireAfter", "a duration such as \"720h\", or \"Never\"", describe(*ea));
+    }
+  }
   if (auto l = spec.find("limits"); l != spec.end() && ck_.object(*l, sp + "/limits", {"cpu", "memory", "nvidia.com/gpu"})) {
     if (auto v = cpu_quantity(*l, sp + "/limits", "cpu")) pool.scheduling.limits.cpu_millicores = *v;
     if (auto v = memory_quantity(*l, sp + "/limits", "memory")) pool.scheduling.limits.memory_mib = *v;
     if (auto v = ck_.integer(*l, sp + "/limits", "nvidia.com/gpu", 0, 1'000'000)) pool.scheduling.limits.gpus = static_cast<int>(*v);
   }
-  if (auto d = spec.find("disruption"); d != spec.end() && ck_.object(*d, sp + "/disruption", {"consolidationPolicy", "consolidateAfter"})) {
+  if (auto d = spec.find("disruption"); d != spec.end() && ck_.object(*d, sp + "/disruption", {"consolidationPolicy", "consolidateAfter", "budgets"})) {
+    if (auto b = d->find("budgets"); b != d->end()) pool.budgets = parse_budgets(*b, sp + "/disruption/budgets");
     if (auto cp = ck_.one_of(*d, sp + "/disruption", "consolidationPolicy", {"WhenEmpty", "WhenEmptyOrUnderutilized"}))
       pool.consolidation_policy = *cp == "WhenEmpty" ? ConsolidationPolicy::WhenEmpty : ConsolidationPolicy::WhenEmptyOrUnderutilized;
     if (auto ca = d->find("consolidateAfter"); ca != d->end()) {
@@ -402,6 +419,79 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
   }
   if (ck_.errors() != before) return std::nullopt;
   return pool;
+}
+
+std::vector<Taint> Loader::parse_taints(const json& j, const std::string& p) {
+  std::vector<Taint> out;
+  if (!j.is_array()) {
+    ck_.fail(p, "an array of taints {key, value, effect}", describe(j));
+    return out;
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string tp = ptr_join(p, i);
+    if (!ck_.object(j[i], tp, {"key", "value", "effect"}, {"key", "effect"})) continue;
+    Taint t;
+    t.key = ck_.string(j[i], tp, "key").value_or("");
+    t.value = ck_.string(j[i], tp, "value", false).value_or("");
+    if (auto e = ck_.one_of(j[i], tp, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) t.effect = *parse_taint_effect(*e);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<Toleration> Loader::parse_tolerations(const json& j, const std::string& p) {
+  std::vector<Toleration> out;
+  if (!j.is_array()) {
+    ck_.fail(p, "an array of tolerations {key, operator, value, effect}", describe(j));
+    return out;
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string tp = ptr_join(p, i);
+    if (!ck_.object(j[i], tp, {"key", "operator", "value", "effect", "tolerationSeconds"})) continue;
+    Toleration t;
+    t.key = ck_.string(j[i], tp, "key", false).value_or("");
+    if (auto op = ck_.one_of(j[i], tp, "operator", {"Equal", "Exists"})) t.op = *parse_toleration_op(*op);
+    t.value = ck_.string(j[i], tp, "value", false).value_or("");
+    if (auto e = ck_.one_of(j[i], tp, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) t.effect = parse_taint_effect(*e);
+    if (j[i].contains("tolerationSeconds")) ck_.integer(j[i], tp, "tolerationSeconds", 0);
+    if (auto bad = check_toleration(t); !bad.empty()) {
+      ck_.fail_message(tp, bad);
+      continue;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<DisruptionBudget> Loader::parse_budgets(const json& j, const std::string& p) {
+  std::vector<DisruptionBudget> out;
+  if (!j.is_array()) {
+    ck_.fail(p, "an array of disruption budgets {nodes, schedule, duration, reasons}", describe(j));
+    return default_budgets();
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string bp = ptr_join(p, i);
+    if (!ck_.object(j[i], bp, {"nodes", "schedule", "duration", "reasons"}, {"nodes"})) continue;
+    const std::string nodes = ck_.string(j[i], bp, "nodes").value_or("");
+    const std::optional<std::string> schedule = ck_.string(j[i], bp, "schedule");
+    const std::optional<std::string> duration = ck_.string(j[i], bp, "duration");
+    std::vector<std::string> reasons;
+    if (auto r = j[i].find("reasons"); r != j[i].end()) {
+      if (!r->is_array()) ck_.fail(bp + "/reasons", "an array of Underutilized, Empty, Drifted", describe(*r));
+      else
+        for (std::size_t k = 0; k < r->size(); ++k) {
+          if ((*r)[k].is_string()) reasons.push_back((*r)[k].get<std::string>());
+          else ck_.fail(ptr_join(bp + "/reasons", k), "one of Underutilized, Empty, Drifted", describe((*r)[k]));
+        }
+    }
+    try {
+      out.push_back(DisruptionBudget::parse(nodes, schedule ? std::optional<std::string_view>(*schedule) : std::nullopt,
+                                            duration ? std::optional<std::string_view>(*duration) : std::nullopt, reasons));
+    } catch (const Error& e) {
+      ck_.fail_message(bp, e.what());
+    }
+  }
+  return out;
 }
 
 std::optional<ScheduleSpec> Loader::parse_schedule(const json& j, const std::string& p) {

@@ -393,11 +393,12 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   }
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
-    if (ck_.object(*r, rp, {"gpus", "cpu", "memory", "requirements", "startup_s"}, {"gpus"})) {
+    if (ck_.object(*r, rp, {"gpus", "cpu", "memory", "requirements", "tolerations", "startup_s"}, {"gpus"})) {
       svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       svc.replica_cpu_millicores = cpu_quantity(*r, rp, "cpu").value_or(0);
       svc.replica_memory_mib = memory_quantity(*r, rp, "memory").value_or(0);
       if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(parse_requirements(*rq, rp + "/requirements"));
+      if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = parse_tolerations(*tl, rp + "/tolerations");
       if (auto st = r->find("startup_s"); st != r->end() && st->is_object() && !st->contains("dist")) {
         // The parts, each drawn from its own stream.
         if (ck_.object(*st, rp + "/startup_s", {"image_pull_s", "model_load_s"}, {"image_pull_s", "model_load_s"})) {

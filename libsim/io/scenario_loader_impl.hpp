@@ -72,6 +72,9 @@ class Loader {
   std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
   std::optional<KarpenterNodePool> parse_node_pool(const json& j, const std::string& p);
   std::vector<Requirement> parse_requirements(const json& j, const std::string& p);
+  std::vector<Taint> parse_taints(const json& j, const std::string& p);
+  std::vector<Toleration> parse_tolerations(const json& j, const std::string& p);
+  std::vector<DisruptionBudget> parse_budgets(const json& j, const std::string& p);
   std::optional<std::int64_t> cpu_quantity(const json& obj, const std::string& p, const char* key);
   std::optional<std::int64_t> memory_quantity(const json& obj, const std::string& p, const char* key);
   std::vector<PolicyEntry> parse_policies(const json& root);

@@ -55,7 +55,7 @@ class Requirements {
   explicit Requirements(const std::vector<Requirement>& rs);
 
   /// Every key's constraint satisfied by `labels` (keys the labels lack must allow absence).
-  bool matches(const Labels& labels) const;
+  bool matches(const Labels& labels, bool (*ignore)(std::string_view key) = nullptr) const;
   /// Both sets together: the intersection, key by key.
   Requirements intersect(const Requirements& o) const;
   /// Some labels could satisfy both sets.

@@ -6,9 +6,12 @@
 // order, on nodes whose type the service can run on.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "capsim/cluster/karpenter_consolidation.hpp"
+#include "capsim/cluster/karpenter_scheduler.hpp"
 #include "capsim/core/engine.hpp"
 #include "capsim/cost/ledger.hpp"
 #include "capsim/market/spot_market.hpp"
@@ -25,7 +28,10 @@ struct FleetCounters {
   int insufficient_capacity = 0;         // launch attempts a pool failed with insufficient capacity
   int rebalance_recommendations = 0;     // spot rebalance recommendations received (an event only)
   int scale_ups = 0;                     // Cluster Autoscaler: nodes added
-  int consolidations = 0;                // Karpenter: empty nodes removed
+  int consolidations = 0;                // Karpenter: nodes consolidation removed (empty or underutilized)
+  int consolidation_replacements = 0;    // Karpenter: cheaper nodes launched to replace consolidated ones
+  int expirations = 0;                   // Karpenter: nodes removed at their NodePool's expireAfter
+  int pods_disrupted = 0;                // pods evicted by consolidation, expiration, spot interruption or scale-down
   int unschedulable = 0;                 // Karpenter: pod placements no NodePool could make
   int scale_downs = 0;                   // Cluster Autoscaler: nodes removed
   int max_ready_nodes = 0;
@@ -64,14 +70,19 @@ class FleetController {
     std::int64_t cpu_free = 0;       // millicores of allocatable the replicas have not requested
     std::int64_t memory_free = 0;    // MiB
     int pods_free = 0;
-    bool consolidation_pending = false;
+    bool disrupting = false;   // Karpenter: chosen for consolidation or expired (counts against budgets)
+    bool interrupted = false;  // a spot notice came
+    SimTime created_at = 0;
+    SimTime last_pod_change = 0;    // consolidateAfter counts from here
+    std::uint64_t pods_version = 0;  // bumps when a pod is bound or leaves
     std::size_t pool = 0;
     std::uint64_t pool_ordinal = 0;
     const InstanceType* type = nullptr;
+    std::shared_ptr<const Labels> labels;  // of its type and offering (node affinity and scheduling read them often)
     int gpus_free = 0;
     SimTime ready_at = 0;
     bool ready = false;
-    bool cordoned = false;  // a spot notice came: no new replicas
+    bool cordoned = false;  // no new replicas (a spot notice, or Karpenter's disrupted taint)
     bool gone = false;
     SimTime unneeded_since = -1;  // Cluster Autoscaler: since when it has been a scale-down candidate
     std::size_t ledger_line = 0;
@@ -105,7 +116,30 @@ class FleetController {
   void karpenter_pending();
   void karpenter_batch_close(std::uint64_t stamp, bool at_max);
   void karpenter_provision();
-  void karpenter_check_empty();
+  PodSpec karpenter_pod(std::size_t replica) const;
+  std::vector<ExistingNode> karpenter_existing_nodes() const;
+  const SchedulingSnapshot& karpenter_snapshot();
+  std::optional<std::size_t> karpenter_launch(const PlannedNodeClaim& claim);
+  std::size_t node_pool_index(const std::string& name) const;
+  std::string node_pool_name(const Node& n) const;
+  const std::vector<Taint>& node_taints(const Node& n) const;
+  // Karpenter's disruption controller (karpenter_disruption.cpp): polls while the cluster changes,
+  // then empty-node, multi-node and single-node consolidation under the NodePools' budgets, each
+  // decision re-validated after consolidation_validation before it is carried out; expireAfter.
+  void cluster_changed();
+  void request_disruption_poll();
+  void pods_changed(std::size_t node);
+  void karpenter_disruption_poll();
+  bool karpenter_disrupt(bool& constrained);
+  std::map<std::string, int> karpenter_budgets(DisruptionReason reason) const;
+  std::vector<ConsolidationCandidate> consolidation_candidates(bool underutilized_only) const;
+  /// A view of the cluster now; `pools` and `nodes` hold what it points to.
+  ClusterView cluster_view(std::vector<NodePoolSpec>& pools, std::vector<ExistingNode>& nodes);
+  void validate_and_execute(ConsolidationCommand command, std::vector<std::uint64_t> versions);
+  void execute(const ConsolidationCommand& command);
+  void replacement_ready(std::size_t node);
+  void release_candidates(std::size_t replacement);
+  void expire(std::size_t node);
   std::size_t karpenter_pool_of(const std::string& type, const std::string& zone, CapacityType capacity);
   void schedule_reclaim(std::size_t node, SimTime at);
   void watch_availability();
@@ -148,7 +182,17 @@ class FleetController {
   std::uint64_t batch_stamp_ = 0;
   std::vector<int> node_pool_launches_;
   std::map<std::string, std::size_t> karpenter_pools_;  // "type/zone/capacity" -> market pool
+  std::optional<SchedulingCatalog> scheduling_catalog_;  // Karpenter: the catalog prepared once
+  std::vector<std::size_t> offering_pools_;              // Karpenter: the market pool of every offering it considers
+  std::optional<SchedulingSnapshot> snapshot_;           // ...prepared at these prices and availability
+  std::vector<std::pair<double, bool>> snapshot_state_;
+  std::vector<PodSpec> pod_templates_;                   // per service: its pods' shape (the name is the replica)
   std::uint64_t autoscaler_scans_ = 0;
+  std::uint64_t cluster_state_ = 1;      // bumps on every change a consolidation could depend on
+  std::uint64_t evaluated_state_ = 0;    // the state the last fruitless evaluation saw
+  bool disruption_poll_pending_ = false;
+  bool disruption_validating_ = false;   // a decision waits for its re-validation: no new ones
+  std::map<std::size_t, std::vector<std::size_t>> replacements_;  // replacement node -> the nodes it replaces
   FleetCounters counters_;
 };
 

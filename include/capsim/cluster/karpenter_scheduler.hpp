@@ -6,15 +6,18 @@
 // explanation of why every cheaper type was rejected.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/catalog/requirements.hpp"
+#include "capsim/cluster/taints.hpp"
 
 namespace capsim {
 
@@ -37,6 +40,7 @@ struct PodSpec {
   std::string name;
   ResourceList requests;
   Requirements requirements;  // required node affinity / node selector
+  std::vector<Toleration> tolerations;
 };
 
 /// NodePool `limits`: a bound on the pool's total capacity (existing nodes plus planned claims);
@@ -53,6 +57,7 @@ struct NodePoolSpec {
   Requirements requirements;
   int weight = 0;  // higher first; ties keep the input order
   PoolLimits limits;
+  std::vector<Taint> taints;  // template.spec.taints: on every node it launches
 };
 
 /// A node already in the cluster. `type` may be null (unknown type: it then counts nothing against
@@ -61,8 +66,9 @@ struct ExistingNode {
   std::string name;
   const InstanceType* type = nullptr;
   ResourceList free;  // allocatable minus what is bound; `pods` = free pod slots
-  Labels labels;
+  std::shared_ptr<const Labels> labels;  // shared: a simulation hands the same node to many rounds
   std::string node_pool;
+  std::vector<Taint> taints;
 };
 
 /// Why one instance type was not used. `reason` starts with its kind: "requirements: ...",
@@ -87,6 +93,7 @@ struct PlannedNodeClaim {
   std::vector<std::string> pods;
   /// The launch request: cheapest first (by the chosen capacity type's price), at most kMaxTypesInClaim.
   std::vector<std::string> instance_types;
+  std::vector<double> instance_type_prices;  // parallel: each type's cheapest offering of `capacity_type`
   CapacityType capacity_type = CapacityType::OnDemand;
   std::string zone;  // of the cheapest offering
   double cheapest_price_usd_per_h = 0;
@@ -115,12 +122,48 @@ struct SchedulingResult {
   std::string node_of(std::string_view pod) const;
 };
 
+/// The catalog's types prepared for scheduling (their labels, and an index by name), built once and
+/// reused by every round over the same catalog, which must outlive it.
+struct SchedulingCatalog {
+  explicit SchedulingCatalog(const InstanceCatalog& catalog);
+  const InstanceCatalog* catalog = nullptr;
+  std::vector<Labels> labels;                          // by position in catalog->types()
+  std::unordered_map<std::string, std::size_t> index;  // type name -> position
+};
+
+/// A catalog with its offerings at one moment (prices, availability), prepared once for any number
+/// of scheduling rounds against it: Karpenter's consolidation simulates many candidate sets per
+/// decision. It caches type filtering by NodePool name and pod shape, so within one snapshot a
+/// NodePool name must always mean the same NodePool. Not to be shared between threads.
+class SchedulingSnapshot {
+ public:
+  SchedulingSnapshot(const SchedulingCatalog& catalog, std::vector<Offering> offerings);
+  ~SchedulingSnapshot();
+  SchedulingSnapshot(SchedulingSnapshot&&) noexcept;
+  SchedulingSnapshot& operator=(SchedulingSnapshot&&) noexcept;
+  const std::vector<Offering>& offerings() const;
+  struct Impl;
+
+ private:
+  friend SchedulingResult schedule(const std::vector<PodSpec>&, const std::vector<NodePoolSpec>&,
+                                   const std::vector<const ExistingNode*>&, const SchedulingSnapshot&, bool);
+  std::unique_ptr<Impl> impl_;  // its cache fills as rounds run, hence mutable through a const snapshot
+};
+
 /// One scheduling round. `offerings` are the type × zone × capacity-type offerings with price and
 /// availability; a type without an available offering is never chosen. Throws capsim::Error for
 /// negative requests.
 SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
                           const std::vector<ExistingNode>& existing, const InstanceCatalog& catalog,
                           const std::vector<Offering>& offerings);
+SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<ExistingNode>& existing, const SchedulingCatalog& catalog,
+                          const std::vector<Offering>& offerings);
+/// A round against a prepared snapshot, the existing nodes given by address (none copied). Without
+/// `explain`, claims carry no list of rejected cheaper types (consolidation has no use for it).
+SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot,
+                          bool explain = true);
 
 /// One available on-demand offering per catalog type and zone, at the catalog's on-demand price.
 std::vector<Offering> ondemand_offerings(const InstanceCatalog& catalog, const std::vector<std::string>& zones);

@@ -10,7 +10,9 @@
 #include "capsim/autoscale/hpa.hpp"
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/catalog/requirements.hpp"
+#include "capsim/cluster/disruption_budget.hpp"
 #include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/cluster/taints.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/market/allocation.hpp"
 #include "capsim/market/market_spec.hpp"
@@ -80,6 +82,7 @@ struct ServiceSpec {
   SlaSpec sla;
   Tags tags;
   std::string namespace_name = "default";  // its pods' Kubernetes namespace (ResourceQuota)
+  std::vector<Toleration> tolerations;      // the pod's tolerations (for GPU taints)
 };
 
 enum class InitialState { Ready, Launching };
@@ -97,6 +100,7 @@ struct NodeGroupSpec {
   int max_size = 0;
   InitialState initial_state = InitialState::Ready;
   Tags tags;
+  std::vector<Taint> taints;  // on its nodes (an EKS managed node group's taints)
 };
 
 /// A metric an HPA reads: a Pods metric the simulation computes, or an External metric read from a
@@ -125,17 +129,30 @@ inline constexpr SimDuration kKarpenterBatchMax = 10 * kMicrosPerSecond;   // ba
 
 enum class ConsolidationPolicy { WhenEmpty, WhenEmptyOrUnderutilized };
 
+// Karpenter's default NodePool expireAfter (karpenter.sh/docs/concepts/nodepools; MODEL.md).
+inline constexpr SimDuration kKarpenterExpireAfter = 720 * kMicrosPerHour;
+
 /// A Karpenter v1 NodePool as the scenario gives it.
 struct KarpenterNodePool {
-  NodePoolSpec scheduling;  // name, requirements, weight, limits
+  NodePoolSpec scheduling;  // name, requirements, taints, weight, limits
   ConsolidationPolicy consolidation_policy = ConsolidationPolicy::WhenEmptyOrUnderutilized;  // Karpenter's default
   std::optional<SimDuration> consolidate_after = SimDuration{0};  // nullopt: "Never"
   Tags labels;  // spec.template.metadata.labels: on its nodes, and so on their cost lines
+  std::vector<DisruptionBudget> budgets = default_budgets();  // spec.disruption.budgets
+  std::optional<SimDuration> expire_after = kKarpenterExpireAfter;  // template.spec.expireAfter; nullopt: "Never"
 };
+
+// The disruption controller's cadence (kubernetes-sigs/karpenter pkg/controllers/disruption:
+// it polls every 10 s; consolidationTTL re-validates a decision after 15 s).
+inline constexpr SimDuration kKarpenterDisruptionPoll = 10 * kMicrosPerSecond;
+inline constexpr SimDuration kKarpenterConsolidationValidation = 15 * kMicrosPerSecond;
 
 struct KarpenterSpec {
   SimDuration batch_idle = kKarpenterBatchIdle;
   SimDuration batch_max = kKarpenterBatchMax;
+  SimDuration disruption_poll = kKarpenterDisruptionPoll;
+  SimDuration consolidation_validation = kKarpenterConsolidationValidation;
+  bool spot_to_spot_consolidation = false;  // settings.featureGates.spotToSpotConsolidation (off by default)
   std::vector<KarpenterNodePool> node_pools;
 };
 

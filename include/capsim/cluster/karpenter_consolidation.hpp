@@ -1,0 +1,82 @@
+#pragma once
+// Karpenter's consolidation decisions, without an engine (kubernetes-sigs/karpenter
+// pkg/controllers/disruption: consolidation.go, multinodeconsolidation.go,
+// singlenodeconsolidation.go; ../shared/MODEL.md "Consolidation"). A set of candidate nodes can be
+// deleted when the scheduling simulation places all their pods on the other nodes, or replaced when
+// the pods need exactly one new node claim whose types, filtered to those cheaper than the set, are
+// not empty. Multi-node consolidation binary-searches the longest prefix (of at least two, at most
+// 100 candidates, cheapest to disrupt first) that consolidates; single-node consolidation takes the
+// first candidate that does. Spot-to-spot replacement needs the feature gate and, for one node, at
+// least 15 cheaper types, of which only the 15 cheapest are launched.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/cluster/karpenter_scheduler.hpp"
+
+namespace capsim {
+
+namespace karpenter {
+/// Candidates one multi-node consolidation looks at (multinodeconsolidation.go).
+inline constexpr std::size_t kMaxMultiNodeCandidates = 100;
+/// MinInstanceTypesForSpotToSpotConsolidation (consolidation.go).
+inline constexpr std::size_t kMinTypesForSpotToSpot = 15;
+}  // namespace karpenter
+
+/// A node Karpenter may consolidate: consolidatable (its NodePool allows it, consolidateAfter has
+/// passed since its last pod change) and not already being disrupted.
+struct ConsolidationCandidate {
+  std::string node;  // its name in the cluster's ExistingNode list
+  std::string node_pool;
+  std::string instance_type;
+  CapacityType capacity_type = CapacityType::OnDemand;
+  double price_usd_per_h = 0;  // what it costs now (its offering's price)
+  std::vector<PodSpec> pods;   // the pods a drain would reschedule
+  /// Σ per-pod eviction cost (1 per pod at default priority) × the share of its lifetime left
+  /// (1 without expireAfter); lower is disrupted first.
+  double disruption_cost = 0;
+};
+
+/// The cluster the simulation runs against: every node (candidates included; they are left out by
+/// name), the NodePools, and the catalog with its offerings at today's prices and availability.
+struct ClusterView {
+  const std::vector<NodePoolSpec>* pools = nullptr;
+  const std::vector<ExistingNode>* nodes = nullptr;
+  const SchedulingSnapshot* snapshot = nullptr;
+};
+
+struct ConsolidationSettings {
+  bool spot_to_spot = false;  // the SpotToSpotConsolidation feature gate (off by default)
+};
+
+enum class ConsolidationAction { None, Delete, Replace };
+
+struct ConsolidationCommand {
+  ConsolidationAction action = ConsolidationAction::None;
+  std::vector<std::string> candidates;  // nodes to remove
+  /// Replace: the new claim, its types cut to those cheaper than the candidates together (and, for
+  /// spot-to-spot of one node, to the 15 cheapest), cheapest first with their prices.
+  std::optional<PlannedNodeClaim> replacement;
+  double candidates_price_usd_per_h = 0;
+  /// None: why nothing was done for the last set tried ("" when there were no candidates).
+  std::string reason;
+};
+
+/// One candidate set as consolidation.go's computeConsolidation does it.
+ConsolidationCommand compute_consolidation(const std::vector<ConsolidationCandidate>& candidates, const ClusterView& view,
+                                           const ConsolidationSettings& settings);
+
+/// Multi-node consolidation over `candidates` (any order; sorted by disruption cost, stable). A
+/// candidate whose NodePool has no disruptions left in `allowed` (by NodePool name; a missing name is
+/// unlimited) is skipped, and each one taken uses one.
+ConsolidationCommand multi_node_consolidation(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
+                                              const ClusterView& view, const ConsolidationSettings& settings);
+
+/// Single-node consolidation: the first candidate, cheapest to disrupt first, with pods, whose
+/// NodePool allows a disruption and that can be deleted or replaced.
+ConsolidationCommand single_node_consolidation(std::vector<ConsolidationCandidate> candidates, const std::map<std::string, int>& allowed,
+                                               const ClusterView& view, const ConsolidationSettings& settings);
+
+}  // namespace capsim

@@ -1,0 +1,244 @@
+// Karpenter's consolidation decisions on small hand-made catalogs, so every expected type and price
+// can be worked out by hand: "gx" GPU types whose sizes and prices are chosen below.
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/labels.hpp"
+#include "capsim/cluster/karpenter_consolidation.hpp"
+
+using namespace capsim;
+
+namespace {
+
+InstanceType gpu_type(std::string name, int vcpu, int gpus, double price) {
+  InstanceType t;
+  t.name = std::move(name);
+  t.family = t.name.substr(0, t.name.find('.'));
+  t.vcpu = vcpu;
+  t.memory_mib = std::int64_t{vcpu} * 4096;
+  t.gpus = gpus;
+  t.gpu_manufacturer = "nvidia";
+  t.gpu_model = "a10g";
+  t.gpu_memory_mib_per_gpu = 24576;
+  t.arch = "amd64";
+  t.alloc_cpu_millicores = std::int64_t{vcpu} * 1000 - 100;
+  t.alloc_memory_mib = t.memory_mib - 1024;
+  t.alloc_pods = 110;
+  t.ondemand_usd_per_h = price;
+  return t;
+}
+
+// gx.1: 1 GPU, 3900m, 1.00 USD/h; gx.2: 2 GPUs, 7900m, 1.50; gx.4: 4 GPUs, 15900m, 2.50;
+// gx.8: 8 GPUs, 31900m, 5.00 — on-demand only, one zone.
+InstanceCatalog gx_catalog() {
+  return InstanceCatalog({gpu_type("gx.1", 4, 1, 1.00), gpu_type("gx.2", 8, 2, 1.50), gpu_type("gx.4", 16, 4, 2.50),
+                          gpu_type("gx.8", 32, 8, 5.00)},
+                         "test");
+}
+
+Offering offering(const std::string& type, CapacityType ct, double price) {
+  Offering o;
+  o.instance_type = type;
+  o.zone = "us-east-1a";
+  o.capacity_type = ct;
+  o.price_usd_per_h = price;
+  return o;
+}
+
+PodSpec pod(std::string name, std::int64_t cpu_m, int gpus) { return PodSpec{std::move(name), ResourceList{cpu_m, 1024, gpus, 1}, {}, {}}; }
+
+// A node of `type` holding `pods`, as both the cluster sees it and as a candidate.
+struct TestNode {
+  ExistingNode node;
+  ConsolidationCandidate candidate;
+};
+TestNode node(const InstanceCatalog& cat, std::string name, const std::string& type, CapacityType ct, double price,
+              std::vector<PodSpec> pods) {
+  const InstanceType& t = cat.at(type);
+  ResourceList free{t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus, t.alloc_pods};
+  for (const auto& p : pods) {
+    free.cpu_millicores -= p.requests.cpu_millicores;
+    free.memory_mib -= p.requests.memory_mib;
+    free.gpus -= p.requests.gpus;
+    free.pods -= 1;
+  }
+  TestNode n;
+  n.node = ExistingNode{name, &t, free, std::make_shared<const Labels>(labels_of(t, offering(type, ct, price))), "gpu", {}};
+  n.candidate.node = name;
+  n.candidate.node_pool = "gpu";
+  n.candidate.instance_type = type;
+  n.candidate.capacity_type = ct;
+  n.candidate.price_usd_per_h = price;
+  n.candidate.pods = std::move(pods);
+  n.candidate.disruption_cost = static_cast<double>(n.candidate.pods.size());
+  return n;
+}
+
+struct World {
+  InstanceCatalog catalog;
+  std::vector<NodePoolSpec> pools;
+  std::vector<ExistingNode> nodes;
+  std::vector<Offering> offerings;
+  std::optional<SchedulingCatalog> prepared;
+  std::optional<SchedulingSnapshot> snapshot;
+  ClusterView view() {
+    prepared.emplace(catalog);
+    snapshot.emplace(*prepared, offerings);
+    return ClusterView{&pools, &nodes, &*snapshot};
+  }
+};
+
+World gx_world(const std::vector<TestNode>& nodes) {
+  World w{gx_catalog(), {}, {}, {}, {}, {}};
+  NodePoolSpec p;
+  p.name = "gpu";
+  w.pools.push_back(p);
+  for (const auto& n : nodes) w.nodes.push_back(n.node);
+  for (const auto& t : w.catalog.types()) w.offerings.push_back(offering(t.name, CapacityType::OnDemand, t.ondemand_usd_per_h));
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("single-node consolidation replaces a node by a cheaper type that holds its pods") {
+  // One gx.4 (2.50 USD/h) running one 1-GPU pod and nothing else in the cluster: the pod cannot move,
+  // so the simulation opens one claim; of the types that hold 1 GPU + 1000m (all four), those under
+  // 2.50 are gx.1 (1.00) and gx.2 (1.50), cheapest first.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.4", CapacityType::OnDemand, 2.50, {pod("p0", 1000, 1)});
+  World w = gx_world({a});
+  const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
+  REQUIRE(cmd.action == ConsolidationAction::Replace);
+  CHECK(cmd.candidates == std::vector<std::string>{"a"});
+  CHECK(cmd.candidates_price_usd_per_h == doctest::Approx(2.50));
+  REQUIRE(cmd.replacement);
+  CHECK(cmd.replacement->instance_types == std::vector<std::string>{"gx.1", "gx.2"});
+  CHECK(cmd.replacement->instance_type_prices == std::vector<double>{1.00, 1.50});
+  CHECK(cmd.replacement->capacity_type == CapacityType::OnDemand);
+  // Multi-node consolidation needs at least two candidates.
+  CHECK(multi_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {}).action == ConsolidationAction::None);
+}
+
+TEST_CASE("a node already on the cheapest type that fits is left alone") {
+  // gx.1 (1.00) with a 1-GPU pod: no type under 1.00 holds a GPU.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.1", CapacityType::OnDemand, 1.00, {pod("p0", 1000, 1)});
+  World w = gx_world({a});
+  const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
+  CHECK(cmd.action == ConsolidationAction::None);
+  CHECK(cmd.reason == "node a: Can't replace with a cheaper node");
+}
+
+TEST_CASE("multi-node consolidation replaces two half-empty nodes by one") {
+  // Two gx.2 (1.50 each, 3.00 together), each half its GPUs used by one pod of 1 GPU + 5000m. One
+  // pod cannot join the other node (2900m free < 5000m), and alone each would need a type of >= 2
+  // GPU... no: of >= 5000m, i.e. gx.2 at 1.50, not cheaper than itself. Together the two pods need
+  // 2 GPUs + 10000m: gx.4 (2.50) or gx.8 (5.00); under 3.00 only gx.4, which is not a candidate's
+  // own type, so the pair is replaced by one gx.4.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.2", CapacityType::OnDemand, 1.50, {pod("p0", 5000, 1)});
+  const TestNode b = node(cat, "b", "gx.2", CapacityType::OnDemand, 1.50, {pod("p1", 5000, 1)});
+  World w = gx_world({a, b});
+  const ConsolidationCommand multi = multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {});
+  REQUIRE(multi.action == ConsolidationAction::Replace);
+  CHECK(multi.candidates == std::vector<std::string>{"a", "b"});
+  CHECK(multi.candidates_price_usd_per_h == doctest::Approx(3.00));
+  REQUIRE(multi.replacement);
+  CHECK(multi.replacement->instance_types == std::vector<std::string>{"gx.4"});
+  CHECK(multi.replacement->pods.size() == 2);
+  // Alone, neither can be consolidated.
+  const ConsolidationCommand single = single_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {});
+  CHECK(single.action == ConsolidationAction::None);
+  // A budget of one disruption leaves a single eligible candidate: no multi-node command.
+  CHECK(multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 1}}, w.view(), {}).action == ConsolidationAction::None);
+}
+
+TEST_CASE("replacing nodes by one of their own type is refused; deleting the emptier one is chosen") {
+  // a: gx.4 with two 1-GPU pods; b: gx.4 with one. Together three GPUs: gx.4 (2.50 < 5.00) would do,
+  // but gx.4 is a candidate's own type and nothing is cheaper than 2.50 among the types that hold
+  // three GPUs, so multi-node finds nothing (filterOutSameType). Single-node takes the cheaper to
+  // disrupt first, b (one pod), whose pod fits on a (two GPUs free): delete b.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.4", CapacityType::OnDemand, 2.50, {pod("p0", 1000, 1), pod("p1", 1000, 1)});
+  const TestNode b = node(cat, "b", "gx.4", CapacityType::OnDemand, 2.50, {pod("p2", 1000, 1)});
+  World w = gx_world({a, b});
+  CHECK(multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {}).action == ConsolidationAction::None);
+  const ConsolidationCommand single = single_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {});
+  REQUIRE(single.action == ConsolidationAction::Delete);
+  CHECK(single.candidates == std::vector<std::string>{"b"});
+  // With no disruption allowed for the pool, nothing happens.
+  CHECK(single_node_consolidation({a.candidate, b.candidate}, {{"gpu", 0}}, w.view(), {}).action == ConsolidationAction::None);
+}
+
+namespace {
+std::string s_name(int i) { return (i < 10 ? "s.t0" : "s.t") + std::to_string(i); }
+
+// Twenty 1-GPU types s.t01..s.t20: on-demand 10 + i USD/h (far above spot, so no spot offering is
+// dropped for costing more than on-demand), spot 0.50 + 0.05 i.
+World spot_world() {
+  World w;
+  std::vector<InstanceType> types;
+  for (int i = 1; i <= 20; ++i) types.push_back(gpu_type(s_name(i), 4, 1, 10.0 + i));
+  w.catalog = InstanceCatalog(types, "test");
+  NodePoolSpec p;
+  p.name = "gpu";
+  w.pools.push_back(p);
+  for (int i = 1; i <= 20; ++i) {
+    w.offerings.push_back(offering(s_name(i), CapacityType::OnDemand, 10.0 + i));
+    w.offerings.push_back(offering(s_name(i), CapacityType::Spot, 0.50 + 0.05 * i));
+  }
+  return w;
+}
+}  // namespace
+
+TEST_CASE("spot-to-spot consolidation: behind its feature gate, and for one node only with 15 cheaper types") {
+  World w = spot_world();
+  auto spot_node = [&](int i) {
+    TestNode n = node(w.catalog, "n", s_name(i), CapacityType::Spot, 0.50 + 0.05 * i, {pod("p0", 1000, 1)});
+    w.nodes = {n.node};
+    return n.candidate;
+  };
+  const ConsolidationSettings on{true};
+  // s.t16 at 1.30: the spot types under 1.30 are s.t01..s.t15 (1.25), 15 of them: allowed, and the
+  // launch request is exactly those 15.
+  ConsolidationCandidate c16 = spot_node(16);
+  ConsolidationCommand cmd = single_node_consolidation({c16}, {{"gpu", 1}}, w.view(), on);
+  REQUIRE(cmd.action == ConsolidationAction::Replace);
+  REQUIRE(cmd.replacement);
+  CHECK(cmd.replacement->capacity_type == CapacityType::Spot);
+  REQUIRE(cmd.replacement->instance_types.size() == 15);
+  CHECK(cmd.replacement->instance_types.front() == "s.t01");
+  CHECK(cmd.replacement->instance_types.back() == "s.t15");
+  // The gate off: refused.
+  cmd = single_node_consolidation({c16}, {{"gpu", 1}}, w.view(), {});
+  CHECK(cmd.action == ConsolidationAction::None);
+  CHECK(cmd.reason == "node n: SpotToSpotConsolidation is disabled, can't replace a spot node with a spot node");
+  // s.t15 at 1.25: only s.t01..s.t14 are cheaper, 14 < 15: refused.
+  ConsolidationCandidate c15 = spot_node(15);
+  cmd = single_node_consolidation({c15}, {{"gpu", 1}}, w.view(), on);
+  CHECK(cmd.action == ConsolidationAction::None);
+  CHECK(cmd.reason == "node n: SpotToSpotConsolidation requires 15 cheaper instance type options than the current candidate to "
+                      "consolidate, got 14");
+  // s.t20 at 1.50: 19 cheaper types, the launch request keeps the 15 cheapest.
+  ConsolidationCandidate c20 = spot_node(20);
+  cmd = single_node_consolidation({c20}, {{"gpu", 1}}, w.view(), on);
+  REQUIRE(cmd.action == ConsolidationAction::Replace);
+  CHECK(cmd.replacement->instance_types.size() == 15);
+  CHECK(cmd.replacement->instance_types.back() == "s.t15");
+}
+
+TEST_CASE("an on-demand node is replaced by spot when its NodePool allows spot, without the 15-type rule") {
+  // On-demand s.t03 at 13.00 with one pod; the pool allows both capacity types, so the claim is spot
+  // (spot before on-demand) and every spot type is under 13.00: all 20, cheapest first, no cap.
+  World w = spot_world();
+  TestNode n = node(w.catalog, "n", s_name(3), CapacityType::OnDemand, 13.0, {pod("p0", 1000, 1)});
+  w.nodes = {n.node};
+  const ConsolidationCommand cmd = single_node_consolidation({n.candidate}, {{"gpu", 1}}, w.view(), {});
+  REQUIRE(cmd.action == ConsolidationAction::Replace);
+  CHECK(cmd.replacement->capacity_type == CapacityType::Spot);
+  CHECK(cmd.replacement->instance_types.size() == 20);
+  CHECK(cmd.replacement->instance_type_prices.front() == doctest::Approx(0.55));
+}
