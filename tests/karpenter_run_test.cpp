@@ -1,6 +1,7 @@
 // Karpenter as the provisioner in runs, on cases worked out by hand from the bundled catalog.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -89,4 +90,104 @@ TEST_CASE("a spot interruption drains a Karpenter node at the notice and provisi
   CHECK(rep.fleet.launches == 1 + rep.fleet.interruptions);
   CHECK(rep.services[0].replicas_placed == 1);
   CHECK(rep.services[0].replica_minutes_lost > 0);
+}
+
+namespace {
+// Three 1-GPU replicas packed onto one g5.12xlarge (5.672/h), then the HPA keeps one: the node is
+// underutilized, and a g5.xlarge (1.006/h) would hold the remaining replica.
+json underutilized_doc() {
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3, {"on-demand"});
+  auto& disruption = doc["cluster"]["node_pools"][0]["spec"]["disruption"];
+  disruption["consolidationPolicy"] = "WhenEmptyOrUnderutilized";
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 6},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  return doc;
+}
+RunResult run_explained(const json& doc) {
+  RunOptions opt;
+  opt.keep_series = true;
+  opt.explain = true;
+  return run_scenario(io::load_scenario_text(doc.dump(), "karpenter.json", test::data_dir() / "scenarios"), opt);
+}
+// The first period whose cost rate is not the g5.12xlarge's alone (a replacement is running).
+std::size_t first_change(const std::vector<double>& rate) {
+  for (std::size_t i = 0; i < rate.size(); ++i)
+    if (rate[i] > 0 && std::abs(rate[i] - 5.672) > 1e-9) return i;
+  return rate.size();
+}
+}  // namespace
+
+TEST_CASE("single-node consolidation replaces an underutilized node by a cheaper one in a run") {
+  // One replica left on the g5.12xlarge: the cheapest on-demand type that holds 1 GPU among the
+  // service's types is g5.xlarge at 1.006 < 5.672, so Karpenter launches it, drains the big node
+  // once it is ready and the replica restarts there. At the end only the g5.xlarge bills.
+  RunResult r = run_explained(underutilized_doc());
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.launches == 2);
+  CHECK(rep.fleet.consolidations == 1);
+  CHECK(rep.fleet.consolidation_replacements == 1);
+  CHECK(rep.fleet.pods_disrupted == 1);
+  CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(1.006));
+  CHECK(rep.services[0].replicas_placed == 1);
+  CHECK(rep.service_series[0].ready_replicas.back() == 1);
+  bool explained = false;
+  for (const auto& e : rep.explanations)
+    explained = explained || (e.find("consolidation (single-node): replace 1 node(s) [g5.12xlarge") != std::string::npos &&
+                              e.find("by g5.xlarge (on-demand, 1.0060 USD/h") != std::string::npos);
+  CHECK(explained);
+}
+
+TEST_CASE("a disruption budget of 0 blocks consolidation inside its cron window only") {
+  // Without a budget the replacement comes within the first half hour; with nodes "0" from midnight
+  // (the run's start) for 30 minutes, for Underutilized, the g5.12xlarge bills alone until 00:30 and
+  // is replaced after the window closes.
+  RunResult free_run = run(underutilized_doc());
+  const std::size_t free_at = first_change(free_run.policies[0].replicates[0].cost_rate_usd_per_h);
+  CHECK(free_at < 30);
+
+  json doc = underutilized_doc();
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["budgets"] =
+      json::parse(R"([{"nodes": "0", "schedule": "0 0 * * *", "duration": "30m", "reasons": ["Underutilized"]}])");
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  const std::size_t at = first_change(rep.cost_rate_usd_per_h);
+  CHECK(at >= 30);
+  CHECK(at < 60);
+  CHECK(rep.fleet.consolidations == 1);
+  CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(1.006));
+}
+
+TEST_CASE("expireAfter removes a node at its age and its pods are provisioned for again") {
+  // One replica on g5.xlarge, expireAfter 20m. Node 1 is launched at 1 s (the batch window) and
+  // expires at 1,201 s; its replica goes pending and node 2 is launched at 1,202 s, expiring at
+  // 2,402 s; node 3, launched at 2,403 s, would expire at 3,603 s, after the hour. So 2 expirations,
+  // 3 launches, and each expiry disrupts the one replica.
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"});
+  doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "20m";
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.expirations == 2);
+  CHECK(rep.fleet.launches == 3);
+  CHECK(rep.fleet.pods_disrupted == 2);
+  CHECK(rep.services[0].replicas_placed == 1);
+  // Billed: (1201 - 1) + (2402 - 1202) + (3600 - 2403) = 3,597 s at 1.006/h.
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(1.006 * 3597 / 3600));
+}
+
+TEST_CASE("a NodePool's GPU taint keeps pods without the toleration off its nodes") {
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"});
+  doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["taints"] =
+      json::parse(R"([{"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"}])");
+  RunResult blocked = run(doc);
+  const auto& b = blocked.policies[0].replicates[0];
+  CHECK(b.fleet.launches == 0);
+  CHECK(b.fleet.unschedulable > 0);
+  CHECK(b.services[0].replicas_placed == 0);
+
+  doc["services"][0]["replica"]["tolerations"] = json::parse(R"([{"key": "nvidia.com/gpu", "operator": "Exists"}])");
+  RunResult allowed = run(doc);
+  const auto& a = allowed.policies[0].replicates[0];
+  CHECK(a.fleet.launches == 1);
+  CHECK(a.services[0].replicas_placed == 1);
 }

@@ -30,7 +30,7 @@ int cmd_run(const std::string& file, const std::string& out, const std::string& 
     for (const auto& p : result.policies) {
       const auto& ex = p.replicates.front().explanations;
       if (ex.empty()) continue;
-      std::cout << fmt::format("\nKarpenter, policy {} (replicate 0): {} node(s) launched\n", p.name, ex.size());
+      std::cout << fmt::format("\nKarpenter, policy {} (replicate 0): {} decision(s) (nodes launched, consolidations)\n", p.name, ex.size());
       for (std::size_t i = 0; i < ex.size() && i < static_cast<std::size_t>(explain); ++i) std::cout << "  " << ex[i] << "\n";
       if (ex.size() > static_cast<std::size_t>(explain))
         std::cout << fmt::format("  ... {} more (--explain N shows more)\n", ex.size() - static_cast<std::size_t>(explain));

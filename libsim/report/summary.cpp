@@ -118,7 +118,12 @@ std::string format_comparison(const RunResult& r) {
     return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.scale_ups); })(p)),
                        count(mean([](auto& x) { return double(x.fleet.scale_downs); })(p)));
   });
-  row("  Karpenter consolidations", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.consolidations); })(p)); });
+  row("  Karpenter consolidations / replacements", [&](auto& p) {
+    return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.consolidations); })(p)),
+                       count(mean([](auto& x) { return double(x.fleet.consolidation_replacements); })(p)));
+  });
+  row("  Karpenter expirations", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.expirations); })(p)); });
+  row("  pods disrupted", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.pods_disrupted); })(p)); });
   row("  instance-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.instance_hours; })(p)); });
   row("  GPU-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.gpu_hours; })(p)); });
 

@@ -98,6 +98,9 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.fleet.rebalance_recommendations = counters.rebalance_recommendations;
   out.fleet.scale_ups = counters.scale_ups;
   out.fleet.consolidations = counters.consolidations;
+  out.fleet.consolidation_replacements = counters.consolidation_replacements;
+  out.fleet.expirations = counters.expirations;
+  out.fleet.pods_disrupted = counters.pods_disrupted;
   out.fleet.unschedulable = counters.unschedulable;
   out.fleet.scale_downs = counters.scale_downs;
   for (const auto& l : lines) {

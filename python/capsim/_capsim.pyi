@@ -126,6 +126,9 @@ class FleetSummary:
     insufficient_capacity: int
     rebalance_recommendations: int
     consolidations: int
+    consolidation_replacements: int
+    expirations: int
+    pods_disrupted: int
     unschedulable: int
     scale_ups: int
     scale_downs: int

@@ -30,7 +30,10 @@ struct FleetSummary {
   int interruptions = 0;           // spot instances reclaimed
   int insufficient_capacity = 0;   // launch attempts a pool failed with insufficient capacity
   int rebalance_recommendations = 0;
-  int consolidations = 0;  // empty nodes Karpenter removed
+  int consolidations = 0;  // nodes Karpenter's consolidation removed (empty or underutilized)
+  int consolidation_replacements = 0;  // cheaper nodes Karpenter launched to replace consolidated ones
+  int expirations = 0;     // nodes removed at their NodePool's expireAfter
+  int pods_disrupted = 0;  // pods evicted by consolidation, expiration, spot interruption or scale-down
   int unschedulable = 0;   // pod placements no Karpenter NodePool could make (retried)
   int scale_ups = 0;     // nodes the Cluster Autoscaler added
   int scale_downs = 0;   // nodes it removed
