@@ -311,3 +311,28 @@ TEST_CASE("without a NodePool a pod is unschedulable; negative requests are reje
   CHECK(r.unschedulable[0].reason == "no NodePool");
   CHECK_THROWS_AS(schedule({pod("bad", -1, 0)}, {pool("default")}, {}, catalog(), ondemand()), Error);
 }
+
+TEST_CASE("NodePool taints: NoSchedule blocks pods without the toleration; PreferNoSchedule only when another pool can take them") {
+  NodePoolSpec gpu = pool("gpu");
+  gpu.taints = {Taint{"nvidia.com/gpu", "true", TaintEffect::NoSchedule}};
+  PodSpec p = pod("infer", 1000, 2048, 1);
+  auto r = schedule({p}, {gpu}, {}, catalog(), ondemand());
+  REQUIRE(r.unschedulable.size() == 1);
+  CHECK(r.unschedulable[0].reason == "pool gpu: taints: the pod does not tolerate nvidia.com/gpu=true:NoSchedule");
+  p.tolerations = {Toleration{"nvidia.com/gpu", Toleration::Op::Exists, "", std::nullopt}};
+  r = schedule({p}, {gpu}, {}, catalog(), ondemand());
+  CHECK(r.unschedulable.empty());
+  CHECK(r.claims.size() == 1);
+
+  // "preferred" weighs more but prefers not to take untolerating pods: they go to "plain" while it
+  // can take them, and to "preferred" when it is the only pool.
+  NodePoolSpec preferred = pool("preferred", {}, 10);
+  preferred.taints = {Taint{"dedicated", "batch", TaintEffect::PreferNoSchedule}};
+  const PodSpec q = pod("web", 1000, 2048);
+  r = schedule({q}, {preferred, pool("plain")}, {}, catalog(), ondemand());
+  REQUIRE(r.claims.size() == 1);
+  CHECK(r.claims[0].node_pool == "plain");
+  r = schedule({q}, {preferred}, {}, catalog(), ondemand());
+  REQUIRE(r.claims.size() == 1);
+  CHECK(r.claims[0].node_pool == "preferred");
+}

@@ -3,7 +3,9 @@
 // nodes below the utilization threshold whose replicas fit elsewhere are removed once they have been
 // unneeded for scale_down_unneeded_time, not sooner than scale_down_delay_after_add after a scale-up.
 // Node groups are of one instance type (a mixed group uses its first type, as the Cluster Autoscaler
-// does); utilization is the share of a node's GPUs the replicas request.
+// does); utilization is the share of a node's GPUs the replicas request. A node not ready within
+// max_node_provision_time is deleted and its group backed off (initial 5 min, doubling up to 30 min,
+// reset after 3 h without a failure), so the pending replicas go to another group meanwhile.
 #include <algorithm>
 #include <limits>
 
@@ -37,6 +39,7 @@ void FleetController::autoscaler_scale_up() {
   std::vector<Option> options;
   for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) {
     const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+    if (g < group_backoff_until_.size() && engine_.now() < group_backoff_until_[g]) continue;
     int active = 0;
     for (const auto& n : nodes_) active += n.group == g && !n.gone && !n.cordoned ? 1 : 0;
     const int room = group.max_size - active;
@@ -92,8 +95,32 @@ void FleetController::autoscaler_scale_up() {
   }
   counters_.scale_ups += best->nodes;
   last_scale_up_ = engine_.now();
+  const std::size_t first_new = nodes_.size();
   launch(best->group, best->nodes, false);
+  for (std::size_t id = first_new; id < nodes_.size(); ++id)
+    engine_.schedule_in(policy_.cluster.cluster_autoscaler.max_node_provision_time, [this, id] { autoscaler_provision_timeout(id); },
+                        kPriorityFleet);
   place_pending();  // the pending replicas wait on the new nodes, so the next scan does not add more
+}
+
+void FleetController::autoscaler_provision_timeout(std::size_t id) {
+  Node& n = nodes_[id];
+  if (n.gone || n.ready) return;
+  const auto& ca = policy_.cluster.cluster_autoscaler;
+  const SimTime now = engine_.now();
+  const std::size_t g = n.group;
+  const std::size_t groups = policy_.cluster.node_groups.size();
+  if (group_backoff_until_.size() < groups) {
+    group_backoff_until_.resize(groups, 0);
+    group_backoff_.resize(groups, 0);
+    group_last_failure_.resize(groups, -1);
+  }
+  const bool recent = group_last_failure_[g] >= 0 && now - group_last_failure_[g] < ca.node_group_backoff_reset_timeout;
+  group_backoff_[g] = recent ? std::min(2 * group_backoff_[g], ca.max_node_group_backoff) : ca.initial_node_group_backoff;
+  group_backoff_until_[g] = now + group_backoff_[g];
+  group_last_failure_[g] = now;
+  ++counters_.provision_timeouts;
+  remove_node(id);
 }
 
 void FleetController::autoscaler_scale_down() {

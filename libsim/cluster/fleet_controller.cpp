@@ -21,6 +21,7 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
   const auto& groups = policy_.cluster.node_groups;
   group_pools_.resize(groups.size());
   group_launches_.assign(groups.size(), 0);
+  group_retrying_.assign(groups.size(), 0);
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& zones = groups[g].zones.empty() ? scenario_.zones : groups[g].zones;
     for (const auto& type : groups[g].instance_types)
@@ -64,6 +65,7 @@ void FleetController::start() {
     desired_[s] = policy_.services[s].replicas;
     for (int r = 0; r < policy_.services[s].replicas; ++r) create_replica(s);
   }
+  for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) sync_group_replicas(g);
   place_pending();
   if (policy_.cluster.provisioner == Provisioner::ClusterAutoscaler)
     engine_.schedule_in(policy_.cluster.cluster_autoscaler.scan_interval, [this] { autoscaler_scan(); }, kPriorityFleet);
@@ -195,6 +197,7 @@ void FleetController::remove_node(std::size_t id) {
   ledger_.close_instance(n.ledger_line, engine_.now());
   evict_replicas(id);
   cluster_changed();
+  if (n.group != kNoGroup) sync_group_replicas(n.group);
   // A replacement that never became ready leaves the nodes it was for where they were.
   if (replacements_.count(id)) release_candidates(id);
   place_pending();
@@ -245,8 +248,13 @@ void FleetController::launch(std::size_t g, int count, bool warm) {
   }
   if (remaining > 0) {
     // No pool could supply the rest: try again when the unavailable period has passed.
-    engine_.schedule_in(market_.spec().unavailable_after_ice, [this, g, remaining] { launch(g, remaining, false); }, kPriorityFleet);
+    group_retrying_[g] += remaining;
+    engine_.schedule_in(market_.spec().unavailable_after_ice, [this, g, remaining] {
+      group_retrying_[g] -= remaining;
+      launch(g, remaining, false);
+    }, kPriorityFleet);
   }
+  sync_group_replicas(g);
 }
 
 void FleetController::start_node(std::size_t g, std::size_t p, bool warm) {
@@ -443,6 +451,68 @@ void FleetController::replica_ready(std::size_t r, std::uint64_t start) {
     rep.down_since = -1;
   }
   services_[rep.service].change_capacity(engine_.now(), policy_.services[rep.service].throughput_rps.at(n.type->name), 1);
+}
+
+int FleetController::group_capacity(std::size_t g) const {
+  int n = group_retrying_[g];
+  for (const Node& node : nodes_) n += node.group == g && !node.gone && !node.interrupted ? 1 : 0;
+  return n;
+}
+
+int FleetController::group_warming(std::size_t g, SimDuration warmup) const {
+  const SimTime now = engine_.now();
+  int n = group_retrying_[g];
+  for (const Node& node : nodes_)
+    // Instances the group starts with in service (as configured) are past any warm-up.
+    if (node.group == g && !node.gone && !node.interrupted && (!node.ready || (now < node.ready_at + warmup && node.ready_at > 0))) ++n;
+  return n;
+}
+
+int FleetController::group_ready(std::size_t g) const {
+  int n = 0;
+  for (const Node& node : nodes_) n += node.group == g && !node.gone && !node.interrupted && node.ready ? 1 : 0;
+  return n;
+}
+
+void FleetController::set_group_capacity(std::size_t g, int desired) {
+  const int current = group_capacity(g);
+  if (desired > current) {
+    counters_.target_tracking_scale_outs += desired - current;
+    launch(g, desired - current, false);
+    return;
+  }
+  for (int k = current - desired; k > 0; --k) {
+    // Launches still waiting for a retry are given up first.
+    if (group_retrying_[g] > 0) {
+      --group_retrying_[g];
+      continue;
+    }
+    std::ptrdiff_t pick = -1;
+    for (std::size_t id = 0; id < nodes_.size(); ++id) {
+      const Node& n = nodes_[id];
+      if (n.group != g || n.gone || n.interrupted) continue;
+      // Not yet in service first, then the most recently launched (AWS's default termination policy
+      // balances zones and then picks; per-second billing leaves no billing-hour reason to prefer one).
+      if (pick < 0 || (!n.ready && nodes_[static_cast<std::size_t>(pick)].ready) ||
+          (n.ready == nodes_[static_cast<std::size_t>(pick)].ready && n.created_at >= nodes_[static_cast<std::size_t>(pick)].created_at))
+        pick = static_cast<std::ptrdiff_t>(id);
+    }
+    if (pick < 0) break;
+    ++counters_.target_tracking_scale_ins;
+    remove_node(static_cast<std::size_t>(pick));
+  }
+  sync_group_replicas(g);
+}
+
+void FleetController::sync_group_replicas(std::size_t g) {
+  const auto& tt = policy_.cluster.node_groups[g].target_tracking;
+  if (!tt || desired_.empty()) return;
+  std::size_t s = 0;
+  while (policy_.services[s].name != tt->service) ++s;
+  int slots = 0;
+  for (const Node& n : nodes_)
+    if (n.group == g && !n.gone && !n.interrupted) slots += n.type->gpus / policy_.services[s].replica_gpus;
+  if (slots != desired_[s]) set_replicas(s, slots);
 }
 
 FleetCounters FleetController::counters() const {

@@ -159,6 +159,14 @@ void FleetController::karpenter_provision() {
   auto replica_of = [&](const std::string& pod) { return static_cast<std::size_t>(std::stoul(pod)); };
   for (const Binding& b : result.bound_to_existing) bind(replica_of(b.pod), static_cast<std::size_t>(std::stoul(b.node)));
   counters_.unschedulable += static_cast<int>(result.unschedulable.size());
+  if (explain_)
+    for (const UnschedulablePod& u : result.unschedulable) {
+      // Each reason once: the pod is retried every few minutes for as long as it stays pending.
+      const std::string& svc = policy_.services[replicas_[replica_of(u.pod)].service].name;
+      if (!unschedulable_explained_.insert(svc + '\n' + u.reason).second) continue;
+      explanations_.push_back(fmt::format("{} pod {}#{} could not be scheduled: {}",
+                                          format_utc(to_utc(scenario_.simulation.start, now)), svc, u.pod, u.reason));
+    }
   bool retry = !result.unschedulable.empty();
   for (const PlannedNodeClaim& claim : result.claims) {
     const std::optional<std::size_t> launched = karpenter_launch(claim);

@@ -408,24 +408,36 @@ class Scheduler {
     const Res need = res_of(pods_[pod].requests);
     const std::size_t g = pod_group_[pod];
     if (pools_.empty()) why = "no NodePool";
-    for (std::size_t p : pool_order_) {
-      const Candidates& cand = candidates(g, p);
-      std::string reason = cand.pool_reason;
-      std::vector<std::size_t> kept;
-      if (reason.empty()) {
-        for (std::size_t t : cand.ok) {
-          if (!fits(need, types_[t].alloc) || !within_limits(p, t)) continue;
-          kept.push_back(t);
-          if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
+    // Karpenter first honours PreferNoSchedule taints as if they were NoSchedule, and tolerates them
+    // only when no NodePool can take the pod otherwise (its preference relaxation).
+    for (int pass = 0; pass < 2; ++pass) {
+      bool held_back = false;
+      for (std::size_t p : pool_order_) {
+        if (pass == 0 && first_untolerated_any_effect(pools_[p].taints, pods_[pod].tolerations) &&
+            !first_untolerated(pools_[p].taints, pods_[pod].tolerations)) {
+          held_back = true;
+          continue;
         }
-        if (kept.empty()) reason = no_type_reason(cand, p, need);
+        const Candidates& cand = candidates(g, p);
+        std::string reason = cand.pool_reason;
+        std::vector<std::size_t> kept;
+        if (reason.empty()) {
+          for (std::size_t t : cand.ok) {
+            if (!fits(need, types_[t].alloc) || !within_limits(p, t)) continue;
+            kept.push_back(t);
+            if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
+          }
+          if (kept.empty()) reason = no_type_reason(cand, p, need);
+        }
+        if (!reason.empty()) {
+          why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
+          continue;
+        }
+        open_claim(pod, p, cand, std::move(kept));
+        return true;
       }
-      if (!reason.empty()) {
-        why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
-        continue;
-      }
-      open_claim(pod, p, cand, std::move(kept));
-      return true;
+      if (!held_back) break;
+      why.clear();
     }
     return false;
   }

@@ -66,6 +66,9 @@ std::string result_to_json(const RunResult& r) {
                      {"pods_disrupted", rep.fleet.pods_disrupted},
                      {"unschedulable", rep.fleet.unschedulable},
                      {"scale_downs", rep.fleet.scale_downs},
+                     {"provision_timeouts", rep.fleet.provision_timeouts},
+                     {"target_tracking_scale_outs", rep.fleet.target_tracking_scale_outs},
+                     {"target_tracking_scale_ins", rep.fleet.target_tracking_scale_ins},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};
       ojson svcs = ojson::array();

@@ -7,6 +7,7 @@
 
 #include "capsim/autoscale/cron.hpp"
 #include "capsim/core/close_match.hpp"
+#include "capsim/trace/known_metrics.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "json_checker.hpp"
 #include "scenario_loader_impl.hpp"
@@ -47,7 +48,8 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
         }
     }
   }
-  if (cl.provisioner == Provisioner::Karpenter && cl.karpenter.node_pools.empty())
+  if (cl.provisioner == Provisioner::Karpenter && cl.karpenter.node_pools.empty() &&
+      (!c.contains("node_pools") || (c["node_pools"].is_array() && c["node_pools"].empty())))
     ck_.fail(p, "at least one NodePool under 'node_pools' for provisioner karpenter", "none");
   if (cl.provisioner != Provisioner::Karpenter && c.contains("node_pools"))
     ck_.fail(p + "/node_pools", "node_pools only with provisioner \"karpenter\"", "another provisioner");
@@ -107,7 +109,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     const std::string np = ptr_join(gp, i);
     if (!ck_.object(n, np,
                     {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
-                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags", "taints"},
+                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags", "taints", "target_tracking"},
                     {"name", "count"}))
       continue;
     NodeGroupSpec ng;
@@ -183,15 +185,86 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
     ng.tags = ck_.string_map(n, np, "tags");
     if (auto tt = n.find("taints"); tt != n.end()) ng.taints = parse_taints(*tt, np + "/taints");
+    if (auto tt = n.find("target_tracking"); tt != n.end()) {
+      ng.target_tracking = parse_target_tracking(*tt, np + "/target_tracking", ng);
+      if (cl.provisioner != Provisioner::Static)
+        ck_.fail(np + "/target_tracking", "target tracking only on plain Auto Scaling groups (provisioner \"static\")",
+                 "provisioner " + std::string(cl.provisioner == Provisioner::Karpenter ? "karpenter" : "cluster-autoscaler"));
+    }
     cl.node_groups.push_back(std::move(ng));
   }
   return cl;
 }
 
+std::optional<TargetTrackingPolicy> Loader::parse_target_tracking(const json& j, const std::string& p, const NodeGroupSpec& group) {
+  if (!ck_.object(j, p,
+                  {"service", "TargetValue", "PredefinedMetricSpecification", "CustomizedMetricSpecification", "DisableScaleIn",
+                   "EstimatedInstanceWarmup", "scale_in_cooldown_s", "scale_in_threshold_ratio", "collection_lag_s"},
+                  {"service", "TargetValue"}))
+    return std::nullopt;
+  const std::size_t before = ck_.errors();
+  TargetTrackingPolicy tt;
+  tt.service = ck_.string(j, p, "service").value_or("");
+  tt.spec.target_value = ck_.number(j, p, "TargetValue", Bound::Positive).value_or(1);
+  const bool predefined = j.contains("PredefinedMetricSpecification"), customized = j.contains("CustomizedMetricSpecification");
+  if (predefined == customized) {
+    ck_.fail(p, "exactly one of PredefinedMetricSpecification (ALBRequestCountPerTarget) or CustomizedMetricSpecification (a GPU "
+                "utilization metric)",
+             predefined ? "both" : "neither");
+  } else if (predefined) {
+    const json& m = j["PredefinedMetricSpecification"];
+    const std::string mp = p + "/PredefinedMetricSpecification";
+    if (ck_.object(m, mp, {"PredefinedMetricType", "ResourceLabel"}, {"PredefinedMetricType"})) {
+      if (auto t = ck_.one_of(m, mp, "PredefinedMetricType", {"ALBRequestCountPerTarget"},
+                              "capsim simulates requests and GPUs, not CPU or network: use ALBRequestCountPerTarget, or a GPU "
+                              "utilization metric under CustomizedMetricSpecification")) {
+        tt.metric = AsgMetric::AlbRequestCountPerTarget;
+        tt.metric_name = *t;
+      }
+    }
+  } else {
+    const json& m = j["CustomizedMetricSpecification"];
+    const std::string mp = p + "/CustomizedMetricSpecification";
+    if (ck_.object(m, mp, {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit"}, {"MetricName"})) {
+      if (auto name = ck_.string(m, mp, "MetricName")) {
+        const auto known = find_known_metric(*name);
+        if (!known || known->measure != MetricMeasure::Percent)
+          ck_.fail(mp + "/MetricName", "a GPU utilization metric capsim computes (DCGM_FI_DEV_GPU_UTIL, node_gpu_utilization, ...)",
+                   "\"" + *name + "\"");
+        tt.metric = AsgMetric::GpuUtilization;
+        tt.metric_name = *name;
+      }
+    }
+  }
+  tt.spec.disable_scale_in = ck_.boolean(j, p, "DisableScaleIn").value_or(false);
+  if (auto w = ck_.integer(j, p, "EstimatedInstanceWarmup", 0, 3600)) tt.spec.instance_warmup = seconds(static_cast<double>(*w));
+  if (auto c = ck_.number(j, p, "scale_in_cooldown_s", Bound::NonNegative)) tt.spec.scale_in_cooldown = seconds(*c);
+  if (auto r = ck_.number(j, p, "scale_in_threshold_ratio", Bound::Positive)) {
+    if (*r > 1) ck_.fail(p + "/scale_in_threshold_ratio", "a ratio in (0, 1]", describe(j["scale_in_threshold_ratio"]));
+    tt.spec.scale_in_threshold_ratio = *r;
+  }
+  if (auto lag = ck_.number(j, p, "collection_lag_s", Bound::NonNegative)) tt.collection_lag = seconds(*lag);
+  tt.spec.min_size = group.min_size;
+  tt.spec.max_size = group.max_size;
+  if (ck_.errors() != before) return std::nullopt;
+  try {
+    TargetTrackingController check(tt.spec);
+  } catch (const Error& e) {
+    ck_.fail_message(p, e.what());
+    return std::nullopt;
+  }
+  return tt;
+}
+
 void Loader::parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out) {
   if (!ck_.object(j, p, {"scan_interval", "scale_down_unneeded_time", "scale_down_utilization_threshold", "scale_down_delay_after_add",
-                         "expander"}))
+                         "max_node_provision_time", "initial_node_group_backoff_duration", "max_node_group_backoff_duration",
+                         "node_group_backoff_reset_timeout", "expander"}))
     return;
+  if (auto d = ck_.duration(j, p, "max_node_provision_time")) out.max_node_provision_time = *d;
+  if (auto d = ck_.duration(j, p, "initial_node_group_backoff_duration")) out.initial_node_group_backoff = *d;
+  if (auto d = ck_.duration(j, p, "max_node_group_backoff_duration")) out.max_node_group_backoff = *d;
+  if (auto d = ck_.duration(j, p, "node_group_backoff_reset_timeout")) out.node_group_backoff_reset_timeout = *d;
   if (auto d = ck_.duration(j, p, "scan_interval")) out.scan_interval = *d;
   if (auto d = ck_.duration(j, p, "scale_down_unneeded_time")) out.scale_down_unneeded_time = *d;
   if (auto d = ck_.duration(j, p, "scale_down_delay_after_add")) out.scale_down_delay_after_add = *d;
@@ -373,6 +446,12 @@ std::vector<Requirement> Loader::parse_requirements(const json& j, const std::st
     }
     out.push_back(std::move(req));
   }
+  // Requirements on the same key combine (intersect); a key no value can satisfy makes the whole set
+  // impossible, which would leave its pods pending forever.
+  const Requirements combined(out);
+  for (const auto& [key, k] : combined.keys())
+    if (k.empty())
+      ck_.fail(p, "requirements some node can satisfy", "'" + key + "' constrained to no possible value (" + k.describe() + ")");
   return out;
 }
 
@@ -455,7 +534,7 @@ std::vector<Toleration> Loader::parse_tolerations(const json& j, const std::stri
     if (auto e = ck_.one_of(j[i], tp, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) t.effect = parse_taint_effect(*e);
     if (j[i].contains("tolerationSeconds")) ck_.integer(j[i], tp, "tolerationSeconds", 0);
     if (auto bad = check_toleration(t); !bad.empty()) {
-      ck_.fail_message(tp, bad);
+      ck_.fail_message(tp, "expected " + bad);
       continue;
     }
     out.push_back(std::move(t));
@@ -471,8 +550,9 @@ std::vector<DisruptionBudget> Loader::parse_budgets(const json& j, const std::st
   }
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string bp = ptr_join(p, i);
-    if (!ck_.object(j[i], bp, {"nodes", "schedule", "duration", "reasons"}, {"nodes"})) continue;
-    const std::string nodes = ck_.string(j[i], bp, "nodes").value_or("");
+    if (!ck_.object(j[i], bp, {"nodes", "schedule", "duration", "reasons"})) continue;
+    // Karpenter defaults a budget's nodes to "10%".
+    const std::string nodes = ck_.string(j[i], bp, "nodes").value_or(std::string(kDefaultBudgetNodes));
     const std::optional<std::string> schedule = ck_.string(j[i], bp, "schedule");
     const std::optional<std::string> duration = ck_.string(j[i], bp, "duration");
     std::vector<std::string> reasons;

@@ -339,11 +339,38 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
     if (!out.cluster.hpa.count(out.cluster.schedules[i].hpa))
       ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "hpa"), "a service with an HPA under /cluster/hpa",
                "\"" + out.cluster.schedules[i].hpa + "\"");
+  // A target-tracked group serves one service, which then has no HPA and whose replica count follows
+  // the group.
+  std::set<std::string> tracked;
+  for (std::size_t g = 0; g < out.cluster.node_groups.size(); ++g) {
+    const auto& group = out.cluster.node_groups[g];
+    if (!group.target_tracking) continue;
+    const std::string tp = ptr_join(ptr_join("/cluster/node_groups", g), "target_tracking");
+    const std::string& name = group.target_tracking->service;
+    auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
+    if (svc == out.services.end()) {
+      ck_.fail(tp + "/service", "the name of a service", "\"" + name + "\"");
+      continue;
+    }
+    const std::string sp = ptr_join("/services", static_cast<std::size_t>(svc - out.services.begin()));
+    if (!tracked.insert(name).second) ck_.fail(tp + "/service", "a service no other target-tracked group serves", "\"" + name + "\" again");
+    if (out.cluster.hpa.count(name))
+      ck_.fail(tp + "/service", "a service without an HPA (its replicas follow the group)", "\"" + name + "\", which has one");
+    if (svc->replicas != 0)
+      ck_.fail(sp + "/replicas", "0: the replicas of a service on a target-tracked group follow its instances (one per " +
+                                     std::to_string(svc->replica_gpus) + " GPU(s) of each)",
+               std::to_string(svc->replicas));
+    for (const auto& t : group.instance_types)
+      if (!svc->throughput_rps.count(t))
+        ck_.fail(sp + "/throughput_rps", "a throughput for '" + t + "', the type of target-tracked group '" + group.name + "'",
+                 "none");
+  }
   // Nodes that start cold, or spot nodes whose replacements do, need the start-up latencies.
   const NodeGroupSpec* cold = nullptr;
   for (const auto& g : out.cluster.node_groups)
     if (!cold && (g.initial_state == InitialState::Launching || g.capacity_type == CapacityType::Spot ||
-                  (out.cluster.provisioner == Provisioner::ClusterAutoscaler && g.max_size > g.count)))
+                  (out.cluster.provisioner == Provisioner::ClusterAutoscaler && g.max_size > g.count) ||
+                  (g.target_tracking && g.max_size > g.count)))
       cold = &g;
   const std::string why = cold ? fmt::format("node group '{}' {}", cold->name,
                                              cold->capacity_type == CapacityType::Spot ? "is spot (replacements launch cold)"
@@ -516,8 +543,16 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
     for (const auto& np : *pools)
       if (const json* reqs = find_pointer(np, "/spec/template/spec/requirements"); reqs && reqs->is_array())
         for (const auto& r : *reqs)
-          if (r.is_object() && r.value("key", "") == "karpenter.sh/capacity-type" && r.contains("values") && r["values"].is_array())
+          if (r.is_object() && r.value("key", "") == "karpenter.sh/capacity-type" && r.value("operator", "") == "In" &&
+              r.contains("values") && r["values"].is_array())
             for (const auto& v : r["values"]) spot = spot || v == "spot";
+  // AWS does not publish the AlarmLow threshold of target tracking.
+  if (const json* groups = find_pointer(doc, "/cluster/node_groups"); groups && groups->is_array())
+    for (std::size_t g = 0; g < groups->size(); ++g)
+      if (const json* tt = find_pointer((*groups)[g], "/target_tracking"); tt && tt->is_object() && !tt->contains("scale_in_threshold_ratio"))
+        out.push_back({ptr_join(ptr_join("/cluster/node_groups", g), "target_tracking") + "/scale_in_threshold_ratio",
+                       "0.7 (capsim's default: the AlarmLow threshold / TargetValue seen on EC2 target tracking alarms; AWS "
+                       "does not publish it)"});
   if (spot && !sc_.market.interruption_rates_given)
     out.push_back({"/market/interruption_rate_by_bucket",
                    "[0.025,0.075,0.125,0.175,0.25] (capsim's default: the midpoints of the Spot Instance Advisor's ranges, "

@@ -73,6 +73,7 @@ class Loader {
   std::optional<KarpenterNodePool> parse_node_pool(const json& j, const std::string& p);
   std::vector<Requirement> parse_requirements(const json& j, const std::string& p);
   std::vector<Taint> parse_taints(const json& j, const std::string& p);
+  std::optional<TargetTrackingPolicy> parse_target_tracking(const json& j, const std::string& p, const NodeGroupSpec& group);
   std::vector<Toleration> parse_tolerations(const json& j, const std::string& p);
   std::vector<DisruptionBudget> parse_budgets(const json& j, const std::string& p);
   std::optional<std::int64_t> cpu_quantity(const json& obj, const std::string& p, const char* key);

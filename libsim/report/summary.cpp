@@ -118,6 +118,11 @@ std::string format_comparison(const RunResult& r) {
     return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.scale_ups); })(p)),
                        count(mean([](auto& x) { return double(x.fleet.scale_downs); })(p)));
   });
+  row("  autoscaler provision timeouts", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.provision_timeouts); })(p)); });
+  row("  target tracking instances added / removed", [&](auto& p) {
+    return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.target_tracking_scale_outs); })(p)),
+                       count(mean([](auto& x) { return double(x.fleet.target_tracking_scale_ins); })(p)));
+  });
   row("  Karpenter consolidations / replacements", [&](auto& p) {
     return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.consolidations); })(p)),
                        count(mean([](auto& x) { return double(x.fleet.consolidation_replacements); })(p)));

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "capsim/autoscale/hpa_runner.hpp"
+#include "capsim/autoscale/target_tracking_runner.hpp"
 #include "capsim/cluster/fleet_controller.hpp"
 #include "capsim/market/spot_market.hpp"
 #include "capsim/core/distributions.hpp"
@@ -64,6 +65,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   fleet.start();
   HpaRunner hpas(engine, scenario, policy, fleet, services);
   hpas.start();
+  TargetTrackingRunner asgs(engine, policy, fleet, services);
+  asgs.start();
   std::vector<int> ready_nodes_series;
   if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
 
@@ -103,6 +106,9 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.fleet.pods_disrupted = counters.pods_disrupted;
   out.fleet.unschedulable = counters.unschedulable;
   out.fleet.scale_downs = counters.scale_downs;
+  out.fleet.provision_timeouts = counters.provision_timeouts;
+  out.fleet.target_tracking_scale_outs = counters.target_tracking_scale_outs;
+  out.fleet.target_tracking_scale_ins = counters.target_tracking_scale_ins;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;

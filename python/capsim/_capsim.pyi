@@ -132,6 +132,9 @@ class FleetSummary:
     unschedulable: int
     scale_ups: int
     scale_downs: int
+    provision_timeouts: int
+    target_tracking_scale_outs: int
+    target_tracking_scale_ins: int
     instance_hours: float
     gpu_hours: float
     def __init__(self) -> None: ...

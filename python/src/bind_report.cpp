@@ -42,6 +42,9 @@ void bind_report(py::module_& m) {
                    field("unschedulable", &T::unschedulable, "pod placements no Karpenter NodePool could make"),
                    field("scale_ups", &T::scale_ups, "nodes the Cluster Autoscaler added"),
                    field("scale_downs", &T::scale_downs, "nodes the Cluster Autoscaler removed"),
+                   field("provision_timeouts", &T::provision_timeouts, "nodes the Cluster Autoscaler deleted for not being ready in time"),
+                   field("target_tracking_scale_outs", &T::target_tracking_scale_outs, "instances target tracking added"),
+                   field("target_tracking_scale_ins", &T::target_tracking_scale_ins, "instances target tracking removed"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),
                    field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct FleetCounters {
   int pods_disrupted = 0;                // pods evicted by consolidation, expiration, spot interruption or scale-down
   int unschedulable = 0;                 // Karpenter: pod placements no NodePool could make
   int scale_downs = 0;                   // Cluster Autoscaler: nodes removed
+  int provision_timeouts = 0;            // Cluster Autoscaler: nodes deleted for not being ready within max_node_provision_time
+  int target_tracking_scale_outs = 0;    // EC2 Auto Scaling target tracking: instances added
+  int target_tracking_scale_ins = 0;     // ...and removed
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window
@@ -60,6 +64,17 @@ class FleetController {
   void set_replicas(std::size_t service, int desired);
   int replicas(std::size_t service) const;
   int ready_replicas(std::size_t service) const;
+
+  /// An Auto Scaling group's desired capacity: its instances neither terminated nor interrupted, plus
+  /// launches waiting to be retried.
+  int group_capacity(std::size_t group) const;
+  /// Of those, the ones not yet in service or in service for less than `warmup`.
+  int group_warming(std::size_t group, SimDuration warmup) const;
+  /// Instances of the group that are ready (registered behind the load balancer).
+  int group_ready(std::size_t group) const;
+  /// Sets the group's desired capacity: launches, or terminates (not-yet-ready instances first, then
+  /// the newest), and resizes its service.
+  void set_group_capacity(std::size_t group, int desired);
   FleetCounters counters() const;
 
  private:
@@ -149,6 +164,10 @@ class FleetController {
   void autoscaler_scan();
   void autoscaler_scale_up();
   void autoscaler_scale_down();
+  void autoscaler_provision_timeout(std::size_t node);
+  /// Plain ASGs under target tracking: the group's service runs one replica per replica-sized share
+  /// of its instances' GPUs.
+  void sync_group_replicas(std::size_t group);
   void node_ready(std::size_t node);
   void notice(std::size_t node);
   void reclaim(std::size_t node);
@@ -178,6 +197,7 @@ class FleetController {
   SimTime last_scale_up_ = -1;
   bool explain_ = false;
   std::vector<std::string> explanations_;
+  std::set<std::string> unschedulable_explained_;
   bool batch_open_ = false;
   std::uint64_t batch_stamp_ = 0;
   std::vector<int> node_pool_launches_;
@@ -188,6 +208,10 @@ class FleetController {
   std::vector<std::pair<double, bool>> snapshot_state_;
   std::vector<PodSpec> pod_templates_;                   // per service: its pods' shape (the name is the replica)
   std::uint64_t autoscaler_scans_ = 0;
+  std::vector<SimTime> group_backoff_until_;   // Cluster Autoscaler: no scale-up of the group before
+  std::vector<SimDuration> group_backoff_;
+  std::vector<SimTime> group_last_failure_;
+  std::vector<int> group_retrying_;            // instances a group's launch will retry after insufficient capacity
   std::uint64_t cluster_state_ = 1;      // bumps on every change a consolidation could depend on
   std::uint64_t evaluated_state_ = 0;    // the state the last fruitless evaluation saw
   bool disruption_poll_pending_ = false;

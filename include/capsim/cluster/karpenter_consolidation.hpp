@@ -4,8 +4,8 @@
 // singlenodeconsolidation.go; ../shared/MODEL.md "Consolidation"). A set of candidate nodes can be
 // deleted when the scheduling simulation places all their pods on the other nodes, or replaced when
 // the pods need exactly one new node claim whose types, filtered to those cheaper than the set, are
-// not empty. Multi-node consolidation binary-searches the longest prefix (of at least two, at most
-// 100 candidates, cheapest to disrupt first) that consolidates; single-node consolidation takes the
+// not empty. Multi-node consolidation binary-searches the longest prefix (of at least two, and at
+// most 101 candidates as Karpenter's bounds work out, cheapest to disrupt first) that consolidates; single-node consolidation takes the
 // first candidate that does. Spot-to-spot replacement needs the feature gate and, for one node, at
 // least 15 cheaper types, of which only the 15 cheapest are launched.
 #include <cstddef>

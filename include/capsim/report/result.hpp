@@ -37,6 +37,9 @@ struct FleetSummary {
   int unschedulable = 0;   // pod placements no Karpenter NodePool could make (retried)
   int scale_ups = 0;     // nodes the Cluster Autoscaler added
   int scale_downs = 0;   // nodes it removed
+  int provision_timeouts = 0;  // nodes it deleted for not being ready within max_node_provision_time
+  int target_tracking_scale_outs = 0;  // instances EC2 Auto Scaling target tracking added
+  int target_tracking_scale_ins = 0;   // ...and removed
   double instance_hours = 0;   // billed
   double gpu_hours = 0;        // billed instance-hours × GPUs
 

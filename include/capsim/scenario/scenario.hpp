@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "capsim/autoscale/hpa.hpp"
+#include "capsim/autoscale/target_tracking.hpp"
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/cluster/disruption_budget.hpp"
@@ -87,6 +88,23 @@ struct ServiceSpec {
 
 enum class InitialState { Ready, Launching };
 
+/// The metric an EC2 Auto Scaling target tracking policy follows, computed from the simulation.
+enum class AsgMetric {
+  AlbRequestCountPerTarget,  // predefined: requests in the minute per registered (ready) instance
+  GpuUtilization,            // customized: the group's GPU utilization in percent (DCGM / Container Insights)
+};
+
+/// A target tracking scaling policy on a plain Auto Scaling group of GPU instances (no Kubernetes):
+/// the group's desired capacity follows the metric, and the service it serves runs one replica per
+/// replica-sized share of each instance's GPUs.
+struct TargetTrackingPolicy {
+  std::string service;
+  AsgMetric metric = AsgMetric::GpuUtilization;
+  std::string metric_name;  // as written (PredefinedMetricType or MetricName)
+  TargetTrackingSpec spec;  // MinSize/MaxSize come from the group
+  SimDuration collection_lag = 60 * kMicrosPerSecond;  // CloudWatch datapoints arrive this late
+};
+
 struct NodeGroupSpec {
   std::string name;
   std::vector<std::string> instance_types;  // one, or several to diversify over (spot)
@@ -101,6 +119,7 @@ struct NodeGroupSpec {
   InitialState initial_state = InitialState::Ready;
   Tags tags;
   std::vector<Taint> taints;  // on its nodes (an EKS managed node group's taints)
+  std::optional<TargetTrackingPolicy> target_tracking;  // a plain ASG scaled by target tracking
 };
 
 /// A metric an HPA reads: a Pods metric the simulation computes, or an External metric read from a
@@ -161,6 +180,10 @@ inline constexpr SimDuration kCaScanInterval = 10 * kMicrosPerSecond;
 inline constexpr SimDuration kCaScaleDownUnneededTime = 10 * kMicrosPerMinute;
 inline constexpr double kCaScaleDownUtilizationThreshold = 0.5;
 inline constexpr SimDuration kCaScaleDownDelayAfterAdd = 10 * kMicrosPerMinute;
+inline constexpr SimDuration kCaMaxNodeProvisionTime = 15 * kMicrosPerMinute;         // --max-node-provision-time
+inline constexpr SimDuration kCaInitialNodeGroupBackoff = 5 * kMicrosPerMinute;       // --initial-node-group-backoff-duration
+inline constexpr SimDuration kCaMaxNodeGroupBackoff = 30 * kMicrosPerMinute;          // --max-node-group-backoff-duration
+inline constexpr SimDuration kCaNodeGroupBackoffResetTimeout = 3 * kMicrosPerHour;    // --node-group-backoff-reset-timeout
 
 enum class Expander { Random, MostPods, LeastWaste, LeastNodes, Price, Priority };
 
@@ -169,6 +192,10 @@ struct ClusterAutoscalerSpec {
   SimDuration scale_down_unneeded_time = kCaScaleDownUnneededTime;
   double scale_down_utilization_threshold = kCaScaleDownUtilizationThreshold;
   SimDuration scale_down_delay_after_add = kCaScaleDownDelayAfterAdd;
+  SimDuration max_node_provision_time = kCaMaxNodeProvisionTime;
+  SimDuration initial_node_group_backoff = kCaInitialNodeGroupBackoff;
+  SimDuration max_node_group_backoff = kCaMaxNodeGroupBackoff;
+  SimDuration node_group_backoff_reset_timeout = kCaNodeGroupBackoffResetTimeout;
   Expander expander = Expander::LeastWaste;  // the Cluster Autoscaler's default
 };
 
