@@ -153,3 +153,40 @@ TEST_CASE("a pod that fits no type names the pod, the closest type and the resou
   check_message("pod_fits_no_type.json", {"/services/0/replica", "a pod of service 'api' that fits none",
                                           "closest: g5.2xlarge (cpu 64000m > 7910m allocatable)"});
 }
+
+TEST_CASE("Karpenter NodePools: disruption budgets, expireAfter, taints; tolerations") {
+  check_message("budget_bad_percent.json", {"/cluster/node_pools/0/spec/disruption/budgets/0",
+                                            "nodes: expected a percentage from 0% to 100%", "got \"150%\""});
+  check_message("budget_bad_cron.json", {"/cluster/node_pools/0/spec/disruption/budgets/1", "schedule: cron '0 25 * * 1-5'",
+                                         "hour: expected 0-23, got 25"});
+  check_message("budget_duration_without_schedule.json", {"/cluster/node_pools/0/spec/disruption/budgets/0",
+                                                          "duration \"8h\" needs a schedule",
+                                                          "schedule and duration are set together"});
+  check_message("budget_unknown_reason.json", {"/cluster/node_pools/0/spec/disruption/budgets/0",
+                                               "reasons: expected Underutilized, Empty or Drifted", "got \"Expired\""});
+  check_message("expire_after_soon.json", {"/cluster/node_pools/0/spec/template/spec/expireAfter",
+                                           "expected a duration such as \"720h\", or \"Never\"", "got the string \"soon\""});
+  check_message("taint_unknown_effect.json", {"/cluster/node_pools/0/spec/template/spec/taints/0/effect",
+                                              "expected one of \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"",
+                                              "got the string \"NoScheduling\"", "did you mean 'NoSchedule'?"});
+  check_message("node_group_taint_no_effect.json", {"/cluster/node_groups/0/taints/0", "the required key 'effect'"});
+  check_message("toleration_exists_with_value.json", {"/services/0/replica/tolerations/0",
+                                                      "expected an empty value with operator Exists", "got value \"true\""});
+  check_message("nodepool_impossible_requirements.json", {"/cluster/node_pools/0/spec/template/spec/requirements",
+                                                          "expected requirements some node can satisfy",
+                                                          "'karpenter.sh/capacity-type' constrained to no possible value"});
+}
+
+TEST_CASE("Auto Scaling target tracking and Cluster Autoscaler provisioning: bad input") {
+  check_message("asg_cpu_metric.json", {"/cluster/node_groups/0/target_tracking/PredefinedMetricSpecification/PredefinedMetricType",
+                                        "expected one of \"ALBRequestCountPerTarget\"", "got the string \"ASGAverageCPUUtilization\"",
+                                        "capsim simulates requests and GPUs, not CPU or network"});
+  check_message("asg_with_replicas.json", {"/services/0/replicas",
+                                           "expected 0: the replicas of a service on a target-tracked group follow its instances",
+                                           "got 2"});
+  check_message("asg_under_karpenter.json", {"/cluster/node_groups/0/target_tracking",
+                                             "expected target tracking only on plain Auto Scaling groups (provisioner \"static\")",
+                                             "got provisioner karpenter"});
+  check_message("ca_bad_provision_time.json", {"/cluster/cluster_autoscaler/max_node_provision_time", "expected a duration > 0",
+                                               "got the string \"soon\""});
+}

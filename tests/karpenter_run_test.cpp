@@ -191,3 +191,27 @@ TEST_CASE("a NodePool's GPU taint keeps pods without the toleration off its node
   CHECK(a.fleet.launches == 1);
   CHECK(a.services[0].replicas_placed == 1);
 }
+
+TEST_CASE("a node's cost is allocated to its pods by the GPUs they request; the rest is idle capacity") {
+  // Three 1-GPU replicas on one g5.12xlarge (4 GPUs) from 1 s to the end: the node bills
+  // 5.672 × 3599/3600 and each replica requests a quarter of it for its whole life, so 3/4 of the cost
+  // is allocated to the service and 1/4 requested by no pod. GPU-hours requested: 3 × 3599/3600.
+  // Replicas serve 1 req/s each on one GPU, so busy GPU-hours = requests served / 3600.
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3, {"on-demand"});
+  doc["services"][0]["replica"]["cpu"] = "2";
+  doc["services"][0]["replica"]["usage"] = {{"cpu", "500m"}};
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  const double node_cost = 5.672 * 3599 / 3600;
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(node_cost));
+  CHECK(rep.cost.allocated_usd == doctest::Approx(0.75 * node_cost));
+  CHECK(rep.cost.unallocated_usd == doctest::Approx(0.25 * node_cost));
+  const ServiceUsage& u = rep.services[0].usage;
+  CHECK(u.allocated_usd == doctest::Approx(0.75 * node_cost));
+  CHECK(u.gpu_hours_requested == doctest::Approx(3 * 3599 / 3600.0));
+  CHECK(u.gpu_hours_busy == doctest::Approx(rep.services[0].sla.served / 3600.0));
+  CHECK(u.idle_requested_usd == doctest::Approx(u.allocated_usd * (1 - u.gpu_hours_busy / u.gpu_hours_requested)));
+  // 2 vCPU requested, 0.5 used, per replica-hour bound.
+  CHECK(u.cpu_hours_requested == doctest::Approx(2.0 * 3 * 3599 / 3600));
+  CHECK(u.cpu_hours_used == doctest::Approx(0.5 * 3 * 3599 / 3600));
+}

@@ -43,6 +43,7 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
   }
   counters_.replica_minutes_lost.assign(policy_.services.size(), 0.0);
   counters_.quota_refused.assign(policy_.services.size(), 0);
+  bound_replica_s_.assign(policy_.services.size(), 0.0);
 }
 
 void FleetController::start() {
@@ -145,6 +146,7 @@ void FleetController::set_replicas(std::size_t service, int desired) {
     if (pick < 0) break;
     Replica& r = replicas_[static_cast<std::size_t>(pick)];
     if (r.node >= 0) {
+      account_unbind(static_cast<std::size_t>(pick));
       Node& n = nodes_[static_cast<std::size_t>(r.node)];
       n.gpus_free += policy_.services[service].replica_gpus;
       n.cpu_free += policy_.services[service].replica_cpu_millicores;
@@ -169,6 +171,7 @@ void FleetController::evict_replicas(std::size_t id) {
   if (n.replicas.empty()) return;
   counters_.pods_disrupted += static_cast<int>(n.replicas.size());
   for (std::size_t r : n.replicas) {
+    account_unbind(r);
     Replica& rep = replicas_[r];
     const ServiceSpec& svc = policy_.services[rep.service];
     if (rep.ready) {
@@ -401,6 +404,7 @@ void FleetController::bind(std::size_t r, std::size_t id) {
   n.pods_free -= 1;
   n.replicas.push_back(r);
   rep.node = static_cast<std::ptrdiff_t>(id);
+  rep.bound_since = engine_.now();
   pods_changed(id);
   const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;
   start_replica(r, warm);
@@ -513,6 +517,49 @@ void FleetController::sync_group_replicas(std::size_t g) {
   for (const Node& n : nodes_)
     if (n.group == g && !n.gone && !n.interrupted) slots += n.type->gpus / policy_.services[s].replica_gpus;
   if (slots != desired_[s]) set_replicas(s, slots);
+}
+
+double FleetController::request_share(const Node& n, std::size_t service) const {
+  const ServiceSpec& svc = policy_.services[service];
+  if (n.type->gpus > 0) return std::min(1.0, static_cast<double>(svc.replica_gpus) / n.type->gpus);
+  double share = 0;
+  if (n.type->alloc_cpu_millicores > 0) share = static_cast<double>(svc.replica_cpu_millicores) / n.type->alloc_cpu_millicores;
+  if (n.type->alloc_memory_mib > 0) share = std::max(share, static_cast<double>(svc.replica_memory_mib) / n.type->alloc_memory_mib);
+  if (share == 0 && n.type->alloc_pods > 0) share = 1.0 / n.type->alloc_pods;  // a pod that requests nothing still takes a slot
+  return std::min(1.0, share);
+}
+
+void FleetController::account_unbind(std::size_t r) {
+  Replica& rep = replicas_[r];
+  if (rep.node < 0 || rep.bound_since < 0) return;
+  Node& n = nodes_[static_cast<std::size_t>(rep.node)];
+  const double dt = to_seconds(engine_.now() - rep.bound_since);
+  if (n.share_s.empty()) n.share_s.assign(policy_.services.size(), 0.0);
+  n.share_s[rep.service] += dt * request_share(n, rep.service);
+  bound_replica_s_[rep.service] += dt;
+  rep.bound_since = -1;
+}
+
+std::vector<NodeAllocation> FleetController::allocations() const {
+  std::vector<NodeAllocation> out;
+  out.reserve(nodes_.size());
+  for (const Node& n : nodes_) {
+    NodeAllocation a{n.ledger_line, n.share_s};
+    a.share_s.resize(policy_.services.size(), 0.0);
+    for (std::size_t r : n.replicas) {
+      const Replica& rep = replicas_[r];
+      if (rep.bound_since >= 0) a.share_s[rep.service] += to_seconds(engine_.now() - rep.bound_since) * request_share(n, rep.service);
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<double> FleetController::bound_replica_seconds() const {
+  std::vector<double> out = bound_replica_s_;
+  for (const Replica& r : replicas_)
+    if (r.node >= 0 && !r.removed && r.bound_since >= 0) out[r.service] += to_seconds(engine_.now() - r.bound_since);
+  return out;
 }
 
 FleetCounters FleetController::counters() const {

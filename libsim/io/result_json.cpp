@@ -21,6 +21,8 @@ ojson sla_json(const SlaSummary& s) {
   j["backlog_p95"] = s.backlog_p95;
   j["backlog_max"] = s.backlog_max;
   j["backlog_end"] = s.backlog_end;
+  j["ready_replica_hours"] = s.ready_replica_hours;
+  j["busy_replica_hours"] = s.busy_replica_hours;
   return j;
 }
 }  // namespace
@@ -48,7 +50,9 @@ std::string result_to_json(const RunResult& r) {
       rj["cost_usd"] = {{"gpu_instances", rep.cost.gpu_instances_usd},
                         {"other_instances", rep.cost.other_instances_usd},
                         {"eks_control_plane", rep.cost.eks_control_plane_usd},
-                        {"total", rep.cost.total_usd}};
+                        {"total", rep.cost.total_usd},
+                        {"allocated_to_pods", rep.cost.allocated_usd},
+                        {"unallocated", rep.cost.unallocated_usd}};
       ojson tags = ojson::object();
       for (const auto& [k, v] : rep.cost.by_tag_usd) tags[k] = v;
       rj["cost_by_tag_usd"] = tags;
@@ -80,6 +84,14 @@ std::string result_to_json(const RunResult& r) {
         sj["replica_minutes_lost"] = s.replica_minutes_lost;
         sj["quota_refused"] = s.quota_refused;
         sj["sla"] = sla_json(s.sla);
+        sj["usage"] = {{"allocated_usd", s.usage.allocated_usd},
+                       {"gpu_hours_requested", s.usage.gpu_hours_requested},
+                       {"gpu_hours_busy", s.usage.gpu_hours_busy},
+                       {"idle_requested_usd", s.usage.idle_requested_usd},
+                       {"cpu_hours_requested", s.usage.cpu_hours_requested},
+                       {"cpu_hours_used", s.usage.cpu_hours_used},
+                       {"memory_gib_hours_requested", s.usage.memory_gib_hours_requested},
+                       {"memory_gib_hours_used", s.usage.memory_gib_hours_used}};
         svcs.push_back(sj);
       }
       rj["services"] = svcs;

@@ -227,9 +227,12 @@ std::optional<TargetTrackingPolicy> Loader::parse_target_tracking(const json& j,
     const std::string mp = p + "/CustomizedMetricSpecification";
     if (ck_.object(m, mp, {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit"}, {"MetricName"})) {
       if (auto name = ck_.string(m, mp, "MetricName")) {
-        const auto known = find_known_metric(*name);
-        if (!known || known->measure != MetricMeasure::Percent)
-          ck_.fail(mp + "/MetricName", "a GPU utilization metric capsim computes (DCGM_FI_DEV_GPU_UTIL, node_gpu_utilization, ...)",
+        // Only the compute-utilization metrics: capsim computes busy GPU time, not memory, copy
+        // engines or reservations.
+        static const std::set<std::string> kGpuUtilization = {"DCGM_FI_DEV_GPU_UTIL", "node_gpu_utilization", "pod_gpu_utilization",
+                                                              "container_gpu_utilization"};
+        if (!kGpuUtilization.count(*name))
+          ck_.fail(mp + "/MetricName", "a GPU utilization metric capsim computes (DCGM_FI_DEV_GPU_UTIL, node_gpu_utilization, pod_gpu_utilization or container_gpu_utilization)",
                    "\"" + *name + "\"");
         tt.metric = AsgMetric::GpuUtilization;
         tt.metric_name = *name;

@@ -420,12 +420,23 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   }
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
-    if (ck_.object(*r, rp, {"gpus", "cpu", "memory", "requirements", "tolerations", "startup_s"}, {"gpus"})) {
+    if (ck_.object(*r, rp, {"gpus", "cpu", "memory", "requirements", "tolerations", "usage", "startup_s"}, {"gpus"})) {
       svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       svc.replica_cpu_millicores = cpu_quantity(*r, rp, "cpu").value_or(0);
       svc.replica_memory_mib = memory_quantity(*r, rp, "memory").value_or(0);
       if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(parse_requirements(*rq, rp + "/requirements"));
       if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = parse_tolerations(*tl, rp + "/tolerations");
+      // What a replica uses on average, against what it requests: over-requesting shows as waste.
+      if (auto us = r->find("usage"); us != r->end() && ck_.object(*us, rp + "/usage", {"cpu", "memory"})) {
+        svc.usage_cpu_millicores = cpu_quantity(*us, rp + "/usage", "cpu");
+        svc.usage_memory_mib = memory_quantity(*us, rp + "/usage", "memory");
+        if (svc.usage_cpu_millicores && *svc.usage_cpu_millicores > svc.replica_cpu_millicores)
+          ck_.fail(rp + "/usage/cpu", fmt::format("at most the request ({}m): a pod cannot use more CPU than it reserves here", svc.replica_cpu_millicores),
+                   fmt::format("{}m", *svc.usage_cpu_millicores));
+        if (svc.usage_memory_mib && *svc.usage_memory_mib > svc.replica_memory_mib)
+          ck_.fail(rp + "/usage/memory", fmt::format("at most the request ({}Mi)", svc.replica_memory_mib),
+                   fmt::format("{}Mi", *svc.usage_memory_mib));
+      }
       if (auto st = r->find("startup_s"); st != r->end() && st->is_object() && !st->contains("dist")) {
         // The parts, each drawn from its own stream.
         if (ck_.object(*st, rp + "/startup_s", {"image_pull_s", "model_load_s"}, {"image_pull_s", "model_load_s"})) {
@@ -516,6 +527,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         for (const auto& [type, _] : t->items()) figures.push_back(ptr_join(sp + "/throughput_rps", type));
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("startup_s"))
         figures.push_back(sp + "/replica/startup_s");
+      if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("usage"))
+        figures.push_back(sp + "/replica/usage");
     }
   if (const json* nr = find_pointer(doc, "/cluster/node_ready_s")) {
     (void)nr;

@@ -94,6 +94,8 @@ std::string format_comparison(const RunResult& r) {
     const double v = mean([](auto& x) { return x.cost.total_usd; })(p);
     return b > 0 ? fmt::format("{:+.1f}%", 100.0 * (v - b) / b) : std::string("-");
   });
+  row("  allocated to pods' requests", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.allocated_usd; })); });
+  row("  requested by no pod (idle capacity)", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.unallocated_usd; })); });
   std::set<std::string> tags;
   for (const auto& p : r.policies)
     for (const auto& rep : p.replicates)
@@ -153,6 +155,16 @@ std::string format_comparison(const RunResult& r) {
                          svc([](auto& s) { return double(s.replicas_requested); })(p));
     });
     row("  replica-minutes lost to disruptions", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.replica_minutes_lost; })(p)); });
+    row("  cost allocated (USD)", [&](auto& p) { return money(svc([](auto& s) { return s.usage.allocated_usd; })(p)); });
+    row("  GPU-hours requested / busy", [&](auto& p) {
+      return fmt::format("{:.0f} / {:.0f}", svc([](auto& s) { return s.usage.gpu_hours_requested; })(p),
+                         svc([](auto& s) { return s.usage.gpu_hours_busy; })(p));
+    });
+    row("  requested GPUs not serving (USD)", [&](auto& p) { return money(svc([](auto& s) { return s.usage.idle_requested_usd; })(p)); });
+    row("  vCPU-hours requested / used", [&](auto& p) {
+      return fmt::format("{:.0f} / {:.0f}", svc([](auto& s) { return s.usage.cpu_hours_requested; })(p),
+                         svc([](auto& s) { return s.usage.cpu_hours_used; })(p));
+    });
     row("  pod creations refused by quota", [&](auto& p) { return count(svc([](auto& s) { return double(s.quota_refused); })(p)); });
     row("  requests", [&](auto& p) { return count(svc([](auto& s) { return s.sla.requests; })(p)); });
     row("  missed", [&](auto& p) { return count(svc([](auto& s) { return s.sla.missed; })(p)); });

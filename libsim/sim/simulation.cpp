@@ -114,6 +114,17 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.fleet.instance_hours += l.billed_s / 3600.0;
     out.fleet.gpu_hours += l.billed_s / 3600.0 * scenario.catalog.at(l.instance_type).gpus;
   }
+  // The cost allocation: each node's billed cost split by what its pods requested over its life.
+  std::vector<double> allocated(policy.services.size(), 0.0);
+  for (const NodeAllocation& a : fleet.allocations()) {
+    const LedgerLine& line = lines[a.ledger_line];
+    const double life_s = to_seconds(line.end - line.start);
+    if (life_s <= 0) continue;
+    for (std::size_t s = 0; s < a.share_s.size(); ++s) allocated[s] += line.cost_usd * a.share_s[s] / life_s;
+  }
+  const std::vector<double> bound_s = fleet.bound_replica_seconds();
+  for (double a : allocated) out.cost.allocated_usd += a;
+  out.cost.unallocated_usd = std::max(0.0, split.gpu_instances_usd + split.other_instances_usd - out.cost.allocated_usd);
   for (std::size_t s = 0; s < policy.services.size(); ++s) {
     ServiceResult r;
     r.name = policy.services[s].name;
@@ -122,6 +133,17 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     r.quota_refused = counters.quota_refused[s];
     r.replicas_placed = counters.replicas_placed[s];
     r.replica_minutes_lost = counters.replica_minutes_lost[s];
+    const ServiceSpec& spec = policy.services[s];
+    ServiceUsage& u = r.usage;
+    const double bound_h = bound_s[s] / 3600.0;
+    u.allocated_usd = allocated[s];
+    u.gpu_hours_requested = bound_h * spec.replica_gpus;
+    u.gpu_hours_busy = r.sla.busy_replica_hours * spec.replica_gpus;
+    u.idle_requested_usd = u.gpu_hours_requested > 0 ? u.allocated_usd * std::max(0.0, 1.0 - u.gpu_hours_busy / u.gpu_hours_requested) : 0.0;
+    u.cpu_hours_requested = bound_h * static_cast<double>(spec.replica_cpu_millicores) / 1000.0;
+    u.cpu_hours_used = bound_h * static_cast<double>(spec.usage_cpu_millicores.value_or(spec.replica_cpu_millicores)) / 1000.0;
+    u.memory_gib_hours_requested = bound_h * static_cast<double>(spec.replica_memory_mib) / 1024.0;
+    u.memory_gib_hours_used = bound_h * static_cast<double>(spec.usage_memory_mib.value_or(spec.replica_memory_mib)) / 1024.0;
     out.services.push_back(std::move(r));
     if (keep_series) {
       ServiceSeries ser;

@@ -18,8 +18,13 @@ void ServiceModel::advance_to(SimTime now) {
   }
   const double d = to_seconds(now - last_);
   const double rate = arrivals_[current_] / to_seconds(period_);
+  const double served_before = queue_.totals().served;
   queue_.advance(d, rate, capacity_rps_);
   period_capacity_ += capacity_rps_ * d;
+  // Replicas are busy in the share of their capacity the served requests used (the fluid model
+  // spreads work evenly over the ready replicas).
+  ready_replica_s_ += ready_replicas_ * d;
+  if (capacity_rps_ > 0) busy_replica_s_ += (queue_.totals().served - served_before) / capacity_rps_ * ready_replicas_;
   last_ = now;
 }
 
@@ -60,6 +65,8 @@ SlaSummary ServiceModel::summary() const {
   s.minutes_under_provisioned = t.under_provisioned_s / 60.0;
   s.backlog_max = t.backlog_max;
   s.backlog_end = queue_.backlog();
+  s.ready_replica_hours = ready_replica_s_ / 3600.0;
+  s.busy_replica_hours = busy_replica_s_ / 3600.0;
   if (!periods_.empty()) {
     std::size_t covered = 0;
     std::vector<double> backlog;

@@ -115,6 +115,19 @@ class CostBreakdown:
     eks_control_plane_usd: float
     total_usd: float
     by_tag_usd: Dict[str, float]
+    allocated_usd: float
+    unallocated_usd: float
+    def __init__(self) -> None: ...
+
+class ServiceUsage:
+    allocated_usd: float
+    gpu_hours_requested: float
+    gpu_hours_busy: float
+    idle_requested_usd: float
+    cpu_hours_requested: float
+    cpu_hours_used: float
+    memory_gib_hours_requested: float
+    memory_gib_hours_used: float
     def __init__(self) -> None: ...
 
 class FleetSummary:
@@ -149,6 +162,8 @@ class SlaSummary:
     backlog_p95: float
     backlog_max: float
     backlog_end: float
+    ready_replica_hours: float
+    busy_replica_hours: float
     def __init__(self) -> None: ...
 
 class ServiceResult:
@@ -158,6 +173,7 @@ class ServiceResult:
     replicas_placed: int
     quota_refused: int
     replica_minutes_lost: float
+    usage: ServiceUsage
     def __init__(self) -> None: ...
 
 class ServiceSeries:

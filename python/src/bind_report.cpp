@@ -25,7 +25,21 @@ void bind_report(py::module_& m) {
                    field("other_instances_usd", &T::other_instances_usd, "every other instance"),
                    field("eks_control_plane_usd", &T::eks_control_plane_usd, "EKS control plane fee"),
                    field("total_usd", &T::total_usd, "the sum"),
-                   field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)"));
+                   field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)"),
+                   field("allocated_usd", &T::allocated_usd, "instance cost the pods' requests take up"),
+                   field("unallocated_usd", &T::unallocated_usd, "instance cost no pod requested"));
+  }
+  {
+    using T = ServiceUsage;
+    value_class<T>(m, "ServiceUsage", "What a service's pods requested and used, and the node cost their requests take up.",
+                   field("allocated_usd", &T::allocated_usd, "its pods' share of their nodes' cost (by requested GPUs)"),
+                   field("gpu_hours_requested", &T::gpu_hours_requested, "GPU-hours requested while bound to nodes"),
+                   field("gpu_hours_busy", &T::gpu_hours_busy, "GPU-hours spent serving"),
+                   field("idle_requested_usd", &T::idle_requested_usd, "allocated cost of requested GPUs not serving"),
+                   field("cpu_hours_requested", &T::cpu_hours_requested, "vCPU-hours requested"),
+                   field("cpu_hours_used", &T::cpu_hours_used, "vCPU-hours used (the usage parameter)"),
+                   field("memory_gib_hours_requested", &T::memory_gib_hours_requested, "GiB-hours requested"),
+                   field("memory_gib_hours_used", &T::memory_gib_hours_used, "GiB-hours used (the usage parameter)"));
   }
   {
     using T = FleetSummary;
@@ -58,7 +72,9 @@ void bind_report(py::module_& m) {
                    field("availability", &T::availability, "share of periods whose capacity covered their arrivals"),
                    field("backlog_p95", &T::backlog_p95, "95th percentile of the backlog at period ends"),
                    field("backlog_max", &T::backlog_max, "largest backlog"),
-                   field("backlog_end", &T::backlog_end, "backlog when the window closed"));
+                   field("backlog_end", &T::backlog_end, "backlog when the window closed"),
+                   field("ready_replica_hours", &T::ready_replica_hours, "ready replicas integrated over the window"),
+                   field("busy_replica_hours", &T::busy_replica_hours, "of which serving requests"));
   }
   {
     using T = ServiceResult;
@@ -66,7 +82,8 @@ void bind_report(py::module_& m) {
                    field("sla", &T::sla, "SLA measures"), field("replicas_requested", &T::replicas_requested, "replicas asked for"),
                    field("replicas_placed", &T::replicas_placed, "replicas on a node at the end of the window"),
                    field("quota_refused", &T::quota_refused, "pod creations its namespace's ResourceQuota refused"),
-                   field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a disruption (spot reclaim, scale-down) and their restart"));
+                   field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a disruption (spot reclaim, scale-down) and their restart"),
+                   field("usage", &T::usage, "requests, use and allocated cost"));
   }
   {
     using T = ServiceSeries;

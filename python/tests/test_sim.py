@@ -75,3 +75,46 @@ def test_karpenter_explanations(data_dir):
     ex = r.policies[0].replicates[0].explanations
     assert len(ex) == 1 and "node g5.12xlarge (on-demand, us-east-1a" in ex[0]
     assert r.policies[0].replicates[0].fleet.launches == 1
+
+
+def _with_trace_path(doc, data_dir):
+    doc["traces"]["t"]["file"] = str(data_dir / "traces" / "five_minutes.csv")
+    return doc
+
+
+def test_karpenter_expire_after_and_cost_allocation(data_dir, tmp_path):
+    # Two 1-GPU replicas on one g5.12xlarge launched at 1 s (the batch window); expireAfter 4m: it
+    # expires at 241 s, the next node is launched at 242 s and expires at 482 s, the third at 483 s
+    # would expire after the 10-minute window. The replicas request 2 of the 4 GPUs: half of each
+    # node's cost is allocated to them.
+    doc = json.loads((data_dir / "scenarios" / "karpenter_explain.json").read_text())
+    doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "4m"
+    path = tmp_path / "expire.json"
+    path.write_text(json.dumps(_with_trace_path(doc, data_dir)))
+    rep = capsim.run(capsim.load_scenario(path)).policies[0].replicates[0]
+    assert rep.fleet.expirations == 2
+    assert rep.fleet.launches == 3
+    assert rep.fleet.pods_disrupted == 4
+    assert rep.cost.allocated_usd == pytest.approx(rep.cost.gpu_instances_usd / 2)
+    assert rep.services[0].usage.allocated_usd == pytest.approx(rep.cost.allocated_usd)
+
+
+def test_target_tracking_group(data_dir, tmp_path):
+    # Eight g5.xlarge serving 1 req/s each; the five-minute trace (1, 3, 3, 1, 0 req/s, tiled) uses at
+    # most 3/8 = 37.5% of them, below the AlarmLow threshold 0.7 x 90 = 63, so the fifteenth datapoint
+    # (900 s, reading the minute 840-900 s: 0 req/s) scales in to max(1, ceil(8 x 0 / 90)) = 1.
+    doc = json.loads((data_dir / "scenarios" / "hand.json").read_text())
+    doc["simulation"]["duration"] = "16m"
+    doc["traces"]["t"]["tile"] = True
+    doc["services"][0]["replicas"] = 0
+    doc["services"][0]["replica"]["startup_s"] = 60
+    doc["cluster"] = {"eks_control_plane": False, "node_ready_s": 60,
+                      "node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 8, "min_size": 1, "max_size": 8,
+                                       "target_tracking": {"service": "api", "TargetValue": 90,
+                                                           "CustomizedMetricSpecification": {"MetricName": "DCGM_FI_DEV_GPU_UTIL"}}}]}
+    path = tmp_path / "asg.json"
+    path.write_text(json.dumps(_with_trace_path(doc, data_dir)))
+    rep = capsim.run(capsim.load_scenario(path)).policies[0].replicates[0]
+    assert rep.fleet.target_tracking_scale_ins == 7
+    assert rep.fleet.target_tracking_scale_outs == 0
+    assert rep.services[0].replicas_placed == 1

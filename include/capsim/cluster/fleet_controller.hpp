@@ -45,6 +45,12 @@ struct FleetCounters {
   std::vector<int> quota_refused;            // per service: pod creations a ResourceQuota refused
 };
 
+/// A node's ledger line and, per service, the seconds × share of the node its pods requested.
+struct NodeAllocation {
+  std::size_t ledger_line = 0;
+  std::vector<double> share_s;
+};
+
 class FleetController {
  public:
   FleetController(Engine& engine, const Scenario& scenario, const PolicySpec& policy, SpotMarket& market, Ledger& ledger,
@@ -76,6 +82,10 @@ class FleetController {
   /// the newest), and resizes its service.
   void set_group_capacity(std::size_t group, int desired);
   FleetCounters counters() const;
+  /// Per node, what its pods requested up to now (the basis of the cost allocation).
+  std::vector<NodeAllocation> allocations() const;
+  /// Per service: replica-seconds bound to a node, up to now.
+  std::vector<double> bound_replica_seconds() const;
 
  private:
   static constexpr std::size_t kNoGroup = SIZE_MAX;
@@ -102,6 +112,7 @@ class FleetController {
     SimTime unneeded_since = -1;  // Cluster Autoscaler: since when it has been a scale-down candidate
     std::size_t ledger_line = 0;
     std::vector<std::size_t> replicas;
+    std::vector<double> share_s;  // per service: seconds × the share of the node its pods requested
   };
   struct Replica {
     std::size_t service = 0;
@@ -111,6 +122,7 @@ class FleetController {
     std::uint64_t start = 0;   // bumps at every (re)start, so a stale ready event is ignored
     bool removed = false;      // scaled away by the replica controller
     std::uint64_t born = 0;    // creation order, for "newest first" when scaling down
+    SimTime bound_since = -1;  // when it was bound to its node
   };
 
   void ensure_pool(std::size_t pool);
@@ -126,6 +138,10 @@ class FleetController {
   bool fits(const Node& n, const ServiceSpec& svc) const;
   void bind(std::size_t replica, std::size_t node);
   void evict_replicas(std::size_t node);
+  /// The share of `node` a pod of `service` requests (GPUs; else the larger of CPU and memory).
+  double request_share(const Node& node, std::size_t service) const;
+  /// Books the time replica `r` spent bound to its node, before it leaves it.
+  void account_unbind(std::size_t r);
   // Karpenter (karpenter_provisioner.cpp): batches pending replicas, runs the scheduling
   // simulation, launches its node claims, and removes empty nodes after consolidateAfter.
   void karpenter_pending();
@@ -192,6 +208,7 @@ class FleetController {
   std::vector<SimTime> pool_unavailable_until_;
   std::uint64_t replicas_born_ = 0;
   std::vector<int> desired_;
+  std::vector<double> bound_replica_s_;  // per service
   std::vector<std::uint64_t> service_starts_;  // replica start ordinal per service (keys start-up latency)
   int ready_nodes_ = 0;
   SimTime last_scale_up_ = -1;

@@ -18,6 +18,8 @@ struct CostBreakdown {
   double eks_control_plane_usd = 0;
   double total_usd = 0;
   std::map<std::string, double> by_tag_usd;  // "team=ml" → USD
+  double allocated_usd = 0;    // instance cost the pods' requests take up (see ServiceUsage)
+  double unallocated_usd = 0;  // instance cost no pod requested: idle nodes, unused capacity and reservations
 
   friend bool operator==(const CostBreakdown&, const CostBreakdown&) = default;
 };
@@ -46,6 +48,22 @@ struct FleetSummary {
   friend bool operator==(const FleetSummary&, const FleetSummary&) = default;
 };
 
+/// What a service's pods requested and used, and the node cost their requests take up. A pod is
+/// charged its node's cost in proportion to the GPUs it requests (on nodes without GPUs, the larger
+/// of its CPU and memory shares) for the time it is bound there: capsim's allocation rule.
+struct ServiceUsage {
+  double allocated_usd = 0;
+  double gpu_hours_requested = 0;  // while bound to a node, starting up included
+  double gpu_hours_busy = 0;       // serving requests (the fluid model's busy share of ready replicas)
+  double idle_requested_usd = 0;   // allocated_usd × (1 − busy / requested): requested and paid for, not serving
+  double cpu_hours_requested = 0;  // vCPU-hours
+  double cpu_hours_used = 0;       // requested × the replica's cpu usage / request
+  double memory_gib_hours_requested = 0;
+  double memory_gib_hours_used = 0;
+
+  friend bool operator==(const ServiceUsage&, const ServiceUsage&) = default;
+};
+
 struct ServiceResult {
   std::string name;
   SlaSummary sla;
@@ -53,6 +71,7 @@ struct ServiceResult {
   int replicas_placed = 0;  // at the end of the window; the rest stayed pending: no node had room
   int quota_refused = 0;            // pod creations its namespace's ResourceQuota refused
   double replica_minutes_lost = 0;  // replicas down between a disruption (spot reclaim, scale-down) and their restart
+  ServiceUsage usage;
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };

@@ -29,6 +29,8 @@ struct SlaSummary {
   double backlog_p95 = 0;                // over the backlog at each period end
   double backlog_max = 0;
   double backlog_end = 0;                // still queued when the window closed
+  double ready_replica_hours = 0;        // replicas ready to serve, integrated over the window
+  double busy_replica_hours = 0;         // ...of which spent serving requests
 
   friend bool operator==(const SlaSummary&, const SlaSummary&) = default;
 };
@@ -61,6 +63,8 @@ class ServiceModel {
   int ready_replicas_ = 0;
   double period_capacity_ = 0;
   double period_missed_start_ = 0;
+  double ready_replica_s_ = 0;
+  double busy_replica_s_ = 0;
 };
 
 }  // namespace capsim
