@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "capsim/core/error.hpp"
 #include "capsim/io/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
@@ -214,4 +215,24 @@ TEST_CASE("a node's cost is allocated to its pods by the GPUs they request; the 
   // 2 vCPU requested, 0.5 used, per replica-hour bound.
   CHECK(u.cpu_hours_requested == doctest::Approx(2.0 * 3 * 3599 / 3600));
   CHECK(u.cpu_hours_used == doctest::Approx(0.5 * 3 * 3599 / 3600));
+}
+
+TEST_CASE("a Neuron service runs on inf2 under Karpenter and bills it as accelerated") {
+  // One replica requesting one aws.amazon.com/neuron device, throughput given for inf2.xlarge
+  // (0.7582/h) and inf2.8xlarge (1.96786/h): the cheaper one. Launched at 1 s: 0.7582 × 3599/3600,
+  // counted with GPU and accelerator instances. A throughput for a type without Neuron devices is a
+  // load error naming it.
+  json doc = karpenter_doc({{"inf2.xlarge", 1.0}, {"inf2.8xlarge", 1.0}}, 1, {"on-demand"});
+  doc["services"][0]["replica"].erase("gpus");
+  doc["services"][0]["replica"]["aws.amazon.com/neuron"] = 1;
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.launches == 1);
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(0.7582 * 3599 / 3600));
+  CHECK(rep.services[0].replicas_placed == 1);
+  doc["services"][0]["throughput_rps"]["g5.xlarge"] = 1.0;
+  CHECK_THROWS_WITH_AS(run(doc),
+                       doctest::Contains("/services/0/throughput_rps/g5.xlarge: expected an instance type with at least 1 Neuron "
+                                         "device(s) (aws.amazon.com/neuron) for one replica, got g5.xlarge with 0 Neuron device(s)"),
+                       ScenarioError);
 }

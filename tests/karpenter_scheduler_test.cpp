@@ -336,3 +336,30 @@ TEST_CASE("NodePool taints: NoSchedule blocks pods without the toleration; Prefe
   REQUIRE(r.claims.size() == 1);
   CHECK(r.claims[0].node_pool == "preferred");
 }
+
+TEST_CASE("a pod requesting aws.amazon.com/neuron gets an Inferentia type, never a GPU type") {
+  // The bundled catalog's Neuron types are inf2.xlarge (1 device, 0.7582), inf2.8xlarge (1, 1.96786),
+  // inf2.24xlarge (6, 6.49063) and inf2.48xlarge (12, 12.98127). Cheaper than 0.7582 are twelve CPU
+  // types up to r6i.2xlarge, c6i.4xlarge (0.68) and the GPU types g4dn.xlarge (0.526) and
+  // g4dn.2xlarge (0.752): fifteen, the GPU ones rejected for having the other kind of accelerator.
+  PodSpec p = pod("neuron", 1000, 2048, 1);
+  p.requests.device = DeviceResource::AwsNeuron;
+  auto r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  REQUIRE(r.claims.size() == 1);
+  const PlannedNodeClaim& c = r.claims[0];
+  CHECK(c.instance_types == std::vector<std::string>{"inf2.xlarge", "inf2.8xlarge", "inf2.24xlarge", "inf2.48xlarge"});
+  CHECK(c.cheapest_price_usd_per_h == doctest::Approx(0.7582));
+  CHECK(c.requests.device == DeviceResource::AwsNeuron);
+  CHECK(c.explanation.cheaper_rejected.size() == 15);
+  const Rejection* g4 = rejection(c.explanation, "g4dn.xlarge");
+  REQUIRE(g4);
+  CHECK(g4->reason == "fit: aws.amazon.com/neuron: the type's accelerators are GPUs");
+  const Rejection* c6 = rejection(c.explanation, "c6i.large");
+  REQUIRE(c6);
+  CHECK(c6->reason == "fit: aws.amazon.com/neuron 1 > 0 (not a Neuron type)");
+  // Two devices: inf2.xlarge and inf2.8xlarge hold one each, so the claim starts at inf2.24xlarge.
+  p.requests.gpus = 2;
+  r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  REQUIRE(r.claims.size() == 1);
+  CHECK(r.claims[0].instance_types.front() == "inf2.24xlarge");
+}

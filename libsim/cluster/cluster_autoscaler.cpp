@@ -50,11 +50,12 @@ void FleetController::autoscaler_scale_up() {
     std::vector<int> free;
     for (std::size_t r : pending) {
       const ServiceSpec& svc = policy_.services[replicas_[r].service];
-      if (!svc.throughput_rps.count(type.name) || type.gpus < svc.replica_gpus) continue;
+      const int devices = device_count(type, svc.replica_device);
+      if (!svc.throughput_rps.count(type.name) || devices < svc.replica_gpus) continue;
       auto it = std::find_if(free.begin(), free.end(), [&](int f) { return f >= svc.replica_gpus; });
       if (it == free.end()) {
         if (static_cast<int>(free.size()) == room) continue;
-        free.push_back(type.gpus);
+        free.push_back(devices);
         it = free.end() - 1;
       }
       *it -= svc.replica_gpus;
@@ -132,8 +133,9 @@ void FleetController::autoscaler_scale_down() {
     Node& n = nodes_[id];
     if (n.gone || n.cordoned || !n.ready) continue;
     const NodeGroupSpec& group = policy_.cluster.node_groups[n.group];
-    if (n.type->gpus == 0) continue;  // replicas only request GPUs; CPU-only groups are left alone
-    const double utilization = 1.0 - static_cast<double>(n.gpus_free) / n.type->gpus;
+    const int devices = n.type->gpus + n.type->accelerators;
+    if (devices == 0) continue;  // replicas only request accelerators; CPU-only groups are left alone
+    const double utilization = 1.0 - static_cast<double>(n.gpus_free) / devices;
     bool candidate = utilization < ca.scale_down_utilization_threshold;
     if (candidate && !n.replicas.empty()) {
       // Its replicas must fit on the other nodes (first fit on their free GPUs).

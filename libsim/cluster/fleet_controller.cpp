@@ -32,7 +32,7 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
     scheduling_catalog_.emplace(scenario_.catalog);
     for (const ServiceSpec& svc : policy_.services) {
       PodSpec p;
-      p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1};
+      p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1, svc.replica_device};
       // A replica runs only on the types its service has a throughput for.
       std::vector<std::string> types;
       for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
@@ -89,13 +89,15 @@ bool FleetController::quota_allows(std::size_t service) const {
   auto q = policy_.cluster.resource_quotas.find(svc.namespace_name);
   if (q == policy_.cluster.resource_quotas.end()) return true;
   std::int64_t cpu = svc.replica_cpu_millicores, mem = svc.replica_memory_mib;
-  int gpus = svc.replica_gpus, pods = 1;
+  // requests.nvidia.com/gpu counts NVIDIA GPUs only.
+  auto nvidia = [&](const ServiceSpec& s) { return s.replica_device == DeviceResource::NvidiaGpu ? s.replica_gpus : 0; };
+  int gpus = nvidia(svc), pods = 1;
   for (const auto& r : replicas_) {
     if (r.removed || policy_.services[r.service].namespace_name != svc.namespace_name) continue;
     const ServiceSpec& o = policy_.services[r.service];
     cpu += o.replica_cpu_millicores;
     mem += o.replica_memory_mib;
-    gpus += o.replica_gpus;
+    gpus += nvidia(o);
     ++pods;
   }
   const ResourceQuotaSpec& h = q->second;
@@ -278,7 +280,7 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   node.pool = p;
   node.type = &scenario_.catalog.at(mp.offering.instance_type);
   node.labels = std::make_shared<const Labels>(labels_of(*node.type, mp.offering));
-  node.gpus_free = node.type->gpus;
+  node.gpus_free = node.type->gpus + node.type->accelerators;  // its GPUs or its Neuron devices
   node.cpu_free = node.type->alloc_cpu_millicores;
   node.memory_free = node.type->alloc_memory_mib;
   node.pods_free = node.type->alloc_pods;
@@ -389,6 +391,7 @@ void FleetController::reclaim(std::size_t id) {
 
 bool FleetController::fits(const Node& n, const ServiceSpec& svc) const {
   return !n.gone && !n.cordoned && n.gpus_free >= svc.replica_gpus && n.cpu_free >= svc.replica_cpu_millicores &&
+         (svc.replica_gpus == 0 || device_count(*n.type, svc.replica_device) > 0) &&
          n.memory_free >= svc.replica_memory_mib && n.pods_free >= 1 && svc.throughput_rps.count(n.type->name) &&
          !first_untolerated(node_taints(n), svc.tolerations) &&
          (svc.replica_requirements.empty() || svc.replica_requirements.matches(*n.labels));
@@ -515,13 +518,15 @@ void FleetController::sync_group_replicas(std::size_t g) {
   while (policy_.services[s].name != tt->service) ++s;
   int slots = 0;
   for (const Node& n : nodes_)
-    if (n.group == g && !n.gone && !n.interrupted) slots += n.type->gpus / policy_.services[s].replica_gpus;
+    if (n.group == g && !n.gone && !n.interrupted)
+      slots += device_count(*n.type, policy_.services[s].replica_device) / policy_.services[s].replica_gpus;
   if (slots != desired_[s]) set_replicas(s, slots);
 }
 
 double FleetController::request_share(const Node& n, std::size_t service) const {
   const ServiceSpec& svc = policy_.services[service];
-  if (n.type->gpus > 0) return std::min(1.0, static_cast<double>(svc.replica_gpus) / n.type->gpus);
+  if (const int devices = n.type->gpus + n.type->accelerators; devices > 0)
+    return std::min(1.0, static_cast<double>(svc.replica_gpus) / devices);
   double share = 0;
   if (n.type->alloc_cpu_millicores > 0) share = static_cast<double>(svc.replica_cpu_millicores) / n.type->alloc_cpu_millicores;
   if (n.type->alloc_memory_mib > 0) share = std::max(share, static_cast<double>(svc.replica_memory_mib) / n.type->alloc_memory_mib);

@@ -30,11 +30,12 @@ bool fits(const Res& need, const Res& room) {
 }
 
 // "fit: cpu 8000m > 3920m", "fit: nvidia.com/gpu 4 > 1": the first resource that does not fit (requested > allocatable).
-std::string fit_reason(const Res& need, const Res& room) {
+std::string fit_reason(const Res& need, const Res& room, DeviceResource device = DeviceResource::NvidiaGpu) {
   if (need.cpu > room.cpu) return fmt::format("fit: cpu {}m > {}m", need.cpu, room.cpu);
   if (need.mem > room.mem) return fmt::format("fit: memory {}Mi > {}Mi", need.mem, room.mem);
   if (need.gpu > room.gpu)
-    return fmt::format("fit: nvidia.com/gpu {} > {}{}", need.gpu, room.gpu, room.gpu == 0 ? " (not a GPU type)" : "");
+    return fmt::format("fit: {} {} > {}{}", to_string(device), need.gpu, room.gpu,
+                       room.gpu == 0 ? (device == DeviceResource::AwsNeuron ? " (not a Neuron type)" : " (not a GPU type)") : "");
   if (need.pods > room.pods) return fmt::format("fit: pods {} > {}", need.pods, room.pods);
   return {};
 }
@@ -64,7 +65,7 @@ std::string incompatibility(const Requirements& pool, const Requirements& pod) {
 
 // Pods with equal requirements and equal "requests GPUs" share type filtering (their group).
 std::string group_key(const PodSpec& p) {
-  std::string s = p.requests.gpus > 0 ? "G|" : "-|";
+  std::string s = p.requests.gpus == 0 ? "-|" : p.requests.device == DeviceResource::AwsNeuron ? "N|" : "G|";
   for (const auto& [key, k] : p.requirements.keys()) {
     s += key;
     s += '=';
@@ -214,7 +215,11 @@ class Scheduler {
       if (!fits(need, nodes_free_[n])) continue;
       signed char& m = node_match_[g * existing_.size() + n];
       if (m < 0)
-        m = pods_[pod].requirements.matches(*existing_[n]->labels) && !first_untolerated(existing_[n]->taints, pods_[pod].tolerations) ? 1 : 0;
+        m = pods_[pod].requirements.matches(*existing_[n]->labels) && !first_untolerated(existing_[n]->taints, pods_[pod].tolerations) &&
+                    (pods_[pod].requests.gpus == 0 || !existing_[n]->type ||
+                     device_count(*existing_[n]->type, pods_[pod].requests.device) > 0)
+                ? 1
+                : 0;
       if (!m) continue;
       Res& f = nodes_free_[n];
       f = {f.cpu - need.cpu, f.mem - need.mem, f.gpu - need.gpu, f.pods - need.pods};
@@ -353,6 +358,13 @@ class Scheduler {
         c.reason[t] = kRequirementsReason;  // the message is built only if an explanation needs it
         continue;
       }
+      // A type's device slot counts its GPUs or its Neuron devices: the pod's kind must be the one.
+      // (a type with none at all fails the fit with its count, 0, like any other resource).
+      if (pod.requests.gpus > 0 && types_[t].alloc.gpu > 0 && device_count(*types_[t].type, pod.requests.device) == 0) {
+        c.reason[t] = pod.requests.device == DeviceResource::AwsNeuron ? "fit: aws.amazon.com/neuron: the type's accelerators are GPUs"
+                                                                       : "fit: nvidia.com/gpu: the type's accelerators are Neuron devices";
+        continue;
+      }
       c.price[t] = offering_price(filter, t);
       if (c.price[t] == kNoPrice) {
         const bool any = std::any_of(types_[t].offerings.begin(), types_[t].offerings.end(),
@@ -427,7 +439,7 @@ class Scheduler {
             kept.push_back(t);
             if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
           }
-          if (kept.empty()) reason = no_type_reason(cand, p, need);
+          if (kept.empty()) reason = no_type_reason(cand, p, need, pods_[pod].requests.device);
         }
         if (!reason.empty()) {
           why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
@@ -444,12 +456,13 @@ class Scheduler {
 
   // Why no type of the pool can take the pod: a type held back only by limits if there is one, else
   // the cheapest type's reason.
-  std::string no_type_reason(const Candidates& cand, std::size_t p, const Res& need) const {
+  std::string no_type_reason(const Candidates& cand, std::size_t p, const Res& need, DeviceResource device) const {
     for (std::size_t t : cand.ok)
       if (fits(need, types_[t].alloc)) return fmt::format("{} ({})", limits_reason(p, t), types_[t].type->name);
     if (!cand.ok.empty()) {
       const std::size_t t = cand.ok.front();
-      return fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[t].type->name, fit_reason(need, types_[t].alloc));
+      return fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[t].type->name,
+                         fit_reason(need, types_[t].alloc, device));
     }
     return "no instance type passes the requirements, offering and exotic filters";
   }
@@ -482,7 +495,7 @@ class Scheduler {
     for (const auto& [price, t] : cheaper) {
       std::string reason = cand.reason[t] == kRequirementsReason ? "requirements: " + type_mismatch(cand.req, *types_[t].labels)
                                                                  : std::string(cand.reason[t]);
-      if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc);
+      if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc, pods_[pod].requests.device);
       if (reason.empty()) reason = limits_reason(p, t);
       e.cheaper_rejected.push_back({types_[t].type->name, price, std::move(reason)});
     }
@@ -502,6 +515,7 @@ class Scheduler {
     out.node_pool = pools_[c.pool].name;
     for (std::size_t p : c.pods) out.pods.push_back(pods_[p].name);
     out.requests = {c.total.cpu, c.total.mem, static_cast<int>(c.total.gpu), static_cast<int>(c.total.pods)};
+    if (!c.pods.empty()) out.requests.device = pods_[c.pods.front()].requests.device;
     out.explanation = c.explanation;
     const OfferingFilter filter(c.req);
     double cheapest_od = kNoPrice;
@@ -600,7 +614,8 @@ SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::ve
     TypeInfo ti;
     ti.type = &t;
     ti.labels = &catalog.labels[i];
-    ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus, t.alloc_pods};
+    // The device slot holds whichever accelerators the type has (a type has GPUs or Neuron devices, not both).
+    ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus + t.accelerators, t.alloc_pods};
     ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, t.gpus, 1};
     ti.gpu_like = t.accelerated();
     ti.metal = t.name.find("metal") != std::string::npos;

@@ -358,7 +358,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
       ck_.fail(tp + "/service", "a service without an HPA (its replicas follow the group)", "\"" + name + "\", which has one");
     if (svc->replicas != 0)
       ck_.fail(sp + "/replicas", "0: the replicas of a service on a target-tracked group follow its instances (one per " +
-                                     std::to_string(svc->replica_gpus) + " GPU(s) of each)",
+                                     std::to_string(svc->replica_gpus) + " " + std::string(to_string(svc->replica_device)) + " of each)",
                std::to_string(svc->replicas));
     for (const auto& t : group.instance_types)
       if (!svc->throughput_rps.count(t))
@@ -420,8 +420,17 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   }
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
-    if (ck_.object(*r, rp, {"gpus", "cpu", "memory", "requirements", "tolerations", "usage", "startup_s"}, {"gpus"})) {
-      svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
+    if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "requirements", "tolerations", "usage", "startup_s"})) {
+      // The accelerator request: nvidia.com/gpu ("gpus") or Neuron devices (Inferentia, Trainium).
+      const bool gpus = r->contains("gpus"), neuron = r->contains("aws.amazon.com/neuron");
+      if (gpus == neuron)
+        ck_.fail(rp, "exactly one accelerator request: 'gpus' (nvidia.com/gpu) or 'aws.amazon.com/neuron'", gpus ? "both" : "neither");
+      if (neuron) {
+        svc.replica_device = DeviceResource::AwsNeuron;
+        svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "aws.amazon.com/neuron", 1).value_or(1));
+      } else {
+        svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
+      }
       svc.replica_cpu_millicores = cpu_quantity(*r, rp, "cpu").value_or(0);
       svc.replica_memory_mib = memory_quantity(*r, rp, "memory").value_or(0);
       if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(parse_requirements(*rq, rp + "/requirements"));
@@ -461,9 +470,11 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
           ck_.fail(ptp, "an instance type of the catalog", "'" + type + "'", did_you_mean(type, sc_.catalog.closest(type)));
           continue;
         }
-        if (it->gpus < svc.replica_gpus) {
-          ck_.fail(ptp, fmt::format("an instance type with at least {} GPU(s) for one replica", svc.replica_gpus),
-                   fmt::format("{} with {} GPU(s)", type, it->gpus));
+        if (const int devices = device_count(*it, svc.replica_device); devices < svc.replica_gpus) {
+          const bool neuron = svc.replica_device == DeviceResource::AwsNeuron;
+          ck_.fail(ptp, fmt::format("an instance type with at least {} {} for one replica", svc.replica_gpus,
+                                    neuron ? "Neuron device(s) (aws.amazon.com/neuron)" : "GPU(s)"),
+                   fmt::format("{} with {} {}", type, devices, neuron ? "Neuron device(s)" : "GPU(s)"));
           continue;
         }
         if (auto x = ck_.number(*t, tp, type.c_str(), Bound::Positive)) svc.throughput_rps[type] = *x;

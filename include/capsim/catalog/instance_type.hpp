@@ -3,6 +3,7 @@
 // allocatable) and its on-demand price.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace capsim {
 
@@ -28,5 +29,17 @@ struct InstanceType {
 
   friend bool operator==(const InstanceType&, const InstanceType&) = default;
 };
+
+/// The extended resource a pod's accelerator request names: NVIDIA GPUs, or AWS Neuron devices
+/// (Inferentia, Trainium), as the NVIDIA and Neuron device plugins advertise them on EKS nodes.
+enum class DeviceResource { NvidiaGpu, AwsNeuron };
+
+inline std::string_view to_string(DeviceResource d) { return d == DeviceResource::AwsNeuron ? "aws.amazon.com/neuron" : "nvidia.com/gpu"; }
+
+/// How many devices of `d` an instance type offers (NVIDIA GPUs, or Inferentia/Trainium devices).
+inline int device_count(const InstanceType& t, DeviceResource d) {
+  if (d == DeviceResource::AwsNeuron) return t.accelerators;
+  return t.gpu_manufacturer.empty() || t.gpu_manufacturer == "nvidia" ? t.gpus : 0;
+}
 
 }  // namespace capsim

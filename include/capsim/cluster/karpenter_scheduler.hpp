@@ -32,8 +32,9 @@ inline constexpr std::size_t kMaxTypesInClaim = 60;
 struct ResourceList {
   std::int64_t cpu_millicores = 0;
   std::int64_t memory_mib = 0;
-  int gpus = 0;  // nvidia.com/gpu
+  int gpus = 0;  // accelerator devices of `device` (nvidia.com/gpu unless said otherwise)
   int pods = 1;
+  DeviceResource device = DeviceResource::NvidiaGpu;
 };
 
 struct PodSpec {

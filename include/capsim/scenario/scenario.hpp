@@ -70,7 +70,8 @@ struct SlaSpec {
 struct ServiceSpec {
   std::string name;
   DemandSpec demand;
-  int replica_gpus = 1;
+  int replica_gpus = 1;  // accelerator devices per replica, of `replica_device`
+  DeviceResource replica_device = DeviceResource::NvidiaGpu;  // nvidia.com/gpu or aws.amazon.com/neuron
   std::int64_t replica_cpu_millicores = 0;  // pod requests (cpu, memory) besides nvidia.com/gpu
   std::int64_t replica_memory_mib = 0;
   Requirements replica_requirements;         // the pod's required node affinity
