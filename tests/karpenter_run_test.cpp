@@ -207,6 +207,8 @@ TEST_CASE("a node's cost is allocated to its pods by the GPUs they request; the 
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(node_cost));
   CHECK(rep.cost.allocated_usd == doctest::Approx(0.75 * node_cost));
   CHECK(rep.cost.unallocated_usd == doctest::Approx(0.25 * node_cost));
+  // The service's tags are its pods' labels (hand.json: service=api).
+  CHECK(rep.cost.allocated_by_label_usd.at("service=api") == doctest::Approx(0.75 * node_cost));
   const ServiceUsage& u = rep.services[0].usage;
   CHECK(u.allocated_usd == doctest::Approx(0.75 * node_cost));
   CHECK(u.gpu_hours_requested == doctest::Approx(3 * 3599 / 3600.0));

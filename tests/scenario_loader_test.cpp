@@ -149,3 +149,19 @@ TEST_CASE("user catalogs, CSV and JSON, add and replace types") {
   CHECK(sc.catalog.types().size() == 81);
   CHECK(sc.catalog.source().find("user catalog lab.json (1 types added, 0 replaced)") != std::string::npos);
 }
+
+TEST_CASE("limits: a request left out defaults to its limit; usage may exceed a request, not a limit") {
+  json doc = hand_doc();
+  doc["services"][0]["replica"]["limits"] = {{"cpu", "4"}, {"memory", "16Gi"}};
+  doc["services"][0]["replica"]["memory"] = "8Gi";
+  doc["services"][0]["replica"]["usage"] = {{"cpu", "3"}, {"memory", "12Gi"}};
+  const Scenario sc = load(doc);
+  const ServiceSpec& svc = sc.policies[0].services[0];
+  CHECK(svc.replica_cpu_millicores == 4000);  // from the cpu limit
+  CHECK(svc.replica_memory_mib == 8192);      // its own request
+  CHECK(svc.limit_memory_mib == 16384);
+  CHECK(svc.usage_memory_mib == 12288);       // above the request, within the limit
+  doc["services"][0]["replica"]["usage"]["cpu"] = "5";
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/services/0/replica/usage/cpu: expected at most the cpu limit (4000m), got 5000m"),
+                       ScenarioError);
+}

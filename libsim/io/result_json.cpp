@@ -56,6 +56,9 @@ std::string result_to_json(const RunResult& r) {
       ojson tags = ojson::object();
       for (const auto& [k, v] : rep.cost.by_tag_usd) tags[k] = v;
       rj["cost_by_tag_usd"] = tags;
+      ojson labels = ojson::object();
+      for (const auto& [k, v] : rep.cost.allocated_by_label_usd) labels[k] = v;
+      rj["allocated_cost_by_pod_label_usd"] = labels;
       rj["fleet"] = {{"nodes", rep.fleet.nodes},
                      {"gpus", rep.fleet.gpus},
                      {"max_ready_nodes", rep.fleet.max_ready_nodes},

@@ -420,7 +420,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   }
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
-    if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "requirements", "tolerations", "usage", "startup_s"})) {
+    if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "startup_s"})) {
       // The accelerator request: nvidia.com/gpu ("gpus") or Neuron devices (Inferentia, Trainium).
       const bool gpus = r->contains("gpus"), neuron = r->contains("aws.amazon.com/neuron");
       if (gpus == neuron)
@@ -431,19 +431,34 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       } else {
         svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       }
-      svc.replica_cpu_millicores = cpu_quantity(*r, rp, "cpu").value_or(0);
-      svc.replica_memory_mib = memory_quantity(*r, rp, "memory").value_or(0);
+      const std::optional<std::int64_t> cpu = cpu_quantity(*r, rp, "cpu");
+      const std::optional<std::int64_t> memory = memory_quantity(*r, rp, "memory");
+      // Limits as Kubernetes treats them: a request left out defaults to its limit, and a limit below
+      // its request is refused. Scheduling reads requests only; limits cap what `usage` may be.
+      if (auto lm = r->find("limits"); lm != r->end() && ck_.object(*lm, rp + "/limits", {"cpu", "memory"})) {
+        svc.limit_cpu_millicores = cpu_quantity(*lm, rp + "/limits", "cpu");
+        svc.limit_memory_mib = memory_quantity(*lm, rp + "/limits", "memory");
+      }
+      svc.replica_cpu_millicores = cpu.value_or(svc.limit_cpu_millicores.value_or(0));
+      svc.replica_memory_mib = memory.value_or(svc.limit_memory_mib.value_or(0));
+      if (svc.limit_cpu_millicores && *svc.limit_cpu_millicores < svc.replica_cpu_millicores)
+        ck_.fail(rp + "/limits/cpu", fmt::format("a limit at least the cpu request ({}m)", svc.replica_cpu_millicores),
+                 fmt::format("{}m", *svc.limit_cpu_millicores));
+      if (svc.limit_memory_mib && *svc.limit_memory_mib < svc.replica_memory_mib)
+        ck_.fail(rp + "/limits/memory", fmt::format("a limit at least the memory request ({}Mi)", svc.replica_memory_mib),
+                 fmt::format("{}Mi", *svc.limit_memory_mib));
       if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(parse_requirements(*rq, rp + "/requirements"));
       if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = parse_tolerations(*tl, rp + "/tolerations");
       // What a replica uses on average, against what it requests: over-requesting shows as waste.
       if (auto us = r->find("usage"); us != r->end() && ck_.object(*us, rp + "/usage", {"cpu", "memory"})) {
         svc.usage_cpu_millicores = cpu_quantity(*us, rp + "/usage", "cpu");
         svc.usage_memory_mib = memory_quantity(*us, rp + "/usage", "memory");
-        if (svc.usage_cpu_millicores && *svc.usage_cpu_millicores > svc.replica_cpu_millicores)
-          ck_.fail(rp + "/usage/cpu", fmt::format("at most the request ({}m): a pod cannot use more CPU than it reserves here", svc.replica_cpu_millicores),
+        // Without a limit a pod may use more than it requests; with one, not more than that.
+        if (svc.usage_cpu_millicores && svc.limit_cpu_millicores && *svc.usage_cpu_millicores > *svc.limit_cpu_millicores)
+          ck_.fail(rp + "/usage/cpu", fmt::format("at most the cpu limit ({}m)", *svc.limit_cpu_millicores),
                    fmt::format("{}m", *svc.usage_cpu_millicores));
-        if (svc.usage_memory_mib && *svc.usage_memory_mib > svc.replica_memory_mib)
-          ck_.fail(rp + "/usage/memory", fmt::format("at most the request ({}Mi)", svc.replica_memory_mib),
+        if (svc.usage_memory_mib && svc.limit_memory_mib && *svc.usage_memory_mib > *svc.limit_memory_mib)
+          ck_.fail(rp + "/usage/memory", fmt::format("at most the memory limit ({}Mi)", *svc.limit_memory_mib),
                    fmt::format("{}Mi", *svc.usage_memory_mib));
       }
       if (auto st = r->find("startup_s"); st != r->end() && st->is_object() && !st->contains("dist")) {

@@ -96,6 +96,20 @@ std::string format_comparison(const RunResult& r) {
   });
   row("  allocated to pods' requests", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.allocated_usd; })); });
   row("  requested by no pod (idle capacity)", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.unallocated_usd; })); });
+  std::set<std::string> labels;
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& [k, _] : rep.cost.allocated_by_label_usd) labels.insert(k);
+  if (!labels.empty()) {
+    t.add({"Cost allocated by pod label (USD)"});
+    for (const auto& label : labels)
+      row("  " + label, [&](auto& p) {
+        return money(replicate_mean(p, [&](const ReplicateResult& x) {
+          auto it = x.cost.allocated_by_label_usd.find(label);
+          return it == x.cost.allocated_by_label_usd.end() ? 0.0 : it->second;
+        }));
+      });
+  }
   std::set<std::string> tags;
   for (const auto& p : r.policies)
     for (const auto& rep : p.replicates)

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -124,6 +125,16 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   }
   const std::vector<double> bound_s = fleet.bound_replica_seconds();
   for (double a : allocated) out.cost.allocated_usd += a;
+  // A service's tags are its pods' labels: the allocated cost by label, "key=(untagged)" for services without the key.
+  std::set<std::string> label_keys;
+  for (const auto& svc : policy.services)
+    for (const auto& [k, _] : svc.tags) label_keys.insert(k);
+  for (std::size_t s = 0; s < policy.services.size(); ++s)
+    for (const auto& k : label_keys) {
+      auto it = policy.services[s].tags.find(k);
+      out.cost.allocated_by_label_usd[k + "=" + (it == policy.services[s].tags.end() ? std::string("(untagged)") : it->second)] +=
+          allocated[s];
+    }
   out.cost.unallocated_usd = std::max(0.0, split.gpu_instances_usd + split.other_instances_usd - out.cost.allocated_usd);
   for (std::size_t s = 0; s < policy.services.size(); ++s) {
     ServiceResult r;

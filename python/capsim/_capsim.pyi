@@ -117,6 +117,7 @@ class CostBreakdown:
     by_tag_usd: Dict[str, float]
     allocated_usd: float
     unallocated_usd: float
+    allocated_by_label_usd: Dict[str, float]
     def __init__(self) -> None: ...
 
 class ServiceUsage:

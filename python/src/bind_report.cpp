@@ -27,7 +27,8 @@ void bind_report(py::module_& m) {
                    field("total_usd", &T::total_usd, "the sum"),
                    field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)"),
                    field("allocated_usd", &T::allocated_usd, "instance cost the pods' requests take up"),
-                   field("unallocated_usd", &T::unallocated_usd, "instance cost no pod requested"));
+                   field("unallocated_usd", &T::unallocated_usd, "instance cost no pod requested"),
+                   field("allocated_by_label_usd", &T::allocated_by_label_usd, "allocated cost by the services' pod labels"));
   }
   {
     using T = ServiceUsage;

@@ -20,6 +20,7 @@ struct CostBreakdown {
   std::map<std::string, double> by_tag_usd;  // "team=ml" → USD
   double allocated_usd = 0;    // instance cost the pods' requests take up (see ServiceUsage)
   double unallocated_usd = 0;  // instance cost no pod requested: idle nodes, unused capacity and reservations
+  std::map<std::string, double> allocated_by_label_usd;  // the allocated cost by the services' pod labels ("team=ml" → USD)
 
   friend bool operator==(const CostBreakdown&, const CostBreakdown&) = default;
 };

@@ -85,6 +85,8 @@ struct ServiceSpec {
   Tags tags;
   std::string namespace_name = "default";  // its pods' Kubernetes namespace (ResourceQuota)
   std::vector<Toleration> tolerations;      // the pod's tolerations (for GPU taints)
+  std::optional<std::int64_t> limit_cpu_millicores;  // limits (Kubernetes: a missing request defaults to its limit)
+  std::optional<std::int64_t> limit_memory_mib;
   std::optional<std::int64_t> usage_cpu_millicores;  // what a replica actually uses on average (default: its request)
   std::optional<std::int64_t> usage_memory_mib;
 };
