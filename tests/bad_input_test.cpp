@@ -174,6 +174,9 @@ TEST_CASE("Karpenter NodePools: disruption budgets, expireAfter, taints; tolerat
                                                       "expected an empty value with operator Exists", "got value \"true\""});
   check_message("limit_below_request.json", {"/services/0/replica/limits/cpu", "expected a limit at least the cpu request (4000m)",
                                              "got 2000m"});
+  check_message("nodepool_unknown_requirement_key.json",
+                {"/cluster/node_pools/0/spec/template/spec/requirements/1/key", "expected a well-known label key",
+                 "got 'karpenter.k8s.aws/instance-famly'", "did you mean 'karpenter.k8s.aws/instance-family'"});
   check_message("nodepool_impossible_requirements.json", {"/cluster/node_pools/0/spec/template/spec/requirements",
                                                           "expected requirements some node can satisfy",
                                                           "'karpenter.sh/capacity-type' constrained to no possible value"});
