@@ -71,3 +71,27 @@ TEST_CASE("service model: periods, mid-period capacity change, availability and 
   CHECK(m.periods()[3].ready_replicas_end == 3);
   CHECK(s.availability == doctest::Approx(1.0));
 }
+
+TEST_CASE("service model: busy replica time, and requests cut off when a replica stops abruptly") {
+  // 30 arrivals per 60 s (0.5 req/s) on one replica of 1 req/s: busy half the time. A replica with 4
+  // requests in service at once that stops at 30 s loses 0.5 × 4 = 2 of them (Little's law).
+  ServiceModel m(10, OverloadAction::Drop, seconds(60), {30, 30});
+  m.change_capacity(0, 1.0, 1);
+  CHECK(m.busy_share() == doctest::Approx(0.5));
+  m.interrupt_replica(seconds(30), 4);
+  m.change_capacity(seconds(30), -1.0, -1);
+  m.change_capacity(seconds(60), 1.0, 1);
+  for (int k = 1; k <= 2; ++k) m.period_boundary(seconds(60 * k));
+  const SlaSummary s = m.summary();
+  CHECK(s.interrupted == doctest::Approx(2));
+  // Ready 30 s + 60 s, busy half of it: 45 replica-seconds.
+  CHECK(s.ready_replica_hours == doctest::Approx(90.0 / 3600));
+  CHECK(s.busy_replica_hours == doctest::Approx(45.0 / 3600));
+  // With a backlog the replica is fully busy: 3 req/s arriving on 1 req/s.
+  ServiceModel busy(60, OverloadAction::Late, seconds(60), {180});
+  busy.change_capacity(0, 1.0, 1);
+  busy.advance_to(seconds(10));
+  CHECK(busy.busy_share() == doctest::Approx(1.0));
+  busy.interrupt_replica(seconds(10), 4);
+  CHECK(busy.summary().interrupted == doctest::Approx(4));
+}

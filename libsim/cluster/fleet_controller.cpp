@@ -386,6 +386,10 @@ void FleetController::notice(std::size_t id) {
 void FleetController::reclaim(std::size_t id) {
   if (nodes_[id].gone) return;
   if (!nodes_[id].interrupted) notice(id);
+  // Replicas still on the node when the instance goes (nothing drained it) stop abruptly: the
+  // requests they were serving are lost. Drained ones (Karpenter at the notice) finished theirs.
+  for (std::size_t r : nodes_[id].replicas)
+    if (replicas_[r].ready) services_[replicas_[r].service].interrupt_replica(engine_.now(), policy_.services[replicas_[r].service].concurrency);
   remove_node(id);
 }
 

@@ -15,6 +15,7 @@ ojson sla_json(const SlaSummary& s) {
   j["requests"] = s.requests;
   j["served"] = s.served;
   j["missed"] = s.missed;
+  j["interrupted"] = s.interrupted;
   j["missed_share"] = s.missed_share;
   j["minutes_under_provisioned"] = s.minutes_under_provisioned;
   j["availability"] = s.availability;

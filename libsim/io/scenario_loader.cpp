@@ -420,7 +420,8 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   }
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
-    if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "startup_s"})) {
+    if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "concurrency",
+                            "startup_s"})) {
       // The accelerator request: nvidia.com/gpu ("gpus") or Neuron devices (Inferentia, Trainium).
       const bool gpus = r->contains("gpus"), neuron = r->contains("aws.amazon.com/neuron");
       if (gpus == neuron)
@@ -431,6 +432,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       } else {
         svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       }
+      svc.concurrency = ck_.number(*r, rp, "concurrency", Bound::Positive).value_or(1.0);
       const std::optional<std::int64_t> cpu = cpu_quantity(*r, rp, "cpu");
       const std::optional<std::int64_t> memory = memory_quantity(*r, rp, "memory");
       // Limits as Kubernetes treats them: a request left out defaults to its limit, and a limit below
@@ -555,6 +557,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         figures.push_back(sp + "/replica/startup_s");
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("usage"))
         figures.push_back(sp + "/replica/usage");
+      if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("concurrency"))
+        figures.push_back(sp + "/replica/concurrency");
     }
   if (const json* nr = find_pointer(doc, "/cluster/node_ready_s")) {
     (void)nr;
@@ -577,6 +581,15 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
   bool spot = false;
   if (const json* groups = find_pointer(doc, "/cluster/node_groups"); groups && groups->is_array())
     for (const auto& g : *groups) spot = spot || (g.is_object() && g.value("capacity_type", "") == "spot");
+  // A reclaimed node group instance stops its replicas abruptly: their requests in service are lost,
+  // as many as the replica's concurrency (default 1) allows.
+  if (spot)
+    if (const json* svcs = find_pointer(doc, "/services"); svcs && svcs->is_array())
+      for (std::size_t i = 0; i < svcs->size(); ++i)
+        if (!find_pointer((*svcs)[i], "/replica/concurrency"))
+          out.push_back({ptr_join(ptr_join("/services", i), "replica") + "/concurrency",
+                         "1 (capsim's default: one request in service per replica, lost when a spot node group's instance is "
+                         "reclaimed under it)"});
   // A NodePool that allows spot (its capacity-type requirement lists it).
   if (const json* pools = find_pointer(doc, "/cluster/node_pools"); pools && pools->is_array())
     for (const auto& np : *pools)

@@ -182,6 +182,7 @@ std::string format_comparison(const RunResult& r) {
     row("  pod creations refused by quota", [&](auto& p) { return count(svc([](auto& s) { return double(s.quota_refused); })(p)); });
     row("  requests", [&](auto& p) { return count(svc([](auto& s) { return s.sla.requests; })(p)); });
     row("  missed", [&](auto& p) { return count(svc([](auto& s) { return s.sla.missed; })(p)); });
+    row("  of which cut off in service", [&](auto& p) { return count(svc([](auto& s) { return s.sla.interrupted; })(p)); });
     row("  missed share", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.missed_share; })(p)); });
     row("  minutes under-provisioned", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.sla.minutes_under_provisioned; })(p)); });
     row("  availability (periods)", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.availability; })(p)); });

@@ -55,12 +55,25 @@ double ServiceModel::arrival_rate_at(SimTime t) const {
   return arrivals_[k] / to_seconds(period_);
 }
 
+double ServiceModel::busy_share() const {
+  if (capacity_rps_ <= 0) return 0;
+  if (queue_.backlog() > 0) return 1;
+  const double rate = current_ < arrivals_.size() ? arrivals_[current_] / to_seconds(period_) : 0.0;
+  return std::min(1.0, rate / capacity_rps_);
+}
+
+void ServiceModel::interrupt_replica(SimTime now, double concurrency) {
+  advance_to(now);
+  queue_.interrupt(busy_share() * concurrency);
+}
+
 SlaSummary ServiceModel::summary() const {
   SlaSummary s;
   const FluidTotals& t = queue_.totals();
   s.requests = t.arrived;
   s.served = t.served;
   s.missed = t.missed;
+  s.interrupted = t.interrupted;
   s.missed_share = t.arrived > 0 ? t.missed / t.arrived : 0.0;
   s.minutes_under_provisioned = t.under_provisioned_s / 60.0;
   s.backlog_max = t.backlog_max;

@@ -157,6 +157,7 @@ class SlaSummary:
     requests: float
     served: float
     missed: float
+    interrupted: float
     missed_share: float
     minutes_under_provisioned: float
     availability: float

@@ -67,7 +67,8 @@ void bind_report(py::module_& m) {
     using T = SlaSummary;
     value_class<T>(m, "SlaSummary", "SLA measures of one service from the fluid model.",
                    field("requests", &T::requests, "requests that arrived"), field("served", &T::served, "requests served"),
-                   field("missed", &T::missed, "dropped, or served later than max_wait_s"),
+                   field("missed", &T::missed, "dropped, served later than max_wait_s, or cut off in service"),
+                   field("interrupted", &T::interrupted, "cut off in service by an abrupt stop (counted in missed)"),
                    field("missed_share", &T::missed_share, "missed / requests"),
                    field("minutes_under_provisioned", &T::minutes_under_provisioned, "time with capacity below the arrival rate"),
                    field("availability", &T::availability, "share of periods whose capacity covered their arrivals"),

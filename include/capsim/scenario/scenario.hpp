@@ -71,6 +71,7 @@ struct ServiceSpec {
   std::string name;
   DemandSpec demand;
   int replica_gpus = 1;  // accelerator devices per replica, of `replica_device`
+  double concurrency = 1;  // requests a replica serves at once (in flight, lost if it stops abruptly)
   DeviceResource replica_device = DeviceResource::NvidiaGpu;  // nvidia.com/gpu or aws.amazon.com/neuron
   std::int64_t replica_cpu_millicores = 0;  // pod requests (cpu, memory) besides nvidia.com/gpu
   std::int64_t replica_memory_mib = 0;

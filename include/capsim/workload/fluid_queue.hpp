@@ -10,7 +10,8 @@ namespace capsim {
 struct FluidTotals {
   double arrived = 0;
   double served = 0;
-  double missed = 0;               // dropped (drop) or served later than max_wait_s (late)
+  double missed = 0;               // dropped (drop), served later than max_wait_s (late), or cut off in service
+  double interrupted = 0;          // of those, cut off in service when their replica stopped abruptly
   double under_provisioned_s = 0;  // time with capacity below the arrival rate
   double backlog_max = 0;
 };
@@ -21,6 +22,11 @@ class FluidQueue {
 
   /// Advances `duration_s` seconds with constant arrival rate and capacity (requests/s).
   void advance(double duration_s, double arrival_rps, double capacity_rps);
+  /// Requests cut off while being served (their replica stopped abruptly): they miss the SLA.
+  void interrupt(double requests) {
+    totals_.missed += requests;
+    totals_.interrupted += requests;
+  }
 
   double backlog() const { return backlog_; }
   const FluidTotals& totals() const { return totals_; }

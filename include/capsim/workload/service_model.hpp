@@ -31,6 +31,7 @@ struct SlaSummary {
   double backlog_end = 0;                // still queued when the window closed
   double ready_replica_hours = 0;        // replicas ready to serve, integrated over the window
   double busy_replica_hours = 0;         // ...of which spent serving requests
+  double interrupted = 0;                // requests cut off in service by an abrupt stop (counted in missed)
 
   friend bool operator==(const SlaSummary&, const SlaSummary&) = default;
 };
@@ -50,6 +51,11 @@ class ServiceModel {
   /// The arrival rate (requests/s) of the period holding `t` (what a metrics pipeline reports).
   double arrival_rate_at(SimTime t) const;
   double capacity_rps() const { return capacity_rps_; }
+  /// The share of its ready capacity the service is using now (1 with a backlog).
+  double busy_share() const;
+  /// A ready replica stopped abruptly at `now` with `concurrency` request slots: the requests it was
+  /// serving (Little's law: its busy share of the slots) are lost.
+  void interrupt_replica(SimTime now, double concurrency);
   SlaSummary summary() const;
 
  private:
