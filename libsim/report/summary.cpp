@@ -96,34 +96,24 @@ std::string format_comparison(const RunResult& r) {
   });
   row("  allocated to pods' requests", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.allocated_usd; })); });
   row("  requested by no pod (idle capacity)", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.unallocated_usd; })); });
-  std::set<std::string> labels;
-  for (const auto& p : r.policies)
-    for (const auto& rep : p.replicates)
-      for (const auto& [k, _] : rep.cost.allocated_by_label_usd) labels.insert(k);
-  if (!labels.empty()) {
-    t.add({"Cost allocated by pod label (USD)"});
-    for (const auto& label : labels)
-      row("  " + label, [&](auto& p) {
+  // A section of "key=value" rows from a map every replicate carries (missing keys count 0).
+  auto map_section = [&](const std::string& title, std::map<std::string, double> CostBreakdown::*field) {
+    std::set<std::string> keys;
+    for (const auto& p : r.policies)
+      for (const auto& rep : p.replicates)
+        for (const auto& [k, _] : rep.cost.*field) keys.insert(k);
+    if (keys.empty()) return;
+    t.add({title});
+    for (const auto& key : keys)
+      row("  " + key, [&](auto& p) {
         return money(replicate_mean(p, [&](const ReplicateResult& x) {
-          auto it = x.cost.allocated_by_label_usd.find(label);
-          return it == x.cost.allocated_by_label_usd.end() ? 0.0 : it->second;
+          auto it = (x.cost.*field).find(key);
+          return it == (x.cost.*field).end() ? 0.0 : it->second;
         }));
       });
-  }
-  std::set<std::string> tags;
-  for (const auto& p : r.policies)
-    for (const auto& rep : p.replicates)
-      for (const auto& [k, _] : rep.cost.by_tag_usd) tags.insert(k);
-  if (!tags.empty()) {
-    t.add({"Cost by tag (USD)"});
-    for (const auto& tag : tags)
-      row("  " + tag, [&](auto& p) {
-        return money(replicate_mean(p, [&](const ReplicateResult& x) {
-          auto it = x.cost.by_tag_usd.find(tag);
-          return it == x.cost.by_tag_usd.end() ? 0.0 : it->second;
-        }));
-      });
-  }
+  };
+  map_section("Cost allocated by pod label (USD)", &CostBreakdown::allocated_by_label_usd);
+  map_section("Cost by tag (USD)", &CostBreakdown::by_tag_usd);
   t.add({"Fleet"});
   row("  nodes", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.nodes); })(p)); });
   row("  GPUs", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.gpus); })(p)); });
