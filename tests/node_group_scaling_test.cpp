@@ -128,3 +128,43 @@ TEST_CASE("the Cluster Autoscaler deletes a node not ready within max-node-provi
   CHECK(rep.service_series[0].ready_replicas.back() == 0);
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(1.006 * (900 + 900 + 890) / 3600.0));
 }
+
+TEST_CASE("scheduled actions set a node group's size at cron times, in the group's time zone") {
+  // A static group of 2 g5.xlarge; "0 1 * * *" in UTC sets DesiredCapacity 4 at 01:00 of the
+  // 2-hour run, "30 1 * * *" sets MaxSize 3 at 01:30, which brings the group down to 3. Billed:
+  // 2 × 7,200 s + 1 × (7,200 − 3,600) + 1 × (5,400 − 3,600) s at 1.006/h.
+  json doc = asg_doc(0.5, 2, gpu_target(50));
+  doc["simulation"]["duration"] = "2h";
+  doc["cluster"]["node_groups"][0].erase("target_tracking");
+  doc["services"][0]["replicas"] = 2;
+  doc["cluster"]["schedules"] = json::parse(R"([{"schedule": "0 1 * * *", "node_group": "gpu", "DesiredCapacity": 4},
+                                                {"schedule": "30 1 * * *", "node_group": "gpu", "MaxSize": 3}])");
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.scheduled_actions == 2);
+  CHECK(rep.ready_nodes[70] == 4);  // 01:11
+  CHECK(rep.ready_nodes.back() == 3);
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(1.006 * (2 * 7200 + 3600 + 1800) / 3600.0));
+  // A schedule for a group that does not exist names it and the close match.
+  doc["cluster"]["schedules"][0]["node_group"] = "gpus";
+  try {
+    run(doc);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("/cluster/schedules/0/node_group: expected the name of a node group, got \"gpus\" (did you mean 'gpu'?)") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("a scheduled MinSize lifts a target-tracked group's floor; its service follows") {
+  // Four g5.xlarge at 0.5 req/s would shrink to 1 at 900 s (fifteen datapoints below 35%); a
+  // scheduled action at 00:10 sets MinSize 3, so target tracking stops at 3 and so do the replicas.
+  json doc = asg_doc(0.5, 4, gpu_target(50));
+  doc["cluster"]["schedules"] = json::parse(R"([{"schedule": "10 0 * * *", "node_group": "gpu", "MinSize": 3}])");
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.scheduled_actions == 1);
+  CHECK(rep.fleet.target_tracking_scale_ins == 1);
+  CHECK(rep.ready_nodes.back() == 3);
+  CHECK(rep.services[0].replicas_placed == 3);
+}

@@ -82,6 +82,9 @@ double HpaRunner::external_value(const std::string& trace, SimTime t) const {
 
 void HpaRunner::fire(std::size_t k) {
   const ScheduleSpec& sc = policy_.cluster.schedules[k];
+  for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g)
+    if (!sc.node_group.empty() && policy_.cluster.node_groups[g].name == sc.node_group)
+      fleet_.apply_scheduled_action(g, sc.min_size, sc.max_size, sc.desired_capacity);
   for (auto& h : hpas_) {
     if (policy_.services[h.service].name != sc.hpa) continue;
     const int min = sc.min_replicas.value_or(h.controller.spec().min_replicas);

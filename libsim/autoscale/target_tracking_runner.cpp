@@ -30,6 +30,8 @@ void TargetTrackingRunner::evaluate(std::size_t i) {
   Bound& b = groups_[i];
   const SimTime now = engine_.now();
   const TargetTrackingSpec& spec = b.policy->spec;
+  const auto [min_size, max_size] = fleet_.group_bounds(b.group);  // scheduled actions may have moved them
+  b.controller.set_size_bounds(min_size, max_size);
   const int desired = fleet_.group_capacity(b.group);
   const int warming = std::min(desired, fleet_.group_warming(b.group, spec.instance_warmup));
   const ServiceModel& model = services_[b.service];

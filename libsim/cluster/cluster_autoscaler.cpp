@@ -42,7 +42,7 @@ void FleetController::autoscaler_scale_up() {
     if (g < group_backoff_until_.size() && engine_.now() < group_backoff_until_[g]) continue;
     int active = 0;
     for (const auto& n : nodes_) active += n.group == g && !n.gone && !n.cordoned ? 1 : 0;
-    const int room = group.max_size - active;
+    const int room = group_max_[g] - active;
     if (room <= 0) continue;
     const InstanceType& type = scenario_.catalog.at(group.instance_types.front());
     // Pack the pending replicas this type can run onto new nodes, first fit.
@@ -132,7 +132,6 @@ void FleetController::autoscaler_scale_down() {
   for (std::size_t id = 0; id < nodes_.size(); ++id) {
     Node& n = nodes_[id];
     if (n.gone || n.cordoned || !n.ready) continue;
-    const NodeGroupSpec& group = policy_.cluster.node_groups[n.group];
     const int devices = n.type->gpus + n.type->accelerators;
     if (devices == 0) continue;  // replicas only request accelerators; CPU-only groups are left alone
     const double utilization = 1.0 - static_cast<double>(n.gpus_free) / devices;
@@ -165,7 +164,7 @@ void FleetController::autoscaler_scale_down() {
     if (now - n.unneeded_since < ca.scale_down_unneeded_time) continue;
     int active = 0;
     for (const auto& m : nodes_) active += m.group == n.group && !m.gone && !m.cordoned ? 1 : 0;
-    if (active <= group.min_size) continue;
+    if (active <= group_min_[n.group]) continue;
     if (!n.replicas.empty()) {
       if (removed_busy) continue;
       removed_busy = true;

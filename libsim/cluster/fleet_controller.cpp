@@ -22,6 +22,10 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
   group_pools_.resize(groups.size());
   group_launches_.assign(groups.size(), 0);
   group_retrying_.assign(groups.size(), 0);
+  for (const auto& g : groups) {
+    group_min_.push_back(g.min_size);
+    group_max_.push_back(g.max_size);
+  }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& zones = groups[g].zones.empty() ? scenario_.zones : groups[g].zones;
     for (const auto& type : groups[g].instance_types)
@@ -485,10 +489,21 @@ int FleetController::group_ready(std::size_t g) const {
   return n;
 }
 
-void FleetController::set_group_capacity(std::size_t g, int desired) {
+void FleetController::apply_scheduled_action(std::size_t g, std::optional<int> min_size, std::optional<int> max_size,
+                                             std::optional<int> desired) {
+  ++counters_.scheduled_actions;
+  if (min_size) group_min_[g] = *min_size;
+  if (max_size) group_max_[g] = *max_size;
+  group_max_[g] = std::max(group_max_[g], group_min_[g]);
+  const int target = std::clamp(desired.value_or(group_capacity(g)), group_min_[g], group_max_[g]);
+  if (target != group_capacity(g)) set_group_capacity(g, target, SizeCause::ScheduledAction);
+}
+
+void FleetController::set_group_capacity(std::size_t g, int desired, SizeCause cause) {
   const int current = group_capacity(g);
+  const bool tracking = cause == SizeCause::TargetTracking;
   if (desired > current) {
-    counters_.target_tracking_scale_outs += desired - current;
+    if (tracking) counters_.target_tracking_scale_outs += desired - current;
     launch(g, desired - current, false);
     return;
   }
@@ -509,7 +524,7 @@ void FleetController::set_group_capacity(std::size_t g, int desired) {
         pick = static_cast<std::ptrdiff_t>(id);
     }
     if (pick < 0) break;
-    ++counters_.target_tracking_scale_ins;
+    if (tracking) ++counters_.target_tracking_scale_ins;
     remove_node(static_cast<std::size_t>(pick));
   }
   sync_group_replicas(g);

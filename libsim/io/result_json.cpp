@@ -77,6 +77,7 @@ std::string result_to_json(const RunResult& r) {
                      {"provision_timeouts", rep.fleet.provision_timeouts},
                      {"target_tracking_scale_outs", rep.fleet.target_tracking_scale_outs},
                      {"target_tracking_scale_ins", rep.fleet.target_tracking_scale_ins},
+                     {"scheduled_actions", rep.fleet.scheduled_actions},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};
       ojson svcs = ojson::array();

@@ -578,14 +578,35 @@ std::vector<DisruptionBudget> Loader::parse_budgets(const json& j, const std::st
 }
 
 std::optional<ScheduleSpec> Loader::parse_schedule(const json& j, const std::string& p) {
-  if (!ck_.object(j, p, {"schedule", "time_zone", "hpa", "minReplicas", "maxReplicas"}, {"schedule", "hpa"})) return std::nullopt;
+  if (!ck_.object(j, p, {"schedule", "time_zone", "hpa", "minReplicas", "maxReplicas", "node_group", "MinSize", "MaxSize", "DesiredCapacity"},
+                  {"schedule"}))
+    return std::nullopt;
   ScheduleSpec s;
   s.schedule = ck_.string(j, p, "schedule").value_or("");
   s.time_zone = ck_.string(j, p, "time_zone").value_or("UTC");
-  s.hpa = ck_.string(j, p, "hpa").value_or("");
-  if (auto v = ck_.integer(j, p, "minReplicas", 1, kMaxReplicas)) s.min_replicas = static_cast<int>(*v);
-  if (auto v = ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas)) s.max_replicas = static_cast<int>(*v);
-  if (!s.min_replicas && !s.max_replicas) ck_.fail(p, "minReplicas or maxReplicas to set", "neither");
+  const bool hpa = j.contains("hpa"), group = j.contains("node_group");
+  if (hpa == group) {
+    ck_.fail(p, "exactly one target: 'hpa' (a service's HPA) or 'node_group' (an Auto Scaling group)", hpa ? "both" : "neither");
+    return std::nullopt;
+  }
+  if (hpa) {
+    s.hpa = ck_.string(j, p, "hpa").value_or("");
+    if (auto v = ck_.integer(j, p, "minReplicas", 1, kMaxReplicas)) s.min_replicas = static_cast<int>(*v);
+    if (auto v = ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas)) s.max_replicas = static_cast<int>(*v);
+    if (!s.min_replicas && !s.max_replicas) ck_.fail(p, "minReplicas or maxReplicas to set", "neither");
+    for (const char* k : {"MinSize", "MaxSize", "DesiredCapacity"})
+      if (j.contains(k)) ck_.fail(ptr_join(p, k), "MinSize, MaxSize and DesiredCapacity only with 'node_group'", "an HPA schedule");
+  } else {
+    s.node_group = ck_.string(j, p, "node_group").value_or("");
+    if (auto v = ck_.integer(j, p, "MinSize", 0, kMaxNodesPerGroup)) s.min_size = static_cast<int>(*v);
+    if (auto v = ck_.integer(j, p, "MaxSize", 0, kMaxNodesPerGroup)) s.max_size = static_cast<int>(*v);
+    if (auto v = ck_.integer(j, p, "DesiredCapacity", 0, kMaxNodesPerGroup)) s.desired_capacity = static_cast<int>(*v);
+    if (!s.min_size && !s.max_size && !s.desired_capacity) ck_.fail(p, "MinSize, MaxSize or DesiredCapacity to set", "none");
+    if (s.min_size && s.max_size && *s.min_size > *s.max_size)
+      ck_.fail(p + "/MinSize", fmt::format("at most MaxSize ({})", *s.max_size), std::to_string(*s.min_size));
+    for (const char* k : {"minReplicas", "maxReplicas"})
+      if (j.contains(k)) ck_.fail(ptr_join(p, k), "minReplicas and maxReplicas only with 'hpa'", "a node group schedule");
+  }
   try {
     CronSchedule::parse(s.schedule, s.time_zone);
   } catch (const Error& e) {

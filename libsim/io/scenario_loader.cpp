@@ -335,10 +335,18 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   for (const auto& [name, _] : out.cluster.hpa)
     if (std::none_of(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; }))
       ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"");
-  for (std::size_t i = 0; i < out.cluster.schedules.size(); ++i)
-    if (!out.cluster.hpa.count(out.cluster.schedules[i].hpa))
-      ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "hpa"), "a service with an HPA under /cluster/hpa",
-               "\"" + out.cluster.schedules[i].hpa + "\"");
+  for (std::size_t i = 0; i < out.cluster.schedules.size(); ++i) {
+    const ScheduleSpec& sc = out.cluster.schedules[i];
+    if (!sc.node_group.empty()) {
+      std::vector<std::string> names;
+      for (const auto& g : out.cluster.node_groups) names.push_back(g.name);
+      if (std::find(names.begin(), names.end(), sc.node_group) == names.end())
+        ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "node_group"), "the name of a node group", "\"" + sc.node_group + "\"",
+                 did_you_mean(sc.node_group, names));
+    } else if (!out.cluster.hpa.count(sc.hpa)) {
+      ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "hpa"), "a service with an HPA under /cluster/hpa", "\"" + sc.hpa + "\"");
+    }
+  }
   // A target-tracked group serves one service, which then has no HPA and whose replica count follows
   // the group.
   std::set<std::string> tracked;

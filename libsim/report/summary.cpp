@@ -129,6 +129,7 @@ std::string format_comparison(const RunResult& r) {
     return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.target_tracking_scale_outs); })(p)),
                        count(mean([](auto& x) { return double(x.fleet.target_tracking_scale_ins); })(p)));
   });
+  row("  node group scheduled actions", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.scheduled_actions); })(p)); });
   row("  Karpenter consolidations / replacements", [&](auto& p) {
     return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.consolidations); })(p)),
                        count(mean([](auto& x) { return double(x.fleet.consolidation_replacements); })(p)));

@@ -149,6 +149,7 @@ class FleetSummary:
     provision_timeouts: int
     target_tracking_scale_outs: int
     target_tracking_scale_ins: int
+    scheduled_actions: int
     instance_hours: float
     gpu_hours: float
     def __init__(self) -> None: ...

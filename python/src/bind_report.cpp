@@ -60,6 +60,7 @@ void bind_report(py::module_& m) {
                    field("provision_timeouts", &T::provision_timeouts, "nodes the Cluster Autoscaler deleted for not being ready in time"),
                    field("target_tracking_scale_outs", &T::target_tracking_scale_outs, "instances target tracking added"),
                    field("target_tracking_scale_ins", &T::target_tracking_scale_ins, "instances target tracking removed"),
+                   field("scheduled_actions", &T::scheduled_actions, "scheduled actions applied to node groups"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),
                    field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
   }

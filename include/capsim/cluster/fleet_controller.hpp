@@ -38,6 +38,7 @@ struct FleetCounters {
   int provision_timeouts = 0;            // Cluster Autoscaler: nodes deleted for not being ready within max_node_provision_time
   int target_tracking_scale_outs = 0;    // EC2 Auto Scaling target tracking: instances added
   int target_tracking_scale_ins = 0;     // ...and removed
+  int scheduled_actions = 0;             // scheduled actions applied to node groups
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window
@@ -78,9 +79,16 @@ class FleetController {
   int group_warming(std::size_t group, SimDuration warmup) const;
   /// Instances of the group that are ready (registered behind the load balancer).
   int group_ready(std::size_t group) const;
+  /// Why a group's desired capacity changes (for the counters).
+  enum class SizeCause { TargetTracking, ScheduledAction };
   /// Sets the group's desired capacity: launches, or terminates (not-yet-ready instances first, then
-  /// the newest), and resizes its service.
-  void set_group_capacity(std::size_t group, int desired);
+  /// the newest), and resizes its service when target tracking drives it.
+  void set_group_capacity(std::size_t group, int desired, SizeCause cause = SizeCause::TargetTracking);
+  /// A group's current MinSize and MaxSize (scheduled actions change them).
+  std::pair<int, int> group_bounds(std::size_t group) const { return {group_min_[group], group_max_[group]}; }
+  /// An EC2 Auto Scaling scheduled action: new MinSize / MaxSize / DesiredCapacity (each optional); the
+  /// capacity is brought within the bounds as AWS does.
+  void apply_scheduled_action(std::size_t group, std::optional<int> min_size, std::optional<int> max_size, std::optional<int> desired);
   FleetCounters counters() const;
   /// Per node, what its pods requested up to now (the basis of the cost allocation).
   std::vector<NodeAllocation> allocations() const;
@@ -228,7 +236,8 @@ class FleetController {
   std::vector<SimTime> group_backoff_until_;   // Cluster Autoscaler: no scale-up of the group before
   std::vector<SimDuration> group_backoff_;
   std::vector<SimTime> group_last_failure_;
-  std::vector<int> group_retrying_;            // instances a group's launch will retry after insufficient capacity
+  std::vector<int> group_retrying_;
+  std::vector<int> group_min_, group_max_;     // MinSize / MaxSize now            // instances a group's launch will retry after insufficient capacity
   std::uint64_t cluster_state_ = 1;      // bumps on every change a consolidation could depend on
   std::uint64_t evaluated_state_ = 0;    // the state the last fruitless evaluation saw
   bool disruption_poll_pending_ = false;

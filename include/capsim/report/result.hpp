@@ -43,6 +43,7 @@ struct FleetSummary {
   int provision_timeouts = 0;  // nodes it deleted for not being ready within max_node_provision_time
   int target_tracking_scale_outs = 0;  // instances EC2 Auto Scaling target tracking added
   int target_tracking_scale_ins = 0;   // ...and removed
+  int scheduled_actions = 0;           // EC2 Auto Scaling scheduled actions applied to node groups
   double instance_hours = 0;   // billed
   double gpu_hours = 0;        // billed instance-hours × GPUs
 
