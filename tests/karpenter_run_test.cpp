@@ -238,3 +238,38 @@ TEST_CASE("a Neuron service runs on inf2 under Karpenter and bills it as acceler
                                          "device(s) (aws.amazon.com/neuron) for one replica, got g5.xlarge with 0 Neuron device(s)"),
                        ScenarioError);
 }
+
+TEST_CASE("multi-node consolidation in a run: two half-empty gx.2 nodes become one gx.4") {
+  // A test catalog (tests/data/catalog/gx.json): gx.2 (2 GPUs, 7,900m, 1.50/h) and gx.4 (4 GPUs,
+  // 15,900m, 2.50/h). Replicas need 1 GPU and 5 CPUs, so a gx.2 holds one. The HPA starts at one
+  // replica (one gx.2) and goes to two for 1.5 req/s at 1 req/s per replica; the second pod does not
+  // fit the first node (2,900m free) and gets its own gx.2. Each node is half empty; neither pod fits
+  // on the other node and no type under 1.50 holds one, but together they need 2 GPUs + 10 CPUs: a
+  // gx.4 at 2.50 < 3.00, not a type of the candidates. Karpenter replaces the two by one gx.4 — once
+  // its budget allows two disruptions: the default "10%" of 2 nodes rounds up to 1, and multi-node
+  // consolidation needs two candidates, so with the default nothing happens.
+  json doc = karpenter_doc({{"gx.2", 1.0}, {"gx.4", 1.0}}, 1, {"on-demand"});
+  doc["catalog"]["files"] = {"../catalog/gx.json"};
+  doc["traces"]["t"]["generator"]["rps"] = 1.5;
+  doc["services"][0]["replica"]["cpu"] = "5";
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["consolidationPolicy"] = "WhenEmptyOrUnderutilized";
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  RunResult held = run(doc);
+  CHECK(held.policies[0].replicates[0].fleet.launches == 2);
+  CHECK(held.policies[0].replicates[0].fleet.consolidations == 0);
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["budgets"] = json::parse(R"([{"nodes": "100%"}])");
+  RunResult r = run_explained(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.launches == 3);
+  CHECK(rep.fleet.consolidations == 2);
+  CHECK(rep.fleet.consolidation_replacements == 1);
+  CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(2.5));
+  CHECK(rep.services[0].replicas_placed == 2);
+  bool explained = false;
+  for (const auto& e : rep.explanations)
+    explained = explained || (e.find("consolidation (multi-node): replace 2 node(s) [gx.2") != std::string::npos &&
+                              e.find("by gx.4 (on-demand, 2.5000 USD/h") != std::string::npos);
+  CHECK(explained);
+}
