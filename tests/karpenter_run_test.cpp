@@ -273,3 +273,15 @@ TEST_CASE("multi-node consolidation in a run: two half-empty gx.2 nodes become o
                               e.find("by gx.4 (on-demand, 2.5000 USD/h") != std::string::npos);
   CHECK(explained);
 }
+
+TEST_CASE("the disruption controller evaluates only after the cluster changed, so a quiet hour costs nothing") {
+  // One replica on one g5.xlarge (WhenEmpty, consolidateAfter 30 s). Changes: the node is created
+  // and the pod bound at 1 s (poll at 10 s); the bind's consolidateAfter passes at 31 s (poll at
+  // 40 s); the node is ready at 61 s (poll at 70 s) and its consolidateAfter passes at 91 s (poll at
+  // 100 s). Four evaluations, none finding anything, and none in the 59 quiet minutes after: the
+  // 10-second poll would otherwise have run 359 times.
+  RunResult r = run(karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"}));
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.disruption_evaluations == 4);
+  CHECK(rep.fleet.consolidations == 0);
+}

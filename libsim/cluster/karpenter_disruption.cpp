@@ -120,6 +120,7 @@ void FleetController::karpenter_disruption_poll() {
   for (const Replica& r : replicas_)
     if (r.node < 0 && !r.removed) return;  // the provisioner acts first; binding them is a change
   const std::uint64_t state = cluster_state_;
+  ++counters_.disruption_evaluations;
   bool constrained = false;
   const bool acted = karpenter_disrupt(constrained);
   if (!acted && !constrained) evaluated_state_ = state;

@@ -78,6 +78,7 @@ std::string result_to_json(const RunResult& r) {
                      {"target_tracking_scale_outs", rep.fleet.target_tracking_scale_outs},
                      {"target_tracking_scale_ins", rep.fleet.target_tracking_scale_ins},
                      {"scheduled_actions", rep.fleet.scheduled_actions},
+                     {"disruption_evaluations", rep.fleet.disruption_evaluations},
                      {"instance_hours", rep.fleet.instance_hours},
                      {"gpu_hours", rep.fleet.gpu_hours}};
       ojson svcs = ojson::array();

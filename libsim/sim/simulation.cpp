@@ -111,6 +111,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.fleet.target_tracking_scale_outs = counters.target_tracking_scale_outs;
   out.fleet.target_tracking_scale_ins = counters.target_tracking_scale_ins;
   out.fleet.scheduled_actions = counters.scheduled_actions;
+  out.fleet.disruption_evaluations = counters.disruption_evaluations;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;

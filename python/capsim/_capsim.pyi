@@ -150,6 +150,7 @@ class FleetSummary:
     target_tracking_scale_outs: int
     target_tracking_scale_ins: int
     scheduled_actions: int
+    disruption_evaluations: int
     instance_hours: float
     gpu_hours: float
     def __init__(self) -> None: ...

@@ -61,6 +61,7 @@ void bind_report(py::module_& m) {
                    field("target_tracking_scale_outs", &T::target_tracking_scale_outs, "instances target tracking added"),
                    field("target_tracking_scale_ins", &T::target_tracking_scale_ins, "instances target tracking removed"),
                    field("scheduled_actions", &T::scheduled_actions, "scheduled actions applied to node groups"),
+                   field("disruption_evaluations", &T::disruption_evaluations, "Karpenter disruption polls that evaluated"),
                    field("instance_hours", &T::instance_hours, "billed instance-hours"),
                    field("gpu_hours", &T::gpu_hours, "billed GPU-hours"));
   }

@@ -39,6 +39,7 @@ struct FleetCounters {
   int target_tracking_scale_outs = 0;    // EC2 Auto Scaling target tracking: instances added
   int target_tracking_scale_ins = 0;     // ...and removed
   int scheduled_actions = 0;             // scheduled actions applied to node groups
+  int disruption_evaluations = 0;        // Karpenter: polls that evaluated (the cluster had changed)
   int max_ready_nodes = 0;
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window

@@ -44,6 +44,7 @@ struct FleetSummary {
   int target_tracking_scale_outs = 0;  // instances EC2 Auto Scaling target tracking added
   int target_tracking_scale_ins = 0;   // ...and removed
   int scheduled_actions = 0;           // EC2 Auto Scaling scheduled actions applied to node groups
+  int disruption_evaluations = 0;      // Karpenter disruption polls that evaluated (only after a change)
   double instance_hours = 0;   // billed
   double gpu_hours = 0;        // billed instance-hours × GPUs
 
