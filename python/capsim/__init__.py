@@ -26,6 +26,7 @@ from ._capsim import (  # noqa: F401
     ScenarioError,
     ServiceResult,
     ServiceSeries,
+    ServiceUsage,
     SlaSummary,
     SpotAdvisorEntry,
     Trace,
@@ -51,7 +52,7 @@ from ._capsim import (  # noqa: F401
 __all__ = [
     "Assumption", "CostBreakdown", "Error", "FleetSummary", "InstanceCatalog", "InstanceType",
     "PolicyResult", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
-    "ServiceResult", "ServiceSeries", "SlaSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead",
+    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead",
     "allocate", "builtin_catalog", "format_comparison", "load_scenario", "query_catalog", "read_trace", "resample_trace",
     "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json",
