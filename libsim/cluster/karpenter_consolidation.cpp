@@ -51,12 +51,12 @@ bool by_disruption_cost(const ConsolidationCandidate& a, const ConsolidationCand
 
 ConsolidationCommand compute_consolidation(const std::vector<ConsolidationCandidate>& candidates, const ClusterView& view,
                                            const ConsolidationSettings& settings) {
-  std::vector<PodSpec> pods;
+  std::vector<const PodSpec*> pods;
   std::set<std::string> leaving;
   double price = 0;
   bool all_spot = true;
   for (const auto& c : candidates) {
-    pods.insert(pods.end(), c.pods.begin(), c.pods.end());
+    for (const PodSpec& pod : c.pods) pods.push_back(&pod);
     leaving.insert(c.node);
     price += c.price_usd_per_h;
     all_spot = all_spot && c.capacity_type == CapacityType::Spot;

@@ -147,9 +147,9 @@ namespace {
 
 class Scheduler {
  public:
-  Scheduler(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools, const std::vector<const ExistingNode*>& existing,
+  Scheduler(std::vector<const PodSpec*> pods, const std::vector<NodePoolSpec>& pools, const std::vector<const ExistingNode*>& existing,
             SchedulingSnapshot::Impl& snapshot, bool explain)
-      : explain_(explain), pods_(pods), pools_(pools), offerings_(snapshot.offerings), nodes_free_(existing.size()), existing_(existing),
+      : explain_(explain), pods_(std::move(pods)), pools_(pools), offerings_(snapshot.offerings), nodes_free_(existing.size()), existing_(existing),
         types_(snapshot.types), snapshot_(snapshot) {
     // Pools by weight, higher first, ties in input order.
     pool_order_.resize(pools.size());
@@ -170,12 +170,12 @@ class Scheduler {
     }
     // Pod groups.
     std::map<std::string, std::size_t> groups;
-    pod_group_.resize(pods.size());
-    for (std::size_t i = 0; i < pods.size(); ++i) {
-      const ResourceList& r = pods[i].requests;
+    pod_group_.resize(pods_.size());
+    for (std::size_t i = 0; i < pods_.size(); ++i) {
+      const ResourceList& r = pods_[i]->requests;
       if (r.cpu_millicores < 0 || r.memory_mib < 0 || r.gpus < 0 || r.pods < 0)
-        throw Error(fmt::format("pod {}: negative resource request", pods[i].name));
-      auto [it, fresh] = groups.emplace(group_key(pods[i]), groups.size());
+        throw Error(fmt::format("pod {}: negative resource request", pods_[i]->name));
+      auto [it, fresh] = groups.emplace(group_key(*pods_[i]), groups.size());
       if (fresh) {
         group_pod_.push_back(i);
         group_key_.push_back(it->first);
@@ -191,8 +191,8 @@ class Scheduler {
     std::vector<std::size_t> queue(pods_.size());
     std::iota(queue.begin(), queue.end(), std::size_t{0});
     std::stable_sort(queue.begin(), queue.end(), [&](std::size_t a, std::size_t b) {
-      const ResourceList& x = pods_[a].requests;
-      const ResourceList& y = pods_[b].requests;
+      const ResourceList& x = pods_[a]->requests;
+      const ResourceList& y = pods_[b]->requests;
       if (x.cpu_millicores != y.cpu_millicores) return x.cpu_millicores > y.cpu_millicores;
       return x.memory_mib > y.memory_mib;
     });
@@ -201,7 +201,7 @@ class Scheduler {
       if (try_existing(pod, result)) continue;
       if (try_planned(pod)) continue;
       std::string why;
-      if (!try_new_claim(pod, why)) result.unschedulable.push_back({pods_[pod].name, std::move(why)});
+      if (!try_new_claim(pod, why)) result.unschedulable.push_back({pods_[pod]->name, std::move(why)});
     }
     for (Claim& c : claims_) result.claims.push_back(finalize(c));
     return result;
@@ -209,21 +209,21 @@ class Scheduler {
 
  private:
   bool try_existing(std::size_t pod, SchedulingResult& result) {
-    const Res need = res_of(pods_[pod].requests);
+    const Res need = res_of(pods_[pod]->requests);
     const std::size_t g = pod_group_[pod];
     for (std::size_t n = 0; n < existing_.size(); ++n) {
       if (!fits(need, nodes_free_[n])) continue;
       signed char& m = node_match_[g * existing_.size() + n];
       if (m < 0)
-        m = pods_[pod].requirements.matches(*existing_[n]->labels) && !first_untolerated(existing_[n]->taints, pods_[pod].tolerations) &&
-                    (pods_[pod].requests.gpus == 0 || !existing_[n]->type ||
-                     device_count(*existing_[n]->type, pods_[pod].requests.device) > 0)
+        m = pods_[pod]->requirements.matches(*existing_[n]->labels) && !first_untolerated(existing_[n]->taints, pods_[pod]->tolerations) &&
+                    (pods_[pod]->requests.gpus == 0 || !existing_[n]->type ||
+                     device_count(*existing_[n]->type, pods_[pod]->requests.device) > 0)
                 ? 1
                 : 0;
       if (!m) continue;
       Res& f = nodes_free_[n];
       f = {f.cpu - need.cpu, f.mem - need.mem, f.gpu - need.gpu, f.pods - need.pods};
-      result.bound_to_existing.push_back({pods_[pod].name, existing_[n]->name});
+      result.bound_to_existing.push_back({pods_[pod]->name, existing_[n]->name});
       return true;
     }
     return false;
@@ -250,7 +250,7 @@ class Scheduler {
   // Query: the claim's types narrowed to those that can hold the pod too. Changes nothing but a cache
   // of the pod groups the claim can never take.
   std::optional<Narrowed> can_add(Claim& c, std::size_t pod) {
-    const Res total = c.total + res_of(pods_[pod].requests);
+    const Res total = c.total + res_of(pods_[pod]->requests);
     if (!fits(total, c.max_alloc)) return std::nullopt;
     const std::size_t g = pod_group_[pod];
     Narrowed out;
@@ -263,12 +263,12 @@ class Scheduler {
     } else {
       if (std::find(c.excluded_groups.begin(), c.excluded_groups.end(), g) != c.excluded_groups.end()) return std::nullopt;
       const Candidates& cand = candidates(g, c.pool);
-      if (!cand.pool_reason.empty() || !incompatibility(c.req, pods_[pod].requirements).empty() ||
+      if (!cand.pool_reason.empty() || !incompatibility(c.req, pods_[pod]->requirements).empty() ||
           std::none_of(c.types.begin(), c.types.end(), [&](std::size_t t) { return cand.allowed[t] != 0; })) {
         c.excluded_groups.push_back(g);  // requirements only narrow and types only shrink: a permanent no
         return std::nullopt;
       }
-      Requirements req = c.req.intersect(pods_[pod].requirements);
+      Requirements req = c.req.intersect(pods_[pod]->requirements);
       const OfferingFilter filter(req);
       std::vector<std::pair<double, std::size_t>> kept;
       for (std::size_t t : c.types) {
@@ -288,7 +288,7 @@ class Scheduler {
 
   // Commit what can_add computed.
   void add(Claim& c, std::size_t pod, Narrowed n) {
-    c.total = c.total + res_of(pods_[pod].requests);
+    c.total = c.total + res_of(pods_[pod]->requests);
     c.pods.push_back(pod);
     if (n.req) {
       c.req = std::move(*n.req);
@@ -331,7 +331,7 @@ class Scheduler {
     Candidates& c = it->second;
     if (!fresh) return c;
     c.computed = true;
-    const PodSpec& pod = pods_[group_pod_[g]];
+    const PodSpec& pod = *pods_[group_pod_[g]];
     const NodePoolSpec& pool = pools_[p];
     if (auto bad = incompatibility(pool.requirements, pod.requirements); !bad.empty()) {
       c.pool_reason = "requirements: " + bad;
@@ -417,7 +417,7 @@ class Scheduler {
   }
 
   bool try_new_claim(std::size_t pod, std::string& why) {
-    const Res need = res_of(pods_[pod].requests);
+    const Res need = res_of(pods_[pod]->requests);
     const std::size_t g = pod_group_[pod];
     if (pools_.empty()) why = "no NodePool";
     // Karpenter first honours PreferNoSchedule taints as if they were NoSchedule, and tolerates them
@@ -425,8 +425,8 @@ class Scheduler {
     for (int pass = 0; pass < 2; ++pass) {
       bool held_back = false;
       for (std::size_t p : pool_order_) {
-        if (pass == 0 && first_untolerated_any_effect(pools_[p].taints, pods_[pod].tolerations) &&
-            !first_untolerated(pools_[p].taints, pods_[pod].tolerations)) {
+        if (pass == 0 && first_untolerated_any_effect(pools_[p].taints, pods_[pod]->tolerations) &&
+            !first_untolerated(pools_[p].taints, pods_[pod]->tolerations)) {
           held_back = true;
           continue;
         }
@@ -439,7 +439,7 @@ class Scheduler {
             kept.push_back(t);
             if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
           }
-          if (kept.empty()) reason = no_type_reason(cand, p, need, pods_[pod].requests.device);
+          if (kept.empty()) reason = no_type_reason(cand, p, need, pods_[pod]->requests.device);
         }
         if (!reason.empty()) {
           why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
@@ -472,13 +472,13 @@ class Scheduler {
     c.pool = p;
     c.req = cand.req;
     c.groups = {pod_group_[pod]};
-    c.total = res_of(pods_[pod].requests);
+    c.total = res_of(pods_[pod]->requests);
     c.pods = {pod};
     c.prices.reserve(kept.size());
     for (std::size_t t : kept) c.prices.push_back(cand.price[t]);
     c.types = std::move(kept);
     ClaimExplanation& e = c.explanation;
-    e.opened_by = pods_[pod].name;
+    e.opened_by = pods_[pod]->name;
     e.types_considered = c.types.size();
     e.opened_price_usd_per_h = c.prices.front();
     std::vector<std::pair<double, std::size_t>> cheaper;  // (price, type) of rejected, cheaper types
@@ -495,7 +495,7 @@ class Scheduler {
     for (const auto& [price, t] : cheaper) {
       std::string reason = cand.reason[t] == kRequirementsReason ? "requirements: " + type_mismatch(cand.req, *types_[t].labels)
                                                                  : std::string(cand.reason[t]);
-      if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc, pods_[pod].requests.device);
+      if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc, pods_[pod]->requests.device);
       if (reason.empty()) reason = limits_reason(p, t);
       e.cheaper_rejected.push_back({types_[t].type->name, price, std::move(reason)});
     }
@@ -513,9 +513,9 @@ class Scheduler {
   PlannedNodeClaim finalize(const Claim& c) const {
     PlannedNodeClaim out;
     out.node_pool = pools_[c.pool].name;
-    for (std::size_t p : c.pods) out.pods.push_back(pods_[p].name);
+    for (std::size_t p : c.pods) out.pods.push_back(pods_[p]->name);
     out.requests = {c.total.cpu, c.total.mem, static_cast<int>(c.total.gpu), static_cast<int>(c.total.pods)};
-    if (!c.pods.empty()) out.requests.device = pods_[c.pods.front()].requests.device;
+    if (!c.pods.empty()) out.requests.device = pods_[c.pods.front()]->requests.device;
     out.explanation = c.explanation;
     const OfferingFilter filter(c.req);
     double cheapest_od = kNoPrice;
@@ -563,7 +563,7 @@ class Scheduler {
   }
 
   bool explain_ = true;
-  const std::vector<PodSpec>& pods_;
+  std::vector<const PodSpec*> pods_;
   const std::vector<NodePoolSpec>& pools_;
   const std::vector<Offering>& offerings_;
   std::vector<Res> nodes_free_;
@@ -641,9 +641,17 @@ SchedulingSnapshot::SchedulingSnapshot(SchedulingSnapshot&&) noexcept = default;
 SchedulingSnapshot& SchedulingSnapshot::operator=(SchedulingSnapshot&&) noexcept = default;
 const std::vector<Offering>& SchedulingSnapshot::offerings() const { return impl_->offerings; }
 
-SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+SchedulingResult schedule(const std::vector<const PodSpec*>& pods, const std::vector<NodePoolSpec>& pools,
                           const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot, bool explain) {
   return Scheduler(pods, pools, existing, *snapshot.impl_, explain).run();
+}
+
+SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot, bool explain) {
+  std::vector<const PodSpec*> ptrs;
+  ptrs.reserve(pods.size());
+  for (const auto& p : pods) ptrs.push_back(&p);
+  return schedule(ptrs, pools, existing, snapshot, explain);
 }
 
 SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,

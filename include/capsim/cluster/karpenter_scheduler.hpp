@@ -146,7 +146,7 @@ class SchedulingSnapshot {
   struct Impl;
 
  private:
-  friend SchedulingResult schedule(const std::vector<PodSpec>&, const std::vector<NodePoolSpec>&,
+  friend SchedulingResult schedule(const std::vector<const PodSpec*>&, const std::vector<NodePoolSpec>&,
                                    const std::vector<const ExistingNode*>&, const SchedulingSnapshot&, bool);
   std::unique_ptr<Impl> impl_;  // its cache fills as rounds run, hence mutable through a const snapshot
 };
@@ -165,6 +165,9 @@ SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<No
 SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<NodePoolSpec>& pools,
                           const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot,
                           bool explain = true);
+/// The same with the pods given by address (none copied).
+SchedulingResult schedule(const std::vector<const PodSpec*>& pods, const std::vector<NodePoolSpec>& pools,
+                          const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot, bool explain);
 
 /// One available on-demand offering per catalog type and zone, at the catalog's on-demand price.
 std::vector<Offering> ondemand_offerings(const InstanceCatalog& catalog, const std::vector<std::string>& zones);
