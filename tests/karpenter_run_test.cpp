@@ -285,3 +285,23 @@ TEST_CASE("the disruption controller evaluates only after the cluster changed, s
   CHECK(rep.fleet.disruption_evaluations == 4);
   CHECK(rep.fleet.consolidations == 0);
 }
+
+TEST_CASE("a pod no NodePool can place does not hold consolidation back") {
+  // The underutilized case above, plus a service whose one replica needs 8 GPUs on p5.48xlarge while
+  // the NodePool is limited to 4 GPUs: it stays pending all hour, and the g5.12xlarge is still
+  // replaced by a g5.xlarge.
+  json doc = underutilized_doc();
+  doc["cluster"]["node_pools"][0]["spec"]["limits"] = {{"nvidia.com/gpu", 4}};
+  json big = doc["services"][0];
+  big["name"] = "big";
+  big["replicas"] = 1;
+  big["replica"]["gpus"] = 8;
+  big["throughput_rps"] = {{"p5.48xlarge", 10.0}};
+  doc["services"].push_back(big);
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.services[1].replicas_placed == 0);
+  CHECK(rep.fleet.unschedulable > 0);
+  CHECK(rep.fleet.consolidations == 1);
+  CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(1.006));
+}

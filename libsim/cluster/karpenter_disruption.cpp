@@ -13,9 +13,10 @@
 // expiry without consulting budgets or launching a replacement first; its pods go pending and are
 // provisioned for like any others.
 //
-// Simplifications, said so nobody assumes otherwise: a decision is not taken while pods are pending
-// (Karpenter simulates them too; here the provisioner gets to act first), and single-node candidates
-// are not interleaved across NodePools.
+// Simplifications, said so nobody assumes otherwise: no decision is taken while pods wait for the
+// provisioner (Karpenter simulates pending pods with the candidates' ones; here the provisioner acts
+// first; pods it could not place do not hold consolidation back), and single-node candidates are not
+// interleaved across NodePools.
 #include <algorithm>
 #include <set>
 
@@ -117,8 +118,10 @@ ClusterView FleetController::cluster_view(std::vector<NodePoolSpec>& pools, std:
 void FleetController::karpenter_disruption_poll() {
   disruption_poll_pending_ = false;
   if (disruption_validating_ || cluster_state_ == evaluated_state_) return;
-  for (const Replica& r : replicas_)
-    if (r.node < 0 && !r.removed) return;  // the provisioner acts first; binding them is a change
+  // Pods the provisioner is still placing come first (binding them is a change); pods it could not
+  // place (limits, no type, no capacity) do not hold consolidation back.
+  for (std::size_t r = 0; r < replicas_.size(); ++r)
+    if (replicas_[r].node < 0 && !replicas_[r].removed && !stuck_.count(r)) return;
   const std::uint64_t state = cluster_state_;
   ++counters_.disruption_evaluations;
   bool constrained = false;

@@ -159,6 +159,8 @@ void FleetController::karpenter_provision() {
   auto replica_of = [&](const std::string& pod) { return static_cast<std::size_t>(std::stoul(pod)); };
   for (const Binding& b : result.bound_to_existing) bind(replica_of(b.pod), static_cast<std::size_t>(std::stoul(b.node)));
   counters_.unschedulable += static_cast<int>(result.unschedulable.size());
+  stuck_.clear();
+  for (const UnschedulablePod& u : result.unschedulable) stuck_.insert(replica_of(u.pod));
   if (explain_)
     for (const UnschedulablePod& u : result.unschedulable) {
       // Each reason once: the pod is retried every few minutes for as long as it stays pending.
@@ -172,6 +174,7 @@ void FleetController::karpenter_provision() {
     const std::optional<std::size_t> launched = karpenter_launch(claim);
     if (!launched) {
       retry = true;
+      for (const auto& pod : claim.pods) stuck_.insert(replica_of(pod));
       continue;
     }
     for (const auto& pod : claim.pods) {

@@ -224,6 +224,7 @@ class FleetController {
   bool explain_ = false;
   std::vector<std::string> explanations_;
   std::set<std::string> unschedulable_explained_;
+  std::set<std::size_t> stuck_;  // replicas the last provisioning round could not place (limits, no type, no capacity)
   bool batch_open_ = false;
   std::uint64_t batch_stamp_ = 0;
   std::vector<int> node_pool_launches_;
