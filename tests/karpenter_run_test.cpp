@@ -129,6 +129,16 @@ TEST_CASE("single-node consolidation replaces an underutilized node by a cheaper
   CHECK(rep.fleet.consolidations == 1);
   CHECK(rep.fleet.consolidation_replacements == 1);
   CHECK(rep.fleet.pods_disrupted == 1);
+  // The node log: the g5.12xlarge (launched at 1 s with three pods, ready at 61 s) is cordoned when
+  // the replacement is launched and terminated when it is ready, 60 s later.
+  REQUIRE(rep.nodes.size() == 2);
+  CHECK(rep.nodes[0].instance_type == "g5.12xlarge");
+  CHECK(rep.nodes[0].pods_bound == 3);
+  CHECK(rep.nodes[0].end_reason == "consolidation");
+  CHECK(rep.nodes[1].instance_type == "g5.xlarge");
+  CHECK(rep.nodes[0].cordoned_s == doctest::Approx(rep.nodes[1].launched_s));
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(rep.nodes[1].launched_s + 60));
+  CHECK(rep.nodes[1].ready_s == doctest::Approx(rep.nodes[1].launched_s + 60));
   CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(1.006));
   CHECK(rep.services[0].replicas_placed == 1);
   CHECK(rep.service_series[0].ready_replicas.back() == 1);
@@ -171,6 +181,21 @@ TEST_CASE("expireAfter removes a node at its age and its pods are provisioned fo
   CHECK(rep.fleet.expirations == 2);
   CHECK(rep.fleet.launches == 3);
   CHECK(rep.fleet.pods_disrupted == 2);
+  // The node log: launched 1, 1202, 2403 s; ready 60 s later (node_ready_s); the first two expire.
+  REQUIRE(rep.nodes.size() == 3);
+  CHECK(rep.nodes[0].launched_s == doctest::Approx(1));
+  CHECK(rep.nodes[0].ready_s == doctest::Approx(61));
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(1201));
+  CHECK(rep.nodes[0].end_reason == "expiration");
+  CHECK(rep.nodes[1].launched_s == doctest::Approx(1202));
+  CHECK(rep.nodes[1].terminated_s == doctest::Approx(2402));
+  CHECK(rep.nodes[2].launched_s == doctest::Approx(2403));
+  CHECK(rep.nodes[2].terminated_s == -1);
+  CHECK(rep.nodes[2].end_reason.empty());
+  CHECK(rep.nodes[2].owner == "gpu");
+  CHECK(rep.nodes[2].instance_type == "g5.xlarge");
+  CHECK(rep.nodes[2].capacity_type == "on-demand");
+  CHECK(rep.nodes[2].pods_bound == 1);
   CHECK(rep.services[0].replicas_placed == 1);
   // Billed: (1201 - 1) + (2402 - 1202) + (3600 - 2403) = 3,597 s at 1.006/h.
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(1.006 * 3597 / 3600));

@@ -124,6 +124,11 @@ TEST_CASE("the Cluster Autoscaler deletes a node not ready within max-node-provi
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.scale_ups == 3);
   CHECK(rep.fleet.provision_timeouts == 2);
+  REQUIRE(rep.nodes.size() == 3);
+  CHECK(rep.nodes[0].end_reason == "provision-timeout");
+  CHECK(rep.nodes[0].ready_s == -1);
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(910));
+  CHECK(rep.nodes[1].launched_s == doctest::Approx(1210));
   CHECK(rep.services[0].replicas_placed == 1);  // bound to the third node, still launching
   CHECK(rep.service_series[0].ready_replicas.back() == 0);
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(1.006 * (900 + 900 + 890) / 3600.0));
@@ -142,6 +147,9 @@ TEST_CASE("scheduled actions set a node group's size at cron times, in the group
   RunResult r = run(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.scheduled_actions == 2);
+  REQUIRE(rep.nodes.size() == 4);
+  CHECK(rep.nodes[3].end_reason == "scale-in");  // the newest goes first
+  CHECK(rep.nodes[3].terminated_s == doctest::Approx(5400));
   CHECK(rep.ready_nodes[70] == 4);  // 01:11
   CHECK(rep.ready_nodes.back() == 3);
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(1.006 * (2 * 7200 + 3600 + 1800) / 3600.0));

@@ -18,11 +18,12 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 
-int cmd_run(const std::string& file, const std::string& out, const std::string& series, int threads, bool quiet, int explain) {
+int cmd_run(const std::string& file, const std::string& out, const std::string& series, const std::string& nodes, int threads, bool quiet,
+            int explain) {
   capsim::Scenario sc = capsim::io::load_scenario(file);
   capsim::RunOptions opt;
   opt.threads = threads;
-  opt.keep_series = !series.empty();
+  opt.keep_series = !series.empty() || !nodes.empty();
   opt.explain = explain > 0;
   capsim::RunResult result = capsim::run_scenario(sc, opt);
   if (!quiet) std::cout << capsim::format_comparison(result);
@@ -38,9 +39,11 @@ int cmd_run(const std::string& file, const std::string& out, const std::string& 
   }
   capsim::io::write_result_json(out, result);
   if (!series.empty()) capsim::io::write_file_atomically(series, capsim::io::series_to_csv(result));
+  if (!nodes.empty()) capsim::io::write_file_atomically(nodes, capsim::io::nodes_to_csv(result));
   if (!quiet) {
     std::cout << "\nWrote " << out;
     if (!series.empty()) std::cout << " and " << series;
+    if (!nodes.empty()) std::cout << " and " << nodes;
     std::cout << "\n";
   }
   return 0;
@@ -71,7 +74,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "capsim 0.1.0");
 
-  std::string run_file, run_out = "result.json", run_series;
+  std::string run_file, run_out = "result.json", run_series, run_nodes;
   int run_threads = 1;
   bool run_quiet = false;
   int run_explain = 0;
@@ -79,12 +82,13 @@ int main(int argc, char** argv) {
   run->add_option("scenario", run_file, "Scenario file (JSON)")->required();
   run->add_option("-o,--output", run_out, "Where to write the results (JSON)")->capture_default_str();
   run->add_option("--series", run_series, "Also write the per-period series (CSV)");
+  run->add_option("--nodes", run_nodes, "Also write the node log: every node launched, its lifecycle times and why it ended (CSV)");
   run->add_option("-j,--threads", run_threads, "Worker threads (0: one per core); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_flag("-q,--quiet", run_quiet, "Print nothing on success");
   run->add_option("--explain", run_explain,
-                  "Print, for the first N nodes Karpenter launches in each policy, the pods they were for, the types "
-                  "considered and why each cheaper type was rejected")
+                  "Print Karpenter's first N decisions in each policy: nodes launched (the pods, the types considered, "
+                  "why each cheaper type was rejected), consolidations, and pods it could not schedule")
       ->expected(0, 1)
       ->default_str("20")
       ->check(CLI::Range(0, 1000000));
@@ -103,7 +107,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
-    if (*run) return cmd_run(run_file, run_out, run_series, run_threads, run_quiet, run->count("--explain") ? std::max(run_explain, 1) : 0);
+    if (*run) return cmd_run(run_file, run_out, run_series, run_nodes, run_threads, run_quiet, run->count("--explain") ? std::max(run_explain, 1) : 0);
     if (*validate) return cmd_validate(validate_files);
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();

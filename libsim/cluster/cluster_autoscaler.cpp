@@ -121,7 +121,7 @@ void FleetController::autoscaler_provision_timeout(std::size_t id) {
   group_backoff_until_[g] = now + group_backoff_[g];
   group_last_failure_[g] = now;
   ++counters_.provision_timeouts;
-  remove_node(id);
+  remove_node(id, "provision-timeout");
 }
 
 void FleetController::autoscaler_scale_down() {
@@ -170,7 +170,7 @@ void FleetController::autoscaler_scale_down() {
       removed_busy = true;
     }
     ++counters_.scale_downs;
-    remove_node(id);
+    remove_node(id, "scale-down");
   }
 }
 

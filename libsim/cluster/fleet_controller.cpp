@@ -196,11 +196,14 @@ void FleetController::evict_replicas(std::size_t id) {
   pods_changed(id);
 }
 
-void FleetController::remove_node(std::size_t id) {
+void FleetController::remove_node(std::size_t id, const char* reason) {
   Node& n = nodes_[id];
   if (n.gone) return;
+  if (n.cordoned_at < 0) n.cordoned_at = engine_.now();
   n.cordoned = true;
   n.gone = true;
+  n.terminated_at = engine_.now();
+  n.end_reason = reason;
   if (n.ready) --ready_nodes_;
   --pool_running_[n.pool];
   ledger_.close_instance(n.ledger_line, engine_.now());
@@ -363,6 +366,7 @@ void FleetController::node_ready(std::size_t id) {
   Node& n = nodes_[id];
   if (n.gone) return;
   n.ready = true;
+  n.became_ready = true;
   counters_.max_ready_nodes = std::max(counters_.max_ready_nodes, ++ready_nodes_);
   // consolidateAfter counts from initialization when no pod has come or gone since.
   pods_changed(id);
@@ -375,6 +379,7 @@ void FleetController::notice(std::size_t id) {
   if (n.gone || n.interrupted) return;
   n.interrupted = true;
   n.cordoned = true;
+  if (n.cordoned_at < 0) n.cordoned_at = engine_.now();
   ++counters_.interruptions;
   // The reclaimed offering is avoided for a while, and a replacement is launched at once: a node
   // group's by the group; Karpenter cordons and drains the node, and provisions for its pods.
@@ -394,7 +399,7 @@ void FleetController::reclaim(std::size_t id) {
   // requests they were serving are lost. Drained ones (Karpenter at the notice) finished theirs.
   for (std::size_t r : nodes_[id].replicas)
     if (replicas_[r].ready) services_[replicas_[r].service].interrupt_replica(engine_.now(), policy_.services[replicas_[r].service].concurrency);
-  remove_node(id);
+  remove_node(id, "spot-interruption");
 }
 
 bool FleetController::fits(const Node& n, const ServiceSpec& svc) const {
@@ -416,6 +421,7 @@ void FleetController::bind(std::size_t r, std::size_t id) {
   n.replicas.push_back(r);
   rep.node = static_cast<std::ptrdiff_t>(id);
   rep.bound_since = engine_.now();
+  ++n.binds;
   pods_changed(id);
   const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;
   start_replica(r, warm);
@@ -525,7 +531,7 @@ void FleetController::set_group_capacity(std::size_t g, int desired, SizeCause c
     }
     if (pick < 0) break;
     if (tracking) ++counters_.target_tracking_scale_ins;
-    remove_node(static_cast<std::size_t>(pick));
+    remove_node(static_cast<std::size_t>(pick), "scale-in");
   }
   sync_group_replicas(g);
 }
@@ -583,6 +589,31 @@ std::vector<double> FleetController::bound_replica_seconds() const {
   std::vector<double> out = bound_replica_s_;
   for (const Replica& r : replicas_)
     if (r.node >= 0 && !r.removed && r.bound_since >= 0) out[r.service] += to_seconds(engine_.now() - r.bound_since);
+  return out;
+}
+
+std::vector<NodeRecord> FleetController::node_records() const {
+  std::vector<NodeRecord> out;
+  out.reserve(nodes_.size());
+  for (const Node& n : nodes_) {
+    const MarketPool& mp = market_.at(n.pool);
+    const LedgerLine& line = ledger_.line(n.ledger_line);
+    NodeRecord r;
+    r.name = line.resource;
+    r.owner = n.node_pool != kNoGroup ? policy_.cluster.karpenter.node_pools[n.node_pool].scheduling.name
+                                      : policy_.cluster.node_groups[n.group].name;
+    r.instance_type = n.type->name;
+    r.zone = mp.offering.zone;
+    r.capacity_type = std::string(to_string(mp.offering.capacity_type));
+    r.price_usd_per_h = mp.prices->price_at(n.created_at);
+    r.launched_s = to_seconds(n.created_at);
+    r.ready_s = n.became_ready ? to_seconds(n.ready_at) : -1;
+    r.cordoned_s = n.cordoned_at >= 0 ? to_seconds(n.cordoned_at) : -1;
+    r.terminated_s = n.terminated_at >= 0 ? to_seconds(n.terminated_at) : -1;
+    r.end_reason = n.end_reason;
+    r.pods_bound = n.binds;
+    out.push_back(std::move(r));
+  }
   return out;
 }
 

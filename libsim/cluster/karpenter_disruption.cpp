@@ -258,7 +258,7 @@ void FleetController::execute(const ConsolidationCommand& command) {
     for (std::size_t id : ids) {
       ++counters_.consolidations;
       nodes_[id].disrupting = true;
-      remove_node(id);
+      remove_node(id, "consolidation");
     }
     return;
   }
@@ -266,6 +266,7 @@ void FleetController::execute(const ConsolidationCommand& command) {
   // replacement is ready.
   for (std::size_t id : ids) {
     nodes_[id].cordoned = true;
+    nodes_[id].cordoned_at = now;
     nodes_[id].disrupting = true;
   }
   replacements_[*replacement] = ids;
@@ -280,7 +281,7 @@ void FleetController::replacement_ready(std::size_t node) {
   for (std::size_t id : ids) {
     if (nodes_[id].gone) continue;
     ++counters_.consolidations;
-    remove_node(id);
+    remove_node(id, "consolidation");
   }
 }
 
@@ -291,6 +292,7 @@ void FleetController::release_candidates(std::size_t replacement) {
     Node& n = nodes_[id];
     if (n.gone || n.interrupted) continue;
     n.cordoned = false;
+    n.cordoned_at = -1;
     n.disrupting = false;
   }
   replacements_.erase(it);
@@ -302,7 +304,7 @@ void FleetController::expire(std::size_t id) {
   if (n.gone) return;
   ++counters_.expirations;
   n.disrupting = true;
-  remove_node(id);
+  remove_node(id, "expiration");
 }
 
 }  // namespace capsim

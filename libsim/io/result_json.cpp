@@ -124,6 +124,19 @@ void write_result_json(const std::filesystem::path& path, const RunResult& resul
   write_file_atomically(path, result_to_json(result));
 }
 
+std::string nodes_to_csv(const RunResult& r) {
+  std::string out =
+      "policy,replicate,node,owner,instance_type,zone,capacity_type,price_usd_per_h,launched_s,ready_s,cordoned_s,terminated_s,"
+      "end_reason,pods_bound\n";
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& n : rep.nodes)
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", p.name, rep.replicate, n.name, n.owner, n.instance_type, n.zone,
+                           n.capacity_type, n.price_usd_per_h, n.launched_s, n.ready_s, n.cordoned_s, n.terminated_s, n.end_reason,
+                           n.pods_bound);
+  return out;
+}
+
 std::string series_to_csv(const RunResult& r) {
   std::string out = "policy,replicate,period_start_utc,service,arrivals,capacity_requests,missed,backlog_end,ready_replicas,ready_nodes,cost_rate_usd_per_h\n";
   for (const auto& p : r.policies)

@@ -175,6 +175,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   if (keep_series) {
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);
+    out.nodes = fleet.node_records();
   }
   return out;
 }

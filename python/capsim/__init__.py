@@ -18,6 +18,7 @@ from ._capsim import (  # noqa: F401
     FleetSummary,
     InstanceCatalog,
     InstanceType,
+    NodeRecord,
     PolicyResult,
     ReplicateResult,
     RequestLog,
@@ -37,6 +38,7 @@ from ._capsim import (  # noqa: F401
     builtin_catalog,
     format_comparison,
     load_scenario,
+    nodes_to_csv,
     query_catalog,
     read_trace,
     resample_trace,
@@ -50,10 +52,10 @@ from ._capsim import (  # noqa: F401
 )
 
 __all__ = [
-    "Assumption", "CostBreakdown", "Error", "FleetSummary", "InstanceCatalog", "InstanceType",
+    "Assumption", "CostBreakdown", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "NodeRecord",
     "PolicyResult", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead",
-    "allocate", "builtin_catalog", "format_comparison", "load_scenario", "query_catalog", "read_trace", "resample_trace",
+    "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "query_catalog", "read_trace", "resample_trace",
     "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json",
 ]

@@ -189,6 +189,21 @@ class ServiceSeries:
     ready_replicas: npt.NDArray[np.int32]
     def __init__(self) -> None: ...
 
+class NodeRecord:
+    name: str
+    owner: str
+    instance_type: str
+    zone: str
+    capacity_type: str
+    price_usd_per_h: float
+    launched_s: float
+    ready_s: float
+    cordoned_s: float
+    terminated_s: float
+    end_reason: str
+    pods_bound: int
+    def __init__(self) -> None: ...
+
 class ReplicateResult:
     replicate: int
     cost: CostBreakdown
@@ -198,6 +213,7 @@ class ReplicateResult:
     ready_nodes: npt.NDArray[np.int32]
     cost_rate_usd_per_h: npt.NDArray[np.float64]
     explanations: List[str]
+    nodes: List[NodeRecord]
     def __init__(self) -> None: ...
 
 class PolicyResult:
@@ -263,4 +279,5 @@ def run_replicate(scenario: Scenario, policy: str, replicate: int = 0, keep_seri
 def format_comparison(result: RunResult) -> str: ...
 def result_to_json(result: RunResult) -> str: ...
 def write_result_json(path: "str | os.PathLike[str]", result: RunResult) -> None: ...
+def nodes_to_csv(result: RunResult) -> str: ...
 def series_to_csv(result: RunResult) -> str: ...

@@ -60,6 +60,7 @@ void bind_io(py::module_& m) {
   m.def("write_result_json", &io::write_result_json, py::arg("path"), py::arg("result"),
         "Writes the result document atomically.");
   m.def("series_to_csv", &io::series_to_csv, py::arg("result"), "The per-period series as CSV text.");
+  m.def("nodes_to_csv", &io::nodes_to_csv, py::arg("result"), "The node log (kept with the series) as CSV text.");
 }
 
 }  // namespace capsim::py_bind

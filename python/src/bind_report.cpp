@@ -98,6 +98,17 @@ void bind_report(py::module_& m) {
                    field("ready_replicas", &T::ready_replicas, "ready replicas at the period end"));
   }
   {
+    using T = NodeRecord;
+    value_class<T>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).",
+                   field("name", &T::name, "its cost line"), field("owner", &T::owner, "node group or NodePool"),
+                   field("instance_type", &T::instance_type, "instance type"), field("zone", &T::zone, "availability zone"),
+                   field("capacity_type", &T::capacity_type, "on-demand or spot"),
+                   field("price_usd_per_h", &T::price_usd_per_h, "price at launch"), field("launched_s", &T::launched_s, "launched"),
+                   field("ready_s", &T::ready_s, "Ready"), field("cordoned_s", &T::cordoned_s, "cordoned"),
+                   field("terminated_s", &T::terminated_s, "terminated (-1: running at the end)"),
+                   field("end_reason", &T::end_reason, "why it ended"), field("pods_bound", &T::pods_bound, "pods bound over its life"));
+  }
+  {
     using T = ReplicateResult;
     value_class<T>(m, "ReplicateResult", "One policy, one replicate.", field("replicate", &T::replicate, "replicate number"),
                    field("cost", &T::cost, "cost split"), field("fleet", &T::fleet, "fleet summary"),
@@ -105,7 +116,8 @@ void bind_report(py::module_& m) {
                    field("service_series", &T::service_series, "per-period series (when asked for)"),
                    field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
                    field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),
-                   field("explanations", &T::explanations, "Karpenter's reasons for each node it launched (when asked for)"));
+                   field("explanations", &T::explanations, "Karpenter's reasons for each node it launched (when asked for)"),
+                   field("nodes", &T::nodes, "the node log (kept with the series)"));
   }
   {
     using T = PolicyResult;

@@ -97,6 +97,12 @@ def test_karpenter_expire_after_and_cost_allocation(data_dir, tmp_path):
     assert rep.fleet.pods_disrupted == 4
     assert rep.cost.allocated_usd == pytest.approx(rep.cost.gpu_instances_usd / 2)
     assert rep.services[0].usage.allocated_usd == pytest.approx(rep.cost.allocated_usd)
+    # The node log comes with the series: 1 s, 242 s, 483 s launches; the first two expire.
+    result = capsim.run(capsim.load_scenario(path), keep_series=True)
+    nodes = result.policies[0].replicates[0].nodes
+    assert [n.launched_s for n in nodes] == pytest.approx([1, 242, 483])
+    assert [n.end_reason for n in nodes] == ["expiration", "expiration", ""]
+    assert capsim.nodes_to_csv(result).splitlines()[0].startswith("policy,replicate,node,owner,instance_type")
 
 
 def test_target_tracking_group(data_dir, tmp_path):

@@ -16,6 +16,7 @@
 #include "capsim/core/engine.hpp"
 #include "capsim/cost/ledger.hpp"
 #include "capsim/market/spot_market.hpp"
+#include "capsim/report/result.hpp"
 #include "capsim/scenario/scenario.hpp"
 #include "capsim/workload/service_model.hpp"
 
@@ -91,6 +92,8 @@ class FleetController {
   /// capacity is brought within the bounds as AWS does.
   void apply_scheduled_action(std::size_t group, std::optional<int> min_size, std::optional<int> max_size, std::optional<int> desired);
   FleetCounters counters() const;
+  /// The node log: every node launched, with its lifecycle times.
+  std::vector<NodeRecord> node_records() const;
   /// Per node, what its pods requested up to now (the basis of the cost allocation).
   std::vector<NodeAllocation> allocations() const;
   /// Per service: replica-seconds bound to a node, up to now.
@@ -107,6 +110,11 @@ class FleetController {
     bool disrupting = false;   // Karpenter: chosen for consolidation or expired (counts against budgets)
     bool interrupted = false;  // a spot notice came
     SimTime created_at = 0;
+    SimTime cordoned_at = -1;
+    SimTime terminated_at = -1;
+    const char* end_reason = "";
+    int binds = 0;
+    bool became_ready = false;
     SimTime last_pod_change = 0;    // consolidateAfter counts from here
     std::uint64_t pods_version = 0;  // bumps when a pod is bound or leaves
     std::size_t pool = 0;
@@ -183,7 +191,7 @@ class FleetController {
   std::size_t karpenter_pool_of(const std::string& type, const std::string& zone, CapacityType capacity);
   void schedule_reclaim(std::size_t node, SimTime at);
   void watch_availability();
-  void remove_node(std::size_t node);  // drain (replicas go pending) and terminate
+  void remove_node(std::size_t node, const char* reason);  // drain (replicas go pending) and terminate
   // The Cluster Autoscaler (cluster_autoscaler.cpp): scale up for pending replicas, scale down
   // nodes unneeded for long enough.
   void autoscaler_scan();

@@ -52,6 +52,7 @@ class Ledger {
   void add_control_plane(double usd_per_h, Tags tags);
   /// Sum of the hourly prices of the instances running now (spot at their launch price).
   double running_usd_per_h() const { return running_usd_per_h_; }
+  const LedgerLine& line(std::size_t i) const { return lines_[i]; }
 
   /// Every line, billed; instances still running are billed up to the window end.
   std::vector<LedgerLine> close() const;

@@ -15,5 +15,7 @@ std::string result_to_json(const RunResult& result);
 void write_result_json(const std::filesystem::path& path, const RunResult& result);
 /// Per-period series as CSV (policy, replicate, period start, service, arrivals, capacity, missed, backlog, replicas, nodes, cost rate).
 std::string series_to_csv(const RunResult& result);
+/// The node log (kept with the series): one row per node launched, with its lifecycle times.
+std::string nodes_to_csv(const RunResult& result);
 
 }  // namespace capsim::io

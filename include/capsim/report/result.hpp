@@ -91,6 +91,26 @@ struct ServiceSeries {
   friend bool operator==(const ServiceSeries&, const ServiceSeries&) = default;
 };
 
+/// One node's life in a run (the recorder's node log): launch, ready, cordon and termination times
+/// in seconds from the start (-1: did not happen in the window) and why it ended.
+struct NodeRecord {
+  std::string name;   // its cost line, "node/<group or NodePool>/<ordinal>"
+  std::string owner;  // the node group or Karpenter NodePool
+  std::string instance_type;
+  std::string zone;
+  std::string capacity_type;      // "on-demand", "spot"
+  double price_usd_per_h = 0;     // at launch
+  double launched_s = 0;
+  double ready_s = -1;
+  double cordoned_s = -1;
+  double terminated_s = -1;       // -1: still running when the window closed
+  std::string end_reason;         // "spot-interruption", "consolidation", "expiration", "scale-down",
+                                  // "provision-timeout", "scale-in", or "" (running at the end)
+  int pods_bound = 0;             // pods bound to it over its life
+
+  friend bool operator==(const NodeRecord&, const NodeRecord&) = default;
+};
+
 struct ReplicateResult {
   int replicate = 0;
   CostBreakdown cost;
@@ -99,6 +119,7 @@ struct ReplicateResult {
   // Recorder series, one value per period (empty unless series were asked for).
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;
+  std::vector<NodeRecord> nodes;  // every node launched, in launch order (kept with the series)
   // Karpenter's explanation of every node it launched (when asked for).
   std::vector<std::string> explanations;
   std::vector<double> cost_rate_usd_per_h;
