@@ -172,6 +172,8 @@ TEST_CASE("Karpenter NodePools: disruption budgets, expireAfter, taints; tolerat
   check_message("node_group_taint_no_effect.json", {"/cluster/node_groups/0/taints/0", "the required key 'effect'"});
   check_message("toleration_exists_with_value.json", {"/services/0/replica/tolerations/0",
                                                       "expected an empty value with operator Exists", "got value \"true\""});
+  check_message("toleration_seconds_without_noexecute.json", {"/services/0/replica/tolerations/0/tolerationSeconds",
+                                                              "expected tolerationSeconds only with effect NoExecute"});
   check_message("limit_below_request.json", {"/services/0/replica/limits/cpu", "expected a limit at least the cpu request (4000m)",
                                              "got 2000m"});
   check_message("nodepool_unknown_requirement_key.json",

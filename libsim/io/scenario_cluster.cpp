@@ -532,10 +532,17 @@ std::vector<Toleration> Loader::parse_tolerations(const json& j, const std::stri
     if (!ck_.object(j[i], tp, {"key", "operator", "value", "effect", "tolerationSeconds"})) continue;
     Toleration t;
     t.key = ck_.string(j[i], tp, "key", false).value_or("");
-    if (auto op = ck_.one_of(j[i], tp, "operator", {"Equal", "Exists"})) t.op = *parse_toleration_op(*op);
+    // An empty operator means Equal, as the API server reads it.
+    if (j[i].contains("operator") && j[i]["operator"] == "") t.op = Toleration::Op::Equal;
+    else if (auto op = ck_.one_of(j[i], tp, "operator", {"Equal", "Exists"})) t.op = *parse_toleration_op(*op);
     t.value = ck_.string(j[i], tp, "value", false).value_or("");
     if (auto e = ck_.one_of(j[i], tp, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) t.effect = parse_taint_effect(*e);
-    if (j[i].contains("tolerationSeconds")) ck_.integer(j[i], tp, "tolerationSeconds", 0);
+    if (j[i].contains("tolerationSeconds")) {
+      ck_.integer(j[i], tp, "tolerationSeconds", 0);
+      // The API server's rule: only a NoExecute toleration can be time-limited.
+      if (t.effect != TaintEffect::NoExecute)
+        ck_.fail(tp + "/tolerationSeconds", "tolerationSeconds only with effect NoExecute", "a toleration without it");
+    }
     if (auto bad = check_toleration(t); !bad.empty()) {
       ck_.fail_message(tp, "expected " + bad);
       continue;
