@@ -112,6 +112,7 @@ TEST_CASE("single-node consolidation replaces a node by a cheaper type that hold
   World w = gx_world({a});
   const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
   REQUIRE(cmd.action == ConsolidationAction::Replace);
+  CHECK(cmd.method == "single-node");
   CHECK(cmd.candidates == std::vector<std::string>{"a"});
   CHECK(cmd.candidates_price_usd_per_h == doctest::Approx(2.50));
   REQUIRE(cmd.replacement);
@@ -144,6 +145,7 @@ TEST_CASE("multi-node consolidation replaces two half-empty nodes by one") {
   World w = gx_world({a, b});
   const ConsolidationCommand multi = multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {});
   REQUIRE(multi.action == ConsolidationAction::Replace);
+  CHECK(multi.method == "multi-node");
   CHECK(multi.candidates == std::vector<std::string>{"a", "b"});
   CHECK(multi.candidates_price_usd_per_h == doctest::Approx(3.00));
   REQUIRE(multi.replacement);

@@ -126,6 +126,7 @@ ConsolidationCommand multi_node_consolidation(std::vector<ConsolidationCandidate
     }
     if (ok) {
       best = std::move(cmd);
+      best.method = "multi-node";
       lo = mid + 1;
     } else {
       if (best.action == ConsolidationAction::None) best.reason = cmd.reason;
@@ -144,7 +145,10 @@ ConsolidationCommand single_node_consolidation(std::vector<ConsolidationCandidat
     // An empty node left here was held back by an Empty budget; consolidation does not take it.
     if (c.pods.empty()) continue;
     ConsolidationCommand cmd = compute_consolidation({c}, view, settings);
-    if (cmd.action != ConsolidationAction::None) return cmd;
+    if (cmd.action != ConsolidationAction::None) {
+      cmd.method = "single-node";
+      return cmd;
+    }
     last = std::move(cmd);
     last.reason = fmt::format("node {}: {}", c.node, last.reason);
   }

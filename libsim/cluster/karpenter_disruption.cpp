@@ -157,7 +157,7 @@ bool FleetController::karpenter_disrupt(bool& constrained) {
       cmd.candidates_price_usd_per_h += c.price_usd_per_h;
     }
     if (!cmd.candidates.empty()) {
-      cmd.reason = "empty";
+      cmd.method = "empty";
       std::vector<std::uint64_t> versions;
       for (const auto& c : cmd.candidates) versions.push_back(nodes_[std::stoul(c)].pods_version);
       validate_and_execute(std::move(cmd), std::move(versions));
@@ -174,12 +174,9 @@ bool FleetController::karpenter_disrupt(bool& constrained) {
   const ClusterView view = cluster_view(pools, nodes);
   const ConsolidationSettings settings{policy_.cluster.karpenter.spot_to_spot_consolidation};
   ConsolidationCommand cmd = multi_node_consolidation(candidates, allowed, view, settings);
-  if (cmd.action != ConsolidationAction::None) {
-    cmd.reason = "multi-node";
-  } else {
+  if (cmd.action == ConsolidationAction::None) {
     cmd = single_node_consolidation(std::move(candidates), allowed, view, settings);
     if (cmd.action == ConsolidationAction::None) return false;
-    cmd.reason = "single-node";
   }
   std::vector<std::uint64_t> versions;
   for (const auto& c : cmd.candidates) versions.push_back(nodes_[std::stoul(c)].pods_version);
@@ -198,7 +195,7 @@ void FleetController::validate_and_execute(ConsolidationCommand command, std::ve
       const Node& n = nodes_[std::stoul(command.candidates[i])];
       valid = !n.gone && !n.cordoned && !n.disrupting && n.pods_version == versions[i];
     }
-    if (valid && command.reason != "empty") {
+    if (valid && command.method != "empty") {
       std::vector<ConsolidationCandidate> all = consolidation_candidates(true), set;
       for (const auto& name : command.candidates) {
         auto it = std::find_if(all.begin(), all.end(), [&](const ConsolidationCandidate& c) { return c.node == name; });
@@ -212,7 +209,7 @@ void FleetController::validate_and_execute(ConsolidationCommand command, std::ve
         ConsolidationCommand again = compute_consolidation(set, view, {policy_.cluster.karpenter.spot_to_spot_consolidation});
         valid = again.action == command.action;
         if (valid) {
-          again.reason = command.reason;
+          again.method = command.method;
           execute(again);
         }
       }
@@ -244,7 +241,7 @@ void FleetController::execute(const ConsolidationCommand& command) {
                                 n.replicas.size());
     }
     std::string text = fmt::format("{} consolidation ({}): {} {} node(s) [{}] costing {:.4f} USD/h",
-                                   format_utc(to_utc(scenario_.simulation.start, now)), command.reason,
+                                   format_utc(to_utc(scenario_.simulation.start, now)), command.method,
                                    replacement ? "replace" : "delete", ids.size(), nodes_text, command.candidates_price_usd_per_h);
     if (replacement) {
       const Node& r = nodes_[*replacement];

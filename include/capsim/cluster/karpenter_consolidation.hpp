@@ -55,6 +55,7 @@ enum class ConsolidationAction { None, Delete, Replace };
 
 struct ConsolidationCommand {
   ConsolidationAction action = ConsolidationAction::None;
+  std::string method;  // "empty", "multi-node" or "single-node": which consolidation found it
   std::vector<std::string> candidates;  // nodes to remove
   /// Replace: the new claim, its types cut to those cheaper than the candidates together (and, for
   /// spot-to-spot of one node, to the 15 cheapest), cheapest first with their prices.
