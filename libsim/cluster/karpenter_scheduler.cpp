@@ -639,7 +639,6 @@ SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::ve
 SchedulingSnapshot::~SchedulingSnapshot() = default;
 SchedulingSnapshot::SchedulingSnapshot(SchedulingSnapshot&&) noexcept = default;
 SchedulingSnapshot& SchedulingSnapshot::operator=(SchedulingSnapshot&&) noexcept = default;
-const std::vector<Offering>& SchedulingSnapshot::offerings() const { return impl_->offerings; }
 
 SchedulingResult schedule(const std::vector<const PodSpec*>& pods, const std::vector<NodePoolSpec>& pools,
                           const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot, bool explain) {

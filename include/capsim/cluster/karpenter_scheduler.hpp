@@ -142,7 +142,6 @@ class SchedulingSnapshot {
   ~SchedulingSnapshot();
   SchedulingSnapshot(SchedulingSnapshot&&) noexcept;
   SchedulingSnapshot& operator=(SchedulingSnapshot&&) noexcept;
-  const std::vector<Offering>& offerings() const;
   struct Impl;
 
  private:
