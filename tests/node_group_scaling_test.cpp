@@ -176,3 +176,43 @@ TEST_CASE("a scheduled MinSize lifts a target-tracked group's floor; its service
   CHECK(rep.ready_nodes.back() == 3);
   CHECK(rep.services[0].replicas_placed == 3);
 }
+
+TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cannot hold the pod") {
+  // One replica asking 4 vCPU; a g5.xlarge has 3,920m allocatable (the catalog), a g5.2xlarge
+  // 7,910m. With only a g5.xlarge group the Cluster Autoscaler's simulation on the group's template
+  // node fails, so it adds nothing: no node, no cost, the pod pending for the whole hour, counted once
+  // as unschedulable with the reason. With a g5.2xlarge group as well, it adds one g5.2xlarge (ready
+  // at 70 s: scan at 10 s + 60 s) and nothing of the g5.xlarge group.
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 0.5}}}};
+  doc["services"][0]["replicas"] = 1;
+  doc["services"][0]["replica"]["cpu"] = "4";
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.0}, {"g5.2xlarge", 1.0}};
+  doc["cluster"] = {{"provisioner", "cluster-autoscaler"}, {"eks_control_plane", false}, {"node_ready_s", 60},
+                    {"node_groups", {{{"name", "small"}, {"instance_type", "g5.xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3}}}}};
+  RunOptions opt;
+  opt.keep_series = true;
+  opt.explain = true;
+  RunResult r = run_scenario(io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios"), opt);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.scale_ups == 0);
+  CHECK(rep.fleet.launches == 0);
+  CHECK(rep.cost.total_usd == 0);
+  CHECK(rep.services[0].replicas_placed == 0);
+  CHECK(rep.fleet.unschedulable == 1);
+  REQUIRE(rep.explanations.size() == 1);
+  CHECK(rep.explanations[0] ==
+        "2024-05-10T00:00:10Z pod api#0 could not be scheduled: no node group can run it: small (g5.xlarge): fit: cpu 4000m > 3920m allocatable");
+
+  doc["cluster"]["node_groups"].push_back({{"name", "large"}, {"instance_type", "g5.2xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3}});
+  r = run_scenario(io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios"), opt);
+  const auto& rep2 = r.policies[0].replicates[0];
+  CHECK(rep2.fleet.scale_ups == 1);
+  CHECK(rep2.fleet.unschedulable == 0);
+  REQUIRE(rep2.nodes.size() == 1);
+  CHECK(rep2.nodes[0].instance_type == "g5.2xlarge");
+  CHECK(rep2.nodes[0].ready_s == doctest::Approx(70));
+  CHECK(rep2.services[0].replicas_placed == 1);
+}

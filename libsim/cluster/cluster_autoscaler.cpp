@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "capsim/cluster/fleet_controller.hpp"
+#include "capsim/cluster/pod_fit.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/rng.hpp"
 
@@ -37,35 +40,67 @@ void FleetController::autoscaler_scale_up() {
     double price = 0;
   };
   std::vector<Option> options;
+  // Each group's template node: its first instance type in its first pool's zone, with its taints.
+  // A pending pod counts for a group only if the scheduler's predicates pass on that template (the
+  // Cluster Autoscaler simulates the pod on it); a pod no group can ever run stays pending, and the
+  // run says why.
+  std::vector<std::string> cannot_run(pending.size());
+  std::vector<int> groups_that_run(pending.size(), 0);
   for (std::size_t g = 0; g < policy_.cluster.node_groups.size(); ++g) {
     const NodeGroupSpec& group = policy_.cluster.node_groups[g];
+    const InstanceType& type = scenario_.catalog.at(group.instance_types.front());
+    const Labels labels = labels_of(type, market_.at(group_pools_[g].front()).offering);
+    std::vector<bool> runs(pending.size());
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const auto why = why_pod_cannot_run(pod_templates_[replicas_[pending[i]].service], type, labels, group.taints);
+      runs[i] = !why;
+      groups_that_run[i] += runs[i] ? 1 : 0;
+      if (why) cannot_run[i] += fmt::format("{}{} ({}): {}", cannot_run[i].empty() ? "" : "; ", group.name, type.name, *why);
+    }
     if (g < group_backoff_until_.size() && engine_.now() < group_backoff_until_[g]) continue;
     int active = 0;
     for (const auto& n : nodes_) active += n.group == g && !n.gone && !n.cordoned ? 1 : 0;
     const int room = group_max_[g] - active;
     if (room <= 0) continue;
-    const InstanceType& type = scenario_.catalog.at(group.instance_types.front());
-    // Pack the pending replicas this type can run onto new nodes, first fit.
+    // Pack the pending replicas this group can run onto new nodes, first fit.
     Option o{g};
-    std::vector<int> free;
-    for (std::size_t r : pending) {
-      const ServiceSpec& svc = policy_.services[replicas_[r].service];
-      const int devices = device_count(type, svc.replica_device);
-      if (!svc.throughput_rps.count(type.name) || devices < svc.replica_gpus) continue;
-      auto it = std::find_if(free.begin(), free.end(), [&](int f) { return f >= svc.replica_gpus; });
+    std::vector<ResourceList> free;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (!runs[i]) continue;
+      const ResourceList& need = pod_templates_[replicas_[pending[i]].service].requests;
+      auto fits_in = [&](const ResourceList& f) {
+        return f.cpu_millicores >= need.cpu_millicores && f.memory_mib >= need.memory_mib && f.gpus >= need.gpus && f.pods >= 1;
+      };
+      auto it = std::find_if(free.begin(), free.end(), fits_in);
       if (it == free.end()) {
         if (static_cast<int>(free.size()) == room) continue;
-        free.push_back(devices);
+        free.push_back({type.alloc_cpu_millicores, type.alloc_memory_mib, device_count(type, need.device), type.alloc_pods});
         it = free.end() - 1;
       }
-      *it -= svc.replica_gpus;
+      it->cpu_millicores -= need.cpu_millicores;
+      it->memory_mib -= need.memory_mib;
+      it->gpus -= need.gpus;
+      it->pods -= 1;
       ++o.pods;
     }
     if (o.pods == 0) continue;
     o.nodes = static_cast<int>(free.size());
-    for (int f : free) o.waste_gpus += f;
+    for (const auto& f : free) o.waste_gpus += f.gpus;
     o.price = type.ondemand_usd_per_h * o.nodes / o.pods;
     options.push_back(o);
+  }
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    // Counted once per pending spell (the flag clears when the pod is bound); explained once per reason.
+    if (groups_that_run[i] > 0) continue;
+    Replica& rep = replicas_[pending[i]];
+    if (rep.unschedulable_counted) continue;
+    rep.unschedulable_counted = true;
+    ++counters_.unschedulable;
+    const std::string& svc = policy_.services[rep.service].name;
+    const std::string reason = "no node group can run it: " + cannot_run[i];
+    if (explain_ && unschedulable_explained_.insert(svc + '\n' + reason).second)
+      explanations_.push_back(fmt::format("{} pod {}#{} could not be scheduled: {}",
+                                          format_utc(to_utc(scenario_.simulation.start, engine_.now())), svc, pending[i], reason));
   }
   if (options.empty()) return;
   const Option* best = &options.front();

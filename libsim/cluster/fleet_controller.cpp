@@ -32,18 +32,16 @@ FleetController::FleetController(Engine& engine, const Scenario& scenario, const
       for (const auto& zone : zones) group_pools_[g].push_back(market_.pool(type, zone, groups[g].capacity_type));
   }
   service_starts_.assign(policy_.services.size(), 0);
-  if (policy_.cluster.provisioner == Provisioner::Karpenter) {
-    scheduling_catalog_.emplace(scenario_.catalog);
-    for (const ServiceSpec& svc : policy_.services) {
-      PodSpec p;
-      p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1, svc.replica_device};
-      // A replica runs only on the types its service has a throughput for.
-      std::vector<std::string> types;
-      for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
-      p.requirements = svc.replica_requirements.intersect(Requirements({{std::string(label::kInstanceType), Operator::In, types}}));
-      p.tolerations = svc.tolerations;
-      pod_templates_.push_back(std::move(p));
-    }
+  if (policy_.cluster.provisioner == Provisioner::Karpenter) scheduling_catalog_.emplace(scenario_.catalog);
+  for (const ServiceSpec& svc : policy_.services) {
+    PodSpec p;
+    p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1, svc.replica_device};
+    // A replica runs only on the types its service has a throughput for.
+    std::vector<std::string> types;
+    for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
+    p.requirements = svc.replica_requirements.intersect(Requirements({{std::string(label::kInstanceType), Operator::In, types}}));
+    p.tolerations = svc.tolerations;
+    pod_templates_.push_back(std::move(p));
   }
   counters_.replica_minutes_lost.assign(policy_.services.size(), 0.0);
   counters_.quota_refused.assign(policy_.services.size(), 0);
@@ -421,6 +419,7 @@ void FleetController::bind(std::size_t r, std::size_t id) {
   n.replicas.push_back(r);
   rep.node = static_cast<std::ptrdiff_t>(id);
   rep.bound_since = engine_.now();
+  rep.unschedulable_counted = false;
   ++n.binds;
   pods_changed(id);
   const bool warm = engine_.now() == 0 && n.ready_at == 0 && rep.down_since < 0;

@@ -135,6 +135,7 @@ std::string format_comparison(const RunResult& r) {
                        count(mean([](auto& x) { return double(x.fleet.consolidation_replacements); })(p)));
   });
   row("  Karpenter expirations", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.expirations); })(p)); });
+  row("  pods no provisioner could place", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.unschedulable); })(p)); });
   row("  pods disrupted", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.pods_disrupted); })(p)); });
   row("  instance-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.instance_hours; })(p)); });
   row("  GPU-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.gpu_hours; })(p)); });

@@ -54,7 +54,7 @@ void bind_report(py::module_& m) {
                    field("consolidation_replacements", &T::consolidation_replacements, "cheaper nodes launched to replace consolidated ones"),
                    field("expirations", &T::expirations, "nodes removed at their NodePool's expireAfter"),
                    field("pods_disrupted", &T::pods_disrupted, "pods evicted by consolidation, expiration, spot interruption or scale-down"),
-                   field("unschedulable", &T::unschedulable, "pod placements no Karpenter NodePool could make"),
+                   field("unschedulable", &T::unschedulable, "pod placements no Karpenter NodePool (each retry) or Cluster Autoscaler node group (once per pending spell) could make"),
                    field("scale_ups", &T::scale_ups, "nodes the Cluster Autoscaler added"),
                    field("scale_downs", &T::scale_downs, "nodes the Cluster Autoscaler removed"),
                    field("provision_timeouts", &T::provision_timeouts, "nodes the Cluster Autoscaler deleted for not being ready in time"),

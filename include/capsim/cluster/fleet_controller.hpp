@@ -34,7 +34,7 @@ struct FleetCounters {
   int consolidation_replacements = 0;    // Karpenter: cheaper nodes launched to replace consolidated ones
   int expirations = 0;                   // Karpenter: nodes removed at their NodePool's expireAfter
   int pods_disrupted = 0;                // pods evicted by consolidation, expiration, spot interruption or scale-down
-  int unschedulable = 0;                 // Karpenter: pod placements no NodePool could make
+  int unschedulable = 0;                 // pod placements no NodePool (Karpenter) or node group (Cluster Autoscaler) could make
   int scale_downs = 0;                   // Cluster Autoscaler: nodes removed
   int provision_timeouts = 0;            // Cluster Autoscaler: nodes deleted for not being ready within max_node_provision_time
   int target_tracking_scale_outs = 0;    // EC2 Auto Scaling target tracking: instances added
@@ -140,6 +140,7 @@ class FleetController {
     bool removed = false;      // scaled away by the replica controller
     std::uint64_t born = 0;    // creation order, for "newest first" when scaling down
     SimTime bound_since = -1;  // when it was bound to its node
+    bool unschedulable_counted = false;  // Cluster Autoscaler: this pending spell was counted as unschedulable
   };
 
   void ensure_pool(std::size_t pool);

@@ -37,7 +37,7 @@ struct FleetSummary {
   int consolidation_replacements = 0;  // cheaper nodes Karpenter launched to replace consolidated ones
   int expirations = 0;     // nodes removed at their NodePool's expireAfter
   int pods_disrupted = 0;  // pods evicted by consolidation, expiration, spot interruption or scale-down
-  int unschedulable = 0;   // pod placements no Karpenter NodePool could make (retried)
+  int unschedulable = 0;   // pod placements no Karpenter NodePool (each retry) or Cluster Autoscaler node group (once per pending spell) could make
   int scale_ups = 0;     // nodes the Cluster Autoscaler added
   int scale_downs = 0;   // nodes it removed
   int provision_timeouts = 0;  // nodes it deleted for not being ready within max_node_provision_time
