@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "capsim/report/result_fields.hpp"
+
 namespace capsim {
 
 namespace {
@@ -58,6 +60,69 @@ struct Table {
   }
 };
 
+std::string show(Show how, double v) {
+  switch (how) {
+    case Show::Count: return count(v);
+    case Show::Money: return money(v);
+    case Show::Fixed0: return fmt::format("{:.0f}", v);
+    case Show::Fixed1: return fmt::format("{:.1f}", v);
+    case Show::Percent: return fmt::format("{:.4f}%", 100.0 * v);
+    case Show::Hidden: break;
+  }
+  return {};
+}
+
+// Rows from a struct's field table, one column per policy (means over replicates): each shown
+// field is a row, a map is a section of "key=value" rows, a field that joins the row above is
+// printed there as "a / b", a nested struct's table follows in place. `get` finds the struct in a
+// replicate (nullptr: counts 0); `after(name)` may add rows after a field.
+template <class T, class Get, class After>
+void table_rows(Table& t, const RunResult& r, Get get, After after) {
+  auto mean = [&](const PolicyResult& p, auto value) {
+    return replicate_mean(p, [&](const ReplicateResult& x) {
+      const T* v = get(x);
+      return v ? value(*v) : 0.0;
+    });
+  };
+  for_each_field<T>([&](const auto& f) {
+    using M = std::decay_t<decltype(f.of(std::declval<const T&>()))>;
+    if constexpr (HasFieldTable<M>) {
+      table_rows<M>(t, r, [get, f](const ReplicateResult& x) -> const M* {
+        const T* v = get(x);
+        return v ? &f.of(*v) : nullptr;
+      }, after);
+    } else if constexpr (std::is_arithmetic_v<M>) {
+      if (f.how.show == Show::Hidden) return;
+      std::vector<std::string> cells{"  " + std::string(f.how.label)};
+      for (const auto& p : r.policies) cells.push_back(show(f.how.show, mean(p, [&](const T& v) { return static_cast<double>(f.of(v)); })));
+      if (f.how.joins_above && !t.rows.empty()) {
+        for (std::size_t i = 1; i < cells.size() && i < t.rows.back().size(); ++i) t.rows.back()[i] += " / " + cells[i];
+      } else {
+        t.add(std::move(cells));
+      }
+    } else if constexpr (std::is_same_v<M, std::map<std::string, double>>) {
+      if (f.how.show == Show::Hidden) return;
+      std::set<std::string> keys;
+      for (const auto& p : r.policies)
+        for (const auto& rep : p.replicates)
+          if (const T* v = get(rep))
+            for (const auto& [k, _] : f.of(*v)) keys.insert(k);
+      if (keys.empty()) return;
+      t.add({std::string(f.how.label)});
+      for (const auto& key : keys) {
+        std::vector<std::string> cells{"  " + key};
+        for (const auto& p : r.policies)
+          cells.push_back(show(f.how.show, mean(p, [&](const T& v) {
+                                 auto it = f.of(v).find(key);
+                                 return it == f.of(v).end() ? 0.0 : it->second;
+                               })));
+        t.add(std::move(cells));
+      }
+    }
+    after(f.name);
+  });
+}
+
 }  // namespace
 
 std::string format_comparison(const RunResult& r) {
@@ -84,61 +149,17 @@ std::string format_comparison(const RunResult& r) {
     if (p.name == r.baseline) base = &p;
 
   t.add({"Cost over the window (USD)"});
-  row("  GPU instances", [&](auto& p) { return money(mean([](auto& x) { return x.cost.gpu_instances_usd; })(p)); });
-  row("  other instances", [&](auto& p) { return money(mean([](auto& x) { return x.cost.other_instances_usd; })(p)); });
-  row("  EKS control plane", [&](auto& p) { return money(mean([](auto& x) { return x.cost.eks_control_plane_usd; })(p)); });
-  row("  total", [&](auto& p) { return money(mean([](auto& x) { return x.cost.total_usd; })(p)); });
-  row("  vs baseline", [&](auto& p) {
-    if (!base || &p == base) return std::string("-");
-    const double b = mean([](auto& x) { return x.cost.total_usd; })(*base);
-    const double v = mean([](auto& x) { return x.cost.total_usd; })(p);
-    return b > 0 ? fmt::format("{:+.1f}%", 100.0 * (v - b) / b) : std::string("-");
+  table_rows<CostBreakdown>(t, r, [](const ReplicateResult& x) { return &x.cost; }, [&](std::string_view after) {
+    if (after != "total_usd") return;
+    row("  vs baseline", [&](auto& p) {
+      if (!base || &p == base) return std::string("-");
+      const double b = mean([](auto& x) { return x.cost.total_usd; })(*base);
+      const double v = mean([](auto& x) { return x.cost.total_usd; })(p);
+      return b > 0 ? fmt::format("{:+.1f}%", 100.0 * (v - b) / b) : std::string("-");
+    });
   });
-  row("  allocated to pods' requests", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.allocated_usd; })); });
-  row("  requested by no pod (idle capacity)", [&](auto& p) { return money(replicate_mean(p, [](const ReplicateResult& x) { return x.cost.unallocated_usd; })); });
-  // A section of "key=value" rows from a map every replicate carries (missing keys count 0).
-  auto map_section = [&](const std::string& title, std::map<std::string, double> CostBreakdown::*field) {
-    std::set<std::string> keys;
-    for (const auto& p : r.policies)
-      for (const auto& rep : p.replicates)
-        for (const auto& [k, _] : rep.cost.*field) keys.insert(k);
-    if (keys.empty()) return;
-    t.add({title});
-    for (const auto& key : keys)
-      row("  " + key, [&](auto& p) {
-        return money(replicate_mean(p, [&](const ReplicateResult& x) {
-          auto it = (x.cost.*field).find(key);
-          return it == (x.cost.*field).end() ? 0.0 : it->second;
-        }));
-      });
-  };
-  map_section("Cost allocated by pod label (USD)", &CostBreakdown::allocated_by_label_usd);
-  map_section("Cost by tag (USD)", &CostBreakdown::by_tag_usd);
   t.add({"Fleet"});
-  row("  nodes", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.nodes); })(p)); });
-  row("  GPUs", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.gpus); })(p)); });
-  row("  launches", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.launches); })(p)); });
-  row("  spot interruptions", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.interruptions); })(p)); });
-  row("  insufficient capacity", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.insufficient_capacity); })(p)); });
-  row("  autoscaler nodes added / removed", [&](auto& p) {
-    return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.scale_ups); })(p)),
-                       count(mean([](auto& x) { return double(x.fleet.scale_downs); })(p)));
-  });
-  row("  autoscaler provision timeouts", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.provision_timeouts); })(p)); });
-  row("  target tracking instances added / removed", [&](auto& p) {
-    return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.target_tracking_scale_outs); })(p)),
-                       count(mean([](auto& x) { return double(x.fleet.target_tracking_scale_ins); })(p)));
-  });
-  row("  node group scheduled actions", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.scheduled_actions); })(p)); });
-  row("  Karpenter consolidations / replacements", [&](auto& p) {
-    return fmt::format("{} / {}", count(mean([](auto& x) { return double(x.fleet.consolidations); })(p)),
-                       count(mean([](auto& x) { return double(x.fleet.consolidation_replacements); })(p)));
-  });
-  row("  Karpenter expirations", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.expirations); })(p)); });
-  row("  pods no provisioner could place", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.unschedulable); })(p)); });
-  row("  pods disrupted", [&](auto& p) { return count(mean([](auto& x) { return double(x.fleet.pods_disrupted); })(p)); });
-  row("  instance-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.instance_hours; })(p)); });
-  row("  GPU-hours", [&](auto& p) { return fmt::format("{:.1f}", mean([](auto& x) { return x.fleet.gpu_hours; })(p)); });
+  table_rows<FleetSummary>(t, r, [](const ReplicateResult& x) { return &x.fleet; }, [](std::string_view) {});
 
   std::vector<std::string> services;
   for (const auto& p : r.policies)
@@ -146,42 +167,12 @@ std::string format_comparison(const RunResult& r) {
       for (const auto& s : rep.services)
         if (std::find(services.begin(), services.end(), s.name) == services.end()) services.push_back(s.name);
   for (const auto& name : services) {
-    auto svc = [&](const std::function<double(const ServiceResult&)>& f) {
-      return [&, f](const PolicyResult& p) {
-        return replicate_mean(p, [&](const ReplicateResult& x) {
-          for (const auto& s : x.services)
-            if (s.name == name) return f(s);
-          return 0.0;
-        });
-      };
-    };
     t.add({"Service " + name});
-    row("  replicas at the end: placed / desired", [&](auto& p) {
-      return fmt::format("{:g} / {:g}", svc([](auto& s) { return double(s.replicas_placed); })(p),
-                         svc([](auto& s) { return double(s.replicas_requested); })(p));
-    });
-    row("  replica-minutes lost to disruptions", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.replica_minutes_lost; })(p)); });
-    row("  cost allocated (USD)", [&](auto& p) { return money(svc([](auto& s) { return s.usage.allocated_usd; })(p)); });
-    row("  GPU-hours requested / busy", [&](auto& p) {
-      return fmt::format("{:.0f} / {:.0f}", svc([](auto& s) { return s.usage.gpu_hours_requested; })(p),
-                         svc([](auto& s) { return s.usage.gpu_hours_busy; })(p));
-    });
-    row("  requested GPUs not serving (USD)", [&](auto& p) { return money(svc([](auto& s) { return s.usage.idle_requested_usd; })(p)); });
-    row("  vCPU-hours requested / used", [&](auto& p) {
-      return fmt::format("{:.0f} / {:.0f}", svc([](auto& s) { return s.usage.cpu_hours_requested; })(p),
-                         svc([](auto& s) { return s.usage.cpu_hours_used; })(p));
-    });
-    row("  pod creations refused by quota", [&](auto& p) { return count(svc([](auto& s) { return double(s.quota_refused); })(p)); });
-    row("  requests", [&](auto& p) { return count(svc([](auto& s) { return s.sla.requests; })(p)); });
-    row("  missed", [&](auto& p) { return count(svc([](auto& s) { return s.sla.missed; })(p)); });
-    row("  of which cut off in service", [&](auto& p) { return count(svc([](auto& s) { return s.sla.interrupted; })(p)); });
-    row("  missed share", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.missed_share; })(p)); });
-    row("  minutes under-provisioned", [&](auto& p) { return fmt::format("{:.1f}", svc([](auto& s) { return s.sla.minutes_under_provisioned; })(p)); });
-    row("  availability (periods)", [&](auto& p) { return fmt::format("{:.4f}%", 100.0 * svc([](auto& s) { return s.sla.availability; })(p)); });
-    row("  backlog p95 / max", [&](auto& p) {
-      return fmt::format("{} / {}", count(svc([](auto& s) { return s.sla.backlog_p95; })(p)),
-                         count(svc([](auto& s) { return s.sla.backlog_max; })(p)));
-    });
+    table_rows<ServiceResult>(t, r, [&](const ReplicateResult& x) -> const ServiceResult* {
+      for (const auto& s : x.services)
+        if (s.name == name) return &s;
+      return nullptr;
+    }, [](std::string_view) {});
   }
   out += t.render();
 

@@ -114,9 +114,9 @@ class CostBreakdown:
     other_instances_usd: float
     eks_control_plane_usd: float
     total_usd: float
-    by_tag_usd: Dict[str, float]
     allocated_usd: float
     unallocated_usd: float
+    by_tag_usd: Dict[str, float]
     allocated_by_label_usd: Dict[str, float]
     def __init__(self) -> None: ...
 
@@ -139,12 +139,12 @@ class FleetSummary:
     interruptions: int
     insufficient_capacity: int
     rebalance_recommendations: int
+    scale_ups: int
     consolidations: int
     consolidation_replacements: int
     expirations: int
     pods_disrupted: int
     unschedulable: int
-    scale_ups: int
     scale_downs: int
     provision_timeouts: int
     target_tracking_scale_outs: int
@@ -172,11 +172,11 @@ class SlaSummary:
 
 class ServiceResult:
     name: str
-    sla: SlaSummary
     replicas_requested: int
     replicas_placed: int
-    quota_refused: int
     replica_minutes_lost: float
+    quota_refused: int
+    sla: SlaSummary
     usage: ServiceUsage
     def __init__(self) -> None: ...
 
@@ -211,9 +211,9 @@ class ReplicateResult:
     services: List[ServiceResult]
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
-    cost_rate_usd_per_h: npt.NDArray[np.float64]
-    explanations: List[str]
     nodes: List[NodeRecord]
+    explanations: List[str]
+    cost_rate_usd_per_h: npt.NDArray[np.float64]
     def __init__(self) -> None: ...
 
 class PolicyResult:

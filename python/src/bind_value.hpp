@@ -9,20 +9,16 @@
 #include <type_traits>
 #include <vector>
 
+#include "capsim/report/field.hpp"
+
 namespace capsim::py_bind {
 
 namespace py = pybind11;
 
-template <class T, class M>
-struct Field {
-  const char* name;
-  M T::*ptr;
-  const char* doc;
-};
-
+/// Fields bound by hand (structs without a result field table); names and docs are string literals.
 template <class T, class M>
 Field<T, M> field(const char* name, M T::*ptr, const char* doc) {
-  return {name, ptr, doc};
+  return capsim::field(name, ptr, doc);
 }
 
 /// A field's value for Python: numeric vectors (time series) as numpy arrays, anything else as usual.
@@ -36,29 +32,36 @@ py::object to_python(const M& v) {
 }
 
 template <class T, class... Ms>
-py::class_<T> value_class(py::module_& m, const char* name, const char* doc, Field<T, Ms>... fields) {
+py::class_<T> value_class(py::module_& m, const char* name, const char* doc, capsim::Field<T, Ms>... fields) {
   py::class_<T> c(m, name, doc);
   c.def(py::init<>());
+  // Names and docs are string literals (null-terminated), so their data() serve as C strings.
   (c.def_property(
-       fields.name, [p = fields.ptr](const T& v) { return to_python(v.*p); },
-       [p = fields.ptr](T& v, const Ms& x) { v.*p = x; }, fields.doc),
+       fields.name.data(), [p = fields.member](const T& v) { return to_python(v.*p); },
+       [p = fields.member](T& v, const Ms& x) { v.*p = x; }, fields.doc.data()),
    ...);
-  c.def("__eq__", [=](const T& a, const T& b) { return ((a.*(fields.ptr) == b.*(fields.ptr)) && ...); }, py::arg("other"));
-  c.def(py::pickle([=](const T& v) { return py::make_tuple(to_python(v.*(fields.ptr))...); },
+  c.def("__eq__", [=](const T& a, const T& b) { return ((a.*(fields.member) == b.*(fields.member)) && ...); }, py::arg("other"));
+  c.def(py::pickle([=](const T& v) { return py::make_tuple(to_python(v.*(fields.member))...); },
                    [=](const py::tuple& t) {
                      if (t.size() != sizeof...(Ms)) throw std::runtime_error(std::string("bad pickle state for ") + name);
                      T v;
                      std::size_t i = 0;
-                     ((v.*(fields.ptr) = t[i++].template cast<Ms>()), ...);
+                     ((v.*(fields.member) = t[i++].template cast<Ms>()), ...);
                      return v;
                    }));
   c.def("__repr__", [=](const T& v) {
     std::string s = std::string(name) + "(";
     std::size_t i = 0;
-    ((s += (i++ ? ", " : "") + std::string(fields.name) + "=" + py::repr(to_python(v.*(fields.ptr))).template cast<std::string>()), ...);
+    ((s += (i++ ? ", " : "") + std::string(fields.name) + "=" + py::repr(to_python(v.*(fields.member))).template cast<std::string>()), ...);
     return s + ")";
   });
   return c;
+}
+
+/// A value class whose fields come from its result field table (capsim/report/result_fields.hpp).
+template <class T>
+py::class_<T> table_class(py::module_& m, const char* name, const char* doc) {
+  return std::apply([&](const auto&... fs) { return value_class<T>(m, name, doc, fs...); }, capsim::field_table<T>());
 }
 
 }  // namespace capsim::py_bind

@@ -1,0 +1,185 @@
+#pragma once
+// The field tables of the result structs (result.hpp): the one place a result field is declared
+// for result.json, the CSV files, the summary and the Python binding. Table order is the order of
+// result.json's keys and of the summary's rows. Adding a counter: the struct member, its line here.
+#include "capsim/report/field.hpp"
+#include "capsim/report/result.hpp"
+
+namespace capsim {
+
+constexpr auto fields_of(std::type_identity<CostBreakdown>) {
+  using T = CostBreakdown;
+  return std::tuple{
+      field("gpu_instances_usd", &T::gpu_instances_usd, "instances with GPUs or accelerators",
+            {.json = "gpu_instances", .label = "GPU instances", .show = Show::Money}),
+      field("other_instances_usd", &T::other_instances_usd, "every other instance",
+            {.json = "other_instances", .label = "other instances", .show = Show::Money}),
+      field("eks_control_plane_usd", &T::eks_control_plane_usd, "EKS control plane fee",
+            {.json = "eks_control_plane", .label = "EKS control plane", .show = Show::Money}),
+      field("total_usd", &T::total_usd, "the sum", {.json = "total", .label = "total", .show = Show::Money}),
+      field("allocated_usd", &T::allocated_usd, "instance cost the pods' requests take up",
+            {.json = "allocated_to_pods", .label = "allocated to pods' requests", .show = Show::Money}),
+      field("unallocated_usd", &T::unallocated_usd, "instance cost no pod requested: idle nodes, unused capacity and reservations",
+            {.json = "unallocated", .label = "requested by no pod (idle capacity)", .show = Show::Money}),
+      field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)",
+            {.json = "cost_by_tag_usd", .label = "Cost by tag (USD)", .show = Show::Money}),
+      field("allocated_by_label_usd", &T::allocated_by_label_usd, "allocated cost by the services' pod labels",
+            {.json = "allocated_cost_by_pod_label_usd", .label = "Cost allocated by pod label (USD)", .show = Show::Money}),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<FleetSummary>) {
+  using T = FleetSummary;
+  return std::tuple{
+      field("nodes", &T::nodes, "instances launched at the start (the fleet as configured)", {.label = "nodes", .show = Show::Count}),
+      field("gpus", &T::gpus, "their GPUs", {.label = "GPUs", .show = Show::Count}),
+      field("max_ready_nodes", &T::max_ready_nodes, "most nodes ready at once"),
+      field("launches", &T::launches, "instances launched, replacements included", {.label = "launches", .show = Show::Count}),
+      field("interruptions", &T::interruptions, "spot instances reclaimed", {.label = "spot interruptions", .show = Show::Count}),
+      field("insufficient_capacity", &T::insufficient_capacity, "launch attempts a pool failed with insufficient capacity",
+            {.label = "insufficient capacity", .show = Show::Count}),
+      field("rebalance_recommendations", &T::rebalance_recommendations, "spot rebalance recommendations (events only)"),
+      field("scale_ups", &T::scale_ups, "nodes the Cluster Autoscaler added", {.label = "autoscaler nodes added", .show = Show::Count}),
+      field("consolidations", &T::consolidations, "nodes Karpenter's consolidation removed (empty or underutilized)",
+            {.label = "Karpenter consolidations", .show = Show::Count}),
+      field("consolidation_replacements", &T::consolidation_replacements, "cheaper nodes Karpenter launched to replace consolidated ones",
+            {.label = "Karpenter consolidation replacements", .show = Show::Count}),
+      field("expirations", &T::expirations, "nodes removed at their NodePool's expireAfter", {.label = "Karpenter expirations", .show = Show::Count}),
+      field("pods_disrupted", &T::pods_disrupted, "pods evicted by consolidation, expiration, spot interruption or scale-down",
+            {.label = "pods disrupted", .show = Show::Count}),
+      field("unschedulable", &T::unschedulable,
+            "pod placements no Karpenter NodePool (each retry) or Cluster Autoscaler node group (once per pending spell) could make",
+            {.label = "pods no provisioner could place", .show = Show::Count}),
+      field("scale_downs", &T::scale_downs, "nodes the Cluster Autoscaler removed", {.label = "autoscaler nodes removed", .show = Show::Count}),
+      field("provision_timeouts", &T::provision_timeouts, "nodes the Cluster Autoscaler deleted for not being ready within max_node_provision_time",
+            {.label = "autoscaler provision timeouts", .show = Show::Count}),
+      field("target_tracking_scale_outs", &T::target_tracking_scale_outs, "instances EC2 Auto Scaling target tracking added",
+            {.label = "target tracking instances added", .show = Show::Count}),
+      field("target_tracking_scale_ins", &T::target_tracking_scale_ins, "instances target tracking removed",
+            {.label = "target tracking instances removed", .show = Show::Count}),
+      field("scheduled_actions", &T::scheduled_actions, "EC2 Auto Scaling scheduled actions applied to node groups",
+            {.label = "node group scheduled actions", .show = Show::Count}),
+      field("disruption_evaluations", &T::disruption_evaluations, "Karpenter disruption polls that evaluated (only after a change)"),
+      field("instance_hours", &T::instance_hours, "billed instance-hours", {.label = "instance-hours", .show = Show::Fixed1}),
+      field("gpu_hours", &T::gpu_hours, "billed instance-hours x GPUs", {.label = "GPU-hours", .show = Show::Fixed1}),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<SlaSummary>) {
+  using T = SlaSummary;
+  return std::tuple{
+      field("requests", &T::requests, "requests that arrived", {.label = "requests", .show = Show::Count}),
+      field("served", &T::served, "requests served"),
+      field("missed", &T::missed, "dropped, served later than max_wait_s, or cut off in service", {.label = "missed", .show = Show::Count}),
+      field("interrupted", &T::interrupted, "cut off in service by an abrupt stop (counted in missed)",
+            {.label = "of which cut off in service", .show = Show::Count}),
+      field("missed_share", &T::missed_share, "missed / requests (0 without requests)", {.label = "missed share", .show = Show::Percent}),
+      field("minutes_under_provisioned", &T::minutes_under_provisioned, "time with capacity below the arrival rate",
+            {.label = "minutes under-provisioned", .show = Show::Fixed1}),
+      field("availability", &T::availability, "share of periods whose capacity covered their arrivals",
+            {.label = "availability (periods)", .show = Show::Percent}),
+      field("backlog_p95", &T::backlog_p95, "95th percentile of the backlog at period ends", {.label = "backlog p95 / max", .show = Show::Count}),
+      field("backlog_max", &T::backlog_max, "largest backlog", {.show = Show::Count, .joins_above = true}),
+      field("backlog_end", &T::backlog_end, "backlog when the window closed"),
+      field("ready_replica_hours", &T::ready_replica_hours, "ready replicas integrated over the window"),
+      field("busy_replica_hours", &T::busy_replica_hours, "of which serving requests"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<ServiceUsage>) {
+  using T = ServiceUsage;
+  return std::tuple{
+      field("allocated_usd", &T::allocated_usd, "its pods' share of their nodes' cost (by requested GPUs)",
+            {.label = "cost allocated (USD)", .show = Show::Money}),
+      field("gpu_hours_requested", &T::gpu_hours_requested, "GPU-hours requested while bound to nodes, starting up included",
+            {.label = "GPU-hours requested / busy", .show = Show::Fixed0}),
+      field("gpu_hours_busy", &T::gpu_hours_busy, "GPU-hours spent serving", {.show = Show::Fixed0, .joins_above = true}),
+      field("idle_requested_usd", &T::idle_requested_usd, "allocated cost of requested GPUs not serving",
+            {.label = "requested GPUs not serving (USD)", .show = Show::Money}),
+      field("cpu_hours_requested", &T::cpu_hours_requested, "vCPU-hours requested", {.label = "vCPU-hours requested / used", .show = Show::Fixed0}),
+      field("cpu_hours_used", &T::cpu_hours_used, "vCPU-hours used (the usage parameter)", {.show = Show::Fixed0, .joins_above = true}),
+      field("memory_gib_hours_requested", &T::memory_gib_hours_requested, "GiB-hours requested"),
+      field("memory_gib_hours_used", &T::memory_gib_hours_used, "GiB-hours used (the usage parameter)"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<ServiceResult>) {
+  using T = ServiceResult;
+  return std::tuple{
+      field("name", &T::name, "service name"),
+      field("replicas_requested", &T::replicas_requested, "replicas desired at the end of the window (the HPA's last decision, or the spec)",
+            {.label = "replicas at the end: desired / placed", .show = Show::Count}),
+      field("replicas_placed", &T::replicas_placed, "replicas on a node at the end of the window", {.show = Show::Count, .joins_above = true}),
+      field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a disruption (spot reclaim, scale-down) and their restart",
+            {.label = "replica-minutes lost to disruptions", .show = Show::Fixed1}),
+      field("quota_refused", &T::quota_refused, "pod creations its namespace's ResourceQuota refused",
+            {.label = "pod creations refused by quota", .show = Show::Count}),
+      field("sla", &T::sla, "SLA measures"),
+      field("usage", &T::usage, "requests, use and allocated cost"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<ServiceSeries>) {
+  using T = ServiceSeries;
+  return std::tuple{
+      field("name", &T::name, "service name", {.json = "service"}),
+      field("arrivals", &T::arrivals, "requests that arrived"),
+      field("capacity_requests", &T::capacity_requests, "capacity integrated over the period"),
+      field("missed", &T::missed, "requests missed"),
+      field("backlog_end", &T::backlog_end, "backlog at the period end"),
+      field("ready_replicas", &T::ready_replicas, "ready replicas at the period end"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<NodeRecord>) {
+  using T = NodeRecord;
+  return std::tuple{
+      field("name", &T::name, "its cost line", {.json = "node"}),
+      field("owner", &T::owner, "node group or NodePool"),
+      field("instance_type", &T::instance_type, "instance type"),
+      field("zone", &T::zone, "availability zone"),
+      field("capacity_type", &T::capacity_type, "on-demand or spot"),
+      field("price_usd_per_h", &T::price_usd_per_h, "price at launch"),
+      field("launched_s", &T::launched_s, "launched"),
+      field("ready_s", &T::ready_s, "Ready"),
+      field("cordoned_s", &T::cordoned_s, "cordoned"),
+      field("terminated_s", &T::terminated_s, "terminated (-1: running at the end)"),
+      field("end_reason", &T::end_reason, "why it ended"),
+      field("pods_bound", &T::pods_bound, "pods bound over its life"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<Assumption>) {
+  using T = Assumption;
+  return std::tuple{
+      field("pointer", &T::pointer, "JSON pointer into the policy's document"),
+      field("value", &T::value, "the figure as written (JSON)"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<ReplicateResult>) {
+  using T = ReplicateResult;
+  return std::tuple{
+      field("replicate", &T::replicate, "replicate number"),
+      field("cost", &T::cost, "cost split"),
+      field("fleet", &T::fleet, "fleet summary"),
+      field("services", &T::services, "per-service outcome"),
+      field("service_series", &T::service_series, "per-period series (when asked for)"),
+      field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
+      field("nodes", &T::nodes, "the node log (kept with the series)"),
+      field("explanations", &T::explanations, "Karpenter's reasons for each node it launched (when asked for)"),
+      field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<PolicyResult>) {
+  using T = PolicyResult;
+  return std::tuple{
+      field("name", &T::name, "policy name"),
+      field("description", &T::description, "policy description"),
+      field("replicates", &T::replicates, "one result per replicate"),
+      field("assumptions", &T::assumptions, "unsourced figures this policy uses"),
+  };
+}
+
+}  // namespace capsim
