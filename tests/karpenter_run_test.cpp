@@ -8,6 +8,7 @@
 
 #include "capsim/core/error.hpp"
 #include "capsim/io/scenario_loader.hpp"
+#include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
 
@@ -181,6 +182,12 @@ TEST_CASE("expireAfter removes a node at its age and its pods are provisioned fo
   CHECK(rep.fleet.expirations == 2);
   CHECK(rep.fleet.launches == 3);
   CHECK(rep.fleet.pods_disrupted == 2);
+  // Expiration is forceful (no replacement first): never two nodes at once; one g5.xlarge (1 GPU) at the end.
+  CHECK(rep.fleet.gpus_launched == 3);
+  CHECK(rep.fleet.peak_nodes == 1);
+  CHECK(rep.fleet.peak_gpus == 1);
+  CHECK(rep.fleet.nodes_at_end == 1);
+  CHECK(rep.fleet.gpus_at_end == 1);
   // The node log: launched 1, 1202, 2403 s; ready 60 s later (node_ready_s); the first two expire.
   REQUIRE(rep.nodes.size() == 3);
   CHECK(rep.nodes[0].launched_s == doctest::Approx(1));
@@ -290,6 +297,25 @@ TEST_CASE("multi-node consolidation in a run: two half-empty gx.2 nodes become o
   CHECK(rep.fleet.launches == 3);
   CHECK(rep.fleet.consolidations == 2);
   CHECK(rep.fleet.consolidation_replacements == 1);
+  // The fleet: gx.2 + gx.2 + gx.4 launched (2 + 2 + 4 GPUs); the gx.4 runs beside both gx.2 until it
+  // is ready and they are drained (3 nodes, 8 GPUs at peak); the gx.4 alone at the end.
+  CHECK(rep.fleet.gpus_launched == 8);
+  CHECK(rep.fleet.peak_nodes == 3);
+  CHECK(rep.fleet.peak_gpus == 8);
+  CHECK(rep.fleet.nodes_at_end == 1);
+  CHECK(rep.fleet.gpus_at_end == 4);
+  // The summary's rows say the same: the label, padding, then the one policy's cell.
+  const std::string summary = format_comparison(r);
+  auto cell = [&](const std::string& label) {
+    const auto at = summary.find("\n  " + label + " ");
+    if (at == std::string::npos) return std::string("no row");
+    const auto end = summary.find('\n', at + 1);
+    const std::string line = summary.substr(at + 3 + label.size(), end - at - 3 - label.size());
+    return line.substr(line.find_first_not_of(' '));
+  };
+  CHECK(cell("nodes / GPUs at the end") == "1 / 4");
+  CHECK(cell("nodes / GPUs at peak") == "3 / 8");
+  CHECK(cell("nodes / GPUs launched") == "3 / 8");
   CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(2.5));
   CHECK(rep.services[0].replicas_placed == 2);
   bool explained = false;

@@ -215,4 +215,8 @@ TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cann
   CHECK(rep2.nodes[0].instance_type == "g5.2xlarge");
   CHECK(rep2.nodes[0].ready_s == doctest::Approx(70));
   CHECK(rep2.services[0].replicas_placed == 1);
+  CHECK(rep2.fleet.nodes_at_end == 1);
+  CHECK(rep2.fleet.gpus_at_end == 1);
+  CHECK(rep2.fleet.peak_nodes == 1);
+  CHECK(rep2.fleet.gpus_launched == 1);
 }

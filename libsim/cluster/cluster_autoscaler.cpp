@@ -95,7 +95,7 @@ void FleetController::autoscaler_scale_up() {
     Replica& rep = replicas_[pending[i]];
     if (rep.unschedulable_counted) continue;
     rep.unschedulable_counted = true;
-    ++counters_.unschedulable;
+    ++counters_.fleet.unschedulable;
     const std::string& svc = policy_.services[rep.service].name;
     const std::string reason = "no node group can run it: " + cannot_run[i];
     if (explain_ && unschedulable_explained_.insert(svc + '\n' + reason).second)
@@ -129,7 +129,7 @@ void FleetController::autoscaler_scale_up() {
       break;
     }
   }
-  counters_.scale_ups += best->nodes;
+  counters_.fleet.scale_ups += best->nodes;
   last_scale_up_ = engine_.now();
   const std::size_t first_new = nodes_.size();
   launch(best->group, best->nodes, false);
@@ -155,7 +155,7 @@ void FleetController::autoscaler_provision_timeout(std::size_t id) {
   group_backoff_[g] = recent ? std::min(2 * group_backoff_[g], ca.max_node_group_backoff) : ca.initial_node_group_backoff;
   group_backoff_until_[g] = now + group_backoff_[g];
   group_last_failure_[g] = now;
-  ++counters_.provision_timeouts;
+  ++counters_.fleet.provision_timeouts;
   remove_node(id, "provision-timeout");
 }
 
@@ -204,7 +204,7 @@ void FleetController::autoscaler_scale_down() {
       if (removed_busy) continue;
       removed_busy = true;
     }
-    ++counters_.scale_downs;
+    ++counters_.fleet.scale_downs;
     remove_node(id, "scale-down");
   }
 }

@@ -173,7 +173,7 @@ void FleetController::set_replicas(std::size_t service, int desired) {
 void FleetController::evict_replicas(std::size_t id) {
   Node& n = nodes_[id];
   if (n.replicas.empty()) return;
-  counters_.pods_disrupted += static_cast<int>(n.replicas.size());
+  counters_.fleet.pods_disrupted += static_cast<int>(n.replicas.size());
   for (std::size_t r : n.replicas) {
     account_unbind(r);
     Replica& rep = replicas_[r];
@@ -202,6 +202,8 @@ void FleetController::remove_node(std::size_t id, const char* reason) {
   n.gone = true;
   n.terminated_at = engine_.now();
   n.end_reason = reason;
+  --counters_.fleet.nodes_at_end;
+  counters_.fleet.gpus_at_end -= n.type->gpus;
   if (n.ready) --ready_nodes_;
   --pool_running_[n.pool];
   ledger_.close_instance(n.ledger_line, engine_.now());
@@ -249,7 +251,7 @@ void FleetController::launch(std::size_t g, int count, bool warm) {
       for (std::size_t k = 0; k < supplied; ++k) start_node(g, p, warm);
       remaining -= static_cast<int>(supplied);
       if (supplied < n) {
-        ++counters_.insufficient_capacity;
+        ++counters_.fleet.insufficient_capacity;
         pool_unavailable_until_[p] = now + market_.spec().unavailable_after_ice;
         failed = true;
       }
@@ -291,11 +293,13 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   node.pods_free = node.type->alloc_pods;
   node.pool_ordinal = pool_launches_[p]++;
   ++pool_running_[p];
-  ++counters_.launches;
-  if (now == 0) {
-    ++counters_.initial_nodes;
-    counters_.initial_gpus += node.type->gpus;
-  }
+  FleetSummary& f = counters_.fleet;
+  ++f.launches;
+  f.gpus_launched += node.type->gpus;
+  ++f.nodes_at_end;
+  f.gpus_at_end += node.type->gpus;
+  f.peak_nodes = std::max(f.peak_nodes, f.nodes_at_end);
+  f.peak_gpus = std::max(f.peak_gpus, f.gpus_at_end);
   node.ledger_line = ledger_.open_instance(fmt::format("node/{}/{}", owner, ordinal), *node.type, mp.prices, now, tags);
   node.ready_at = now;
   node.created_at = now;
@@ -329,7 +333,7 @@ void FleetController::schedule_reclaim(std::size_t id, SimTime at) {
   if (spec.rebalance_lead) {
     // A rebalance recommendation only produces an event (Karpenter); it is counted.
     engine_.schedule_at(std::max(now, at - spec.notice - *spec.rebalance_lead), [this, id] {
-      if (!nodes_[id].gone) ++counters_.rebalance_recommendations;
+      if (!nodes_[id].gone) ++counters_.fleet.rebalance_recommendations;
     }, kPriorityFleet);
   }
   engine_.schedule_at(std::max(now, at - spec.notice), [this, id] { notice(id); }, kPriorityFleet);
@@ -365,7 +369,7 @@ void FleetController::node_ready(std::size_t id) {
   if (n.gone) return;
   n.ready = true;
   n.became_ready = true;
-  counters_.max_ready_nodes = std::max(counters_.max_ready_nodes, ++ready_nodes_);
+  counters_.fleet.max_ready_nodes = std::max(counters_.fleet.max_ready_nodes, ++ready_nodes_);
   // consolidateAfter counts from initialization when no pod has come or gone since.
   pods_changed(id);
   if (replacements_.count(id)) replacement_ready(id);
@@ -378,7 +382,7 @@ void FleetController::notice(std::size_t id) {
   n.interrupted = true;
   n.cordoned = true;
   if (n.cordoned_at < 0) n.cordoned_at = engine_.now();
-  ++counters_.interruptions;
+  ++counters_.fleet.interruptions;
   // The reclaimed offering is avoided for a while, and a replacement is launched at once: a node
   // group's by the group; Karpenter cordons and drains the node, and provisions for its pods.
   pool_unavailable_until_[n.pool] = engine_.now() + market_.spec().unavailable_after_ice;
@@ -496,7 +500,7 @@ int FleetController::group_ready(std::size_t g) const {
 
 void FleetController::apply_scheduled_action(std::size_t g, std::optional<int> min_size, std::optional<int> max_size,
                                              std::optional<int> desired) {
-  ++counters_.scheduled_actions;
+  ++counters_.fleet.scheduled_actions;
   if (min_size) group_min_[g] = *min_size;
   if (max_size) group_max_[g] = *max_size;
   group_max_[g] = std::max(group_max_[g], group_min_[g]);
@@ -508,7 +512,7 @@ void FleetController::set_group_capacity(std::size_t g, int desired, SizeCause c
   const int current = group_capacity(g);
   const bool tracking = cause == SizeCause::TargetTracking;
   if (desired > current) {
-    if (tracking) counters_.target_tracking_scale_outs += desired - current;
+    if (tracking) counters_.fleet.target_tracking_scale_outs += desired - current;
     launch(g, desired - current, false);
     return;
   }
@@ -529,7 +533,7 @@ void FleetController::set_group_capacity(std::size_t g, int desired, SizeCause c
         pick = static_cast<std::ptrdiff_t>(id);
     }
     if (pick < 0) break;
-    if (tracking) ++counters_.target_tracking_scale_ins;
+    if (tracking) ++counters_.fleet.target_tracking_scale_ins;
     remove_node(static_cast<std::size_t>(pick), "scale-in");
   }
   sync_group_replicas(g);

@@ -123,7 +123,7 @@ void FleetController::karpenter_disruption_poll() {
   for (std::size_t r = 0; r < replicas_.size(); ++r)
     if (replicas_[r].node < 0 && !replicas_[r].removed && !stuck_.count(r)) return;
   const std::uint64_t state = cluster_state_;
-  ++counters_.disruption_evaluations;
+  ++counters_.fleet.disruption_evaluations;
   bool constrained = false;
   const bool acted = karpenter_disrupt(constrained);
   if (!acted && !constrained) evaluated_state_ = state;
@@ -231,7 +231,7 @@ void FleetController::execute(const ConsolidationCommand& command) {
   if (command.action == ConsolidationAction::Replace) {
     replacement = karpenter_launch(*command.replacement);
     if (!replacement) return;  // no capacity for the replacement: the nodes stay as they are
-    ++counters_.consolidation_replacements;
+    ++counters_.fleet.consolidation_replacements;
   }
   if (explain_) {
     std::string nodes_text;
@@ -253,7 +253,7 @@ void FleetController::execute(const ConsolidationCommand& command) {
   }
   if (!replacement) {
     for (std::size_t id : ids) {
-      ++counters_.consolidations;
+      ++counters_.fleet.consolidations;
       nodes_[id].disrupting = true;
       remove_node(id, "consolidation");
     }
@@ -277,7 +277,7 @@ void FleetController::replacement_ready(std::size_t node) {
   replacements_.erase(it);
   for (std::size_t id : ids) {
     if (nodes_[id].gone) continue;
-    ++counters_.consolidations;
+    ++counters_.fleet.consolidations;
     remove_node(id, "consolidation");
   }
 }
@@ -299,7 +299,7 @@ void FleetController::release_candidates(std::size_t replacement) {
 void FleetController::expire(std::size_t id) {
   Node& n = nodes_[id];
   if (n.gone) return;
-  ++counters_.expirations;
+  ++counters_.fleet.expirations;
   n.disrupting = true;
   remove_node(id, "expiration");
 }

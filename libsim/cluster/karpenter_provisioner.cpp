@@ -129,7 +129,7 @@ std::optional<std::size_t> FleetController::karpenter_launch(const PlannedNodeCl
     const std::size_t p = a.launches.front().first;
     const auto cap = market_.capacity_at(p, now);
     if (cap && *cap <= pool_running_[p]) {
-      ++counters_.insufficient_capacity;
+      ++counters_.fleet.insufficient_capacity;
       pool_unavailable_until_[p] = now + market_.spec().unavailable_after_ice;
       states.erase(std::remove_if(states.begin(), states.end(), [&](const PoolState& s) { return s.offering == p; }), states.end());
       continue;
@@ -158,7 +158,7 @@ void FleetController::karpenter_provision() {
   const SchedulingResult result = schedule(pods, pools, existing_ptrs, karpenter_snapshot());
   auto replica_of = [&](const std::string& pod) { return static_cast<std::size_t>(std::stoul(pod)); };
   for (const Binding& b : result.bound_to_existing) bind(replica_of(b.pod), static_cast<std::size_t>(std::stoul(b.node)));
-  counters_.unschedulable += static_cast<int>(result.unschedulable.size());
+  counters_.fleet.unschedulable += static_cast<int>(result.unschedulable.size());
   stuck_.clear();
   for (const UnschedulablePod& u : result.unschedulable) stuck_.insert(replica_of(u.pod));
   if (explain_)

@@ -93,25 +93,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.total_usd = split.total_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
   const FleetCounters counters = fleet.counters();
-  out.fleet.nodes = counters.initial_nodes;
-  out.fleet.gpus = counters.initial_gpus;
-  out.fleet.max_ready_nodes = counters.max_ready_nodes;
-  out.fleet.launches = counters.launches;
-  out.fleet.interruptions = counters.interruptions;
-  out.fleet.insufficient_capacity = counters.insufficient_capacity;
-  out.fleet.rebalance_recommendations = counters.rebalance_recommendations;
-  out.fleet.scale_ups = counters.scale_ups;
-  out.fleet.consolidations = counters.consolidations;
-  out.fleet.consolidation_replacements = counters.consolidation_replacements;
-  out.fleet.expirations = counters.expirations;
-  out.fleet.pods_disrupted = counters.pods_disrupted;
-  out.fleet.unschedulable = counters.unschedulable;
-  out.fleet.scale_downs = counters.scale_downs;
-  out.fleet.provision_timeouts = counters.provision_timeouts;
-  out.fleet.target_tracking_scale_outs = counters.target_tracking_scale_outs;
-  out.fleet.target_tracking_scale_ins = counters.target_tracking_scale_ins;
-  out.fleet.scheduled_actions = counters.scheduled_actions;
-  out.fleet.disruption_evaluations = counters.disruption_evaluations;
+  out.fleet = counters.fleet;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;

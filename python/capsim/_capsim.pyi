@@ -132,19 +132,22 @@ class ServiceUsage:
     def __init__(self) -> None: ...
 
 class FleetSummary:
-    nodes: int
-    gpus: int
+    nodes_at_end: int
+    gpus_at_end: int
+    peak_nodes: int
+    peak_gpus: int
     max_ready_nodes: int
     launches: int
+    gpus_launched: int
     interruptions: int
     insufficient_capacity: int
     rebalance_recommendations: int
-    scale_ups: int
     consolidations: int
     consolidation_replacements: int
     expirations: int
     pods_disrupted: int
     unschedulable: int
+    scale_ups: int
     scale_downs: int
     provision_timeouts: int
     target_tracking_scale_outs: int

@@ -23,25 +23,7 @@
 namespace capsim {
 
 struct FleetCounters {
-  int initial_nodes = 0;  // launched at the start (the fleet as configured)
-  int initial_gpus = 0;
-  int launches = 0;
-  int interruptions = 0;                 // spot instances reclaimed (notices received)
-  int insufficient_capacity = 0;         // launch attempts a pool failed with insufficient capacity
-  int rebalance_recommendations = 0;     // spot rebalance recommendations received (an event only)
-  int scale_ups = 0;                     // Cluster Autoscaler: nodes added
-  int consolidations = 0;                // Karpenter: nodes consolidation removed (empty or underutilized)
-  int consolidation_replacements = 0;    // Karpenter: cheaper nodes launched to replace consolidated ones
-  int expirations = 0;                   // Karpenter: nodes removed at their NodePool's expireAfter
-  int pods_disrupted = 0;                // pods evicted by consolidation, expiration, spot interruption or scale-down
-  int unschedulable = 0;                 // pod placements no NodePool (Karpenter) or node group (Cluster Autoscaler) could make
-  int scale_downs = 0;                   // Cluster Autoscaler: nodes removed
-  int provision_timeouts = 0;            // Cluster Autoscaler: nodes deleted for not being ready within max_node_provision_time
-  int target_tracking_scale_outs = 0;    // EC2 Auto Scaling target tracking: instances added
-  int target_tracking_scale_ins = 0;     // ...and removed
-  int scheduled_actions = 0;             // scheduled actions applied to node groups
-  int disruption_evaluations = 0;        // Karpenter: polls that evaluated (the cluster had changed)
-  int max_ready_nodes = 0;
+  FleetSummary fleet;  // the counters (its billed hours are the ledger's, filled by the simulation)
   std::vector<double> replica_minutes_lost;  // per service: replicas down between a reclaim and their restart
   std::vector<int> replicas_placed;          // per service, at the end of the window
   std::vector<int> replicas_desired;         // per service, at the end (the HPA's last decision, or the spec)

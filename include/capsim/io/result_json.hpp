@@ -7,7 +7,9 @@
 
 namespace capsim::io {
 
-inline constexpr int kResultFormatVersion = 1;
+// 2: fleet.nodes / fleet.gpus (only the nodes launched at the start) became nodes_at_end, gpus_at_end,
+// peak_nodes, peak_gpus and gpus_launched.
+inline constexpr int kResultFormatVersion = 2;
 
 /// The result document as text (stable key order, so equal results give equal bytes).
 std::string result_to_json(const RunResult& result);

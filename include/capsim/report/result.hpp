@@ -26,10 +26,13 @@ struct CostBreakdown {
 };
 
 struct FleetSummary {
-  int nodes = 0;               // instances launched at the start (the fleet as configured)
-  int gpus = 0;                // their GPUs
+  int nodes_at_end = 0;        // instances running when the window closed (ready or still starting)
+  int gpus_at_end = 0;         // their GPUs
+  int peak_nodes = 0;          // most instances running at once
+  int peak_gpus = 0;           // most GPUs running at once
   int max_ready_nodes = 0;
-  int launches = 0;                // instances launched (replacements included)
+  int launches = 0;                // instances launched over the window (replacements included)
+  int gpus_launched = 0;           // their GPUs
   int interruptions = 0;           // spot instances reclaimed
   int insufficient_capacity = 0;   // launch attempts a pool failed with insufficient capacity
   int rebalance_recommendations = 0;
