@@ -39,9 +39,9 @@ if(NOT gpu MATCHES "^61257\\.(6|59999)")
 endif()
 file(STRINGS ${WORK_DIR}/series.csv lines)
 list(LENGTH lines n)
-# Header + 5 policies × 43,200 minutes.
-if(NOT n EQUAL 216001)
-  message(FATAL_ERROR "series.csv has ${n} lines, expected 216001")
+# Header + 5 policies × 43,200 minutes × (1 service + the cluster).
+if(NOT n EQUAL 432001)
+  message(FATAL_ERROR "series.csv has ${n} lines, expected 432001")
 endif()
 message(STATUS "capsim run: ok")
 # The node log: one row per node launched, with its lifecycle and why it ended.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -170,4 +171,37 @@ TEST_CASE("latencies given as their parts add up: launch + boot, image pull + mo
   for (const auto& a : r.policies[0].assumptions) pointers.push_back(a.pointer);
   CHECK(std::find(pointers.begin(), pointers.end(), "/cluster/node_ready_s") != pointers.end());
   CHECK(std::find(pointers.begin(), pointers.end(), "/services/0/replica/startup_s") != pointers.end());
+}
+
+TEST_CASE("the series CSV gives the cluster's cost rate once per period, not once per service") {
+  // Two services on the hand-worked fleet (two g5.xlarge at 1.006/h, the control plane is not an
+  // instance): the cluster row of each of the 5 periods carries 2.012 USD/h, so the column sums to
+  // 5 × 2.012 = 10.06 whatever the number of services; service rows leave it empty.
+  json doc = hand_doc();
+  json second = doc["services"][0];
+  second["name"] = "batch";
+  second["replicas"] = 0;
+  doc["services"].push_back(second);
+  RunOptions opt;
+  opt.keep_series = true;
+  const std::string csv = io::series_to_csv(run_scenario(load(doc), opt));
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "policy,replicate,period_start_utc,service,arrivals,capacity_requests,missed,backlog_end,ready_replicas,ready_nodes,cost_rate_usd_per_h");
+  double cost_rate_sum = 0;
+  int service_rows = 0, cluster_rows = 0;
+  while (std::getline(in, line)) {
+    const std::string rate = line.substr(line.rfind(',') + 1);
+    if (line.find(",api,") != std::string::npos || line.find(",batch,") != std::string::npos) {
+      ++service_rows;
+      CHECK(rate.empty());
+    } else {
+      ++cluster_rows;
+      cost_rate_sum += std::stod(rate);
+    }
+  }
+  CHECK(service_rows == 10);
+  CHECK(cluster_rows == 5);
+  CHECK(cost_rate_sum == doctest::Approx(5 * 2.012));
 }

@@ -112,23 +112,32 @@ std::string nodes_to_csv(const RunResult& r) {
 }
 
 std::string series_to_csv(const RunResult& r) {
+  // Long format, one row per period of each service and one per period of the cluster: a service
+  // row leaves the cluster's columns empty and a cluster row (empty service) the services', so a
+  // column summed over rows counts each figure once.
   std::string out = "policy,replicate,period_start_utc";
   for_each_field<ServiceSeries>([&](const auto& f) { out += fmt::format(",{}", f.json_key()); });
   out += ",ready_nodes,cost_rate_usd_per_h\n";
+  const std::size_t service_columns = std::tuple_size_v<decltype(field_table<ServiceSeries>())>;
+  auto period_start = [&](std::size_t k) { return format_utc(r.start + std::chrono::microseconds{r.period * static_cast<SimDuration>(k)}); };
   for (const auto& p : r.policies)
-    for (const auto& rep : p.replicates)
+    for (const auto& rep : p.replicates) {
       for (const auto& s : rep.service_series)
         for (std::size_t k = 0; k < s.arrivals.size(); ++k) {
-          const UtcTime t = r.start + std::chrono::microseconds{r.period * static_cast<SimDuration>(k)};
-          out += fmt::format("{},{},{}", p.name, rep.replicate, format_utc(t));
+          out += fmt::format("{},{},{}", p.name, rep.replicate, period_start(k));
           for_each_field<ServiceSeries>([&](const auto& f) {
             const auto& v = f.of(s);
             if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) out += "," + v;
             else out += fmt::format(",{}", v[k]);
           });
-          out += fmt::format(",{},{}\n", k < rep.ready_nodes.size() ? rep.ready_nodes[k] : 0,
-                             k < rep.cost_rate_usd_per_h.size() ? rep.cost_rate_usd_per_h[k] : 0.0);
+          out += ",,\n";
         }
+      for (std::size_t k = 0; k < rep.ready_nodes.size(); ++k) {
+        out += fmt::format("{},{},{}", p.name, rep.replicate, period_start(k));
+        out += std::string(service_columns, ',');
+        out += fmt::format(",{},{}\n", rep.ready_nodes[k], k < rep.cost_rate_usd_per_h.size() ? rep.cost_rate_usd_per_h[k] : 0.0);
+      }
+    }
   return out;
 }
 

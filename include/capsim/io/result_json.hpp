@@ -15,7 +15,8 @@ inline constexpr int kResultFormatVersion = 2;
 std::string result_to_json(const RunResult& result);
 /// Writes it atomically.
 void write_result_json(const std::filesystem::path& path, const RunResult& result);
-/// Per-period series as CSV (policy, replicate, period start, service, arrivals, capacity, missed, backlog, replicas, nodes, cost rate).
+/// Per-period series as CSV: a row per period of each service (arrivals, capacity, missed, backlog,
+/// ready replicas) and a row per period of the cluster (empty service: ready nodes, cost rate).
 std::string series_to_csv(const RunResult& result);
 /// The node log (kept with the series): one row per node launched, with its lifecycle times.
 std::string nodes_to_csv(const RunResult& result);
