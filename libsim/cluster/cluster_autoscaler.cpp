@@ -59,7 +59,7 @@ void FleetController::autoscaler_scale_up() {
     }
     if (g < group_backoff_until_.size() && engine_.now() < group_backoff_until_[g]) continue;
     int active = 0;
-    for (const auto& n : nodes_) active += n.group == g && !n.gone && !n.cordoned ? 1 : 0;
+    for (const Node& n : live_nodes()) active += n.group == g && !n.cordoned ? 1 : 0;
     const int room = group_max_[g] - active;
     if (room <= 0) continue;
     // Pack the pending replicas this group can run onto new nodes, first fit.
@@ -164,7 +164,8 @@ void FleetController::autoscaler_scale_down() {
   const SimTime now = engine_.now();
   if (last_scale_up_ >= 0 && now - last_scale_up_ < ca.scale_down_delay_after_add) return;
   bool removed_busy = false;  // one non-empty node per scan; empty ones all at once
-  for (std::size_t id = 0; id < nodes_.size(); ++id) {
+  const std::vector<std::size_t> live = live_nodes_;  // a copy: nodes are removed as we go
+  for (std::size_t id : live) {
     Node& n = nodes_[id];
     if (n.gone || n.cordoned || !n.ready) continue;
     const int devices = n.type->gpus + n.type->accelerators;
@@ -175,8 +176,8 @@ void FleetController::autoscaler_scale_down() {
       // Its replicas must fit on the other nodes (first fit on their free GPUs).
       std::vector<int> free;
       std::vector<const InstanceType*> types;
-      for (std::size_t o = 0; o < nodes_.size(); ++o)
-        if (o != id && !nodes_[o].gone && !nodes_[o].cordoned) {
+      for (std::size_t o : live_nodes_)
+        if (o != id && !nodes_[o].cordoned) {
           free.push_back(nodes_[o].gpus_free);
           types.push_back(nodes_[o].type);
         }
@@ -198,7 +199,7 @@ void FleetController::autoscaler_scale_down() {
     if (n.unneeded_since < 0) n.unneeded_since = now;
     if (now - n.unneeded_since < ca.scale_down_unneeded_time) continue;
     int active = 0;
-    for (const auto& m : nodes_) active += m.group == n.group && !m.gone && !m.cordoned ? 1 : 0;
+    for (const Node& m : live_nodes()) active += m.group == n.group && !m.cordoned ? 1 : 0;
     if (active <= group_min_[n.group]) continue;
     if (!n.replicas.empty()) {
       if (removed_busy) continue;

@@ -200,6 +200,7 @@ void FleetController::remove_node(std::size_t id, const char* reason) {
   if (n.cordoned_at < 0) n.cordoned_at = engine_.now();
   n.cordoned = true;
   n.gone = true;
+  live_nodes_.erase(std::lower_bound(live_nodes_.begin(), live_nodes_.end(), id));
   n.terminated_at = engine_.now();
   n.end_reason = reason;
   --counters_.fleet.nodes_at_end;
@@ -315,6 +316,7 @@ std::size_t FleetController::create_node(std::size_t g, std::size_t node_pool, s
   }
   const std::size_t id = nodes_.size();
   nodes_.push_back(std::move(node));
+  live_nodes_.push_back(id);
   engine_.schedule_at(nodes_[id].ready_at, [this, id] { node_ready(id); }, kPriorityFleet);
   const SimTime reclaim_at = market_.reclaim_time(p, nodes_[id].pool_ordinal, now);
   if (reclaim_at < scenario_.simulation.duration) schedule_reclaim(id, reclaim_at);
@@ -356,8 +358,8 @@ void FleetController::watch_availability() {
         if (!drop) continue;
         engine_.schedule_at(std::max<SimTime>(0, at - market_.spec().notice), [this, p, at, after] {
           std::vector<std::size_t> running;
-          for (std::size_t id = 0; id < nodes_.size(); ++id)
-            if (nodes_[id].pool == p && !nodes_[id].gone && !nodes_[id].interrupted) running.push_back(id);
+          for (std::size_t id : live_nodes_)
+            if (nodes_[id].pool == p && !nodes_[id].interrupted) running.push_back(id);
           for (std::size_t i = running.size(); i-- > static_cast<std::size_t>(after);) schedule_reclaim(running[i], at);
         }, kPriorityFleet);
       }
@@ -437,10 +439,11 @@ void FleetController::place_pending() {
     if (rep.node >= 0 || rep.removed) continue;
     const ServiceSpec& svc = policy_.services[rep.service];
     bool placed = false;
-    for (std::size_t id = 0; id < nodes_.size() && !placed; ++id) {
+    for (std::size_t id : live_nodes_) {
       if (!fits(nodes_[id], svc)) continue;
       bind(r, id);
       placed = true;
+      break;
     }
     left = left || !placed;
   }
@@ -479,22 +482,22 @@ void FleetController::replica_ready(std::size_t r, std::uint64_t start) {
 
 int FleetController::group_capacity(std::size_t g) const {
   int n = group_retrying_[g];
-  for (const Node& node : nodes_) n += node.group == g && !node.gone && !node.interrupted ? 1 : 0;
+  for (const Node& node : live_nodes()) n += node.group == g && !node.interrupted ? 1 : 0;
   return n;
 }
 
 int FleetController::group_warming(std::size_t g, SimDuration warmup) const {
   const SimTime now = engine_.now();
   int n = group_retrying_[g];
-  for (const Node& node : nodes_)
+  for (const Node& node : live_nodes())
     // Instances the group starts with in service (as configured) are past any warm-up.
-    if (node.group == g && !node.gone && !node.interrupted && (!node.ready || (now < node.ready_at + warmup && node.ready_at > 0))) ++n;
+    if (node.group == g && !node.interrupted && (!node.ready || (now < node.ready_at + warmup && node.ready_at > 0))) ++n;
   return n;
 }
 
 int FleetController::group_ready(std::size_t g) const {
   int n = 0;
-  for (const Node& node : nodes_) n += node.group == g && !node.gone && !node.interrupted && node.ready ? 1 : 0;
+  for (const Node& node : live_nodes()) n += node.group == g && !node.interrupted && node.ready ? 1 : 0;
   return n;
 }
 
@@ -523,9 +526,9 @@ void FleetController::set_group_capacity(std::size_t g, int desired, SizeCause c
       continue;
     }
     std::ptrdiff_t pick = -1;
-    for (std::size_t id = 0; id < nodes_.size(); ++id) {
+    for (std::size_t id : live_nodes_) {
       const Node& n = nodes_[id];
-      if (n.group != g || n.gone || n.interrupted) continue;
+      if (n.group != g || n.interrupted) continue;
       // Not yet in service first, then the most recently launched (AWS's default termination policy
       // balances zones and then picks; per-second billing leaves no billing-hour reason to prefer one).
       if (pick < 0 || (!n.ready && nodes_[static_cast<std::size_t>(pick)].ready) ||
@@ -545,8 +548,8 @@ void FleetController::sync_group_replicas(std::size_t g) {
   std::size_t s = 0;
   while (policy_.services[s].name != tt->service) ++s;
   int slots = 0;
-  for (const Node& n : nodes_)
-    if (n.group == g && !n.gone && !n.interrupted)
+  for (const Node& n : live_nodes())
+    if (n.group == g && !n.interrupted)
       slots += device_count(*n.type, policy_.services[s].replica_device) / policy_.services[s].replica_gpus;
   if (slots != desired_[s]) set_replicas(s, slots);
 }

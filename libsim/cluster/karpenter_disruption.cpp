@@ -69,8 +69,8 @@ std::map<std::string, int> FleetController::karpenter_budgets(DisruptionReason r
   // against what the budgets allow (Karpenter's BuildDisruptionBudgetMapping).
   const auto& pools = policy_.cluster.karpenter.node_pools;
   std::vector<int> total(pools.size(), 0), disrupting(pools.size(), 0);
-  for (const Node& n : nodes_) {
-    if (n.node_pool == kNoGroup || n.gone || !n.ready) continue;
+  for (const Node& n : live_nodes()) {
+    if (n.node_pool == kNoGroup || !n.ready) continue;
     ++total[n.node_pool];
     if (n.disrupting || n.interrupted) ++disrupting[n.node_pool];
   }
@@ -84,9 +84,9 @@ std::map<std::string, int> FleetController::karpenter_budgets(DisruptionReason r
 std::vector<ConsolidationCandidate> FleetController::consolidation_candidates(bool underutilized_only) const {
   const SimTime now = engine_.now();
   std::vector<ConsolidationCandidate> out;
-  for (std::size_t id = 0; id < nodes_.size(); ++id) {
+  for (std::size_t id : live_nodes_) {
     const Node& n = nodes_[id];
-    if (n.node_pool == kNoGroup || n.gone || n.cordoned || n.disrupting || !n.ready) continue;
+    if (n.node_pool == kNoGroup || n.cordoned || n.disrupting || !n.ready) continue;
     const KarpenterNodePool& pool = policy_.cluster.karpenter.node_pools[n.node_pool];
     if (!pool.consolidate_after) continue;  // consolidateAfter: Never
     if (underutilized_only && pool.consolidation_policy != ConsolidationPolicy::WhenEmptyOrUnderutilized) continue;

@@ -52,9 +52,9 @@ PodSpec FleetController::karpenter_pod(std::size_t r) const {
 
 std::vector<ExistingNode> FleetController::karpenter_existing_nodes() const {
   std::vector<ExistingNode> existing;
-  for (std::size_t id = 0; id < nodes_.size(); ++id) {
+  for (std::size_t id : live_nodes_) {
     const Node& n = nodes_[id];
-    if (n.gone || n.cordoned) continue;
+    if (n.cordoned) continue;
     existing.push_back({std::to_string(id), n.type, {n.cpu_free, n.memory_free, n.gpus_free, n.pods_free}, n.labels,
                         node_pool_name(n), node_taints(n)});
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <string>
 #include <vector>
@@ -200,6 +201,11 @@ class FleetController {
   std::uint64_t replicate_;
 
   std::vector<Node> nodes_;
+  std::vector<std::size_t> live_nodes_;  // nodes not yet gone, ascending: loops visit these, so a long run
+                                        // does not rescan every node it ever launched
+  auto live_nodes() const {
+    return live_nodes_ | std::views::transform([this](std::size_t id) -> const Node& { return nodes_[id]; });
+  }
   std::vector<Replica> replicas_;
   std::vector<std::vector<std::size_t>> group_pools_;
   std::vector<int> group_launches_;          // launch ordinal per group (keys node start-up latency)
