@@ -1,7 +1,7 @@
 // Labels, the requirements algebra, and catalog queries against the bundled catalog.
 #include <doctest/doctest.h>
 
-#include "capsim/catalog/catalog_query.hpp"
+#include "capsim/market/catalog_query.hpp"
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/core/error.hpp"

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <vector>
 
-#include "capsim/autoscale/cron.hpp"
+#include "capsim/core/cron.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "capsim/cluster/taints.hpp"
+#include "capsim/catalog/taints.hpp"
 
 using namespace capsim;
 

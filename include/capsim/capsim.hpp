@@ -2,7 +2,7 @@
 // Umbrella header: includes the public API, nothing else.
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/catalog/instance_type.hpp"
-#include "capsim/catalog/catalog_query.hpp"
+#include "capsim/market/catalog_query.hpp"
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/catalog/requirements.hpp"

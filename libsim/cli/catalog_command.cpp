@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "capsim/catalog/catalog_query.hpp"
+#include "capsim/market/catalog_query.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/catalog_csv.hpp"
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "capsim/autoscale/cron.hpp"
+#include "capsim/core/cron.hpp"
 #include "capsim/core/close_match.hpp"
 #include "capsim/trace/known_metrics.hpp"
 #include "capsim/io/text_parse.hpp"

@@ -2,7 +2,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include "capsim/catalog/catalog_query.hpp"
+#include "capsim/market/catalog_query.hpp"
 #include "capsim/io/catalog_csv.hpp"
 #include "capsim/market/allocation.hpp"
 

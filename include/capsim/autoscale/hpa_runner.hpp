@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "capsim/autoscale/cron.hpp"
+#include "capsim/core/cron.hpp"
 #include "capsim/autoscale/hpa.hpp"
 #include "capsim/cluster/fleet_controller.hpp"
 #include "capsim/core/engine.hpp"

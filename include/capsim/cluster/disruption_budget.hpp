@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "capsim/autoscale/cron.hpp"
+#include "capsim/core/cron.hpp"
 #include "capsim/core/sim_time.hpp"
 
 namespace capsim {

@@ -17,7 +17,7 @@
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/catalog/requirements.hpp"
-#include "capsim/cluster/taints.hpp"
+#include "capsim/catalog/taints.hpp"
 
 namespace capsim {
 

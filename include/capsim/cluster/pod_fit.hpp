@@ -9,7 +9,7 @@
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/labels.hpp"
 #include "capsim/cluster/karpenter_scheduler.hpp"
-#include "capsim/cluster/taints.hpp"
+#include "capsim/catalog/taints.hpp"
 
 namespace capsim {
 

@@ -9,7 +9,8 @@
 
 #include "capsim/core/sim_time.hpp"
 #include "capsim/cost/price_schedule.hpp"
-#include "capsim/scenario/scenario.hpp"
+#include "capsim/catalog/instance_type.hpp"
+#include "capsim/core/tags.hpp"
 
 namespace capsim {
 

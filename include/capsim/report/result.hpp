@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "capsim/core/sim_time.hpp"
-#include "capsim/scenario/scenario.hpp"
+#include "capsim/core/assumption.hpp"
 #include "capsim/workload/service_model.hpp"
 
 namespace capsim {

@@ -13,19 +13,20 @@
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/cluster/disruption_budget.hpp"
 #include "capsim/cluster/karpenter_scheduler.hpp"
-#include "capsim/cluster/taints.hpp"
+#include "capsim/catalog/taints.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/market/allocation.hpp"
 #include "capsim/market/market_spec.hpp"
 #include "capsim/market/spot_advisor.hpp"
+#include "capsim/core/assumption.hpp"
 #include "capsim/core/distributions.hpp"
+#include "capsim/core/tags.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/trace/trace.hpp"
+#include "capsim/workload/fluid_queue.hpp"
 
 namespace capsim {
-
-using Tags = std::map<std::string, std::string>;
 
 // The zones offerings exist in unless the scenario says otherwise; any three us-east-1 zones serve.
 inline const std::vector<std::string> kDefaultZones = {"us-east-1a", "us-east-1b", "us-east-1c"};
@@ -59,8 +60,6 @@ struct DemandSpec {
   double scale = 1.0;
   ArrivalModel arrivals = ArrivalModel::Poisson;
 };
-
-enum class OverloadAction { Drop, Late };
 
 struct SlaSpec {
   double max_wait_s = 0;
@@ -242,14 +241,6 @@ struct ClusterSpec {
   bool has_node_latency() const { return node_ready_s || node_launch_s; }
   std::vector<NodeGroupSpec> node_groups;
   Tags tags;
-};
-
-/// A typed-in figure with no source: reported so nobody mistakes it for a fact.
-struct Assumption {
-  std::string pointer;  // into the policy's effective document
-  std::string value;    // the figure as written
-
-  friend bool operator==(const Assumption&, const Assumption&) = default;
 };
 
 struct PolicySpec {

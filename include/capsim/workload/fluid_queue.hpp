@@ -3,9 +3,10 @@
 // estimated as the backlog ahead of it divided by capacity, and a request whose wait would exceed
 // max_wait_s is missed (dropped, or served late). Within a segment of constant arrival rate and
 // capacity the backlog moves linearly, so every quantity is computed exactly in closed form.
-#include "capsim/scenario/scenario.hpp"
-
 namespace capsim {
+
+/// What happens to a request that would wait longer than its SLA allows.
+enum class OverloadAction { Drop, Late };
 
 struct FluidTotals {
   double arrived = 0;

@@ -1,4 +1,4 @@
-#include "capsim/autoscale/cron.hpp"
+#include "capsim/core/cron.hpp"
 
 #include <date/tz.h>
 #include <fmt/format.h>

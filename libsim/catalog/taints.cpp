@@ -1,4 +1,4 @@
-#include "capsim/cluster/taints.hpp"
+#include "capsim/catalog/taints.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "capsim/catalog/catalog_query.hpp"
+#include "capsim/market/catalog_query.hpp"
 
 #include <algorithm>
 
