@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "bench_main.hpp"
-#include "capsim/cluster/karpenter_consolidation.hpp"
+#include "capsim/provisioning/karpenter/consolidation.hpp"
 #include "capsim/io/catalog_csv.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "bench_main.hpp"
-#include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/io/catalog_csv.hpp"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "capsim/cluster/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/disruption_budget.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "capsim/workload/fluid_queue.hpp"
-#include "capsim/workload/service_model.hpp"
+#include "capsim/workload/fluid/fluid_queue.hpp"
+#include "capsim/workload/fluid/fluid_service.hpp"
 
 using namespace capsim;
 
@@ -54,7 +54,7 @@ TEST_CASE("fluid queue, late: nothing dropped, late arrivals counted") {
 
 TEST_CASE("service model: periods, mid-period capacity change, availability and p95") {
   // Four 60 s periods of 120 arrivals (2 req/s). Capacity 1 req/s from t=0, +2 req/s at t=30 s.
-  ServiceModel m(0, OverloadAction::Drop, seconds(60), {120, 120, 120, 120});
+  FluidService m(0, OverloadAction::Drop, seconds(60), {120, 120, 120, 120});
   m.change_capacity(0, 1.0, 1);
   m.change_capacity(seconds(30), 2.0, 2);
   for (int k = 1; k <= 4; ++k) m.period_boundary(seconds(60 * k));
@@ -75,7 +75,7 @@ TEST_CASE("service model: periods, mid-period capacity change, availability and 
 TEST_CASE("service model: busy replica time, and requests cut off when a replica stops abruptly") {
   // 30 arrivals per 60 s (0.5 req/s) on one replica of 1 req/s: busy half the time. A replica with 4
   // requests in service at once that stops at 30 s loses 0.5 × 4 = 2 of them (Little's law).
-  ServiceModel m(10, OverloadAction::Drop, seconds(60), {30, 30});
+  FluidService m(10, OverloadAction::Drop, seconds(60), {30, 30});
   m.change_capacity(0, 1.0, 1);
   CHECK(m.busy_share() == doctest::Approx(0.5));
   m.interrupt_replica(seconds(30), 4);
@@ -88,7 +88,7 @@ TEST_CASE("service model: busy replica time, and requests cut off when a replica
   CHECK(s.ready_replica_hours == doctest::Approx(90.0 / 3600));
   CHECK(s.busy_replica_hours == doctest::Approx(45.0 / 3600));
   // With a backlog the replica is fully busy: 3 req/s arriving on 1 req/s.
-  ServiceModel busy(60, OverloadAction::Late, seconds(60), {180});
+  FluidService busy(60, OverloadAction::Late, seconds(60), {180});
   busy.change_capacity(0, 1.0, 1);
   busy.advance_to(seconds(10));
   CHECK(busy.busy_share() == doctest::Approx(1.0));

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "capsim/catalog/labels.hpp"
-#include "capsim/cluster/karpenter_consolidation.hpp"
+#include "capsim/provisioning/karpenter/consolidation.hpp"
 
 using namespace capsim;
 

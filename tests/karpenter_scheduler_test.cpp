@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/catalog_csv.hpp"
 

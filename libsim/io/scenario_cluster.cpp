@@ -22,9 +22,9 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
                   {"node_groups"}))
     return cl;
   if (auto pv = ck_.one_of(c, p, "provisioner", {"static", "cluster-autoscaler", "karpenter"}))
-    cl.provisioner = *pv == "cluster-autoscaler" ? Provisioner::ClusterAutoscaler
-                     : *pv == "karpenter"       ? Provisioner::Karpenter
-                                                : Provisioner::Static;
+    cl.provisioner = *pv == "cluster-autoscaler" ? ProvisionerKind::ClusterAutoscaler
+                     : *pv == "karpenter"       ? ProvisionerKind::Karpenter
+                                                : ProvisionerKind::Static;
   if (auto k = c.find("karpenter"); k != c.end() &&
       ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s"})) {
     const std::string kp = p + "/karpenter";
@@ -48,10 +48,10 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
         }
     }
   }
-  if (cl.provisioner == Provisioner::Karpenter && cl.karpenter.node_pools.empty() &&
+  if (cl.provisioner == ProvisionerKind::Karpenter && cl.karpenter.node_pools.empty() &&
       (!c.contains("node_pools") || (c["node_pools"].is_array() && c["node_pools"].empty())))
     ck_.fail(p, "at least one NodePool under 'node_pools' for provisioner karpenter", "none");
-  if (cl.provisioner != Provisioner::Karpenter && c.contains("node_pools"))
+  if (cl.provisioner != ProvisionerKind::Karpenter && c.contains("node_pools"))
     ck_.fail(p + "/node_pools", "node_pools only with provisioner \"karpenter\"", "another provisioner");
   if (auto ca = c.find("cluster_autoscaler"); ca != c.end()) parse_cluster_autoscaler(*ca, p + "/cluster_autoscaler", cl.cluster_autoscaler);
   if (auto h = c.find("hpa"); h != c.end()) {
@@ -187,9 +187,9 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     if (auto tt = n.find("taints"); tt != n.end()) ng.taints = parse_taints(*tt, np + "/taints");
     if (auto tt = n.find("target_tracking"); tt != n.end()) {
       ng.target_tracking = parse_target_tracking(*tt, np + "/target_tracking", ng);
-      if (cl.provisioner != Provisioner::Static)
+      if (cl.provisioner != ProvisionerKind::Static)
         ck_.fail(np + "/target_tracking", "target tracking only on plain Auto Scaling groups (provisioner \"static\")",
-                 "provisioner " + std::string(cl.provisioner == Provisioner::Karpenter ? "karpenter" : "cluster-autoscaler"));
+                 "provisioner " + std::string(cl.provisioner == ProvisionerKind::Karpenter ? "karpenter" : "cluster-autoscaler"));
     }
     cl.node_groups.push_back(std::move(ng));
   }

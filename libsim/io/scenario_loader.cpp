@@ -377,7 +377,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   const NodeGroupSpec* cold = nullptr;
   for (const auto& g : out.cluster.node_groups)
     if (!cold && (g.initial_state == InitialState::Launching || g.capacity_type == CapacityType::Spot ||
-                  (out.cluster.provisioner == Provisioner::ClusterAutoscaler && g.max_size > g.count) ||
+                  (out.cluster.provisioner == ProvisionerKind::ClusterAutoscaler && g.max_size > g.count) ||
                   (g.target_tracking && g.max_size > g.count)))
       cold = &g;
   const std::string why = cold ? fmt::format("node group '{}' {}", cold->name,

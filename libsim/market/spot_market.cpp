@@ -8,6 +8,7 @@
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/core/rng.hpp"
+#include "capsim/core/stream_keys.hpp"
 
 namespace capsim {
 
@@ -75,12 +76,12 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
       p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h * (1.0 - advice->savings_pct / 100.0)));
     }
     p.offering.capacity = spec_.spot_pool_capacity;
-    Rng events = make_stream({seed_, replicate_, "pool_events", name, 0});
+    Rng events = make_stream({seed_, replicate_, stream::kPoolEvents, name, 0});
     p.event_times = poisson_times(events, spec_.pool_events.per_month, horizon_);
     for (const auto& a : spec_.availability)
       if (a.instance_type == type && a.zone == zone) p.availability = &a.trace;
     if (!p.availability && spec_.shortages.per_month > 0) {
-      Rng sh = make_stream({seed_, replicate_, "capacity_shortages", name, 0});
+      Rng sh = make_stream({seed_, replicate_, stream::kCapacityShortages, name, 0});
       for (SimTime s : poisson_times(sh, spec_.shortages.per_month, horizon_)) {
         const double d = spec_.shortages.duration_s ? spec_.shortages.duration_s->sample(sh) : 0.0;
         p.shortages.emplace_back(s, s + seconds(d));
@@ -117,14 +118,14 @@ SimTime SpotMarket::reclaim_time(std::size_t pool, std::uint64_t ordinal, SimTim
   const std::string name = p.offering.pool();
   SimTime when = kTimeMax;
   if (p.hazard_per_h > 0) {
-    Rng own = make_stream({seed_, replicate_, "spot_interruption", name, ordinal});
+    Rng own = make_stream({seed_, replicate_, stream::kSpotInterruption, name, ordinal});
     when = launched + static_cast<SimTime>(sample_exponential(own, 3.6e9 / p.hazard_per_h));
   }
   // The first pool event after launch that hits this instance (each event decides per instance).
   for (std::size_t e = 0; e < p.event_times.size(); ++e) {
     const SimTime t = p.event_times[e];
     if (t <= launched || t >= when) continue;
-    Rng hit = make_stream({seed_, replicate_, "pool_event_hit", name, (static_cast<std::uint64_t>(e) << 32) | ordinal});
+    Rng hit = make_stream({seed_, replicate_, stream::kPoolEventHit, name, (static_cast<std::uint64_t>(e) << 32) | ordinal});
     if (sample_bernoulli(hit, spec_.pool_events.fraction)) {
       when = t;
       break;

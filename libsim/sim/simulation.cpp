@@ -9,23 +9,19 @@
 
 #include <fmt/format.h>
 
-#include "capsim/autoscale/hpa_runner.hpp"
-#include "capsim/autoscale/target_tracking_runner.hpp"
-#include "capsim/cluster/fleet_controller.hpp"
-#include "capsim/market/spot_market.hpp"
 #include "capsim/core/distributions.hpp"
-#include "capsim/core/engine.hpp"
 #include "capsim/core/error.hpp"
-#include "capsim/cost/ledger.hpp"
+#include "capsim/core/rng.hpp"
+#include "capsim/core/stream_keys.hpp"
+#include "capsim/cost/allocation.hpp"
+#include "capsim/sim/assembly.hpp"
 #include "capsim/trace/align.hpp"
-#include "capsim/workload/service_model.hpp"
 
 namespace capsim {
 
 namespace {
 // Capacity changes at an instant run before the period boundary at the same instant; the order
 // does not change the numbers (a boundary only closes the books) but keeps the event log stable.
-constexpr std::int32_t kPriorityCapacity = 0;
 constexpr std::int32_t kPriorityPeriod = 10;
 }  // namespace
 
@@ -41,74 +37,78 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
     if (service.demand.arrivals == ArrivalModel::Expected) {
       demand[k] = mean;
     } else {
-      Rng rng = make_stream({sim.seed, static_cast<std::uint64_t>(replicate), "arrivals", service.name, k});
+      Rng rng = make_stream({sim.seed, static_cast<std::uint64_t>(replicate), stream::kArrivals, service.name, k});
       demand[k] = static_cast<double>(sample_poisson(rng, mean));
     }
   }
   return demand;
 }
 
+namespace {
+
+std::vector<NodeRecord> node_records(const Assembly& a) {
+  std::vector<NodeRecord> out;
+  out.reserve(a.state.nodes().size());
+  for (const Node& n : a.state.nodes()) {
+    const MarketPool& mp = a.market.at(n.pool);
+    NodeRecord r;
+    r.name = a.ledger.line(n.ledger_line).resource;
+    r.owner = n.node_pool != kNoOwner ? a.policy.cluster.karpenter.node_pools[n.node_pool].scheduling.name
+                                      : a.policy.cluster.node_groups[n.group].name;
+    r.instance_type = n.type->name;
+    r.zone = mp.offering.zone;
+    r.capacity_type = std::string(to_string(mp.offering.capacity_type));
+    r.price_usd_per_h = mp.prices->price_at(n.created_at);
+    r.launched_s = to_seconds(n.created_at);
+    r.ready_s = n.became_ready ? to_seconds(n.ready_at) : -1;
+    r.cordoned_s = n.cordoned_at >= 0 ? to_seconds(n.cordoned_at) : -1;
+    r.terminated_s = n.terminated_at >= 0 ? to_seconds(n.terminated_at) : -1;
+    r.end_reason = n.end_reason;
+    r.pods_bound = n.binds;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
 ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series, bool explain) {
   const auto& sim = scenario.simulation;
   const SimTime window_end = sim.duration;
-  const auto rep = static_cast<std::uint64_t>(replicate);
-  Engine engine;
-  Ledger ledger(window_end);
-
-  std::vector<ServiceModel> services;
-  services.reserve(policy.services.size());
-  for (const auto& svc : policy.services)
-    services.emplace_back(svc.sla.max_wait_s, svc.sla.on_overload, sim.period, draw_arrivals(scenario, svc, replicate));
-
-  SpotMarket market(scenario.market, scenario.catalog, scenario.spot_advisor, sim.start, window_end, sim.seed, rep);
-  FleetController fleet(engine, scenario, policy, market, ledger, services, rep);
-  fleet.keep_explanations(explain);
-  fleet.start();
-  HpaRunner hpas(engine, scenario, policy, fleet, services);
-  hpas.start();
-  TargetTrackingRunner asgs(engine, policy, fleet, services);
-  asgs.start();
+  Assembly a(scenario, policy, replicate, explain);
+  a.start();
   std::vector<int> ready_nodes_series;
-  if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
-
   std::vector<double> cost_rate;
   for (std::size_t k = 1; k <= sim.periods(); ++k) {
-    engine.schedule_at(static_cast<SimTime>(k) * sim.period, [&] {
-      for (auto& s : services) s.period_boundary(engine.now());
+    a.engine.schedule_at(static_cast<SimTime>(k) * sim.period, [&] {
+      for (auto& s : a.services) s->period_boundary(a.engine.now());
       if (keep_series) {
-        ready_nodes_series.push_back(fleet.ready_nodes());
-        cost_rate.push_back(ledger.running_usd_per_h());
+        ready_nodes_series.push_back(a.nodes.ready_nodes());
+        cost_rate.push_back(a.ledger.running_usd_per_h());
       }
     }, kPriorityPeriod);
   }
-  engine.run_until(window_end);
+  a.engine.run_until(window_end);
 
   ReplicateResult out;
   out.replicate = replicate;
-  const auto lines = ledger.close();
+  const auto lines = a.ledger.close();
   const CostSplit split = split_costs(lines);
   out.cost.gpu_instances_usd = split.gpu_instances_usd;
   out.cost.other_instances_usd = split.other_instances_usd;
   out.cost.eks_control_plane_usd = split.eks_control_plane_usd;
   out.cost.total_usd = split.total_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
-  const FleetCounters counters = fleet.counters();
-  out.fleet = counters.fleet;
+  out.fleet = a.counters;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;
     out.fleet.gpu_hours += l.billed_s / 3600.0 * scenario.catalog.at(l.instance_type).gpus;
   }
   // The cost allocation: each node's billed cost split by what its pods requested over its life.
-  std::vector<double> allocated(policy.services.size(), 0.0);
-  for (const NodeAllocation& a : fleet.allocations()) {
-    const LedgerLine& line = lines[a.ledger_line];
-    const double life_s = to_seconds(line.end - line.start);
-    if (life_s <= 0) continue;
-    for (std::size_t s = 0; s < a.share_s.size(); ++s) allocated[s] += line.cost_usd * a.share_s[s] / life_s;
-  }
-  const std::vector<double> bound_s = fleet.bound_replica_seconds();
-  for (double a : allocated) out.cost.allocated_usd += a;
+  const std::vector<double> allocated = allocate_costs(lines, a.state.allocations(a.engine.now()), policy.services.size());
+  const std::vector<double> bound_s = a.state.bound_seconds(a.engine.now());
+  for (double x : allocated) out.cost.allocated_usd += x;
   // A service's tags are its pods' labels: the allocated cost by label, "key=(untagged)" for services without the key.
   std::set<std::string> label_keys;
   for (const auto& svc : policy.services)
@@ -120,14 +120,16 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
           allocated[s];
     }
   out.cost.unallocated_usd = std::max(0.0, split.gpu_instances_usd + split.other_instances_usd - out.cost.allocated_usd);
+  const std::vector<int> placed = a.replicas.placed();
+  const std::vector<double> minutes_lost = a.replicas.replica_minutes_lost();
   for (std::size_t s = 0; s < policy.services.size(); ++s) {
     ServiceResult r;
     r.name = policy.services[s].name;
-    r.sla = services[s].summary();
-    r.replicas_requested = counters.replicas_desired[s];  // the desired count at the end (an HPA moves it)
-    r.quota_refused = counters.quota_refused[s];
-    r.replicas_placed = counters.replicas_placed[s];
-    r.replica_minutes_lost = counters.replica_minutes_lost[s];
+    r.sla = a.services[s]->summary();
+    r.replicas_requested = a.replicas.desired()[s];  // the desired count at the end (an HPA moves it)
+    r.quota_refused = a.replicas.quota_refused()[s];
+    r.replicas_placed = placed[s];
+    r.replica_minutes_lost = minutes_lost[s];
     const ServiceSpec& spec = policy.services[s];
     ServiceUsage& u = r.usage;
     const double bound_h = bound_s[s] / 3600.0;
@@ -143,7 +145,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     if (keep_series) {
       ServiceSeries ser;
       ser.name = policy.services[s].name;
-      for (const auto& p : services[s].periods()) {
+      for (const auto& p : a.services[s]->periods()) {
         ser.arrivals.push_back(p.arrivals);
         ser.capacity_requests.push_back(p.capacity_requests);
         ser.missed.push_back(p.missed);
@@ -153,11 +155,11 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       out.service_series.push_back(std::move(ser));
     }
   }
-  out.explanations = fleet.explanations();
+  out.explanations = a.explanations;
   if (keep_series) {
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);
-    out.nodes = fleet.node_records();
+    out.nodes = node_records(a);
   }
   return out;
 }

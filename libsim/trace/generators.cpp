@@ -11,6 +11,7 @@
 #include "../core/overloaded.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/core/rng.hpp"
+#include "capsim/core/stream_keys.hpp"
 
 namespace capsim {
 
@@ -64,7 +65,7 @@ std::vector<double> diurnal_rates(const DiurnalGenerator& g, const std::string& 
   const double sigma = std::sqrt(std::log1p(g.noise_cv * g.noise_cv));
   const double median = std::exp(-0.5 * sigma * sigma);  // so the mean is exactly 1
   const bool bursts = g.bursts_per_day > 0.0 && g.burst_duration_s > 0.0;
-  Rng burst_rng = make_stream({seed, 0, "trace_bursts", name, 0});
+  Rng burst_rng = make_stream({seed, 0, stream::kTraceBursts, name, 0});
   // Burst times are continuous draws in seconds from `start`, kept as doubles so a tiny
   // bursts_per_day (a mean gap of centuries) cannot overflow a microsecond count.
   const double mean_gap_s = bursts ? kSecondsPerDay / g.bursts_per_day : 0.0;
@@ -84,7 +85,7 @@ std::vector<double> diurnal_rates(const DiurnalGenerator& g, const std::string& 
     if (wd == date::Saturday || wd == date::Sunday) rate *= g.weekend_factor;
 
     if (g.noise_cv > 0.0) {
-      Rng noise_rng = make_stream({seed, 0, "trace_noise", name, i});
+      Rng noise_rng = make_stream({seed, 0, stream::kTraceNoise, name, i});
       rate *= sample_lognormal(noise_rng, median, sigma);
     }
 

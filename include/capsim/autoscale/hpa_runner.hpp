@@ -1,24 +1,39 @@
 #pragma once
-// The HPAs of a run: every sync period each reads its metrics from the service model (as a metrics
-// pipeline would, `collection_lag` late) and sets the service's desired replicas through the
-// replica controller; cron schedules change their minReplicas/maxReplicas.
+// The HPAs of a run: every sync period each reads its metrics from its service (as a metrics
+// pipeline would, `collection_lag` late) and sets the service's desired replicas through its scale
+// target; cron schedules change their minReplicas/maxReplicas, or a node group's size.
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
-#include "capsim/core/cron.hpp"
 #include "capsim/autoscale/hpa.hpp"
-#include "capsim/cluster/fleet_controller.hpp"
+#include "capsim/autoscale/hpa_config.hpp"
+#include "capsim/autoscale/scale_targets.hpp"
+#include "capsim/autoscale/schedule_spec.hpp"
+#include "capsim/core/cron.hpp"
 #include "capsim/core/engine.hpp"
-#include "capsim/workload/service_model.hpp"
+#include "capsim/workload/service.hpp"
 
 namespace capsim {
 
+/// An External metric's value at a simulation time (a trace read as a metrics pipeline would).
+using ExternalMetric = std::function<double(const std::string& name, SimTime t)>;
+
+struct HpaRunnerInputs {
+  std::vector<std::string> services;       // names, by index
+  std::map<std::string, HpaConfig> hpas;   // by service name
+  std::vector<ScheduleSpec> schedules;
+  std::vector<std::string> node_groups;    // names, by index (scheduled actions name them)
+  UtcTime start{};
+  SimTime window_end = 0;
+};
+
 class HpaRunner {
  public:
-  HpaRunner(Engine& engine, const Scenario& scenario, const PolicySpec& policy, FleetController& fleet,
-            const std::vector<ServiceModel>& services);
-  /// An External metric's value at `t`: the trace's value of the period holding t.
-  double external_value(const std::string& trace, SimTime t) const;
+  HpaRunner(Engine& engine, HpaRunnerInputs inputs, ReplicaScaleTarget& replicas, NodeGroupScaleTarget& groups,
+            const std::vector<std::unique_ptr<Service>>& services, ExternalMetric external);
   void start();
 
  private:
@@ -31,10 +46,11 @@ class HpaRunner {
   void fire(std::size_t schedule);
 
   Engine& engine_;
-  const Scenario& scenario_;
-  const PolicySpec& policy_;
-  FleetController& fleet_;
-  const std::vector<ServiceModel>& services_;
+  HpaRunnerInputs in_;
+  ReplicaScaleTarget& replicas_;
+  NodeGroupScaleTarget& groups_;
+  const std::vector<std::unique_ptr<Service>>& services_;
+  ExternalMetric external_;
   std::vector<Bound> hpas_;
   std::vector<CronSchedule> schedules_;
 };

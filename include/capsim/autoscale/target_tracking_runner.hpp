@@ -1,34 +1,41 @@
 #pragma once
 // The target tracking policies of a run's plain Auto Scaling groups: every metric period each reads
-// its metric from the service model (as CloudWatch would, `collection_lag` late), lets its
+// its metric from its service (as CloudWatch would, `collection_lag` late), lets its
 // TargetTrackingController decide, and sets the group's desired capacity.
+#include <memory>
 #include <vector>
 
+#include "capsim/autoscale/scale_targets.hpp"
 #include "capsim/autoscale/target_tracking.hpp"
-#include "capsim/cluster/fleet_controller.hpp"
+#include "capsim/autoscale/target_tracking_policy.hpp"
 #include "capsim/core/engine.hpp"
-#include "capsim/workload/service_model.hpp"
+#include "capsim/workload/service.hpp"
 
 namespace capsim {
 
+/// One group under target tracking and the index of the service it serves.
+struct TrackedGroup {
+  std::size_t group = 0;
+  std::size_t service = 0;
+  TargetTrackingPolicy policy;
+};
+
 class TargetTrackingRunner {
  public:
-  TargetTrackingRunner(Engine& engine, const PolicySpec& policy, FleetController& fleet, const std::vector<ServiceModel>& services);
+  TargetTrackingRunner(Engine& engine, std::vector<TrackedGroup> groups, NodeGroupScaleTarget& target,
+                       const std::vector<std::unique_ptr<Service>>& services);
   void start();
 
  private:
   struct Bound {
-    std::size_t group;
-    std::size_t service;
-    const TargetTrackingPolicy* policy;
+    TrackedGroup tracked;
     TargetTrackingController controller;
   };
   void evaluate(std::size_t i);
 
   Engine& engine_;
-  const PolicySpec& policy_;
-  FleetController& fleet_;
-  const std::vector<ServiceModel>& services_;
+  NodeGroupScaleTarget& target_;
+  const std::vector<std::unique_ptr<Service>>& services_;
   std::vector<Bound> groups_;
 };
 

@@ -8,7 +8,7 @@
 
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/labels.hpp"
-#include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/cluster/pod_spec.hpp"
 #include "capsim/catalog/taints.hpp"
 
 namespace capsim {

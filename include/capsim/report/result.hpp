@@ -8,7 +8,7 @@
 
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/assumption.hpp"
-#include "capsim/workload/service_model.hpp"
+#include "capsim/workload/service.hpp"
 
 namespace capsim {
 

@@ -1,17 +1,33 @@
-#include "capsim/workload/service_model.hpp"
+#include "capsim/workload/fluid/fluid_service.hpp"
+
+#include "capsim/workload/service_spec.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace capsim {
 
-ServiceModel::ServiceModel(double max_wait_s, OverloadAction on_overload, SimDuration period,
-                           std::vector<double> arrivals_per_period)
-    : queue_(max_wait_s, on_overload), period_(period), arrivals_(std::move(arrivals_per_period)) {
+FluidService::FluidService(const ServiceSpec& spec, SimDuration period, std::vector<double> arrivals_per_period)
+    : FluidService(spec.sla.max_wait_s, spec.sla.on_overload, period, std::move(arrivals_per_period), spec.throughput_rps,
+                   spec.concurrency) {}
+
+FluidService::FluidService(double max_wait_s, OverloadAction on_overload, SimDuration period, std::vector<double> arrivals_per_period,
+                           std::map<std::string, double> throughput_rps, double concurrency)
+    : queue_(max_wait_s, on_overload),
+      period_(period),
+      arrivals_(std::move(arrivals_per_period)),
+      throughput_rps_(std::move(throughput_rps)),
+      concurrency_(concurrency) {
   periods_.reserve(arrivals_.size());
 }
 
-void ServiceModel::advance_to(SimTime now) {
+void FluidService::replica_ready(SimTime now, const InstanceType& type) { change_capacity(now, throughput_rps_.at(type.name), 1); }
+
+void FluidService::replica_stopped(SimTime now, const InstanceType& type) { change_capacity(now, -throughput_rps_.at(type.name), -1); }
+
+void FluidService::replica_cut_off(SimTime now) { interrupt_replica(now, concurrency_); }
+
+void FluidService::advance_to(SimTime now) {
   if (now <= last_ || current_ >= arrivals_.size()) {
     last_ = std::max(last_, now);
     return;
@@ -28,13 +44,13 @@ void ServiceModel::advance_to(SimTime now) {
   last_ = now;
 }
 
-void ServiceModel::change_capacity(SimTime now, double delta_rps, int delta_replicas) {
+void FluidService::change_capacity(SimTime now, double delta_rps, int delta_replicas) {
   advance_to(now);
   capacity_rps_ = std::max(0.0, capacity_rps_ + delta_rps);
   ready_replicas_ += delta_replicas;
 }
 
-void ServiceModel::period_boundary(SimTime now) {
+void FluidService::period_boundary(SimTime now) {
   advance_to(now);
   if (current_ >= arrivals_.size()) return;
   ServicePeriod p;
@@ -49,25 +65,25 @@ void ServiceModel::period_boundary(SimTime now) {
   period_missed_start_ = queue_.totals().missed;
 }
 
-double ServiceModel::arrival_rate_at(SimTime t) const {
+double FluidService::arrival_rate_at(SimTime t) const {
   if (arrivals_.empty()) return 0;
   const auto k = static_cast<std::size_t>(std::clamp<SimTime>(t / period_, 0, static_cast<SimTime>(arrivals_.size()) - 1));
   return arrivals_[k] / to_seconds(period_);
 }
 
-double ServiceModel::busy_share() const {
+double FluidService::busy_share() const {
   if (capacity_rps_ <= 0) return 0;
   if (queue_.backlog() > 0) return 1;
   const double rate = current_ < arrivals_.size() ? arrivals_[current_] / to_seconds(period_) : 0.0;
   return std::min(1.0, rate / capacity_rps_);
 }
 
-void ServiceModel::interrupt_replica(SimTime now, double concurrency) {
+void FluidService::interrupt_replica(SimTime now, double concurrency) {
   advance_to(now);
   queue_.interrupt(busy_share() * concurrency);
 }
 
-SlaSummary ServiceModel::summary() const {
+SlaSummary FluidService::summary() const {
   SlaSummary s;
   const FluidTotals& t = queue_.totals();
   s.requests = t.arrived;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/provisioning/karpenter/scheduler.hpp"
 
 namespace capsim {
 

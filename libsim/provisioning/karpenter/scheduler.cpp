@@ -1,4 +1,4 @@
-#include "capsim/cluster/karpenter_scheduler.hpp"
+#include "capsim/provisioning/karpenter/scheduler.hpp"
 
 #include <algorithm>
 #include <limits>

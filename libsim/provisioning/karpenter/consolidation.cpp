@@ -1,4 +1,4 @@
-#include "capsim/cluster/karpenter_consolidation.hpp"
+#include "capsim/provisioning/karpenter/consolidation.hpp"
 
 #include <algorithm>
 #include <limits>

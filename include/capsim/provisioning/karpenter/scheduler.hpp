@@ -1,7 +1,7 @@
 #pragma once
 // Karpenter's provisioning simulation, without an engine: a batch of pending pods is placed on
 // existing nodes, on node claims planned in this round, or on new node claims from NodePools, the way
-// kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling does it (see MODEL.md). Each new
+// kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling does it. Each new
 // claim carries the instance types that can still hold all its pods, cheapest first, and an
 // explanation of why every cheaper type was rejected.
 #include <cstddef>
@@ -18,6 +18,7 @@
 #include "capsim/catalog/offering.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
+#include "capsim/cluster/pod_spec.hpp"
 
 namespace capsim {
 
@@ -27,22 +28,6 @@ inline constexpr std::size_t kMaxTypesWhileScheduling = 600;
 /// Instance types sent in one launch request (the EC2 CreateFleet overrides karpenter-provider-aws sends).
 inline constexpr std::size_t kMaxTypesInClaim = 60;
 }  // namespace karpenter
-
-/// Requests of a pod, or free room on a node. `pods` counts pod slots (one per pod).
-struct ResourceList {
-  std::int64_t cpu_millicores = 0;
-  std::int64_t memory_mib = 0;
-  int gpus = 0;  // accelerator devices of `device` (nvidia.com/gpu unless said otherwise)
-  int pods = 1;
-  DeviceResource device = DeviceResource::NvidiaGpu;
-};
-
-struct PodSpec {
-  std::string name;
-  ResourceList requests;
-  Requirements requirements;  // required node affinity / node selector
-  std::vector<Toleration> tolerations;
-};
 
 /// NodePool `limits`: a bound on the pool's total capacity (existing nodes plus planned claims);
 /// an unset field is unlimited.

@@ -1,4 +1,4 @@
-#include "capsim/cluster/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/disruption_budget.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "capsim/workload/fluid_queue.hpp"
+#include "capsim/workload/fluid/fluid_queue.hpp"
 
 #include <algorithm>
 

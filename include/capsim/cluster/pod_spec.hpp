@@ -1,0 +1,29 @@
+#pragma once
+// A pod as the schedulers see it: its requests and the node constraints it carries.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/instance_type.hpp"
+#include "capsim/catalog/requirements.hpp"
+#include "capsim/catalog/taints.hpp"
+
+namespace capsim {
+
+/// Requests of a pod, or free room on a node. `pods` counts pod slots (one per pod).
+struct ResourceList {
+  std::int64_t cpu_millicores = 0;
+  std::int64_t memory_mib = 0;
+  int gpus = 0;  // accelerator devices of `device` (nvidia.com/gpu unless said otherwise)
+  int pods = 1;
+  DeviceResource device = DeviceResource::NvidiaGpu;
+};
+
+struct PodSpec {
+  std::string name;
+  ResourceList requests;
+  Requirements requirements;  // required node affinity / node selector
+  std::vector<Toleration> tolerations;
+};
+
+}  // namespace capsim

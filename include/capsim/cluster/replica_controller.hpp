@@ -1,0 +1,68 @@
+#pragma once
+// The replica controller (a ReplicaSet per service): keeps each service's desired number of pods,
+// creates them unless a ResourceQuota refuses, removes pending ones first, then not-yet-ready, then
+// the newest; binds pods to nodes, starts them after their start-up latency and tells their service
+// when one becomes ready or stops.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capsim/autoscale/scale_targets.hpp"
+#include "capsim/cluster/cluster_state.hpp"
+#include "capsim/cluster/resource_quota.hpp"
+#include "capsim/cluster/run_context.hpp"
+#include "capsim/workload/service.hpp"
+#include "capsim/workload/service_spec.hpp"
+
+namespace capsim {
+
+class ReplicaController final : public ReplicaScaleTarget {
+ public:
+  ReplicaController(RunContext& run, ClusterState& state, const std::vector<ServiceSpec>& specs,
+                    const std::map<std::string, ResourceQuotaSpec>& quotas, const std::vector<std::unique_ptr<Service>>& services);
+  /// The pod placement to run after replicas change (the scheduler's).
+  void set_placement(std::function<void()> place_pending) { place_pending_ = std::move(place_pending); }
+
+  /// Creates every service's initial replicas (they go pending).
+  void start();
+  bool started() const { return !desired_.empty(); }
+
+  int replicas(std::size_t service) const override;
+  int ready_replicas(std::size_t service) const override;
+  void set_replicas(std::size_t service, int desired) override;
+
+  /// Binds pod `p` to node `n` and starts it (ready after its start-up latency).
+  void bind(std::size_t p, std::size_t n);
+  /// Every pod of node `n` is evicted: they go pending and their services lose them.
+  void evict(std::size_t n);
+  /// The ready pods of node `n` stop abruptly (its instance is reclaimed under them).
+  void cut_off(std::size_t n);
+
+  // At the end of the window.
+  std::vector<int> placed() const;
+  const std::vector<int>& desired() const { return desired_; }
+  std::vector<double> replica_minutes_lost() const;  // replicas down between a disruption and their restart
+  const std::vector<int>& quota_refused() const { return quota_refused_; }
+
+ private:
+  bool quota_allows(std::size_t service) const;
+  void create(std::size_t service);
+  void start_pod(std::size_t p, bool warm);
+  void pod_ready(std::size_t p, std::uint64_t start);
+
+  RunContext& run_;
+  ClusterState& state_;
+  const std::vector<ServiceSpec>& specs_;
+  const std::map<std::string, ResourceQuotaSpec>& quotas_;
+  const std::vector<std::unique_ptr<Service>>& services_;
+  std::function<void()> place_pending_;
+  std::vector<int> desired_;
+  std::uint64_t born_ = 0;
+  std::vector<std::uint64_t> starts_;  // start ordinal per service (keys start-up latency)
+  std::vector<double> minutes_lost_;
+  std::vector<int> quota_refused_;
+};
+
+}  // namespace capsim

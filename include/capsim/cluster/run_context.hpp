@@ -1,0 +1,39 @@
+#pragma once
+// What every controller of one run shares: the engine, the market it launches through, the ledger
+// it bills to, the catalog and zones, the run's random-stream key, the window, the fleet counters
+// and, when asked for, the decisions it explains.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/instance_catalog.hpp"
+#include "capsim/core/engine.hpp"
+#include "capsim/core/sim_time.hpp"
+#include "capsim/cost/ledger.hpp"
+#include "capsim/market/spot_market.hpp"
+#include "capsim/report/result.hpp"
+
+namespace capsim {
+
+// Cluster events run before the period boundary at the same instant (see sim/simulation.cpp).
+inline constexpr std::int32_t kPriorityCluster = 0;
+
+struct RunContext {
+  Engine& engine;
+  SpotMarket& market;
+  Ledger& ledger;
+  const InstanceCatalog& catalog;
+  const std::vector<std::string>& zones;
+  UtcTime start;
+  SimTime window_end;
+  std::uint64_t seed = 0;
+  std::uint64_t replicate = 0;
+  FleetSummary& counters;
+  bool explain = false;
+  std::vector<std::string>& explanations;  // filled only when `explain`
+
+  SimTime now() const { return engine.now(); }
+  UtcTime utc_now() const { return to_utc(start, engine.now()); }
+};
+
+}  // namespace capsim

@@ -1,0 +1,48 @@
+#pragma once
+// The Cluster Autoscaler's loop over the node groups (kubernetes/autoscaler FAQ): every scan, node
+// groups grow for pods that fit nowhere — a group counts only for the pods its template node can
+// hold, and the expander picks among the groups that can help; nodes below the utilization
+// threshold whose pods fit elsewhere are removed once they have been unneeded for
+// scale_down_unneeded_time, not sooner than scale_down_delay_after_add after a scale-up. Node groups
+// are of one instance type (a mixed group uses its first type, as the Cluster Autoscaler does);
+// utilization is the share of a node's GPUs the pods request, and a scale-down candidate's pods must
+// fit the other nodes' free GPUs on types their service runs on (CPU, memory and affinity are not
+// simulated there). A node not ready within
+// max_node_provision_time is deleted and its group backed off (initial 5 min, doubling up to 30 min,
+// reset after 3 h without a failure), so the pending pods go to another group meanwhile.
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "capsim/provisioning/cluster_autoscaler/expander/expander.hpp"
+#include "capsim/provisioning/cluster_autoscaler/spec.hpp"
+#include "capsim/provisioning/provisioner.hpp"
+
+namespace capsim {
+
+class ClusterAutoscaler final : public Provisioner {
+ public:
+  ClusterAutoscaler(const ClusterControllers& cluster, const ClusterAutoscalerSpec& spec, const std::vector<ServiceSpec>& services);
+  void start() override;
+
+ private:
+  void scan();
+  void scale_up();
+  void scale_down();
+  void provision_timeout(std::size_t node);
+
+  ClusterControllers cluster_;
+  const ClusterAutoscalerSpec& spec_;
+  const std::vector<ServiceSpec>& services_;
+  std::unique_ptr<ExpanderStrategy> expander_;
+  std::uint64_t scans_ = 0;
+  SimTime last_scale_up_ = -1;
+  std::vector<SimTime> backoff_until_;  // no scale-up of the group before
+  std::vector<SimDuration> backoff_;
+  std::vector<SimTime> last_failure_;
+  std::set<std::string> unschedulable_explained_;
+};
+
+}  // namespace capsim

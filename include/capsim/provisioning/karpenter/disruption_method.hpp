@@ -1,0 +1,45 @@
+#pragma once
+// A way Karpenter disrupts nodes (its disruption.Method): which consolidatable nodes it considers,
+// whose budgets it spends, and the command it computes for them. Each method lives in its own file
+// (emptiness.cpp, multi_node_consolidation.cpp, single_node_consolidation.cpp); the disruption
+// controller lists them in the order Karpenter tries them.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsim/provisioning/karpenter/consolidation.hpp"
+#include "capsim/provisioning/karpenter/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/spec.hpp"
+
+namespace capsim {
+
+/// What a method may use to decide: the scheduling simulation's view of the cluster (built on
+/// demand: emptiness needs none) and the settings.
+struct DisruptionInputs {
+  std::function<ClusterView()> view;
+  ConsolidationSettings settings;
+};
+
+class DisruptionMethod {
+ public:
+  virtual ~DisruptionMethod() = default;
+  /// "empty", "multi-node", "single-node".
+  virtual std::string_view name() const = 0;
+  /// The budget reason it spends.
+  virtual DisruptionReason reason() const = 0;
+  /// Whether a consolidatable node is a candidate: by its pods and its NodePool's policy.
+  virtual bool should_disrupt(bool has_pods, ConsolidationPolicy policy) const = 0;
+  /// The command for `candidates` with `allowed` disruptions left per NodePool (None: nothing to
+  /// do); sets `constrained` when a budget held a candidate back.
+  virtual ConsolidationCommand compute(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
+                                       const DisruptionInputs& inputs, bool& constrained) const = 0;
+};
+
+std::unique_ptr<DisruptionMethod> make_emptiness();
+std::unique_ptr<DisruptionMethod> make_multi_node_consolidation();
+std::unique_ptr<DisruptionMethod> make_single_node_consolidation();
+
+}  // namespace capsim

@@ -1,0 +1,45 @@
+#pragma once
+// Karpenter as the scenario gives it: its settings and NodePools, with the real defaults.
+#include <optional>
+#include <vector>
+#include "capsim/core/sim_time.hpp"
+#include "capsim/core/tags.hpp"
+#include "capsim/provisioning/karpenter/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/scheduler.hpp"
+
+namespace capsim {
+
+// Defaults of Karpenter (../shared/MODEL.md "Karpenter").
+inline constexpr SimDuration kKarpenterBatchIdle = 1 * kMicrosPerSecond;   // batchIdleDuration
+inline constexpr SimDuration kKarpenterBatchMax = 10 * kMicrosPerSecond;   // batchMaxDuration
+
+enum class ConsolidationPolicy { WhenEmpty, WhenEmptyOrUnderutilized };
+
+// Karpenter's default NodePool expireAfter (karpenter.sh/docs/concepts/nodepools; MODEL.md).
+inline constexpr SimDuration kKarpenterExpireAfter = 720 * kMicrosPerHour;
+
+/// A Karpenter v1 NodePool as the scenario gives it.
+struct KarpenterNodePool {
+  NodePoolSpec scheduling;  // name, requirements, taints, weight, limits
+  ConsolidationPolicy consolidation_policy = ConsolidationPolicy::WhenEmptyOrUnderutilized;  // Karpenter's default
+  std::optional<SimDuration> consolidate_after = SimDuration{0};  // nullopt: "Never"
+  Tags labels;  // spec.template.metadata.labels: on its nodes, and so on their cost lines
+  std::vector<DisruptionBudget> budgets = default_budgets();  // spec.disruption.budgets
+  std::optional<SimDuration> expire_after = kKarpenterExpireAfter;  // template.spec.expireAfter; nullopt: "Never"
+};
+
+// The disruption controller's cadence (kubernetes-sigs/karpenter pkg/controllers/disruption:
+// it polls every 10 s; consolidationTTL re-validates a decision after 15 s).
+inline constexpr SimDuration kKarpenterDisruptionPoll = 10 * kMicrosPerSecond;
+inline constexpr SimDuration kKarpenterConsolidationValidation = 15 * kMicrosPerSecond;
+
+struct KarpenterSpec {
+  SimDuration batch_idle = kKarpenterBatchIdle;
+  SimDuration batch_max = kKarpenterBatchMax;
+  SimDuration disruption_poll = kKarpenterDisruptionPoll;
+  SimDuration consolidation_validation = kKarpenterConsolidationValidation;
+  bool spot_to_spot_consolidation = false;  // settings.featureGates.spotToSpotConsolidation (off by default)
+  std::vector<KarpenterNodePool> node_pools;
+};
+
+}  // namespace capsim

@@ -1,0 +1,59 @@
+#pragma once
+// One policy's components on one engine, wired together: the service models, the cluster state
+// and its controllers (replicas, node life, node groups, scheduler), the policy's provisioner, and
+// the autoscalers. run_replicate builds one, runs it and collects its results.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capsim/autoscale/hpa_runner.hpp"
+#include "capsim/autoscale/target_tracking_runner.hpp"
+#include "capsim/cluster/cluster_state.hpp"
+#include "capsim/cluster/node_groups.hpp"
+#include "capsim/cluster/node_lifecycle.hpp"
+#include "capsim/cluster/pod_scheduler.hpp"
+#include "capsim/cluster/replica_controller.hpp"
+#include "capsim/cluster/run_context.hpp"
+#include "capsim/core/engine.hpp"
+#include "capsim/cost/ledger.hpp"
+#include "capsim/market/spot_market.hpp"
+#include "capsim/provisioning/provisioner.hpp"
+#include "capsim/report/result.hpp"
+#include "capsim/scenario/scenario.hpp"
+#include "capsim/workload/service.hpp"
+
+namespace capsim {
+
+class Assembly {
+ public:
+  Assembly(const Scenario& scenario, const PolicySpec& policy, int replicate, bool explain);
+  Assembly(const Assembly&) = delete;
+  Assembly& operator=(const Assembly&) = delete;
+
+  /// Launches the node groups, places the first pods and starts the provisioner and autoscalers.
+  void start();
+
+  const Scenario& scenario;
+  const PolicySpec& policy;
+  Engine engine;
+  Ledger ledger;
+  std::vector<std::unique_ptr<Service>> services;
+  SpotMarket market;
+  FleetSummary counters;
+  std::vector<std::string> explanations;
+  RunContext run;
+  ClusterState state;
+  ReplicaController replicas;
+  NodeLifecycle nodes;
+  NodeGroupController groups;
+  PodScheduler scheduler;
+  std::unique_ptr<Provisioner> provisioner;
+  HpaRunner hpas;
+  TargetTrackingRunner target_tracking;
+};
+
+/// Per service, the shape of its pods: its requests, its node affinity narrowed to the types it has
+/// a throughput for, its tolerations; named after the service.
+std::vector<PodSpec> pod_templates(const std::vector<ServiceSpec>& services);
+
+}  // namespace capsim

@@ -1,0 +1,61 @@
+#pragma once
+// A service as the scenario gives it: its demand, its pods (requests, limits, affinity,
+// tolerations, start-up latency) and how fast a replica serves on each instance type, its SLA and
+// its labels.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capsim/catalog/instance_type.hpp"
+#include "capsim/catalog/requirements.hpp"
+#include "capsim/catalog/taints.hpp"
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/tags.hpp"
+#include "capsim/workload/fluid/fluid_queue.hpp"
+
+namespace capsim {
+
+enum class ArrivalModel {
+  Poisson,   // requests in a period ~ Poisson(trace value × scale)
+  Expected,  // exactly trace value × scale (deterministic planning)
+};
+
+struct DemandSpec {
+  std::string trace;
+  double scale = 1.0;
+  ArrivalModel arrivals = ArrivalModel::Poisson;
+};
+
+struct SlaSpec {
+  double max_wait_s = 0;
+  OverloadAction on_overload = OverloadAction::Drop;
+};
+
+struct ServiceSpec {
+  std::string name;
+  DemandSpec demand;
+  int replica_gpus = 1;  // accelerator devices per replica, of `replica_device`
+  double concurrency = 1;  // requests a replica serves at once (in flight, lost if it stops abruptly)
+  DeviceResource replica_device = DeviceResource::NvidiaGpu;  // nvidia.com/gpu or aws.amazon.com/neuron
+  std::int64_t replica_cpu_millicores = 0;  // pod requests (cpu, memory) besides nvidia.com/gpu
+  std::int64_t replica_memory_mib = 0;
+  Requirements replica_requirements;         // the pod's required node affinity
+  std::optional<Distribution> startup_s;  // pod bound → ready, as one figure...
+  std::optional<Distribution> image_pull_s;  // ...or as its parts: image pull,
+  std::optional<Distribution> model_load_s;  // and model load to serving
+  bool has_startup_latency() const { return startup_s || image_pull_s; }
+  int replicas = 0;
+  std::map<std::string, double> throughput_rps;  // per replica, by instance type
+  SlaSpec sla;
+  Tags tags;
+  std::string namespace_name = "default";  // its pods' Kubernetes namespace (ResourceQuota)
+  std::vector<Toleration> tolerations;      // the pod's tolerations (for GPU taints)
+  std::optional<std::int64_t> limit_cpu_millicores;  // limits (Kubernetes: a missing request defaults to its limit)
+  std::optional<std::int64_t> limit_memory_mib;
+  std::optional<std::int64_t> usage_cpu_millicores;  // what a replica actually uses on average (default: its request)
+  std::optional<std::int64_t> usage_memory_mib;
+};
+
+}  // namespace capsim

@@ -1,0 +1,202 @@
+#include "capsim/cluster/replica_controller.hpp"
+
+#include <algorithm>
+
+#include "capsim/core/rng.hpp"
+#include "capsim/core/stream_keys.hpp"
+
+namespace capsim {
+
+ReplicaController::ReplicaController(RunContext& run, ClusterState& state, const std::vector<ServiceSpec>& specs,
+                                     const std::map<std::string, ResourceQuotaSpec>& quotas,
+                                     const std::vector<std::unique_ptr<Service>>& services)
+    : run_(run), state_(state), specs_(specs), quotas_(quotas), services_(services) {
+  starts_.assign(specs_.size(), 0);
+  minutes_lost_.assign(specs_.size(), 0.0);
+  quota_refused_.assign(specs_.size(), 0);
+}
+
+void ReplicaController::start() {
+  desired_.assign(specs_.size(), 0);
+  for (std::size_t s = 0; s < specs_.size(); ++s) {
+    desired_[s] = specs_[s].replicas;
+    for (int r = 0; r < specs_[s].replicas; ++r) create(s);
+  }
+}
+
+int ReplicaController::replicas(std::size_t service) const {
+  int n = 0;
+  for (const Pod& p : state_.pods()) n += p.service == service && !p.removed ? 1 : 0;
+  return n;
+}
+
+int ReplicaController::ready_replicas(std::size_t service) const {
+  int n = 0;
+  for (const Pod& p : state_.pods()) n += p.service == service && !p.removed && p.ready ? 1 : 0;
+  return n;
+}
+
+bool ReplicaController::quota_allows(std::size_t service) const {
+  const ServiceSpec& svc = specs_[service];
+  auto q = quotas_.find(svc.namespace_name);
+  if (q == quotas_.end()) return true;
+  std::int64_t cpu = svc.replica_cpu_millicores, mem = svc.replica_memory_mib;
+  // requests.nvidia.com/gpu counts NVIDIA GPUs only.
+  auto nvidia = [&](const ServiceSpec& s) { return s.replica_device == DeviceResource::NvidiaGpu ? s.replica_gpus : 0; };
+  int gpus = nvidia(svc), pods = 1;
+  for (const Pod& p : state_.pods()) {
+    if (p.removed || specs_[p.service].namespace_name != svc.namespace_name) continue;
+    const ServiceSpec& o = specs_[p.service];
+    cpu += o.replica_cpu_millicores;
+    mem += o.replica_memory_mib;
+    gpus += nvidia(o);
+    ++pods;
+  }
+  const ResourceQuotaSpec& h = q->second;
+  return (!h.cpu_millicores || cpu <= *h.cpu_millicores) && (!h.memory_mib || mem <= *h.memory_mib) && (!h.gpus || gpus <= *h.gpus) &&
+         (!h.pods || pods <= *h.pods);
+}
+
+void ReplicaController::create(std::size_t service) {
+  if (!quota_allows(service)) {
+    // The API server refuses the pod (exceeded quota); the ReplicaSet keeps trying, we count it.
+    ++quota_refused_[service];
+    return;
+  }
+  // Reuse a removed pod's slot, so the table stays as large as the most pods at once; its start
+  // counter carries on, so events of its previous life stay stale.
+  auto& pods = state_.pods();
+  auto slot = std::find_if(pods.begin(), pods.end(), [](const Pod& p) { return p.removed; });
+  if (slot == pods.end()) {
+    pods.push_back(Pod{service});
+    pods.back().born = ++born_;
+    return;
+  }
+  const std::uint64_t start = slot->start;
+  *slot = Pod{service};
+  slot->start = start;
+  slot->born = ++born_;
+}
+
+void ReplicaController::set_replicas(std::size_t service, int desired) {
+  desired_[service] = desired;
+  int current = replicas(service);
+  for (int want = desired - current; want > 0; --want) create(service);
+  current = replicas(service);
+  auto& pods = state_.pods();
+  while (current > desired) {
+    // Pending first, then not yet ready, then the most recently created.
+    std::ptrdiff_t pick = -1;
+    int pick_rank = -1;
+    std::uint64_t pick_born = 0;
+    for (std::size_t i = 0; i < pods.size(); ++i) {
+      const Pod& p = pods[i];
+      if (p.service != service || p.removed) continue;
+      const int rank = p.node < 0 ? 2 : !p.ready ? 1 : 0;
+      if (rank > pick_rank || (rank == pick_rank && p.born > pick_born)) {
+        pick = static_cast<std::ptrdiff_t>(i);
+        pick_rank = rank;
+        pick_born = p.born;
+      }
+    }
+    if (pick < 0) break;
+    const auto id = static_cast<std::size_t>(pick);
+    Pod& p = pods[id];
+    if (p.node >= 0) {
+      const auto n = static_cast<std::size_t>(p.node);
+      state_.account_unbind(id, run_.now());
+      state_.release(id);
+      Node& node = state_.nodes()[n];
+      node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
+      state_.pods_changed(n, run_.now());
+      if (p.ready) services_[service]->replica_stopped(run_.now(), *node.type);
+    }
+    p.removed = true;
+    p.ready = false;
+    p.node = -1;
+    p.down_since = -1;
+    ++p.start;
+    --current;
+  }
+  place_pending_();
+}
+
+void ReplicaController::evict(std::size_t n) {
+  Node& node = state_.nodes()[n];
+  if (node.pods.empty()) return;
+  run_.counters.pods_disrupted += static_cast<int>(node.pods.size());
+  for (std::size_t id : node.pods) {
+    state_.account_unbind(id, run_.now());
+    state_.release(id);
+    Pod& p = state_.pods()[id];
+    if (p.ready) {
+      services_[p.service]->replica_stopped(run_.now(), *node.type);
+      p.down_since = run_.now();
+    }
+    p.ready = false;
+    p.node = -1;
+    ++p.start;
+  }
+  node.pods.clear();
+  state_.pods_changed(n, run_.now());
+}
+
+void ReplicaController::cut_off(std::size_t n) {
+  // Drained pods (Karpenter at the notice) finished their requests; the ones still here did not.
+  for (std::size_t id : state_.nodes()[n].pods)
+    if (state_.pods()[id].ready) services_[state_.pods()[id].service]->replica_cut_off(run_.now());
+}
+
+void ReplicaController::bind(std::size_t p, std::size_t n) {
+  state_.bind(p, n, run_.now());
+  state_.pods_changed(n, run_.now());
+  const bool warm = run_.now() == 0 && state_.nodes()[n].ready_at == 0 && state_.pods()[p].down_since < 0;
+  start_pod(p, warm);
+}
+
+void ReplicaController::start_pod(std::size_t id, bool warm) {
+  Pod& p = state_.pods()[id];
+  const Node& n = state_.nodes()[static_cast<std::size_t>(p.node)];
+  const std::uint64_t start = ++p.start;
+  SimTime ready = std::max(run_.now(), n.ready_at);
+  if (!warm) {
+    const ServiceSpec& svc = specs_[p.service];
+    const std::uint64_t ordinal = starts_[p.service]++;
+    auto draw = [&](std::string_view component, const Distribution& d) {
+      Rng rng = make_stream({run_.seed, run_.replicate, component, svc.name, ordinal});
+      return seconds(d.sample(rng));
+    };
+    ready += svc.image_pull_s ? draw(stream::kImagePull, *svc.image_pull_s) + draw(stream::kModelLoad, *svc.model_load_s)
+                              : draw(stream::kReplicaStartup, *svc.startup_s);
+  }
+  run_.engine.schedule_at(ready, [this, id, start] { pod_ready(id, start); }, kPriorityCluster);
+}
+
+void ReplicaController::pod_ready(std::size_t id, std::uint64_t start) {
+  Pod& p = state_.pods()[id];
+  if (p.start != start || p.node < 0) return;
+  const Node& n = state_.nodes()[static_cast<std::size_t>(p.node)];
+  p.ready = true;
+  if (p.down_since >= 0) {
+    minutes_lost_[p.service] += to_minutes(run_.now() - p.down_since);
+    p.down_since = -1;
+  }
+  services_[p.service]->replica_ready(run_.now(), *n.type);
+}
+
+std::vector<int> ReplicaController::placed() const {
+  std::vector<int> out(specs_.size(), 0);
+  for (const Pod& p : state_.pods())
+    if (p.node >= 0 && !p.removed) ++out[p.service];
+  return out;
+}
+
+std::vector<double> ReplicaController::replica_minutes_lost() const {
+  // Replicas still down when the window closes count until its end.
+  std::vector<double> out = minutes_lost_;
+  for (const Pod& p : state_.pods())
+    if (p.down_since >= 0) out[p.service] += to_minutes(run_.now() - p.down_since);
+  return out;
+}
+
+}  // namespace capsim

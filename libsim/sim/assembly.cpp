@@ -1,0 +1,120 @@
+#include "capsim/sim/assembly.hpp"
+
+#include <algorithm>
+
+#include "capsim/catalog/labels.hpp"
+#include "capsim/sim/simulation.hpp"
+
+namespace capsim {
+
+namespace {
+
+bool has_spot_prices(const Scenario& s, const std::string& type) {
+  return s.spot_advisor.find(type) ||
+         std::any_of(s.market.spot_price_history.begin(), s.market.spot_price_history.end(),
+                     [&](const SpotPriceSeries& p) { return p.instance_type == type; });
+}
+
+// An External metric: the trace's value of the period holding t, on the simulation's grid.
+double external_value(const Scenario& s, const std::string& trace, SimTime t) {
+  const TraceInput& in = s.traces.at(trace);
+  const Trace& tr = in.trace;
+  if (tr.values.empty()) return 0;
+  const std::int64_t since = (s.simulation.start - tr.start).count() + t;
+  std::int64_t k = since / tr.period - (since % tr.period < 0 ? 1 : 0);
+  const auto n = static_cast<std::int64_t>(tr.values.size());
+  if (in.tile) k = ((k % n) + n) % n;  // as the demand of a tiled trace repeats
+  return tr.values[static_cast<std::size_t>(std::clamp<std::int64_t>(k, 0, n - 1))];
+}
+
+std::vector<std::unique_ptr<Service>> make_services(const Scenario& s, const PolicySpec& policy, int replicate) {
+  std::vector<std::unique_ptr<Service>> out;
+  for (const auto& svc : policy.services) out.push_back(make_service(svc, s.simulation.period, draw_arrivals(s, svc, replicate)));
+  return out;
+}
+
+HpaRunnerInputs hpa_inputs(const Scenario& s, const PolicySpec& policy) {
+  HpaRunnerInputs in;
+  for (const auto& svc : policy.services) in.services.push_back(svc.name);
+  in.hpas = policy.cluster.hpa;
+  in.schedules = policy.cluster.schedules;
+  for (const auto& g : policy.cluster.node_groups) in.node_groups.push_back(g.name);
+  in.start = s.simulation.start;
+  in.window_end = s.simulation.duration;
+  return in;
+}
+
+std::vector<TrackedGroup> tracked_groups(const PolicySpec& policy) {
+  std::vector<TrackedGroup> out;
+  for (std::size_t g = 0; g < policy.cluster.node_groups.size(); ++g) {
+    const auto& tt = policy.cluster.node_groups[g].target_tracking;
+    if (!tt) continue;
+    std::size_t s = 0;
+    while (policy.services[s].name != tt->service) ++s;
+    out.push_back({g, s, *tt});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<PodSpec> pod_templates(const std::vector<ServiceSpec>& services) {
+  std::vector<PodSpec> out;
+  for (const ServiceSpec& svc : services) {
+    PodSpec p;
+    p.name = svc.name;
+    p.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1, svc.replica_device};
+    // A replica runs only on the types its service has a throughput for.
+    std::vector<std::string> types;
+    for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
+    p.requirements = svc.replica_requirements.intersect(Requirements({{std::string(label::kInstanceType), Operator::In, types}}));
+    p.tolerations = svc.tolerations;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool explain)
+    : scenario(s),
+      policy(p),
+      ledger(s.simulation.duration),
+      services(make_services(s, p, replicate)),
+      market(s.market, s.catalog, s.spot_advisor, s.simulation.start, s.simulation.duration, s.simulation.seed,
+             static_cast<std::uint64_t>(replicate)),
+      run{engine, market, ledger, s.catalog, s.zones, s.simulation.start, s.simulation.duration, s.simulation.seed,
+          static_cast<std::uint64_t>(replicate), counters, explain, explanations},
+      state(pod_templates(p.services)),
+      replicas(run, state, p.services, p.cluster.resource_quotas, services),
+      nodes(run, state, replicas, NodeStartup{p.cluster.node_ready_s, p.cluster.node_launch_s, p.cluster.node_boot_s}),
+      groups(run, state, nodes, replicas, p.cluster.node_groups, p.services, p.cluster.tags),
+      scheduler(state, replicas, p.services),
+      hpas(engine, hpa_inputs(s, p), replicas, groups, services,
+           [&s](const std::string& trace, SimTime t) { return external_value(s, trace, t); }),
+      target_tracking(engine, tracked_groups(p), groups, services) {
+  // The wiring: who reacts to what (the reverse edges between controllers).
+  replicas.set_placement([this] { scheduler.place_pending(); });
+  nodes.place_pending = [this] { scheduler.place_pending(); };
+  nodes.group_notice = [this](std::size_t g) { groups.launch(g, 1, false); };
+  nodes.on_removed([this](std::size_t id) {
+    if (const std::size_t g = state.nodes()[id].group; g != kNoOwner) groups.sync_replicas(g);
+  });
+  const ClusterControllers cluster{run, state, nodes, groups, replicas, scheduler};
+  provisioner = make_provisioner(p.cluster.provisioner, cluster,
+                                 ProvisionerSpecs{p.cluster.karpenter, p.cluster.cluster_autoscaler, p.services, p.cluster.tags,
+                                                  [&s](const std::string& type) { return has_spot_prices(s, type); }});
+  scheduler.set_unplaced([this] { provisioner->pods_pending(); });
+}
+
+void Assembly::start() {
+  nodes.watch_availability(groups.all_pools());
+  groups.start();
+  replicas.start();
+  for (std::size_t g = 0; g < groups.size(); ++g) groups.sync_replicas(g);
+  scheduler.place_pending();
+  provisioner->start();
+  hpas.start();
+  target_tracking.start();
+  if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
+}
+
+}  // namespace capsim
