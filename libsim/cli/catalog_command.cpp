@@ -4,11 +4,11 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "capsim/market/catalog_query.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog_json.hpp"
 
 namespace capsim::cli {
 
@@ -59,26 +59,7 @@ int run(const Flags& f) {
   const SpotAdvisor advisor = io::builtin_spot_advisor(f.builtin);
   const auto rows = query_catalog(catalog, advisor, q);
   if (f.json) {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      nlohmann::ordered_json j;
-      j["instance_type"] = r.type.name;
-      j["vcpu"] = r.type.vcpu;
-      j["memory_mib"] = r.type.memory_mib;
-      j["gpus"] = r.type.gpus;
-      j["gpu_model"] = r.type.gpu_model;
-      j["gpu_memory_mib_per_gpu"] = r.type.gpu_memory_mib_per_gpu;
-      j["accelerators"] = r.type.accelerators;
-      j["ondemand_usd_per_h"] = r.type.ondemand_usd_per_h;
-      j["price_usd_per_h"] = r.price_usd_per_h;
-      j["price_per_gpu_usd_per_h"] = r.price_per_gpu_usd_per_h();
-      if (r.advisor) {
-        j["spot_interruption_bucket"] = r.advisor->bucket;
-        j["spot_savings_pct"] = r.advisor->savings_pct;
-      }
-      out.push_back(j);
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << io::catalog_rows_to_json(rows);
     return 0;
   }
   std::cout << fmt::format("{:<15} {:>5} {:>8} {:>4} {:<12} {:>8} {:>10} {:>10}{}\n", "type", "vCPU", "mem GiB", "GPU", "GPU model",

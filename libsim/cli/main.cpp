@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "capsim/core/version.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/atomic_write.hpp"
 #include "capsim/io/result_json.hpp"
@@ -72,7 +73,7 @@ int cmd_validate(const std::vector<std::string>& files) {
 int main(int argc, char** argv) {
   CLI::App app{"capsim: cost and capacity simulator for GPU workloads on AWS"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "capsim 0.1.0");
+  app.set_version_flag("--version", "capsim " + std::string(capsim::version()));
 
   std::string run_file, run_out = "result.json", run_series, run_nodes;
   int run_threads = 1;

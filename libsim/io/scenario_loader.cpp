@@ -654,6 +654,18 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_fi
   return loader.load(text);
 }
 
+std::string effective_document(std::string_view scenario_text, std::string_view policy, const std::string& display_file) {
+  json doc;
+  try {
+    doc = json::parse(scenario_text);
+  } catch (const json::parse_error& e) {
+    throw ScenarioError({Diagnostic{display_file, "", 0, 0, "a JSON document", e.what(), {}, {}}});
+  }
+  return detail::effective_document(doc, policy, display_file).dump(2);
+}
+
+namespace detail {
+
 json effective_document(const json& scenario, std::string_view policy, const std::string& display_file) {
   std::vector<Diagnostic> diags;
   json base = scenario;
@@ -676,5 +688,7 @@ json effective_document(const json& scenario, std::string_view policy, const std
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) base.merge_patch((*it)->value("patch", json::object()));
   return base;
 }
+
+}  // namespace detail
 
 }  // namespace capsim::io

@@ -20,6 +20,9 @@ namespace capsim::io::detail {
 
 using nlohmann::json;
 
+/// The document of one policy (io::effective_document, on a parsed document).
+json effective_document(const json& scenario, std::string_view policy, const std::string& display_file);
+
 // Zone IDs name the same physical zone in every account; zone names are shuffled per account, so
 // this mapping is a documented default (any account's own mapping belongs in catalog.zone_ids) and
 // is reported as an assumption when spot data keyed by zone ID is read through it.

@@ -7,8 +7,8 @@ namespace capsim {
 namespace {
 using M = MetricMeasure;
 // Sources: aws/amazon-cloudwatch-agent @0583de87 (GPU processor's DCGM rename map, Container
-// Insights constants and EMF declarations) and the AWS Container Insights metrics documentation,
-// as gathered in ../shared/data/formats/container_insights_gpu_metrics.csv; NVIDIA dcgm-exporter
+// Insights constants and EMF declarations) and the AWS Container Insights metrics documentation;
+// NVIDIA dcgm-exporter
 // @00d6d344 default-counters.csv for the DCGM fields and their units.
 constexpr std::array kKnown = {
     KnownMetric{"container_gpu_utilization", "ContainerInsights", M::Percent, "GPU utilization of a container (from DCGM_FI_DEV_GPU_UTIL)"},

@@ -1,6 +1,8 @@
 // The `capsim._capsim` extension: one bind_<module>.cpp per C++ module.
 #include <pybind11/pybind11.h>
 
+#include "capsim/core/version.hpp"
+
 namespace py = pybind11;
 
 namespace capsim::py_bind {
@@ -14,7 +16,7 @@ void bind_market(py::module_& m);
 
 PYBIND11_MODULE(_capsim, m) {
   m.doc() = "capsim: cost and capacity simulator for GPU workloads on AWS (compiled core)";
-  m.attr("__version__") = "0.1.0";
+  m.attr("__version__") = std::string(capsim::version());
   capsim::py_bind::bind_io(m);  // first: it registers the exception types the others raise
   capsim::py_bind::bind_catalog(m);
   capsim::py_bind::bind_market(m);

@@ -58,3 +58,10 @@ def test_result_classes_are_in_the_stub():
     stub = stub_classes()
     for name in RESULT_CLASSES:
         assert name in stub, f"{name} is missing from the stub"
+
+
+def test_version_is_the_projects():
+    # The one version: project(VERSION ...) in CMakeLists.txt, compiled into the library.
+    import re
+    cmake = open(os.path.join(os.environ["CAPSIM_SOURCE_DIR"], "CMakeLists.txt")).read()
+    assert capsim.__version__ == re.search(r"project\(capsim VERSION ([0-9.]+)", cmake).group(1)

@@ -14,7 +14,7 @@
 
 namespace capsim {
 
-// Defaults of the real system (../shared/MODEL.md "Billing"; AWS EC2 per-second billing for Linux):
+// Defaults of the real system (AWS EC2 per-second billing for Linux, aws.amazon.com/ec2/pricing):
 // billed in one-second increments (a partial second counts as a whole one), 60 seconds at least.
 inline constexpr SimDuration kBillingIncrement = kMicrosPerSecond;
 inline constexpr SimDuration kMinimumBilledDuration = 60 * kMicrosPerSecond;

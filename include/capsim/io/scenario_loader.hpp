@@ -6,8 +6,6 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "capsim/scenario/scenario.hpp"
 
 namespace capsim::io {
@@ -20,8 +18,9 @@ Scenario load_scenario(const std::filesystem::path& file);
 /// resolves relative paths.
 Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir);
 
-/// The document of one policy: the scenario without `policies`, with the policy's chain of merge
-/// patches (RFC 7396) applied, parents first. Throws ScenarioError for an unknown policy or a cycle.
-nlohmann::json effective_document(const nlohmann::json& scenario, std::string_view policy, const std::string& display_file);
+/// The document of one policy, as JSON text: the scenario without `policies`, with the policy's
+/// chain of merge patches (RFC 7396) applied, parents first. Throws ScenarioError for bad JSON, an
+/// unknown policy or a cycle.
+std::string effective_document(std::string_view scenario_text, std::string_view policy, const std::string& display_file);
 
 }  // namespace capsim::io

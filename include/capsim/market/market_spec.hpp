@@ -15,7 +15,9 @@
 
 namespace capsim {
 
-// Defaults of the real systems (../shared/MODEL.md "Spot market", "Karpenter").
+// Defaults of the real systems: EC2 Spot's two-minute interruption notice (EC2 User Guide, "Spot
+// Instance interruption notices"); Karpenter keeps an offering that failed with insufficient capacity
+// out of its launch requests for 3 minutes (its unavailable-offerings cache).
 inline constexpr SimDuration kSpotInterruptionNotice = 2 * kMicrosPerMinute;     // AWS: two-minute warning
 inline constexpr SimDuration kUnavailableAfterInsufficientCapacity = 3 * kMicrosPerMinute;  // Karpenter
 

@@ -4,7 +4,8 @@
 
 namespace capsim {
 
-// Defaults of the Cluster Autoscaler (kubernetes/autoscaler FAQ; ../shared/MODEL.md).
+// Defaults of the Cluster Autoscaler (kubernetes/autoscaler cluster-autoscaler FAQ, "What are the
+// parameters to CA?").
 inline constexpr SimDuration kCaScanInterval = 10 * kMicrosPerSecond;
 inline constexpr SimDuration kCaScaleDownUnneededTime = 10 * kMicrosPerMinute;
 inline constexpr double kCaScaleDownUtilizationThreshold = 0.5;

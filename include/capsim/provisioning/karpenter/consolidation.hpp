@@ -1,7 +1,7 @@
 #pragma once
 // Karpenter's consolidation decisions, without an engine (kubernetes-sigs/karpenter
 // pkg/controllers/disruption: consolidation.go, multinodeconsolidation.go,
-// singlenodeconsolidation.go; ../shared/MODEL.md "Consolidation"). A set of candidate nodes can be
+// singlenodeconsolidation.go). A set of candidate nodes can be
 // deleted when the scheduling simulation places all their pods on the other nodes, or replaced when
 // the pods need exactly one new node claim whose types, filtered to those cheaper than the set, are
 // not empty. Multi-node consolidation binary-searches the longest prefix (of at least two, and at

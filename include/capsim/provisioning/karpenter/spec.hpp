@@ -9,13 +9,13 @@
 
 namespace capsim {
 
-// Defaults of Karpenter (../shared/MODEL.md "Karpenter").
+// Defaults of Karpenter (karpenter.sh/docs/reference/settings: BATCH_IDLE_DURATION, BATCH_MAX_DURATION).
 inline constexpr SimDuration kKarpenterBatchIdle = 1 * kMicrosPerSecond;   // batchIdleDuration
 inline constexpr SimDuration kKarpenterBatchMax = 10 * kMicrosPerSecond;   // batchMaxDuration
 
 enum class ConsolidationPolicy { WhenEmpty, WhenEmptyOrUnderutilized };
 
-// Karpenter's default NodePool expireAfter (karpenter.sh/docs/concepts/nodepools; MODEL.md).
+// Karpenter's default NodePool expireAfter (karpenter.sh/docs/concepts/nodepools).
 inline constexpr SimDuration kKarpenterExpireAfter = 720 * kMicrosPerHour;
 
 /// A Karpenter v1 NodePool as the scenario gives it.
