@@ -15,7 +15,7 @@
 
 #include "bench_main.hpp"
 #include "capsim/provisioning/karpenter/consolidation.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 
 #include "bench_main.hpp"
 #include "capsim/provisioning/karpenter/scheduler.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 
 namespace {
 

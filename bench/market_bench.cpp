@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "bench_main.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/market/spot_market.hpp"
 

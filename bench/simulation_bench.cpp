@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "bench_main.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
 
 namespace {

@@ -15,7 +15,7 @@
 #include "bench_main.hpp"
 #include "capsim/core/rng.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/resample.hpp"
 
 namespace {

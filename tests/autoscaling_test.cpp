@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
 

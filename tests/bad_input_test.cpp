@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;

@@ -5,7 +5,7 @@
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/core/error.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/market/interruption_model.hpp"
 
 using namespace capsim;

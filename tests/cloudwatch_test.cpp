@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/cloudwatch.hpp"
+#include "capsim/io/traces/cloudwatch.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/known_metrics.hpp"
 #include "test_paths.hpp"
 

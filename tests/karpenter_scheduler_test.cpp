@@ -9,7 +9,7 @@
 
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/core/error.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 
 using namespace capsim;
 

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/availability_trace_reader.hpp"
-#include "capsim/io/catalog_csv.hpp"
-#include "capsim/io/spot_price_history.hpp"
+#include "capsim/io/market/availability_trace_reader.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
+#include "capsim/io/market/spot_price_history.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/market/availability_trace.hpp"
 #include "capsim/market/spot_prices.hpp"

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "capsim/io/catalog_csv.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/market/spot_market.hpp"
 #include "capsim/sim/simulation.hpp"

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/request_log_reader.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/traces/request_log_reader.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;

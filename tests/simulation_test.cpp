@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/distributions.hpp"
-#include "capsim/io/result_json.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/results/result_json.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/align.hpp"
 #include "test_paths.hpp"
 

@@ -7,8 +7,8 @@
 
 #include "capsim/market/catalog_query.hpp"
 #include "capsim/core/error.hpp"
-#include "capsim/io/catalog_csv.hpp"
-#include "capsim/io/catalog_json.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_json.hpp"
 
 namespace capsim::cli {
 

@@ -7,8 +7,8 @@
 
 #include "capsim/core/error.hpp"
 #include "capsim/io/atomic_write.hpp"
-#include "capsim/io/cloudwatch.hpp"
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/cloudwatch.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/stats.hpp"
 
 namespace capsim::cli {

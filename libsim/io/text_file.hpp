@@ -5,7 +5,7 @@
 #include <string_view>
 #include <utility>
 
-#include "capsim/io/cloudwatch.hpp"
+#include "capsim/io/traces/cloudwatch.hpp"
 
 namespace capsim::io::detail {
 

@@ -4,7 +4,7 @@
 
 #include "bind_value.hpp"
 #include "capsim/catalog/instance_catalog.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 
 namespace py = pybind11;
 

@@ -4,8 +4,8 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/result_json.hpp"
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/results/result_json.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 
 namespace py = pybind11;
 

@@ -3,7 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "capsim/market/catalog_query.hpp"
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/market/allocation.hpp"
 
 namespace py = pybind11;

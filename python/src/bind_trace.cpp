@@ -6,7 +6,7 @@
 
 #include "bind_value.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/resample.hpp"
 #include "capsim/trace/stats.hpp"
 

@@ -9,8 +9,9 @@
 #include "capsim/core/close_match.hpp"
 #include "capsim/trace/known_metrics.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "json_checker.hpp"
-#include "scenario_loader_impl.hpp"
+#include "io/json/json_checker.hpp"
+#include "io/k8s/decoders.hpp"
+#include "io/scenario/scenario_loader_impl.hpp"
 
 namespace capsim::io::detail {
 
@@ -41,7 +42,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     } else {
       std::set<std::string> names;
       for (std::size_t i = 0; i < np->size(); ++i)
-        if (auto pool = parse_node_pool((*np)[i], ptr_join(p + "/node_pools", i))) {
+        if (auto pool = k8s::node_pool(ck_, (*np)[i], ptr_join(p + "/node_pools", i))) {
           if (!names.insert(pool->scheduling.name).second)
             ck_.fail(ptr_join(p + "/node_pools", i) + "/metadata/name", "a NodePool name used once", "\"" + pool->scheduling.name + "\" again");
           cl.karpenter.node_pools.push_back(std::move(*pool));
@@ -58,23 +59,14 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     if (!h->is_object()) ck_.fail(p + "/hpa", "an object of service name → HorizontalPodAutoscaler spec", describe(*h));
     else
       for (const auto& [svc, spec] : h->items())
-        if (auto hc = parse_hpa(spec, ptr_join(p + "/hpa", svc))) cl.hpa.emplace(svc, std::move(*hc));
+        if (auto hc = k8s::horizontal_pod_autoscaler(ck_, spec, ptr_join(p + "/hpa", svc), declared_traces_)) cl.hpa.emplace(svc, std::move(*hc));
   }
   if (auto rq = c.find("resource_quotas"); rq != c.end()) {
     if (!rq->is_object()) {
       ck_.fail(p + "/resource_quotas", "an object of namespace → {\"hard\": {...}}", describe(*rq));
     } else {
       for (const auto& [ns, q] : rq->items()) {
-        const std::string qp = ptr_join(p + "/resource_quotas", ns);
-        if (!ck_.object(q, qp, {"hard"}, {"hard"}) ||
-            !ck_.object(q["hard"], qp + "/hard", {"requests.cpu", "requests.memory", "requests.nvidia.com/gpu", "pods"}))
-          continue;
-        ResourceQuotaSpec spec;
-        spec.cpu_millicores = cpu_quantity(q["hard"], qp + "/hard", "requests.cpu");
-        spec.memory_mib = memory_quantity(q["hard"], qp + "/hard", "requests.memory");
-        if (auto v = ck_.integer(q["hard"], qp + "/hard", "requests.nvidia.com/gpu", 0, 1'000'000)) spec.gpus = static_cast<int>(*v);
-        if (auto v = ck_.integer(q["hard"], qp + "/hard", "pods", 0, 1'000'000)) spec.pods = static_cast<int>(*v);
-        cl.resource_quotas.emplace(ns, spec);
+        if (auto spec = k8s::resource_quota(ck_, q, ptr_join(p + "/resource_quotas", ns))) cl.resource_quotas.emplace(ns, *spec);
       }
     }
   }
@@ -184,7 +176,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     auto st = ck_.one_of(n, np, "initial_state", {"ready", "launching"}).value_or("ready");
     ng.initial_state = st == "launching" ? InitialState::Launching : InitialState::Ready;
     ng.tags = ck_.string_map(n, np, "tags");
-    if (auto tt = n.find("taints"); tt != n.end()) ng.taints = parse_taints(*tt, np + "/taints");
+    if (auto tt = n.find("taints"); tt != n.end()) ng.taints = k8s::taints(ck_, *tt, np + "/taints");
     if (auto tt = n.find("target_tracking"); tt != n.end()) {
       ng.target_tracking = parse_target_tracking(*tt, np + "/target_tracking", ng);
       if (cl.provisioner != ProvisionerKind::Static)
@@ -281,307 +273,6 @@ void Loader::parse_cluster_autoscaler(const json& j, const std::string& p, Clust
                                                                {"price", Expander::Price},             {"priority", Expander::Priority}};
     out.expander = kExpanders.at(*e);
   }
-}
-
-std::optional<HpaScalingRules> Loader::parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults) {
-  if (!ck_.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies"})) return std::nullopt;
-  HpaScalingRules r = defaults;
-  if (auto w = ck_.integer(j, p, "stabilizationWindowSeconds", 0, 3600)) r.stabilization_window = seconds(static_cast<double>(*w));
-  if (auto sp = ck_.one_of(j, p, "selectPolicy", {"Max", "Min", "Disabled"}))
-    r.select_policy = *sp == "Max" ? SelectPolicy::Max : *sp == "Min" ? SelectPolicy::Min : SelectPolicy::Disabled;
-  if (auto ps = j.find("policies"); ps != j.end()) {
-    if (!ps->is_array()) {
-      ck_.fail(p + "/policies", "an array of {type, value, periodSeconds}", describe(*ps));
-    } else {
-      r.policies.clear();
-      for (std::size_t i = 0; i < ps->size(); ++i) {
-        const std::string pp = ptr_join(p + "/policies", i);
-        const json& q = (*ps)[i];
-        if (!ck_.object(q, pp, {"type", "value", "periodSeconds"}, {"type", "value", "periodSeconds"})) continue;
-        HpaScalingPolicy pol;
-        pol.type = ck_.one_of(q, pp, "type", {"Pods", "Percent"}).value_or("Pods") == "Percent" ? ScalingPolicyType::Percent : ScalingPolicyType::Pods;
-        pol.value = static_cast<int>(ck_.integer(q, pp, "value", 1, 1'000'000).value_or(1));
-        pol.period = seconds(static_cast<double>(ck_.integer(q, pp, "periodSeconds", 1, 1800).value_or(15)));
-        r.policies.push_back(pol);
-      }
-    }
-  }
-  return r;
-}
-
-std::optional<HpaConfig> Loader::parse_hpa(const json& j, const std::string& p) {
-  if (!ck_.object(j, p, {"minReplicas", "maxReplicas", "metrics", "behavior", "collection_lag_s"}, {"maxReplicas", "metrics"}))
-    return std::nullopt;
-  const std::size_t before = ck_.errors();
-  HpaConfig h;
-  h.spec.min_replicas = static_cast<int>(ck_.integer(j, p, "minReplicas", 1, kMaxReplicas).value_or(1));
-  h.spec.max_replicas = static_cast<int>(ck_.integer(j, p, "maxReplicas", 1, kMaxReplicas).value_or(1));
-  if (h.spec.min_replicas > h.spec.max_replicas)
-    ck_.fail(p + "/maxReplicas", fmt::format("maxReplicas >= minReplicas ({})", h.spec.min_replicas), describe(j["maxReplicas"]));
-  if (auto lag = ck_.number(j, p, "collection_lag_s", Bound::NonNegative)) h.collection_lag = seconds(*lag);
-  if (auto b = j.find("behavior"); b != j.end() && ck_.object(*b, p + "/behavior", {"scaleUp", "scaleDown"})) {
-    const HpaBehavior d = default_behavior();
-    if (auto u = b->find("scaleUp"); u != b->end())
-      if (auto r = parse_scaling_rules(*u, p + "/behavior/scaleUp", d.scale_up)) h.spec.behavior.scale_up = *r;
-    if (auto dn = b->find("scaleDown"); dn != b->end())
-      if (auto r = parse_scaling_rules(*dn, p + "/behavior/scaleDown", d.scale_down)) h.spec.behavior.scale_down = *r;
-  }
-  auto ms = j.find("metrics");
-  if (ms != j.end() && (!ms->is_array() || ms->empty())) ck_.fail(p + "/metrics", "a non-empty array of metrics", describe(*ms));
-  else if (ms != j.end())
-    for (std::size_t i = 0; i < ms->size(); ++i) {
-      const std::string mp = ptr_join(p + "/metrics", i);
-      const json& m = (*ms)[i];
-      // autoscaling/v2 MetricSpec: Pods metrics capsim computes, or External metrics from traces.
-      if (!ck_.object(m, mp, {"type", "pods", "external"}, {"type"})) continue;
-      auto type = ck_.one_of(m, mp, "type", {"Pods", "External"},
-                             "capsim computes Pods metrics (requests_per_second, gpu_utilization) and reads External ones from traces");
-      if (!type) continue;
-      HpaMetric metric;
-      metric.source = *type == "External" ? HpaMetric::Source::External : HpaMetric::Source::Pods;
-      const char* section = *type == "External" ? "external" : "pods";
-      if (!m.contains(section)) {
-        ck_.fail(mp, std::string("the key '") + section + "' for type " + *type, "an object without it");
-        continue;
-      }
-      const json& pods = m[section];
-      const std::string pp = mp + "/" + section;
-      if (!ck_.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
-      if (ck_.object(pods["metric"], pp + "/metric", {"name"}, {"name"})) {
-        if (metric.source == HpaMetric::Source::Pods) {
-          metric.name = ck_.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
-        } else {
-          metric.name = ck_.string(pods["metric"], pp + "/metric", "name").value_or("");
-          if (!metric.name.empty() && !declared_traces_.count(metric.name)) {
-            std::vector<std::string> names(declared_traces_.begin(), declared_traces_.end());
-            ck_.fail(pp + "/metric/name", "the name of a trace under /traces", "\"" + metric.name + "\"", did_you_mean(metric.name, names));
-          }
-        }
-      }
-      const json& target = pods["target"];
-      const bool external = metric.source == HpaMetric::Source::External;
-      const char* value_key = external && target.is_object() && target.contains("value") ? "value" : "averageValue";
-      if (ck_.object(target, pp + "/target", {"type", "averageValue", "value"}, {"type", value_key})) {
-        auto tt = ck_.one_of(target, pp + "/target", "type", external ? std::vector<std::string>{"AverageValue", "Value"}
-                                                                      : std::vector<std::string>{"AverageValue"});
-        if (tt && *tt == "Value") metric.target_type = HpaMetric::Target::Value;
-        if (tt && (*tt == "Value") != (std::string(value_key) == "value"))
-          ck_.fail(pp + "/target", *tt == "Value" ? "the key 'value' for type Value" : "the key 'averageValue' for type AverageValue",
-                   "the other one");
-        const json& av = target[value_key];
-        std::optional<double> v;
-        if (av.is_number()) v = av.get<double>();
-        else if (av.is_string()) {
-          // A Kubernetes quantity: "1.5", "500m".
-          std::string q = av.get<std::string>();
-          double scale = 1;
-          if (!q.empty() && q.back() == 'm') {
-            scale = 1e-3;
-            q.pop_back();
-          }
-          if (auto n = parse_number(q)) v = *n * scale;
-        }
-        if (!v || !(*v > 0)) ck_.fail(pp + "/target/averageValue", "a quantity > 0 such as \"1.5\" or \"500m\"", describe(av));
-        else metric.target = *v;
-      }
-      h.metrics.push_back(metric);
-    }
-  if (ck_.errors() != before) return std::nullopt;
-  try {
-    HpaController check(h.spec);
-  } catch (const Error& e) {
-    ck_.fail_message(p, e.what());
-    return std::nullopt;
-  }
-  return h;
-}
-
-std::optional<std::int64_t> Loader::cpu_quantity(const json& obj, const std::string& p, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return std::nullopt;
-  std::optional<std::int64_t> v;
-  if (it->is_number()) v = parse_cpu_millicores(it->dump());
-  else if (it->is_string()) v = parse_cpu_millicores(it->get<std::string>());
-  if (!v) ck_.fail(ptr_join(p, key), "a CPU quantity such as 4, \"0.5\" or \"500m\"", describe(*it));
-  return v;
-}
-
-std::optional<std::int64_t> Loader::memory_quantity(const json& obj, const std::string& p, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return std::nullopt;
-  std::optional<std::int64_t> v;
-  if (it->is_string()) v = parse_memory_mib(it->get<std::string>());
-  if (!v) ck_.fail(ptr_join(p, key), "a memory quantity such as \"16Gi\" or \"512Mi\"", describe(*it));
-  return v;
-}
-
-std::vector<Requirement> Loader::parse_requirements(const json& j, const std::string& p) {
-  std::vector<Requirement> out;
-  if (!j.is_array()) {
-    ck_.fail(p, "an array of {key, operator, values}", describe(j));
-    return out;
-  }
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string rp = ptr_join(p, i);
-    const json& r = j[i];
-    if (!ck_.object(r, rp, {"key", "operator", "values", "minValues"}, {"key", "operator"})) continue;
-    if (r.contains("minValues")) {
-      ck_.fail(rp + "/minValues", "no minValues (capsim does not simulate it yet)", describe(r["minValues"]));
-      continue;
-    }
-    Requirement req;
-    req.key = ck_.string(r, rp, "key").value_or("");
-    auto op = ck_.one_of(r, rp, "operator", {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"});
-    if (!op) continue;
-    req.op = *parse_operator(*op);
-    if (auto vs = r.find("values"); vs != r.end()) {
-      if (!vs->is_array()) {
-        ck_.fail(rp + "/values", "an array of strings", describe(*vs));
-        continue;
-      }
-      for (const auto& v : *vs) req.values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-    }
-    if (auto bad = check_requirement(req); !bad.empty()) {
-      if (bad.rfind("a well-known label key", 0) == 0) ck_.fail(rp + "/key", bad.substr(0, bad.find(", got ")), "'" + req.key + "'",
-                                                                did_you_mean(req.key, well_known_label_keys()));
-      else ck_.fail(rp, bad, describe(r));
-      continue;
-    }
-    out.push_back(std::move(req));
-  }
-  // Requirements on the same key combine (intersect); a key no value can satisfy makes the whole set
-  // impossible, which would leave its pods pending forever.
-  const Requirements combined(out);
-  for (const auto& [key, k] : combined.keys())
-    if (k.empty())
-      ck_.fail(p, "requirements some node can satisfy", "'" + key + "' constrained to no possible value (" + k.describe() + ")");
-  return out;
-}
-
-std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const std::string& p) {
-  if (!ck_.object(j, p, {"apiVersion", "kind", "metadata", "spec"}, {"metadata", "spec"})) return std::nullopt;
-  const std::size_t before = ck_.errors();
-  KarpenterNodePool pool;
-  if (ck_.object(j["metadata"], p + "/metadata", {"name", "labels", "annotations"}, {"name"}))
-    pool.scheduling.name = ck_.string(j["metadata"], p + "/metadata", "name").value_or("");
-  const json& spec = j["spec"];
-  const std::string sp = p + "/spec";
-  if (!ck_.object(spec, sp, {"template", "limits", "weight", "disruption"}, {"template"})) return std::nullopt;
-  pool.scheduling.weight = static_cast<int>(ck_.integer(spec, sp, "weight", 0, 100).value_or(0));
-  const json& tmpl = spec["template"];
-  if (auto md = tmpl.find("metadata"); md != tmpl.end() && ck_.object(*md, sp + "/template/metadata", {"labels", "annotations"}))
-    pool.labels = ck_.string_map(*md, sp + "/template/metadata", "labels");
-  if (ck_.object(tmpl, sp + "/template", {"metadata", "spec"}, {"spec"}) &&
-      ck_.object(tmpl["spec"], sp + "/template/spec", {"requirements", "nodeClassRef", "taints", "expireAfter"}, {"requirements"})) {
-    const json& ts = tmpl["spec"];
-    const std::string tsp = sp + "/template/spec";
-    pool.scheduling.requirements = Requirements(parse_requirements(ts["requirements"], tsp + "/requirements"));
-    if (auto tt = ts.find("taints"); tt != ts.end()) pool.scheduling.taints = parse_taints(*tt, tsp + "/taints");
-    if (auto ea = ts.find("expireAfter"); ea != ts.end()) {
-      if (ea->is_string() && ea->get<std::string>() == "Never") pool.expire_after = std::nullopt;
-      else if (auto dur = ea->is_string() ? parse_duration(ea->get<std::string>()) : std::nullopt; dur && *dur > 0) pool.expire_after = *dur;
-      else ck_.fail(tsp + "/expireAfter", "a duration such as \"720h\", or \"Never\"", describe(*ea));
-    }
-  }
-  if (auto l = spec.find("limits"); l != spec.end() && ck_.object(*l, sp + "/limits", {"cpu", "memory", "nvidia.com/gpu"})) {
-    if (auto v = cpu_quantity(*l, sp + "/limits", "cpu")) pool.scheduling.limits.cpu_millicores = *v;
-    if (auto v = memory_quantity(*l, sp + "/limits", "memory")) pool.scheduling.limits.memory_mib = *v;
-    if (auto v = ck_.integer(*l, sp + "/limits", "nvidia.com/gpu", 0, 1'000'000)) pool.scheduling.limits.gpus = static_cast<int>(*v);
-  }
-  if (auto d = spec.find("disruption"); d != spec.end() && ck_.object(*d, sp + "/disruption", {"consolidationPolicy", "consolidateAfter", "budgets"})) {
-    if (auto b = d->find("budgets"); b != d->end()) pool.budgets = parse_budgets(*b, sp + "/disruption/budgets");
-    if (auto cp = ck_.one_of(*d, sp + "/disruption", "consolidationPolicy", {"WhenEmpty", "WhenEmptyOrUnderutilized"}))
-      pool.consolidation_policy = *cp == "WhenEmpty" ? ConsolidationPolicy::WhenEmpty : ConsolidationPolicy::WhenEmptyOrUnderutilized;
-    if (auto ca = d->find("consolidateAfter"); ca != d->end()) {
-      if (ca->is_string() && ca->get<std::string>() == "Never") pool.consolidate_after = std::nullopt;
-      else if (auto dur = ca->is_string() ? parse_duration(ca->get<std::string>()) : std::nullopt; dur || (ca->is_string() && ca->get<std::string>() == "0s"))
-        pool.consolidate_after = dur.value_or(0);
-      else ck_.fail(sp + "/disruption/consolidateAfter", "a duration such as \"30s\", or \"Never\"", describe(*ca));
-    }
-  }
-  if (ck_.errors() != before) return std::nullopt;
-  return pool;
-}
-
-std::vector<Taint> Loader::parse_taints(const json& j, const std::string& p) {
-  std::vector<Taint> out;
-  if (!j.is_array()) {
-    ck_.fail(p, "an array of taints {key, value, effect}", describe(j));
-    return out;
-  }
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string tp = ptr_join(p, i);
-    if (!ck_.object(j[i], tp, {"key", "value", "effect"}, {"key", "effect"})) continue;
-    Taint t;
-    t.key = ck_.string(j[i], tp, "key").value_or("");
-    t.value = ck_.string(j[i], tp, "value", false).value_or("");
-    if (auto e = ck_.one_of(j[i], tp, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) t.effect = *parse_taint_effect(*e);
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-std::vector<Toleration> Loader::parse_tolerations(const json& j, const std::string& p) {
-  std::vector<Toleration> out;
-  if (!j.is_array()) {
-    ck_.fail(p, "an array of tolerations {key, operator, value, effect}", describe(j));
-    return out;
-  }
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string tp = ptr_join(p, i);
-    if (!ck_.object(j[i], tp, {"key", "operator", "value", "effect", "tolerationSeconds"})) continue;
-    Toleration t;
-    t.key = ck_.string(j[i], tp, "key", false).value_or("");
-    // An empty operator means Equal, as the API server reads it.
-    if (j[i].contains("operator") && j[i]["operator"] == "") t.op = Toleration::Op::Equal;
-    else if (auto op = ck_.one_of(j[i], tp, "operator", {"Equal", "Exists"})) t.op = *parse_toleration_op(*op);
-    t.value = ck_.string(j[i], tp, "value", false).value_or("");
-    if (auto e = ck_.one_of(j[i], tp, "effect", {"NoSchedule", "PreferNoSchedule", "NoExecute"})) t.effect = parse_taint_effect(*e);
-    if (j[i].contains("tolerationSeconds")) {
-      ck_.integer(j[i], tp, "tolerationSeconds", 0);
-      // The API server's rule: only a NoExecute toleration can be time-limited.
-      if (t.effect != TaintEffect::NoExecute)
-        ck_.fail(tp + "/tolerationSeconds", "tolerationSeconds only with effect NoExecute", "a toleration without it");
-    }
-    if (auto bad = check_toleration(t); !bad.empty()) {
-      ck_.fail_message(tp, "expected " + bad);
-      continue;
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-std::vector<DisruptionBudget> Loader::parse_budgets(const json& j, const std::string& p) {
-  std::vector<DisruptionBudget> out;
-  if (!j.is_array()) {
-    ck_.fail(p, "an array of disruption budgets {nodes, schedule, duration, reasons}", describe(j));
-    return default_budgets();
-  }
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string bp = ptr_join(p, i);
-    if (!ck_.object(j[i], bp, {"nodes", "schedule", "duration", "reasons"})) continue;
-    // Karpenter defaults a budget's nodes to "10%".
-    const std::string nodes = ck_.string(j[i], bp, "nodes").value_or(std::string(kDefaultBudgetNodes));
-    const std::optional<std::string> schedule = ck_.string(j[i], bp, "schedule");
-    const std::optional<std::string> duration = ck_.string(j[i], bp, "duration");
-    std::vector<std::string> reasons;
-    if (auto r = j[i].find("reasons"); r != j[i].end()) {
-      if (!r->is_array()) ck_.fail(bp + "/reasons", "an array of Underutilized, Empty, Drifted", describe(*r));
-      else
-        for (std::size_t k = 0; k < r->size(); ++k) {
-          if ((*r)[k].is_string()) reasons.push_back((*r)[k].get<std::string>());
-          else ck_.fail(ptr_join(bp + "/reasons", k), "one of Underutilized, Empty, Drifted", describe((*r)[k]));
-        }
-    }
-    try {
-      out.push_back(DisruptionBudget::parse(nodes, schedule ? std::optional<std::string_view>(*schedule) : std::nullopt,
-                                            duration ? std::optional<std::string_view>(*duration) : std::nullopt, reasons));
-    } catch (const Error& e) {
-      ck_.fail_message(bp, e.what());
-    }
-  }
-  return out;
 }
 
 std::optional<ScheduleSpec> Loader::parse_schedule(const json& j, const std::string& p) {

@@ -1,4 +1,4 @@
-#include "capsim/io/spot_price_history.hpp"
+#include "capsim/io/market/spot_price_history.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -12,9 +12,9 @@
 
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
-#include "text_file.hpp"
+#include "io/text_file.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "json_checker.hpp"
+#include "io/json/json_checker.hpp"
 
 namespace capsim::io {
 

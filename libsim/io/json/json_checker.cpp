@@ -1,4 +1,4 @@
-#include "json_checker.hpp"
+#include "io/json/json_checker.hpp"
 
 #include <cmath>
 

@@ -1,12 +1,12 @@
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/request_log_reader.hpp"
-#include "capsim/io/trace_csv.hpp"
+#include "capsim/io/traces/request_log_reader.hpp"
+#include "capsim/io/traces/trace_csv.hpp"
 #include "capsim/trace/transform.hpp"
 
 namespace capsim::io {

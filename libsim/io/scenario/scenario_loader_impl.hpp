@@ -14,7 +14,8 @@
 
 #include "capsim/scenario/scenario.hpp"
 #include "capsim/trace/generators.hpp"
-#include "json_checker.hpp"
+#include "io/json/json_checker.hpp"
+#include "io/k8s/decoders.hpp"
 
 namespace capsim::io::detail {
 
@@ -32,7 +33,7 @@ inline const std::map<std::string, std::string> kDefaultZoneIds = {
 
 // Sizes beyond any real fleet; larger values are typos (an extra zero), and are reported as such.
 inline constexpr std::int64_t kMaxReplicates = 1'000'000;
-inline constexpr std::int64_t kMaxReplicas = 1'000'000;
+using k8s::kMaxReplicas;
 inline constexpr std::int64_t kMaxNodesPerGroup = 100'000;
 
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
@@ -70,17 +71,8 @@ class Loader {
   std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
   void parse_market(const json& root);
   void parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out);
-  std::optional<HpaConfig> parse_hpa(const json& j, const std::string& p);
-  std::optional<HpaScalingRules> parse_scaling_rules(const json& j, const std::string& p, const HpaScalingRules& defaults);
   std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
-  std::optional<KarpenterNodePool> parse_node_pool(const json& j, const std::string& p);
-  std::vector<Requirement> parse_requirements(const json& j, const std::string& p);
-  std::vector<Taint> parse_taints(const json& j, const std::string& p);
   std::optional<TargetTrackingPolicy> parse_target_tracking(const json& j, const std::string& p, const NodeGroupSpec& group);
-  std::vector<Toleration> parse_tolerations(const json& j, const std::string& p);
-  std::vector<DisruptionBudget> parse_budgets(const json& j, const std::string& p);
-  std::optional<std::int64_t> cpu_quantity(const json& obj, const std::string& p, const char* key);
-  std::optional<std::int64_t> memory_quantity(const json& obj, const std::string& p, const char* key);
   std::vector<PolicyEntry> parse_policies(const json& root);
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);

@@ -1,4 +1,4 @@
-#include "capsim/io/availability_trace_reader.hpp"
+#include "capsim/io/market/availability_trace_reader.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
-#include "text_file.hpp"
-#include "json_checker.hpp"
+#include "io/text_file.hpp"
+#include "io/json/json_checker.hpp"
 
 namespace capsim::io {
 

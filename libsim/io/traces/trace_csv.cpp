@@ -1,4 +1,4 @@
-#include "capsim/io/trace_csv.hpp"
+#include "capsim/io/traces/trace_csv.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "capsim/io/catalog_csv.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "capsim/io/catalog_json.hpp"
+#include "capsim/io/catalog/catalog_json.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -6,15 +6,15 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/close_match.hpp"
-#include "capsim/io/availability_trace_reader.hpp"
-#include "capsim/io/catalog_csv.hpp"
-#include "capsim/io/spot_price_history.hpp"
+#include "capsim/io/market/availability_trace_reader.hpp"
+#include "capsim/io/catalog/catalog_csv.hpp"
+#include "capsim/io/market/spot_price_history.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "capsim/io/trace_reader.hpp"
+#include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/align.hpp"
 #include "capsim/trace/generators.hpp"
-#include "json_checker.hpp"
-#include "scenario_loader_impl.hpp"
+#include "io/json/json_checker.hpp"
+#include "io/scenario/scenario_loader_impl.hpp"
 
 namespace capsim::io::detail {
 

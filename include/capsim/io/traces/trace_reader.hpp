@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "capsim/io/cloudwatch.hpp"
+#include "capsim/io/traces/cloudwatch.hpp"
 #include "capsim/trace/known_metrics.hpp"
 #include "capsim/trace/regularize.hpp"
 #include "capsim/trace/request_log.hpp"

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "capsim/catalog/instance_catalog.hpp"
-#include "capsim/io/cloudwatch.hpp"  // InputFile
+#include "capsim/io/traces/cloudwatch.hpp"  // InputFile
 #include "capsim/market/spot_prices.hpp"
 
 namespace capsim::io {

@@ -1,4 +1,4 @@
-#include "capsim/io/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -10,9 +10,9 @@
 
 #include "capsim/core/close_match.hpp"
 #include "capsim/io/text_parse.hpp"
-#include "json_checker.hpp"
-#include "scenario_loader_impl.hpp"
-#include "text_file.hpp"
+#include "io/json/json_checker.hpp"
+#include "io/scenario/scenario_loader_impl.hpp"
+#include "io/text_file.hpp"
 
 namespace capsim::io::detail {
 
@@ -441,13 +441,13 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
         svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       }
       svc.concurrency = ck_.number(*r, rp, "concurrency", Bound::Positive).value_or(1.0);
-      const std::optional<std::int64_t> cpu = cpu_quantity(*r, rp, "cpu");
-      const std::optional<std::int64_t> memory = memory_quantity(*r, rp, "memory");
+      const std::optional<std::int64_t> cpu = k8s::cpu_quantity(ck_, *r, rp, "cpu");
+      const std::optional<std::int64_t> memory = k8s::memory_quantity(ck_, *r, rp, "memory");
       // Limits as Kubernetes treats them: a request left out defaults to its limit, and a limit below
       // its request is refused. Scheduling reads requests only; limits cap what `usage` may be.
       if (auto lm = r->find("limits"); lm != r->end() && ck_.object(*lm, rp + "/limits", {"cpu", "memory"})) {
-        svc.limit_cpu_millicores = cpu_quantity(*lm, rp + "/limits", "cpu");
-        svc.limit_memory_mib = memory_quantity(*lm, rp + "/limits", "memory");
+        svc.limit_cpu_millicores = k8s::cpu_quantity(ck_, *lm, rp + "/limits", "cpu");
+        svc.limit_memory_mib = k8s::memory_quantity(ck_, *lm, rp + "/limits", "memory");
       }
       svc.replica_cpu_millicores = cpu.value_or(svc.limit_cpu_millicores.value_or(0));
       svc.replica_memory_mib = memory.value_or(svc.limit_memory_mib.value_or(0));
@@ -457,12 +457,12 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       if (svc.limit_memory_mib && *svc.limit_memory_mib < svc.replica_memory_mib)
         ck_.fail(rp + "/limits/memory", fmt::format("a limit at least the memory request ({}Mi)", svc.replica_memory_mib),
                  fmt::format("{}Mi", *svc.limit_memory_mib));
-      if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(parse_requirements(*rq, rp + "/requirements"));
-      if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = parse_tolerations(*tl, rp + "/tolerations");
+      if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(k8s::requirements(ck_, *rq, rp + "/requirements"));
+      if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = k8s::tolerations(ck_, *tl, rp + "/tolerations");
       // What a replica uses on average, against what it requests: over-requesting shows as waste.
       if (auto us = r->find("usage"); us != r->end() && ck_.object(*us, rp + "/usage", {"cpu", "memory"})) {
-        svc.usage_cpu_millicores = cpu_quantity(*us, rp + "/usage", "cpu");
-        svc.usage_memory_mib = memory_quantity(*us, rp + "/usage", "memory");
+        svc.usage_cpu_millicores = k8s::cpu_quantity(ck_, *us, rp + "/usage", "cpu");
+        svc.usage_memory_mib = k8s::memory_quantity(ck_, *us, rp + "/usage", "memory");
         // Without a limit a pod may use more than it requests; with one, not more than that.
         if (svc.usage_cpu_millicores && svc.limit_cpu_millicores && *svc.usage_cpu_millicores > *svc.limit_cpu_millicores)
           ck_.fail(rp + "/usage/cpu", fmt::format("at most the cpu limit ({}m)", *svc.limit_cpu_millicores),

@@ -1,4 +1,4 @@
-#include "capsim/io/request_log_reader.hpp"
+#include "capsim/io/traces/request_log_reader.hpp"
 
 #include <algorithm>
 #include <cmath>

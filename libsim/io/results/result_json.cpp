@@ -1,4 +1,4 @@
-#include "capsim/io/result_json.hpp"
+#include "capsim/io/results/result_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

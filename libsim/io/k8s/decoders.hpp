@@ -1,0 +1,56 @@
+#pragma once
+// Internal to io/: decoders of Kubernetes objects from JSON (a YAML manifest parses to the same
+// values). Each takes a JSON value and the pointer it sits at, so one decoder serves a scenario
+// file's sections and a manifest alike; every problem is recorded by the Checker with its pointer,
+// what was expected and what was found.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "capsim/autoscale/hpa_config.hpp"
+#include "capsim/catalog/requirements.hpp"
+#include "capsim/catalog/taints.hpp"
+#include "capsim/cluster/resource_quota.hpp"
+#include "capsim/provisioning/karpenter/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/spec.hpp"
+#include "io/json/json_checker.hpp"
+
+namespace capsim::io::k8s {
+
+using detail::Bound;
+using detail::Checker;
+using detail::describe;
+using detail::ptr_join;
+using nlohmann::json;
+
+// Sizes beyond any real workload; larger values are typos (an extra zero), reported as such.
+inline constexpr std::int64_t kMaxReplicas = 1'000'000;
+
+/// A CPU quantity under `key` of `obj` ("4", 0.5, "500m") in millicores; nullopt when absent or bad.
+std::optional<std::int64_t> cpu_quantity(Checker& ck, const json& obj, const std::string& p, const char* key);
+/// A memory quantity under `key` of `obj` ("16Gi", "512Mi") in MiB; nullopt when absent or bad.
+std::optional<std::int64_t> memory_quantity(Checker& ck, const json& obj, const std::string& p, const char* key);
+
+/// NodeSelectorRequirements ({key, operator, values}); a set no node can satisfy is an error.
+std::vector<Requirement> requirements(Checker& ck, const json& j, const std::string& p);
+/// Taints ({key, value, effect}).
+std::vector<Taint> taints(Checker& ck, const json& j, const std::string& p);
+/// Tolerations ({key, operator, value, effect, tolerationSeconds}), as the API server validates them.
+std::vector<Toleration> tolerations(Checker& ck, const json& j, const std::string& p);
+
+/// A Karpenter v1 NodePool object ({apiVersion, kind, metadata, spec}).
+std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std::string& p);
+/// A NodePool's spec.disruption.budgets.
+std::vector<DisruptionBudget> disruption_budgets(Checker& ck, const json& j, const std::string& p);
+
+/// An autoscaling/v2 HorizontalPodAutoscaler spec (minReplicas, maxReplicas, metrics, behavior) plus
+/// capsim's collection_lag_s. External metrics must name one of `external_metrics`.
+std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, const std::string& p,
+                                                   const std::set<std::string>& external_metrics);
+
+/// A v1 ResourceQuota ({hard: {...}}).
+std::optional<ResourceQuotaSpec> resource_quota(Checker& ck, const json& q, const std::string& p);
+
+}  // namespace capsim::io::k8s

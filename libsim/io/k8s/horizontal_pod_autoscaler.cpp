@@ -1,0 +1,131 @@
+// autoscaling/v2 HorizontalPodAutoscaler spec: bounds, behavior, Pods and External metrics.
+#include <set>
+
+#include "capsim/autoscale/hpa.hpp"
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/close_match.hpp"
+#include "capsim/io/text_parse.hpp"
+#include "io/k8s/decoders.hpp"
+
+namespace capsim::io::k8s {
+
+namespace {
+
+std::optional<HpaScalingRules> scaling_rules(Checker& ck, const json& j, const std::string& p, const HpaScalingRules& defaults) {
+  if (!ck.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies"})) return std::nullopt;
+  HpaScalingRules r = defaults;
+  if (auto w = ck.integer(j, p, "stabilizationWindowSeconds", 0, 3600)) r.stabilization_window = seconds(static_cast<double>(*w));
+  if (auto sp = ck.one_of(j, p, "selectPolicy", {"Max", "Min", "Disabled"}))
+    r.select_policy = *sp == "Max" ? SelectPolicy::Max : *sp == "Min" ? SelectPolicy::Min : SelectPolicy::Disabled;
+  if (auto ps = j.find("policies"); ps != j.end()) {
+    if (!ps->is_array()) {
+      ck.fail(p + "/policies", "an array of {type, value, periodSeconds}", describe(*ps));
+    } else {
+      r.policies.clear();
+      for (std::size_t i = 0; i < ps->size(); ++i) {
+        const std::string pp = ptr_join(p + "/policies", i);
+        const json& q = (*ps)[i];
+        if (!ck.object(q, pp, {"type", "value", "periodSeconds"}, {"type", "value", "periodSeconds"})) continue;
+        HpaScalingPolicy pol;
+        pol.type = ck.one_of(q, pp, "type", {"Pods", "Percent"}).value_or("Pods") == "Percent" ? ScalingPolicyType::Percent : ScalingPolicyType::Pods;
+        pol.value = static_cast<int>(ck.integer(q, pp, "value", 1, 1'000'000).value_or(1));
+        pol.period = seconds(static_cast<double>(ck.integer(q, pp, "periodSeconds", 1, 1800).value_or(15)));
+        r.policies.push_back(pol);
+      }
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, const std::string& p, const std::set<std::string>& external_metrics) {
+  if (!ck.object(j, p, {"minReplicas", "maxReplicas", "metrics", "behavior", "collection_lag_s"}, {"maxReplicas", "metrics"}))
+    return std::nullopt;
+  const std::size_t before = ck.errors();
+  HpaConfig h;
+  h.spec.min_replicas = static_cast<int>(ck.integer(j, p, "minReplicas", 1, kMaxReplicas).value_or(1));
+  h.spec.max_replicas = static_cast<int>(ck.integer(j, p, "maxReplicas", 1, kMaxReplicas).value_or(1));
+  if (h.spec.min_replicas > h.spec.max_replicas)
+    ck.fail(p + "/maxReplicas", fmt::format("maxReplicas >= minReplicas ({})", h.spec.min_replicas), describe(j["maxReplicas"]));
+  if (auto lag = ck.number(j, p, "collection_lag_s", Bound::NonNegative)) h.collection_lag = seconds(*lag);
+  if (auto b = j.find("behavior"); b != j.end() && ck.object(*b, p + "/behavior", {"scaleUp", "scaleDown"})) {
+    const HpaBehavior d = default_behavior();
+    if (auto u = b->find("scaleUp"); u != b->end())
+      if (auto r = scaling_rules(ck, *u, p + "/behavior/scaleUp", d.scale_up)) h.spec.behavior.scale_up = *r;
+    if (auto dn = b->find("scaleDown"); dn != b->end())
+      if (auto r = scaling_rules(ck, *dn, p + "/behavior/scaleDown", d.scale_down)) h.spec.behavior.scale_down = *r;
+  }
+  auto ms = j.find("metrics");
+  if (ms != j.end() && (!ms->is_array() || ms->empty())) ck.fail(p + "/metrics", "a non-empty array of metrics", describe(*ms));
+  else if (ms != j.end())
+    for (std::size_t i = 0; i < ms->size(); ++i) {
+      const std::string mp = ptr_join(p + "/metrics", i);
+      const json& m = (*ms)[i];
+      // autoscaling/v2 MetricSpec: Pods metrics capsim computes, or External metrics from traces.
+      if (!ck.object(m, mp, {"type", "pods", "external"}, {"type"})) continue;
+      auto type = ck.one_of(m, mp, "type", {"Pods", "External"},
+                             "capsim computes Pods metrics (requests_per_second, gpu_utilization) and reads External ones from traces");
+      if (!type) continue;
+      HpaMetric metric;
+      metric.source = *type == "External" ? HpaMetric::Source::External : HpaMetric::Source::Pods;
+      const char* section = *type == "External" ? "external" : "pods";
+      if (!m.contains(section)) {
+        ck.fail(mp, std::string("the key '") + section + "' for type " + *type, "an object without it");
+        continue;
+      }
+      const json& pods = m[section];
+      const std::string pp = mp + "/" + section;
+      if (!ck.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
+      if (ck.object(pods["metric"], pp + "/metric", {"name"}, {"name"})) {
+        if (metric.source == HpaMetric::Source::Pods) {
+          metric.name = ck.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
+        } else {
+          metric.name = ck.string(pods["metric"], pp + "/metric", "name").value_or("");
+          if (!metric.name.empty() && !external_metrics.count(metric.name)) {
+            std::vector<std::string> names(external_metrics.begin(), external_metrics.end());
+            ck.fail(pp + "/metric/name", "the name of a trace under /traces", "\"" + metric.name + "\"", did_you_mean(metric.name, names));
+          }
+        }
+      }
+      const json& target = pods["target"];
+      const bool external = metric.source == HpaMetric::Source::External;
+      const char* value_key = external && target.is_object() && target.contains("value") ? "value" : "averageValue";
+      if (ck.object(target, pp + "/target", {"type", "averageValue", "value"}, {"type", value_key})) {
+        auto tt = ck.one_of(target, pp + "/target", "type", external ? std::vector<std::string>{"AverageValue", "Value"}
+                                                                      : std::vector<std::string>{"AverageValue"});
+        if (tt && *tt == "Value") metric.target_type = HpaMetric::Target::Value;
+        if (tt && (*tt == "Value") != (std::string(value_key) == "value"))
+          ck.fail(pp + "/target", *tt == "Value" ? "the key 'value' for type Value" : "the key 'averageValue' for type AverageValue",
+                   "the other one");
+        const json& av = target[value_key];
+        std::optional<double> v;
+        if (av.is_number()) v = av.get<double>();
+        else if (av.is_string()) {
+          // A Kubernetes quantity: "1.5", "500m".
+          std::string q = av.get<std::string>();
+          double scale = 1;
+          if (!q.empty() && q.back() == 'm') {
+            scale = 1e-3;
+            q.pop_back();
+          }
+          if (auto n = parse_number(q)) v = *n * scale;
+        }
+        if (!v || !(*v > 0)) ck.fail(pp + "/target/averageValue", "a quantity > 0 such as \"1.5\" or \"500m\"", describe(av));
+        else metric.target = *v;
+      }
+      h.metrics.push_back(metric);
+    }
+  if (ck.errors() != before) return std::nullopt;
+  try {
+    HpaController check(h.spec);
+  } catch (const Error& e) {
+    ck.fail_message(p, e.what());
+    return std::nullopt;
+  }
+  return h;
+}
+
+}  // namespace capsim::io::k8s
