@@ -205,6 +205,11 @@ TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cann
   REQUIRE(rep.explanations.size() == 1);
   CHECK(rep.explanations[0] ==
         "2024-05-10T00:00:10Z pod api#0 could not be scheduled: no node group can run it: small (g5.xlarge): fit: cpu 4000m > 3920m allocatable");
+  // The record behind the words: the pod, when (the first scan, 10 s) and why.
+  REQUIRE(rep.decisions.unschedulable.size() == 1);
+  CHECK(rep.decisions.unschedulable[0].pod == "api#0");
+  CHECK(rep.decisions.unschedulable[0].at_s == 10);
+  CHECK(rep.decisions.unschedulable[0].reason == "no node group can run it: small (g5.xlarge): fit: cpu 4000m > 3920m allocatable");
 
   doc["cluster"]["node_groups"].push_back({{"name", "large"}, {"instance_type", "g5.2xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3}});
   r = run_scenario(io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios"), opt);

@@ -82,7 +82,7 @@ Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool e
       market(s.market, s.catalog, s.spot_advisor, s.simulation.start, s.simulation.duration, s.simulation.seed,
              static_cast<std::uint64_t>(replicate)),
       run{engine, market, ledger, s.catalog, s.zones, s.simulation.start, s.simulation.duration, s.simulation.seed,
-          static_cast<std::uint64_t>(replicate), counters, explain, explanations},
+          static_cast<std::uint64_t>(replicate), counters, explain, decisions},
       state(pod_templates(p.services)),
       replicas(run, state, p.services, p.cluster.resource_quotas, services),
       nodes(run, state, replicas, NodeStartup{p.cluster.node_ready_s, p.cluster.node_launch_s, p.cluster.node_boot_s}),

@@ -14,6 +14,7 @@
 #include "capsim/core/rng.hpp"
 #include "capsim/core/stream_keys.hpp"
 #include "capsim/cost/allocation.hpp"
+#include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
 #include "capsim/trace/align.hpp"
 
@@ -155,7 +156,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       out.service_series.push_back(std::move(ser));
     }
   }
-  out.explanations = a.explanations;
+  out.decisions = a.decisions;
+  out.explanations = capsim::explain(a.decisions, sim.start);
   if (keep_series) {
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);

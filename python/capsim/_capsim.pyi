@@ -207,6 +207,59 @@ class NodeRecord:
     pods_bound: int
     def __init__(self) -> None: ...
 
+class RejectedType:
+    instance_type: str
+    price_usd_per_h: float
+    reason: str
+    def __init__(self) -> None: ...
+
+class LaunchDecision:
+    sequence: int
+    at_s: float
+    node_pool: str
+    instance_type: str
+    capacity_type: str
+    zone: str
+    price_usd_per_h: float
+    pods: List[str]
+    types_considered: int
+    types_in_request: int
+    cheaper_rejected: List[RejectedType]
+    def __init__(self) -> None: ...
+
+class ConsolidatedNode:
+    instance_type: str
+    capacity_type: str
+    pods: int
+    def __init__(self) -> None: ...
+
+class ConsolidationDecision:
+    sequence: int
+    at_s: float
+    method: str
+    nodes: List[ConsolidatedNode]
+    nodes_price_usd_per_h: float
+    replaced: bool
+    replacement_type: str
+    replacement_capacity_type: str
+    replacement_price_usd_per_h: float
+    replacement_types_in_request: int
+    def __init__(self) -> None: ...
+
+class UnschedulableDecision:
+    sequence: int
+    at_s: float
+    pod: str
+    reason: str
+    def __init__(self) -> None: ...
+
+class Decisions:
+    launches: List[LaunchDecision]
+    consolidations: List[ConsolidationDecision]
+    unschedulable: List[UnschedulableDecision]
+    next_sequence: int
+    def __init__(self) -> None: ...
+
 class ReplicateResult:
     replicate: int
     cost: CostBreakdown
@@ -215,6 +268,7 @@ class ReplicateResult:
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]
+    decisions: Decisions
     explanations: List[str]
     cost_rate_usd_per_h: npt.NDArray[np.float64]
     def __init__(self) -> None: ...

@@ -22,6 +22,12 @@ void bind_report(py::module_& m) {
   table_class<ServiceResult>(m, "ServiceResult", "One service's outcome.");
   table_class<ServiceSeries>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).");
   table_class<NodeRecord>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).");
+  table_class<RejectedType>(m, "RejectedType", "A cheaper instance type rejected for a node claim, and why.");
+  table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");
+  table_class<ConsolidatedNode>(m, "ConsolidatedNode", "A node a consolidation removed.");
+  table_class<ConsolidationDecision>(m, "ConsolidationDecision", "Karpenter deleted nodes, or replaced them by one cheaper node.");
+  table_class<UnschedulableDecision>(m, "UnschedulableDecision", "A pod no NodePool or node group could run.");
+  table_class<Decisions>(m, "Decisions", "The provisioners' decisions of one run (kept when explained).");
   table_class<ReplicateResult>(m, "ReplicateResult", "One policy, one replicate.");
   table_class<PolicyResult>(m, "PolicyResult", "Every replicate of one policy.");
   auto state = [](const RunResult& r) {

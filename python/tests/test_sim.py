@@ -75,6 +75,14 @@ def test_karpenter_explanations(data_dir):
     ex = r.policies[0].replicates[0].explanations
     assert len(ex) == 1 and "node g5.12xlarge (on-demand, us-east-1a" in ex[0]
     assert r.policies[0].replicates[0].fleet.launches == 1
+    # The same decision as a record: the NodePool, the type, and both pods it was launched for, at
+    # the batch window's close (1 s).
+    d = r.policies[0].replicates[0].decisions
+    assert len(d.launches) == 1 and not d.consolidations and not d.unschedulable
+    launch = d.launches[0]
+    assert (launch.instance_type, launch.capacity_type, launch.at_s) == ("g5.12xlarge", "on-demand", 1.0)
+    assert len(launch.pods) == 2 and all(p.startswith("api#") for p in launch.pods)
+    assert pickle.loads(pickle.dumps(d)) == d
 
 
 def _with_trace_path(doc, data_dir):

@@ -1,7 +1,7 @@
 #pragma once
 // What every controller of one run shares: the engine, the market it launches through, the ledger
 // it bills to, the catalog and zones, the run's random-stream key, the window, the fleet counters
-// and, when asked for, the decisions it explains.
+// and, when asked for, the record of its decisions.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "capsim/core/sim_time.hpp"
 #include "capsim/cost/ledger.hpp"
 #include "capsim/market/spot_market.hpp"
+#include "capsim/report/decisions.hpp"
 #include "capsim/report/result.hpp"
 
 namespace capsim {
@@ -30,10 +31,12 @@ struct RunContext {
   std::uint64_t replicate = 0;
   FleetSummary& counters;
   bool explain = false;
-  std::vector<std::string>& explanations;  // filled only when `explain`
+  Decisions& decisions;  // recorded only when `explain`
 
   SimTime now() const { return engine.now(); }
   UtcTime utc_now() const { return to_utc(start, engine.now()); }
+  /// The next decision's place in the record.
+  std::uint64_t next_decision() { return decisions.next_sequence++; }
 };
 
 }  // namespace capsim

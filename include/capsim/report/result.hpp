@@ -8,6 +8,7 @@
 
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/assumption.hpp"
+#include "capsim/report/decisions.hpp"
 #include "capsim/workload/service.hpp"
 
 namespace capsim {
@@ -123,7 +124,8 @@ struct ReplicateResult {
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;
   std::vector<NodeRecord> nodes;  // every node launched, in launch order (kept with the series)
-  // Karpenter's explanation of every node it launched (when asked for).
+  // The provisioners' decisions (when asked for), and the report's words for them.
+  Decisions decisions;
   std::vector<std::string> explanations;
   std::vector<double> cost_rate_usd_per_h;
 

@@ -173,8 +173,80 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("service_series", &T::service_series, "per-period series (when asked for)"),
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),
-      field("explanations", &T::explanations, "Karpenter's reasons for each node it launched (when asked for)"),
+      field("decisions", &T::decisions, "the provisioners' decisions: launches, consolidations, unschedulable pods (when asked for)"),
+      field("explanations", &T::explanations, "the decisions in words, in the order they were taken (when asked for)"),
       field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<RejectedType>) {
+  using T = RejectedType;
+  return std::tuple{
+      field("instance_type", &T::instance_type, "the cheaper type"),
+      field("price_usd_per_h", &T::price_usd_per_h, "its cheapest compatible offering's price"),
+      field("reason", &T::reason, "why it was rejected: requirements, fit, offering, limits or exotic"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<LaunchDecision>) {
+  using T = LaunchDecision;
+  return std::tuple{
+      field("sequence", &T::sequence, "its place among the run's decisions"),
+      field("at_s", &T::at_s, "seconds from the window's start"),
+      field("node_pool", &T::node_pool, "the NodePool"),
+      field("instance_type", &T::instance_type, "the type launched"),
+      field("capacity_type", &T::capacity_type, "on-demand or spot"),
+      field("zone", &T::zone, "availability zone"),
+      field("price_usd_per_h", &T::price_usd_per_h, "its price at launch"),
+      field("pods", &T::pods, "the pods it was launched for ('service#pod')"),
+      field("types_considered", &T::types_considered, "instance types the claim started with"),
+      field("types_in_request", &T::types_in_request, "instance types in the launch request"),
+      field("cheaper_rejected", &T::cheaper_rejected, "every cheaper type rejected, and why"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<ConsolidatedNode>) {
+  using T = ConsolidatedNode;
+  return std::tuple{
+      field("instance_type", &T::instance_type, "its type"),
+      field("capacity_type", &T::capacity_type, "on-demand or spot"),
+      field("pods", &T::pods, "pods it ran"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<ConsolidationDecision>) {
+  using T = ConsolidationDecision;
+  return std::tuple{
+      field("sequence", &T::sequence, "its place among the run's decisions"),
+      field("at_s", &T::at_s, "seconds from the window's start"),
+      field("method", &T::method, "empty, multi-node or single-node"),
+      field("nodes", &T::nodes, "the nodes removed"),
+      field("nodes_price_usd_per_h", &T::nodes_price_usd_per_h, "what they cost together"),
+      field("replaced", &T::replaced, "replaced by one cheaper node (else deleted)"),
+      field("replacement_type", &T::replacement_type, "the replacement's type"),
+      field("replacement_capacity_type", &T::replacement_capacity_type, "on-demand or spot"),
+      field("replacement_price_usd_per_h", &T::replacement_price_usd_per_h, "the replacement's price"),
+      field("replacement_types_in_request", &T::replacement_types_in_request, "cheaper types in its launch request"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<UnschedulableDecision>) {
+  using T = UnschedulableDecision;
+  return std::tuple{
+      field("sequence", &T::sequence, "its place among the run's decisions"),
+      field("at_s", &T::at_s, "seconds from the window's start"),
+      field("pod", &T::pod, "'service#pod'"),
+      field("reason", &T::reason, "why no NodePool or node group could run it"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<Decisions>) {
+  using T = Decisions;
+  return std::tuple{
+      field("launches", &T::launches, "nodes Karpenter launched"),
+      field("consolidations", &T::consolidations, "Karpenter's consolidations"),
+      field("unschedulable", &T::unschedulable, "pods no provisioner could place (each service and reason once)"),
+      field("next_sequence", &T::next_sequence, "the number of decisions recorded"),
   };
 }
 

@@ -40,7 +40,7 @@ class Assembly {
   std::vector<std::unique_ptr<Service>> services;
   SpotMarket market;
   FleetSummary counters;
-  std::vector<std::string> explanations;
+  Decisions decisions;
   RunContext run;
   ClusterState state;
   ReplicaController replicas;

@@ -95,7 +95,7 @@ void ClusterAutoscaler::scale_up() {
     const std::string& svc = state.template_of(pod).name;
     const std::string reason = "no node group can run it: " + cannot_run[i];
     if (run.explain && unschedulable_explained_.insert(svc + '\n' + reason).second)
-      run.explanations.push_back(fmt::format("{} pod {}#{} could not be scheduled: {}", format_utc(run.utc_now()), svc, pending[i], reason));
+      run.decisions.unschedulable.push_back({run.next_decision(), to_seconds(run.now()), fmt::format("{}#{}", svc, pending[i]), reason});
   }
   if (options.empty()) return;
   const ExpansionOption& best = expander_->best_option(options, {run.seed, run.replicate, scans_});

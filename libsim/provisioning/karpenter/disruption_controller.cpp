@@ -189,22 +189,24 @@ void DisruptionController::execute(const ConsolidationCommand& command) {
     ++run.counters.consolidation_replacements;
   }
   if (run.explain) {
-    std::string nodes_text;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      const Node& n = nodes[ids[i]];
-      nodes_text += fmt::format("{}{} ({}, {} pod(s))", i ? ", " : "", n.type->name, to_string(run.market.at(n.pool).offering.capacity_type),
-                                n.pods.size());
+    ConsolidationDecision d;
+    d.sequence = run.next_decision();
+    d.at_s = to_seconds(now);
+    d.method = command.method;
+    for (std::size_t id : ids) {
+      const Node& n = nodes[id];
+      d.nodes.push_back({n.type->name, std::string(to_string(run.market.at(n.pool).offering.capacity_type)), static_cast<int>(n.pods.size())});
     }
-    std::string text = fmt::format("{} consolidation ({}): {} {} node(s) [{}] costing {:.4f} USD/h", format_utc(run.utc_now()),
-                                   command.method, replacement ? "replace" : "delete", ids.size(), nodes_text,
-                                   command.candidates_price_usd_per_h);
+    d.nodes_price_usd_per_h = command.candidates_price_usd_per_h;
     if (replacement) {
       const Node& r = nodes[*replacement];
-      text += fmt::format(" by {} ({}, {:.4f} USD/h; {} cheaper type(s) in the launch request)", r.type->name,
-                          to_string(run.market.at(r.pool).offering.capacity_type), run.market.at(r.pool).prices->price_at(now),
-                          command.replacement->instance_types.size());
+      d.replaced = true;
+      d.replacement_type = r.type->name;
+      d.replacement_capacity_type = std::string(to_string(run.market.at(r.pool).offering.capacity_type));
+      d.replacement_price_usd_per_h = run.market.at(r.pool).prices->price_at(now);
+      d.replacement_types_in_request = static_cast<int>(command.replacement->instance_types.size());
     }
-    run.explanations.push_back(std::move(text));
+    run.decisions.consolidations.push_back(std::move(d));
   }
   if (!replacement) {
     for (std::size_t id : ids) {

@@ -186,7 +186,7 @@ void KarpenterProvisioner::provision() {
       // Each reason once: the pod is retried every few minutes for as long as it stays pending.
       const std::string& svc = service_name(pod_of(u.pod));
       if (!unschedulable_explained_.insert(svc + '\n' + u.reason).second) continue;
-      run.explanations.push_back(fmt::format("{} pod {}#{} could not be scheduled: {}", format_utc(run.utc_now()), svc, u.pod, u.reason));
+      run.decisions.unschedulable.push_back({run.next_decision(), to_seconds(now), fmt::format("{}#{}", svc, u.pod), u.reason});
     }
   bool retry = !result.unschedulable.empty();
   for (const PlannedNodeClaim& claim : result.claims) {
@@ -203,20 +203,19 @@ void KarpenterProvisioner::provision() {
     if (run.explain) {
       const Node& n = cluster_.state.nodes()[*launched];
       const MarketPool& mp = run.market.at(n.pool);
-      std::string pods_text;
-      for (std::size_t i = 0; i < claim.pods.size(); ++i) {
-        const std::size_t p = pod_of(claim.pods[i]);
-        pods_text += fmt::format("{}{}#{}", i ? ", " : "", service_name(p), p);
-      }
-      std::string text = fmt::format("{} NodePool {}: node {} ({}, {}, {:.4f} USD/h) for {} pod(s) [{}]; {} type(s) considered, "
-                                     "{} in the launch request",
-                                     format_utc(run.utc_now()), claim.node_pool, n.type->name, to_string(mp.offering.capacity_type),
-                                     mp.offering.zone, mp.prices->price_at(now), claim.pods.size(), pods_text,
-                                     claim.explanation.types_considered, claim.instance_types.size());
-      if (claim.explanation.cheaper_rejected.empty()) text += "; no cheaper type was rejected";
-      for (const Rejection& rj : claim.explanation.cheaper_rejected)
-        text += fmt::format("\n    {} ({:.4f} USD/h): {}", rj.instance_type, rj.price_usd_per_h, rj.reason);
-      run.explanations.push_back(std::move(text));
+      LaunchDecision d;
+      d.sequence = run.next_decision();
+      d.at_s = to_seconds(now);
+      d.node_pool = claim.node_pool;
+      d.instance_type = n.type->name;
+      d.capacity_type = std::string(to_string(mp.offering.capacity_type));
+      d.zone = mp.offering.zone;
+      d.price_usd_per_h = mp.prices->price_at(now);
+      for (const auto& name : claim.pods) d.pods.push_back(fmt::format("{}#{}", service_name(pod_of(name)), name));
+      d.types_considered = static_cast<int>(claim.explanation.types_considered);
+      d.types_in_request = static_cast<int>(claim.instance_types.size());
+      for (const Rejection& rj : claim.explanation.cheaper_rejected) d.cheaper_rejected.push_back({rj.instance_type, rj.price_usd_per_h, rj.reason});
+      run.decisions.launches.push_back(std::move(d));
     }
   }
   // Pods left pending (no capacity now, or limits): try again after the unavailable period.

@@ -1,0 +1,82 @@
+#pragma once
+// The provisioners' decisions as records (kept when a run is explained): every node Karpenter
+// launched and why no cheaper type would do, every consolidation, every pod no provisioner could
+// place. Controllers record them; only the report (explain.hpp) turns them into words. `sequence`
+// orders them as they were taken; times are seconds from the window's start.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace capsim {
+
+/// A cheaper instance type the scheduling simulation rejected for a claim, and why.
+struct RejectedType {
+  std::string instance_type;
+  double price_usd_per_h = 0;
+  std::string reason;  // "requirements: ...", "fit: ...", "offering: ...", "limits: ...", "exotic: ..."
+
+  friend bool operator==(const RejectedType&, const RejectedType&) = default;
+};
+
+/// Karpenter launched a node for pending pods.
+struct LaunchDecision {
+  std::uint64_t sequence = 0;
+  double at_s = 0;
+  std::string node_pool;
+  std::string instance_type;
+  std::string capacity_type;  // "on-demand", "spot"
+  std::string zone;
+  double price_usd_per_h = 0;
+  std::vector<std::string> pods;  // "service#pod"
+  int types_considered = 0;
+  int types_in_request = 0;
+  std::vector<RejectedType> cheaper_rejected;
+
+  friend bool operator==(const LaunchDecision&, const LaunchDecision&) = default;
+};
+
+/// A node a consolidation removed.
+struct ConsolidatedNode {
+  std::string instance_type;
+  std::string capacity_type;
+  int pods = 0;
+
+  friend bool operator==(const ConsolidatedNode&, const ConsolidatedNode&) = default;
+};
+
+/// Karpenter consolidated nodes: deleted them, or replaced them by one cheaper node.
+struct ConsolidationDecision {
+  std::uint64_t sequence = 0;
+  double at_s = 0;
+  std::string method;  // "empty", "multi-node", "single-node"
+  std::vector<ConsolidatedNode> nodes;
+  double nodes_price_usd_per_h = 0;
+  bool replaced = false;  // false: deleted
+  std::string replacement_type;
+  std::string replacement_capacity_type;
+  double replacement_price_usd_per_h = 0;
+  int replacement_types_in_request = 0;
+
+  friend bool operator==(const ConsolidationDecision&, const ConsolidationDecision&) = default;
+};
+
+/// No NodePool or node group could run a pending pod (recorded once per service and reason).
+struct UnschedulableDecision {
+  std::uint64_t sequence = 0;
+  double at_s = 0;
+  std::string pod;  // "service#pod"
+  std::string reason;
+
+  friend bool operator==(const UnschedulableDecision&, const UnschedulableDecision&) = default;
+};
+
+struct Decisions {
+  std::vector<LaunchDecision> launches;
+  std::vector<ConsolidationDecision> consolidations;
+  std::vector<UnschedulableDecision> unschedulable;
+  std::uint64_t next_sequence = 0;  // the next record's sequence
+
+  friend bool operator==(const Decisions&, const Decisions&) = default;
+};
+
+}  // namespace capsim
