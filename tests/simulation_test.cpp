@@ -205,3 +205,31 @@ TEST_CASE("the series CSV gives the cluster's cost rate once per period, not onc
   CHECK(cluster_rows == 5);
   CHECK(cost_rate_sum == doctest::Approx(5 * 2.012));
 }
+
+TEST_CASE("the bill's lines reach the result: what was billed for each instance and the control plane") {
+  // The hand-worked fleet: two g5.xlarge for the 5 minutes (300 s at 1.006/h, tagged team=ml by
+  // their group) and the EKS control plane (300 s at 0.10/h), in the order they opened.
+  RunOptions opt;
+  opt.keep_series = true;
+  const RunResult r = run_scenario(load(hand_doc()), opt);
+  const auto& lines = r.policies[0].replicates[0].cost_lines;
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].resource == "node/gpu/0");
+  CHECK(lines[1].resource == "node/gpu/1");
+  CHECK(lines[2].resource == "eks-control-plane");
+  CHECK(lines[0].category == "gpu_instances");
+  CHECK(lines[2].category == "eks_control_plane");
+  CHECK(lines[0].instance_type == "g5.xlarge");
+  CHECK(lines[0].billed_s == doctest::Approx(300));
+  CHECK(lines[0].running_at_end);
+  CHECK(lines[0].cost_usd == doctest::Approx(1.006 * 300 / 3600));
+  CHECK(lines[2].cost_usd == doctest::Approx(0.10 * 300 / 3600));
+  CHECK(lines[0].tags.at("team") == "ml");
+  CHECK(lines[2].tags.count("team") == 0);
+  // As CSV: a tag:<key> column per tag key, empty where a line lacks it.
+  const std::string csv = io::cost_lines_to_csv(r);
+  CHECK(csv.substr(0, csv.find('\n')) ==
+        "policy,replicate,resource,category,instance_type,price_usd_per_h,start_s,end_s,running_at_end,billed_s,cost_usd,tag:team");
+  CHECK(csv.find("\ndefault,0,eks-control-plane,eks_control_plane,,0.1,0,300,true,300,") != std::string::npos);
+  CHECK(csv.find(",ml\n") != std::string::npos);
+}

@@ -19,12 +19,19 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 
-int cmd_run(const std::string& file, const std::string& out, const std::string& series, const std::string& nodes, int threads, bool quiet,
-            int explain) {
-  capsim::Scenario sc = capsim::io::load_scenario(file);
+struct RunArgs {
+  std::string file, out = "result.json", series, nodes, cost_lines;
+  int threads = 1;
+  bool quiet = false;
+};
+
+int cmd_run(const RunArgs& a, int explain) {
+  const std::string &out = a.out, &series = a.series, &nodes = a.nodes, &cost_lines = a.cost_lines;
+  const bool quiet = a.quiet;
+  capsim::Scenario sc = capsim::io::load_scenario(a.file);
   capsim::RunOptions opt;
-  opt.threads = threads;
-  opt.keep_series = !series.empty() || !nodes.empty();
+  opt.threads = a.threads;
+  opt.keep_series = !series.empty() || !nodes.empty() || !cost_lines.empty();
   opt.explain = explain > 0;
   capsim::RunResult result = capsim::run_scenario(sc, opt);
   if (!quiet) std::cout << capsim::format_comparison(result);
@@ -41,10 +48,12 @@ int cmd_run(const std::string& file, const std::string& out, const std::string& 
   capsim::io::write_result_json(out, result);
   if (!series.empty()) capsim::io::write_file_atomically(series, capsim::io::series_to_csv(result));
   if (!nodes.empty()) capsim::io::write_file_atomically(nodes, capsim::io::nodes_to_csv(result));
+  if (!cost_lines.empty()) capsim::io::write_file_atomically(cost_lines, capsim::io::cost_lines_to_csv(result));
   if (!quiet) {
     std::cout << "\nWrote " << out;
     if (!series.empty()) std::cout << " and " << series;
     if (!nodes.empty()) std::cout << " and " << nodes;
+    if (!cost_lines.empty()) std::cout << " and " << cost_lines;
     std::cout << "\n";
   }
   return 0;
@@ -75,18 +84,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "capsim " + std::string(capsim::version()));
 
-  std::string run_file, run_out = "result.json", run_series, run_nodes;
-  int run_threads = 1;
-  bool run_quiet = false;
+  RunArgs run_args;
   int run_explain = 0;
   auto* run = app.add_subcommand("run", "Replay the scenario's traces through every policy and compare them");
-  run->add_option("scenario", run_file, "Scenario file (JSON)")->required();
-  run->add_option("-o,--output", run_out, "Where to write the results (JSON)")->capture_default_str();
-  run->add_option("--series", run_series, "Also write the per-period series (CSV)");
-  run->add_option("--nodes", run_nodes, "Also write the node log: every node launched, its lifecycle times and why it ended (CSV)");
-  run->add_option("-j,--threads", run_threads, "Worker threads (0: one per core); results do not depend on it")
+  run->add_option("scenario", run_args.file, "Scenario file (JSON)")->required();
+  run->add_option("-o,--output", run_args.out, "Where to write the results (JSON)")->capture_default_str();
+  run->add_option("--series", run_args.series, "Also write the per-period series (CSV)");
+  run->add_option("--nodes", run_args.nodes, "Also write the node log: every node launched, its lifecycle times and why it ended (CSV)");
+  run->add_option("--cost-lines", run_args.cost_lines,
+                  "Also write the bill's lines: every instance, reservation and control plane, billed seconds, cost and tags (CSV)");
+  run->add_option("-j,--threads", run_args.threads, "Worker threads (0: one per core); results do not depend on it")
       ->check(CLI::Range(0, 1024));
-  run->add_flag("-q,--quiet", run_quiet, "Print nothing on success");
+  run->add_flag("-q,--quiet", run_args.quiet, "Print nothing on success");
   run->add_option("--explain", run_explain,
                   "Print Karpenter's first N decisions in each policy: nodes launched (the pods, the types considered, "
                   "why each cheaper type was rejected), consolidations, and pods it could not schedule")
@@ -108,7 +117,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   try {
-    if (*run) return cmd_run(run_file, run_out, run_series, run_nodes, run_threads, run_quiet, run->count("--explain") ? std::max(run_explain, 1) : 0);
+    if (*run) return cmd_run(run_args, run->count("--explain") ? std::max(run_explain, 1) : 0);
     if (*validate) return cmd_validate(validate_files);
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();

@@ -162,6 +162,13 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);
     out.nodes = node_records(a);
+    for (const LedgerLine& l : lines)
+      out.cost_lines.push_back({l.resource,
+                                l.category == CostCategory::GpuInstances     ? "gpu_instances"
+                                : l.category == CostCategory::EksControlPlane ? "eks_control_plane"
+                                                                              : "other_instances",
+                                l.instance_type, l.price_usd_per_h, to_seconds(l.start), to_seconds(l.end), !l.terminated, l.billed_s,
+                                l.cost_usd, l.tags});
   }
   return out;
 }

@@ -13,13 +13,19 @@ Results are plain, picklable values; per-period series (``keep_series=True``) ar
 """
 from ._capsim import (  # noqa: F401
     Assumption,
+    ConsolidatedNode,
+    ConsolidationDecision,
     CostBreakdown,
+    CostLine,
+    Decisions,
     Error,
     FleetSummary,
     InstanceCatalog,
     InstanceType,
+    LaunchDecision,
     NodeRecord,
     PolicyResult,
+    RejectedType,
     ReplicateResult,
     RequestLog,
     RunResult,
@@ -32,6 +38,7 @@ from ._capsim import (  # noqa: F401
     SpotAdvisorEntry,
     Trace,
     TraceError,
+    UnschedulableDecision,
     TraceRead,
     __version__,
     allocate,
@@ -39,6 +46,7 @@ from ._capsim import (  # noqa: F401
     format_comparison,
     load_scenario,
     nodes_to_csv,
+    cost_lines_to_csv,
     query_catalog,
     read_trace,
     resample_trace,
@@ -52,10 +60,10 @@ from ._capsim import (  # noqa: F401
 )
 
 __all__ = [
-    "Assumption", "CostBreakdown", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "NodeRecord",
-    "PolicyResult", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
-    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead",
-    "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "query_catalog", "read_trace", "resample_trace",
+    "Assumption", "ConsolidatedNode", "ConsolidationDecision", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "LaunchDecision", "NodeRecord",
+    "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
+    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
+    "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",
     "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json",
 ]

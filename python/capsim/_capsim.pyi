@@ -260,6 +260,19 @@ class Decisions:
     next_sequence: int
     def __init__(self) -> None: ...
 
+class CostLine:
+    resource: str
+    category: str
+    instance_type: str
+    price_usd_per_h: float
+    start_s: float
+    end_s: float
+    running_at_end: bool
+    billed_s: float
+    cost_usd: float
+    tags: Dict[str, str]
+    def __init__(self) -> None: ...
+
 class ReplicateResult:
     replicate: int
     cost: CostBreakdown
@@ -268,6 +281,7 @@ class ReplicateResult:
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]
+    cost_lines: List[CostLine]
     decisions: Decisions
     explanations: List[str]
     cost_rate_usd_per_h: npt.NDArray[np.float64]
@@ -337,4 +351,5 @@ def format_comparison(result: RunResult) -> str: ...
 def result_to_json(result: RunResult) -> str: ...
 def write_result_json(path: "str | os.PathLike[str]", result: RunResult) -> None: ...
 def nodes_to_csv(result: RunResult) -> str: ...
+def cost_lines_to_csv(result: RunResult) -> str: ...
 def series_to_csv(result: RunResult) -> str: ...

@@ -61,6 +61,8 @@ void bind_io(py::module_& m) {
         "Writes the result document atomically.");
   m.def("series_to_csv", &io::series_to_csv, py::arg("result"), "The per-period series as CSV text.");
   m.def("nodes_to_csv", &io::nodes_to_csv, py::arg("result"), "The node log (kept with the series) as CSV text.");
+  m.def("cost_lines_to_csv", &io::cost_lines_to_csv, py::arg("result"),
+        "The bill's lines (kept with the series) as CSV text, a 'tag:<key>' column per tag key.");
 }
 
 }  // namespace capsim::py_bind

@@ -132,3 +132,17 @@ def test_target_tracking_group(data_dir, tmp_path):
     assert rep.fleet.target_tracking_scale_ins == 7
     assert rep.fleet.target_tracking_scale_outs == 0
     assert rep.services[0].replicas_placed == 1
+
+
+def test_cost_lines(data_dir):
+    # hand.json: two g5.xlarge for 5 minutes (1.006 USD/h, tagged team=ml) and the EKS control plane
+    # (0.10 USD/h): the lines' costs add up to the run's total.
+    r = capsim.run(hand(data_dir), keep_series=True)
+    rep = r.policies[0].replicates[0]
+    lines = rep.cost_lines
+    assert [l.resource for l in lines] == ["node/gpu/0", "node/gpu/1", "eks-control-plane"]
+    assert lines[0].cost_usd == pytest.approx(1.006 * 300 / 3600)
+    assert sum(l.cost_usd for l in lines) == pytest.approx(rep.cost.total_usd)
+    assert lines[0].tags == {"team": "ml"}
+    csv = capsim.cost_lines_to_csv(r).splitlines()
+    assert csv[0].endswith(",tag:team") and len(csv) == 4

@@ -35,7 +35,7 @@ def runtime_properties(cls):
 
 RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "ServiceUsage", "ServiceResult", "ServiceSeries",
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
-                  "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions"]
+                  "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine"]
 
 
 def test_every_stub_class_exists_with_the_same_attributes():

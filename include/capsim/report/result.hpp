@@ -115,6 +115,23 @@ struct NodeRecord {
   friend bool operator==(const NodeRecord&, const NodeRecord&) = default;
 };
 
+/// One line of the bill: an instance, a capacity reservation or the EKS control plane, with what was
+/// billed for it over the window (the input of cost management and FOCUS exports).
+struct CostLine {
+  std::string resource;       // "node/<group or NodePool>/<ordinal>", "reservation/<group>", "eks-control-plane"
+  std::string category;       // "gpu_instances", "other_instances", "eks_control_plane"
+  std::string instance_type;  // empty for the control plane
+  double price_usd_per_h = 0;  // at its start (a spot line's price moves with the market)
+  double start_s = 0;          // seconds from the window's start
+  double end_s = 0;            // when billing stopped (the window's end if still running)
+  bool running_at_end = false;
+  double billed_s = 0;         // per-second billing with the 60-second minimum
+  double cost_usd = 0;
+  std::map<std::string, std::string> tags;
+
+  friend bool operator==(const CostLine&, const CostLine&) = default;
+};
+
 struct ReplicateResult {
   int replicate = 0;
   CostBreakdown cost;
@@ -124,6 +141,7 @@ struct ReplicateResult {
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;
   std::vector<NodeRecord> nodes;  // every node launched, in launch order (kept with the series)
+  std::vector<CostLine> cost_lines;  // every line of the bill, in the order it opened (kept with the series)
   // The provisioners' decisions (when asked for), and the report's words for them.
   Decisions decisions;
   std::vector<std::string> explanations;

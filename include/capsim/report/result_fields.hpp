@@ -155,6 +155,22 @@ constexpr auto fields_of(std::type_identity<NodeRecord>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<CostLine>) {
+  using T = CostLine;
+  return std::tuple{
+      field("resource", &T::resource, "the billed resource: a node, a reservation or the EKS control plane"),
+      field("category", &T::category, "gpu_instances, other_instances or eks_control_plane"),
+      field("instance_type", &T::instance_type, "its instance type (empty for the control plane)"),
+      field("price_usd_per_h", &T::price_usd_per_h, "its price at the start"),
+      field("start_s", &T::start_s, "billing started (seconds from the window's start)"),
+      field("end_s", &T::end_s, "billing stopped (the window's end if still running)"),
+      field("running_at_end", &T::running_at_end, "still running when the window closed"),
+      field("billed_s", &T::billed_s, "seconds billed (per second, 60 s at least)"),
+      field("cost_usd", &T::cost_usd, "what it cost over the window"),
+      field("tags", &T::tags, "its cost-allocation tags", {.json = "tag:"}),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<Assumption>) {
   using T = Assumption;
   return std::tuple{
@@ -173,6 +189,7 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("service_series", &T::service_series, "per-period series (when asked for)"),
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),
+      field("cost_lines", &T::cost_lines, "every line of the bill (kept with the series)"),
       field("decisions", &T::decisions, "the provisioners' decisions: launches, consolidations, unschedulable pods (when asked for)"),
       field("explanations", &T::explanations, "the decisions in words, in the order they were taken (when asked for)"),
       field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),

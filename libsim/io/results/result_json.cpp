@@ -1,5 +1,7 @@
 #include "capsim/io/results/result_json.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -106,6 +108,39 @@ std::string nodes_to_csv(const RunResult& r) {
       for (const auto& n : rep.nodes) {
         out += fmt::format("{},{}", p.name, rep.replicate);
         for_each_field<NodeRecord>([&](const auto& f) { out += fmt::format(",{}", f.of(n)); });
+        out += "\n";
+      }
+  return out;
+}
+
+std::string cost_lines_to_csv(const RunResult& r) {
+  std::set<std::string> keys;
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& l : rep.cost_lines)
+        for (const auto& [k, _] : l.tags) keys.insert(k);
+  std::string out = "policy,replicate";
+  for_each_field<CostLine>([&](const auto& f) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(f.of(CostLine{}))>, std::map<std::string, std::string>>)
+      for (const auto& k : keys) out += fmt::format(",{}{}", f.json_key(), k);
+    else out += fmt::format(",{}", f.json_key());
+  });
+  out += "\n";
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& l : rep.cost_lines) {
+        out += fmt::format("{},{}", p.name, rep.replicate);
+        for_each_field<CostLine>([&](const auto& f) {
+          const auto& v = f.of(l);
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::map<std::string, std::string>>) {
+            for (const auto& k : keys) {
+              auto it = v.find(k);
+              out += "," + (it == v.end() ? std::string() : it->second);
+            }
+          } else {
+            out += fmt::format(",{}", v);
+          }
+        });
         out += "\n";
       }
   return out;

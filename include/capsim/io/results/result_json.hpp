@@ -20,5 +20,8 @@ void write_result_json(const std::filesystem::path& path, const RunResult& resul
 std::string series_to_csv(const RunResult& result);
 /// The node log (kept with the series): one row per node launched, with its lifecycle times.
 std::string nodes_to_csv(const RunResult& result);
+/// The bill's lines (kept with the series): one row per line, a "tag:<key>" column per tag key (as
+/// AWS cost reports give resource tags).
+std::string cost_lines_to_csv(const RunResult& result);
 
 }  // namespace capsim::io
