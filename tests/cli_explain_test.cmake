@@ -8,7 +8,7 @@ execute_process(COMMAND ${CAPSIM} run ${SOURCE_DIR}/tests/data/scenarios/karpent
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "capsim run --explain failed (${rc}): ${err}")
 endif()
-foreach(expected "Karpenter, policy default (replicate 0): 1 decision(s) (nodes launched, consolidations)"
+foreach(expected "Provisioner decisions, policy default (replicate 0): 1 (nodes launched, consolidations, pods not scheduled)"
                  "NodePool gpu: node g5.12xlarge (on-demand, us-east-1a, 5.6720 USD/h) for 2 pod(s) [api#0, api#1]; 2 type(s) considered"
                  "g5.xlarge" "m5.large" "requirements: node.kubernetes.io/instance-type In [g5.12xlarge, g5.xlarge] but it is m5.large")
   string(FIND "${out}" "${expected}" pos)

@@ -83,7 +83,9 @@ def class_members(path):
         i += 1
         while i < len(lines) and depth > 0:
             line = lines[i]
-            if depth == 1 and re.match(r"\s*[\w:<>,\s\*&]+?\s+\w+_(\s*(=|\{)[^;]*)?;\s*(//.*)?$", line) and "(" not in line.split("//")[0]:
+            code = line.split("//")[0]
+            if (depth == 1 and re.match(r"\s*[\w:<>,\s\*&]+?\s+\w+(\s*(=|\{)[^;]*)?;\s*$", code) and "(" not in code
+                    and not re.match(r"\s*(using|friend|typedef|return|static|enum)\b", code)):
                 members += 1
             depth += line.count("{") - line.count("}")
             i += 1

@@ -39,7 +39,7 @@ int cmd_run(const RunArgs& a, int explain) {
     for (const auto& p : result.policies) {
       const auto& ex = p.replicates.front().explanations;
       if (ex.empty()) continue;
-      std::cout << fmt::format("\nKarpenter, policy {} (replicate 0): {} decision(s) (nodes launched, consolidations)\n", p.name, ex.size());
+      std::cout << fmt::format("\nProvisioner decisions, policy {} (replicate 0): {} (nodes launched, consolidations, pods not scheduled)\n", p.name, ex.size());
       for (std::size_t i = 0; i < ex.size() && i < static_cast<std::size_t>(explain); ++i) std::cout << "  " << ex[i] << "\n";
       if (ex.size() > static_cast<std::size_t>(explain))
         std::cout << fmt::format("  ... {} more (--explain N shows more)\n", ex.size() - static_cast<std::size_t>(explain));
@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024));
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing on success");
   run->add_option("--explain", run_explain,
-                  "Print Karpenter's first N decisions in each policy: nodes launched (the pods, the types considered, "
-                  "why each cheaper type was rejected), consolidations, and pods it could not schedule")
+                  "Print the provisioner's first N decisions in each policy: nodes Karpenter launched (the pods, the types considered, "
+                  "why each cheaper type was rejected), consolidations, and pods no NodePool or node group could run")
       ->expected(0, 1)
       ->default_str("20")
       ->check(CLI::Range(0, 1000000));

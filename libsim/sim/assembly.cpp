@@ -75,14 +75,13 @@ std::vector<PodSpec> pod_templates(const std::vector<ServiceSpec>& services) {
 }
 
 Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool explain)
-    : scenario(s),
-      policy(p),
+    : policy(p),
       ledger(s.simulation.duration),
       services(make_services(s, p, replicate)),
       market(s.market, s.catalog, s.spot_advisor, s.simulation.start, s.simulation.duration, s.simulation.seed,
              static_cast<std::uint64_t>(replicate)),
       run{engine, market, ledger, s.catalog, s.zones, s.simulation.start, s.simulation.duration, s.simulation.seed,
-          static_cast<std::uint64_t>(replicate), counters, explain, decisions},
+          static_cast<std::uint64_t>(replicate), record.counters, explain, record.decisions},
       state(pod_templates(p.services)),
       replicas(run, state, p.services, p.cluster.resource_quotas, services),
       nodes(run, state, replicas, NodeStartup{p.cluster.node_ready_s, p.cluster.node_launch_s, p.cluster.node_boot_s}),

@@ -100,7 +100,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.eks_control_plane_usd = split.eks_control_plane_usd;
   out.cost.total_usd = split.total_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
-  out.fleet = a.counters;
+  out.fleet = a.record.counters;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
     out.fleet.instance_hours += l.billed_s / 3600.0;
@@ -156,8 +156,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       out.service_series.push_back(std::move(ser));
     }
   }
-  out.decisions = a.decisions;
-  out.explanations = capsim::explain(a.decisions, sim.start);
+  out.decisions = a.record.decisions;
+  out.explanations = capsim::explain(a.record.decisions, sim.start);
   if (keep_series) {
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);

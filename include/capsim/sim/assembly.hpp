@@ -33,14 +33,18 @@ class Assembly {
   /// Launches the node groups, places the first pods and starts the provisioner and autoscalers.
   void start();
 
-  const Scenario& scenario;
+  /// What the run counts and decides, filled as it goes.
+  struct Record {
+    FleetSummary counters;
+    Decisions decisions;
+  };
+
   const PolicySpec& policy;
   Engine engine;
   Ledger ledger;
   std::vector<std::unique_ptr<Service>> services;
   SpotMarket market;
-  FleetSummary counters;
-  Decisions decisions;
+  Record record;
   RunContext run;
   ClusterState state;
   ReplicaController replicas;

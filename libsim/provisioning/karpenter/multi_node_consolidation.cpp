@@ -6,16 +6,14 @@ namespace capsim {
 
 namespace {
 
-class MultiNodeConsolidation final : public DisruptionMethod {
+class MultiNodeConsolidation final : public ConsolidationMethod {
  public:
   std::string_view name() const override { return "multi-node"; }
-  DisruptionReason reason() const override { return DisruptionReason::Underutilized; }
-  bool should_disrupt(bool, ConsolidationPolicy policy) const override { return policy == ConsolidationPolicy::WhenEmptyOrUnderutilized; }
-  ConsolidationCommand compute(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
-                               const DisruptionInputs& inputs, bool& constrained) const override {
-    for (const auto& c : candidates)
-      if (auto it = allowed.find(c.node_pool); it != allowed.end() && it->second <= 0) constrained = true;
-    return multi_node_consolidation(std::move(candidates), std::move(allowed), inputs.view(), inputs.settings);
+
+ protected:
+  ConsolidationCommand consolidate(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
+                                   const ClusterView& view, const ConsolidationSettings& settings) const override {
+    return multi_node_consolidation(std::move(candidates), std::move(allowed), view, settings);
   }
 };
 

@@ -38,6 +38,21 @@ class DisruptionMethod {
                                        const DisruptionInputs& inputs, bool& constrained) const = 0;
 };
 
+/// What multi-node and single-node consolidation share (Karpenter's consolidation base): nodes of
+/// WhenEmptyOrUnderutilized NodePools, Underutilized budgets, a command proved by the scheduling
+/// simulation.
+class ConsolidationMethod : public DisruptionMethod {
+ public:
+  DisruptionReason reason() const override { return DisruptionReason::Underutilized; }
+  bool should_disrupt(bool, ConsolidationPolicy policy) const override { return policy == ConsolidationPolicy::WhenEmptyOrUnderutilized; }
+  ConsolidationCommand compute(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
+                               const DisruptionInputs& inputs, bool& constrained) const final;
+
+ protected:
+  virtual ConsolidationCommand consolidate(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
+                                           const ClusterView& view, const ConsolidationSettings& settings) const = 0;
+};
+
 std::unique_ptr<DisruptionMethod> make_emptiness();
 std::unique_ptr<DisruptionMethod> make_multi_node_consolidation();
 std::unique_ptr<DisruptionMethod> make_single_node_consolidation();
