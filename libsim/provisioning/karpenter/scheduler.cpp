@@ -122,10 +122,14 @@ struct Claim {
   std::vector<std::size_t> types;  // cheapest first
   std::vector<double> prices;      // parallel to `types`
   std::vector<std::size_t> pods;
-  Res total, max_alloc, reserved;
+  Res total, max_alloc, min_alloc, reserved;  // min_alloc: the smallest allocatable per resource over its types
   std::vector<std::size_t> excluded_groups;  // groups none of its types allows (types only shrink)
   ClaimExplanation explanation;
 };
+
+/// Whether a pod can join a claim: no; yes, and every type of the claim still holds it; or yes, with
+/// the claim's types narrowed (to the scheduler's scratch Narrowed).
+enum class Join { No, Unchanged, Narrowed };
 
 struct Narrowed {
   std::vector<std::size_t> types;
@@ -233,9 +237,9 @@ class Scheduler {
   bool try_planned(std::size_t pod) {
     for (std::size_t pos = 0; pos < claim_order_.size(); ++pos) {
       Claim& c = claims_[claim_order_[pos]];
-      auto narrowed = can_add(c, pod);
-      if (!narrowed) continue;
-      add(c, pod, std::move(*narrowed));
+      const Join join = can_add(c, pod);
+      if (join == Join::No) continue;
+      add(c, pod, join);
       // One more pod: move right past the claims with fewer pods than it now has (a stable re-sort).
       const std::size_t n = c.pods.size();
       while (pos + 1 < claim_order_.size() && claims_[claim_order_[pos + 1]].pods.size() < n) {
@@ -247,26 +251,32 @@ class Scheduler {
     return false;
   }
 
-  // Query: the claim's types narrowed to those that can hold the pod too. Changes nothing but a cache
-  // of the pod groups the claim can never take.
-  std::optional<Narrowed> can_add(Claim& c, std::size_t pod) {
+  // Query: the claim's types narrowed to those that can hold the pod too (into `scratch_`, whose
+  // buffers are reused). Changes nothing but a cache of the pod groups the claim can never take.
+  Join can_add(Claim& c, std::size_t pod) {
     const Res total = c.total + res_of(pods_[pod]->requests);
-    if (!fits(total, c.max_alloc)) return std::nullopt;
+    if (!fits(total, c.max_alloc)) return Join::No;
     const std::size_t g = pod_group_[pod];
-    Narrowed out;
+    Narrowed& out = scratch_;
+    out.types.clear();
+    out.prices.clear();
+    out.req.reset();
     if (std::find(c.groups.begin(), c.groups.end(), g) != c.groups.end()) {
+      // The pod's group is already in the claim, so its requirements narrow nothing; when even the
+      // smallest type still holds the total, no type drops out either.
+      if (fits(total, c.min_alloc)) return Join::Unchanged;
       for (std::size_t i = 0; i < c.types.size(); ++i)
         if (fits(total, types_[c.types[i]].alloc)) {
           out.types.push_back(c.types[i]);
           out.prices.push_back(c.prices[i]);
         }
     } else {
-      if (std::find(c.excluded_groups.begin(), c.excluded_groups.end(), g) != c.excluded_groups.end()) return std::nullopt;
+      if (std::find(c.excluded_groups.begin(), c.excluded_groups.end(), g) != c.excluded_groups.end()) return Join::No;
       const Candidates& cand = candidates(g, c.pool);
       if (!cand.pool_reason.empty() || !incompatibility(c.req, pods_[pod]->requirements).empty() ||
           std::none_of(c.types.begin(), c.types.end(), [&](std::size_t t) { return cand.allowed[t] != 0; })) {
         c.excluded_groups.push_back(g);  // requirements only narrow and types only shrink: a permanent no
-        return std::nullopt;
+        return Join::No;
       }
       Requirements req = c.req.intersect(pods_[pod]->requirements);
       const OfferingFilter filter(req);
@@ -282,20 +292,21 @@ class Scheduler {
       }
       out.req = std::move(req);
     }
-    if (out.types.empty()) return std::nullopt;
-    return out;
+    return out.types.empty() ? Join::No : Join::Narrowed;
   }
 
   // Commit what can_add computed.
-  void add(Claim& c, std::size_t pod, Narrowed n) {
+  void add(Claim& c, std::size_t pod, Join join) {
     c.total = c.total + res_of(pods_[pod]->requests);
     c.pods.push_back(pod);
+    if (join == Join::Unchanged) return;  // same types: same bounds and reservation
+    Narrowed& n = scratch_;
     if (n.req) {
       c.req = std::move(*n.req);
       c.groups.push_back(pod_group_[pod]);
     }
-    c.types = std::move(n.types);
-    c.prices = std::move(n.prices);
+    c.types.swap(n.types);  // the claim's old buffers become the next scratch
+    c.prices.swap(n.prices);
     refresh_bounds(c);
   }
 
@@ -303,15 +314,18 @@ class Scheduler {
   // largest capacity per resource over its remaining types (Karpenter's subtractMax), re-tightened
   // as the claim narrows.
   void refresh_bounds(Claim& c) {
-    Res alloc, cap;
+    Res alloc, cap, smallest = types_[c.types.front()].alloc;
     for (std::size_t t : c.types) {
       alloc = max_of(alloc, types_[t].alloc);
       cap = max_of(cap, types_[t].capacity);
+      smallest = {std::min(smallest.cpu, types_[t].alloc.cpu), std::min(smallest.mem, types_[t].alloc.mem),
+                  std::min(smallest.gpu, types_[t].alloc.gpu), std::min(smallest.pods, types_[t].alloc.pods)};
     }
     cap.pods = 0;
     Res& used = pool_used_[c.pool];
     used = {used.cpu - c.reserved.cpu + cap.cpu, used.mem - c.reserved.mem + cap.mem, used.gpu - c.reserved.gpu + cap.gpu, 0};
     c.max_alloc = alloc;
+    c.min_alloc = smallest;
     c.reserved = cap;
   }
 
@@ -579,6 +593,7 @@ class Scheduler {
   std::vector<Candidates*> candidates_;    // group × pool, into the snapshot's cache
   std::vector<signed char> node_match_;    // group × existing node: -1 unknown
   std::vector<Claim> claims_;
+  Narrowed scratch_;  // can_add writes here; add takes it (buffers reused across calls)
   std::vector<std::size_t> claim_order_;
 };
 
