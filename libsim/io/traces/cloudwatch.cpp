@@ -49,6 +49,8 @@ class ChunkedFile {
   ChunkedFile& operator=(const ChunkedFile&) = delete;
   bool ok() const { return f_ != nullptr; }
 
+  // The parser asks "at the end?" before every character: the iterator keeps the current chunk's
+  // bounds itself, so that costs one comparison until the chunk runs out.
   class iterator {
    public:
     using iterator_category = std::input_iterator_tag;
@@ -58,33 +60,39 @@ class ChunkedFile {
     using reference = const char&;
     iterator() = default;
     explicit iterator(ChunkedFile* f) : f_(f) {}
-    reference operator*() const { return f_->buf_[f_->pos_]; }
+    reference operator*() const { return *p_; }
     iterator& operator++() {
-      ++f_->pos_;
+      ++p_;
       return *this;
     }
     bool operator==(const iterator& o) const { return at_end() == o.at_end(); }
     bool operator!=(const iterator& o) const { return !(*this == o); }
 
    private:
-    bool at_end() const { return f_ == nullptr || !f_->fill(); }
+    bool at_end() const {
+      if (p_ != e_) return false;
+      if (f_ == nullptr || !f_->refill()) return true;
+      p_ = f_->buf_.data();
+      e_ = p_ + f_->len_;
+      return false;
+    }
     ChunkedFile* f_ = nullptr;
+    mutable const char* p_ = nullptr;  // the unread part of the current chunk
+    mutable const char* e_ = nullptr;
   };
   iterator begin() { return iterator(this); }
   iterator end() { return iterator(); }
 
  private:
-  // True when a character is available at pos_.
-  bool fill() {
-    if (pos_ < len_) return true;
+  // Reads the next chunk; false at the end of the file.
+  bool refill() {
     if (!f_) return false;
     len_ = std::fread(buf_.data(), 1, buf_.size(), f_);
-    pos_ = 0;
     return len_ > 0;
   }
   std::FILE* f_;
   std::vector<char> buf_;
-  std::size_t pos_ = 0, len_ = 0;
+  std::size_t len_ = 0;
 };
 
 // One query result of get-metric-data as read.
