@@ -197,3 +197,19 @@ TEST_CASE("Auto Scaling target tracking and Cluster Autoscaler provisioning: bad
   check_message("ca_bad_provision_time.json", {"/cluster/cluster_autoscaler/max_node_provision_time", "expected a duration > 0",
                                                "got the string \"soon\""});
 }
+
+TEST_CASE("pod templates: extended resources, node affinity terms, one way to give the pod") {
+  check_message("pod_template_gpu_request_only.json",
+                {"/services/0/replica/pod_template/spec/containers/0/resources/limits/nvidia.com~1gpu",
+                 "expected a limit for nvidia.com/gpu (an extended resource is given as a limit)", "got a request only"});
+  check_message("pod_template_gpu_request_not_limit.json",
+                {"/services/0/replica/pod_template/spec/containers/0/resources/requests/nvidia.com~1gpu", "expected a request equal to its limit (1)",
+                 "got 2"});
+  check_message("pod_template_two_terms.json",
+                {"/services/0/replica/pod_template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",
+                 "expected exactly one nodeSelectorTerm (capsim cannot express ORed terms)"});
+  check_message("pod_template_with_gpus.json", {"/services/0/replica/gpus", "the pod's resources, affinity and tolerations in 'pod_template' only"});
+  check_message("pod_template_no_accelerator.json", {"/services/0/replica/pod_template/spec/containers",
+                                                     "expected an accelerator request in one kind: nvidia.com/gpu or aws.amazon.com/neuron",
+                                                     "got neither"});
+}

@@ -22,6 +22,7 @@ SCENARIOS = [
     "scenarios/azure-2023-code-hour.json",
     "tests/data/scenarios/hand.json",
     "tests/data/scenarios/karpenter_explain.json",
+    "tests/data/scenarios/pod_template.json",
 ]
 
 

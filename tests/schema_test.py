@@ -128,15 +128,16 @@ def main(argv):
         return finish()
     validator = jsonschema.Draft202012Validator(schema)
 
-    # Shipped scenarios: all must be valid.
-    scen_dir = os.path.join(root, "scenarios")
-    names = sorted(n for n in os.listdir(scen_dir)
-                   if n.endswith(".json") and os.path.isfile(os.path.join(scen_dir, n))) \
-        if os.path.isdir(scen_dir) else []
-    for n in names:
-        rel = "scenarios/" + n
+    # Shipped scenarios and the tests' good scenarios: all must be valid.
+    names = []
+    for folder in ("scenarios", "tests/data/scenarios"):
+        scen_dir = os.path.join(root, folder)
+        if os.path.isdir(scen_dir):
+            names += sorted(folder + "/" + n for n in os.listdir(scen_dir)
+                            if n.endswith(".json") and os.path.isfile(os.path.join(scen_dir, n)))
+    for rel in names:
         try:
-            doc = load_json(os.path.join(scen_dir, n))
+            doc = load_json(os.path.join(root, rel))
         except (OSError, ParseError) as e:
             fail("%s: invalid JSON: %s" % (rel, e))
             continue

@@ -146,3 +146,14 @@ def test_cost_lines(data_dir):
     assert lines[0].tags == {"team": "ml"}
     csv = capsim.cost_lines_to_csv(r).splitlines()
     assert csv[0].endswith(",tag:team") and len(csv) == 4
+
+
+def test_pod_template(data_dir):
+    # pod_template.json is karpenter_explain.json with its pods as a Kubernetes pod template: 1500m +
+    # 500m CPU, 6Gi + 2Gi, one nvidia.com/gpu, nodeSelector g5, labels team=ml. The same pods, so the
+    # same bill; the label joins the service's tags.
+    sc = capsim.load_scenario(data_dir / "scenarios" / "pod_template.json")
+    plain = capsim.load_scenario(data_dir / "scenarios" / "karpenter_explain.json")
+    a, b = capsim.run(sc).policies[0].replicates[0], capsim.run(plain).policies[0].replicates[0]
+    assert a.cost.total_usd == b.cost.total_usd and a.fleet.launches == b.fleet.launches == 1
+    assert a.cost.allocated_by_label_usd["team=ml"] == pytest.approx(a.cost.allocated_usd)

@@ -4,12 +4,14 @@
 // file's sections and a manifest alike; every problem is recorded by the Checker with its pointer,
 // what was expected and what was found.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "capsim/autoscale/hpa_config.hpp"
+#include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
 #include "capsim/cluster/resource_quota.hpp"
@@ -49,6 +51,25 @@ std::vector<DisruptionBudget> disruption_budgets(Checker& ck, const json& j, con
 /// capsim's collection_lag_s. External metrics must name one of `external_metrics`.
 std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, const std::string& p,
                                                    const std::set<std::string>& external_metrics);
+
+/// What a pod template asks of a node, as the scheduler adds it up: the containers' requests summed
+/// (or the largest init container's, if larger), a request left out defaulting to its limit; one
+/// accelerator kind; node affinity; tolerations; labels.
+struct PodShape {
+  std::int64_t cpu_millicores = 0;
+  std::int64_t memory_mib = 0;
+  std::optional<std::int64_t> limit_cpu_millicores;  // set when every container has one
+  std::optional<std::int64_t> limit_memory_mib;
+  int devices = 0;  // nvidia.com/gpu or aws.amazon.com/neuron, per `device`
+  DeviceResource device = DeviceResource::NvidiaGpu;
+  std::vector<Requirement> requirements;  // nodeSelector and the required node affinity term
+  std::vector<Toleration> tolerations;
+  std::map<std::string, std::string> labels;
+  bool preferred_affinity = false;  // preferredDuringScheduling terms were given (not simulated)
+};
+
+/// A v1 PodTemplateSpec ({metadata, spec}), as a Deployment's spec.template holds it.
+std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::string& p);
 
 /// A v1 ResourceQuota ({hard: {...}}).
 std::optional<ResourceQuotaSpec> resource_quota(Checker& ck, const json& q, const std::string& p);

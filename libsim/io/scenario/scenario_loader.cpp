@@ -402,6 +402,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
 
 ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   ServiceSpec svc;
+  std::map<std::string, std::string> pod_labels;  // from a pod template: they join the service's tags
   if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags"},
                   {"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
     return svc;
@@ -429,36 +430,60 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
     if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "concurrency",
-                            "startup_s"})) {
+                            "startup_s", "pod_template"})) {
+      // The pod: a Kubernetes pod template (a Deployment's spec.template) or capsim's short keys.
+      const bool from_template = r->contains("pod_template");
+      for (const char* k : {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations"})
+        if (from_template && r->contains(k))
+          ck_.fail(ptr_join(rp, k), "the pod's resources, affinity and tolerations in 'pod_template' only", "both");
       // The accelerator request: nvidia.com/gpu ("gpus") or Neuron devices (Inferentia, Trainium).
       const bool gpus = r->contains("gpus"), neuron = r->contains("aws.amazon.com/neuron");
-      if (gpus == neuron)
+      if (gpus == neuron && !from_template)
         ck_.fail(rp, "exactly one accelerator request: 'gpus' (nvidia.com/gpu) or 'aws.amazon.com/neuron'", gpus ? "both" : "neither");
-      if (neuron) {
+      if (from_template) {
+        if (auto shape = k8s::pod_template(ck_, (*r)["pod_template"], rp + "/pod_template")) {
+          svc.replica_device = shape->device;
+          svc.replica_gpus = shape->devices;
+          svc.replica_cpu_millicores = shape->cpu_millicores;
+          svc.replica_memory_mib = shape->memory_mib;
+          svc.limit_cpu_millicores = shape->limit_cpu_millicores;
+          svc.limit_memory_mib = shape->limit_memory_mib;
+          svc.replica_requirements = Requirements(shape->requirements);
+          svc.tolerations = shape->tolerations;
+          pod_labels = shape->labels;
+          const std::string note = rp + "/pod_template/spec/affinity/nodeAffinity: preferredDuringSchedulingIgnoredDuringExecution is "
+                                        "not simulated; only the required terms constrain placement";
+          // Services are read once per policy: say it once.
+          if (shape->preferred_affinity && std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end())
+            sc_.warnings.push_back(note);
+        }
+      } else if (neuron) {
         svc.replica_device = DeviceResource::AwsNeuron;
         svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "aws.amazon.com/neuron", 1).value_or(1));
       } else {
         svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       }
       svc.concurrency = ck_.number(*r, rp, "concurrency", Bound::Positive).value_or(1.0);
-      const std::optional<std::int64_t> cpu = k8s::cpu_quantity(ck_, *r, rp, "cpu");
-      const std::optional<std::int64_t> memory = k8s::memory_quantity(ck_, *r, rp, "memory");
-      // Limits as Kubernetes treats them: a request left out defaults to its limit, and a limit below
-      // its request is refused. Scheduling reads requests only; limits cap what `usage` may be.
-      if (auto lm = r->find("limits"); lm != r->end() && ck_.object(*lm, rp + "/limits", {"cpu", "memory"})) {
-        svc.limit_cpu_millicores = k8s::cpu_quantity(ck_, *lm, rp + "/limits", "cpu");
-        svc.limit_memory_mib = k8s::memory_quantity(ck_, *lm, rp + "/limits", "memory");
+      if (!from_template) {
+        const std::optional<std::int64_t> cpu = k8s::cpu_quantity(ck_, *r, rp, "cpu");
+        const std::optional<std::int64_t> memory = k8s::memory_quantity(ck_, *r, rp, "memory");
+        // Limits as Kubernetes treats them: a request left out defaults to its limit, and a limit below
+        // its request is refused. Scheduling reads requests only; limits cap what `usage` may be.
+        if (auto lm = r->find("limits"); lm != r->end() && ck_.object(*lm, rp + "/limits", {"cpu", "memory"})) {
+          svc.limit_cpu_millicores = k8s::cpu_quantity(ck_, *lm, rp + "/limits", "cpu");
+          svc.limit_memory_mib = k8s::memory_quantity(ck_, *lm, rp + "/limits", "memory");
+        }
+        svc.replica_cpu_millicores = cpu.value_or(svc.limit_cpu_millicores.value_or(0));
+        svc.replica_memory_mib = memory.value_or(svc.limit_memory_mib.value_or(0));
+        if (svc.limit_cpu_millicores && *svc.limit_cpu_millicores < svc.replica_cpu_millicores)
+          ck_.fail(rp + "/limits/cpu", fmt::format("a limit at least the cpu request ({}m)", svc.replica_cpu_millicores),
+                   fmt::format("{}m", *svc.limit_cpu_millicores));
+        if (svc.limit_memory_mib && *svc.limit_memory_mib < svc.replica_memory_mib)
+          ck_.fail(rp + "/limits/memory", fmt::format("a limit at least the memory request ({}Mi)", svc.replica_memory_mib),
+                   fmt::format("{}Mi", *svc.limit_memory_mib));
+        if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(k8s::requirements(ck_, *rq, rp + "/requirements"));
+        if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = k8s::tolerations(ck_, *tl, rp + "/tolerations");
       }
-      svc.replica_cpu_millicores = cpu.value_or(svc.limit_cpu_millicores.value_or(0));
-      svc.replica_memory_mib = memory.value_or(svc.limit_memory_mib.value_or(0));
-      if (svc.limit_cpu_millicores && *svc.limit_cpu_millicores < svc.replica_cpu_millicores)
-        ck_.fail(rp + "/limits/cpu", fmt::format("a limit at least the cpu request ({}m)", svc.replica_cpu_millicores),
-                 fmt::format("{}m", *svc.limit_cpu_millicores));
-      if (svc.limit_memory_mib && *svc.limit_memory_mib < svc.replica_memory_mib)
-        ck_.fail(rp + "/limits/memory", fmt::format("a limit at least the memory request ({}Mi)", svc.replica_memory_mib),
-                 fmt::format("{}Mi", *svc.limit_memory_mib));
-      if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(k8s::requirements(ck_, *rq, rp + "/requirements"));
-      if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = k8s::tolerations(ck_, *tl, rp + "/tolerations");
       // What a replica uses on average, against what it requests: over-requesting shows as waste.
       if (auto us = r->find("usage"); us != r->end() && ck_.object(*us, rp + "/usage", {"cpu", "memory"})) {
         svc.usage_cpu_millicores = k8s::cpu_quantity(ck_, *us, rp + "/usage", "cpu");
@@ -535,6 +560,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
                fmt::format("a pod of service '{}' that fits none; closest: {} ({})", svc.name, closest->name, why));
   }
   svc.tags = ck_.string_map(s, p, "tags");
+  for (const auto& [k, v] : pod_labels) svc.tags.emplace(k, v);  // the service's own tags win
   return svc;
 }
 
