@@ -213,3 +213,12 @@ TEST_CASE("pod templates: extended resources, node affinity terms, one way to gi
                                                      "expected an accelerator request in one kind: nvidia.com/gpu or aws.amazon.com/neuron",
                                                      "got neither"});
 }
+
+TEST_CASE("a service no instance type of the policy can run is refused at load time") {
+  // Its NodePool allows only g6 types (8 in the catalog, sorted: the first six are shown); its
+  // service has a throughput on g5 types only.
+  check_message("no_type_with_throughput.json",
+                {"/services/0/throughput_rps", "expected a throughput for an instance type policy 'default' can launch (g6.12xlarge, g6.16xlarge, "
+                                               "g6.24xlarge, g6.2xlarge, g6.48xlarge, g6.4xlarge, ... 8 in all)",
+                 "got none for service 'api'"});
+}

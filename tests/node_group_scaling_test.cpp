@@ -179,10 +179,12 @@ TEST_CASE("a scheduled MinSize lifts a target-tracked group's floor; its service
 
 TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cannot hold the pod") {
   // One replica asking 4 vCPU; a g5.xlarge has 3,920m allocatable (the catalog), a g5.2xlarge
-  // 7,910m. With only a g5.xlarge group the Cluster Autoscaler's simulation on the group's template
-  // node fails, so it adds nothing: no node, no cost, the pod pending for the whole hour, counted once
-  // as unschedulable with the reason. With a g5.2xlarge group as well, it adds one g5.2xlarge (ready
-  // at 70 s: scan at 10 s + 60 s) and nothing of the g5.xlarge group.
+  // 7,910m. With only a g5.xlarge group the pod can never run: a load error naming the closest type
+  // and the resource. With a g5.2xlarge group tainted nvidia.com/gpu=true:NoSchedule as well (the pod
+  // has no toleration), the Cluster Autoscaler's simulation on each group's template node fails, so
+  // it adds nothing: no node, no cost, the pod pending for the whole hour, counted once as
+  // unschedulable with both reasons. Without the taint it adds one g5.2xlarge (ready at 70 s: scan at
+  // 10 s + 60 s) and nothing of the g5.xlarge group.
   json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
   doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
   doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 0.5}}}};
@@ -192,6 +194,16 @@ TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cann
   doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.0}, {"g5.2xlarge", 1.0}};
   doc["cluster"] = {{"provisioner", "cluster-autoscaler"}, {"eks_control_plane", false}, {"node_ready_s", 60},
                     {"node_groups", {{{"name", "small"}, {"instance_type", "g5.xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3}}}}};
+  try {
+    io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("/services/0/replica: expected a replica that fits an instance type policy 'default' can launch with a "
+                                     "throughput for it, got a pod of service 'api' that fits none; closest: g5.xlarge (fit: cpu 4000m > "
+                                     "3920m allocatable)") != std::string::npos);
+  }
+  doc["cluster"]["node_groups"].push_back({{"name", "large"}, {"instance_type", "g5.2xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3},
+                                           {"taints", {{{"key", "nvidia.com/gpu"}, {"value", "true"}, {"effect", "NoSchedule"}}}}});
   RunOptions opt;
   opt.keep_series = true;
   opt.explain = true;
@@ -202,16 +214,17 @@ TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cann
   CHECK(rep.cost.total_usd == 0);
   CHECK(rep.services[0].replicas_placed == 0);
   CHECK(rep.fleet.unschedulable == 1);
+  const std::string why = "no node group can run it: small (g5.xlarge): fit: cpu 4000m > 3920m allocatable; "
+                          "large (g5.2xlarge): taint: nvidia.com/gpu=true:NoSchedule not tolerated";
   REQUIRE(rep.explanations.size() == 1);
-  CHECK(rep.explanations[0] ==
-        "2024-05-10T00:00:10Z pod api#0 could not be scheduled: no node group can run it: small (g5.xlarge): fit: cpu 4000m > 3920m allocatable");
+  CHECK(rep.explanations[0] == "2024-05-10T00:00:10Z pod api#0 could not be scheduled: " + why);
   // The record behind the words: the pod, when (the first scan, 10 s) and why.
   REQUIRE(rep.decisions.unschedulable.size() == 1);
   CHECK(rep.decisions.unschedulable[0].pod == "api#0");
   CHECK(rep.decisions.unschedulable[0].at_s == 10);
-  CHECK(rep.decisions.unschedulable[0].reason == "no node group can run it: small (g5.xlarge): fit: cpu 4000m > 3920m allocatable");
+  CHECK(rep.decisions.unschedulable[0].reason == why);
 
-  doc["cluster"]["node_groups"].push_back({{"name", "large"}, {"instance_type", "g5.2xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3}});
+  doc["cluster"]["node_groups"][1].erase("taints");
   r = run_scenario(io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios"), opt);
   const auto& rep2 = r.policies[0].replicates[0];
   CHECK(rep2.fleet.scale_ups == 1);

@@ -152,16 +152,17 @@ TEST_CASE("user catalogs, CSV and JSON, add and replace types") {
 
 TEST_CASE("limits: a request left out defaults to its limit; usage may exceed a request, not a limit") {
   json doc = hand_doc();
-  doc["services"][0]["replica"]["limits"] = {{"cpu", "4"}, {"memory", "16Gi"}};
+  // (A g5.xlarge has 3,920m allocatable: the pod must fit it, so the limit is 3 CPUs.)
+  doc["services"][0]["replica"]["limits"] = {{"cpu", "3"}, {"memory", "12Gi"}};
   doc["services"][0]["replica"]["memory"] = "8Gi";
-  doc["services"][0]["replica"]["usage"] = {{"cpu", "3"}, {"memory", "12Gi"}};
+  doc["services"][0]["replica"]["usage"] = {{"cpu", "2"}, {"memory", "10Gi"}};
   const Scenario sc = load(doc);
   const ServiceSpec& svc = sc.policies[0].services[0];
-  CHECK(svc.replica_cpu_millicores == 4000);  // from the cpu limit
+  CHECK(svc.replica_cpu_millicores == 3000);  // from the cpu limit
   CHECK(svc.replica_memory_mib == 8192);      // its own request
-  CHECK(svc.limit_memory_mib == 16384);
-  CHECK(svc.usage_memory_mib == 12288);       // above the request, within the limit
+  CHECK(svc.limit_memory_mib == 12288);
+  CHECK(svc.usage_memory_mib == 10240);       // above the request, within the limit
   doc["services"][0]["replica"]["usage"]["cpu"] = "5";
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/services/0/replica/usage/cpu: expected at most the cpu limit (4000m), got 5000m"),
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/services/0/replica/usage/cpu: expected at most the cpu limit (3000m), got 5000m"),
                        ScenarioError);
 }

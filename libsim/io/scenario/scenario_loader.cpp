@@ -13,6 +13,8 @@
 #include "io/json/json_checker.hpp"
 #include "io/scenario/scenario_loader_impl.hpp"
 #include "io/text_file.hpp"
+#include "capsim/catalog/labels.hpp"
+#include "capsim/cluster/pod_fit.hpp"
 
 namespace capsim::io::detail {
 
@@ -373,6 +375,10 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
         ck_.fail(sp + "/throughput_rps", "a throughput for '" + t + "', the type of target-tracked group '" + group.name + "'",
                  "none");
   }
+  // Every service must fit some instance type the policy can launch: its node groups' types (the
+  // Cluster Autoscaler's template type for a group it scales) and every type a NodePool allows, among
+  // the types the service has a throughput for. Else its pods stay pending for the whole run.
+  check_services_can_run(out, name);
   // Nodes that start cold, or spot nodes whose replacements do, need the start-up latencies.
   const NodeGroupSpec* cold = nullptr;
   for (const auto& g : out.cluster.node_groups)
@@ -562,6 +568,66 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   svc.tags = ck_.string_map(s, p, "tags");
   for (const auto& [k, v] : pod_labels) svc.tags.emplace(k, v);  // the service's own tags win
   return svc;
+}
+
+void Loader::check_services_can_run(const PolicySpec& policy, const std::string& policy_name) {
+  // A cross check: on a document with other problems it would only repeat them.
+  if (ck_.errors() != 0) return;
+  const ClusterSpec& c = policy.cluster;
+  auto offering_key = [](std::string_view key) { return key == label::kZone || key == label::kCapacityType; };
+  std::set<std::string> offered;
+  for (const auto& g : c.node_groups)
+    for (std::size_t i = 0; i < g.instance_types.size(); ++i)
+      if (i == 0 || c.provisioner != ProvisionerKind::ClusterAutoscaler) offered.insert(g.instance_types[i]);
+  if (c.provisioner == ProvisionerKind::Karpenter)
+    for (const InstanceType& t : sc_.catalog.types()) {
+      const Labels labels = labels_of(t);
+      for (const auto& np : c.karpenter.node_pools)
+        if (np.scheduling.requirements.matches(labels, offering_key)) offered.insert(t.name);
+    }
+  for (std::size_t i = 0; i < policy.services.size(); ++i) {
+    const ServiceSpec& svc = policy.services[i];
+    const std::string sp = ptr_join(ptr_join("/services", i), "replica");
+    std::vector<std::string> candidates;
+    for (const auto& [type, _] : svc.throughput_rps)
+      if (offered.count(type) && sc_.catalog.contains(type)) candidates.push_back(type);
+    if (candidates.empty()) {
+      std::string list;
+      std::size_t shown = 0;
+      for (const auto& t : offered)
+        if (shown++ < 6) list += (list.empty() ? "" : ", ") + t;
+      if (offered.size() > 6) list += fmt::format(", ... {} in all", offered.size());
+      ck_.fail(ptr_join(ptr_join("/services", i), "throughput_rps"),
+               fmt::format("a throughput for an instance type policy '{}' can launch ({})", policy_name, list.empty() ? "none" : list),
+               fmt::format("none for service '{}'", svc.name));
+      continue;
+    }
+    PodSpec pod;
+    pod.requests = {svc.replica_cpu_millicores, svc.replica_memory_mib, svc.replica_gpus, 1, svc.replica_device};
+    pod.requirements = svc.replica_requirements;
+    std::optional<std::string> closest_why;
+    std::string closest;
+    bool runs = false;
+    for (const auto& type : candidates) {
+      const InstanceType& t = sc_.catalog.at(type);
+      const Labels labels = labels_of(t);
+      // Node affinity on zones or capacity types is the offering's, not the type's: not judged here.
+      auto why = why_pod_cannot_run(pod, t, labels, {});
+      if (why && why->rfind("requirements:", 0) == 0 && svc.replica_requirements.matches(labels, offering_key)) why.reset();
+      if (!why) {
+        runs = true;
+        break;
+      }
+      if (closest.empty() || t.alloc_cpu_millicores + t.alloc_memory_mib > sc_.catalog.at(closest).alloc_cpu_millicores +
+                                                                           sc_.catalog.at(closest).alloc_memory_mib) {
+        closest = type;
+        closest_why = why;
+      }
+    }
+    if (!runs)
+      ck_.fail(sp, fmt::format("a replica that fits an instance type policy '{}' can launch with a throughput for it", policy_name),
+               fmt::format("a pod of service '{}' that fits none; closest: {} ({})", svc.name, closest, *closest_why));
+  }
 }
 
 std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain) {
