@@ -222,3 +222,13 @@ TEST_CASE("a service no instance type of the policy can run is refused at load t
                                                "g6.24xlarge, g6.2xlarge, g6.48xlarge, g6.4xlarge, ... 8 in all)",
                  "got none for service 'api'"});
 }
+
+TEST_CASE("demand is the world: a policy may not change a service's trace, scale or arrivals") {
+  // The base scales the trace by 2; the policy restates `services` whole (as JSON Merge Patch
+  // replaces arrays) without the scale, so it would see half the traffic.
+  check_message("policy_changes_demand.json",
+                {"/policies/1/patch/services/0/demand",
+                 "expected the demand of service 'api' as the scenario gives it (trace 't', scale 2, expected arrivals): demand is the world "
+                 "every policy is compared in, which policy 'one-replica' may not change",
+                 "got trace 't', scale 1, expected arrivals"});
+}

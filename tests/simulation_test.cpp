@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/distributions.hpp"
+#include "capsim/core/error.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
@@ -232,4 +233,19 @@ TEST_CASE("the bill's lines reach the result: what was billed for each instance 
         "policy,replicate,resource,category,instance_type,price_usd_per_h,start_s,end_s,running_at_end,billed_s,cost_usd,tag:team");
   CHECK(csv.find("\ndefault,0,eks-control-plane,eks_control_plane,,0.1,0,300,true,300,") != std::string::npos);
   CHECK(csv.find(",ml\n") != std::string::npos);
+}
+
+TEST_CASE("a run refuses to compare policies that saw different demand") {
+  // Two policies over the hand-worked trace (480 requests in 5 minutes, expected arrivals); the
+  // second's demand scaled by 0.5 behind the loader's back sees 240: the run says so and stops.
+  json doc = hand_doc();
+  doc["policies"] = json::parse(R"([{"name": "a"}, {"name": "b"}])");
+  Scenario sc = load(doc);
+  sc.policies[1].services[0].demand.scale = 0.5;
+  CHECK_THROWS_WITH_AS(run_scenario(sc),
+                       "policies saw different demand: service 'api', replicate 0: 480 requests under policy 'a', 240 under policy 'b'; "
+                       "demand is the world every policy is compared in",
+                       Error);
+  sc.policies[1].services[0].demand.scale = 1;
+  CHECK_NOTHROW(run_scenario(sc));
 }

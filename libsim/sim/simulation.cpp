@@ -1,6 +1,7 @@
 #include "capsim/sim/simulation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -173,6 +174,29 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   return out;
 }
 
+void check_same_demand(const RunResult& result) {
+  // Policies are compared on the same traffic: every policy must have seen, replicate by replicate,
+  // the same requests for every service (the loader keeps demand out of policies' reach; this holds
+  // the run to it whatever built the scenario). The counts are the same draws; their sums over a
+  // run's segments may differ in the last bits, hence the relative tolerance.
+  const auto& ps = result.policies;
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    for (std::size_t j = i + 1; j < ps.size(); ++j)
+      for (std::size_t r = 0; r < ps[i].replicates.size() && r < ps[j].replicates.size(); ++r)
+        for (const ServiceResult& a : ps[i].replicates[r].services) {
+          const auto& theirs = ps[j].replicates[r].services;
+          auto b = std::find_if(theirs.begin(), theirs.end(), [&](const ServiceResult& s) { return s.name == a.name; });
+          if (b == theirs.end())
+            throw Error(fmt::format("policies saw different demand: policy '{}' runs service '{}' and policy '{}' does not; demand is the "
+                                    "world every policy is compared in",
+                                    ps[i].name, a.name, ps[j].name));
+          if (std::fabs(b->sla.requests - a.sla.requests) > 1e-9 * std::max(1.0, std::fabs(a.sla.requests)))
+            throw Error(fmt::format("policies saw different demand: service '{}', replicate {}: {:.0f} requests under policy '{}', {:.0f} "
+                                    "under policy '{}'; demand is the world every policy is compared in",
+                                    a.name, r, a.sla.requests, ps[i].name, b->sla.requests, ps[j].name));
+        }
+}
+
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   RunResult result;
   result.scenario = scenario.name;
@@ -223,6 +247,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     for (auto& th : pool) th.join();
   }
   if (failure) std::rethrow_exception(failure);
+  check_same_demand(result);
   return result;
 }
 

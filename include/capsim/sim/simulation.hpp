@@ -23,7 +23,11 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
 ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series = false,
                               bool explain = false);
 
-/// Every policy of the scenario, `simulation.replicates` times each.
+/// Throws capsim::Error unless every policy saw the same requests for every service in every
+/// replicate (policies are compared on the same traffic).
+void check_same_demand(const RunResult& result);
+
+/// Every policy of the scenario, `simulation.replicates` times each; checks that they saw the same demand.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options = {});
 
 }  // namespace capsim

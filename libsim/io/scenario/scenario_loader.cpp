@@ -194,6 +194,7 @@ Scenario Loader::load(std::string_view text) {
       return ptr;
     };
     PolicySpec p = parse_choices(doc, pe.name, pe.description);
+    check_demand_is_the_world(base, p);
     ck_.locate = [](const std::string& p) { return p; };
     p.assumptions = assumptions(base, doc, chain);
     sc_.policies.push_back(std::move(p));
@@ -568,6 +569,33 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   svc.tags = ck_.string_map(s, p, "tags");
   for (const auto& [k, v] : pod_labels) svc.tags.emplace(k, v);  // the service's own tags win
   return svc;
+}
+
+void Loader::check_demand_is_the_world(const json& base, const PolicySpec& policy) {
+  // A service's demand (its trace, scale and arrival model) is part of the world every policy is
+  // compared in: a policy that changes it — often by restating `services` whole and leaving out the
+  // base's `scale` — would be compared against different traffic.
+  auto describe_demand = [](const DemandSpec& d) {
+    return fmt::format("trace '{}', scale {:g}, {} arrivals", d.trace, d.scale, d.arrivals == ArrivalModel::Expected ? "expected" : "poisson");
+  };
+  const json& services = base.contains("services") && base["services"].is_array() ? base["services"] : json::array();
+  for (std::size_t i = 0; i < policy.services.size(); ++i) {
+    const ServiceSpec& svc = policy.services[i];
+    for (const auto& b : services) {
+      if (!b.is_object() || b.value("name", "") != svc.name || !b.contains("demand") || !b["demand"].is_object()) continue;
+      const json& d = b["demand"];
+      DemandSpec world;
+      world.trace = d.value("trace", "");
+      world.scale = d.contains("scale") && d["scale"].is_number() ? d["scale"].get<double>() : 1.0;
+      world.arrivals = d.value("arrivals", "poisson") == "expected" ? ArrivalModel::Expected : ArrivalModel::Poisson;
+      if (world.trace != svc.demand.trace || world.scale != svc.demand.scale || world.arrivals != svc.demand.arrivals)
+        ck_.fail(ptr_join(ptr_join("/services", i), "demand"),
+                 fmt::format("the demand of service '{}' as the scenario gives it ({}): demand is the world every policy is compared in, "
+                             "which policy '{}' may not change",
+                             svc.name, describe_demand(world), policy.name),
+                 describe_demand(svc.demand));
+    }
+  }
 }
 
 void Loader::check_services_can_run(const PolicySpec& policy, const std::string& policy_name) {

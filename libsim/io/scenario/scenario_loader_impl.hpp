@@ -77,6 +77,8 @@ class Loader {
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
   ServiceSpec parse_service(const json& s, const std::string& ptr);
+  /// A policy's services keep the base's demand (trace, scale, arrivals).
+  void check_demand_is_the_world(const json& base, const PolicySpec& policy);
   /// Each service fits some instance type the policy can launch (and has a throughput for it).
   void check_services_can_run(const PolicySpec& policy, const std::string& policy_name);
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
