@@ -232,3 +232,11 @@ TEST_CASE("demand is the world: a policy may not change a service's trace, scale
                  "every policy is compared in, which policy 'one-replica' may not change",
                  "got trace 't', scale 1, expected arrivals"});
 }
+
+TEST_CASE("a trace's declared period must be its points' spacing") {
+  // five_minute_points.csv has a point every 300 s; period_s 60 would put each 5-minute total into
+  // one minute.
+  check_message("trace_period_mismatch.json", {"/traces/t/file", "five_minute_points.csv",
+                                                "expected points 60 s apart (the trace's period_s), got points 300 s apart: state "
+                                                "\"period_s\": 300"});
+}

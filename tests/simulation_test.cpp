@@ -249,3 +249,19 @@ TEST_CASE("a run refuses to compare policies that saw different demand") {
   sc.policies[1].services[0].demand.scale = 1;
   CHECK_NOTHROW(run_scenario(sc));
 }
+
+TEST_CASE("5-minute points declared as such are spread over the minutes") {
+  // five_minute_points.csv: 300 requests per 5-minute point for an hour, declared period_s 300 and
+  // run at 60 s periods with expected arrivals: 60 requests a minute, 3,600 in the hour.
+  json doc = hand_doc();
+  doc["simulation"]["duration"] = "1h";
+  doc["traces"]["t"] = {{"format", "csv"}, {"file", "../traces/five_minute_points.csv"}, {"period_s", 300}};
+  RunOptions opt;
+  opt.keep_series = true;
+  const RunResult r = run_scenario(load(doc), opt);
+  const auto& arrivals = r.policies[0].replicates[0].service_series[0].arrivals;
+  REQUIRE(arrivals.size() == 60);
+  CHECK(arrivals[0] == doctest::Approx(60));
+  CHECK(arrivals[59] == doctest::Approx(60));
+  CHECK(r.policies[0].replicates[0].services[0].sla.requests == doctest::Approx(3600));
+}

@@ -7,6 +7,7 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/traces/request_log_reader.hpp"
 #include "capsim/io/traces/trace_csv.hpp"
+#include "capsim/trace/regularize.hpp"
 #include "capsim/trace/transform.hpp"
 
 namespace capsim::io {
@@ -172,6 +173,17 @@ TraceRead read_trace(const TraceSource& src) {
   RegularizeOptions ro;
   ro.name = src.name;
   ro.period = src.period;
+  if (ro.period != 0 && pts.size() >= 2) {
+    // A period that disagrees with the points' own spacing puts every total in the wrong slot (a
+    // 5-minute total read as a minute's): the declared period must be the spacing of the data.
+    const SimDuration spacing = infer_period(pts);
+    // (A point off the declared grid is reported where it is, by regularize.)
+    if (spacing > ro.period && spacing % ro.period == 0)
+      throw TraceError(pts.file, std::size_t{0},
+                       fmt::format("expected points {:g} s apart (the trace's period_s), got points {:g} s apart: state \"period_s\": {:g} "
+                                   "(capsim resamples to the simulation's period)",
+                                   to_seconds(ro.period), to_seconds(spacing), to_seconds(spacing)));
+  }
   if (ro.period == 0) {
     ro.period = infer_period(pts);
     if (ro.period == 0) throw TraceError(pts.file, std::size_t{0}, "cannot infer the period from fewer than two timestamps; state it");
