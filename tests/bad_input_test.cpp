@@ -145,7 +145,7 @@ TEST_CASE("autoscalers: HPA bounds and metrics, cron schedules, unknown services
   check_message("hpa_unknown_metric.json", {"/cluster/hpa/api/metrics/0/pods/metric/name",
                                             "expected one of \"requests_per_second\", \"gpu_utilization\"", "got the string \"cpu\""});
   check_message("schedule_bad_cron.json", {"/cluster/schedules/0/schedule", "cron '0 9 * * MON-FRY'", "day-of-week"});
-  check_message("hpa_unknown_service.json", {"/cluster/hpa/apx", "expected the name of a service"});
+  check_message("hpa_unknown_service.json", {"/cluster/hpa/apx", "expected the name of a service", "did you mean 'api'?"});
 }
 
 TEST_CASE("a pod that fits no type names the pod, the closest type and the resource") {

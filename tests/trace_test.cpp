@@ -57,3 +57,15 @@ TEST_CASE("aligning a trace to the window: exact cover, sums, tiling, errors") {
                          doctest::Contains("not on the trace's 60 s grid"), Error);
   }
 }
+
+TEST_CASE("a percent trace stays within 0 to 100") {
+  // five_minutes.csv read as percent: its 180s are not percentages; the message names the row (the
+  // header is line 1, so 00:01's 180 is line 3).
+  io::TraceSource src;
+  src.name = "u";
+  src.period = seconds(60);
+  src.unit = TraceUnit::Percent;
+  src.files = {{test::data_dir() / "traces" / "five_minutes.csv", "five_minutes.csv"}};
+  CHECK_THROWS_WITH_AS(io::read_trace(src), doctest::Contains("five_minutes.csv:3: expected a percentage from 0 to 100 (a trace of percent), got 180"),
+                       TraceError);
+}

@@ -62,14 +62,17 @@ int run(const Flags& f) {
     std::cout << io::catalog_rows_to_json(rows);
     return 0;
   }
-  std::cout << fmt::format("{:<15} {:>5} {:>8} {:>4} {:<12} {:>8} {:>10} {:>10}{}\n", "type", "vCPU", "mem GiB", "GPU", "GPU model",
-                           "GiB/GPU", f.spot ? "spot $/h" : "$/h", "$/GPU-h", f.spot ? "  interrupts/month" : "");
+  // Allocatable beside capacity: what pods can request after the kubelet's reservations and eviction
+  // threshold (the catalog's figures, as Karpenter lists them).
+  std::cout << fmt::format("{:<15} {:>5} {:>9} {:>8} {:>9} {:>4} {:<12} {:>8} {:>10} {:>10}{}\n", "type", "vCPU", "alloc CPU", "mem GiB",
+                           "alloc GiB", "GPU", "GPU model", "GiB/GPU", f.spot ? "spot $/h" : "$/h", "$/GPU-h", f.spot ? "  interrupts/month" : "");
   static const char* kBucket[] = {"<5%", "5-10%", "10-15%", "15-20%", ">20%"};
   for (const auto& r : rows) {
     const auto& t = r.type;
     const std::string gpu = t.gpus > 0 ? t.gpu_model : t.accelerators > 0 ? t.accelerator_model : "-";
     const int n = t.gpus > 0 ? t.gpus : t.accelerators;
-    std::cout << fmt::format("{:<15} {:>5} {:>8.0f} {:>4} {:<12} {:>8} {:>10.4f} {:>10}{}\n", t.name, t.vcpu, t.memory_mib / 1024.0, n, gpu,
+    std::cout << fmt::format("{:<15} {:>5} {:>9} {:>8.0f} {:>9.1f} {:>4} {:<12} {:>8} {:>10.4f} {:>10}{}\n", t.name, t.vcpu,
+                             fmt::format("{}m", t.alloc_cpu_millicores), t.memory_mib / 1024.0, t.alloc_memory_mib / 1024.0, n, gpu,
                              t.gpus > 0 ? fmt::format("{:.1f}", t.gpu_memory_mib_per_gpu / 1024.0) : "-", r.price_usd_per_h,
                              n > 0 ? fmt::format("{:.4f}", r.price_per_gpu_usd_per_h()) : "-",
                              f.spot && r.advisor && r.advisor->bucket >= 0 && r.advisor->bucket <= 4

@@ -33,6 +33,8 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
   for (std::size_t i = 0; i < pts.size(); ++i) {
     const double v = pts.values[i];
     if (!std::isfinite(v)) throw point_error(pts, i, fmt::format("expected a finite number, got {}", v));
+    if (opt.unit == TraceUnit::Percent && (v < 0 || v > 100))
+      throw point_error(pts, i, fmt::format("expected a percentage from 0 to 100 (a trace of percent), got {}", v));
     if (v < 0 && opt.unit != TraceUnit::Percent)
       throw point_error(pts, i, fmt::format("expected a value >= 0 (a trace of {}), got {}", to_string(opt.unit), v));
   }

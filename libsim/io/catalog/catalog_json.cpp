@@ -10,7 +10,10 @@ std::string catalog_rows_to_json(const std::vector<CatalogRow>& rows) {
     nlohmann::ordered_json j;
     j["instance_type"] = r.type.name;
     j["vcpu"] = r.type.vcpu;
+    j["alloc_cpu_millicores"] = r.type.alloc_cpu_millicores;
     j["memory_mib"] = r.type.memory_mib;
+    j["alloc_memory_mib"] = r.type.alloc_memory_mib;
+    j["alloc_pods"] = r.type.alloc_pods;
     j["gpus"] = r.type.gpus;
     j["gpu_model"] = r.type.gpu_model;
     j["gpu_memory_mib_per_gpu"] = r.type.gpu_memory_mib_per_gpu;

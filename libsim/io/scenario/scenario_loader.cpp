@@ -335,9 +335,11 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   }
   if (auto c = doc.find("cluster"); c != doc.end()) out.cluster = parse_cluster(*c, "/cluster");
   // Cross checks between services and the cluster.
+  std::vector<std::string> service_names;
+  for (const auto& s : out.services) service_names.push_back(s.name);
   for (const auto& [name, _] : out.cluster.hpa)
     if (std::none_of(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; }))
-      ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"");
+      ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
   for (std::size_t i = 0; i < out.cluster.schedules.size(); ++i) {
     const ScheduleSpec& sc = out.cluster.schedules[i];
     if (!sc.node_group.empty()) {
@@ -347,7 +349,10 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
         ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "node_group"), "the name of a node group", "\"" + sc.node_group + "\"",
                  did_you_mean(sc.node_group, names));
     } else if (!out.cluster.hpa.count(sc.hpa)) {
-      ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "hpa"), "a service with an HPA under /cluster/hpa", "\"" + sc.hpa + "\"");
+      std::vector<std::string> with_hpa;
+      for (const auto& [n, _] : out.cluster.hpa) with_hpa.push_back(n);
+      ck_.fail(ptr_join(ptr_join("/cluster/schedules", i), "hpa"), "a service with an HPA under /cluster/hpa", "\"" + sc.hpa + "\"",
+               did_you_mean(sc.hpa, with_hpa));
     }
   }
   // A target-tracked group serves one service, which then has no HPA and whose replica count follows
@@ -360,7 +365,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
     const std::string& name = group.target_tracking->service;
     auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
     if (svc == out.services.end()) {
-      ck_.fail(tp + "/service", "the name of a service", "\"" + name + "\"");
+      ck_.fail(tp + "/service", "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
       continue;
     }
     const std::string sp = ptr_join("/services", static_cast<std::size_t>(svc - out.services.begin()));
