@@ -61,7 +61,7 @@ TEST_CASE("unknown instance types come with close matches") {
 }
 
 TEST_CASE("trace files: missing, empty, unsorted, duplicate, negative, gaps, no zone, bad rows") {
-  check_message("trace_missing.json", {"/traces/t/file", "nope.csv", "cannot open the trace file"});
+  check_message("trace_missing.json", {"/traces/t/file", "traces/nope.csv: no such file"});
   check_message("trace_empty.json", {"/traces/t/file", "empty.csv:1:", "expected data rows after the header"});
   check_message("trace_unsorted.json", {"unsorted.csv:5:", "timestamps must increase: 2024-05-10T00:01:00Z comes after 2024-05-10T00:02:00Z"});
   check_message("trace_duplicate.json", {"duplicate.csv:4:", "duplicate timestamp 2024-05-10T00:01:00Z"});
@@ -90,7 +90,7 @@ TEST_CASE("every problem in a file is reported at once") {
 
 TEST_CASE("a missing scenario file names the file") {
   CHECK_THROWS_WITH_AS(io::load_scenario(test::data_dir() / "bad" / "no_such_file.json"),
-                       doctest::Contains("no_such_file.json: cannot open the scenario file"), ScenarioError);
+                       doctest::Contains("no_such_file.json: no such file (the scenario file)"), ScenarioError);
 }
 
 TEST_CASE("every bad scenario file is rejected by the loader, and every shipped scenario loads") {

@@ -63,13 +63,29 @@ TEST_CASE("get-metric-data: several queries need an Id; an unknown Id gets a clo
 TEST_CASE("get-metric-data: pages and auto-pagination merge; overlaps must agree") {
   auto pages = io::read_trace(gmd({"gmd_page1.json", "gmd_page2.json"}));
   CHECK(pages.trace.values == std::vector<double>{10, 20, 30, 40, 50, 60});
-  // Page 1 is PartialData, the 40 at minute 3 is on both pages, and page 2 carries a message.
-  REQUIRE(pages.warnings.size() == 3);
+  // Page 1 is PartialData and page 2, the last, Complete: every page was given, so no PartialData
+  // warning; the 40 at minute 3 is on both pages, and page 2 carries a message.
+  REQUIRE(pages.warnings.size() == 2);
   CHECK(pages.warnings[0].find("message MaxQueryTimeRangeExceed: example message kept as a warning") != std::string::npos);
-  CHECK(pages.warnings[1].find("1 result page(s) of query 'requests' are PartialData") != std::string::npos);
-  CHECK(pages.warnings[2].find("merged 1 repeated point(s)") != std::string::npos);
+  CHECK(pages.warnings[1].find("merged 1 repeated point(s)") != std::string::npos);
+  // Page 1 alone ends PartialData: a page is missing, and the warning says so.
+  auto first_only = io::read_trace(gmd({"gmd_page1.json"}));
+  bool warned = false;
+  for (const auto& w : first_only.warnings) warned = warned || w.find("1 result page(s) of query 'requests' are PartialData") != std::string::npos;
+  CHECK(warned);
   auto auto_paged = io::read_trace(gmd({"gmd_autopaginated.json"}));
   CHECK(auto_paged.trace.values == std::vector<double>{10, 20, 30, 40, 50, 60});
+}
+
+TEST_CASE("get-metric-data: one Id is one metric, and every page holds the query") {
+  // Page 2 of the query 'requests' under another Label (TargetResponseTime): two metrics merged.
+  CHECK(error_of(gmd({"../../cloudwatch/gmd_page1.json", "other_label_page.json"}, "bad/cloudwatch"))
+            .find("other_label_page.json: /MetricDataResults/0/Label: expected the Label of query 'requests' as ../../cloudwatch/gmd_page1.json gives it "
+                  "('RequestCount'), got 'TargetResponseTime': two metrics under one Id") != std::string::npos);
+  // A page of another query only: its hole would be filled with zeros.
+  CHECK(error_of(gmd({"../../cloudwatch/gmd_page1.json", "other_query_page.json"}, "bad/cloudwatch"))
+            .find("other_query_page.json: /MetricDataResults: expected a page of query 'requests', got Ids 'errors': a page of another "
+                  "query leaves a hole in this one") != std::string::npos);
 }
 
 TEST_CASE("gaps: zero by default for requests, counted; other policies on request") {

@@ -6,9 +6,16 @@
 
 namespace capsim::io::detail {
 
+std::string cannot_open(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return "no such file";
+  if (std::filesystem::is_directory(path, ec)) return "a folder, not a file";
+  return "cannot open the file (it exists but cannot be read)";
+}
+
 std::string read_text_file(const InputFile& f) {
   std::ifstream in(f.path, std::ios::binary);
-  if (!in) throw TraceError(f.display, std::size_t{0}, "cannot open the file");
+  if (!in) throw TraceError(f.display, std::size_t{0}, cannot_open(f.path));
   std::string text;
   in.seekg(0, std::ios::end);
   text.resize(static_cast<std::size_t>(in.tellg()));

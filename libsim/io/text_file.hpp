@@ -1,6 +1,7 @@
 #pragma once
 // Internal to io/: reading a whole input file, and turning a parser's byte offset into line:column.
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8,6 +9,9 @@
 #include "capsim/io/traces/cloudwatch.hpp"
 
 namespace capsim::io::detail {
+
+/// Why `path` cannot be opened: "no such file", "a folder, not a file", or that it cannot be read.
+std::string cannot_open(const std::filesystem::path& path);
 
 /// The file's bytes; throws TraceError naming the file when it cannot be opened.
 std::string read_text_file(const InputFile& file);

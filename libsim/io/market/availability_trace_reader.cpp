@@ -52,7 +52,7 @@ std::optional<long long> as_integer(const json& v) {
 
 AvailabilityTrace read_availability_trace(const std::filesystem::path& path, const std::string& display, AvailabilityMeaning meaning) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, "cannot open the file");
+  if (!in) throw TraceError(display, std::size_t{0}, detail::cannot_open(path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   json doc;
   try {

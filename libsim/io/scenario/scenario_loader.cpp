@@ -766,7 +766,7 @@ Scenario load_scenario(const std::filesystem::path& file) {
   if (!in) {
     Diagnostic d;
     d.file = file.string();
-    d.message = "cannot open the scenario file (expected a readable JSON file)";
+    d.message = detail::cannot_open(file) + " (the scenario file)";
     throw ScenarioError({d});
   }
   std::ostringstream ss;

@@ -276,7 +276,7 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
     {
       // Streamed rather than read whole: the peak memory of a year of points stays below the file's size.
       ChunkedFile in(files[f].path);
-      if (!in.ok()) throw TraceError(files[f].display, std::size_t{0}, "cannot open the file");
+      if (!in.ok()) throw TraceError(files[f].display, std::size_t{0}, detail::cannot_open(files[f].path));
       MetricDataSax sax(files[f], f, mine, warnings);
       const bool ok = json::sax_parse(in.begin(), in.end(), &sax);
       if (!ok && sax.error()) throw *sax.error();
@@ -325,6 +325,22 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
                      fmt::format("expected a result with {}, got Ids {} and Labels {}{}", want, list(ids), list(labels),
                                  hint.empty() ? "" : " (" + hint + ")"));
   }
+  // One query is one metric: the same Id under another Label is another metric (latency read as
+  // requests), and a page with none of the query's results would leave a hole.
+  for (const MetricResult* r : chosen)
+    if (r->label != chosen.front()->label)
+      throw TraceError(files[r->file].display, fmt::format("/MetricDataResults/{}/Label", r->index),
+                       fmt::format("expected the Label of query '{}' as {} gives it ('{}'), got '{}': two metrics under one Id", r->id,
+                                   files[chosen.front()->file].display, chosen.front()->label, r->label));
+  for (std::size_t f = 0; f < files.size(); ++f)
+    if (std::none_of(chosen.begin(), chosen.end(), [&](const MetricResult* r) { return r->file == f; })) {
+      std::vector<std::string> theirs;
+      for (const auto& r : results)
+        if (r.file == f && std::find(theirs.begin(), theirs.end(), r.id) == theirs.end()) theirs.push_back(r.id);
+      throw TraceError(files[f].display, "/MetricDataResults",
+                       fmt::format("expected a page of query '{}', got Ids {}: a page of another query leaves a hole in this one",
+                                   chosen.front()->id, theirs.empty() ? std::string("none") : list(theirs)));
+    }
   std::size_t partial = 0;
   for (const MetricResult* r : chosen) {
     if (r->status == "InternalError" || r->status == "Forbidden")
@@ -335,7 +351,11 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
       throw TraceError(files[r->file].display, fmt::format("/MetricDataResults/{}/StatusCode", r->index),
                        fmt::format("expected StatusCode Complete, PartialData, InternalError or Forbidden, got {}", r->status));
   }
-  if (partial > 0)
+  // Every page but the last is PartialData (it had a NextToken); the warning is for a missing last page.
+  const MetricResult* last = *std::max_element(chosen.begin(), chosen.end(), [](const MetricResult* a, const MetricResult* b) {
+    return std::make_pair(a->file, a->index) < std::make_pair(b->file, b->index);
+  });
+  if (partial > 0 && last->status == "PartialData")
     warnings.push_back(fmt::format("{}: {} result page(s) of query '{}' are PartialData: CloudWatch had more points than it "
                                    "returned (NextToken); unless the later pages are given too, the trace has gaps",
                                    shown, partial, chosen.front()->id));

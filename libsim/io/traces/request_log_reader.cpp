@@ -12,6 +12,8 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
 
+#include "io/text_file.hpp"
+
 namespace capsim::io {
 
 namespace {
@@ -56,7 +58,7 @@ RequestLog read_azure_llm_csv(const std::filesystem::path& path, const std::stri
     throw TraceError(display, std::size_t{0}, fmt::format("expected an IANA time zone such as \"UTC\", got \"{}\"", time_zone));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, "cannot open the file");
+  if (!in) throw TraceError(display, std::size_t{0}, detail::cannot_open(path));
   RequestLog log;
   log.file = display;
   std::string line;
@@ -97,7 +99,7 @@ RequestLog read_azure_llm_csv(const std::filesystem::path& path, const std::stri
 RequestLog read_jsonl_requests(const std::filesystem::path& path, const std::string& display, std::optional<UtcTime> origin,
                                std::vector<std::string>& warnings) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, "cannot open the file");
+  if (!in) throw TraceError(display, std::size_t{0}, detail::cannot_open(path));
   RequestLog log;
   log.file = display;
   std::string line;

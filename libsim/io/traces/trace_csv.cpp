@@ -15,6 +15,8 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
 
+#include "io/text_file.hpp"
+
 namespace capsim::io {
 
 namespace {
@@ -48,7 +50,7 @@ TracePoints read_trace_csv(const std::filesystem::path& path, const TraceCsvOpti
     }
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(file, std::size_t{0}, "cannot open the trace file (expected a CSV with a header row)");
+  if (!in) throw TraceError(file, std::size_t{0}, detail::cannot_open(path));
   std::string line;
   std::size_t lineno = 0;
   std::size_t ts_col = SIZE_MAX, val_col = SIZE_MAX, ncols = 0;
