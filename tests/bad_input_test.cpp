@@ -240,3 +240,9 @@ TEST_CASE("a trace's declared period must be its points' spacing") {
                                                 "expected points 60 s apart (the trace's period_s), got points 300 s apart: state "
                                                 "\"period_s\": 300"});
 }
+
+TEST_CASE("a trace of requests with a hole longer than max_gap (an hour by default) is refused") {
+  // hole.csv has no point from 01:00 to 03:00: 120 missing minutes (7,200 s) after 00:59.
+  check_message("trace_long_hole.json", {"/traces/t/file", "hole.csv", "expected no gap longer than 3600 s (max_gap), got 120 missing points from "
+                                         "2024-05-10T01:00:00Z to 2024-05-10T03:00:00Z (7200 s)"});
+}

@@ -93,7 +93,15 @@ TEST_CASE("gaps: zero by default for requests, counted; other policies on reques
   auto zero = io::read_trace(s);
   CHECK(zero.trace.values == std::vector<double>{10, 20, 0, 0, 50});
   REQUIRE(zero.warnings.size() == 1);
-  CHECK(zero.warnings[0].find("filled 2 missing point(s) in 1 gap(s) with zero") != std::string::npos);
+  CHECK(zero.warnings[0].find("filled 2 missing point(s) in 1 gap(s) with zero: 2024-05-10T00:02:00Z to 2024-05-10T00:04:00Z (2 point(s))") !=
+        std::string::npos);
+  // A hole longer than max_gap is an error with where it starts and ends: minutes 2 and 3 are 120 s.
+  auto strict = gmd({"gmd_gap.json"});
+  strict.max_gap = seconds(60);
+  CHECK(error_of(strict).find("expected no gap longer than 60 s (max_gap), got 2 missing points from 2024-05-10T00:02:00Z to "
+                              "2024-05-10T00:04:00Z (120 s)") != std::string::npos);
+  strict.max_gap = seconds(120);
+  CHECK_NOTHROW(io::read_trace(strict));
   s.gaps = GapPolicy::Hold;
   CHECK(io::read_trace(s).trace.values == std::vector<double>{10, 20, 20, 20, 50});
   s.gaps = GapPolicy::Linear;  // 20 → 50 over three steps

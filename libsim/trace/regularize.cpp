@@ -59,6 +59,7 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
   t.period = opt.period;
   t.start = pts.times[at(0)];
   std::size_t merged = 0, filled = 0, gaps = 0, largest = 0;
+  std::vector<std::string> stretches;  // where the first filled gaps are, for the warning
   t.values.reserve(n);
   std::size_t prev = at(0);
   t.values.push_back(pts.values[prev]);
@@ -85,6 +86,15 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
         throw point_error(pts, i, fmt::format("expected a point every {} s, got a gap of {} missing points after {} "
                                               "(set \"gaps\" to zero, hold or linear to fill it)",
                                               to_seconds(opt.period), missing, format_utc(pts.times[prev])));
+      const UtcTime from = pts.times[prev] + std::chrono::microseconds{opt.period};  // the first missing point
+      const SimDuration hole = static_cast<SimDuration>(missing) * opt.period;
+      if (opt.max_gap && hole > *opt.max_gap)
+        throw point_error(pts, i, fmt::format("expected no gap longer than {:g} s (max_gap), got {} missing points from {} to {} ({:g} "
+                                              "s): a missing page or an outage; supply the data, or raise max_gap to have it filled",
+                                              to_seconds(*opt.max_gap), missing, format_utc(from), format_utc(pts.times[i]),
+                                              to_seconds(hole)));
+      if (stretches.size() < 5)
+        stretches.push_back(fmt::format("{} to {} ({} point(s))", format_utc(from), format_utc(pts.times[i]), missing));
       const double a = pts.values[prev], b = pts.values[i];
       for (std::size_t j = 1; j <= missing; ++j) {
         double v = 0;
@@ -105,8 +115,11 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
                                    opt.name, pts.file, merged));
   if (filled > 0) {
     const char* how = opt.gaps == GapPolicy::Zero ? "zero" : opt.gaps == GapPolicy::Hold ? "the last value" : "interpolated values";
-    warnings.push_back(fmt::format("trace '{}' ({}): filled {} missing point(s) in {} gap(s) with {}", opt.name, pts.file,
-                                   filled, gaps, how));
+    std::string where;
+    for (const auto& s : stretches) where += (where.empty() ? "" : "; ") + s;
+    if (gaps > stretches.size()) where += fmt::format("; and {} more", gaps - stretches.size());
+    warnings.push_back(fmt::format("trace '{}' ({}): filled {} missing point(s) in {} gap(s) with {}: {}", opt.name, pts.file,
+                                   filled, gaps, how, where));
   }
   return t;
 }

@@ -1,5 +1,6 @@
 #pragma once
 // From timestamped points to a regular series: order, merge repeats, check the grid, fill gaps.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct RegularizeOptions {
   SimDuration period = 0;  // the spacing the points must keep
   TraceUnit unit = TraceUnit::Requests;
   GapPolicy gaps = GapPolicy::Zero;
+  std::optional<SimDuration> max_gap;  // a longer run of missing points is an error (a missing page, an outage)
 };
 
 /// What regularize did, for reports (`capsim trace inspect`).

@@ -36,6 +36,9 @@ inline constexpr std::int64_t kMaxReplicates = 1'000'000;
 using k8s::kMaxReplicas;
 inline constexpr std::int64_t kMaxNodesPerGroup = 100'000;
 
+// The longest hole a trace of requests may have before it is an error rather than a fill.
+inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
+
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
 inline const std::vector<std::string> kPatchable = {"services", "cluster"};
 inline const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog", "market",

@@ -29,7 +29,7 @@ void Loader::parse_traces(const json& root) {
     declared_traces_.insert(name);
     const std::string p = ptr_join("/traces", name);
     if (!ck_.object(t, p,
-                    {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "downsample",
+                    {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "max_gap", "downsample",
                      "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
                      "timestamp_format", "time_zone", "origin", "generator", "upsample_profile"},
                     {"format", "period_s"}))
@@ -83,7 +83,7 @@ void Loader::parse_traces(const json& root) {
     only_for({"time_zone"}, {"csv", "azure-llm-csv"});
     only_for({"origin"}, {"jsonl-requests"});
     only_for({"generator"}, {"generator"});
-    only_for({"gaps"}, {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    only_for({"gaps", "max_gap"}, {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
     if (format && *format == "azure-llm-csv" && !t.contains("time_zone"))
       ck_.fail(p, "the key 'time_zone': the Azure LLM format's timestamps carry no zone", "an object without it");
     if (auto o = ck_.string(t, p, "origin")) {
@@ -111,6 +111,13 @@ void Loader::parse_traces(const json& root) {
       ck_.fail(p, "the key 'time_zone' (an IANA zone such as \"UTC\"), since timestamp_format has no zone", "an object without it");
     if (auto g = ck_.one_of(t, p, "gaps", {"zero", "hold", "linear", "error"}))
       src.gaps = *g == "zero" ? GapPolicy::Zero : *g == "hold" ? GapPolicy::Hold : *g == "linear" ? GapPolicy::Linear : GapPolicy::Error;
+    // A hole longer than max_gap in a trace is an error, not a fill: by default an hour for traces of
+    // requests (they drive demand: a missing page must not read as an hour of silence), none for gauges.
+    if (src.unit == TraceUnit::Requests || src.unit == TraceUnit::RequestsPerSecond) src.max_gap = kDefaultMaxGap;
+    if (auto mg = t.find("max_gap"); mg != t.end()) {
+      if (mg->is_string() && mg->get<std::string>() == "none") src.max_gap.reset();
+      else if (auto d = ck_.duration(t, p, "max_gap")) src.max_gap = *d;
+    }
     const bool count = kind_of(src.unit) == TraceKind::Count;
     ResampleOptions rs = default_resample(kind_of(src.unit), sc_.simulation.period, sc_.simulation.start);
     if (auto d = ck_.one_of(t, p, "downsample", {"sum", "mean", "max"})) {

@@ -52,6 +52,7 @@ struct TraceSource {
   std::optional<UtcTime> origin;
   // regularize and transform
   std::optional<GapPolicy> gaps;  // default: zero for requests, hold for gauges
+  std::optional<SimDuration> max_gap;  // a longer hole is an error; none: any hole is filled
   double scale = 1.0;
   SimDuration shift = 0;
   std::optional<double> clip_min;
