@@ -166,3 +166,19 @@ TEST_CASE("limits: a request left out defaults to its limit; usage may exceed a 
   CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/services/0/replica/usage/cpu: expected at most the cpu limit (3000m), got 5000m"),
                        ScenarioError);
 }
+
+TEST_CASE("an HPA target above what a replica can serve is a warning") {
+  // This file's replica serves 1.5 req/s on g5.xlarge and g5.12xlarge; an HPA aiming at 2 req/s per
+  // replica would let each replica take more than it can before scaling out.
+  json doc = hand_doc();
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "2"}}}}}}}}}}};
+  const Scenario sc = load(doc);
+  REQUIRE(sc.warnings.size() == 1);
+  CHECK(sc.warnings[0] == "policy 'default': the HPA of service 'api' targets 2 requests/s per replica, more than a replica serves on any of its "
+                          "types (1.5 at most): it scales out only once replicas are already overloaded");
+  doc["cluster"]["hpa"]["api"]["metrics"][0]["pods"]["target"]["averageValue"] = "1.2";
+  CHECK(load(doc).warnings.empty());
+}

@@ -337,9 +337,25 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
-  for (const auto& [name, _] : out.cluster.hpa)
-    if (std::none_of(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; }))
+  for (const auto& [name, hpa] : out.cluster.hpa) {
+    auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
+    if (svc == out.services.end()) {
       ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
+      continue;
+    }
+    // A requests/s target no replica can reach keeps the HPA from ever scaling out in time: each
+    // replica would have to serve more than its type allows before a new one is asked for.
+    double fastest = 0;
+    for (const auto& [_, rps] : svc->throughput_rps) fastest = std::max(fastest, rps);
+    for (const HpaMetric& m : hpa.metrics)
+      if (m.source == HpaMetric::Source::Pods && m.name == "requests_per_second" && fastest > 0 && m.target > fastest) {
+        const std::string note = fmt::format("policy '{}': the HPA of service '{}' targets {:g} requests/s per replica, more than a replica "
+                                             "serves on any of its types ({:g} at most): it scales out only once replicas are already "
+                                             "overloaded",
+                                             out.name, name, m.target, fastest);
+        if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
+      }
+  }
   for (std::size_t i = 0; i < out.cluster.schedules.size(); ++i) {
     const ScheduleSpec& sc = out.cluster.schedules[i];
     if (!sc.node_group.empty()) {
