@@ -265,3 +265,17 @@ TEST_CASE("5-minute points declared as such are spread over the minutes") {
   CHECK(arrivals[59] == doctest::Approx(60));
   CHECK(r.policies[0].replicates[0].services[0].sla.requests == doctest::Approx(3600));
 }
+
+TEST_CASE("a trace exported for the whole window covers it though its last minutes had no data") {
+  // five_minutes.csv ends at 00:05; exported for 00:00-00:07, the two minutes without data are
+  // requests of zero (CloudWatch leaves them out), so a 7-minute window is covered: 480 requests.
+  json doc = hand_doc();
+  doc["simulation"]["duration"] = "7m";
+  CHECK_THROWS_AS(load(doc), ScenarioError);  // without the export window the trace stops short
+  doc["traces"]["t"]["end"] = "2024-05-10T00:07:00Z";
+  RunOptions opt;
+  opt.keep_series = true;
+  const RunResult r = run_scenario(load(doc), opt);
+  CHECK(r.policies[0].replicates[0].service_series[0].arrivals == std::vector<double>{60, 180, 180, 60, 0, 0, 0});
+  CHECK(r.policies[0].replicates[0].services[0].sla.requests == doctest::Approx(480));
+}

@@ -69,3 +69,25 @@ TEST_CASE("a percent trace stays within 0 to 100") {
   CHECK_THROWS_WITH_AS(io::read_trace(src), doctest::Contains("five_minutes.csv:3: expected a percentage from 0 to 100 (a trace of percent), got 180"),
                        TraceError);
 }
+
+TEST_CASE("a trace's export window: missing points at its ends are gaps") {
+  // five_minutes.csv covers 00:00-00:05 (60, 180, 180, 60, 0). Exported for 23:58 the day before to
+  // 00:07: two leading and two trailing minutes are missing and, being requests, filled with zero.
+  io::TraceSource src;
+  src.name = "t";
+  src.period = seconds(60);
+  src.files = {{test::data_dir() / "traces" / "five_minutes.csv", "five_minutes.csv"}};
+  src.export_start = at("2024-05-09T23:58:00Z");
+  src.export_end = at("2024-05-10T00:07:00Z");
+  const io::TraceRead r = io::read_trace(src);
+  CHECK(r.trace.values == std::vector<double>{0, 0, 60, 180, 180, 60, 0, 0, 0});
+  CHECK(r.trace.start == at("2024-05-09T23:58:00Z"));
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find("filled 4 missing point(s) in 2 gap(s) with zero: 2024-05-09T23:58:00Z to 2024-05-10T00:00:00Z (2 point(s)); "
+                           "2024-05-10T00:05:00Z to 2024-05-10T00:07:00Z (2 point(s))") != std::string::npos);
+  // A window that cuts into the data is refused.
+  src.export_end = at("2024-05-10T00:03:00Z");
+  CHECK_THROWS_WITH_AS(io::read_trace(src), doctest::Contains("expected the export window to end on the points' 60 s grid and at or after the "
+                                                              "last period (2024-05-10T00:05:00Z), got 2024-05-10T00:03:00Z"),
+                       TraceError);
+}

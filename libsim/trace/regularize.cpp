@@ -109,6 +109,43 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
     t.values.push_back(pts.values[i]);
     prev = i;
   }
+  // The export window: missing points before the first and after the last are gaps too.
+  auto fill_edge = [&](UtcTime from, std::size_t missing, bool head) {
+    const SimDuration hole = static_cast<SimDuration>(missing) * opt.period;
+    const UtcTime to = from + std::chrono::microseconds{hole};
+    if (opt.gaps == GapPolicy::Error || (opt.max_gap && hole > *opt.max_gap))
+      throw TraceError(pts.file, std::size_t{0},
+                       fmt::format("expected data over the export window, got {} missing points from {} to {} ({:g} s) at its {}{}",
+                                   missing, format_utc(from), format_utc(to), to_seconds(hole), head ? "start" : "end",
+                                   opt.gaps == GapPolicy::Error ? " (gaps: error)" : " (longer than max_gap)"));
+    const double edge = head ? t.values.front() : t.values.back();
+    const double v = opt.gaps == GapPolicy::Zero ? 0.0 : edge;  // hold and linear have only one side to go by
+    if (head) t.values.insert(t.values.begin(), missing, v);
+    else t.values.insert(t.values.end(), missing, v);
+    if (stretches.size() < 5) stretches.push_back(fmt::format("{} to {} ({} point(s))", format_utc(from), format_utc(to), missing));
+    filled += missing;
+    largest = std::max(largest, missing);
+    ++gaps;
+  };
+  if (opt.export_start) {
+    if (*opt.export_start > t.start || (t.start - *opt.export_start).count() % opt.period != 0)
+      throw TraceError(pts.file, std::size_t{0}, fmt::format("expected the export window to start on the points' {} s grid and at or before "
+                                                             "the first point ({}), got {}", to_seconds(opt.period), format_utc(t.start),
+                                                             format_utc(*opt.export_start)));
+    const auto missing = static_cast<std::size_t>((t.start - *opt.export_start).count() / opt.period);
+    if (missing > 0) {
+      fill_edge(*opt.export_start, missing, true);
+      t.start = *opt.export_start;
+    }
+  }
+  if (opt.export_end) {
+    if (*opt.export_end < t.end() || (*opt.export_end - t.start).count() % opt.period != 0)
+      throw TraceError(pts.file, std::size_t{0}, fmt::format("expected the export window to end on the points' {} s grid and at or after "
+                                                             "the last period ({}), got {}", to_seconds(opt.period), format_utc(t.end()),
+                                                             format_utc(*opt.export_end)));
+    const auto missing = static_cast<std::size_t>((*opt.export_end - t.end()).count() / opt.period);
+    if (missing > 0) fill_edge(t.end(), missing, false);
+  }
   if (stats) *stats = RegularizeStats{pts.size(), merged, filled, gaps, largest};
   if (merged > 0)
     warnings.push_back(fmt::format("trace '{}' ({}): merged {} repeated point(s) with equal values (overlapping pages)",

@@ -29,7 +29,7 @@ void Loader::parse_traces(const json& root) {
     declared_traces_.insert(name);
     const std::string p = ptr_join("/traces", name);
     if (!ck_.object(t, p,
-                    {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "max_gap", "downsample",
+                    {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "max_gap", "start", "end", "downsample",
                      "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
                      "timestamp_format", "time_zone", "origin", "generator", "upsample_profile"},
                     {"format", "period_s"}))
@@ -83,7 +83,12 @@ void Loader::parse_traces(const json& root) {
     only_for({"time_zone"}, {"csv", "azure-llm-csv"});
     only_for({"origin"}, {"jsonl-requests"});
     only_for({"generator"}, {"generator"});
-    only_for({"gaps", "max_gap"}, {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    only_for({"gaps", "max_gap", "start", "end"}, {"csv", "cloudwatch-get-metric-data", "cloudwatch-get-metric-statistics"});
+    for (const char* key : {"start", "end"})
+      if (auto v = ck_.string(t, p, key)) {
+        if (auto at = parse_iso8601(*v)) (std::string(key) == "start" ? src.export_start : src.export_end) = *at;
+        else ck_.fail(ptr_join(p, key), "an ISO 8601 time with a zone (the window the data was exported for)", describe(t[key]));
+      }
     if (format && *format == "azure-llm-csv" && !t.contains("time_zone"))
       ck_.fail(p, "the key 'time_zone': the Azure LLM format's timestamps carry no zone", "an object without it");
     if (auto o = ck_.string(t, p, "origin")) {

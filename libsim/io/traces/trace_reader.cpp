@@ -193,6 +193,8 @@ TraceRead read_trace(const TraceSource& src) {
   ro.unit = src.unit;
   ro.gaps = src.gaps.value_or(kind_of(src.unit) == TraceKind::Count ? GapPolicy::Zero : GapPolicy::Hold);
   ro.max_gap = src.max_gap;
+  ro.export_start = src.export_start;
+  ro.export_end = src.export_end;
   Trace t = regularize(pts, ro, out.warnings, &out.stats);
   pts = {};  // the raw points can be large; release them before the copies below
   t.file = src.files.size() == 1 ? src.files[0].display : fmt::format("{} (+{} files)", src.files[0].display, src.files.size() - 1);

@@ -53,6 +53,7 @@ struct TraceSource {
   // regularize and transform
   std::optional<GapPolicy> gaps;  // default: zero for requests, hold for gauges
   std::optional<SimDuration> max_gap;  // a longer hole is an error; none: any hole is filled
+  std::optional<UtcTime> export_start, export_end;  // the window the data was exported for (missing ends are gaps)
   double scale = 1.0;
   SimDuration shift = 0;
   std::optional<double> clip_min;
