@@ -57,8 +57,17 @@ io::TraceRead read(const ReadFlags& f) {
   if (!f.id.empty()) src.id = f.id;
   if (!f.label.empty()) src.label = f.label;
   if (!f.statistic.empty()) src.statistic = f.statistic;
-  if (src.format == io::TraceFormat::CloudWatchMetricStatistics && !src.statistic)
-    throw Error("get-metric-statistics output holds several statistics: say which with --statistic");
+  if (src.format == io::TraceFormat::CloudWatchMetricStatistics && !src.statistic) {
+    // One statistic in the export: that is the one to read.
+    const auto held = io::get_metric_statistics_held(src.files.front());
+    if (held.size() == 1) src.statistic = held.front();
+    else {
+      std::string list;
+      for (const auto& s : held) list += (list.empty() ? "" : ", ") + s;
+      throw Error(held.empty() ? std::string("get-metric-statistics output with no datapoints: nothing to inspect")
+                               : "get-metric-statistics output holds the statistics " + list + ": say which with --statistic");
+    }
+  }
   if (!f.gaps.empty())
     src.gaps = f.gaps == "zero" ? GapPolicy::Zero : f.gaps == "hold" ? GapPolicy::Hold : f.gaps == "linear" ? GapPolicy::Linear : GapPolicy::Error;
   src.timestamp_column = f.timestamp_column;

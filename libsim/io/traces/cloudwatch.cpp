@@ -393,6 +393,24 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
   return pts;
 }
 
+std::vector<std::string> get_metric_statistics_held(const InputFile& file) {
+  static const std::vector<std::string> kBasic = {"Sum", "Average", "Maximum", "Minimum", "SampleCount"};
+  std::vector<std::string> out;
+  const json doc = json::parse(detail::read_text_file(file), nullptr, false);
+  if (!doc.is_object() || !doc.contains("Datapoints") || !doc["Datapoints"].is_array()) return out;
+  auto add = [&](const std::string& s) {
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  };
+  for (const json& d : doc["Datapoints"]) {
+    if (!d.is_object()) continue;
+    for (const auto& b : kBasic)
+      if (d.contains(b)) add(b);
+    if (auto es = d.find("ExtendedStatistics"); es != d.end() && es->is_object())
+      for (const auto& [k, _] : es->items()) add(k);
+  }
+  return out;
+}
+
 TracePoints read_get_metric_statistics(const std::vector<InputFile>& files, const std::string& statistic,
                                        const std::vector<std::string>& units, std::vector<std::string>& warnings) {
   if (files.empty()) throw Error("get-metric-statistics: no files given");

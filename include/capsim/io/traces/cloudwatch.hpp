@@ -34,6 +34,10 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
 /// The points of one statistic ("Sum", "Average", "Maximum", "Minimum", "SampleCount", or an
 /// extended statistic such as "p99") from get-metric-statistics output files. Each datapoint's
 /// Unit must be one of `units` (empty: any); a datapoint without the statistic is an error.
+/// The statistics a get-metric-statistics export holds (the keys of its datapoints, basic and
+/// extended), in the order they first appear; empty when it has no datapoints.
+std::vector<std::string> get_metric_statistics_held(const InputFile& file);
+
 TracePoints read_get_metric_statistics(const std::vector<InputFile>& files, const std::string& statistic,
                                        const std::vector<std::string>& units, std::vector<std::string>& warnings);
 
