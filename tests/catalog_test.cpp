@@ -1,6 +1,8 @@
 // Labels, the requirements algebra, and catalog queries against the bundled catalog.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "capsim/market/catalog_query.hpp"
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/requirements.hpp"
@@ -116,4 +118,20 @@ TEST_CASE("catalog query: GPUs of at least 24 GiB each under USD 3/h, cheapest p
 TEST_CASE("interruption buckets to hazards") {
   // P(interrupted within 720 h) = 1 − exp(−λ·720) must give back the monthly share.
   for (double p : kDefaultMonthlyInterruption) CHECK(1 - std::exp(-hazard_per_hour(p) * 720) == doctest::Approx(p));
+}
+
+TEST_CASE("every bundled type's allocatable follows the Karpenter AWS provider's overhead formula") {
+  // CPU: capacity less kube-reserved (6% of the first core, 1% of the second, 0.5% of the next two,
+  // 0.25% of the rest). Memory: capacity less the 7.5% VM overhead, kube-reserved (11 MiB per pod the
+  // type allows + 255 MiB) and the 100 MiB eviction threshold. E.g. g5.xlarge: 3,920m and 14,162 MiB.
+  const InstanceCatalog cat = io::builtin_catalog("aws-us-east-1");
+  REQUIRE(cat.types().size() == 80);
+  for (const InstanceType& t : cat.types()) {
+    double reserved = 0;
+    for (int core = 1; core <= t.vcpu; ++core) reserved += core == 1 ? 60 : core == 2 ? 10 : core <= 4 ? 5 : 2.5;
+    const double cpu = t.vcpu * 1000.0 - reserved;
+    const double memory = t.memory_mib * 0.925 - (11.0 * t.alloc_pods + 255) - 100;
+    CHECK_MESSAGE(std::fabs(cpu - static_cast<double>(t.alloc_cpu_millicores)) < 1, t.name);
+    CHECK_MESSAGE(std::fabs(memory - static_cast<double>(t.alloc_memory_mib)) < 1, t.name);
+  }
 }
