@@ -353,6 +353,9 @@ TEST_CASE("a pod no NodePool can place does not hold consolidation back") {
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.services[1].replicas_placed == 0);
   CHECK(rep.fleet.unschedulable > 0);
+  // The pending pod and Karpenter's reason reach the result: the NodePool's GPU limit.
+  CHECK(rep.services[1].pending_at_end == 1);
+  CHECK(rep.services[1].pending_reason.find("limits: nvidia.com/gpu 8 >") != std::string::npos);
   CHECK(rep.fleet.consolidations == 1);
   CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(1.006));
 }

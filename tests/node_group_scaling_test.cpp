@@ -223,6 +223,9 @@ TEST_CASE("the Cluster Autoscaler does not grow a group whose template node cann
   CHECK(rep.decisions.unschedulable[0].pod == "api#0");
   CHECK(rep.decisions.unschedulable[0].at_s == 10);
   CHECK(rep.decisions.unschedulable[0].reason == why);
+  // Without --explain too: the service result carries the pending pod and the reason.
+  CHECK(rep.services[0].pending_at_end == 1);
+  CHECK(rep.services[0].pending_reason == why);
 
   doc["cluster"]["node_groups"][1].erase("taints");
   r = run_scenario(io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios"), opt);

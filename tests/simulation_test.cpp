@@ -11,6 +11,7 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
 
@@ -156,6 +157,11 @@ TEST_CASE("replicas that fit nowhere stay pending") {
   RunResult r = run_scenario(load(doc));
   CHECK(r.policies[0].replicates[0].services[0].replicas_placed == 2);
   CHECK(r.policies[0].replicates[0].services[0].replicas_requested == 5);
+  // The other three are pending at the end, and the run says why (static groups launch nothing).
+  CHECK(r.policies[0].replicates[0].services[0].pending_at_end == 3);
+  CHECK(r.policies[0].replicates[0].services[0].pending_reason == "no node has room for it and no provisioner launches one");
+  CHECK(format_comparison(r).find("Pending pods (replicate 0):\n  default / api: 3 pod(s) pending at the end: no node has room for it and "
+                                  "no provisioner launches one\n") != std::string::npos);
 }
 
 TEST_CASE("latencies given as their parts add up: launch + boot, image pull + model load") {

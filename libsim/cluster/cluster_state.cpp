@@ -30,6 +30,7 @@ void ClusterState::bind(std::size_t p, std::size_t n, SimTime now) {
   pod.node = static_cast<std::ptrdiff_t>(n);
   pod.bound_since = now;
   pod.unschedulable_counted = false;
+  pod.unschedulable.clear();
   ++node.binds;
 }
 

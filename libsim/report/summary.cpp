@@ -199,6 +199,14 @@ std::string format_comparison(const RunResult& r) {
       out += fmt::format("  {} = {}  [{}]\n", key.first, key.second, who);
     }
   }
+  // Pods left pending are the run's own warning: say which and why, not only under --explain.
+  std::string pending;
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& svc : rep.services)
+        if (svc.pending_at_end > 0 && rep.replicate == p.replicates.front().replicate)
+          pending += fmt::format("  {} / {}: {} pod(s) pending at the end: {}\n", p.name, svc.name, svc.pending_at_end, svc.pending_reason);
+  if (!pending.empty()) out += "Pending pods (replicate " + std::to_string(r.policies.front().replicates.front().replicate) + "):\n" + pending;
   if (!r.warnings.empty()) {
     out += "Warnings (reading the inputs):\n";
     for (const auto& w : r.warnings) out += "  " + w + "\n";

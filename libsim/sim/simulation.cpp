@@ -123,6 +123,9 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     }
   out.cost.unallocated_usd = std::max(0.0, split.gpu_instances_usd + split.other_instances_usd - out.cost.allocated_usd);
   const std::vector<int> placed = a.replicas.placed();
+  // Pods still pending, and why: the provisioner's reason (the pod's PodScheduled message), else
+  // whether a node is still on its way.
+  const bool launching = std::any_of(a.state.live_nodes().begin(), a.state.live_nodes().end(), [](const Node& n) { return !n.ready; });
   const std::vector<double> minutes_lost = a.replicas.replica_minutes_lost();
   for (std::size_t s = 0; s < policy.services.size(); ++s) {
     ServiceResult r;
@@ -132,6 +135,13 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     r.quota_refused = a.replicas.quota_refused()[s];
     r.replicas_placed = placed[s];
     r.replica_minutes_lost = minutes_lost[s];
+    for (const Pod& pod : a.state.pods()) {
+      if (pod.service != s || !pod.pending()) continue;
+      if (r.pending_at_end++ > 0) continue;
+      r.pending_reason = !pod.unschedulable.empty() ? pod.unschedulable
+                         : launching               ? "waiting for a node being launched"
+                                                   : "no node has room for it and no provisioner launches one";
+    }
     const ServiceSpec& spec = policy.services[s];
     ServiceUsage& u = r.usage;
     const double bound_h = bound_s[s] / 3600.0;

@@ -179,6 +179,8 @@ class ServiceResult:
     replicas_placed: int
     replica_minutes_lost: float
     quota_refused: int
+    pending_at_end: int
+    pending_reason: str
     sla: SlaSummary
     usage: ServiceUsage
     def __init__(self) -> None: ...

@@ -77,6 +77,8 @@ struct ServiceResult {
   int replicas_requested = 0;  // desired at the end of the window (the HPA's last decision, or the spec)
   int replicas_placed = 0;  // at the end of the window; the rest stayed pending: no node had room
   int quota_refused = 0;            // pod creations its namespace's ResourceQuota refused
+  int pending_at_end = 0;           // pods still pending when the window closed
+  std::string pending_reason;       // why (the first pending pod's): a provisioner's reason, or the fleet's
   double replica_minutes_lost = 0;  // replicas down between a disruption (spot reclaim, scale-down) and their restart
   ServiceUsage usage;
 

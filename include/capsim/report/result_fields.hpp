@@ -120,6 +120,9 @@ constexpr auto fields_of(std::type_identity<ServiceResult>) {
             {.label = "replica-minutes lost to disruptions", .show = Show::Fixed1}),
       field("quota_refused", &T::quota_refused, "pod creations its namespace's ResourceQuota refused",
             {.label = "pod creations refused by quota", .show = Show::Count}),
+      field("pending_at_end", &T::pending_at_end, "pods still pending when the window closed",
+            {.label = "pods pending at the end", .show = Show::Count}),
+      field("pending_reason", &T::pending_reason, "why they were pending: a provisioner's reason, or that no node had room"),
       field("sla", &T::sla, "SLA measures"),
       field("usage", &T::usage, "requests, use and allocated cost"),
   };

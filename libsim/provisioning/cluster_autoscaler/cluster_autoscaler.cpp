@@ -89,6 +89,7 @@ void ClusterAutoscaler::scale_up() {
     // Counted once per pending spell (the flag clears when the pod is bound); explained once per reason.
     if (groups_that_run[i] > 0) continue;
     Pod& pod = state.pods()[pending[i]];
+    pod.unschedulable = "no node group can run it: " + cannot_run[i];
     if (pod.unschedulable_counted) continue;
     pod.unschedulable_counted = true;
     ++run.counters.unschedulable;

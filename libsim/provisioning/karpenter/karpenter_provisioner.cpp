@@ -179,7 +179,10 @@ void KarpenterProvisioner::provision() {
   for (const Binding& b : result.bound_to_existing) cluster_.replicas.bind(pod_of(b.pod), static_cast<std::size_t>(std::stoul(b.node)));
   run.counters.unschedulable += static_cast<int>(result.unschedulable.size());
   stuck_.clear();
-  for (const UnschedulablePod& u : result.unschedulable) stuck_.insert(pod_of(u.pod));
+  for (const UnschedulablePod& u : result.unschedulable) {
+    stuck_.insert(pod_of(u.pod));
+    cluster_.state.pods()[pod_of(u.pod)].unschedulable = u.reason;
+  }
   auto service_name = [&](std::size_t p) -> const std::string& { return cluster_.state.template_of(cluster_.state.pods()[p]).name; };
   if (run.explain)
     for (const UnschedulablePod& u : result.unschedulable) {
