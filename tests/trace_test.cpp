@@ -91,3 +91,19 @@ TEST_CASE("a trace's export window: missing points at its ends are gaps") {
                                                               "last period (2024-05-10T00:05:00Z), got 2024-05-10T00:03:00Z"),
                        TraceError);
 }
+
+TEST_CASE("a requests/second trace fills its gaps with zero, as a count does") {
+  // hole.csv read as a rate: no point from 01:00 to 03:00 means no requests came (CloudWatch leaves
+  // such periods out), not that the 01:00 rate held; max_gap off to let it fill.
+  io::TraceSource src;
+  src.name = "r";
+  src.period = seconds(60);
+  src.unit = TraceUnit::RequestsPerSecond;
+  src.files = {{test::data_dir() / "traces" / "hole.csv", "hole.csv"}};
+  const io::TraceRead r = io::read_trace(src);
+  REQUIRE(r.trace.values.size() == 240);
+  CHECK(r.trace.values[59] == 60);
+  CHECK(r.trace.values[60] == 0);
+  CHECK(r.trace.values[179] == 0);
+  CHECK(r.trace.values[180] == 60);
+}

@@ -191,7 +191,10 @@ TraceRead read_trace(const TraceSource& src) {
     out.warnings.push_back(fmt::format("trace '{}': period inferred from the data: {} s", src.name, to_seconds(ro.period)));
   }
   ro.unit = src.unit;
-  ro.gaps = src.gaps.value_or(kind_of(src.unit) == TraceKind::Count ? GapPolicy::Zero : GapPolicy::Hold);
+  // CloudWatch leaves out periods without data: for requests (a count or a rate) that means none came,
+  // so the gap is zero; a gauge (a utilization, a queue depth) holds its last value.
+  const bool demand = src.unit == TraceUnit::Requests || src.unit == TraceUnit::RequestsPerSecond;
+  ro.gaps = src.gaps.value_or(demand ? GapPolicy::Zero : GapPolicy::Hold);
   ro.max_gap = src.max_gap;
   ro.export_start = src.export_start;
   ro.export_end = src.export_end;
