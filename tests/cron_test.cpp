@@ -221,3 +221,8 @@ TEST_CASE("cron: bad expressions name the field, the text and what was expected"
                        "\"America/New_York\", got \"Mars/Base\"",
                        Error);
 }
+
+TEST_CASE("a misspelt time zone gets a close match from the zone database") {
+  CHECK_THROWS_WITH_AS(CronSchedule::parse("0 9 * * *", "Europe/Pari"),
+                       doctest::Contains("got \"Europe/Pari\" (did you mean 'Europe/Paris'"), Error);
+}

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
 
 namespace capsim {
@@ -203,8 +204,12 @@ CronSchedule CronSchedule::parse(std::string_view expression, std::string_view t
   try {
     s.zone_ = date::locate_zone(s.time_zone_);
   } catch (const std::exception&) {
+    // The zone database's names, for a close match ("Europe/Pari" → "Europe/Paris").
+    std::vector<std::string> names;
+    for (const auto& z : date::get_tzdb().zones) names.push_back(std::string(z.name()));
+    const std::string hint = did_you_mean(time_zone, names);
     parser.fail("time zone", "an IANA time zone such as \"UTC\" or \"America/New_York\"",
-                fmt::format("\"{}\"", time_zone));
+                fmt::format("\"{}\"{}", time_zone, hint.empty() ? "" : " (" + hint + ")"));
   }
   return s;
 }
