@@ -182,3 +182,25 @@ TEST_CASE("an HPA target above what a replica can serve is a warning") {
   doc["cluster"]["hpa"]["api"]["metrics"][0]["pods"]["target"]["averageValue"] = "1.2";
   CHECK(load(doc).warnings.empty());
 }
+
+TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warned") {
+  // The base serves 1.5 req/s per replica with an HPA target of 1.2; "faster" doubles the throughput
+  // (a quantized variant) and keeps 1.2, so replicas would run at the old load; "retuned" also moves
+  // the target to 2.4 and is not warned.
+  json doc = hand_doc();
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1.2"}}}}}}}}}}};
+  json faster = doc["services"];
+  faster[0]["throughput_rps"] = {{"g5.xlarge", 3.0}, {"g5.12xlarge", 3.0}};
+  json retuned_hpa = doc["cluster"]["hpa"];
+  retuned_hpa["api"]["metrics"][0]["pods"]["target"]["averageValue"] = "2.4";
+  doc["policies"] = {{{"name", "base"}},
+                     {{"name", "faster"}, {"patch", {{"services", faster}}}},
+                     {{"name", "retuned"}, {"extends", "faster"}, {"patch", {{"cluster", {{"hpa", retuned_hpa}}}}}}};
+  const Scenario sc = load(doc);
+  REQUIRE(sc.warnings.size() == 1);
+  CHECK(sc.warnings[0] == "policy 'faster' changes the throughput of service 'api' but keeps its HPA target of 1.2 requests/s per replica: "
+                          "its replicas stay at the old load");
+}

@@ -195,6 +195,7 @@ Scenario Loader::load(std::string_view text) {
     };
     PolicySpec p = parse_choices(doc, pe.name, pe.description);
     check_demand_is_the_world(base, p);
+    warn_throughput_without_hpa(base, p);
     ck_.locate = [](const std::string& p) { return p; };
     p.assumptions = assumptions(base, doc, chain);
     sc_.policies.push_back(std::move(p));
@@ -615,6 +616,44 @@ void Loader::check_demand_is_the_world(const json& base, const PolicySpec& polic
                              "which policy '{}' may not change",
                              svc.name, describe_demand(world), policy.name),
                  describe_demand(svc.demand));
+    }
+  }
+}
+
+void Loader::warn_throughput_without_hpa(const json& base, const PolicySpec& policy) {
+  // A faster replica (a quantized variant, say) with the same requests/s target keeps replicas at the
+  // old load: the policy pays for capacity its HPA never asks them to use.
+  const json& services = base.contains("services") && base["services"].is_array() ? base["services"] : json::array();
+  const json* hpas = find_pointer(base, "/cluster/hpa");
+  for (const ServiceSpec& svc : policy.services) {
+    auto h = policy.cluster.hpa.find(svc.name);
+    if (h == policy.cluster.hpa.end() || !hpas || !hpas->is_object() || !hpas->contains(svc.name)) continue;
+    for (const auto& b : services) {
+      if (!b.is_object() || b.value("name", "") != svc.name || !b.contains("throughput_rps") || !b["throughput_rps"].is_object()) continue;
+      std::map<std::string, double> before;
+      for (const auto& [type, v] : b["throughput_rps"].items())
+        if (v.is_number()) before[type] = v.get<double>();
+      if (before == svc.throughput_rps) continue;
+      // The base's requests/s target, as written: the policy kept it if its own is the same figure.
+      const json& metrics = (*hpas)[svc.name].value("metrics", json::array());
+      for (const HpaMetric& m : h->second.metrics) {
+        if (m.source != HpaMetric::Source::Pods || m.name != "requests_per_second") continue;
+        bool same = false;
+        for (const auto& bm : metrics) {
+          const json* target = find_pointer(bm, "/pods/target/averageValue");
+          const json* name = find_pointer(bm, "/pods/metric/name");
+          if (!target || !name || *name != "requests_per_second") continue;
+          std::optional<double> v = target->is_number() ? std::optional<double>(target->get<double>())
+                                    : target->is_string() ? parse_number(target->get<std::string>())
+                                                          : std::nullopt;
+          same = v && *v == m.target;
+        }
+        if (!same) continue;
+        const std::string note = fmt::format("policy '{}' changes the throughput of service '{}' but keeps its HPA target of {:g} requests/s "
+                                             "per replica: its replicas stay at the old load",
+                                             policy.name, svc.name, m.target);
+        if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
+      }
     }
   }
 }

@@ -82,6 +82,8 @@ class Loader {
   ServiceSpec parse_service(const json& s, const std::string& ptr);
   /// A policy's services keep the base's demand (trace, scale, arrivals).
   void check_demand_is_the_world(const json& base, const PolicySpec& policy);
+  /// A warning when a policy changes a service's throughput and keeps its HPA's requests/s target.
+  void warn_throughput_without_hpa(const json& base, const PolicySpec& policy);
   /// Each service fits some instance type the policy can launch (and has a throughput for it).
   void check_services_can_run(const PolicySpec& policy, const std::string& policy_name);
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
