@@ -204,3 +204,17 @@ TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warne
   CHECK(sc.warnings[0] == "policy 'faster' changes the throughput of service 'api' but keeps its HPA target of 1.2 requests/s per replica: "
                           "its replicas stay at the old load");
 }
+
+TEST_CASE("tile_period goes with tile") {
+  json doc = hand_doc();
+  doc["traces"]["t"]["tile_period"] = "1d";
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/traces/t/tile_period: expected tile_period only with \"tile\": true, got a trace that is not tiled"),
+                       ScenarioError);
+  doc["traces"]["t"]["tile"] = true;
+  doc["traces"]["t"]["tile_period"] = "10m";  // the 5-minute trace, then 5 empty minutes
+  doc["simulation"]["duration"] = "20m";
+  const Scenario sc = load(doc);
+  CHECK(sc.traces.at("t").tile_period == 600 * kMicrosPerSecond);
+  REQUIRE(sc.warnings.size() == 1);
+  CHECK(sc.warnings[0] == "trace 't' is tiled every 10 min; the window starts at its instant 2024-05-10T00:00:00Z");
+}

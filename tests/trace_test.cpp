@@ -107,3 +107,33 @@ TEST_CASE("a requests/second trace fills its gaps with zero, as a count does") {
   CHECK(r.trace.values[179] == 0);
   CHECK(r.trace.values[180] == 60);
 }
+
+TEST_CASE("tiling repeats on whole days, so a day exported to 23:48 does not drift") {
+  // 1,428 one-minute points (00:00 to 23:48) of 1 request each: the span rounds to one day, so a
+  // two-day window sees the day twice, each with its last 12 minutes empty, 2 × 1,428 requests, and
+  // the second day's 00:00 is the trace's 00:00 again (a drift of 12 minutes a day without it).
+  Trace t;
+  t.name = "day";
+  t.start = at("2024-05-10T00:00:00Z");
+  t.period = seconds(60);
+  t.values.assign(1428, 1.0);
+  CHECK(tile_span(t) == 24 * kMicrosPerHour);
+  const auto v = align_to_window(t, {at("2024-05-10T00:00:00Z"), seconds(60), 2 * 1440, true});
+  double total = 0;
+  for (double x : v) total += x;
+  CHECK(total == 2 * 1428);
+  CHECK(v[1427] == 1);
+  CHECK(v[1428] == 0);
+  CHECK(v[1439] == 0);
+  CHECK(v[1440] == 1);
+  // An explicit tile_period of a week pads the day to seven.
+  const auto week = align_to_window(t, {at("2024-05-10T00:00:00Z"), seconds(60), 8 * 1440, true, 7 * 24 * kMicrosPerHour});
+  CHECK(week[1440] == 0);
+  CHECK(week[7 * 1440] == 1);
+  // Where the window falls: a Monday window on a weekly tiling of a trace that starts on a Friday.
+  t.values.assign(7 * 1440, 1.0);
+  CHECK(describe_tiling(t, 0, at("2024-05-27T00:00:00Z")) ==
+        "trace 'day' is tiled every 7 day(s); the window starts at its instant 2024-05-13T00:00:00Z (whole weeks: weekdays line up)");
+  CHECK(describe_tiling(t, 24 * kMicrosPerHour, at("2024-05-27T06:00:00Z")) ==
+        "trace 'day' is tiled every 1 day(s); the window starts at its instant 2024-05-10T06:00:00Z (not whole weeks: weekdays do not line up)");
+}

@@ -4,6 +4,7 @@
 
 #include "capsim/catalog/labels.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "capsim/trace/align.hpp"
 
 namespace capsim {
 
@@ -23,7 +24,11 @@ double external_value(const Scenario& s, const std::string& trace, SimTime t) {
   const std::int64_t since = (s.simulation.start - tr.start).count() + t;
   std::int64_t k = since / tr.period - (since % tr.period < 0 ? 1 : 0);
   const auto n = static_cast<std::int64_t>(tr.values.size());
-  if (in.tile) k = ((k % n) + n) % n;  // as the demand of a tiled trace repeats
+  if (in.tile) {
+    // As the demand of a tiled trace repeats: every tile span, holding the last value past the data.
+    const std::int64_t span = (in.tile_period > 0 ? in.tile_period : tile_span(tr)) / tr.period;
+    k = ((k % span) + span) % span;
+  }
   return tr.values[static_cast<std::size_t>(std::clamp<std::int64_t>(k, 0, n - 1))];
 }
 

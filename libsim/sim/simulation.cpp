@@ -30,7 +30,7 @@ constexpr std::int32_t kPriorityPeriod = 10;
 std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& service, int replicate) {
   const auto& sim = scenario.simulation;
   const TraceInput& in = scenario.traces.at(service.demand.trace);
-  AlignOptions opt{sim.start, sim.period, sim.periods(), in.tile};
+  AlignOptions opt{sim.start, sim.period, sim.periods(), in.tile, in.tile_period};
   std::vector<double> demand = align_to_window(in.trace, opt);
   // A rate becomes the count of requests in each period.
   const double per_value = in.trace.unit == TraceUnit::RequestsPerSecond ? to_seconds(sim.period) : 1.0;

@@ -47,6 +47,7 @@ struct SimulationSpec {
 struct TraceInput {
   Trace trace;  // at the simulation's period
   bool tile = false;
+  SimDuration tile_period = 0;  // 0: tile_span() of the trace
   std::optional<RequestLog> requests;  // request-level traces: every request with its tokens
 };
 

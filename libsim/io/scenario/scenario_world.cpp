@@ -30,7 +30,7 @@ void Loader::parse_traces(const json& root) {
     const std::string p = ptr_join("/traces", name);
     if (!ck_.object(t, p,
                     {"format", "file", "files", "id", "label", "statistic", "unit", "period_s", "gaps", "max_gap", "start", "end", "downsample",
-                     "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "timestamp_column", "value_column",
+                     "upsample", "scale", "shift", "clip_min", "clip_max", "tile", "tile_period", "timestamp_column", "value_column",
                      "timestamp_format", "time_zone", "origin", "generator", "upsample_profile"},
                     {"format", "period_s"}))
       continue;
@@ -163,6 +163,11 @@ void Loader::parse_traces(const json& root) {
     src.clip_min = ck_.number(t, p, "clip_min", Bound::Any);
     src.clip_max = ck_.number(t, p, "clip_max", Bound::Any);
     bool tile = ck_.boolean(t, p, "tile").value_or(false);
+    SimDuration tile_period = 0;
+    if (t.contains("tile_period")) {
+      if (!tile) ck_.fail(p + "/tile_period", "tile_period only with \"tile\": true", "a trace that is not tiled");
+      if (auto d = ck_.duration(t, p, "tile_period")) tile_period = *d;
+    }
     std::optional<GeneratorSpec> generator;
     if (auto g = t.find("generator"); g != t.end()) generator = parse_generator(*g, p + "/generator");
     if (ck_.errors() != before || (files.empty() && !generated) || src.period <= 0 || !simulation_ok_) continue;
@@ -174,7 +179,7 @@ void Loader::parse_traces(const json& root) {
         Trace trace = generate_trace(*generator, name, sc_.simulation.start, src.period, n, sc_.simulation.seed);
         trace = resample(trace, rs, warnings);
         for (auto& w : warnings) sc_.warnings.push_back(std::move(w));
-        sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::nullopt});
+        sc_.traces.emplace(name, TraceInput{std::move(trace), tile, tile_period, std::nullopt});
       } catch (const Error& e) {
         ck_.fail_message(p + "/generator", e.what());
       }
@@ -188,8 +193,12 @@ void Loader::parse_traces(const json& root) {
       Trace trace = resample(read.trace, rs, read.warnings);
       for (auto& w : read.warnings) sc_.warnings.push_back(std::move(w));
       // The window must be covered (or tiled): found now rather than when a run starts.
-      align_to_window(trace, {sc_.simulation.start, sc_.simulation.period, sc_.simulation.periods(), tile});
-      sc_.traces.emplace(name, TraceInput{std::move(trace), tile, std::move(read.requests)});
+      align_to_window(trace, {sc_.simulation.start, sc_.simulation.period, sc_.simulation.periods(), tile, tile_period});
+      // A tiled trace says where the window falls in it and whether weekdays line up.
+      const UtcTime window_end = sc_.simulation.start + std::chrono::microseconds{sc_.simulation.duration};
+      if (tile && (sc_.simulation.start < trace.start || window_end > trace.end()))
+        sc_.warnings.push_back(describe_tiling(trace, tile_period, sc_.simulation.start));
+      sc_.traces.emplace(name, TraceInput{std::move(trace), tile, tile_period, std::move(read.requests)});
     } catch (const TraceError& e) {
       ck_.fail_message(files.size() == 1 ? files[0].second : p + "/files", e.what());
     } catch (const Error& e) {
