@@ -1,5 +1,6 @@
 #include "capsim/report/explain.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -18,7 +19,34 @@ std::string launch_text(const LaunchDecision& d, UtcTime start) {
                                  when(start, d.at_s), d.node_pool, d.instance_type, d.capacity_type, d.zone, d.price_usd_per_h,
                                  d.pods.size(), pods, d.types_considered, d.types_in_request);
   if (d.cheaper_rejected.empty()) text += "; no cheaper type was rejected";
-  for (const RejectedType& r : d.cheaper_rejected) text += fmt::format("\n    {} ({:.4f} USD/h): {}", r.instance_type, r.price_usd_per_h, r.reason);
+  // Types rejected by the same requirement go on one line ("42 cheaper types: requirements:
+  // instance-family In [g5]: ..."); the ones rejected for another reason are listed one by one.
+  std::vector<std::string> keys;
+  std::map<std::string, std::vector<const RejectedType*>> by_requirement;
+  std::vector<const RejectedType*> others;
+  for (const RejectedType& r : d.cheaper_rejected) {
+    const auto but = r.reason.find(" but it is ");
+    if (r.reason.rfind("requirements: ", 0) != 0 || but == std::string::npos) {
+      others.push_back(&r);
+      continue;
+    }
+    const std::string key = r.reason.substr(0, but);
+    if (!by_requirement.count(key)) keys.push_back(key);
+    by_requirement[key].push_back(&r);
+  }
+  for (const auto& key : keys) {
+    const auto& group = by_requirement[key];
+    if (group.size() == 1) {
+      others.push_back(group.front());
+      continue;
+    }
+    std::string names;
+    for (const RejectedType* r : group) names += (names.empty() ? "" : ", ") + r->instance_type;
+    text += fmt::format("\n    {} cheaper types ({:.4f} to {:.4f} USD/h): {}: {}", group.size(), group.front()->price_usd_per_h,
+                        group.back()->price_usd_per_h, key, names);
+  }
+  std::stable_sort(others.begin(), others.end(), [](const RejectedType* a, const RejectedType* b) { return a->price_usd_per_h < b->price_usd_per_h; });
+  for (const RejectedType* r : others) text += fmt::format("\n    {} ({:.4f} USD/h): {}", r->instance_type, r->price_usd_per_h, r->reason);
   return text;
 }
 
