@@ -11,13 +11,16 @@
 using namespace capsim;
 
 namespace {
-Trace five_minutes() {
+// A one-file CSV trace of tests/data/traces at 60 s periods.
+io::TraceSource csv_source(const char* name, const char* file, TraceUnit unit = TraceUnit::Requests) {
   io::TraceSource src;
-  src.name = "t";
+  src.name = name;
   src.period = seconds(60);
-  src.files = {{test::data_dir() / "traces" / "five_minutes.csv", "five_minutes.csv"}};
-  return io::read_trace(src).trace;
+  src.unit = unit;
+  src.files = {{test::data_dir() / "traces" / file, file}};
+  return src;
 }
+Trace five_minutes() { return io::read_trace(csv_source("t", "five_minutes.csv")).trace; }
 UtcTime at(const char* s) { return *io::parse_iso8601(s); }
 }  // namespace
 
@@ -61,11 +64,7 @@ TEST_CASE("aligning a trace to the window: exact cover, sums, tiling, errors") {
 TEST_CASE("a percent trace stays within 0 to 100") {
   // five_minutes.csv read as percent: its 180s are not percentages; the message names the row (the
   // header is line 1, so 00:01's 180 is line 3).
-  io::TraceSource src;
-  src.name = "u";
-  src.period = seconds(60);
-  src.unit = TraceUnit::Percent;
-  src.files = {{test::data_dir() / "traces" / "five_minutes.csv", "five_minutes.csv"}};
+  io::TraceSource src = csv_source("u", "five_minutes.csv", TraceUnit::Percent);
   CHECK_THROWS_WITH_AS(io::read_trace(src), doctest::Contains("five_minutes.csv:3: expected a percentage from 0 to 100 (a trace of percent), got 180"),
                        TraceError);
 }
@@ -73,10 +72,7 @@ TEST_CASE("a percent trace stays within 0 to 100") {
 TEST_CASE("a trace's export window: missing points at its ends are gaps") {
   // five_minutes.csv covers 00:00-00:05 (60, 180, 180, 60, 0). Exported for 23:58 the day before to
   // 00:07: two leading and two trailing minutes are missing and, being requests, filled with zero.
-  io::TraceSource src;
-  src.name = "t";
-  src.period = seconds(60);
-  src.files = {{test::data_dir() / "traces" / "five_minutes.csv", "five_minutes.csv"}};
+  io::TraceSource src = csv_source("t", "five_minutes.csv");
   src.export_start = at("2024-05-09T23:58:00Z");
   src.export_end = at("2024-05-10T00:07:00Z");
   const io::TraceRead r = io::read_trace(src);
@@ -95,11 +91,7 @@ TEST_CASE("a trace's export window: missing points at its ends are gaps") {
 TEST_CASE("a requests/second trace fills its gaps with zero, as a count does") {
   // hole.csv read as a rate: no point from 01:00 to 03:00 means no requests came (CloudWatch leaves
   // such periods out), not that the 01:00 rate held; max_gap off to let it fill.
-  io::TraceSource src;
-  src.name = "r";
-  src.period = seconds(60);
-  src.unit = TraceUnit::RequestsPerSecond;
-  src.files = {{test::data_dir() / "traces" / "hole.csv", "hole.csv"}};
+  io::TraceSource src = csv_source("r", "hole.csv", TraceUnit::RequestsPerSecond);
   const io::TraceRead r = io::read_trace(src);
   REQUIRE(r.trace.values.size() == 240);
   CHECK(r.trace.values[59] == 60);

@@ -60,6 +60,14 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
   t.start = pts.times[at(0)];
   std::size_t merged = 0, filled = 0, gaps = 0, largest = 0;
   std::vector<std::string> stretches;  // where the first filled gaps are, for the warning
+  // Every filled run of missing points, inside the data or at the export window's ends, is counted
+  // and (the first five) located the same way.
+  auto count_gap = [&](UtcTime from, UtcTime to, std::size_t missing) {
+    if (stretches.size() < 5) stretches.push_back(fmt::format("{} to {} ({} point(s))", format_utc(from), format_utc(to), missing));
+    filled += missing;
+    largest = std::max(largest, missing);
+    ++gaps;
+  };
   t.values.reserve(n);
   std::size_t prev = at(0);
   t.values.push_back(pts.values[prev]);
@@ -93,8 +101,6 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
                                               "s): a missing page or an outage; supply the data, or raise max_gap to have it filled",
                                               to_seconds(*opt.max_gap), missing, format_utc(from), format_utc(pts.times[i]),
                                               to_seconds(hole)));
-      if (stretches.size() < 5)
-        stretches.push_back(fmt::format("{} to {} ({} point(s))", format_utc(from), format_utc(pts.times[i]), missing));
       const double a = pts.values[prev], b = pts.values[i];
       for (std::size_t j = 1; j <= missing; ++j) {
         double v = 0;
@@ -102,9 +108,7 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
         if (opt.gaps == GapPolicy::Linear) v = a + (b - a) * static_cast<double>(j) / static_cast<double>(missing + 1);
         t.values.push_back(v);
       }
-      filled += missing;
-      largest = std::max(largest, missing);
-      ++gaps;
+      count_gap(from, pts.times[i], missing);
     }
     t.values.push_back(pts.values[i]);
     prev = i;
@@ -122,10 +126,7 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
     const double v = opt.gaps == GapPolicy::Zero ? 0.0 : edge;  // hold and linear have only one side to go by
     if (head) t.values.insert(t.values.begin(), missing, v);
     else t.values.insert(t.values.end(), missing, v);
-    if (stretches.size() < 5) stretches.push_back(fmt::format("{} to {} ({} point(s))", format_utc(from), format_utc(to), missing));
-    filled += missing;
-    largest = std::max(largest, missing);
-    ++gaps;
+    count_gap(from, to, missing);
   };
   if (opt.export_start) {
     if (*opt.export_start > t.start || (t.start - *opt.export_start).count() % opt.period != 0)
