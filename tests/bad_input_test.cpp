@@ -142,6 +142,9 @@ TEST_CASE("a user catalog with a bad row names the file, the pointer and what wa
 
 TEST_CASE("autoscalers: HPA bounds and metrics, cron schedules, unknown services") {
   check_message("hpa_min_above_max.json", {"/cluster/hpa/api/maxReplicas", "expected maxReplicas >= minReplicas (5)", "got the number 2"});
+  // Kubernetes: "must specify at least one Object or External metric to support scaling to zero replicas".
+  check_message("hpa_zero_without_external.json", {"/cluster/hpa/api/minReplicas", "an External metric to scale to zero replicas on",
+                                                   "got 0 with only Pods metrics"});
   check_message("hpa_unknown_metric.json", {"/cluster/hpa/api/metrics/0/pods/metric/name",
                                             "expected one of \"requests_per_second\", \"gpu_utilization\"", "got the string \"cpu\""});
   check_message("schedule_bad_cron.json", {"/cluster/schedules/0/schedule", "cron '0 9 * * MON-FRY'", "day-of-week"});
@@ -224,8 +227,8 @@ TEST_CASE("a service no instance type of the policy can run is refused at load t
 }
 
 TEST_CASE("demand is the world: a policy may not change a service's trace, scale or arrivals") {
-  // The base scales the trace by 2; the policy restates `services` whole (as JSON Merge Patch
-  // replaces arrays) without the scale, so it would see half the traffic.
+  // The base scales the trace by 2; the policy replaces the service whole ("$patch": "replace")
+  // without the scale, so it would see half the traffic.
   check_message("policy_changes_demand.json",
                 {"/policies/1/patch/services/0/demand",
                  "expected the demand of service 'api' as the scenario gives it (trace 't', scale 2, expected arrivals): demand is the world "
@@ -245,4 +248,51 @@ TEST_CASE("a trace of requests with a hole longer than max_gap (an hour by defau
   // hole.csv has no point from 01:00 to 03:00: 120 missing minutes (7,200 s) after 00:59.
   check_message("trace_long_hole.json", {"/traces/t/file", "hole.csv", "expected no gap longer than 3600 s (max_gap), got 120 missing points from "
                                          "2024-05-10T01:00:00Z to 2024-05-10T03:00:00Z (7200 s)"});
+}
+
+// Inputs that crashed, aborted, hung or ran out of memory when a fuzzer fed them to capsim. Each
+// now gets a message naming where and what.
+TEST_CASE("robustness: a required key that is missing is reported and never read") {
+  // The NodePool's spec is empty: the loader used to read spec.template regardless.
+  check_message("nodepool_empty_spec.json", {"/cluster/node_pools/0/spec", "expected the required key 'template'"});
+}
+
+TEST_CASE("robustness: values of the wrong type in the figures the loader scans are errors, not aborts") {
+  check_message("capacity_type_null.json", {"/cluster/node_groups/0/capacity_type", "got null"});
+  // A source pointer whose array index has more digits than any array could reach.
+  check_message("source_pointer_out_of_range.json",
+                {"/sources/~1services~199999999999999999999999~1replicas", "which points nowhere"});
+}
+
+TEST_CASE("robustness: only regular files are read") {
+  check_message("trace_is_folder.json", {"/traces/t/file", "a folder, not a file"});
+  check_message("trace_is_device.json", {"/traces/t/file", "/dev/zero: not a regular file (a device, a named pipe or a socket)"});
+}
+
+TEST_CASE("robustness: nesting deeper than 64 is refused before the document is walked") {
+  check_message("deep_nesting.json", {"/description/0/0/0", "expected objects and arrays nested at most 64 deep", "got deeper nesting"});
+}
+
+TEST_CASE("robustness: times and durations outside their documented range") {
+  // 1e-9 s rounds to 0 µs (it divided by zero); periods are at least a second.
+  check_message("period_rounds_to_zero.json", {"/simulation/period_s", "expected a number of seconds from 1 to 3.15576e+09 (100 years)",
+                                               "got the number 1e-09"});
+  check_message("simulation_period_microsecond.json", {"/simulation/period_s", "expected a number of seconds from 1 to"});
+  check_message("request_bins_microsecond.json", {"/traces/t/period_s", "expected a number of seconds from 1 to"});
+  // A shift of ten billion days overflowed the time type (a message dated year -28109).
+  check_message("shift_out_of_range.json", {"/traces/t/shift", "expected a duration > 0 up to 100 years"});
+  check_message("trace_year_out_of_range.json",
+                {"year_1900.csv:2:", "expected an ISO 8601 timestamp with a zone from 1970 to 2199 (2024-05-10T00:00:00Z), got "
+                                     "'1900-01-01T00:00:00Z'"});
+}
+
+TEST_CASE("robustness: sizes beyond the stated limits are refused before memory is allocated") {
+  // Two points 219 years apart on a 60 s grid: 115 million points.
+  // 54 leap days: the 55 years divisible by 4 from 1972 to 2188, less 2100.
+  const auto points = (std::int64_t{219} * 365 + 54) * 1440 + 1;
+  check_message("trace_too_many_points.json",
+                {"span_1971_2190.csv", "expected at most 10000000 points on the 60 s grid, got " + std::to_string(points) +
+                                           " from 1971-01-01T00:00:00Z to 2190-01-01T00:00:00Z"});
+  // Ten years at 1 s: 315,360,000 periods.
+  check_message("too_many_periods.json", {"/simulation/duration", "expected at most 10000000 periods of 1 s", "got 315360000 periods"});
 }

@@ -9,6 +9,7 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/market/interruption_model.hpp"
+#include "test_paths.hpp"
 
 using namespace capsim;
 
@@ -134,4 +135,19 @@ TEST_CASE("every bundled type's allocatable follows the Karpenter AWS provider's
     CHECK_MESSAGE(std::fabs(cpu - static_cast<double>(t.alloc_cpu_millicores)) < 1, t.name);
     CHECK_MESSAGE(std::fabs(memory - static_cast<double>(t.alloc_memory_mib)) < 1, t.name);
   }
+}
+
+TEST_CASE("catalog files: counts beyond any machine and repeated columns are errors, not overflows") {
+  auto error_of = [](const char* name) -> std::string {
+    try {
+      io::read_catalog_file(test::data_dir() / "bad" / "catalog" / name, name);
+    } catch (const TraceError& e) {
+      return e.what();
+    }
+    FAIL("expected " << name << " to be rejected");
+    return {};
+  };
+  CHECK(error_of("vcpu_overflow.csv").find("vcpu_overflow.csv:2: expected a whole number from 0 to 1e+06 in column 'vcpu', got '4000") !=
+        std::string::npos);
+  CHECK(error_of("duplicate_column.csv") == "duplicate_column.csv:1: expected each column once in the header, got 'vcpu' twice");
 }

@@ -27,7 +27,16 @@ MetricSample at(double value, std::optional<int> ready = std::nullopt, int missi
 }
 Samples one(double value) { return {at(value)}; }
 
+// With `behavior` given (as the documented defaults): the policies path.
 HpaSpec bounds(int min, int max) {
+  HpaSpec s;
+  s.min_replicas = min;
+  s.max_replicas = max;
+  s.behavior = default_behavior();
+  return s;
+}
+// Without `behavior`: the controller's older path.
+HpaSpec no_behavior(int min, int max) {
   HpaSpec s;
   s.min_replicas = min;
   s.max_replicas = max;
@@ -81,7 +90,7 @@ TEST_CASE("hpa: several metrics, the largest proposal wins; a missing metric onl
 
   // Scale-down without a stabilization window, so that only the missing-metric rule can hold it.
   HpaSpec s = bounds(1, 10);
-  s.behavior.scale_down.stabilization_window = seconds(0);
+  s.behavior->scale_down.stabilization_window = seconds(0);
   HpaController control(s);
   // Alone, ratio 0.5 from 4 pods: ceil(2) = 2; limit 100%/15 s → int(4 × 0) = 0, min 1 → 2.
   CHECK(control.decide(seconds(0), 4, one(50)) == 2);
@@ -129,9 +138,9 @@ TEST_CASE("hpa: default scale-up limit, from 2 pods with a huge ratio") {
 
 TEST_CASE("hpa: Percent 50% per 60 s, select Max vs Min") {
   HpaSpec s = bounds(1, 100);
-  s.behavior.scale_up = {seconds(0), SelectPolicy::Max,
+  s.behavior->scale_up = {seconds(0), SelectPolicy::Max,
                          {{ScalingPolicyType::Percent, 50, seconds(60)}, {ScalingPolicyType::Pods, 4, seconds(60)}}};
-  s.behavior.scale_down = {seconds(0), SelectPolicy::Max,
+  s.behavior->scale_down = {seconds(0), SelectPolicy::Max,
                            {{ScalingPolicyType::Percent, 50, seconds(60)}, {ScalingPolicyType::Pods, 3, seconds(60)}}};
 
   SUBCASE("scale up, Max") {
@@ -144,7 +153,7 @@ TEST_CASE("hpa: Percent 50% per 60 s, select Max vs Min") {
     CHECK(hpa.decide(seconds(60), 15, one(1000)) == 23);
   }
   SUBCASE("scale up, Min") {
-    s.behavior.scale_up.select_policy = SelectPolicy::Min;
+    s.behavior->scale_up.select_policy = SelectPolicy::Min;
     HpaController hpa(s);
     CHECK(hpa.decide(seconds(0), 10, one(1000)) == 14);  // min(15, 14)
     // t = 60 s: start 14 → Percent ceil(14 × 1.5) = 21, Pods 18; Min → 18.
@@ -159,7 +168,7 @@ TEST_CASE("hpa: Percent 50% per 60 s, select Max vs Min") {
     CHECK(hpa.decide(seconds(30), 4, one(10)) == 4);
   }
   SUBCASE("scale down, Min") {
-    s.behavior.scale_down.select_policy = SelectPolicy::Min;
+    s.behavior->scale_down.select_policy = SelectPolicy::Min;
     HpaController hpa(s);
     CHECK(hpa.decide(seconds(0), 9, one(10)) == 6);  // max(4, 6): the smaller change
   }
@@ -167,8 +176,8 @@ TEST_CASE("hpa: Percent 50% per 60 s, select Max vs Min") {
 
 TEST_CASE("hpa: Disabled scale-down holds, scale-up still works") {
   HpaSpec s = bounds(1, 20);
-  s.behavior.scale_down.select_policy = SelectPolicy::Disabled;
-  s.behavior.scale_down.stabilization_window = seconds(0);
+  s.behavior->scale_down.select_policy = SelectPolicy::Disabled;
+  s.behavior->scale_down.stabilization_window = seconds(0);
   HpaController hpa(s);
   // Ratio 0.5 from 10 wants 5; scale-down is disabled: 10.
   CHECK(hpa.decide(seconds(0), 10, one(50)) == 10);
@@ -182,7 +191,7 @@ TEST_CASE("hpa: min and max bound everything") {
   CHECK(up.decide(seconds(0), 6, one(300)) == 8);
 
   HpaSpec s = bounds(2, 8);
-  s.behavior.scale_down.stabilization_window = seconds(0);
+  s.behavior->scale_down.stabilization_window = seconds(0);
   HpaController down(s);
   // From 4, ratio 0.1 wants ceil(0.4) = 1; the rate limit allows int(4 × 0) = 0; min_replicas 2 → 2.
   CHECK(down.decide(seconds(0), 4, one(10)) == 2);
@@ -193,7 +202,7 @@ TEST_CASE("hpa: min and max bound everything") {
   CHECK(out.decide(seconds(15), 1, one(1000)) == 2);
 }
 
-TEST_CASE("hpa: a target at 0 replicas is not scaled") {
+TEST_CASE("hpa: a target at 0 replicas is not scaled unless minReplicas is 0") {
   HpaController hpa(bounds(1, 10));
   CHECK(hpa.decide(seconds(0), 0, one(500)) == 0);
   CHECK(hpa.decide(seconds(15), 0, one(500)) == 0);
@@ -216,9 +225,10 @@ TEST_CASE("hpa: missing and not-yet-ready pods in one metric") {
 
 TEST_CASE("hpa: invalid specs and calls are errors") {
   CHECK_THROWS_AS(HpaController{bounds(5, 3)}, Error);
-  CHECK_THROWS_AS(HpaController{bounds(0, 3)}, Error);
+  CHECK_THROWS_AS(HpaController{bounds(-1, 3)}, Error);
+  CHECK_THROWS_AS(HpaController{bounds(0, 0)}, Error);
   HpaSpec s = bounds(1, 3);
-  s.behavior.scale_up.policies = {{ScalingPolicyType::Percent, 0, seconds(15)}};
+  s.behavior->scale_up.policies = {{ScalingPolicyType::Percent, 0, seconds(15)}};
   CHECK_THROWS_AS(HpaController{s}, Error);
   HpaController hpa(bounds(1, 3));
   hpa.decide(seconds(30), 2, one(100));
@@ -226,4 +236,102 @@ TEST_CASE("hpa: invalid specs and calls are errors") {
   MetricSample no_target = at(1);
   no_target.target_value = 0;
   CHECK_THROWS_AS(replicas_for_metric(2, no_target, 0.1), Error);
+}
+
+TEST_CASE("hpa: without behavior, the older path limits a sync to max(2 x current, 4)") {
+  HpaController old(no_behavior(1, 100));
+  // 1 replica at ratio 10: desired ceil(10) = 10; limit max(2, 4) = 4.
+  CHECK(old.decide(seconds(0), 1, one(1000)) == 4);
+  // 4 at ratio 10: desired 40, limit max(8, 4) = 8; 8 → 16; nothing waits for a policy period.
+  CHECK(old.decide(seconds(15), 4, one(1000)) == 8);
+  CHECK(old.decide(seconds(30), 8, one(1000)) == 16);
+  // The documented default behavior from 1 replica allows max(1 + 4, 2 × 1) = 5.
+  HpaController with(bounds(1, 100));
+  CHECK(with.decide(seconds(0), 1, one(1000)) == 5);
+}
+
+TEST_CASE("hpa: without behavior, a scale-down waits for the highest recommendation of the last 300 s") {
+  HpaController old(no_behavior(1, 100));
+  // t=0: the first sync records the current 10 (recordInitialRecommendation) and recommends 10.
+  CHECK(old.decide(seconds(0), 10, one(100)) == 10);
+  // t=15..300: ratio 0.5 recommends 5, held at 10 by the recommendations of t=0.
+  for (int t = 15; t <= 300; t += 15) CHECK(old.decide(seconds(t), 10, one(50)) == 10);
+  // t=300 is exactly 300 s after t=0 and still counted (the controller drops only those before
+  // the cutoff); at t=315 the t=0 ones are out and only 5s remain.
+  CHECK(old.decide(seconds(315), 10, one(50)) == 5);
+}
+
+TEST_CASE("hpa: missing pods at a ratio of exactly 1 are left out; Resource targets fill at max(100%, target)") {
+  // 4 replicas, 2 ready at exactly the target, 2 missing: the ratio stays 1, no change.
+  CHECK(replicas_for_metric(4, at(100, 2, 2), 0.0) == 4);
+  // A Resource utilization target of 50%: 2 ready pods at 25% (ratio 0.5), 2 missing. On the
+  // scale-down the missing count at max(100, 50) = 100% of their request, twice the target:
+  // (2 × 0.5 + 2 × 2) / 4 = 1.25 > 1 reverses the direction: no change, 4.
+  MetricSample cpu = at(25, 2, 2);
+  cpu.target_value = 50;
+  cpu.utilization_target_percent = 50;
+  CHECK(replicas_for_metric(4, cpu, 0.1) == 4);
+  // A 200% target: max(100, 200) = 200% is the target itself: (2 × 0.5 + 2 × 1) / 4 = 0.75 → 3.
+  MetricSample high = at(100, 2, 2);
+  high.target_value = 200;
+  high.utilization_target_percent = 200;
+  CHECK(replicas_for_metric(4, high, 0.1) == 3);
+}
+
+TEST_CASE("hpa: external metrics, Value against ready pods, AverageValue against the target per pod") {
+  MetricSample value;
+  value.kind = MetricSample::Kind::ExternalValue;
+  value.current_value = 300;
+  value.target_value = 100;
+  value.ready_pods = 2;
+  // Ratio 3 over the 2 Running and Ready pods of 4: ceil(3 × 2) = 6 (not ceil(3 × 4) = 12).
+  CHECK(replicas_for_metric(4, value, 0.1) == 6);
+  // From zero replicas: ceil(ratio) = ceil(2.5) = 3, with no tolerance.
+  value.current_value = 250;
+  CHECK(replicas_for_metric(0, value, 0.1) == 3);
+  value.current_value = 105;
+  CHECK(replicas_for_metric(0, value, 0.1) == 2);
+  MetricSample avg;
+  avg.kind = MetricSample::Kind::ExternalAverageValue;
+  avg.current_value = 250;
+  avg.target_value = 100;
+  // 250 over 2 replicas × 100: ratio 1.25 → ceil(250 / 100) = 3; from 0 replicas likewise 3.
+  CHECK(replicas_for_metric(2, avg, 0.1) == 3);
+  CHECK(replicas_for_metric(0, avg, 0.1) == 3);
+  // A target of 10 per pod over 25 replicas: 250 / (10 × 25) = 1, within the tolerance → 25.
+  avg.target_value = 10;
+  CHECK(replicas_for_metric(25, avg, 0.1) == 25);
+}
+
+TEST_CASE("hpa: minReplicas 0 scales down to zero and up from zero on an external metric") {
+  HpaSpec s = bounds(0, 10);
+  s.behavior->scale_down.stabilization_window = seconds(0);
+  HpaController hpa(s);
+  MetricSample queue;
+  queue.kind = MetricSample::Kind::ExternalValue;
+  queue.target_value = 100;
+  queue.ready_pods = 2;
+  queue.current_value = 0;
+  // An empty queue: ratio 0 → ceil(0 × 2) = 0 replicas, allowed by the 100% scale-down policy.
+  CHECK(hpa.decide(seconds(0), 2, {queue}) == 0);
+  // From zero, 700 queued: ceil(7) = 7, limited by the scale-up policies to max(0 + 4, 0 × 2) = 4.
+  queue.current_value = 700;
+  queue.ready_pods = 0;
+  CHECK(hpa.decide(seconds(15), 0, {queue}) == 4);
+}
+
+TEST_CASE("hpa: separate scale-up and scale-down tolerances") {
+  HpaSpec s = bounds(1, 100);
+  s.behavior->scale_up.tolerance = 0.05;
+  s.behavior->scale_down.tolerance = 0.2;
+  s.behavior->scale_down.stabilization_window = seconds(0);
+  HpaController hpa(s);
+  // Ratio 1.08 is outside 1 + 0.05: ceil(10 × 1.08) = 11.
+  CHECK(hpa.decide(seconds(0), 10, one(108)) == 11);
+  // Ratio 0.85 is inside 1 - 0.2: no change.
+  CHECK(hpa.decide(seconds(15), 11, one(85)) == 11);
+  // Ratio 0.75 is outside: ceil(11 × 0.75) = ceil(8.25) = 9.
+  CHECK(hpa.decide(seconds(30), 11, one(75)) == 9);
+  CHECK(HpaTolerances(0.05, 0.2).within(0.8));
+  CHECK_FALSE(HpaTolerances(0.05, 0.2).within(1.06));
 }

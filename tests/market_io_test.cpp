@@ -248,7 +248,7 @@ TEST_CASE("describe-spot-price-history: bad files name the file, the position an
               {"spot_missing_field.json: /SpotPriceHistory/0: expected the field Timestamp (an ISO 8601 timestamp with a "
                "zone), got an entry with keys AvailabilityZoneId, InstanceType, ProductDescription, SpotPrice"});
   check_parts(spot_error("spot_bad_timestamp.json"),
-              {"spot_bad_timestamp.json: /SpotPriceHistory/0/Timestamp: expected an ISO 8601 timestamp with a zone, got "
+              {"spot_bad_timestamp.json: /SpotPriceHistory/0/Timestamp: expected an ISO 8601 timestamp with a zone from 1970 to 2199, got "
                "\"2024-05-10T03:05:12\""});
   // With no zone_ids at all the message says so.
   check_parts(spot_error("spot_unknown_zone_id.json", io::SpotPriceHistoryOptions{}),
@@ -329,8 +329,14 @@ TEST_CASE("every file under tests/data/bad/market/ is exercised above") {
   const std::set<std::string> checked = {
       "spot_not_json.json",         "spot_other_command.json",  "spot_price_negative.json",   "spot_price_not_string.json",
       "spot_unknown_type.json",     "spot_unknown_zone_id.json", "spot_conflict.json",        "spot_missing_field.json",
-      "spot_bad_timestamp.json",    "availability_zero_gap.json", "availability_negative.json", "availability_bad_flag.json"};
+      "spot_bad_timestamp.json",    "availability_zero_gap.json", "availability_negative.json", "availability_bad_flag.json",
+      "availability_number_overflow.json"};
   std::set<std::string> present;
   for (const auto& e : std::filesystem::directory_iterator(test::data_dir() / "bad" / "market")) present.insert(e.path().filename().string());
   CHECK(present == checked);
+}
+
+TEST_CASE("availability traces: a number beyond any type is an error, not an abort") {
+  check_parts(availability_error("availability_number_overflow.json", AvailabilityMeaning::AvailableCount),
+              {"availability_number_overflow.json: expected valid JSON (", "got number overflow parsing '1"});
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
@@ -217,4 +219,127 @@ TEST_CASE("tile_period goes with tile") {
   CHECK(sc.traces.at("t").tile_period == 600 * kMicrosPerSecond);
   REQUIRE(sc.warnings.size() == 1);
   CHECK(sc.warnings[0] == "trace 't' is tiled every 10 min; the window starts at its instant 2024-05-10T00:00:00Z");
+}
+
+TEST_CASE("--data-root confines the files a scenario names to one folder") {
+  io::LoadOptions inside;
+  inside.data_root = test::data_dir();
+  CHECK_NOTHROW(io::load_scenario_text(hand_doc().dump(), "inline.json", test::data_dir(), inside));
+
+  // The same scenario read from a folder whose trace path climbs out of the root.
+  io::LoadOptions confined;
+  confined.data_root = test::data_dir() / "scenarios";
+  json doc = hand_doc();
+  doc["traces"]["t"]["file"] = "../traces/five_minutes.csv";
+  const std::string outside = "/traces/t/file: expected a file inside the data root " + (test::data_dir() / "scenarios").string() +
+                              ", got \"../traces/five_minutes.csv\", which resolves outside it";
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios", confined),
+                       doctest::Contains(outside.c_str()), ScenarioError);
+  // An absolute path is no way around it; without a root it is read.
+  doc["traces"]["t"]["file"] = (test::data_dir() / "traces" / "five_minutes.csv").string();
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios", confined),
+                       doctest::Contains("which resolves outside it"), ScenarioError);
+  CHECK_NOTHROW(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios"));
+
+  // Nor is a symbolic link inside the root that points out of it.
+  const auto root = std::filesystem::temp_directory_path() / "capsim-data-root-test";
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root);
+  std::filesystem::create_symlink(test::data_dir() / "traces" / "five_minutes.csv", root / "link.csv");
+  io::LoadOptions linked;
+  linked.data_root = root;
+  doc["traces"]["t"]["file"] = "link.csv";
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "inline.json", root, linked),
+                       doctest::Contains("/traces/t/file: expected a file inside the data root"), ScenarioError);
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("policies patch services, node groups and NodePools by name (strategic merge)") {
+  json doc = hand_doc();
+  doc["cluster"]["node_groups"].push_back({{"name", "spare"}, {"instance_type", "g5.12xlarge"}, {"count", 1}});
+  doc["policies"] = json::parse(R"([
+    {"name": "base"},
+    {"name": "five", "patch": {"services": [{"name": "api", "replicas": 5}]}},
+    {"name": "no-spare", "extends": "five",
+     "patch": {"cluster": {"node_groups": [{"name": "spare", "$patch": "delete"}, {"name": "gpu", "count": 4},
+                                           {"name": "extra", "instance_type": "g5.xlarge", "count": 1}]}}},
+    {"name": "only-big", "patch": {"cluster": {"node_groups": [{"$patch": "replace"},
+                                                               {"name": "big", "instance_type": "g5.12xlarge", "count": 1}]}}},
+    {"name": "new-api", "patch": {"services": [{"name": "api", "$patch": "replace", "demand": {"trace": "t"}, "replica": {"gpus": 1},
+                                                "replicas": 3, "throughput_rps": {"g5.xlarge": 2.0}, "sla": {"max_wait_s": 10}}]}}
+  ])");
+  const Scenario sc = load(doc);
+  REQUIRE(sc.policies.size() == 5);
+  // One field of one service: the rest of the service is the base's.
+  const ServiceSpec& five = sc.policies[1].services.at(0);
+  CHECK(five.replicas == 5);
+  CHECK(five.throughput_rps.at("g5.12xlarge") == 1.5);
+  CHECK(sc.policies[1].cluster.node_groups.size() == 2);
+  // Deleted by name, merged by name, added at the end; the parent's change carries on.
+  const auto& groups = sc.policies[2].cluster.node_groups;
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].name == "gpu");
+  CHECK(groups[0].count == 4);
+  CHECK(groups[0].instance_types.front() == "g5.xlarge");
+  CHECK(groups[1].name == "extra");
+  CHECK(sc.policies[2].services.at(0).replicas == 5);
+  // The whole list replaced.
+  REQUIRE(sc.policies[3].cluster.node_groups.size() == 1);
+  CHECK(sc.policies[3].cluster.node_groups[0].name == "big");
+  // One element replaced whole: the base's g5.12xlarge throughput is gone.
+  CHECK(sc.policies[4].services.at(0).throughput_rps.size() == 1);
+  CHECK(sc.policies[4].services.at(0).replicas == 3);
+}
+
+TEST_CASE("a named patch element must carry its name, and delete only names the array has") {
+  json doc = hand_doc();
+  doc["policies"] = json::parse(R"([
+    {"name": "base"},
+    {"name": "nameless", "patch": {"services": [{"replicas": 5}]}},
+    {"name": "typo", "patch": {"cluster": {"node_groups": [{"name": "gpus", "$patch": "delete"}]}}},
+    {"name": "odd", "patch": {"cluster": {"node_groups": [{"name": "gpu", "$patch": "merge"}]}}}
+  ])");
+  CHECK_THROWS_WITH_AS(load(doc),
+                       doctest::Contains("/policies/1/patch/services/0: expected the element's name at /name, which says which element "
+                                         "of /services it patches, got an element without it"),
+                       ScenarioError);
+  CHECK_THROWS_WITH_AS(load(doc),
+                       doctest::Contains("/policies/2/patch/cluster/node_groups/0: expected the name of an element of "
+                                         "/cluster/node_groups to delete, got \"gpus\", which it does not have (did you mean 'gpu'?)"),
+                       ScenarioError);
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/policies/3/patch/cluster/node_groups/0/$patch: expected \"delete\" or \"replace\""),
+                       ScenarioError);
+}
+
+TEST_CASE("an error in a value a named patch wrote is located in that patch") {
+  json doc = hand_doc();
+  doc["policies"] = json::parse(R"([
+    {"name": "base"},
+    {"name": "bad", "patch": {"cluster": {"node_groups": [{"name": "other", "instance_type": "g5.xlarge", "count": 1},
+                                                          {"name": "gpu", "count": -1}]}}}
+  ])");
+  // The group is the first of the policy's document and the second of its patch.
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/policies/1/patch/cluster/node_groups/1/count: expected an integer"), ScenarioError);
+}
+
+TEST_CASE("an HPA without behavior takes the older path; behavior fields left out take the defaults") {
+  json doc = hand_doc();
+  const json metric = json::parse(R"([{"type": "Pods", "pods": {"metric": {"name": "requests_per_second"},
+                                      "target": {"type": "AverageValue", "averageValue": "1"}}}])");
+  doc["cluster"]["hpa"] = {{"api", {{"maxReplicas", 4}, {"metrics", metric}}}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  CHECK_FALSE(load(doc).policies[0].cluster.hpa.at("api").spec.behavior);
+  doc["cluster"]["hpa"]["api"]["behavior"] = json::parse(R"({"scaleUp": {"tolerance": "50m"}, "scaleDown": {"tolerance": 0.2}})");
+  const Scenario sc = load(doc);
+  const auto& b = sc.policies[0].cluster.hpa.at("api").spec.behavior;
+  REQUIRE(b);
+  CHECK(*b->scale_up.tolerance == doctest::Approx(0.05));
+  CHECK(*b->scale_down.tolerance == doctest::Approx(0.2));
+  CHECK(b->scale_up.policies.size() == 2);  // the documented defaults, filled in
+  CHECK(b->scale_down.stabilization_window == seconds(300));
+  REQUIRE(sc.warnings.size() == 1);
+  CHECK(sc.warnings[0] == "the HPA of service 'api' sets behavior tolerances: Kubernetes reads them from 1.33 with the "
+                          "HPAConfigurableTolerance feature gate (alpha in 1.33, on by default from 1.35)");
+  doc["cluster"]["hpa"]["api"]["behavior"]["scaleUp"]["tolerance"] = "-1";
+  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/cluster/hpa/api/behavior/scaleUp/tolerance: expected a quantity >= 0"), ScenarioError);
 }

@@ -53,6 +53,8 @@ def load_json(path):
                           object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, ValueError, ParseError) as e:
         raise ParseError(str(e)) from None
+    except RecursionError:
+        raise ParseError("nested deeper than Python's parser goes (capsim refuses more than 64 levels)") from None
 
 
 def short(message, limit=200):

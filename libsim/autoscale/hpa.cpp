@@ -12,9 +12,11 @@
 #include "capsim/core/error.hpp"
 
 // The logic follows kubernetes/kubernetes pkg/controller/podautoscaler: replica_calculator.go
-// (calcPlainMetricReplicas) for one metric, horizontal.go (reconcileAutoscaler,
-// computeReplicasForMetrics, stabilizeRecommendationWithBehaviors, convertDesiredReplicasWithBehaviorRate,
-// calculateScale{Up,Down}Limit..., storeScaleEvent) for the rest.
+// (GetResourceReplicas, calcPlainMetricReplicas, GetExternalMetricReplicas,
+// GetExternalPerPodMetricReplicas, Tolerances.isWithin) for one metric, horizontal.go
+// (reconcileAutoscaler, computeReplicasForMetrics, normalizeDesiredReplicas, stabilizeRecommendation,
+// convertDesiredReplicasWithRules, stabilizeRecommendationWithBehaviors,
+// convertDesiredReplicasWithBehaviorRate, calculateScale{Up,Down}Limit..., storeScaleEvent) for the rest.
 
 namespace capsim {
 
@@ -43,9 +45,9 @@ int clamp_to_int(long long x) {
   return static_cast<int>(std::clamp<long long>(x, INT_MIN, INT_MAX));
 }
 
-bool within(double ratio, double tolerance) { return std::abs(1.0 - ratio) <= tolerance; }
-
 void check_rules(const HpaScalingRules& r, std::string_view direction) {
+  if (r.tolerance && (!(*r.tolerance >= 0) || !std::isfinite(*r.tolerance)))
+    throw Error(fmt::format("HPA behavior.{}: tolerance must be a number >= 0, got {}", direction, *r.tolerance));
   if (r.stabilization_window && (*r.stabilization_window < 0 || *r.stabilization_window > kHpaMaxStabilizationWindow))
     throw Error(fmt::format("HPA behavior.{}: stabilization window must be 0-3600 s, got {} s", direction,
                             to_seconds(*r.stabilization_window)));
@@ -69,7 +71,7 @@ long long change_within(SimTime now, SimDuration period, const auto& events) {
 
 }  // namespace
 
-std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& s, double tolerance) {
+std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& s, HpaTolerances tol) {
   if (!(s.target_value > 0) || !std::isfinite(s.target_value))
     throw Error(fmt::format("HPA metric: target must be a positive number, got {}", s.target_value));
   if (!(s.current_value >= 0) || !std::isfinite(s.current_value))
@@ -77,27 +79,51 @@ std::optional<int> replicas_for_metric(int current_replicas, const MetricSample&
   if (current_replicas < 0 || s.missing_pods < 0 || s.unready_pods < 0 || (s.ready_pods && *s.ready_pods < 0))
     throw Error("HPA metric: replica and pod counts must be >= 0");
 
+  if (s.kind == MetricSample::Kind::ExternalValue) {
+    // GetExternalMetricReplicas → getUsageRatioReplicaCount: from zero replicas the ratio itself;
+    // otherwise the ratio times the pods that are Running and Ready.
+    const double ratio = s.current_value / s.target_value;
+    if (current_replicas == 0) return to_replicas(std::ceil(ratio));
+    if (tol.within(ratio)) return current_replicas;
+    return to_replicas(std::ceil(ratio * s.ready_pods.value_or(current_replicas)));
+  }
+  if (s.kind == MetricSample::Kind::ExternalAverageValue) {
+    // GetExternalPerPodMetricReplicas: the ratio is over the target for every current replica (over
+    // zero replicas it is infinite, so never within the tolerance).
+    const double wanted = std::ceil(s.current_value / s.target_value);
+    if (current_replicas == 0) return to_replicas(wanted);
+    if (tol.within(s.current_value / (s.target_value * current_replicas))) return current_replicas;
+    return to_replicas(wanted);
+  }
+
   const int ready = s.ready_pods.value_or(current_replicas);
   if (ready == 0) return std::nullopt;  // "did not receive metrics for targeted pods"
   const double ratio = s.current_value / s.target_value;
 
   const bool scale_up_with_unready = s.unready_pods > 0 && ratio > 1.0;
   if (!scale_up_with_unready && s.missing_pods == 0) {
-    if (within(ratio, tolerance)) return current_replicas;
+    if (tol.within(ratio)) return current_replicas;
     return to_replicas(std::ceil(ratio * ready));
   }
 
-  // Re-average with the conservative assumptions, in units of the target: missing pods at 100% on a
-  // scale-down and 0% on a scale-up; unready pods (only counted on a scale-up) at 0%.
+  // Re-average with the conservative assumptions, in units of the target. Missing pods: on a
+  // scale-down at the target, or for a Resource utilization target at max(100%, target) of their
+  // request; on a scale-up at 0; at a ratio of exactly 1 they are left out. Unready pods count (at
+  // 0) only on a scale-up.
   double total = ratio * ready;
-  int pods = ready + s.missing_pods;
-  if (s.missing_pods > 0 && ratio < 1.0) total += s.missing_pods;
+  int pods = ready;
+  if (s.missing_pods > 0 && ratio < 1.0) {
+    const double fill = s.utilization_target_percent ? std::max(100.0, *s.utilization_target_percent) / *s.utilization_target_percent : 1.0;
+    total += s.missing_pods * fill;
+    pods += s.missing_pods;
+  } else if (s.missing_pods > 0 && ratio > 1.0) {
+    pods += s.missing_pods;
+  }
   if (scale_up_with_unready) pods += s.unready_pods;
   const double new_ratio = total / pods;
 
-  // No change within the tolerance, or if the assumptions reverse the direction.
-  if (within(new_ratio, tolerance) || (ratio > 1.0 && new_ratio < 1.0) || (ratio < 1.0 && new_ratio > 1.0))
-    return current_replicas;
+  // No change within the tolerances, or if the assumptions reverse the direction.
+  if (tol.within(new_ratio) || (ratio > 1.0 && new_ratio < 1.0) || (ratio < 1.0 && new_ratio > 1.0)) return current_replicas;
   const int proposal = to_replicas(std::ceil(new_ratio * pods));
   // Nor if counting other pods than the current replicas would reverse it.
   if ((new_ratio < 1.0 && proposal > current_replicas) || (new_ratio > 1.0 && proposal < current_replicas))
@@ -106,17 +132,22 @@ std::optional<int> replicas_for_metric(int current_replicas, const MetricSample&
 }
 
 HpaController::HpaController(HpaSpec spec) : spec_(std::move(spec)) {
-  if (spec_.min_replicas < 1) throw Error(fmt::format("HPA: min_replicas must be >= 1, got {}", spec_.min_replicas));
+  if (spec_.min_replicas < 0) throw Error(fmt::format("HPA: min_replicas must be >= 0, got {}", spec_.min_replicas));
+  if (spec_.max_replicas < 1) throw Error(fmt::format("HPA: max_replicas must be >= 1, got {}", spec_.max_replicas));
   if (spec_.max_replicas < spec_.min_replicas)
     throw Error(fmt::format("HPA: max_replicas ({}) is below min_replicas ({})", spec_.max_replicas, spec_.min_replicas));
   if (!(spec_.tolerance >= 0) || !std::isfinite(spec_.tolerance))
     throw Error(fmt::format("HPA: tolerance must be a non-negative number, got {}", spec_.tolerance));
   if (spec_.sync_period <= 0) throw Error("HPA: sync period must be > 0");
   if (spec_.initial_readiness_delay < 0) throw Error("HPA: initial readiness delay must be >= 0");
-  check_rules(spec_.behavior.scale_up, "scaleUp");
-  check_rules(spec_.behavior.scale_down, "scaleDown");
-  up_window_ = spec_.behavior.scale_up.stabilization_window.value_or(kHpaDefaultScaleUpStabilization);
-  down_window_ = spec_.behavior.scale_down.stabilization_window.value_or(kHpaDefaultScaleDownStabilization);
+  up_window_ = kHpaDefaultScaleUpStabilization;
+  down_window_ = kHpaDefaultScaleDownStabilization;  // the older path's window too (the controller flag)
+  if (spec_.behavior) {
+    check_rules(spec_.behavior->scale_up, "scaleUp");
+    check_rules(spec_.behavior->scale_down, "scaleDown");
+    up_window_ = spec_.behavior->scale_up.stabilization_window.value_or(kHpaDefaultScaleUpStabilization);
+    down_window_ = spec_.behavior->scale_down.stabilization_window.value_or(kHpaDefaultScaleDownStabilization);
+  }
 }
 
 int HpaController::decide(SimTime now, int current, const std::vector<std::optional<MetricSample>>& metrics) {
@@ -129,7 +160,8 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
     synced_ = true;
   }
 
-  if (current == 0) return 0;  // "scaling is disabled since the replica count of the target is zero"
+  // "scaling is disabled since the replica count of the target is zero" — unless it may be zero.
+  if (current == 0 && spec_.min_replicas != 0) return 0;
   if (current > spec_.max_replicas || current < spec_.min_replicas) {
     const int to = std::clamp(current, spec_.min_replicas, spec_.max_replicas);
     record_scale(now, current, to);
@@ -137,10 +169,16 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
   }
   if (metrics.empty()) throw Error("HPA: at least one metric is needed");
 
+  // Each direction's tolerance: its behavior's, else the controller's.
+  HpaTolerances tol(spec_.tolerance);
+  if (spec_.behavior) {
+    tol.up = spec_.behavior->scale_up.tolerance.value_or(spec_.tolerance);
+    tol.down = spec_.behavior->scale_down.tolerance.value_or(spec_.tolerance);
+  }
   int desired = 0;
   std::size_t invalid = 0;
   for (const auto& m : metrics) {
-    const std::optional<int> p = m ? replicas_for_metric(current, *m, spec_.tolerance) : std::nullopt;
+    const std::optional<int> p = m ? replicas_for_metric(current, *m, tol) : std::nullopt;
     if (!p) {
       ++invalid;
       continue;
@@ -150,6 +188,7 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
   // All metrics missing, or some missing and the rest would scale down: no scaling this sync.
   if (invalid == metrics.size() || (invalid > 0 && desired < current)) return current;
 
+  if (!spec_.behavior) return normalize_without_behavior(now, current, desired);
   const int stabilized = stabilize(now, current, desired);
   const int result = limit_rate(now, current, stabilized);
   if (result != current) record_scale(now, current, result);
@@ -175,10 +214,29 @@ int HpaController::stabilize(SimTime now, int current, int desired) {
   return recommendation;
 }
 
+int HpaController::normalize_without_behavior(SimTime now, int current, int desired) {
+  // stabilizeRecommendation: the highest recommendation not older than the window (the controller
+  // drops only those Before the cutoff), and the oldest stale slot is reused for this one.
+  const SimTime cutoff = now - down_window_;
+  int highest = desired;
+  std::optional<std::size_t> stale;
+  for (std::size_t i = 0; i < recommendations_.size(); ++i) {
+    if (recommendations_[i].at < cutoff) stale = i;
+    else highest = std::max(highest, recommendations_[i].replicas);
+  }
+  if (stale) recommendations_[*stale] = {now, desired};
+  else recommendations_.push_back({now, desired});
+  // convertDesiredReplicasWithRules: at most max(2 × current, 4) and maxReplicas, at least min.
+  const auto limit = static_cast<int>(std::max(kHpaScaleUpLimitFactor * current, static_cast<double>(kHpaScaleUpLimitMinimum)));
+  const int most = std::min(spec_.max_replicas, limit);
+  if (highest < spec_.min_replicas) return spec_.min_replicas;
+  return std::min(highest, most);
+}
+
 int HpaController::limit_rate(SimTime now, int current, int desired) const {
   const bool up = desired > current;
   if (desired == current) return desired;
-  const HpaScalingRules& rules = up ? spec_.behavior.scale_up : spec_.behavior.scale_down;
+  const HpaScalingRules& rules = up ? spec_.behavior->scale_up : spec_.behavior->scale_down;
 
   long long limit = current;  // Disabled: no change in this direction
   if (rules.select_policy != SelectPolicy::Disabled) {
@@ -212,10 +270,12 @@ int HpaController::limit_rate(SimTime now, int current, int desired) const {
 void HpaController::record_scale(SimTime now, int from, int to) {
   // storeScaleEvent: events older than the direction's longest policy period are marked outdated (for
   // good), and the last outdated one is replaced by the new event; otherwise it is appended. Outdated
-  // events still count in the limits while inside a period, as in the controller.
+  // events still count in the limits while inside a period, as in the controller. Without behavior
+  // the controller keeps no events.
+  if (!spec_.behavior) return;
   const bool up = to > from;
   auto& events = up ? scale_up_events_ : scale_down_events_;
-  const HpaScalingRules& rules = up ? spec_.behavior.scale_up : spec_.behavior.scale_down;
+  const HpaScalingRules& rules = up ? spec_.behavior->scale_up : spec_.behavior->scale_down;
   SimDuration longest = 0;
   for (const auto& p : rules.policies) longest = std::max(longest, p.period);
   std::optional<std::size_t> reuse;
@@ -231,8 +291,9 @@ void HpaController::record_scale(SimTime now, int from, int to) {
 }
 
 void HpaController::set_replica_bounds(int min_replicas, int max_replicas) {
-  if (min_replicas < 1 || max_replicas < min_replicas)
-    throw Error(fmt::format("HPA bounds: expected 1 <= minReplicas <= maxReplicas, got {} and {}", min_replicas, max_replicas));
+  if (min_replicas < 0 || max_replicas < 1 || max_replicas < min_replicas)
+    throw Error(fmt::format("HPA bounds: expected 0 <= minReplicas <= maxReplicas and maxReplicas >= 1, got {} and {}", min_replicas,
+                            max_replicas));
   spec_.min_replicas = min_replicas;
   spec_.max_replicas = max_replicas;
 }

@@ -39,11 +39,12 @@ void HpaRunner::sync(std::size_t i) {
   for (const HpaMetric& m : h.config.metrics) {
     if (m.source == HpaMetric::Source::External) {
       // The kube-controller-manager's external metrics: Value compares the whole metric with the
-      // target (ratio × current replicas); AverageValue divides it by the current replica count.
-      const double v = external_(m.name, std::max<SimTime>(0, now - h.config.collection_lag));
+      // target and scales the ready pods by the ratio; AverageValue divides it by the target per pod.
       MetricSample s;
+      s.kind = m.target_type == HpaMetric::Target::Value ? MetricSample::Kind::ExternalValue : MetricSample::Kind::ExternalAverageValue;
+      s.current_value = external_(m.name, std::max<SimTime>(0, now - h.config.collection_lag));
       s.target_value = m.target;
-      s.current_value = m.target_type == HpaMetric::Target::Value ? v : (current > 0 ? v / current : v);
+      s.ready_pods = ready;
       samples.push_back(s);
       continue;
     }

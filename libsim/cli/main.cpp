@@ -18,17 +18,29 @@
 namespace {
 
 constexpr int kExitBadInput = 2;
+constexpr int kExitInternalError = 70;  // EX_SOFTWARE (sysexits.h)
 
 struct RunArgs {
   std::string file, out = "result.json", series, nodes, cost_lines;
   int threads = 1;
   bool quiet = false;
+  std::string data_root;
 };
+
+capsim::io::LoadOptions load_options(const std::string& data_root) {
+  capsim::io::LoadOptions o;
+  if (!data_root.empty()) o.data_root = data_root;
+  return o;
+}
+
+constexpr const char* kDataRootHelp =
+    "Refuse any file the scenario names (traces, catalogs, price histories) that resolves outside DIR, symbolic links "
+    "followed: for scenarios you did not write";
 
 int cmd_run(const RunArgs& a, int explain) {
   const std::string &out = a.out, &series = a.series, &nodes = a.nodes, &cost_lines = a.cost_lines;
   const bool quiet = a.quiet;
-  capsim::Scenario sc = capsim::io::load_scenario(a.file);
+  capsim::Scenario sc = capsim::io::load_scenario(a.file, load_options(a.data_root));
   capsim::RunOptions opt;
   opt.threads = a.threads;
   opt.keep_series = !series.empty() || !nodes.empty() || !cost_lines.empty();
@@ -45,10 +57,12 @@ int cmd_run(const RunArgs& a, int explain) {
         std::cout << fmt::format("  ... {} more (--explain N shows more)\n", ex.size() - static_cast<std::size_t>(explain));
     }
   }
-  capsim::io::write_result_json(out, result);
-  if (!series.empty()) capsim::io::write_file_atomically(series, capsim::io::series_to_csv(result));
-  if (!nodes.empty()) capsim::io::write_file_atomically(nodes, capsim::io::nodes_to_csv(result));
-  if (!cost_lines.empty()) capsim::io::write_file_atomically(cost_lines, capsim::io::cost_lines_to_csv(result));
+  // One run's outputs are replaced together: all old or all new.
+  std::vector<std::pair<std::filesystem::path, std::string>> outputs{{out, capsim::io::result_to_json(result)}};
+  if (!series.empty()) outputs.emplace_back(series, capsim::io::series_to_csv(result));
+  if (!nodes.empty()) outputs.emplace_back(nodes, capsim::io::nodes_to_csv(result));
+  if (!cost_lines.empty()) outputs.emplace_back(cost_lines, capsim::io::cost_lines_to_csv(result));
+  capsim::io::write_files_atomically(outputs);
   if (!quiet) {
     std::cout << "\nWrote " << out;
     if (!series.empty()) std::cout << " and " << series;
@@ -59,11 +73,11 @@ int cmd_run(const RunArgs& a, int explain) {
   return 0;
 }
 
-int cmd_validate(const std::vector<std::string>& files) {
+int cmd_validate(const std::vector<std::string>& files, const std::string& data_root) {
   int status = 0;
   for (const auto& f : files) {
     try {
-      capsim::Scenario sc = capsim::io::load_scenario(f);
+      capsim::Scenario sc = capsim::io::load_scenario(f, load_options(data_root));
       std::size_t assumptions = 0;
       for (const auto& p : sc.policies) assumptions += p.assumptions.size();
       std::cout << fmt::format("ok: {} ({} polic{}, {} unsourced figure{})\n", f, sc.policies.size(),
@@ -88,7 +102,9 @@ int main(int argc, char** argv) {
   int run_explain = 0;
   auto* run = app.add_subcommand("run", "Replay the scenario's traces through every policy and compare them");
   run->add_option("scenario", run_args.file, "Scenario file (JSON)")->required();
-  run->add_option("-o,--output", run_args.out, "Where to write the results (JSON)")->capture_default_str();
+  run->add_option("-o,--output", run_args.out,
+                  "Where to write the results (JSON). Outputs of one run are replaced together; a symbolic link is written through")
+      ->capture_default_str();
   run->add_option("--series", run_args.series, "Also write the per-period series (CSV)");
   run->add_option("--nodes", run_args.nodes, "Also write the node log: every node launched, its lifecycle times and why it ended (CSV)");
   run->add_option("--cost-lines", run_args.cost_lines,
@@ -96,6 +112,7 @@ int main(int argc, char** argv) {
   run->add_option("-j,--threads", run_args.threads, "Worker threads (0: one per core); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing on success");
+  run->add_option("--data-root", run_args.data_root, kDataRootHelp);
   run->add_option("--explain", run_explain,
                   "Print the provisioner's first N decisions in each policy: nodes Karpenter launched (the pods, the types considered, "
                   "why each cheaper type was rejected), consolidations, and pods no NodePool or node group could run")
@@ -106,6 +123,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> validate_files;
   auto* validate = app.add_subcommand("validate", "Check scenario files and list every problem");
   validate->add_option("files", validate_files, "Scenario files")->required();
+  std::string validate_data_root;
+  validate->add_option("--data-root", validate_data_root, kDataRootHelp);
 
   auto run_trace = capsim::cli::add_trace_commands(app);
   auto run_catalog = capsim::cli::add_catalog_command(app);
@@ -118,7 +137,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(run_args, run->count("--explain") ? std::max(run_explain, 1) : 0);
-    if (*validate) return cmd_validate(validate_files);
+    if (*validate) return cmd_validate(validate_files, validate_data_root);
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();
   } catch (const capsim::ScenarioError& e) {
@@ -132,6 +151,10 @@ int main(int argc, char** argv) {
   } catch (const capsim::Error& e) {
     std::cerr << "capsim: error: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const std::exception& e) {
+    // Every input problem is a capsim::Error; anything else is a bug in capsim.
+    std::cerr << "capsim: internal error (please report it with the input that caused it): " << e.what() << "\n";
+    return kExitInternalError;
   }
   return 0;
 }

@@ -14,6 +14,7 @@ ReplicaController::ReplicaController(RunContext& run, ClusterState& state, const
   starts_.assign(specs_.size(), 0);
   minutes_lost_.assign(specs_.size(), 0.0);
   quota_refused_.assign(specs_.size(), 0);
+  live_.assign(specs_.size(), 0);
 }
 
 void ReplicaController::start() {
@@ -24,11 +25,7 @@ void ReplicaController::start() {
   }
 }
 
-int ReplicaController::replicas(std::size_t service) const {
-  int n = 0;
-  for (const Pod& p : state_.pods()) n += p.service == service && !p.removed ? 1 : 0;
-  return n;
-}
+int ReplicaController::replicas(std::size_t service) const { return live_[service]; }
 
 int ReplicaController::ready_replicas(std::size_t service) const {
   int n = 0;
@@ -43,14 +40,14 @@ bool ReplicaController::quota_allows(std::size_t service) const {
   std::int64_t cpu = svc.replica_cpu_millicores, mem = svc.replica_memory_mib;
   // requests.nvidia.com/gpu counts NVIDIA GPUs only.
   auto nvidia = [&](const ServiceSpec& s) { return s.replica_device == DeviceResource::NvidiaGpu ? s.replica_gpus : 0; };
-  int gpus = nvidia(svc), pods = 1;
-  for (const Pod& p : state_.pods()) {
-    if (p.removed || specs_[p.service].namespace_name != svc.namespace_name) continue;
-    const ServiceSpec& o = specs_[p.service];
-    cpu += o.replica_cpu_millicores;
-    mem += o.replica_memory_mib;
-    gpus += nvidia(o);
-    ++pods;
+  std::int64_t gpus = nvidia(svc), pods = 1;
+  for (std::size_t s = 0; s < specs_.size(); ++s) {
+    const ServiceSpec& o = specs_[s];
+    if (o.namespace_name != svc.namespace_name) continue;
+    cpu += live_[s] * o.replica_cpu_millicores;
+    mem += live_[s] * o.replica_memory_mib;
+    gpus += std::int64_t{live_[s]} * nvidia(o);
+    pods += live_[s];
   }
   const ResourceQuotaSpec& h = q->second;
   return (!h.cpu_millicores || cpu <= *h.cpu_millicores) && (!h.memory_mib || mem <= *h.memory_mib) && (!h.gpus || gpus <= *h.gpus) &&
@@ -66,16 +63,18 @@ void ReplicaController::create(std::size_t service) {
   // Reuse a removed pod's slot, so the table stays as large as the most pods at once; its start
   // counter carries on, so events of its previous life stay stale.
   auto& pods = state_.pods();
-  auto slot = std::find_if(pods.begin(), pods.end(), [](const Pod& p) { return p.removed; });
-  if (slot == pods.end()) {
+  ++live_[service];
+  if (free_slots_.empty()) {
     pods.push_back(Pod{service});
     pods.back().born = ++born_;
     return;
   }
-  const std::uint64_t start = slot->start;
-  *slot = Pod{service};
-  slot->start = start;
-  slot->born = ++born_;
+  Pod& slot = pods[*free_slots_.begin()];
+  free_slots_.erase(free_slots_.begin());
+  const std::uint64_t start = slot.start;
+  slot = Pod{service};
+  slot.start = start;
+  slot.born = ++born_;
 }
 
 void ReplicaController::set_replicas(std::size_t service, int desired) {
@@ -84,23 +83,24 @@ void ReplicaController::set_replicas(std::size_t service, int desired) {
   for (int want = desired - current; want > 0; --want) create(service);
   current = replicas(service);
   auto& pods = state_.pods();
-  while (current > desired) {
-    // Pending first, then not yet ready, then the most recently created.
-    std::ptrdiff_t pick = -1;
-    int pick_rank = -1;
-    std::uint64_t pick_born = 0;
-    for (std::size_t i = 0; i < pods.size(); ++i) {
-      const Pod& p = pods[i];
-      if (p.service != service || p.removed) continue;
-      const int rank = p.node < 0 ? 2 : !p.ready ? 1 : 0;
-      if (rank > pick_rank || (rank == pick_rank && p.born > pick_born)) {
-        pick = static_cast<std::ptrdiff_t>(i);
-        pick_rank = rank;
-        pick_born = p.born;
-      }
-    }
-    if (pick < 0) break;
-    const auto id = static_cast<std::size_t>(pick);
+  if (current <= desired) {
+    place_pending_();
+    return;
+  }
+  // Pending first, then not yet ready, then the most recently created (born is unique, so the
+  // order is total). Removing a pod changes no other pod's rank, so one sort serves the whole cut.
+  std::vector<std::size_t> victims;
+  for (std::size_t i = 0; i < pods.size(); ++i)
+    if (pods[i].service == service && !pods[i].removed) victims.push_back(i);
+  auto rank = [&](std::size_t i) { return pods[i].node < 0 ? 2 : !pods[i].ready ? 1 : 0; };
+  const auto cut = static_cast<std::size_t>(current - desired);
+  std::partial_sort(victims.begin(), victims.begin() + static_cast<std::ptrdiff_t>(std::min(cut, victims.size())), victims.end(),
+                    [&](std::size_t a, std::size_t b) {
+                      const int ra = rank(a), rb = rank(b);
+                      return ra != rb ? ra > rb : pods[a].born > pods[b].born;
+                    });
+  victims.resize(std::min(cut, victims.size()));
+  for (const std::size_t id : victims) {
     Pod& p = pods[id];
     if (p.node >= 0) {
       const auto n = static_cast<std::size_t>(p.node);
@@ -116,7 +116,8 @@ void ReplicaController::set_replicas(std::size_t service, int desired) {
     p.node = -1;
     p.down_since = -1;
     ++p.start;
-    --current;
+    --live_[service];
+    free_slots_.insert(id);
   }
   place_pending_();
 }

@@ -36,11 +36,13 @@ ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
 TraceError::TraceError(std::string file, std::size_t line, const std::string& message)
     : Error(line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message)),
       file_(std::move(file)),
+      message_(message),
       line_(line) {}
 
 TraceError::TraceError(std::string file, std::string pointer, const std::string& message)
     : Error(fmt::format("{}: {}: {}", file, pointer.empty() ? "/ (document root)" : pointer, message)),
       file_(std::move(file)),
+      message_(message),
       pointer_(std::move(pointer)) {}
 
 }  // namespace capsim

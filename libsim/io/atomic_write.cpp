@@ -1,6 +1,7 @@
 #include "capsim/io/atomic_write.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -12,35 +13,97 @@
 
 namespace capsim::io {
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
+namespace {
+
+// Holds back the signals that ask a program to stop, for as long as it lives; a signal that
+// arrives meanwhile is delivered when it ends.
+class HoldInterrupts {
+ public:
+  HoldInterrupts() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+    ::pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~HoldInterrupts() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  HoldInterrupts(const HoldInterrupts&) = delete;
+  HoldInterrupts& operator=(const HoldInterrupts&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+[[noreturn]] void fail(const std::filesystem::path& path, int err) {
+  throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+}
+
+// Where the bytes go: through a symbolic link to the file it names, so the link survives.
+std::filesystem::path target_of(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(path, ec)) return path;
+  auto resolved = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : resolved;
+}
+
+// Writes `content` to a new temporary beside `target` and syncs it; returns its name.
+std::string write_temporary(const std::filesystem::path& target, const std::filesystem::path& shown, std::string_view content) {
+  const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::string tmp = (dir / (target.filename().string() + ".capsim-tmp-XXXXXX")).string();
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) fail(shown, errno);
   std::size_t done = 0;
   while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
+      const int err = errno;
       ::close(fd);
-      ::unlink(tmpl.c_str());
-      throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+      ::unlink(tmp.c_str());
+      fail(shown, err);
     }
     done += static_cast<std::size_t>(n);
   }
   // mkstemp creates the file 0600; results are ordinary files.
   ::fchmod(fd, 0644);
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int err = errno;
-    ::unlink(tmpl.c_str());
-    throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    fail(shown, err);
   }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmpl.c_str());
-    throw Error("cannot write " + path.string() + ": " + std::strerror(err));
+  return tmp;
+}
+
+}  // namespace
+
+void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
+  HoldInterrupts hold;
+  std::vector<std::string> temporaries;
+  std::vector<std::filesystem::path> targets;
+  try {
+    for (const auto& [path, content] : files) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(path, ec)) throw Error("cannot write " + path.string() + ": it is a folder");
+      targets.push_back(target_of(path));
+      for (std::size_t k = 0; k + 1 < targets.size(); ++k)
+        if (std::filesystem::weakly_canonical(targets[k], ec) == std::filesystem::weakly_canonical(targets.back(), ec))
+          throw Error("cannot write " + path.string() + ": the same file as " + files[k].first.string() + " (give each output its own file)");
+      temporaries.push_back(write_temporary(targets.back(), path, content));
+    }
+  } catch (...) {
+    for (const auto& t : temporaries) ::unlink(t.c_str());
+    throw;
   }
+  for (std::size_t i = 0; i < temporaries.size(); ++i)
+    if (std::rename(temporaries[i].c_str(), targets[i].c_str()) != 0) {
+      // Only a file system that refuses a rename it allowed a file to be created for gets here.
+      const int err = errno;
+      for (std::size_t k = i; k < temporaries.size(); ++k) ::unlink(temporaries[k].c_str());
+      fail(files[i].first, err);
+    }
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  write_files_atomically({{path, std::string(content)}});
 }
 
 }  // namespace capsim::io

@@ -10,6 +10,9 @@
 namespace capsim::io {
 
 namespace {
+// Quantities beyond 2^53 (millicores or MiB) are no machine's; they would also lose integer precision.
+constexpr double kMaxQuantity = 9007199254740992.0;
+
 // Reads exactly n digits at text[i..]; false when any is not a digit.
 bool digits(std::string_view text, std::size_t i, std::size_t n, int& out) {
   if (i + n > text.size()) return false;
@@ -32,7 +35,7 @@ std::optional<UtcTime> parse_iso8601(std::string_view text) {
       text[13] != ':' || !digits(text, 14, 2, mi) || text[16] != ':' || !digits(text, 17, 2, sec))
     return std::nullopt;
   const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 59 || y < kFirstYear || y > kLastYear) return std::nullopt;
   std::size_t i = 19;
   std::int64_t micros = 0;
   if (i < text.size() && text[i] == '.') {
@@ -92,7 +95,7 @@ std::optional<SimDuration> parse_duration(std::string_view text) {
     total_s += *num * scale;
     i = k;
   }
-  return seconds(total_s);
+  return checked_seconds(total_s);
 }
 
 std::optional<std::int64_t> parse_cpu_millicores(std::string_view text) {
@@ -102,7 +105,7 @@ std::optional<std::int64_t> parse_cpu_millicores(std::string_view text) {
     text.remove_suffix(1);
   }
   auto v = parse_number(text);
-  if (!v || *v < 0) return std::nullopt;
+  if (!v || *v < 0 || *v * scale > kMaxQuantity) return std::nullopt;
   return static_cast<std::int64_t>(std::llround(*v * scale));
 }
 
@@ -118,7 +121,7 @@ std::optional<std::int64_t> parse_memory_mib(std::string_view text) {
       break;
     }
   auto v = parse_number(text);
-  if (!v || *v < 0) return std::nullopt;
+  if (!v || *v < 0 || *v * scale > kMaxQuantity) return std::nullopt;
   return static_cast<std::int64_t>(std::llround(*v * scale));
 }
 

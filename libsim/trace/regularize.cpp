@@ -51,6 +51,20 @@ Trace regularize(const TracePoints& pts, const RegularizeOptions& opt, std::vect
   }
   const std::size_t n = pts.size();
   auto at = [&](std::size_t k) { return ascending ? k : descending ? n - 1 - k : order[k]; };
+  for (std::size_t k : {at(0), at(n - 1)})
+    if (!in_input_range(pts.times[k]))
+      throw point_error(pts, k, fmt::format("expected a time from {} to {}, got {}", kFirstYear, kLastYear, format_utc(pts.times[k])));
+  {
+    // The grid is allocated whole: refuse one too long to hold before allocating it.
+    const UtcTime first = std::min(pts.times[at(0)], opt.export_start.value_or(pts.times[at(0)]));
+    const UtcTime last = std::max(pts.times[at(n - 1)], opt.export_end.value_or(pts.times[at(n - 1)]));
+    const auto points = static_cast<std::uint64_t>((last - first).count() / opt.period) + 1;
+    if (points > kMaxTracePoints)
+      throw TraceError(pts.file, std::size_t{0},
+                       fmt::format("expected at most {} points on the {:g} s grid, got {} from {} to {}; use a coarser period, "
+                                   "or fewer days",
+                                   kMaxTracePoints, to_seconds(opt.period), points, format_utc(first), format_utc(last)));
+  }
 
   Trace t;
   t.name = opt.name;

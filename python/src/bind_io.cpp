@@ -40,21 +40,32 @@ void bind_io(py::module_& m) {
     }
   });
 
-  m.def("load_scenario", &io::load_scenario, py::arg("path"),
-        "Loads and validates a scenario file (paths inside it are relative to its folder). Raises ScenarioError "
-        "listing every problem.");
+  auto options = [](const std::optional<std::filesystem::path>& data_root) {
+    io::LoadOptions o;
+    o.data_root = data_root;
+    return o;
+  };
+  m.def(
+      "load_scenario",
+      [options](const std::filesystem::path& path, const std::optional<std::filesystem::path>& data_root) {
+        return io::load_scenario(path, options(data_root));
+      },
+      py::arg("path"), py::arg("data_root") = py::none(),
+      "Loads and validates a scenario file (paths inside it are relative to its folder). Raises ScenarioError "
+      "listing every problem. With data_root, every file the scenario names must resolve inside that folder.");
   m.def(
       "validate",
-      [](const std::filesystem::path& path) {
+      [options](const std::filesystem::path& path, const std::optional<std::filesystem::path>& data_root) {
         std::vector<std::string> out;
         try {
-          io::load_scenario(path);
+          io::load_scenario(path, options(data_root));
         } catch (const capsim::ScenarioError& e) {
           for (const auto& d : e.diagnostics()) out.push_back(d.to_string());
         }
         return out;
       },
-      py::arg("path"), "Every problem in a scenario file, one message each; an empty list when it is valid.");
+      py::arg("path"), py::arg("data_root") = py::none(),
+      "Every problem in a scenario file, one message each; an empty list when it is valid.");
   m.def("result_to_json", &io::result_to_json, py::arg("result"),
         "The result document (format version, scenario, seed, every policy's replicates) as JSON text.");
   m.def("write_result_json", &io::write_result_json, py::arg("path"), py::arg("result"),

@@ -1,8 +1,8 @@
 #pragma once
 // The Kubernetes HorizontalPodAutoscaler (autoscaling/v2) decision, as the kube-controller-manager
 // makes it on each sync: one proposal per metric (the replica calculator), the largest wins, then
-// stabilization over past recommendations, then the behavior policies' rate limits and
-// minReplicas/maxReplicas. Pure and engine-independent: the caller supplies the time, the current
+// stabilization over past recommendations, then the behavior policies' rate limits (or, for an HPA
+// without `behavior`, the controller's older limit) and minReplicas/maxReplicas. Pure and engine-independent: the caller supplies the time, the current
 // replica count and the metric samples; the controller keeps only the history the real one keeps.
 #include <optional>
 #include <vector>
@@ -29,6 +29,22 @@ inline constexpr SimDuration kHpaDefaultScaleDownPeriod = 15 * kMicrosPerSecond;
 // stabilizationWindowSeconds in [0, 3600].
 inline constexpr SimDuration kHpaMaxPolicyPeriod = 1800 * kMicrosPerSecond;
 inline constexpr SimDuration kHpaMaxStabilizationWindow = 3600 * kMicrosPerSecond;
+// The older path (no `behavior`): a sync may scale up to at most max(2 × current, 4)
+// (horizontal.go, scaleUpLimitFactor and scaleUpLimitMinimum).
+inline constexpr double kHpaScaleUpLimitFactor = 2.0;
+inline constexpr int kHpaScaleUpLimitMinimum = 4;
+
+/// The band of usage ratios that changes nothing: 1 - down <= ratio <= 1 + up. Both are the
+/// controller's --horizontal-pod-autoscaler-tolerance unless behavior.scaleUp/scaleDown.tolerance
+/// says otherwise (Kubernetes 1.33+, the HPAConfigurableTolerance feature gate).
+struct HpaTolerances {
+  double up = kHpaDefaultTolerance;
+  double down = kHpaDefaultTolerance;
+  HpaTolerances() = default;
+  HpaTolerances(double both) : up(both), down(both) {}  // NOLINT: one tolerance for both directions reads naturally
+  HpaTolerances(double up_, double down_) : up(up_), down(down_) {}
+  bool within(double ratio) const { return 1.0 - down <= ratio && ratio <= 1.0 + up; }
+};
 
 enum class ScalingPolicyType { Pods, Percent };
 
@@ -48,6 +64,8 @@ struct HpaScalingRules {
   std::optional<SimDuration> stabilization_window;
   SelectPolicy select_policy = SelectPolicy::Max;
   std::vector<HpaScalingPolicy> policies;  // at least one unless select_policy is Disabled
+  /// tolerance (>= 0) for ratios in this direction; nullopt: HpaSpec::tolerance.
+  std::optional<double> tolerance;
 };
 
 struct HpaBehavior {
@@ -55,17 +73,21 @@ struct HpaBehavior {
   HpaScalingRules scale_down;
 };
 
-/// The documented default behavior, filled in: scaleUp window 0, policies Percent 100 / 15 s and
-/// Pods 4 / 15 s, select Max; scaleDown window 300 s, policy Percent 100 / 15 s, select Max.
-/// (A real HPA whose spec has no `behavior` field at all takes the controller's older code path —
-/// scale-up limit max(2 × current, 4) with no period; capsim always models the documented defaults.)
+/// The documented default behavior, filled in as the API server fills a `behavior` that leaves
+/// fields out: scaleUp window 0, policies Percent 100 / 15 s and Pods 4 / 15 s, select Max;
+/// scaleDown window 300 s, policy Percent 100 / 15 s, select Max.
 HpaBehavior default_behavior();
 
 struct HpaSpec {
-  int min_replicas = kHpaDefaultMinReplicas;  // >= 1 (scale-to-zero is an alpha feature gate)
-  int max_replicas = 1;                       // >= min_replicas
-  HpaBehavior behavior = default_behavior();
-  double tolerance = kHpaDefaultTolerance;  // no change while |ratio - 1| <= tolerance
+  /// >= 0. 0 is scale to zero (the HPAScaleToZero feature gate, alpha): Kubernetes allows it only
+  /// with an Object or External metric, which the scenario loader checks.
+  int min_replicas = kHpaDefaultMinReplicas;
+  int max_replicas = 1;  // >= min_replicas, >= 1
+  /// nullopt: the spec has no `behavior` (the API server does not default one), and the controller
+  /// takes its older path: scale-up to at most max(2 × current, 4) per sync, scale-down stabilized
+  /// over the last 300 s, no policies. Given: the policies path, its fields defaulted as above.
+  std::optional<HpaBehavior> behavior;
+  double tolerance = kHpaDefaultTolerance;  // no change while the ratio is within 1 ± tolerance
   /// How often the caller calls decide(); the controller itself does not need it.
   SimDuration sync_period = kHpaDefaultSyncPeriod;
   /// For the caller when it counts MetricSample::unready_pods of a CPU metric: a pod that is not Ready
@@ -74,29 +96,42 @@ struct HpaSpec {
   SimDuration initial_readiness_delay = kHpaDefaultInitialReadinessDelay;
 };
 
-/// One metric at one sync, as an average per pod against a per-pod target (a Pods metric, or a
-/// Resource metric with an AverageValue / AverageUtilization target). The pod counts let the
-/// readiness and missing-value rules of the replica calculator apply; leave them at their defaults
-/// when every current replica is ready and reported a value.
+/// One metric at one sync. The pod counts let the readiness and missing-value rules of the replica
+/// calculator apply; leave them at their defaults when every current replica is ready and reported
+/// a value.
 struct MetricSample {
-  double current_value = 0;  // average over the `ready_pods` pods that reported a value, >= 0
-  double target_value = 1;   // per-pod target, > 0
-  /// Ready pods that reported a value; nullopt means all current replicas.
+  enum class Kind {
+    PerPod,                // a Pods metric, or a Resource one: the average over pods vs a per-pod target
+    ExternalValue,         // an External metric with a Value target: the whole metric vs the target
+    ExternalAverageValue,  // an External metric with an AverageValue target: the whole metric / replicas
+  };
+  Kind kind = Kind::PerPod;
+  /// PerPod: the average over the `ready_pods` pods that reported a value; External: the whole metric.
+  double current_value = 0;
+  double target_value = 1;  // > 0: per pod (PerPod, ExternalAverageValue) or for the whole metric
+  /// Ready pods that reported a value (PerPod), or Running and Ready pods (ExternalValue); nullopt
+  /// means all current replicas.
   std::optional<int> ready_pods;
-  /// Ready pods without a value: counted at 100% of target when the others suggest scaling down,
-  /// at 0% when they suggest scaling up (kubernetes.io: "Missing metrics").
+  /// PerPod: ready pods without a value. When the others suggest scaling down they count at the
+  /// target (at max(100%, target) of their request for a Resource utilization target); scaling up,
+  /// at 0; at a ratio of exactly 1 they are left out.
   int missing_pods = 0;
-  /// Pods not yet ready (Pending, or within the readiness rules above): ignored, except that on a
-  /// scale-up they count at 0% (kubernetes.io: "not yet ready pods").
+  /// PerPod: pods not yet ready: ignored, except that on a scale-up they count at 0.
   int unready_pods = 0;
+  /// PerPod Resource metric with a Utilization target: the target in percent of the request.
+  std::optional<double> utilization_target_percent;
 };
 
 /// The replica count one metric proposes (the replica calculator, before stabilization and limits):
-/// ceil(ready_pods × current/target), or `current_replicas` within the tolerance; with missing or
-/// unready pods, the documented conservative re-computation, which never reverses the direction.
-/// nullopt when the metric cannot give a proposal (no ready pod reported a value).
+/// - PerPod: ceil(ready_pods × current/target), or `current_replicas` within the tolerances; with
+///   missing or unready pods, the conservative re-computation above, which never reverses the
+///   direction; nullopt when no ready pod reported a value.
+/// - ExternalValue: ceil(ratio × ready pods), or current within the tolerances; from zero
+///   replicas, ceil(ratio) (no tolerance).
+/// - ExternalAverageValue: ceil(metric / target), or current when metric / (target × current) is
+///   within the tolerances; from zero replicas, ceil(metric / target).
 /// Throws capsim::Error on a target <= 0, a negative value or negative pod counts.
-std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& sample, double tolerance);
+std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& sample, HpaTolerances tolerances);
 
 /// One HPA's state across syncs: its past recommendations (for the stabilization windows) and its
 /// scale events (for the policies' periods), exactly the history the kube-controller-manager keeps.
@@ -108,21 +143,26 @@ class HpaController {
   /// The replica count the HPA sets at `now` (calls must not go back in time), given the target's
   /// current replica count and one sample per metric, std::nullopt for a metric that could not be
   /// read. As the kube-controller-manager does:
-  /// - current 0 → 0 (scaling is disabled while the target has zero replicas);
+  /// - current 0 with minReplicas > 0 → 0 (scaling is disabled while the target has zero replicas);
+  ///   with minReplicas 0 the metrics decide, so an External metric can scale up from zero;
   /// - current above max (below min) → max (min), whatever the metrics say;
   /// - the largest proposal wins; if a metric is missing and the others suggest scaling down (or all
   ///   are missing), nothing changes and nothing is recorded — a missing metric can only allow a
   ///   scale-up;
-  /// - stabilization: the result stays between the lowest recommendation of the scale-up window and
-  ///   the highest of the scale-down window (the first sync counts the current count as one);
-  /// - policies: a scale-up goes at most to the most (select Max) or least (Min) permissive limit
-  ///   over the policies, each computed from the replica count at the start of its period (current
-  ///   minus the scale-ups plus the scale-downs recorded within it); likewise down; Disabled holds;
-  /// - then min/max bound the result. A change is recorded as a scale event at `now`.
+  /// - with `behavior` (the policies path):
+  ///   - stabilization: the result stays between the lowest recommendation of the scale-up window
+  ///     and the highest of the scale-down window (the first sync counts the current count as one);
+  ///   - policies: a scale-up goes at most to the most (select Max) or least (Min) permissive limit
+  ///     over the policies, each computed from the replica count at the start of its period (current
+  ///     minus the scale-ups plus the scale-downs recorded within it); likewise down; Disabled holds;
+  ///   - then min/max bound the result. A change is recorded as a scale event at `now`;
+  /// - without (the older path): the highest recommendation of the last 300 s (one exactly 300 s old
+  ///   still counts), then at most max(2 × current, 4) and maxReplicas, at least minReplicas.
   int decide(SimTime now, int current_replicas, const std::vector<std::optional<MetricSample>>& metrics);
 
   const HpaSpec& spec() const { return spec_; }
-  /// New minReplicas/maxReplicas (scheduled scaling); throws capsim::Error when min > max or min < 1.
+  /// New minReplicas/maxReplicas (scheduled scaling); throws capsim::Error when min > max, min < 0
+  /// or max < 1.
   void set_replica_bounds(int min_replicas, int max_replicas);
 
  private:
@@ -138,6 +178,8 @@ class HpaController {
 
   int stabilize(SimTime now, int current, int desired);
   int limit_rate(SimTime now, int current, int desired) const;
+  /// The older path: stabilizeRecommendation and convertDesiredReplicasWithRules.
+  int normalize_without_behavior(SimTime now, int current, int desired);
   void record_scale(SimTime now, int from, int to);
 
   HpaSpec spec_;

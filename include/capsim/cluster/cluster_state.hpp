@@ -6,7 +6,8 @@
 #include <functional>
 #include <limits>
 #include <memory>
-#include <ranges>
+#include <cstddef>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -82,9 +83,44 @@ class ClusterState {
   /// Nodes not yet gone, by ascending id: loops visit these, so a long run does not rescan every
   /// node it ever launched.
   const std::vector<std::size_t>& live_node_ids() const { return live_; }
-  auto live_nodes() const {
-    return live_ | std::views::transform([this](std::size_t id) -> const Node& { return nodes_[id]; });
-  }
+  /// The live nodes themselves, by ascending id (a view over live_node_ids()).
+  class LiveNodes {
+   public:
+    class iterator {
+     public:
+      using iterator_category = std::forward_iterator_tag;
+      using value_type = Node;
+      using difference_type = std::ptrdiff_t;
+      using pointer = const Node*;
+      using reference = const Node&;
+      iterator() = default;
+      iterator(const std::vector<Node>* nodes, std::vector<std::size_t>::const_iterator at) : nodes_(nodes), at_(at) {}
+      reference operator*() const { return (*nodes_)[*at_]; }
+      pointer operator->() const { return &(*nodes_)[*at_]; }
+      iterator& operator++() {
+        ++at_;
+        return *this;
+      }
+      iterator operator++(int) {
+        iterator old = *this;
+        ++at_;
+        return old;
+      }
+      bool operator==(const iterator& o) const { return at_ == o.at_; }
+
+     private:
+      const std::vector<Node>* nodes_ = nullptr;
+      std::vector<std::size_t>::const_iterator at_;
+    };
+    LiveNodes(const std::vector<Node>& nodes, const std::vector<std::size_t>& ids) : nodes_(&nodes), ids_(&ids) {}
+    iterator begin() const { return {nodes_, ids_->begin()}; }
+    iterator end() const { return {nodes_, ids_->end()}; }
+
+   private:
+    const std::vector<Node>* nodes_;
+    const std::vector<std::size_t>* ids_;
+  };
+  LiveNodes live_nodes() const { return {nodes_, live_}; }
   std::size_t add_node(Node node);
   /// The node is gone (terminated): it leaves the live list.
   void mark_gone(std::size_t id);

@@ -5,6 +5,7 @@
 // when one becomes ready or stops.
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,10 @@ class ReplicaController final : public ReplicaScaleTarget {
   std::vector<std::uint64_t> starts_;  // start ordinal per service (keys start-up latency)
   std::vector<double> minutes_lost_;
   std::vector<int> quota_refused_;
+  // Kept as pods come and go, so creating or removing one costs the same at a million replicas
+  // as at ten: pods not removed per service, and the removed pods' slots, lowest first.
+  std::vector<int> live_;
+  std::set<std::size_t> free_slots_;
 };
 
 }  // namespace capsim

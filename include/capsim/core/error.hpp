@@ -46,9 +46,11 @@ class TraceError : public Error {
   const std::string& file() const { return file_; }
   std::size_t line() const { return line_; }        // 0 when the position is a pointer
   const std::string& pointer() const { return pointer_; }
+  const std::string& message() const { return message_; }  // what() without the file and position
 
  private:
   std::string file_;
+  std::string message_;
   std::size_t line_ = 0;
   std::string pointer_;
 };

@@ -9,10 +9,11 @@
 namespace capsim::io {
 
 /// "2024-05-10T00:00:00Z", "2024-05-10T02:00:00+02:00", fractional seconds allowed. A zone (Z or an
-/// offset) is required; nullopt otherwise.
+/// offset) is required, and the year must lie in kFirstYear..kLastYear; nullopt otherwise.
 std::optional<UtcTime> parse_iso8601(std::string_view text);
 
-/// "90s", "15m", "36h", "30d", "1w", "500ms", combined as "1h30m"; nullopt when malformed.
+/// "90s", "15m", "36h", "30d", "1w", "500ms", combined as "1h30m"; nullopt when malformed or out of
+/// range (checked_seconds).
 std::optional<SimDuration> parse_duration(std::string_view text);
 
 /// A Kubernetes CPU quantity in millicores: "4", "0.5", "500m"; nullopt when malformed or negative.

@@ -35,6 +35,10 @@ inline const std::vector<std::string> kDefaultZones = {"us-east-1a", "us-east-1b
 // (aws.amazon.com/eks/pricing).
 inline constexpr double kEksControlPlaneUsdPerHour = 0.10;
 
+// The most periods one run may step through: a year at 5 seconds is 6.3 million; each period's
+// series are held in memory, so a longer run is refused before it starts.
+inline constexpr std::int64_t kMaxPeriodsPerRun = 10'000'000;
+
 struct SimulationSpec {
   UtcTime start{};
   SimDuration duration = 0;

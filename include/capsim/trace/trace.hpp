@@ -23,6 +23,10 @@ enum class TraceKind { Count, Gauge };
 inline TraceKind kind_of(TraceUnit u) { return u == TraceUnit::Requests ? TraceKind::Count : TraceKind::Gauge; }
 const char* to_string(TraceUnit u);
 
+/// The most points one regular series may hold (a year at 5-second resolution is 6.3 million): a
+/// longer grid is refused before it is allocated, with the span and period in the message.
+inline constexpr std::uint64_t kMaxTracePoints = 10'000'000;
+
 /// A regular series: one value per period from `start`.
 struct Trace {
   std::string name;

@@ -1,6 +1,7 @@
 #include "capsim/io/catalog/catalog_csv.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
+#include "io/text_file.hpp"
 
 namespace capsim::io {
 
@@ -49,7 +51,9 @@ InstanceCatalog parse_catalog_csv(std::string_view text, const std::string& disp
     if (line.empty() || line == "\r") continue;
     auto f = split(line);
     if (col.empty()) {
-      for (std::size_t i = 0; i < f.size(); ++i) col[f[i]] = i;
+      for (std::size_t i = 0; i < f.size(); ++i)
+        if (!col.emplace(f[i], i).second)
+          throw TraceError(display_file, lineno, fmt::format("expected each column once in the header, got '{}' twice", f[i]));
       for (const char* c : kRequired)
         if (!col.count(c)) throw TraceError(display_file, lineno, fmt::format("expected a header with column '{}'", c));
       continue;
@@ -63,21 +67,30 @@ InstanceCatalog parse_catalog_csv(std::string_view text, const std::string& disp
       if (!v || *v < 0) throw TraceError(display_file, lineno, fmt::format("expected a number >= 0 in column '{}', got '{}'", c, s));
       return *v;
     };
+    // Counts and sizes are whole numbers no machine exceeds by orders of magnitude; checked before
+    // they are converted, so a typo cannot overflow the integer they go into.
+    auto whole = [&](const char* c, bool allow_empty, double max) {
+      const double v = num(c, allow_empty);
+      if (v != std::floor(v) || v > max)
+        throw TraceError(display_file, lineno, fmt::format("expected a whole number from 0 to {:g} in column '{}', got '{}'", max, c, f[col[c]]));
+      return v;
+    };
+    constexpr double kMaxCount = 1e6, kMaxMib = 1e12;
     InstanceType t;
     t.name = f[col["instance_type"]];
     t.family = f[col["family"]];
-    t.vcpu = static_cast<int>(num("vcpu", false));
-    t.memory_mib = static_cast<std::int64_t>(num("memory_mib", false));
-    t.gpus = static_cast<int>(num("gpus", true));
+    t.vcpu = static_cast<int>(whole("vcpu", false, kMaxCount));
+    t.memory_mib = static_cast<std::int64_t>(whole("memory_mib", false, kMaxMib));
+    t.gpus = static_cast<int>(whole("gpus", true, kMaxCount));
     t.gpu_manufacturer = f[col["gpu_manufacturer"]];
     t.gpu_model = f[col["gpu_model"]];
-    t.gpu_memory_mib_per_gpu = static_cast<std::int64_t>(num("gpu_mem_mib_per_gpu", true));
-    t.accelerators = static_cast<int>(num("accelerators", true));
+    t.gpu_memory_mib_per_gpu = static_cast<std::int64_t>(whole("gpu_mem_mib_per_gpu", true, kMaxMib));
+    t.accelerators = static_cast<int>(whole("accelerators", true, kMaxCount));
     t.accelerator_model = f[col["accelerator_model"]];
     t.arch = f[col["arch"]];
-    t.alloc_cpu_millicores = static_cast<std::int64_t>(num("alloc_cpu_millicores", false));
-    t.alloc_memory_mib = static_cast<std::int64_t>(num("alloc_memory_mib", false));
-    t.alloc_pods = static_cast<int>(num("alloc_pods", false));
+    t.alloc_cpu_millicores = static_cast<std::int64_t>(whole("alloc_cpu_millicores", false, kMaxMib));
+    t.alloc_memory_mib = static_cast<std::int64_t>(whole("alloc_memory_mib", false, kMaxMib));
+    t.alloc_pods = static_cast<int>(whole("alloc_pods", false, kMaxCount));
     t.ondemand_usd_per_h = num("ondemand_usd_per_hour", false);
     if (t.ondemand_usd_per_h <= 0)
       throw TraceError(display_file, lineno, fmt::format("expected an on-demand price > 0 for {}", t.name));
@@ -88,8 +101,7 @@ InstanceCatalog parse_catalog_csv(std::string_view text, const std::string& disp
 }
 
 std::vector<InstanceType> read_catalog_file(const std::filesystem::path& path, const std::string& display) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, "cannot open the catalog file (expected CSV or JSON)");
+  std::ifstream in = detail::open_input_file(path, display);
   std::ostringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
@@ -97,8 +109,8 @@ std::vector<InstanceType> read_catalog_file(const std::filesystem::path& path, c
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw TraceError(display, std::size_t{0}, fmt::format("expected valid JSON (an array of instance types), got {}", e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    throw TraceError(display, std::size_t{0}, fmt::format("expected valid JSON (an array of instance types), got {}", detail::json_syntax_error(e.what())));
   }
   if (!doc.is_array() || doc.empty()) throw TraceError(display, std::string(), "expected a non-empty array of instance types");
   // Through the CSV parser, so both forms are checked by the same rules.
@@ -129,9 +141,7 @@ std::vector<InstanceType> read_catalog_file(const std::filesystem::path& path, c
       auto one = parse_catalog_csv(header + "\n" + row + "\n", display, display).types();
       out.push_back(one.front());
     } catch (const TraceError& e) {
-      const std::string msg = e.what();  // "<file>:<line>: <what>"
-      const auto at = msg.find(": ", display.size());
-      throw TraceError(display, ptr, at == std::string::npos ? msg : msg.substr(at + 2));
+      throw TraceError(display, ptr, e.message());
     }
   }
   return out;

@@ -69,9 +69,13 @@ bool Checker::object(const json& j, const std::string& ptr, const std::vector<st
     for (const auto& a : allowed) keys += (keys.empty() ? "" : ", ") + a;
     fail(ptr_join(ptr, key), "one of the keys " + keys, "unknown key '" + key + "'", did_you_mean(key, allowed));
   }
+  bool complete = true;
   for (const auto& r : required)
-    if (!j.contains(r)) fail(ptr, "the required key '" + r + "'", "an object without it");
-  return true;
+    if (!j.contains(r)) {
+      fail(ptr, "the required key '" + r + "'", "an object without it");
+      complete = false;
+    }
+  return complete;
 }
 
 std::optional<std::string> Checker::string(const json& obj, const std::string& ptr, const char* key, bool non_empty) {
@@ -149,12 +153,25 @@ std::optional<bool> Checker::boolean(const json& obj, const std::string& ptr, co
   return it->get<bool>();
 }
 
+std::optional<SimDuration> Checker::seconds(const json& obj, const std::string& ptr, const char* key, SimDuration min) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return std::nullopt;
+  const std::string what = fmt::format("a number of seconds from {:g} to {:g} (100 years)", to_seconds(min), kMaxDurationSeconds);
+  std::optional<SimDuration> d;
+  if (it->is_number()) d = checked_seconds(it->get<double>());
+  if (!d || *d < min || *d < 0) {
+    fail(ptr_join(ptr, key), what, describe(*it));
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<SimDuration> Checker::duration(const json& obj, const std::string& ptr, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end()) return std::nullopt;
-  const char* what = "a duration > 0: seconds, or a string such as \"30d\", \"36h\", \"1h30m\", \"90s\"";
+  const char* what = "a duration > 0 up to 100 years: seconds, or a string such as \"30d\", \"36h\", \"1h30m\", \"90s\"";
   std::optional<SimDuration> d;
-  if (it->is_number() && std::isfinite(it->get<double>())) d = seconds(it->get<double>());
+  if (it->is_number()) d = checked_seconds(it->get<double>());
   else if (it->is_string()) d = parse_duration(it->get<std::string>());
   if (!d || *d <= 0) {
     fail(ptr_join(ptr, key), what, describe(*it));

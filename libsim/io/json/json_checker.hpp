@@ -38,8 +38,8 @@ class Checker {
   const std::string& file() const { return file_; }
   std::size_t errors() const { return out_.size(); }
 
-  /// True when `j` is an object; reports keys not in `allowed` (with close matches) and missing
-  /// `required` keys.
+  /// True when `j` is an object that holds every `required` key, so the caller may read them;
+  /// reports keys not in `allowed` (with close matches) and each missing required key.
   bool object(const json& j, const std::string& ptr, const std::vector<std::string>& allowed,
               const std::vector<std::string>& required = {});
 
@@ -50,7 +50,9 @@ class Checker {
   std::optional<std::int64_t> integer(const json& obj, const std::string& ptr, const char* key, std::int64_t min,
                                       std::int64_t max = INT64_MAX);
   std::optional<bool> boolean(const json& obj, const std::string& ptr, const char* key);
-  /// A duration: seconds as a number > 0, or a string such as "30d" or "1h30m".
+  /// A number of seconds from `min` (0: zero allowed) to kMaxDurationSeconds, as SimDuration.
+  std::optional<SimDuration> seconds(const json& obj, const std::string& ptr, const char* key, SimDuration min);
+  /// A duration: seconds as a number > 0, or a string such as "30d" or "1h30m", up to 100 years.
   std::optional<SimDuration> duration(const json& obj, const std::string& ptr, const char* key);
   /// A distribution (a number is a constant).
   std::optional<Distribution> distribution(const json& obj, const std::string& ptr, const char* key);

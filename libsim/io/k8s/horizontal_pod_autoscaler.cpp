@@ -1,4 +1,6 @@
 // autoscaling/v2 HorizontalPodAutoscaler spec: bounds, behavior, Pods and External metrics.
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "capsim/autoscale/hpa.hpp"
@@ -13,9 +15,29 @@ namespace capsim::io::k8s {
 
 namespace {
 
+// A Kubernetes decimal quantity as a number: 1.5, "1.5", "500m".
+std::optional<double> decimal_quantity(const json& v) {
+  if (v.is_number()) return std::isfinite(v.get<double>()) ? std::optional<double>(v.get<double>()) : std::nullopt;
+  if (!v.is_string()) return std::nullopt;
+  std::string q = v.get<std::string>();
+  double scale = 1;
+  if (!q.empty() && q.back() == 'm') {
+    scale = 1e-3;
+    q.pop_back();
+  }
+  if (auto n = parse_number(q)) return *n * scale;
+  return std::nullopt;
+}
+
 std::optional<HpaScalingRules> scaling_rules(Checker& ck, const json& j, const std::string& p, const HpaScalingRules& defaults) {
-  if (!ck.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies"})) return std::nullopt;
+  if (!ck.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"})) return std::nullopt;
   HpaScalingRules r = defaults;
+  if (auto t = j.find("tolerance"); t != j.end()) {
+    // Kubernetes 1.33+ (HPAConfigurableTolerance): a quantity >= 0 for this direction's ratios.
+    auto v = decimal_quantity(*t);
+    if (!v || *v < 0) ck.fail(p + "/tolerance", "a quantity >= 0 such as \"0.05\" or \"50m\"", describe(*t));
+    else r.tolerance = *v;
+  }
   if (auto w = ck.integer(j, p, "stabilizationWindowSeconds", 0, 3600)) r.stabilization_window = seconds(static_cast<double>(*w));
   if (auto sp = ck.one_of(j, p, "selectPolicy", {"Max", "Min", "Disabled"}))
     r.select_policy = *sp == "Max" ? SelectPolicy::Max : *sp == "Min" ? SelectPolicy::Min : SelectPolicy::Disabled;
@@ -46,17 +68,19 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
     return std::nullopt;
   const std::size_t before = ck.errors();
   HpaConfig h;
-  h.spec.min_replicas = static_cast<int>(ck.integer(j, p, "minReplicas", 1, kMaxReplicas).value_or(1));
+  h.spec.min_replicas = static_cast<int>(ck.integer(j, p, "minReplicas", 0, kMaxReplicas).value_or(1));
   h.spec.max_replicas = static_cast<int>(ck.integer(j, p, "maxReplicas", 1, kMaxReplicas).value_or(1));
   if (h.spec.min_replicas > h.spec.max_replicas)
     ck.fail(p + "/maxReplicas", fmt::format("maxReplicas >= minReplicas ({})", h.spec.min_replicas), describe(j["maxReplicas"]));
-  if (auto lag = ck.number(j, p, "collection_lag_s", Bound::NonNegative)) h.collection_lag = seconds(*lag);
+  if (auto lag = ck.seconds(j, p, "collection_lag_s", 0)) h.collection_lag = *lag;
+  // Without `behavior` the controller takes its older path; with it, fields left out are defaulted
+  // as the API server does.
   if (auto b = j.find("behavior"); b != j.end() && ck.object(*b, p + "/behavior", {"scaleUp", "scaleDown"})) {
-    const HpaBehavior d = default_behavior();
+    h.spec.behavior = default_behavior();
     if (auto u = b->find("scaleUp"); u != b->end())
-      if (auto r = scaling_rules(ck, *u, p + "/behavior/scaleUp", d.scale_up)) h.spec.behavior.scale_up = *r;
+      if (auto r = scaling_rules(ck, *u, p + "/behavior/scaleUp", h.spec.behavior->scale_up)) h.spec.behavior->scale_up = *r;
     if (auto dn = b->find("scaleDown"); dn != b->end())
-      if (auto r = scaling_rules(ck, *dn, p + "/behavior/scaleDown", d.scale_down)) h.spec.behavior.scale_down = *r;
+      if (auto r = scaling_rules(ck, *dn, p + "/behavior/scaleDown", h.spec.behavior->scale_down)) h.spec.behavior->scale_down = *r;
   }
   auto ms = j.find("metrics");
   if (ms != j.end() && (!ms->is_array() || ms->empty())) ck.fail(p + "/metrics", "a non-empty array of metrics", describe(*ms));
@@ -101,23 +125,20 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
           ck.fail(pp + "/target", *tt == "Value" ? "the key 'value' for type Value" : "the key 'averageValue' for type AverageValue",
                    "the other one");
         const json& av = target[value_key];
-        std::optional<double> v;
-        if (av.is_number()) v = av.get<double>();
-        else if (av.is_string()) {
-          // A Kubernetes quantity: "1.5", "500m".
-          std::string q = av.get<std::string>();
-          double scale = 1;
-          if (!q.empty() && q.back() == 'm') {
-            scale = 1e-3;
-            q.pop_back();
-          }
-          if (auto n = parse_number(q)) v = *n * scale;
-        }
+        const std::optional<double> v = decimal_quantity(av);
         if (!v || !(*v > 0)) ck.fail(pp + "/target/averageValue", "a quantity > 0 such as \"1.5\" or \"500m\"", describe(av));
         else metric.target = *v;
       }
       h.metrics.push_back(metric);
     }
+  // Scale to zero: the API server allows minReplicas 0 only with an Object or External metric
+  // (capsim has no Object metrics); it also needs the HPAScaleToZero feature gate, which the loader
+  // reports.
+  if (h.spec.min_replicas == 0 && std::none_of(h.metrics.begin(), h.metrics.end(), [](const HpaMetric& m) {
+        return m.source == HpaMetric::Source::External;
+      }))
+    ck.fail(p + "/minReplicas", "minReplicas >= 1, or an External metric to scale to zero replicas on (Kubernetes refuses "
+            "minReplicas 0 without an Object or External metric)", "0 with only Pods metrics");
   if (ck.errors() != before) return std::nullopt;
   try {
     HpaController check(h.spec);

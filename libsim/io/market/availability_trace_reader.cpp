@@ -51,19 +51,16 @@ std::optional<long long> as_integer(const json& v) {
 }  // namespace
 
 AvailabilityTrace read_availability_trace(const std::filesystem::path& path, const std::string& display, AvailabilityMeaning meaning) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, detail::cannot_open(path));
+  std::ifstream in = detail::open_input_file(path, display);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   json doc;
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     auto [line, col] = detail::line_column(text, e.byte);
-    const std::string what = e.what();
-    const auto pos = what.find(": ", what.find("parse error"));
-    throw TraceError(display, line,
-                     fmt::format("column {}: expected valid JSON ({}), got {}", col, kShape,
-                                 pos == std::string::npos ? what : what.substr(pos + 2)));
+    throw TraceError(display, line, fmt::format("column {}: expected valid JSON ({}), got {}", col, kShape, detail::json_syntax_error(e.what())));
+  } catch (const json::exception& e) {  // a number too large for any type
+    throw TraceError(display, std::size_t{0}, fmt::format("expected valid JSON ({}), got {}", kShape, detail::json_syntax_error(e.what())));
   }
   if (!doc.is_object()) throw TraceError(display, std::string(), fmt::format("expected {}, got {}", kShape, detail::describe(doc)));
 

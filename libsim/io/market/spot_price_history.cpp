@@ -101,10 +101,8 @@ class SpotHistorySax : public nlohmann::json_sax<json> {
   }
 
   bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) override {
-    const std::string what = ex.what();
-    const auto pos = what.find(": ", what.find("parse error"));
     parse_failed_at_ = byte;
-    parse_message_ = fmt::format("expected valid JSON ({}), got {}", kCommand, pos == std::string::npos ? what : what.substr(pos + 2));
+    parse_message_ = fmt::format("expected valid JSON ({}), got {}", kCommand, detail::json_syntax_error(ex.what()));
     return false;
   }
 
@@ -241,7 +239,7 @@ class EntryReader {
 
     const std::string& stamp = text("Timestamp", "an ISO 8601 timestamp with a zone");
     const auto t = parse_iso8601(stamp);
-    if (!t) throw TraceError(file.display, at + "/Timestamp", fmt::format("expected an ISO 8601 timestamp with a zone, got \"{}\"", stamp));
+    if (!t) throw TraceError(file.display, at + "/Timestamp", fmt::format("expected an ISO 8601 timestamp with a zone from 1970 to 2199, got \"{}\"", stamp));
 
     pools_[{type, zone}].push_back({*t, *usd, file_index, e.index});
   }

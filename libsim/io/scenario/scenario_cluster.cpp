@@ -59,7 +59,19 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     if (!h->is_object()) ck_.fail(p + "/hpa", "an object of service name → HorizontalPodAutoscaler spec", describe(*h));
     else
       for (const auto& [svc, spec] : h->items())
-        if (auto hc = k8s::horizontal_pod_autoscaler(ck_, spec, ptr_join(p + "/hpa", svc), declared_traces_)) cl.hpa.emplace(svc, std::move(*hc));
+        if (auto hc = k8s::horizontal_pod_autoscaler(ck_, spec, ptr_join(p + "/hpa", svc), declared_traces_)) {
+          // Features behind gates a cluster may not have on: said once per scenario, not silently assumed.
+          auto note = [&](const std::string& text) {
+            if (std::find(sc_.warnings.begin(), sc_.warnings.end(), text) == sc_.warnings.end()) sc_.warnings.push_back(text);
+          };
+          if (hc->spec.min_replicas == 0)
+            note(fmt::format("the HPA of service '{}' has minReplicas 0: Kubernetes allows it only with the HPAScaleToZero "
+                             "feature gate (alpha, off by default)", svc));
+          if (hc->spec.behavior && (hc->spec.behavior->scale_up.tolerance || hc->spec.behavior->scale_down.tolerance))
+            note(fmt::format("the HPA of service '{}' sets behavior tolerances: Kubernetes reads them from 1.33 with the "
+                             "HPAConfigurableTolerance feature gate (alpha in 1.33, on by default from 1.35)", svc));
+          cl.hpa.emplace(svc, std::move(*hc));
+        }
   }
   if (auto rq = c.find("resource_quotas"); rq != c.end()) {
     if (!rq->is_object()) {
@@ -233,12 +245,12 @@ std::optional<TargetTrackingPolicy> Loader::parse_target_tracking(const json& j,
   }
   tt.spec.disable_scale_in = ck_.boolean(j, p, "DisableScaleIn").value_or(false);
   if (auto w = ck_.integer(j, p, "EstimatedInstanceWarmup", 0, 3600)) tt.spec.instance_warmup = seconds(static_cast<double>(*w));
-  if (auto c = ck_.number(j, p, "scale_in_cooldown_s", Bound::NonNegative)) tt.spec.scale_in_cooldown = seconds(*c);
+  if (auto c = ck_.seconds(j, p, "scale_in_cooldown_s", 0)) tt.spec.scale_in_cooldown = *c;
   if (auto r = ck_.number(j, p, "scale_in_threshold_ratio", Bound::Positive)) {
     if (*r > 1) ck_.fail(p + "/scale_in_threshold_ratio", "a ratio in (0, 1]", describe(j["scale_in_threshold_ratio"]));
     tt.spec.scale_in_threshold_ratio = *r;
   }
-  if (auto lag = ck_.number(j, p, "collection_lag_s", Bound::NonNegative)) tt.collection_lag = seconds(*lag);
+  if (auto lag = ck_.seconds(j, p, "collection_lag_s", 0)) tt.collection_lag = *lag;
   tt.spec.min_size = group.min_size;
   tt.spec.max_size = group.max_size;
   if (ck_.errors() != before) return std::nullopt;

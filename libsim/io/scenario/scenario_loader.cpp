@@ -11,6 +11,7 @@
 #include "capsim/core/close_match.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "io/json/json_checker.hpp"
+#include "io/scenario/policy_patch.hpp"
 #include "io/scenario/scenario_loader_impl.hpp"
 #include "io/text_file.hpp"
 #include "capsim/catalog/labels.hpp"
@@ -50,8 +51,10 @@ const json* find_pointer(const json& doc, const std::string& ptr) {
       if (it == node->end()) return nullptr;
       node = &*it;
     } else if (node->is_array()) {
-      if (tok.empty() || !std::all_of(tok.begin(), tok.end(), ::isdigit)) return nullptr;
-      std::size_t i = std::stoul(tok);
+      // An index no array can reach (more digits than any size) points nowhere, like one past the end.
+      if (tok.empty() || tok.size() > 9 || !std::all_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return nullptr;
+      const std::size_t i = std::stoul(tok);
       if (i >= node->size()) return nullptr;
       node = &(*node)[i];
     } else {
@@ -66,8 +69,14 @@ bool covers(const std::string& source_ptr, const std::string& ptr) {
                                ptr[source_ptr.size()] == '/');
 }
 
-/// Finds duplicate keys, which nlohmann/json would silently collapse to the last one.
-void check_duplicate_keys(const std::string& text, const std::string& file, std::vector<Diagnostic>& out) {
+// Deeper than any scenario needs (a NodePool inside a policy's patch sits about 12 levels down);
+// the checks that walk the document recurse, so a deeper one is refused before they run.
+constexpr std::size_t kMaxJsonDepth = 64;
+
+/// Finds duplicate keys, which nlohmann/json would silently collapse to the last one, and
+/// returns false (with a diagnostic) for a document nested deeper than kMaxJsonDepth.
+bool check_structure(const std::string& text, const std::string& file, std::vector<Diagnostic>& out) {
+  struct TooDeep {};
   struct Frame {
     bool is_object;
     std::set<std::string> keys;
@@ -84,15 +93,27 @@ void check_duplicate_keys(const std::string& text, const std::string& file, std:
   auto enter_value = [&] {
     if (!stack.empty() && !stack.back().is_object) ++stack.back().index;
   };
+  auto check_depth = [&] {
+    if (stack.size() <= kMaxJsonDepth) return;
+    Diagnostic d;
+    d.file = file;
+    d.pointer = path(stack.size() - 1);
+    d.expected = fmt::format("objects and arrays nested at most {} deep", kMaxJsonDepth);
+    d.got = "deeper nesting";
+    out.push_back(d);
+    throw TooDeep{};
+  };
   json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
     switch (ev) {
       case json::parse_event_t::object_start:
         enter_value();
         stack.push_back({true, {}, {}, 0});
+        check_depth();
         break;
       case json::parse_event_t::array_start:
         enter_value();
         stack.push_back({false, {}, {}, 0});
+        check_depth();
         break;
       case json::parse_event_t::object_end:
       case json::parse_event_t::array_end:
@@ -122,7 +143,10 @@ void check_duplicate_keys(const std::string& text, const std::string& file, std:
     (void)discarded;
   } catch (const json::exception&) {
     // Syntax errors are reported by the main parse.
+  } catch (const TooDeep&) {
+    return false;
   }
+  return true;
 }
 
 Scenario Loader::load(std::string_view text) {
@@ -134,15 +158,16 @@ Scenario Loader::load(std::string_view text) {
     Diagnostic d;
     d.file = file_;
     std::tie(d.line, d.column) = detail::line_column(text, e.byte);
-    std::string what = e.what();
-    auto pos = what.find(": ", what.find("parse error"));
     d.expected = "valid JSON";
-    d.got = pos == std::string::npos ? what : what.substr(pos + 2);
+    d.got = detail::json_syntax_error(e.what());
     throw ScenarioError({d});
+  } catch (const json::exception& e) {  // a number too large for any type: no position is given
+    throw ScenarioError({Diagnostic{file_, "", 0, 0, "valid JSON", detail::json_syntax_error(e.what()), {}, {}}});
   }
-  check_duplicate_keys(std::string(text), file_, diags_);
-  if (!ck_.object(root, "", kTopKeys, {"capsim", "name", "simulation", "traces", "services", "cluster"}))
-    throw ScenarioError(diags_);
+  if (!check_structure(std::string(text), file_, diags_)) throw ScenarioError(diags_);
+  // Each section is read only if present, so a missing one does not stop the others being checked.
+  ck_.object(root, "", kTopKeys, {"capsim", "name", "simulation", "traces", "services", "cluster"});
+  if (!root.is_object()) throw ScenarioError(diags_);
   if (auto v = root.find("capsim"); v != root.end() && !(v->is_number_integer() && v->get<int>() == 1))
     ck_.fail("/capsim", "format version 1", describe(*v));
   sc_.name = ck_.string(root, "", "name").value_or("");
@@ -163,41 +188,36 @@ Scenario Loader::load(std::string_view text) {
 
   auto policies = parse_policies(root);
   if (policies.empty()) {
+    const std::size_t before = ck_.errors();
     PolicySpec p = parse_choices(base, "default", "");
-    p.assumptions = assumptions(base, base, {});
+    if (ck_.errors() == before) p.assumptions = assumptions(base, base, {});
     sc_.policies.push_back(std::move(p));
   }
   for (const auto& pe : policies) {
     auto chain = chain_of(policies, pe, true);
     if (chain.empty()) continue;  // cycle or unknown parent: already reported
     json doc = base;
-    for (const PolicyEntry* c : chain) doc.merge_patch(c->patch);
+    // A parent's patch is checked when its own policy is loaded; here only this policy's.
+    for (const PolicyEntry* c : chain)
+      apply_policy_patch(doc, c->patch, c == chain.back() ? &ck_ : nullptr, fmt::format("/policies/{}/patch", c->index));
     // Errors in a policy's document are reported where the offending value is written: in the
     // latest patch of the chain that wrote it, else in the base document.
-    ck_.locate = [chain](const std::string& ptr) -> std::string {
+    ck_.locate = [chain, &doc](const std::string& ptr) -> std::string {
       if (ptr.empty()) return ptr;
-      auto tokens = split_pointer(ptr);
-      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-        const json* node = &(*it)->patch;
-        bool from_patch = true;
-        for (const auto& tok : tokens) {
-          if (!node->is_object()) break;  // an array or value written whole by this patch
-          auto f = node->find(tok);
-          if (f == node->end()) {
-            from_patch = false;
-            break;
-          }
-          node = &*f;
-        }
-        if (from_patch) return fmt::format("/policies/{}/patch{}", (*it)->index, ptr);
-      }
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        if (auto at = written_by_patch((*it)->patch, doc, ptr)) return fmt::format("/policies/{}/patch{}", (*it)->index, *at);
       return ptr;
     };
+    const std::size_t before = ck_.errors();
     PolicySpec p = parse_choices(doc, pe.name, pe.description);
-    check_demand_is_the_world(base, p);
-    warn_throughput_without_hpa(base, p);
+    // The checks across policies read the raw documents, so they run only on ones that validated.
+    const bool valid = ck_.errors() == before;
+    if (valid) {
+      check_demand_is_the_world(base, p);
+      warn_throughput_without_hpa(base, p);
+    }
     ck_.locate = [](const std::string& p) { return p; };
-    p.assumptions = assumptions(base, doc, chain);
+    if (valid) p.assumptions = assumptions(base, doc, chain);
     sc_.policies.push_back(std::move(p));
   }
 
@@ -232,15 +252,18 @@ void Loader::parse_simulation(const json& root) {
   auto& sim = sc_.simulation;
   if (auto s = ck_.string(*it, p, "start")) {
     if (auto t = parse_iso8601(*s)) sim.start = *t;
-    else ck_.fail(p + "/start", "an ISO 8601 UTC time with a zone, such as \"2024-05-10T00:00:00Z\"", describe((*it)["start"]));
+    else ck_.fail(p + "/start", "an ISO 8601 time with a zone from 1970 to 2199, such as \"2024-05-10T00:00:00Z\"", describe((*it)["start"]));
   }
   if (auto d = ck_.duration(*it, p, "duration")) sim.duration = *d;
-  if (auto v = ck_.number(*it, p, "period_s", Bound::Positive)) sim.period = seconds(*v);
+  if (auto v = ck_.seconds(*it, p, "period_s", kMicrosPerSecond)) sim.period = *v;
   if (auto v = ck_.integer(*it, p, "seed", 0)) sim.seed = static_cast<std::uint64_t>(*v);
   if (auto v = ck_.integer(*it, p, "replicates", 1, kMaxReplicates)) sim.replicates = static_cast<int>(*v);
   if (ck_.errors() == before && sim.period > 0 && sim.duration % sim.period != 0)
     ck_.fail(p + "/duration", fmt::format("a whole number of periods of {} s", to_seconds(sim.period)),
              fmt::format("{} s", to_seconds(sim.duration)));
+  if (ck_.errors() == before && sim.period > 0 && sim.duration / sim.period > kMaxPeriodsPerRun)
+    ck_.fail(p + "/duration", fmt::format("at most {} periods of {:g} s", kMaxPeriodsPerRun, to_seconds(sim.period)),
+             fmt::format("{} periods; use a longer period_s or a shorter duration", sim.duration / sim.period));
   simulation_ok_ = ck_.errors() == before && it->contains("start") && it->contains("duration");
 }
 
@@ -338,7 +361,9 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
-  for (const auto& [name, hpa] : out.cluster.hpa) {
+  for (const auto& entry : out.cluster.hpa) {
+    const std::string& name = entry.first;
+    const auto& hpa = entry.second;
     auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
     if (svc == out.services.end()) {
       ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
@@ -718,6 +743,25 @@ void Loader::check_services_can_run(const PolicySpec& policy, const std::string&
   }
 }
 
+std::optional<InputFile> Loader::input_file(const std::string& name, const std::string& ptr) {
+  const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
+  InputFile f{base_dir_ / name, (scenario_dir / name).lexically_normal().string()};
+  if (!options_.data_root) return f;
+  // Both sides resolved the same way (symbolic links and ".." followed), then compared by component.
+  std::error_code ec;
+  const auto root = std::filesystem::weakly_canonical(*options_.data_root, ec);
+  const auto resolved = std::filesystem::weakly_canonical(f.path, ec);
+  auto r = root.begin();
+  auto p = resolved.begin();
+  for (; r != root.end() && !r->empty(); ++r, ++p)
+    if (p == resolved.end() || *p != *r) {
+      ck_.fail(ptr, fmt::format("a file inside the data root {}", options_.data_root->string()),
+               fmt::format("\"{}\", which resolves outside it", name));
+      return std::nullopt;
+    }
+  return f;
+}
+
 std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain) {
   // Sources that still describe the figure: a base source stops covering a value a patch changed.
   std::vector<std::string> live;
@@ -816,21 +860,24 @@ namespace capsim::io {
 
 using nlohmann::json;
 
-Scenario load_scenario(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
+  std::ifstream in;
+  try {
+    in = detail::open_input_file(file, file.string());
+  } catch (const TraceError& e) {
     Diagnostic d;
     d.file = file.string();
-    d.message = detail::cannot_open(file) + " (the scenario file)";
+    d.message = e.message() + " (the scenario file)";
     throw ScenarioError({d});
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  return load_scenario_text(ss.str(), file.string(), file.parent_path());
+  return load_scenario_text(ss.str(), file.string(), file.parent_path(), options);
 }
 
-Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir) {
-  detail::Loader loader(display_file, base_dir.empty() ? std::filesystem::path(".") : base_dir);
+Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir,
+                            const LoadOptions& options) {
+  detail::Loader loader(display_file, base_dir.empty() ? std::filesystem::path(".") : base_dir, options);
   return loader.load(text);
 }
 
@@ -838,8 +885,8 @@ std::string effective_document(std::string_view scenario_text, std::string_view 
   json doc;
   try {
     doc = json::parse(scenario_text);
-  } catch (const json::parse_error& e) {
-    throw ScenarioError({Diagnostic{display_file, "", 0, 0, "a JSON document", e.what(), {}, {}}});
+  } catch (const json::exception& e) {
+    throw ScenarioError({Diagnostic{display_file, "", 0, 0, "a JSON document", detail::json_syntax_error(e.what()), {}, {}}});
   }
   return detail::effective_document(doc, policy, display_file).dump(2);
 }
@@ -847,25 +894,31 @@ std::string effective_document(std::string_view scenario_text, std::string_view 
 namespace detail {
 
 json effective_document(const json& scenario, std::string_view policy, const std::string& display_file) {
-  std::vector<Diagnostic> diags;
+  auto error = [&](const std::string& expected, const std::string& got) {
+    return ScenarioError({Diagnostic{display_file, "/policies", 0, 0, expected, got, {}, {}}});
+  };
+  if (!scenario.is_object()) throw ScenarioError({Diagnostic{display_file, "", 0, 0, "a scenario (an object)", describe(scenario), {}, {}}});
   json base = scenario;
   base.erase("policies");
   if (policy == "default" && !scenario.contains("policies")) return base;
+  const auto list = scenario.find("policies");
+  if (list == scenario.end() || !list->is_array()) throw error("an array of policies", list == scenario.end() ? "none" : describe(*list));
   std::vector<const json*> chain;
   std::string name(policy);
-  const json& list = scenario.value("policies", json::array());
   while (true) {
     const json* found = nullptr;
-    for (const auto& p : list)
-      if (p.value("name", "") == name) found = &p;
-    if (!found) throw ScenarioError({Diagnostic{display_file, "/policies", 0, 0, "a policy named '" + name + "'", "none", {}, {}}});
-    if (std::find(chain.begin(), chain.end(), found) != chain.end())
-      throw ScenarioError({Diagnostic{display_file, "/policies", 0, 0, "a chain of 'extends' that ends", "a cycle through '" + name + "'", {}, {}}});
+    for (const auto& p : *list)
+      if (p.is_object() && p.contains("name") && p["name"] == name) found = &p;
+    if (!found) throw error("a policy named '" + name + "'", "none");
+    if (std::find(chain.begin(), chain.end(), found) != chain.end()) throw error("a chain of 'extends' that ends", "a cycle through '" + name + "'");
     chain.push_back(found);
-    if (!found->contains("extends")) break;
-    name = (*found)["extends"].get<std::string>();
+    const auto parent = found->find("extends");
+    if (parent == found->end()) break;
+    if (!parent->is_string()) throw error("'extends' as the name of a policy", describe(*parent));
+    name = parent->get<std::string>();
   }
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) base.merge_patch((*it)->value("patch", json::object()));
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+    if (auto patch = (*it)->find("patch"); patch != (*it)->end()) apply_policy_patch(base, *patch, nullptr, "");
   return base;
 }
 

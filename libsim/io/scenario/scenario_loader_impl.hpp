@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/io/traces/cloudwatch.hpp"
 #include "capsim/scenario/scenario.hpp"
 #include "capsim/trace/generators.hpp"
 #include "io/json/json_checker.hpp"
@@ -62,8 +64,8 @@ struct PolicyEntry {
 
 class Loader {
  public:
-  Loader(std::string file, std::filesystem::path base_dir)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)), ck_(file_, diags_) {}
+  Loader(std::string file, std::filesystem::path base_dir, LoadOptions options)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), options_(std::move(options)), ck_(file_, diags_) {}
 
   Scenario load(std::string_view text);
 
@@ -88,9 +90,13 @@ class Loader {
   void check_services_can_run(const PolicySpec& policy, const std::string& policy_name);
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
   std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);
+  /// The file `name` (as written at `ptr`) relative to the scenario's folder, with the name shown in
+  /// messages; nullopt (and an error) when a data root is set and the file lies outside it.
+  std::optional<InputFile> input_file(const std::string& name, const std::string& ptr);
 
   std::string file_;
   std::filesystem::path base_dir_;
+  LoadOptions options_;
   std::vector<Diagnostic> diags_;
   Checker ck_;
   Scenario sc_;

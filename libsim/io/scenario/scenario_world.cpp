@@ -25,7 +25,9 @@ void Loader::parse_traces(const json& root) {
     ck_.fail("/traces", "an object of named traces", describe(*it));
     return;
   }
-  for (const auto& [name, t] : it->items()) {
+  for (const auto& item : it->items()) {
+    const std::string& name = item.key();
+    const json& t = item.value();
     declared_traces_.insert(name);
     const std::string p = ptr_join("/traces", name);
     if (!ck_.object(t, p,
@@ -43,7 +45,7 @@ void Loader::parse_traces(const json& root) {
     const bool generated = format && *format == "generator";
     if (format && !generated) src.format = *parse_trace_format(*format);
     src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent", "count"}).value_or("requests"));
-    if (auto v = ck_.number(t, p, "period_s", Bound::Positive)) src.period = seconds(*v);
+    if (auto v = ck_.seconds(t, p, "period_s", kMicrosPerSecond)) src.period = *v;
     // Files: one, or several (pages of one query, consecutive exports).
     std::vector<std::pair<std::string, std::string>> files;  // (as written, pointer)
     if (generated) {
@@ -87,13 +89,13 @@ void Loader::parse_traces(const json& root) {
     for (const char* key : {"start", "end"})
       if (auto v = ck_.string(t, p, key)) {
         if (auto at = parse_iso8601(*v)) (std::string(key) == "start" ? src.export_start : src.export_end) = *at;
-        else ck_.fail(ptr_join(p, key), "an ISO 8601 time with a zone (the window the data was exported for)", describe(t[key]));
+        else ck_.fail(ptr_join(p, key), "an ISO 8601 time with a zone from 1970 to 2199 (the window the data was exported for)", describe(t[key]));
       }
     if (format && *format == "azure-llm-csv" && !t.contains("time_zone"))
       ck_.fail(p, "the key 'time_zone': the Azure LLM format's timestamps carry no zone", "an object without it");
     if (auto o = ck_.string(t, p, "origin")) {
       if (auto at = parse_iso8601(*o)) src.origin = *at;
-      else ck_.fail(p + "/origin", "an ISO 8601 time with a zone (the instant of timestamp 0)", describe(t["origin"]));
+      else ck_.fail(p + "/origin", "an ISO 8601 time with a zone from 1970 to 2199 (the instant of timestamp 0)", describe(t["origin"]));
     }
     src.id = ck_.string(t, p, "id");
     src.label = ck_.string(t, p, "label");
@@ -185,9 +187,12 @@ void Loader::parse_traces(const json& root) {
       }
       continue;
     }
-    const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
-    for (const auto& [f, _] : files)
-      src.files.push_back({base_dir_ / f, (scenario_dir / f).lexically_normal().string()});
+    bool confined = true;
+    for (const auto& [f, fp] : files) {
+      if (auto in = input_file(f, fp)) src.files.push_back(*in);
+      else confined = false;
+    }
+    if (!confined) continue;
     try {
       TraceRead read = read_trace(src);
       Trace trace = resample(read.trace, rs, read.warnings);
@@ -220,7 +225,7 @@ std::optional<GeneratorSpec> Loader::parse_generator(const json& g, const std::s
     UtcTime t{};
     if (auto s = ck_.string(g, p, k)) {
       if (auto at = parse_iso8601(*s)) t = *at;
-      else ck_.fail(ptr_join(p, k), "an ISO 8601 time with a zone", describe(g[k]));
+      else ck_.fail(ptr_join(p, k), "an ISO 8601 time with a zone from 1970 to 2199", describe(g[k]));
     }
     return t;
   };
@@ -276,7 +281,6 @@ void Loader::parse_catalog(const json& root) {
     if (!fs->is_array() || fs->empty()) {
       ck_.fail(p + "/files", "a non-empty array of catalog files (CSV or JSON)", describe(*fs));
     } else {
-      const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
       std::string source = sc_.catalog.source();
       for (std::size_t i = 0; i < fs->size(); ++i) {
         const json& f = (*fs)[i];
@@ -284,10 +288,12 @@ void Loader::parse_catalog(const json& root) {
           ck_.fail(ptr_join(p + "/files", i), "a file path", describe(f));
           continue;
         }
-        const std::string display = (scenario_dir / f.get<std::string>()).lexically_normal().string();
+        const auto in = input_file(f.get<std::string>(), ptr_join(p + "/files", i));
+        if (!in) continue;
+        const std::string& display = in->display;
         try {
           std::size_t replaced = 0, added = 0;
-          for (auto& t : read_catalog_file(base_dir_ / f.get<std::string>(), display)) (sc_.catalog.upsert(std::move(t)) ? replaced : added)++;
+          for (auto& t : read_catalog_file(in->path, display)) (sc_.catalog.upsert(std::move(t)) ? replaced : added)++;
           source += fmt::format("{}user catalog {} ({} types added, {} replaced)", source.empty() ? "" : "; ",
                                 std::filesystem::path(display).filename().string(), added, replaced);
         } catch (const TraceError& e) {
@@ -384,7 +390,6 @@ void Loader::parse_market(const json& root) {
     spec.shortages.remaining_capacity = static_cast<int>(ck_.integer(*sh, p + "/shortages", "remaining_capacity", 0, kMaxNodesPerGroup).value_or(0));
   }
   if (auto c = ck_.integer(m, p, "spot_pool_capacity", 0, kMaxNodesPerGroup)) spec.spot_pool_capacity = static_cast<int>(*c);
-  const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
   if (auto h = m.find("spot_price_history"); h != m.end()) {
     const std::string hp = p + "/spot_price_history";
     if (ck_.object(*h, hp, {"files", "product", "skip_unknown_types"}, {"files"})) {
@@ -397,7 +402,7 @@ void Loader::parse_market(const json& root) {
       if (fs != h->end() && fs->is_array() && !fs->empty()) {
         for (std::size_t i = 0; i < fs->size(); ++i) {
           if (!(*fs)[i].is_string()) ck_.fail(ptr_join(hp + "/files", i), "a file path", describe((*fs)[i]));
-          else files.push_back({base_dir_ / (*fs)[i].get<std::string>(), (scenario_dir / (*fs)[i].get<std::string>()).lexically_normal().string()});
+          else if (auto in = input_file((*fs)[i].get<std::string>(), ptr_join(hp + "/files", i))) files.push_back(*in);
         }
       } else if (fs != h->end()) {
         ck_.fail(hp + "/files", "a non-empty array of describe-spot-price-history output files", describe(*fs));
@@ -437,7 +442,9 @@ void Loader::parse_market(const json& root) {
                                        : *meaning == "preempted_flag" ? AvailabilityMeaning::PreemptedFlag
                                                                       : AvailabilityMeaning::AvailableFlag;
         try {
-          pa.trace = read_availability_trace(base_dir_ / *file, (scenario_dir / *file).lexically_normal().string(), am);
+          const auto in = input_file(*file, ep + "/file");
+          if (!in) continue;
+          pa.trace = read_availability_trace(in->path, in->display, am);
           spec.availability.push_back(std::move(pa));
         } catch (const TraceError& err) {
           ck_.fail_message(ep + "/file", err.what());

@@ -122,7 +122,7 @@ class MetricDataSax : public nlohmann::json_sax<json> {
     const std::size_t d = frames_.size();
     if (d == 4 && in_result() && frames_[2].key_is("Timestamps")) {
       auto t = parse_iso8601(s);
-      if (!t) return fail(pointer(), fmt::format("expected an ISO 8601 timestamp with a zone, got \"{}\"", s));
+      if (!t) return fail(pointer(), fmt::format("expected an ISO 8601 timestamp with a zone from 1970 to 2199, got \"{}\"", s));
       cur().times.push_back(*t);
       ++frames_.back().index;
       return true;
@@ -183,11 +183,8 @@ class MetricDataSax : public nlohmann::json_sax<json> {
     return true;
   }
   bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) override {
-    std::string what = ex.what();
-    auto pos = what.find(": ", what.find("parse error"));
     parse_failed_at_ = byte;
-    parse_message_ = fmt::format("expected valid JSON (get-metric-data output), got {}",
-                                 pos == std::string::npos ? what : what.substr(pos + 2));
+    parse_message_ = fmt::format("expected valid JSON (get-metric-data output), got {}", detail::json_syntax_error(ex.what()));
     return false;
   }
   std::optional<std::size_t> parse_failed_at() const { return parse_failed_at_; }
@@ -275,6 +272,7 @@ TracePoints read_get_metric_data(const std::vector<InputFile>& files, const Metr
     std::vector<MetricResult> mine;
     {
       // Streamed rather than read whole: the peak memory of a year of points stays below the file's size.
+      detail::check_input_file(files[f].path, files[f].display);
       ChunkedFile in(files[f].path);
       if (!in.ok()) throw TraceError(files[f].display, std::size_t{0}, detail::cannot_open(files[f].path));
       MetricDataSax sax(files[f], f, mine, warnings);
@@ -430,11 +428,12 @@ TracePoints read_get_metric_statistics(const std::vector<InputFile>& files, cons
       doc = json::parse(text);
     } catch (const json::parse_error& e) {
       auto [line, col] = detail::line_column(text, e.byte);
-      std::string what = e.what();
-      auto pos = what.find(": ", what.find("parse error"));
       throw TraceError(files[f].display, line,
                        fmt::format("column {}: expected valid JSON (get-metric-statistics output), got {}", col,
-                                   pos == std::string::npos ? what : what.substr(pos + 2)));
+                                   detail::json_syntax_error(e.what())));
+    } catch (const json::exception& e) {  // a number too large for any type
+      throw TraceError(files[f].display, std::size_t{0},
+                       fmt::format("expected valid JSON (get-metric-statistics output), got {}", detail::json_syntax_error(e.what())));
     }
     if (!doc.is_object() || !doc.contains("Datapoints")) {
       std::vector<std::string> keys;
@@ -457,7 +456,7 @@ TracePoints read_get_metric_statistics(const std::vector<InputFile>& files, cons
       auto t = parse_iso8601(ts->get<std::string>());
       if (!t)
         throw TraceError(files[f].display, p + "/Timestamp",
-                         fmt::format("expected an ISO 8601 timestamp with a zone, got \"{}\"", ts->get<std::string>()));
+                         fmt::format("expected an ISO 8601 timestamp with a zone from 1970 to 2199, got \"{}\"", ts->get<std::string>()));
       const json* v = nullptr;
       if (extended) {
         auto es = d.find("ExtendedStatistics");

@@ -57,8 +57,7 @@ RequestLog read_azure_llm_csv(const std::filesystem::path& path, const std::stri
   } catch (const std::exception&) {
     throw TraceError(display, std::size_t{0}, fmt::format("expected an IANA time zone such as \"UTC\", got \"{}\"", time_zone));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, detail::cannot_open(path));
+  std::ifstream in = detail::open_input_file(path, display);
   RequestLog log;
   log.file = display;
   std::string line;
@@ -98,8 +97,7 @@ RequestLog read_azure_llm_csv(const std::filesystem::path& path, const std::stri
 
 RequestLog read_jsonl_requests(const std::filesystem::path& path, const std::string& display, std::optional<UtcTime> origin,
                                std::vector<std::string>& warnings) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(display, std::size_t{0}, detail::cannot_open(path));
+  std::ifstream in = detail::open_input_file(path, display);
   RequestLog log;
   log.file = display;
   std::string line;
@@ -111,8 +109,8 @@ RequestLog read_jsonl_requests(const std::filesystem::path& path, const std::str
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw TraceError(display, lineno, fmt::format("expected one JSON object per line, got invalid JSON ({})", e.what()));
+    } catch (const nlohmann::json::exception& e) {
+      throw TraceError(display, lineno, fmt::format("expected one JSON object per line, got invalid JSON ({})", detail::json_syntax_error(e.what())));
     }
     auto field = [&](const char* key) -> double {
       auto it = j.find(key);
@@ -121,6 +119,8 @@ RequestLog read_jsonl_requests(const std::filesystem::path& path, const std::str
       return it->get<double>();
     };
     const double ms = field("timestamp");
+    // 1e13 ms is past 2199 (the last year inputs may use); checked first so the sum cannot overflow.
+    if (ms > 1e13) throw TraceError(display, lineno, fmt::format("expected \"timestamp\" in milliseconds before the year {}, got {:g}", kLastYear + 1, ms));
     log.arrivals.push_back(base + std::chrono::microseconds{static_cast<std::int64_t>(std::llround(ms * 1000.0))});
     log.input_tokens.push_back(field("input_length"));
     log.output_tokens.push_back(field("output_length"));

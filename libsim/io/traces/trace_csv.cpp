@@ -1,5 +1,7 @@
 #include "capsim/io/traces/trace_csv.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -20,6 +22,20 @@
 namespace capsim::io {
 
 namespace {
+// A header is echoed only when it reads as column names: a file that is not a CSV trace at all
+// (anyone's file, named by mistake or on purpose) is described, not quoted.
+std::string header_shown(const std::vector<std::string_view>& cols) {
+  std::string out;
+  for (const auto c : cols) {
+    const bool name_like = !c.empty() && c.size() <= 64 && std::all_of(c.begin(), c.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.' || ch == ' ' || ch == '\r';
+    });
+    if (!name_like) return fmt::format("a first line of {} field(s) that does not read as column names", cols.size());
+    out += (out.empty() ? "'" : ",") + std::string(c);
+  }
+  return out + "'";
+}
+
 std::vector<std::string_view> split_csv_line(std::string_view line) {
   // The traces we read have no quoted fields; a quote is reported rather than misread.
   std::vector<std::string_view> out;
@@ -49,8 +65,7 @@ TracePoints read_trace_csv(const std::filesystem::path& path, const TraceCsvOpti
                                                          *opt.time_zone));
     }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(file, std::size_t{0}, detail::cannot_open(path));
+  std::ifstream in = detail::open_input_file(path, file);
   std::string line;
   std::size_t lineno = 0;
   std::size_t ts_col = SIZE_MAX, val_col = SIZE_MAX, ncols = 0;
@@ -64,8 +79,8 @@ TracePoints read_trace_csv(const std::filesystem::path& path, const TraceCsvOpti
       if (cols[i] == opt.value_column) val_col = i;
     }
     if (ts_col == SIZE_MAX || val_col == SIZE_MAX)
-      throw TraceError(file, lineno, fmt::format("expected a header naming columns '{}' and '{}', got '{}'",
-                                                 opt.timestamp_column, opt.value_column, line));
+      throw TraceError(file, lineno, fmt::format("expected a header naming columns '{}' and '{}', got {}",
+                                                 opt.timestamp_column, opt.value_column, header_shown(cols)));
     break;
   }
   if (ncols == 0) throw TraceError(file, std::max<std::size_t>(lineno, 1), "expected a header row and data rows, got an empty file");
@@ -99,7 +114,7 @@ TracePoints read_trace_csv(const std::filesystem::path& path, const TraceCsvOpti
     } else {
       ts = parse_iso8601(cols[ts_col]);
       if (!ts)
-        throw TraceError(file, lineno, fmt::format("expected an ISO 8601 timestamp with a zone (2024-05-10T00:00:00Z), got '{}'",
+        throw TraceError(file, lineno, fmt::format("expected an ISO 8601 timestamp with a zone from 1970 to 2199 (2024-05-10T00:00:00Z), got '{}'",
                                                    cols[ts_col]));
     }
     auto v = parse_number(cols[val_col]);

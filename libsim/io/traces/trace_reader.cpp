@@ -57,6 +57,8 @@ bool statistic_fits(TraceUnit u, std::string_view s) {
 
 std::optional<TraceFormat> guess_trace_format(const std::filesystem::path& file) {
   if (file.extension() == ".csv") return TraceFormat::Csv;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;  // the reader says why
   std::ifstream in(file, std::ios::binary);
   std::string head(4096, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));

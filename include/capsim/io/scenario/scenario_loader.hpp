@@ -3,6 +3,7 @@
 // in the file is collected and reported at once (file, JSON pointer or line:column, what was
 // expected, what was found, close matches).
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,17 +11,26 @@
 
 namespace capsim::io {
 
+struct LoadOptions {
+  /// When set, every file the scenario names (traces, catalogs, price histories, availability
+  /// traces) must resolve, symbolic links followed, to a path inside this folder: for running
+  /// scenarios you did not write (in CI or a service). Off by default.
+  std::optional<std::filesystem::path> data_root;
+};
+
 /// Loads and validates a scenario file; paths inside it are relative to its folder. Throws
 /// ScenarioError carrying every problem found.
-Scenario load_scenario(const std::filesystem::path& file);
+Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
 
 /// The same for a document already in memory; `display_file` names it in messages and `base_dir`
 /// resolves relative paths.
-Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir);
+Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir,
+                            const LoadOptions& options = {});
 
 /// The document of one policy, as JSON text: the scenario without `policies`, with the policy's
-/// chain of merge patches (RFC 7396) applied, parents first. Throws ScenarioError for bad JSON, an
-/// unknown policy or a cycle.
+/// chain of patches applied, parents first (JSON Merge Patch, RFC 7396, except that services, node
+/// groups and NodePools merge by name; the README's "Policies" section). Throws ScenarioError for
+/// bad JSON, an unknown policy or a cycle; it does not validate the result (load_scenario does).
 std::string effective_document(std::string_view scenario_text, std::string_view policy, const std::string& display_file);
 
 }  // namespace capsim::io
