@@ -21,7 +21,9 @@ TEST_CASE("rejected types sharing a requirement are one line; others are listed 
   l.types_in_request = 1;
   l.cheaper_rejected = {{"m5.large", 0.03, "requirements: karpenter.k8s.aws/instance-family In [g5] but it is m5"},
                         {"g4dn.xlarge", 0.2, "fit: memory 20000Mi > 14481Mi"},
-                        {"c6i.large", 0.04, "requirements: karpenter.k8s.aws/instance-family In [g5] but it is c6i"}};
+                        {"c6i.large", 0.04, "requirements: karpenter.k8s.aws/instance-family In [g5] but it is c6i"},
+                        {"g6.xlarge", 0.3, "throughput: the pod's service has no throughput_rps for this type"},
+                        {"g6.2xlarge", 0.4, "throughput: the pod's service has no throughput_rps for this type"}};
   d.launches.push_back(l);
   ConsolidationDecision c;
   c.sequence = 1;
@@ -36,6 +38,8 @@ TEST_CASE("rejected types sharing a requirement are one line; others are listed 
         "2024-05-10T00:01:01Z NodePool gpu: node g5.xlarge (spot, us-east-1a, 0.5000 USD/h) for 1 pod(s) [api#0]; 3 type(s) considered, "
         "1 in the launch request\n"
         "    2 cheaper types (0.0300 to 0.0400 USD/h): requirements: karpenter.k8s.aws/instance-family In [g5]: m5.large, c6i.large\n"
+        "    2 cheaper types (0.3000 to 0.4000 USD/h): throughput: the pod's service has no throughput_rps for this type: g6.xlarge, "
+        "g6.2xlarge\n"
         "    g4dn.xlarge (0.2000 USD/h): fit: memory 20000Mi > 14481Mi");
   CHECK(lines[1] == "2024-05-10T00:02:00Z consolidation (empty): delete 1 node(s) [g5.xlarge (spot, 0 pod(s))] costing 0.5000 USD/h");
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/catalog/labels.hpp"
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/catalog/catalog_csv.hpp"
@@ -362,4 +363,24 @@ TEST_CASE("a pod requesting aws.amazon.com/neuron gets an Inferentia type, never
   r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   CHECK(r.claims[0].instance_types.front() == "inf2.24xlarge");
+}
+
+TEST_CASE("a pod held off every type that fits only by its service's throughput list is told so") {
+  // The service has a throughput for g4dn.xlarge only, whose 14481Mi allocatable cannot hold 20000Mi;
+  // the larger g4dn types (and other GPU types) would hold it but have no throughput.
+  PodSpec p = pod("p", 1000, 20000, 1, {req(label::kInstanceType, Operator::In, {"g4dn.xlarge"})});
+  p.serving_types = {"g4dn.xlarge"};
+  auto r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  REQUIRE(r.unschedulable.size() == 1);
+  const std::string& why = r.unschedulable[0].reason;
+  INFO(why);
+  CHECK(starts_with(why, "pool default: no instance type fits the pod; the cheapest, g4dn.xlarge: "));
+  CHECK(why.find("memory 20000Mi > 14481Mi") != std::string::npos);
+  CHECK(why.find("type(s) of the pool would fit but the pod's service has no throughput_rps for them (g4dn.12xlarge, g4dn.16xlarge, "
+                 "g4dn.2xlarge") != std::string::npos);
+  // Without the serving list (a user's own instance-type requirement) nothing is blamed on throughput.
+  p.serving_types.clear();
+  auto plain = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  REQUIRE(plain.unschedulable.size() == 1);
+  CHECK(plain.unschedulable[0].reason.find("throughput") == std::string::npos);
 }

@@ -19,18 +19,15 @@ std::string launch_text(const LaunchDecision& d, UtcTime start) {
                                  when(start, d.at_s), d.node_pool, d.instance_type, d.capacity_type, d.zone, d.price_usd_per_h,
                                  d.pods.size(), pods, d.types_considered, d.types_in_request);
   if (d.cheaper_rejected.empty()) text += "; no cheaper type was rejected";
-  // Types rejected by the same requirement go on one line ("42 cheaper types: requirements:
-  // instance-family In [g5]: ..."); the ones rejected for another reason are listed one by one.
+  // Types rejected for the same reason go on one line ("42 cheaper types: requirements:
+  // instance-family In [g5]: ..."; a requirement's reason without the type's own value); a reason
+  // only one type has is listed with it.
   std::vector<std::string> keys;
   std::map<std::string, std::vector<const RejectedType*>> by_requirement;
   std::vector<const RejectedType*> others;
   for (const RejectedType& r : d.cheaper_rejected) {
     const auto but = r.reason.find(" but it is ");
-    if (r.reason.rfind("requirements: ", 0) != 0 || but == std::string::npos) {
-      others.push_back(&r);
-      continue;
-    }
-    const std::string key = r.reason.substr(0, but);
+    const std::string key = r.reason.rfind("requirements: ", 0) == 0 && but != std::string::npos ? r.reason.substr(0, but) : r.reason;
     if (!by_requirement.count(key)) keys.push_back(key);
     by_requirement[key].push_back(&r);
   }

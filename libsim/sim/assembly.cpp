@@ -73,6 +73,8 @@ std::vector<PodSpec> pod_templates(const std::vector<ServiceSpec>& services) {
     std::vector<std::string> types;
     for (const auto& [t, _] : svc.throughput_rps) types.push_back(t);
     p.requirements = svc.replica_requirements.intersect(Requirements({{std::string(label::kInstanceType), Operator::In, types}}));
+    p.affinity = svc.replica_requirements;
+    p.serving_types = std::move(types);
     p.tolerations = svc.tolerations;
     out.push_back(std::move(p));
   }

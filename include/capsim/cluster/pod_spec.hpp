@@ -22,8 +22,13 @@ struct ResourceList {
 struct PodSpec {
   std::string name;
   ResourceList requests;
-  Requirements requirements;  // required node affinity / node selector
+  Requirements requirements;  // everything a node must satisfy: `affinity` and the serving types
   std::vector<Toleration> tolerations;
+  /// The pod's own required node affinity / node selector, as its manifest says.
+  Requirements affinity;
+  /// The instance types its service has a throughput for (empty: no such restriction). capsim runs
+  /// a replica only there, so explanations name this restriction rather than the requirement it becomes.
+  std::vector<std::string> serving_types;
 };
 
 }  // namespace capsim

@@ -13,7 +13,7 @@ namespace capsim {
 struct RejectedType {
   std::string instance_type;
   double price_usd_per_h = 0;
-  std::string reason;  // "requirements: ...", "fit: ...", "offering: ...", "limits: ...", "exotic: ..."
+  std::string reason;  // "requirements: ...", "throughput: ...", "fit: ...", "offering: ...", "limits: ...", "exotic: ..."
 
   friend bool operator==(const RejectedType&, const RejectedType&) = default;
 };

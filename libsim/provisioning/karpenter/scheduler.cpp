@@ -374,9 +374,8 @@ class Scheduler {
       }
       // A type's device slot counts its GPUs or its Neuron devices: the pod's kind must be the one.
       // (a type with none at all fails the fit with its count, 0, like any other resource).
-      if (pod.requests.gpus > 0 && types_[t].alloc.gpu > 0 && device_count(*types_[t].type, pod.requests.device) == 0) {
-        c.reason[t] = pod.requests.device == DeviceResource::AwsNeuron ? "fit: aws.amazon.com/neuron: the type's accelerators are GPUs"
-                                                                       : "fit: nvidia.com/gpu: the type's accelerators are Neuron devices";
+      if (auto wrong = wrong_device(pod, t); !wrong.empty()) {
+        c.reason[t] = wrong;
         continue;
       }
       c.price[t] = offering_price(filter, t);
@@ -453,7 +452,7 @@ class Scheduler {
             kept.push_back(t);
             if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
           }
-          if (kept.empty()) reason = no_type_reason(cand, p, need, pods_[pod]->requests.device);
+          if (kept.empty()) reason = no_type_reason(cand, p, *pods_[pod], need);
         }
         if (!reason.empty()) {
           why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
@@ -468,17 +467,48 @@ class Scheduler {
     return false;
   }
 
+  // A type whose accelerators are of another kind than the pod asks for ("" when not so).
+  std::string_view wrong_device(const PodSpec& pod, std::size_t t) const {
+    if (pod.requests.gpus == 0 || types_[t].alloc.gpu == 0 || device_count(*types_[t].type, pod.requests.device) > 0) return {};
+    return pod.requests.device == DeviceResource::AwsNeuron ? "fit: aws.amazon.com/neuron: the type's accelerators are GPUs"
+                                                            : "fit: nvidia.com/gpu: the type's accelerators are Neuron devices";
+  }
+
+  // Why type t fails the requirements: capsim's serving-type restriction when that is all that
+  // rejects it (the pool and the pod's own affinity allow it), else the failing requirement.
+  std::string requirements_reason(const PodSpec& pod, std::size_t p, const Candidates& cand, std::size_t t) const {
+    if (only_throughput_rejects(pod, p, t))
+      return "throughput: the pod's service has no throughput_rps for this type (a replica runs only on the types listed there)";
+    return "requirements: " + type_mismatch(cand.req, *types_[t].labels);
+  }
+  bool only_throughput_rejects(const PodSpec& pod, std::size_t p, std::size_t t) const {
+    const std::string& name = types_[t].type->name;
+    return !pod.serving_types.empty() && std::find(pod.serving_types.begin(), pod.serving_types.end(), name) == pod.serving_types.end() &&
+           type_matches(pools_[p].requirements.intersect(pod.affinity), *types_[t].labels);
+  }
+
   // Why no type of the pool can take the pod: a type held back only by limits if there is one, else
-  // the cheapest type's reason.
-  std::string no_type_reason(const Candidates& cand, std::size_t p, const Res& need, DeviceResource device) const {
+  // the cheapest type's reason; and the types that would fit but for the service's throughput list.
+  std::string no_type_reason(const Candidates& cand, std::size_t p, const PodSpec& pod, const Res& need) const {
     for (std::size_t t : cand.ok)
       if (fits(need, types_[t].alloc)) return fmt::format("{} ({})", limits_reason(p, t), types_[t].type->name);
-    if (!cand.ok.empty()) {
-      const std::size_t t = cand.ok.front();
-      return fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[t].type->name,
-                         fit_reason(need, types_[t].alloc, device));
+    std::string reason = cand.ok.empty() ? "no instance type passes the requirements, offering and exotic filters"
+                                         : fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[cand.ok.front()].type->name,
+                                                       fit_reason(need, types_[cand.ok.front()].alloc, pod.requests.device));
+    std::vector<std::string> blocked;
+    for (std::size_t t = 0; t < types_.size(); ++t)
+      if (cand.reason[t] == kRequirementsReason && fits(need, types_[t].alloc) && wrong_device(pod, t).empty() &&
+          only_throughput_rejects(pod, p, t))
+        blocked.push_back(types_[t].type->name);
+    if (!blocked.empty()) {
+      std::sort(blocked.begin(), blocked.end());
+      std::string names;
+      for (std::size_t i = 0; i < blocked.size() && i < 6; ++i) names += (i ? ", " : "") + blocked[i];
+      if (blocked.size() > 6) names += fmt::format(", ... {} in all", blocked.size());
+      reason += fmt::format("; {} type(s) of the pool would fit but the pod's service has no throughput_rps for them ({})",
+                            blocked.size(), names);
     }
-    return "no instance type passes the requirements, offering and exotic filters";
+    return reason;
   }
 
   void open_claim(std::size_t pod, std::size_t p, const Candidates& cand, std::vector<std::size_t> kept) {
@@ -507,8 +537,14 @@ class Scheduler {
     std::stable_sort(cheaper.begin(), cheaper.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     if (!explain_) cheaper.clear();
     for (const auto& [price, t] : cheaper) {
-      std::string reason = cand.reason[t] == kRequirementsReason ? "requirements: " + type_mismatch(cand.req, *types_[t].labels)
-                                                                 : std::string(cand.reason[t]);
+      // A type the service has no throughput for is named so only when the pods would otherwise fit
+      // it: a type too small for them is explained by its size, which no throughput figure changes.
+      std::string reason = cand.reason[t] == kRequirementsReason ? requirements_reason(*pods_[pod], p, cand, t) : std::string(cand.reason[t]);
+      if (reason.rfind("throughput: ", 0) == 0) {
+        std::string fit(wrong_device(*pods_[pod], t));
+        if (fit.empty()) fit = fit_reason(c.total, types_[t].alloc, pods_[pod]->requests.device);
+        if (!fit.empty()) reason = fit;
+      }
       if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc, pods_[pod]->requests.device);
       if (reason.empty()) reason = limits_reason(p, t);
       e.cheaper_rejected.push_back({types_[t].type->name, price, std::move(reason)});
