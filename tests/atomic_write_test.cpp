@@ -69,3 +69,10 @@ TEST_CASE("a symbolic link is written through and stays a link") {
   CHECK(slurp(d.path / "real" / "result.json") == "new\n");
   CHECK(temporaries_in(d.path / "real") == 0);
 }
+
+TEST_CASE("a device is written to, not replaced") {
+  // Renaming a temporary over /dev/null would replace the device node (as root, silently).
+  io::write_files_atomically({{"/dev/null", "discarded"}});
+  CHECK(fs::is_character_file("/dev/null"));
+  CHECK(temporaries_in("/dev") == 0);
+}

@@ -73,6 +73,22 @@ std::string write_temporary(const std::filesystem::path& target, const std::file
   return tmp;
 }
 
+// A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written to as it is: renaming a file over it
+// would replace the device node itself.
+bool is_stream(const std::filesystem::path& target) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(target, ec);
+  return !ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st) && !std::filesystem::is_directory(st);
+}
+
+void write_stream(const std::filesystem::path& target, const std::filesystem::path& shown, std::string_view content) {
+  std::FILE* f = std::fopen(target.c_str(), "wb");
+  if (!f) fail(shown, errno);
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  const int err = errno;
+  if (std::fclose(f) != 0 || !ok) fail(shown, ok ? errno : err);
+}
+
 }  // namespace
 
 void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
@@ -84,22 +100,30 @@ void write_files_atomically(const std::vector<std::pair<std::filesystem::path, s
       std::error_code ec;
       if (std::filesystem::is_directory(path, ec)) throw Error("cannot write " + path.string() + ": it is a folder");
       targets.push_back(target_of(path));
-      for (std::size_t k = 0; k + 1 < targets.size(); ++k)
+      const bool stream = is_stream(targets.back());
+      for (std::size_t k = 0; k + 1 < targets.size() && !stream; ++k)
         if (std::filesystem::weakly_canonical(targets[k], ec) == std::filesystem::weakly_canonical(targets.back(), ec))
           throw Error("cannot write " + path.string() + ": the same file as " + files[k].first.string() + " (give each output its own file)");
-      temporaries.push_back(write_temporary(targets.back(), path, content));
+      temporaries.push_back(stream ? std::string() : write_temporary(targets.back(), path, content));
     }
   } catch (...) {
-    for (const auto& t : temporaries) ::unlink(t.c_str());
+    for (const auto& t : temporaries)
+      if (!t.empty()) ::unlink(t.c_str());
     throw;
   }
-  for (std::size_t i = 0; i < temporaries.size(); ++i)
+  for (std::size_t i = 0; i < temporaries.size(); ++i) {
+    if (temporaries[i].empty()) continue;
     if (std::rename(temporaries[i].c_str(), targets[i].c_str()) != 0) {
       // Only a file system that refuses a rename it allowed a file to be created for gets here.
       const int err = errno;
-      for (std::size_t k = i; k < temporaries.size(); ++k) ::unlink(temporaries[k].c_str());
+      for (std::size_t k = i; k < temporaries.size(); ++k)
+        if (!temporaries[k].empty()) ::unlink(temporaries[k].c_str());
       fail(files[i].first, err);
     }
+  }
+  // Devices and pipes last, once the files are in place.
+  for (std::size_t i = 0; i < temporaries.size(); ++i)
+    if (temporaries[i].empty()) write_stream(targets[i], files[i].first, files[i].second);
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {

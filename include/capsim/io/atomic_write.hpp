@@ -12,8 +12,9 @@ namespace capsim::io {
 /// visible, so one left by a SIGKILL is easy to spot), then renamed over their targets one after
 /// another with SIGINT, SIGTERM and SIGHUP held back, so an interrupt stops the program before the
 /// first temporary or after the last rename, never between. A target that is a symbolic link is
-/// written through: the file it points to is replaced and the link stays. Throws capsim::Error
-/// naming the path; on an error no target has changed and no temporary is left.
+/// written through: the file it points to is replaced and the link stays. A target that is a device
+/// or a pipe (/dev/null, /dev/stdout) is written to directly, after the files. Throws capsim::Error
+/// naming the path; on an error no file has changed and no temporary is left.
 void write_files_atomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files);
 
 /// One file, as write_files_atomically.
