@@ -3,6 +3,9 @@
 // expected.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
@@ -190,4 +193,44 @@ TEST_CASE("Container Insights and DCGM GPU metrics are recognised by name") {
         std::string::npos);
   CHECK(find_known_metric("DCGM_FI_DEV_GPU_UTIL")->measure == MetricMeasure::Percent);
   CHECK_FALSE(find_known_metric("RequestCount"));
+}
+
+TEST_CASE("get-metric-data has no Unit: whole numbers read as a rate, or fractions read as counts, are doubted") {
+  // 30 points a minute apart, written through the same writer capsim's tests use for exports.
+  auto export_of = [](std::vector<double> values, const char* name) {
+    Trace t;
+    t.start = at("2024-05-10T00:00:00Z");
+    t.period = seconds(60);
+    t.values = std::move(values);
+    const auto path = std::filesystem::temp_directory_path() / name;
+    std::ofstream(path) << io::to_get_metric_data_json(t, "requests", "RequestCount");
+    io::TraceSource s;
+    s.name = "t";
+    s.format = io::TraceFormat::CloudWatchMetricData;
+    s.period = seconds(60);
+    s.files.push_back({path, name});
+    return s;
+  };
+  std::vector<double> counts, rates;
+  for (int i = 0; i < 30; ++i) {
+    counts.push_back(100 + i);     // requests per minute: whole numbers
+    rates.push_back(1.5 + i / 7.0);  // requests per second: fractions (1.5, 1.64..., never whole)
+  }
+  io::TraceSource as_rate = export_of(counts, "capsim-counts.json");
+  as_rate.unit = TraceUnit::RequestsPerSecond;
+  auto r = io::read_trace(as_rate);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == "trace 't': all 30 non-zero values are whole numbers, as counts per period are; a rate per second rarely is. "
+                         "get-metric-data output has no Unit to check: if the query's statistic was Sum or SampleCount, state \"unit\": "
+                         "\"requests\"");
+  io::TraceSource as_count = export_of(rates, "capsim-rates.json");
+  as_count.unit = TraceUnit::Requests;
+  auto c = io::read_trace(as_count);
+  REQUIRE(c.warnings.size() == 1);
+  CHECK(c.warnings[0].find("none of its 30 non-zero values is a whole number") != std::string::npos);
+  // The right units: no doubt.
+  as_rate.unit = TraceUnit::Requests;
+  as_count.unit = TraceUnit::RequestsPerSecond;
+  CHECK(io::read_trace(as_rate).warnings.empty());
+  CHECK(io::read_trace(as_count).warnings.empty());
 }

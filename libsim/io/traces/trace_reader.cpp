@@ -1,5 +1,6 @@
 #include "capsim/io/traces/trace_reader.hpp"
 
+#include <cmath>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -107,6 +108,29 @@ TraceRead read_request_trace(const TraceSource& src) {
   out.requests = std::move(log);
   return out;
 }
+// get-metric-data output carries no Unit, so a count read as a rate (or the other way round) can
+// only be doubted from the numbers: a count per period is a whole number, a rate or an average
+// rarely is. Said as a warning when at least 20 non-zero values all point the other way.
+void doubt_the_unit(const TracePoints& pts, const TraceSource& src, std::vector<std::string>& warnings) {
+  if (src.unit != TraceUnit::Requests && src.unit != TraceUnit::RequestsPerSecond) return;
+  std::size_t nonzero = 0, whole = 0;
+  for (const double v : pts.values) {
+    if (v == 0) continue;
+    ++nonzero;
+    whole += v == std::floor(v) ? 1 : 0;
+  }
+  if (nonzero < 20) return;
+  if (src.unit == TraceUnit::RequestsPerSecond && whole == nonzero)
+    warnings.push_back(fmt::format("trace '{}': all {} non-zero values are whole numbers, as counts per period are; a rate per second "
+                                   "rarely is. get-metric-data output has no Unit to check: if the query's statistic was Sum or "
+                                   "SampleCount, state \"unit\": \"requests\"",
+                                   src.name, nonzero));
+  if (src.unit == TraceUnit::Requests && whole == 0)
+    warnings.push_back(fmt::format("trace '{}': none of its {} non-zero values is a whole number, as a count of requests per period "
+                                   "would be. get-metric-data output has no Unit to check: if these are rates or averages, state "
+                                   "\"unit\": \"requests/second\" (or use the Sum statistic)",
+                                   src.name, nonzero));
+}
 }  // namespace
 
 TraceRead read_trace(const TraceSource& src) {
@@ -150,6 +174,7 @@ TraceRead read_trace(const TraceSource& src) {
     }
     case TraceFormat::CloudWatchMetricData:
       pts = read_get_metric_data(src.files, {src.id, src.label}, out.warnings);
+      doubt_the_unit(pts, src, out.warnings);
       break;
     case TraceFormat::CloudWatchMetricStatistics:
       if (!src.statistic) throw Error("trace '" + src.name + "': get-metric-statistics output needs the statistic to read");
