@@ -1,6 +1,7 @@
 #include "capsim/autoscale/hpa_runner.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace capsim {
 
@@ -8,6 +9,15 @@ namespace {
 // After capacity changes and before the period boundary at the same instant.
 constexpr std::int32_t kPriorityAutoscaler = 5;
 }  // namespace
+
+double resource_value(const HpaMetric& m, double rate_rps, double capacity_rps) {
+  // Every ready replica serves the same share of its throughput (the arrivals spread evenly).
+  const double busy_share = capacity_rps > 0 ? std::min(1.0, rate_rps / capacity_rps) : 1.0;
+  const double use = m.use.at(busy_share);
+  if (m.target_type != HpaMetric::Target::Utilization) return use;
+  // The metrics client's utilization is a whole percentage: int32(sum(usage) × 100 / sum(requests)).
+  return std::floor(use * 100.0 / m.request);
+}
 
 HpaRunner::HpaRunner(Engine& engine, HpaRunnerInputs inputs, ReplicaScaleTarget& replicas, NodeGroupScaleTarget& groups,
                      const std::vector<std::unique_ptr<Service>>& services, ExternalMetric external)
@@ -56,7 +66,10 @@ void HpaRunner::sync(std::size_t i) {
     s.target_value = m.target;
     s.ready_pods = ready;
     s.unready_pods = std::max(0, current - ready);
-    if (m.name == "requests_per_second") {
+    if (m.source == HpaMetric::Source::Resource) {
+      s.current_value = resource_value(m, rate, model.capacity_rps());
+      if (m.target_type == HpaMetric::Target::Utilization) s.utilization_target_percent = m.target;
+    } else if (m.name == "requests_per_second") {
       s.current_value = rate / ready;
     } else {  // gpu_utilization: the share of serving capacity the arrivals use, in percent
       const double capacity = model.capacity_rps();

@@ -7,16 +7,29 @@
 
 namespace capsim {
 
-/// A metric an HPA reads: a Pods metric the simulation computes, or an External metric read from a
-/// trace (a queue depth exported from CloudWatch, say).
+/// How a replica's use of one resource follows its load: `idle` when it serves nothing, `busy` when
+/// it serves its full throughput, linear in between (millicores or MiB).
+struct ResourceUseByLoad {
+  double idle = 0;
+  double busy = 0;
+  double at(double busy_share) const { return idle + busy_share * (busy - idle); }
+};
+
+/// A metric an HPA reads: a Pods metric the simulation computes, a Resource metric (cpu or memory
+/// use, from the replica's use by load), or an External metric read from a trace (a queue depth
+/// exported from CloudWatch, say).
 struct HpaMetric {
-  enum class Source { Pods, External };
-  enum class Target { AverageValue, Value };
+  enum class Source { Pods, Resource, External };
+  enum class Target { AverageValue, Value, Utilization };
   Source source = Source::Pods;
   std::string name;   // Pods: "requests_per_second" (per ready replica) or "gpu_utilization" (percent busy);
-                      // External: the name of a trace under /traces
+                      // Resource: "cpu" or "memory"; External: the name of a trace under /traces
   Target target_type = Target::AverageValue;
-  double target = 0;  // per pod (AverageValue) or for the whole metric (Value, External only)
+  double target = 0;  // per pod (AverageValue: millicores or MiB for Resource), for the whole metric
+                      // (Value, External only), or percent of the request (Utilization, Resource only)
+  // Resource metrics: the replica's request and its use by load (filled from the service by the loader).
+  double request = 0;
+  ResourceUseByLoad use;
 };
 
 struct HpaConfig {

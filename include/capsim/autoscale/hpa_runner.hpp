@@ -21,6 +21,11 @@ namespace capsim {
 /// An External metric's value at a simulation time (a trace read as a metrics pipeline would).
 using ExternalMetric = std::function<double(const std::string& name, SimTime t)>;
 
+/// The value a Resource metric reads per pod when arrivals of `rate_rps` meet ready replicas that
+/// serve `capacity_rps` in all: the replica's use by load at that busy share (millicores or MiB), or
+/// for a Utilization target that use as a whole percentage of the request.
+double resource_value(const HpaMetric& m, double rate_rps, double capacity_rps);
+
 struct HpaRunnerInputs {
   std::vector<std::string> services;       // names, by index
   std::map<std::string, HpaConfig> hpas;   // by service name

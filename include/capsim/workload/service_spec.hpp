@@ -33,6 +33,13 @@ struct SlaSpec {
   OverloadAction on_overload = OverloadAction::Drop;
 };
 
+/// What a ready replica uses when it serves nothing (idle) and when it serves its full throughput
+/// (busy); an HPA's Resource metric reads the use in between, linear in the share it serves.
+struct UseByLoad {
+  std::optional<std::int64_t> idle_cpu_millicores, busy_cpu_millicores;
+  std::optional<std::int64_t> idle_memory_mib, busy_memory_mib;
+};
+
 struct ServiceSpec {
   std::string name;
   DemandSpec demand;
@@ -56,6 +63,7 @@ struct ServiceSpec {
   std::optional<std::int64_t> limit_memory_mib;
   std::optional<std::int64_t> usage_cpu_millicores;  // what a replica actually uses on average (default: its request)
   std::optional<std::int64_t> usage_memory_mib;
+  UseByLoad use_by_load;  // for HPA Resource metrics
 };
 
 }  // namespace capsim

@@ -29,6 +29,32 @@ std::optional<double> decimal_quantity(const json& v) {
   return std::nullopt;
 }
 
+// A Resource metric ({name: cpu|memory, target: Utilization averageUtilization | AverageValue
+// averageValue}); the replica's request and use are filled in by the scenario loader.
+std::optional<HpaMetric> resource_metric(Checker& ck, const json& r, const std::string& rp) {
+  if (!ck.object(r, rp, {"name", "target"}, {"name", "target"})) return std::nullopt;
+  HpaMetric metric;
+  metric.source = HpaMetric::Source::Resource;
+  metric.name = ck.one_of(r, rp, "name", {"cpu", "memory"}, "capsim models the cpu and memory a replica uses").value_or("");
+  const json& target = r["target"];
+  const std::string tp = rp + "/target";
+  if (!ck.object(target, tp, {"type", "averageUtilization", "averageValue"}, {"type"})) return std::nullopt;
+  auto tt = ck.one_of(target, tp, "type", {"Utilization", "AverageValue"});
+  if (!tt || metric.name.empty()) return std::nullopt;
+  if (*tt == "Utilization") {
+    metric.target_type = HpaMetric::Target::Utilization;
+    if (!target.contains("averageUtilization")) ck.fail(tp, "the key 'averageUtilization' for type Utilization", "an object without it");
+    metric.target = static_cast<double>(ck.integer(target, tp, "averageUtilization", 1, 100000).value_or(0));
+  } else {
+    metric.target_type = HpaMetric::Target::AverageValue;
+    if (!target.contains("averageValue")) ck.fail(tp, "the key 'averageValue' for type AverageValue", "an object without it");
+    const auto v = metric.name == "cpu" ? cpu_quantity(ck, target, tp, "averageValue") : memory_quantity(ck, target, tp, "averageValue");
+    if (v && *v <= 0) ck.fail(tp + "/averageValue", "a quantity > 0", describe(target["averageValue"]));
+    metric.target = static_cast<double>(v.value_or(0));
+  }
+  return metric;
+}
+
 std::optional<HpaScalingRules> scaling_rules(Checker& ck, const json& j, const std::string& p, const HpaScalingRules& defaults) {
   if (!ck.object(j, p, {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"})) return std::nullopt;
   HpaScalingRules r = defaults;
@@ -88,11 +114,17 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
     for (std::size_t i = 0; i < ms->size(); ++i) {
       const std::string mp = ptr_join(p + "/metrics", i);
       const json& m = (*ms)[i];
-      // autoscaling/v2 MetricSpec: Pods metrics capsim computes, or External metrics from traces.
-      if (!ck.object(m, mp, {"type", "pods", "external"}, {"type"})) continue;
-      auto type = ck.one_of(m, mp, "type", {"Pods", "External"},
-                             "capsim computes Pods metrics (requests_per_second, gpu_utilization) and reads External ones from traces");
+      // autoscaling/v2 MetricSpec: Pods and Resource metrics capsim computes, or External metrics from traces.
+      if (!ck.object(m, mp, {"type", "pods", "resource", "external"}, {"type"})) continue;
+      auto type = ck.one_of(m, mp, "type", {"Pods", "Resource", "External"},
+                             "capsim computes Pods metrics (requests_per_second, gpu_utilization) and Resource ones (cpu, memory), "
+                             "and reads External ones from traces");
       if (!type) continue;
+      if (*type == "Resource") {
+        if (!m.contains("resource")) ck.fail(mp, "the key 'resource' for type Resource", "an object without it");
+        else if (auto rm = resource_metric(ck, m["resource"], mp + "/resource")) h.metrics.push_back(*rm);
+        continue;
+      }
       HpaMetric metric;
       metric.source = *type == "External" ? HpaMetric::Source::External : HpaMetric::Source::Pods;
       const char* section = *type == "External" ? "external" : "pods";

@@ -361,13 +361,33 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
-  for (const auto& entry : out.cluster.hpa) {
+  for (auto& entry : out.cluster.hpa) {
     const std::string& name = entry.first;
-    const auto& hpa = entry.second;
+    auto& hpa = entry.second;
     auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
     if (svc == out.services.end()) {
       ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
       continue;
+    }
+    // Resource metrics read the replica's use by load against its request.
+    for (std::size_t k = 0; k < hpa.metrics.size(); ++k) {
+      HpaMetric& m = hpa.metrics[k];
+      if (m.source != HpaMetric::Source::Resource) continue;
+      const bool cpu = m.name == "cpu";
+      const auto idle = cpu ? svc->use_by_load.idle_cpu_millicores : svc->use_by_load.idle_memory_mib;
+      const auto busy = cpu ? svc->use_by_load.busy_cpu_millicores : svc->use_by_load.busy_memory_mib;
+      const std::string mp = ptr_join(ptr_join(ptr_join("/cluster/hpa", name), "metrics"), k);
+      if (!idle || !busy)
+        ck_.fail(mp, fmt::format("replica.usage_by_load.idle.{0} and busy.{0} of service '{1}', which say how its {0} use follows its "
+                                 "load",
+                                 m.name, name),
+                 "a Resource metric on a service without them");
+      const double request = static_cast<double>(cpu ? svc->replica_cpu_millicores : svc->replica_memory_mib);
+      if (m.target_type == HpaMetric::Target::Utilization && request <= 0)
+        ck_.fail(mp, fmt::format("a {} request on service '{}' (Utilization is a percentage of it)", m.name, name),
+                 "a service without one (the controller reports 'missing request')");
+      m.request = request;
+      m.use = {static_cast<double>(idle.value_or(0)), static_cast<double>(busy.value_or(0))};
     }
     // A requests/s target no replica can reach keeps the HPA from ever scaling out in time: each
     // replica would have to serve more than its type allows before a new one is asked for.
@@ -484,7 +504,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
     if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "concurrency",
-                            "startup_s", "pod_template"})) {
+                            "startup_s", "pod_template", "usage_by_load"})) {
       // The pod: a Kubernetes pod template (a Deployment's spec.template) or capsim's short keys.
       const bool from_template = r->contains("pod_template");
       for (const char* k : {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations"})
@@ -549,6 +569,17 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
         if (svc.usage_memory_mib && svc.limit_memory_mib && *svc.usage_memory_mib > *svc.limit_memory_mib)
           ck_.fail(rp + "/usage/memory", fmt::format("at most the memory limit ({}Mi)", *svc.limit_memory_mib),
                    fmt::format("{}Mi", *svc.usage_memory_mib));
+      }
+      // How its use follows its load, for HPA Resource metrics: {"idle": {...}, "busy": {...}}.
+      if (auto ul = r->find("usage_by_load"); ul != r->end() && ck_.object(*ul, rp + "/usage_by_load", {"idle", "busy"}, {"idle", "busy"})) {
+        const std::string up = rp + "/usage_by_load";
+        for (const char* end : {"idle", "busy"})
+          if (ck_.object((*ul)[end], up + "/" + end, {"cpu", "memory"})) {
+            const bool idle = std::string(end) == "idle";
+            (idle ? svc.use_by_load.idle_cpu_millicores : svc.use_by_load.busy_cpu_millicores) = k8s::cpu_quantity(ck_, (*ul)[end], up + "/" + end, "cpu");
+            (idle ? svc.use_by_load.idle_memory_mib : svc.use_by_load.busy_memory_mib) =
+                k8s::memory_quantity(ck_, (*ul)[end], up + "/" + end, "memory");
+          }
       }
       if (auto st = r->find("startup_s"); st != r->end() && st->is_object() && !st->contains("dist")) {
         // The parts, each drawn from its own stream.
@@ -789,6 +820,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         figures.push_back(sp + "/replica/startup_s");
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("usage"))
         figures.push_back(sp + "/replica/usage");
+      if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("usage_by_load"))
+        figures.push_back(sp + "/replica/usage_by_load");
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("concurrency"))
         figures.push_back(sp + "/replica/concurrency");
     }
