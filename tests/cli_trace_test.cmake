@@ -9,7 +9,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "trace inspect failed (${rc}): ${err}")
 endif()
 foreach(expected "period: 60 s (inferred from the data)" "span: 2024-05-10T00:00:00Z to 2024-05-17T00:00:00Z (7.00 days), 10,080 points"
-                 "gaps: 0 missing point(s)" "min 72," "max 5,773; total 16,803,371" "daily profile")
+                 "gaps: 0 missing point(s)" "min 72," "p95 (nearest rank) " "max 5,773; total 16,803,371" "daily profile")
   string(FIND "${out}" "${expected}" pos)
   if(pos EQUAL -1)
     message(FATAL_ERROR "trace inspect output lacks '${expected}':\n${out}")

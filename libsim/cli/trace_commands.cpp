@@ -107,7 +107,7 @@ int inspect(const ReadFlags& f) {
                            number(static_cast<double>(s.points)), number(static_cast<double>(r.stats.points_read)));
   std::cout << fmt::format("gaps: {} missing point(s) in {} gap(s){}\n", number(static_cast<double>(r.stats.filled)), r.stats.gaps,
                            r.stats.gaps ? fmt::format(", the longest {} point(s)", r.stats.largest_gap_points) : "");
-  std::cout << fmt::format("values: min {}, mean {}, p95 {}, max {}; total {}\n", number(s.min), number(s.mean), number(s.p95),
+  std::cout << fmt::format("values: min {}, mean {}, p95 (nearest rank) {}, max {}; total {}\n", number(s.min), number(s.mean), number(s.p95),
                            number(s.max), number(s.total));
   std::cout << fmt::format("daily profile (mean by UTC hour, 00-23): {}\n", sparkline(s.hourly_mean.data(), 24));
   if (!r.warnings.empty()) {
