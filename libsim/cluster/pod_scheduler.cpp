@@ -1,5 +1,9 @@
 #include "capsim/cluster/pod_scheduler.hpp"
 
+#include <optional>
+#include <set>
+#include <vector>
+
 namespace capsim {
 
 PodScheduler::PodScheduler(ClusterState& state, ReplicaController& replicas, const std::vector<ServiceSpec>& services)
@@ -15,18 +19,35 @@ bool PodScheduler::fits(const Node& n, std::size_t service) const {
 }
 
 void PodScheduler::place_pending() {
+  // Pending pods by index, each to the first node (by ascending id) that fits it. Within one pass
+  // nodes only fill up, so a node that did not fit a pod of a service fits no later pod of it
+  // either: each service's scan resumes where its last pod went, and once it has run past the last
+  // node the service's other pods wait too. A pass costs pending pods + nodes × services, not
+  // pods × nodes.
+  const std::set<std::size_t>& pending = replicas_.pending();
+  if (pending.empty()) return;
+  const std::vector<std::size_t>& ids = state_.live_node_ids();
+  std::vector<std::size_t> resume(services_.size(), 0);
+  std::size_t exhausted = 0;  // services no node fits any more
   bool left = false;
-  auto& pods = state_.pods();
-  for (std::size_t p = 0; p < pods.size(); ++p) {
-    if (!pods[p].pending()) continue;
-    bool placed = false;
-    for (std::size_t id : state_.live_node_ids()) {
-      if (!fits(state_.nodes()[id], pods[p].service)) continue;
-      replicas_.bind(p, id);
-      placed = true;
-      break;
+  // Binding takes the pod out of the set, so each step looks up the next index after this one.
+  auto after = [&](std::size_t p) -> std::optional<std::size_t> {
+    auto it = pending.upper_bound(p);
+    return it == pending.end() ? std::nullopt : std::optional<std::size_t>(*it);
+  };
+  for (std::optional<std::size_t> p = *pending.begin(); p; p = after(*p)) {
+    const std::size_t s = state_.pods()[*p].service;
+    std::size_t& k = resume[s];
+    if (k < ids.size()) {
+      while (k < ids.size() && !fits(state_.nodes()[ids[k]], s)) ++k;
+      if (k < ids.size()) {
+        replicas_.bind(*p, ids[k]);
+        continue;
+      }
+      ++exhausted;
     }
-    left = left || !placed;
+    left = true;
+    if (exhausted == services_.size()) break;
   }
   if (left && unplaced_) unplaced_();
 }

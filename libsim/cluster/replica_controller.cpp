@@ -67,8 +67,10 @@ void ReplicaController::create(std::size_t service) {
   if (free_slots_.empty()) {
     pods.push_back(Pod{service});
     pods.back().born = ++born_;
+    pending_.insert(pods.size() - 1);
     return;
   }
+  pending_.insert(*free_slots_.begin());
   Pod& slot = pods[*free_slots_.begin()];
   free_slots_.erase(free_slots_.begin());
   const std::uint64_t start = slot.start;
@@ -110,6 +112,8 @@ void ReplicaController::set_replicas(std::size_t service, int desired) {
       node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
       state_.pods_changed(n, run_.now());
       if (p.ready) services_[service]->replica_stopped(run_.now(), *node.type);
+    } else {
+      pending_.erase(id);
     }
     p.removed = true;
     p.ready = false;
@@ -137,6 +141,7 @@ void ReplicaController::evict(std::size_t n) {
     p.ready = false;
     p.node = -1;
     ++p.start;
+    pending_.insert(id);
   }
   node.pods.clear();
   state_.pods_changed(n, run_.now());
@@ -150,6 +155,7 @@ void ReplicaController::cut_off(std::size_t n) {
 
 void ReplicaController::bind(std::size_t p, std::size_t n) {
   state_.bind(p, n, run_.now());
+  pending_.erase(p);
   state_.pods_changed(n, run_.now());
   const bool warm = run_.now() == 0 && state_.nodes()[n].ready_at == 0 && state_.pods()[p].down_since < 0;
   start_pod(p, warm);

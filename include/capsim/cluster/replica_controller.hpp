@@ -34,6 +34,9 @@ class ReplicaController final : public ReplicaScaleTarget {
   int ready_replicas(std::size_t service) const override;
   void set_replicas(std::size_t service, int desired) override;
 
+  /// Pods waiting for a node (created or evicted, not yet bound), by index, kept as they change: the
+  /// scheduler visits these only.
+  const std::set<std::size_t>& pending() const { return pending_; }
   /// Binds pod `p` to node `n` and starts it (ready after its start-up latency).
   void bind(std::size_t p, std::size_t n);
   /// Every pod of node `n` is evicted: they go pending and their services lose them.
@@ -68,6 +71,7 @@ class ReplicaController final : public ReplicaScaleTarget {
   // as at ten: pods not removed per service, and the removed pods' slots, lowest first.
   std::vector<int> live_;
   std::set<std::size_t> free_slots_;
+  std::set<std::size_t> pending_;
 };
 
 }  // namespace capsim
