@@ -30,3 +30,14 @@ def test_validate_lists_problems_and_accepts_good_files(source_dir, data_dir):
     problems = capsim.validate(data_dir / "bad" / "trace_duplicate.json")
     assert len(problems) == 1
     assert "duplicate.csv:4: duplicate timestamp 2024-05-10T00:01:00Z" in problems[0]
+
+
+def test_data_root_confines_the_files_a_scenario_names(source_dir, data_dir):
+    hand = data_dir / "scenarios" / "hand.json"  # its trace is ../traces/five_minutes.csv
+    assert capsim.validate(hand, data_root=data_dir) == []
+    problems = capsim.validate(hand, data_root=data_dir / "scenarios")
+    assert len(problems) == 1
+    assert "/traces/t/file: expected a file inside the data root" in problems[0]
+    assert "which resolves outside it" in problems[0]
+    with pytest.raises(capsim.ScenarioError):
+        capsim.load_scenario(hand, data_root=data_dir / "scenarios")
