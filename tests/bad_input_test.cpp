@@ -259,6 +259,8 @@ TEST_CASE("robustness: a required key that is missing is reported and never read
 
 TEST_CASE("robustness: values of the wrong type in the figures the loader scans are errors, not aborts") {
   check_message("capacity_type_null.json", {"/cluster/node_groups/0/capacity_type", "got null"});
+  // Found by the CLI mutation run: the assumptions scan read a world section with an error in it.
+  check_message("trace_format_array.json", {"/traces/t/format", "expected one of \"csv\"", "got an array"});
   // A source pointer whose array index has more digits than any array could reach.
   check_message("source_pointer_out_of_range.json",
                 {"/sources/~1services~199999999999999999999999~1replicas", "which points nowhere"});
