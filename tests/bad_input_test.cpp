@@ -259,7 +259,10 @@ TEST_CASE("robustness: a required key that is missing is reported and never read
 
 TEST_CASE("robustness: values of the wrong type in the figures the loader scans are errors, not aborts") {
   check_message("capacity_type_null.json", {"/cluster/node_groups/0/capacity_type", "got null"});
-  // Found by the CLI mutation run: the assumptions scan read a world section with an error in it.
+  // Found by the CLI mutation run: Karpenter launched a node cold with no latency to draw (an empty
+  // optional read), and the assumptions scan read a world section with an error in it.
+  check_message("karpenter_without_node_latency.json", {"/cluster", "expected the key 'node_ready_s' (launch → Ready latency), since "
+                                                        "provisioner karpenter launches every node cold"});
   check_message("trace_format_array.json", {"/traces/t/format", "expected one of \"csv\"", "got an array"});
   // A source pointer whose array index has more digits than any array could reach.
   check_message("source_pointer_out_of_range.json",

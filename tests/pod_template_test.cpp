@@ -91,6 +91,11 @@ TEST_CASE("a pod template that breaks Kubernetes' rules is refused with the plac
   json fractional = two_containers();
   fractional["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] = "0.5";
   CHECK(load_error(with_template(explain_doc(), fractional)).find("expected a whole number of nvidia.com/gpu") != std::string::npos);
+  // Found by the CLI mutation run: a count beyond int was converted before it was checked (UBSan).
+  json huge = two_containers();
+  huge["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] = 9223372036854775807LL;
+  CHECK(load_error(with_template(explain_doc(), huge)).find("expected a whole number of nvidia.com/gpu from 0 to 1000000, got the number "
+                                                            "9223372036854775807") != std::string::npos);
   json two_kinds = two_containers();
   two_kinds["spec"]["containers"][1]["resources"]["limits"] = {{"aws.amazon.com/neuron", 1}};
   CHECK(load_error(with_template(explain_doc(), two_kinds)).find("expected an accelerator request in one kind") != std::string::npos);

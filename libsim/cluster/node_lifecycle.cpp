@@ -1,6 +1,7 @@
 #include "capsim/cluster/node_lifecycle.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -50,6 +51,8 @@ std::size_t NodeLifecycle::create_node(std::size_t p, const NodeOwner& owner, bo
   node.created_at = now;
   node.last_pod_change = now;
   if (!warm) {
+    // The loader requires a latency wherever a node can start cold; reaching here without one is a bug.
+    if (!startup_.launch_s && !startup_.ready_s) throw std::logic_error("a node launched cold with no start-up latency given");
     auto draw = [&](std::string_view component, const Distribution& d) {
       Rng rng = make_stream({run_.seed, run_.replicate, component, owner.name, static_cast<std::uint64_t>(owner.ordinal)});
       return seconds(d.sample(rng));

@@ -3,6 +3,8 @@
 // when that is larger; a container's request left out defaults to its limit; extended resources
 // (nvidia.com/gpu, aws.amazon.com/neuron) are whole numbers, given as limits (a request must equal
 // its limit); nodeSelector and required node affinity both constrain the node.
+#include <cmath>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -35,8 +37,9 @@ std::optional<int> extended(Checker& ck, const json& resources, const std::strin
     std::optional<double> n;
     if (v.is_number_integer()) n = v.get<double>();
     else if (v.is_string()) n = parse_number(v.get<std::string>());
-    if (!n || *n < 0 || *n != static_cast<double>(static_cast<int>(*n))) {
-      ck.fail(at, fmt::format("a whole number of {}", key), describe(v));
+    // Bounded before the conversion: no node has more than a few dozen devices.
+    if (!n || *n < 0 || *n > 1'000'000 || *n != std::floor(*n)) {
+      ck.fail(at, fmt::format("a whole number of {} from 0 to 1000000", key), describe(v));
       return std::nullopt;
     }
     return static_cast<int>(*n);

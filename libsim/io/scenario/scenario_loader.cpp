@@ -454,19 +454,20 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
                   (out.cluster.provisioner == ProvisionerKind::ClusterAutoscaler && g.max_size > g.count) ||
                   (g.target_tracking && g.max_size > g.count)))
       cold = &g;
-  const std::string why = cold ? fmt::format("node group '{}' {}", cold->name,
-                                             cold->capacity_type == CapacityType::Spot ? "is spot (replacements launch cold)"
-                                             : cold->initial_state == InitialState::Launching ? "starts \"launching\""
-                                                                                                : "can grow (new nodes launch cold)")
-                               : "";
-  if (!cold && !out.cluster.hpa.empty())
+  std::string why = cold ? fmt::format("node group '{}' {}", cold->name,
+                                       cold->capacity_type == CapacityType::Spot ? "is spot (replacements launch cold)"
+                                       : cold->initial_state == InitialState::Launching ? "starts \"launching\""
+                                                                                          : "can grow (new nodes launch cold)")
+                         : "";
+  if (why.empty() && out.cluster.provisioner == ProvisionerKind::Karpenter) why = "provisioner karpenter launches every node cold";
+  if (why.empty() && !out.cluster.hpa.empty())
     for (std::size_t i = 0; i < out.services.size(); ++i)
       if (out.cluster.hpa.count(out.services[i].name) && !out.services[i].has_startup_latency())
         ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s', since an HPA starts new replicas",
                  "an object without it");
-  if (cold && !out.cluster.has_node_latency())
+  if (!why.empty() && !out.cluster.has_node_latency())
     ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since " + why, "an object without it");
-  if (cold)
+  if (!why.empty())
     for (std::size_t i = 0; i < out.services.size(); ++i)
       if (!out.services[i].has_startup_latency())
         ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s' (pod start → ready latency), since " + why,
