@@ -48,7 +48,7 @@ Offering offering(const std::string& type, CapacityType ct, double price) {
   return o;
 }
 
-PodSpec pod(std::string name, std::int64_t cpu_m, int gpus) { return PodSpec{std::move(name), ResourceList{cpu_m, 1024, gpus, 1}, {}, {}}; }
+PodSpec pod(std::string name, std::int64_t cpu_m, int gpus) { return PodSpec{std::move(name), ResourceList{cpu_m, 1024, gpus, 1}, {}, {}, {}, {}}; }
 
 // A node of `type` holding `pods`, as both the cluster sees it and as a candidate.
 struct TestNode {

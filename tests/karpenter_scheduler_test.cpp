@@ -23,7 +23,7 @@ Requirement req(std::string_view key, Operator op, std::vector<std::string> valu
   return Requirement{std::string(key), op, std::move(values)};
 }
 PodSpec pod(std::string name, std::int64_t cpu_m, std::int64_t mem_mib, int gpus = 0, std::vector<Requirement> rs = {}) {
-  return PodSpec{std::move(name), ResourceList{cpu_m, mem_mib, gpus, 1}, Requirements(rs), {}};
+  return PodSpec{std::move(name), ResourceList{cpu_m, mem_mib, gpus, 1}, Requirements(rs), {}, {}, {}};
 }
 NodePoolSpec pool(std::string name, std::vector<Requirement> rs = {}, int weight = 0) {
   NodePoolSpec p;
