@@ -9,6 +9,12 @@ std::vector<Check>& checks() {
   return all;
 }
 
+const Measurement* find(const Measurements& m, const std::string& prefix) {
+  for (const auto& [name, v] : m)
+    if (name.rfind(prefix, 0) == 0) return &v;
+  return nullptr;
+}
+
 int report(const std::string& what, const std::string& target, const std::string& measured, bool pass) {
   std::printf("%s: target %s; measured %s: %s\n", what.c_str(), target.c_str(), measured.c_str(), pass ? "PASS" : "FAIL");
   return pass ? 0 : 1;

@@ -26,6 +26,9 @@ struct RegisterCheck {
   explicit RegisterCheck(Check c) { checks().push_back(std::move(c)); }
 };
 
+/// The measurement whose benchmark name starts with `prefix` ("BM_Window/60/"); null when filtered out.
+const Measurement* find(const Measurements& m, const std::string& prefix);
+
 /// "target ... measured ... PASS|FAIL" line; returns 1 on FAIL.
 int report(const std::string& what, const std::string& target, const std::string& measured, bool pass);
 

@@ -33,13 +33,8 @@ void BM_Replicas(benchmark::State& state) {
 BENCHMARK(BM_Replicas)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(5)->MeasureProcessCPUTime();
 
 const capsim::bench::RegisterCheck kReplicaTarget([](const capsim::bench::Measurements& m) {
-  auto find = [&](const char* arg) -> const capsim::bench::Measurement* {
-    for (const auto& [name, v] : m)
-      if (name.rfind(fmt::format("BM_Replicas/{}/", arg), 0) == 0) return &v;
-    return nullptr;
-  };
-  const auto* small = find("100000");
-  const auto* large = find("1000000");
+  const auto* small = capsim::bench::find(m, "BM_Replicas/100000/");
+  const auto* large = capsim::bench::find(m, "BM_Replicas/1000000/");
   if (!small || !large) return 0;  // filtered out
   const double t1 = small->real_time_ns / 1e9, t2 = large->real_time_ns / 1e9;
   const double exponent = std::log(t2 / t1) / std::log(10.0);

@@ -31,13 +31,8 @@ void BM_Window(benchmark::State& state) {
 BENCHMARK(BM_Window)->Arg(60)->Arg(600)->Unit(benchmark::kMillisecond)->Iterations(1)->MeasureProcessCPUTime();
 
 const capsim::bench::RegisterCheck kScalingTarget([](const capsim::bench::Measurements& m) {
-  auto find = [&](const char* arg) -> const capsim::bench::Measurement* {
-    for (const auto& [name, v] : m)
-      if (name.rfind(fmt::format("BM_Window/{}/", arg), 0) == 0) return &v;
-    return nullptr;
-  };
-  const auto* short_run = find("60");
-  const auto* long_run = find("600");
+  const auto* short_run = capsim::bench::find(m, "BM_Window/60/");
+  const auto* long_run = capsim::bench::find(m, "BM_Window/600/");
   if (!short_run || !long_run) return 0;  // filtered out
   const double t60 = short_run->real_time_ns / 1e9, t600 = long_run->real_time_ns / 1e9;
   const double exponent = std::log(t600 / t60) / std::log(10.0);

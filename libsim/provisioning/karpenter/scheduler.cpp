@@ -476,15 +476,16 @@ class Scheduler {
 
   // Why type t fails the requirements: capsim's serving-type restriction when that is all that
   // rejects it (the pool and the pod's own affinity allow it), else the failing requirement.
-  std::string requirements_reason(const PodSpec& pod, std::size_t p, const Candidates& cand, std::size_t t) const {
-    if (only_throughput_rejects(pod, p, t))
+  // `allowed` is the pool's requirements with the pod's own affinity (without the serving types).
+  std::string requirements_reason(const PodSpec& pod, const Requirements& allowed, const Candidates& cand, std::size_t t) const {
+    if (only_throughput_rejects(pod, allowed, t))
       return "throughput: the pod's service has no throughput_rps for this type (a replica runs only on the types listed there)";
     return "requirements: " + type_mismatch(cand.req, *types_[t].labels);
   }
-  bool only_throughput_rejects(const PodSpec& pod, std::size_t p, std::size_t t) const {
+  bool only_throughput_rejects(const PodSpec& pod, const Requirements& allowed, std::size_t t) const {
     const std::string& name = types_[t].type->name;
     return !pod.serving_types.empty() && std::find(pod.serving_types.begin(), pod.serving_types.end(), name) == pod.serving_types.end() &&
-           type_matches(pools_[p].requirements.intersect(pod.affinity), *types_[t].labels);
+           type_matches(allowed, *types_[t].labels);
   }
 
   // Why no type of the pool can take the pod: a type held back only by limits if there is one, else
@@ -496,9 +497,10 @@ class Scheduler {
                                          : fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[cand.ok.front()].type->name,
                                                        fit_reason(need, types_[cand.ok.front()].alloc, pod.requests.device));
     std::vector<std::string> blocked;
+    const Requirements allowed = pools_[p].requirements.intersect(pod.affinity);
     for (std::size_t t = 0; t < types_.size(); ++t)
       if (cand.reason[t] == kRequirementsReason && fits(need, types_[t].alloc) && wrong_device(pod, t).empty() &&
-          only_throughput_rejects(pod, p, t))
+          only_throughput_rejects(pod, allowed, t))
         blocked.push_back(types_[t].type->name);
     if (!blocked.empty()) {
       std::sort(blocked.begin(), blocked.end());
@@ -536,10 +538,11 @@ class Scheduler {
     }
     std::stable_sort(cheaper.begin(), cheaper.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     if (!explain_) cheaper.clear();
+    const Requirements allowed = cheaper.empty() ? Requirements() : pools_[p].requirements.intersect(pods_[pod]->affinity);
     for (const auto& [price, t] : cheaper) {
       // A type the service has no throughput for is named so only when the pods would otherwise fit
       // it: a type too small for them is explained by its size, which no throughput figure changes.
-      std::string reason = cand.reason[t] == kRequirementsReason ? requirements_reason(*pods_[pod], p, cand, t) : std::string(cand.reason[t]);
+      std::string reason = cand.reason[t] == kRequirementsReason ? requirements_reason(*pods_[pod], allowed, cand, t) : std::string(cand.reason[t]);
       if (reason.rfind("throughput: ", 0) == 0) {
         std::string fit(wrong_device(*pods_[pod], t));
         if (fit.empty()) fit = fit_reason(c.total, types_[t].alloc, pods_[pod]->requests.device);
