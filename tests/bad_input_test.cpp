@@ -142,6 +142,11 @@ TEST_CASE("a user catalog with a bad row names the file, the pointer and what wa
 
 TEST_CASE("autoscalers: HPA bounds and metrics, cron schedules, unknown services") {
   check_message("hpa_min_above_max.json", {"/cluster/hpa/api/maxReplicas", "expected maxReplicas >= minReplicas (5)", "got the number 2"});
+  // A replica's use by load (for Resource metrics): busy at least idle, and within the limit.
+  check_message("usage_by_load_busy_below_idle.json", {"/services/0/replica/usage_by_load/busy/cpu", "expected at least the idle use (2500m)",
+                                                       "got 1000m"});
+  check_message("usage_by_load_above_limit.json", {"/services/0/replica/usage_by_load/busy/cpu", "expected at most the cpu limit (3000m)",
+                                                   "got 4000m"});
   // Kubernetes: "must specify at least one Object or External metric to support scaling to zero replicas".
   check_message("hpa_zero_without_external.json", {"/cluster/hpa/api/minReplicas", "an External metric to scale to zero replicas on",
                                                    "got 0 with only Pods metrics"});

@@ -240,6 +240,13 @@ TEST_CASE("--data-root confines the files a scenario names to one folder") {
   CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios", confined),
                        doctest::Contains("which resolves outside it"), ScenarioError);
   CHECK_NOTHROW(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios"));
+  // A root that is no folder is said to be so, not left to refuse every file.
+  io::LoadOptions nowhere;
+  nowhere.data_root = test::data_dir() / "no-such-folder";
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir(), nowhere),
+                       doctest::Contains("expected --data-root naming an existing folder, got"), ScenarioError);
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "inline.json", test::data_dir(), nowhere),
+                       doctest::Contains("no-such-folder\", which does not exist"), ScenarioError);
 
   // Nor is a symbolic link inside the root that points out of it.
   const auto root = std::filesystem::temp_directory_path() / "capsim-data-root-test";

@@ -581,6 +581,17 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
             (idle ? svc.use_by_load.idle_memory_mib : svc.use_by_load.busy_memory_mib) =
                 k8s::memory_quantity(ck_, (*ul)[end], up + "/" + end, "memory");
           }
+        // A replica uses more serving than idle, and never more than its limit.
+        const UseByLoad& u = svc.use_by_load;
+        auto check = [&](const char* what, const std::optional<std::int64_t>& idle, const std::optional<std::int64_t>& busy,
+                         const std::optional<std::int64_t>& limit, const char* unit) {
+          if (idle && busy && *busy < *idle)
+            ck_.fail(up + "/busy/" + what, fmt::format("at least the idle use ({}{})", *idle, unit), fmt::format("{}{}", *busy, unit));
+          if (busy && limit && *busy > *limit)
+            ck_.fail(up + "/busy/" + what, fmt::format("at most the {} limit ({}{})", what, *limit, unit), fmt::format("{}{}", *busy, unit));
+        };
+        check("cpu", u.idle_cpu_millicores, u.busy_cpu_millicores, svc.limit_cpu_millicores, "m");
+        check("memory", u.idle_memory_mib, u.busy_memory_mib, svc.limit_memory_mib, "Mi");
       }
       if (auto st = r->find("startup_s"); st != r->end() && st->is_object() && !st->contains("dist")) {
         // The parts, each drawn from its own stream.
@@ -911,6 +922,15 @@ Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& opt
 
 Scenario load_scenario_text(std::string_view text, const std::string& display_file, const std::filesystem::path& base_dir,
                             const LoadOptions& options) {
+  // A data root that is not a folder would refuse every file, each with a message that hides why.
+  if (options.data_root) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*options.data_root, ec))
+      throw ScenarioError({Diagnostic{display_file, "", 0, 0, "--data-root naming an existing folder",
+                                      "\"" + options.data_root->string() + "\", which " +
+                                          (std::filesystem::exists(*options.data_root, ec) ? "is not a folder" : "does not exist"),
+                                      {}, {}}});
+  }
   detail::Loader loader(display_file, base_dir.empty() ? std::filesystem::path(".") : base_dir, options);
   return loader.load(text);
 }
