@@ -306,3 +306,18 @@ TEST_CASE("robustness: sizes beyond the stated limits are refused before memory 
   // Ten years at 1 s: 315,360,000 periods.
   check_message("too_many_periods.json", {"/simulation/duration", "expected at most 10000000 periods of 1 s", "got 315360000 periods"});
 }
+
+TEST_CASE("request-level model and SLO settings") {
+  check_message("slo_percentile_100.json", {"/services/0/slo/percentile", "expected a percentile between 0 and 100, both excluded", "got 100"});
+  check_message("slo_target_zero.json", {"/services/0/slo/target_s", "expected a latency target in seconds > 0", "got 0"});
+  check_message("slo_with_fluid_model.json", {"/services/0/slo", "expected \"model\": \"request\" beside it", "got the fluid model"});
+  check_message("request_concurrency_fraction.json",
+                {"/services/0/replica/concurrency", "expected a whole number of requests from 1 to 65536", "got 2.5"});
+  check_message("concurrency_zero.json", {"/services/0/replica/concurrency", "expected a number > 0", "got the number 0"});
+  check_message("request_unknown_router.json",
+                {"/services/0/request/router", "\"least-outstanding\"", "\"shared-queue\"", "got the string \"least-connections\""});
+  check_message("service_time_empirical_bad_line.json",
+                {"/services/0/request/service_time/file", "one number > 0 per line", "bad_line.csv line 4", "got 'fast'"});
+  check_message("service_time_sigma_without_lognormal.json",
+                {"/services/0/request/service_time/sigma", "'sigma' with the lognormal shape only", "got sigma with shape 'exponential'"});
+}

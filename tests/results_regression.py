@@ -20,6 +20,7 @@ import tempfile
 SCENARIOS = [
     "scenarios/gpu-inference-eks.json",
     "scenarios/azure-2023-code-hour.json",
+    "scenarios/coding-request-level.json",
     "tests/data/scenarios/hand.json",
     "tests/data/scenarios/karpenter_explain.json",
     "tests/data/scenarios/pod_template.json",

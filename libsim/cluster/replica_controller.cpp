@@ -111,7 +111,7 @@ void ReplicaController::set_replicas(std::size_t service, int desired) {
       Node& node = state_.nodes()[n];
       node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
       state_.pods_changed(n, run_.now());
-      if (p.ready) services_[service]->replica_stopped(run_.now(), *node.type);
+      if (p.ready) services_[service]->replica_stopped(run_.now(), id, *node.type);
     } else {
       pending_.erase(id);
     }
@@ -135,7 +135,7 @@ void ReplicaController::evict(std::size_t n) {
     state_.release(id);
     Pod& p = state_.pods()[id];
     if (p.ready) {
-      services_[p.service]->replica_stopped(run_.now(), *node.type);
+      services_[p.service]->replica_stopped(run_.now(), id, *node.type);
       p.down_since = run_.now();
     }
     p.ready = false;
@@ -150,7 +150,7 @@ void ReplicaController::evict(std::size_t n) {
 void ReplicaController::cut_off(std::size_t n) {
   // Drained pods (Karpenter at the notice) finished their requests; the ones still here did not.
   for (std::size_t id : state_.nodes()[n].pods)
-    if (state_.pods()[id].ready) services_[state_.pods()[id].service]->replica_cut_off(run_.now());
+    if (state_.pods()[id].ready) services_[state_.pods()[id].service]->replica_cut_off(run_.now(), id);
 }
 
 void ReplicaController::bind(std::size_t p, std::size_t n) {
@@ -188,7 +188,7 @@ void ReplicaController::pod_ready(std::size_t id, std::uint64_t start) {
     minutes_lost_[p.service] += to_minutes(run_.now() - p.down_since);
     p.down_since = -1;
   }
-  services_[p.service]->replica_ready(run_.now(), *n.type);
+  services_[p.service]->replica_ready(run_.now(), id, *n.type);
 }
 
 std::vector<int> ReplicaController::placed() const {

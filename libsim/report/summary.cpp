@@ -66,6 +66,8 @@ std::string show(Show how, double v) {
     case Show::Money: return money(v);
     case Show::Fixed0: return fmt::format("{:.0f}", v);
     case Show::Fixed1: return fmt::format("{:.1f}", v);
+    case Show::Fixed2: return fmt::format("{:.2f}", v);
+    case Show::Fixed3: return fmt::format("{:.3f}", v);
     case Show::Percent: return fmt::format("{:.4f}%", 100.0 * v);
     case Show::Hidden: break;
   }
@@ -84,6 +86,10 @@ void table_rows(Table& t, const RunResult& r, Get get, After after) {
       return v ? value(*v) : 0.0;
     });
   };
+  // A policy none of whose replicates has the struct (an optional one absent) shows "-".
+  auto has = [&](const PolicyResult& p) {
+    return std::any_of(p.replicates.begin(), p.replicates.end(), [&](const ReplicateResult& x) { return get(x) != nullptr; });
+  };
   for_each_field<T>([&](const auto& f) {
     using M = std::decay_t<decltype(f.of(std::declval<const T&>()))>;
     if constexpr (HasFieldTable<M>) {
@@ -91,10 +97,22 @@ void table_rows(Table& t, const RunResult& r, Get get, After after) {
         const T* v = get(x);
         return v ? &f.of(*v) : nullptr;
       }, after);
+    } else if constexpr (is_optional_table<M>) {
+      using V = typename M::value_type;
+      auto get_v = [get, f](const ReplicateResult& x) -> const V* {
+        const T* v = get(x);
+        return v && f.of(*v) ? &*f.of(*v) : nullptr;
+      };
+      if (std::none_of(r.policies.begin(), r.policies.end(), [&](const PolicyResult& p) {
+            return std::any_of(p.replicates.begin(), p.replicates.end(), [&](const ReplicateResult& x) { return get_v(x) != nullptr; });
+          }))
+        return;
+      table_rows<V>(t, r, get_v, after);
     } else if constexpr (std::is_arithmetic_v<M>) {
       if (f.how.show == Show::Hidden) return;
       std::vector<std::string> cells{"  " + std::string(f.how.label)};
-      for (const auto& p : r.policies) cells.push_back(show(f.how.show, mean(p, [&](const T& v) { return static_cast<double>(f.of(v)); })));
+      for (const auto& p : r.policies)
+        cells.push_back(has(p) ? show(f.how.show, mean(p, [&](const T& v) { return static_cast<double>(f.of(v)); })) : std::string("-"));
       if (f.how.joins_above && !t.rows.empty()) {
         for (std::size_t i = 1; i < cells.size() && i < t.rows.back().size(); ++i) t.rows.back()[i] += " / " + cells[i];
       } else {

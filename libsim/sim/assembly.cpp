@@ -34,7 +34,9 @@ double external_value(const Scenario& s, const std::string& trace, SimTime t) {
 
 std::vector<std::unique_ptr<Service>> make_services(const Scenario& s, const PolicySpec& policy, int replicate) {
   std::vector<std::unique_ptr<Service>> out;
-  for (const auto& svc : policy.services) out.push_back(make_service(svc, s.simulation.period, draw_arrivals(s, svc, replicate)));
+  for (const auto& svc : policy.services)
+    out.push_back(make_service(svc, {s.simulation.period, draw_arrivals(s, svc, replicate), s.simulation.seed,
+                                     static_cast<std::uint64_t>(replicate)}));
   return out;
 }
 

@@ -173,6 +173,38 @@ class SlaSummary:
     busy_replica_hours: float
     def __init__(self) -> None: ...
 
+class LatencySummary:
+    e2e_mean_s: float
+    e2e_p50_s: float
+    e2e_p90_s: float
+    e2e_p95_s: float
+    e2e_p99_s: float
+    e2e_max_s: float
+    wait_mean_s: float
+    wait_p50_s: float
+    wait_p95_s: float
+    wait_p99_s: float
+    wait_max_s: float
+    served_late: float
+    timed_out: float
+    retried: float
+    lost: float
+    mean_in_system: float
+    mean_time_in_system_s: float
+    arrival_rate_rps: float
+    def __init__(self) -> None: ...
+
+class SloSummary:
+    windows_failed: int
+    windows: int
+    violation_minutes: float
+    requests_over_target_share: float
+    latency_budget_burn: float
+    availability: float
+    availability_budget_burn: float
+    goodput_rps: float
+    def __init__(self) -> None: ...
+
 class ServiceResult:
     name: str
     replicas_requested: int
@@ -183,6 +215,8 @@ class ServiceResult:
     pending_reason: str
     sla: SlaSummary
     usage: ServiceUsage
+    latency: Optional[LatencySummary]
+    slo: Optional[SloSummary]
     def __init__(self) -> None: ...
 
 class ServiceSeries:

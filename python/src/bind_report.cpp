@@ -18,7 +18,9 @@ void bind_report(py::module_& m) {
   table_class<CostBreakdown>(m, "CostBreakdown", "Cost over the simulation window, USD.");
   table_class<ServiceUsage>(m, "ServiceUsage", "What a service's pods requested and used, and the node cost their requests take up.");
   table_class<FleetSummary>(m, "FleetSummary", "The fleet a policy ran.");
-  table_class<SlaSummary>(m, "SlaSummary", "SLA measures of one service from the fluid model.");
+  table_class<SlaSummary>(m, "SlaSummary", "SLA measures of one service (fluid or request-level model).");
+  table_class<LatencySummary>(m, "LatencySummary", "Latency and request outcomes from the request-level model.");
+  table_class<SloSummary>(m, "SloSummary", "A service level objective's outcome over the window.");
   table_class<ServiceResult>(m, "ServiceResult", "One service's outcome.");
   table_class<ServiceSeries>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).");
   table_class<NodeRecord>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).");

@@ -9,6 +9,12 @@ namespace capsim::stream {
 
 // Demand: requests in period `index` of a service (entity: the service).
 inline constexpr std::string_view kArrivals = "arrivals";
+// At request level (entity: the service; index: the period): where in the period each of those
+// requests arrives, and each one's size (its service time over the mean, identical for every policy).
+inline constexpr std::string_view kArrivalTimes = "arrival_times";
+inline constexpr std::string_view kRequestSizes = "request_sizes";
+// A router's random choices (entity: the service).
+inline constexpr std::string_view kRouting = "routing";
 // Synthetic traces (entity: the trace): its bursts, and the noise of point `index`.
 inline constexpr std::string_view kTraceBursts = "trace_bursts";
 inline constexpr std::string_view kTraceNoise = "trace_noise";

@@ -4,6 +4,7 @@
 // Every writer — result.json, CSV, the summary text, the Python binding — walks a struct's table
 // (result_fields.hpp) instead of naming the field again.
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -17,12 +18,14 @@ enum class Show : std::uint8_t {
   Money,      // two decimals, thousands separated: "12,345.68"
   Fixed0,     // "{:.0f}"
   Fixed1,     // "{:.1f}"
+  Fixed2,     // "{:.2f}"
+  Fixed3,     // "{:.3f}" (latencies in seconds: milliseconds shown)
   Percent,    // a share printed as a percentage with four decimals: "0.0079%"
 };
 
 struct Presentation {
-  std::string_view json;           // key in result.json and column in CSV; empty: the field's name
-  std::string_view label;          // summary row label; with `joins_above`, ignored
+  std::string_view json{};         // key in result.json and column in CSV; empty: the field's name
+  std::string_view label{};        // summary row label; with `joins_above`, ignored
   Show show = Show::Hidden;
   bool joins_above = false;        // printed in the row above as "a / b" (a pair such as added / removed)
 };
@@ -53,6 +56,13 @@ constexpr auto field_table() {
 /// Whether T declares a field table.
 template <class T>
 concept HasFieldTable = requires { fields_of(std::type_identity<T>{}); };
+
+/// An optional struct with a table: present for some models only (null in JSON, "-" in the summary).
+template <class M>
+inline constexpr bool is_optional_table = false;
+template <class V>
+  requires HasFieldTable<V>
+inline constexpr bool is_optional_table<std::optional<V>> = true;
 
 /// Calls f(field) for each field of T, in table order.
 template <class T, class F>

@@ -3,6 +3,7 @@
 // Results hold no wall time, host, thread count or paths, so equal inputs give equal results.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,8 @@ struct ServiceResult {
   std::string pending_reason;       // why (the first pending pod's): a provisioner's reason, or the fleet's
   double replica_minutes_lost = 0;  // replicas down between a disruption (spot reclaim, scale-down) and their restart
   ServiceUsage usage;
+  std::optional<LatencySummary> latency;  // with the request-level model
+  std::optional<SloSummary> slo;          // when the service declares an SLO
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };

@@ -4,6 +4,7 @@
 // result.json's keys and of the summary's rows. Adding a counter: the struct member, its line here.
 #include "capsim/report/field.hpp"
 #include "capsim/report/result.hpp"
+#include "capsim/report/service_fields.hpp"
 
 namespace capsim {
 
@@ -68,75 +69,6 @@ constexpr auto fields_of(std::type_identity<FleetSummary>) {
       field("disruption_evaluations", &T::disruption_evaluations, "Karpenter disruption polls that evaluated (only after a change)"),
       field("instance_hours", &T::instance_hours, "billed instance-hours", {.label = "instance-hours", .show = Show::Fixed1}),
       field("gpu_hours", &T::gpu_hours, "billed instance-hours x GPUs", {.label = "GPU-hours", .show = Show::Fixed1}),
-  };
-}
-
-constexpr auto fields_of(std::type_identity<SlaSummary>) {
-  using T = SlaSummary;
-  return std::tuple{
-      field("requests", &T::requests, "requests that arrived", {.label = "requests", .show = Show::Count}),
-      field("served", &T::served, "requests served"),
-      field("missed", &T::missed, "dropped, served later than max_wait_s, or cut off in service", {.label = "missed", .show = Show::Count}),
-      field("interrupted", &T::interrupted, "cut off in service by an abrupt stop (counted in missed)",
-            {.label = "of which cut off in service", .show = Show::Count}),
-      field("missed_share", &T::missed_share, "missed / requests (0 without requests)", {.label = "missed share", .show = Show::Percent}),
-      field("minutes_under_provisioned", &T::minutes_under_provisioned, "time with capacity below the arrival rate",
-            {.label = "minutes under-provisioned", .show = Show::Fixed1}),
-      field("availability", &T::availability, "share of periods whose capacity covered their arrivals",
-            {.label = "availability (periods)", .show = Show::Percent}),
-      field("backlog_p95", &T::backlog_p95, "95th percentile of the backlog at period ends", {.label = "backlog p95 / max", .show = Show::Count}),
-      field("backlog_max", &T::backlog_max, "largest backlog", {.show = Show::Count, .joins_above = true}),
-      field("backlog_end", &T::backlog_end, "backlog when the window closed"),
-      field("ready_replica_hours", &T::ready_replica_hours, "ready replicas integrated over the window"),
-      field("busy_replica_hours", &T::busy_replica_hours, "of which serving requests"),
-  };
-}
-
-constexpr auto fields_of(std::type_identity<ServiceUsage>) {
-  using T = ServiceUsage;
-  return std::tuple{
-      field("allocated_usd", &T::allocated_usd, "its pods' share of their nodes' cost (by requested GPUs)",
-            {.label = "cost allocated (USD)", .show = Show::Money}),
-      field("gpu_hours_requested", &T::gpu_hours_requested, "GPU-hours requested while bound to nodes, starting up included",
-            {.label = "GPU-hours requested / busy", .show = Show::Fixed0}),
-      field("gpu_hours_busy", &T::gpu_hours_busy, "GPU-hours spent serving", {.show = Show::Fixed0, .joins_above = true}),
-      field("idle_requested_usd", &T::idle_requested_usd, "allocated cost of requested GPUs not serving",
-            {.label = "requested GPUs not serving (USD)", .show = Show::Money}),
-      field("cpu_hours_requested", &T::cpu_hours_requested, "vCPU-hours requested", {.label = "vCPU-hours requested / used", .show = Show::Fixed0}),
-      field("cpu_hours_used", &T::cpu_hours_used, "vCPU-hours used (the usage parameter)", {.show = Show::Fixed0, .joins_above = true}),
-      field("memory_gib_hours_requested", &T::memory_gib_hours_requested, "GiB-hours requested"),
-      field("memory_gib_hours_used", &T::memory_gib_hours_used, "GiB-hours used (the usage parameter)"),
-  };
-}
-
-constexpr auto fields_of(std::type_identity<ServiceResult>) {
-  using T = ServiceResult;
-  return std::tuple{
-      field("name", &T::name, "service name"),
-      field("replicas_requested", &T::replicas_requested, "replicas desired at the end of the window (the HPA's last decision, or the spec)",
-            {.label = "replicas at the end: desired / placed", .show = Show::Count}),
-      field("replicas_placed", &T::replicas_placed, "replicas on a node at the end of the window", {.show = Show::Count, .joins_above = true}),
-      field("replica_minutes_lost", &T::replica_minutes_lost, "replicas down between a disruption (spot reclaim, scale-down) and their restart",
-            {.label = "replica-minutes lost to disruptions", .show = Show::Fixed1}),
-      field("quota_refused", &T::quota_refused, "pod creations its namespace's ResourceQuota refused",
-            {.label = "pod creations refused by quota", .show = Show::Count}),
-      field("pending_at_end", &T::pending_at_end, "pods still pending when the window closed",
-            {.label = "pods pending at the end", .show = Show::Count}),
-      field("pending_reason", &T::pending_reason, "why they were pending: a provisioner's reason, or that no node had room"),
-      field("sla", &T::sla, "SLA measures"),
-      field("usage", &T::usage, "requests, use and allocated cost"),
-  };
-}
-
-constexpr auto fields_of(std::type_identity<ServiceSeries>) {
-  using T = ServiceSeries;
-  return std::tuple{
-      field("name", &T::name, "service name", {.json = "service"}),
-      field("arrivals", &T::arrivals, "requests that arrived"),
-      field("capacity_requests", &T::capacity_requests, "capacity integrated over the period"),
-      field("missed", &T::missed, "requests missed"),
-      field("backlog_end", &T::backlog_end, "backlog at the period end"),
-      field("ready_replicas", &T::ready_replicas, "ready replicas at the period end"),
   };
 }
 

@@ -2,9 +2,12 @@
 // The Service interface: what the cluster tells a service model and what the model publishes.
 // The cluster says which replica became ready or stopped, on which instance type, and whether it
 // stopped abruptly; the model turns that and its demand into the metrics autoscalers read and the
-// SLA summary. The fluid model (workload/fluid/) is the first implementation; a request-level or
-// batch model is another folder and one line in workload/service_models.cpp.
+// SLA summary. The fluid model (workload/fluid/) and the request-level model (workload/request/)
+// implement it; another model is another folder and one line in workload/service_models.cpp.
+#include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "capsim/catalog/instance_type.hpp"
@@ -41,18 +44,50 @@ struct SlaSummary {
   friend bool operator==(const SlaSummary&, const SlaSummary&) = default;
 };
 
+/// Latency and request outcomes, from a model that follows every request (the request-level one).
+struct LatencySummary {
+  double e2e_mean_s = 0, e2e_p50_s = 0, e2e_p90_s = 0, e2e_p95_s = 0, e2e_p99_s = 0, e2e_max_s = 0;  // served requests
+  double wait_mean_s = 0, wait_p50_s = 0, wait_p95_s = 0, wait_p99_s = 0, wait_max_s = 0;           // ...before service
+  double served_late = 0;  // served after waiting longer than max_wait_s (on_overload: late)
+  double timed_out = 0;    // gave up after waiting max_wait_s (on_overload: drop)
+  double retried = 0;      // resent to another replica after theirs was reclaimed under them
+  double lost = 0;         // failed because their replica was reclaimed (on_interruption: lose)
+  double mean_in_system = 0;         // requests waiting or in service, time-averaged (Little's L)
+  double mean_time_in_system_s = 0;  // per arrival, to completion, give-up or the window's end (W)
+  double arrival_rate_rps = 0;       // arrivals / window (λ): L = λ W
+
+  friend bool operator==(const LatencySummary&, const LatencySummary&) = default;
+};
+
+/// A service level objective's outcome over the window (see SloSpec).
+struct SloSummary {
+  int windows = 0;
+  int windows_failed = 0;                // latency percentile above target, or availability below
+  double violation_minutes = 0;          // the failed windows' length
+  double requests_over_target_share = 0;  // of served requests, those slower than the target
+  double latency_budget_burn = 0;        // that share / (1 − percentile): above 1 spends more than allowed
+  double availability = 1;               // served / (served + timed out + lost)
+  double availability_budget_burn = 0;   // (1 − availability) / (1 − target); 0 without a target
+  double goodput_rps = 0;                // requests served within the latency target, per second
+
+  friend bool operator==(const SloSummary&, const SloSummary&) = default;
+};
+
+/// Which replica the cluster speaks of: its pod's index (unique among the replicas alive at once).
+using ReplicaId = std::size_t;
+
 class Service {
  public:
   virtual ~Service() = default;
 
   // What the cluster tells it (times never go back).
-  /// A replica on an instance of `type` became ready to serve.
-  virtual void replica_ready(SimTime now, const InstanceType& type) = 0;
-  /// A ready replica on `type` stopped serving (drained, evicted, scaled away or reclaimed).
-  virtual void replica_stopped(SimTime now, const InstanceType& type) = 0;
-  /// A ready replica stopped abruptly (its instance reclaimed under it): the requests it was serving
-  /// are lost. Told before the replica_stopped of the same stop.
-  virtual void replica_cut_off(SimTime now) = 0;
+  /// Replica `id` on an instance of `type` became ready to serve.
+  virtual void replica_ready(SimTime now, ReplicaId id, const InstanceType& type) = 0;
+  /// Ready replica `id` on `type` stopped serving (drained, evicted, scaled away or reclaimed).
+  virtual void replica_stopped(SimTime now, ReplicaId id, const InstanceType& type) = 0;
+  /// Ready replica `id` stopped abruptly (its instance reclaimed under it): the requests it was
+  /// serving are cut off. Told before the replica_stopped of the same stop.
+  virtual void replica_cut_off(SimTime now, ReplicaId id) = 0;
   /// Closes the period that ends at `now` and opens the next one.
   virtual void period_boundary(SimTime now) = 0;
 
@@ -65,9 +100,25 @@ class Service {
   // What the report reads.
   virtual const std::vector<ServicePeriod>& periods() const = 0;
   virtual SlaSummary summary() const = 0;
+  /// Latency measures, from models that follow requests (none from the fluid model).
+  virtual std::optional<LatencySummary> latency() const { return std::nullopt; }
+  /// The SLO's outcome, when the service declares one.
+  virtual std::optional<SloSummary> slo() const { return std::nullopt; }
 };
 
-/// The model of `spec`'s service over `arrivals_per_period` (requests in each period of `period`).
-std::unique_ptr<Service> make_service(const ServiceSpec& spec, SimDuration period, std::vector<double> arrivals_per_period);
+/// Fills the measures every model reads off its periods: availability (share of periods whose
+/// capacity covered their arrivals) and the 95th percentile (nearest rank) of period-end backlogs.
+void summarize_periods(const std::vector<ServicePeriod>& periods, SlaSummary& into);
+
+/// What a service model is built from besides its spec: its demand and where its random draws come from.
+struct ServiceInputs {
+  SimDuration period = 0;
+  std::vector<double> arrivals_per_period;  // requests in each period (the world's draw)
+  std::uint64_t seed = 0;
+  std::uint64_t replicate = 0;
+};
+
+/// The model `spec` asks for.
+std::unique_ptr<Service> make_service(const ServiceSpec& spec, ServiceInputs inputs);
 
 }  // namespace capsim

@@ -14,6 +14,7 @@
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/tags.hpp"
 #include "capsim/workload/fluid/fluid_queue.hpp"
+#include "capsim/workload/request/request_spec.hpp"
 
 namespace capsim {
 
@@ -64,6 +65,9 @@ struct ServiceSpec {
   std::optional<std::int64_t> usage_cpu_millicores;  // what a replica actually uses on average (default: its request)
   std::optional<std::int64_t> usage_memory_mib;
   UseByLoad use_by_load;  // for HPA Resource metrics
+  ServiceModelKind model = ServiceModelKind::Fluid;
+  RequestModelSpec request;   // with the request-level model
+  std::optional<SloSpec> slo;  // its service level objective (request-level model)
 };
 
 }  // namespace capsim

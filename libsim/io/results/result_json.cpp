@@ -26,6 +26,8 @@ template <class M>
 ojson value_json(const M& m) {
   if constexpr (HasFieldTable<M>) {
     return table_json(m);
+  } else if constexpr (is_optional_table<M>) {
+    return m ? table_json(*m) : ojson(nullptr);
   } else if constexpr (is_string_map<M>) {
     ojson o = ojson::object();
     for (const auto& [k, x] : m) o[k] = x;

@@ -478,7 +478,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
 ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   ServiceSpec svc;
   std::map<std::string, std::string> pod_labels;  // from a pod template: they join the service's tags
-  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags"},
+  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags", "model", "request", "slo"},
                   {"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
     return svc;
   svc.name = ck_.string(s, p, "name").value_or("");
@@ -656,6 +656,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       ck_.fail(p + "/replica", "a replica that fits at least one instance type of its throughput_rps",
                fmt::format("a pod of service '{}' that fits none; closest: {} ({})", svc.name, closest->name, why));
   }
+  parse_service_model(s, p, svc);
   svc.tags = ck_.string_map(s, p, "tags");
   for (const auto& [k, v] : pod_labels) svc.tags.emplace(k, v);  // the service's own tags win
   return svc;
@@ -836,6 +837,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         figures.push_back(sp + "/replica/usage_by_load");
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("concurrency"))
         figures.push_back(sp + "/replica/concurrency");
+      // How service times spread around the mean: measured (a file) or assumed (a shape).
+      if (find_pointer(svc, "/request/service_time")) figures.push_back(sp + "/request/service_time");
     }
   if (const json* nr = find_pointer(doc, "/cluster/node_ready_s")) {
     (void)nr;
@@ -867,6 +870,12 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
           out.push_back({ptr_join(ptr_join("/services", i), "replica") + "/concurrency",
                          "1 (capsim's default: one request in service per replica, lost when a spot node group's instance is "
                          "reclaimed under it)"});
+  // The request-level model without a service-time shape serves every request in its type's mean.
+  if (const json* svcs = find_pointer(doc, "/services"); svcs && svcs->is_array())
+    for (std::size_t i = 0; i < svcs->size(); ++i)
+      if ((*svcs)[i].is_object() && (*svcs)[i].value("model", "") == "request" && !find_pointer((*svcs)[i], "/request/service_time"))
+        out.push_back({ptr_join(ptr_join("/services", i), "request") + "/service_time",
+                       "fixed (capsim's default: every request takes its type's mean, concurrency / throughput_rps)"});
   // A NodePool that allows spot (its capacity-type requirement lists it).
   if (const json* pools = find_pointer(doc, "/cluster/node_pools"); pools && pools->is_array())
     for (const auto& np : *pools)

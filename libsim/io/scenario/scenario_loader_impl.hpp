@@ -82,6 +82,10 @@ class Loader {
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
   ServiceSpec parse_service(const json& s, const std::string& ptr);
+  /// Its model (fluid or request level), the request model's settings and its SLO.
+  void parse_service_model(const json& s, const std::string& ptr, ServiceSpec& svc);
+  /// Service times in seconds from a file, one per line (an empirical service-time shape).
+  std::optional<std::vector<double>> service_time_samples(const std::string& name, const std::string& ptr);
   /// A policy's services keep the base's demand (trace, scale, arrivals).
   void check_demand_is_the_world(const json& base, const PolicySpec& policy);
   /// A warning when a policy changes a service's throughput and keeps its HPA's requests/s target.

@@ -21,11 +21,12 @@ FluidService::FluidService(double max_wait_s, OverloadAction on_overload, SimDur
   periods_.reserve(arrivals_.size());
 }
 
-void FluidService::replica_ready(SimTime now, const InstanceType& type) { change_capacity(now, throughput_rps_.at(type.name), 1); }
+// The fluid model pools its replicas' capacity: which replica changed does not matter to it.
+void FluidService::replica_ready(SimTime now, ReplicaId, const InstanceType& type) { change_capacity(now, throughput_rps_.at(type.name), 1); }
 
-void FluidService::replica_stopped(SimTime now, const InstanceType& type) { change_capacity(now, -throughput_rps_.at(type.name), -1); }
+void FluidService::replica_stopped(SimTime now, ReplicaId, const InstanceType& type) { change_capacity(now, -throughput_rps_.at(type.name), -1); }
 
-void FluidService::replica_cut_off(SimTime now) { interrupt_replica(now, concurrency_); }
+void FluidService::replica_cut_off(SimTime now, ReplicaId) { interrupt_replica(now, concurrency_); }
 
 void FluidService::advance_to(SimTime now) {
   if (now <= last_ || current_ >= arrivals_.size()) {
@@ -96,20 +97,7 @@ SlaSummary FluidService::summary() const {
   s.backlog_end = queue_.backlog();
   s.ready_replica_hours = ready_replica_s_ / 3600.0;
   s.busy_replica_hours = busy_replica_s_ / 3600.0;
-  if (!periods_.empty()) {
-    std::size_t covered = 0;
-    std::vector<double> backlog;
-    backlog.reserve(periods_.size());
-    for (const auto& p : periods_) {
-      if (p.capacity_requests >= p.arrivals) ++covered;
-      backlog.push_back(p.backlog_end);
-    }
-    s.availability = static_cast<double>(covered) / static_cast<double>(periods_.size());
-    // Nearest-rank 95th percentile.
-    std::sort(backlog.begin(), backlog.end());
-    auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(backlog.size())));
-    s.backlog_p95 = backlog[std::max<std::size_t>(rank, 1) - 1];
-  }
+  summarize_periods(periods_, s);
   return s;
 }
 

@@ -20,9 +20,9 @@ class FluidService final : public Service {
   FluidService(double max_wait_s, OverloadAction on_overload, SimDuration period, std::vector<double> arrivals_per_period,
                std::map<std::string, double> throughput_rps = {}, double concurrency = 1);
 
-  void replica_ready(SimTime now, const InstanceType& type) override;
-  void replica_stopped(SimTime now, const InstanceType& type) override;
-  void replica_cut_off(SimTime now) override;
+  void replica_ready(SimTime now, ReplicaId id, const InstanceType& type) override;
+  void replica_stopped(SimTime now, ReplicaId id, const InstanceType& type) override;
+  void replica_cut_off(SimTime now, ReplicaId id) override;
   void period_boundary(SimTime now) override;
   double arrival_rate_at(SimTime t) const override;
   double capacity_rps() const override { return capacity_rps_; }

@@ -1,0 +1,59 @@
+#include "capsim/workload/request/arrival_stream.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "capsim/core/distributions.hpp"
+#include "capsim/core/stream_keys.hpp"
+#include "capsim/trace/arrival_times.hpp"
+
+namespace capsim {
+
+ArrivalStream::ArrivalStream(const ServiceSpec& spec, ServiceInputs in)
+    : service_(spec.name),
+      model_(spec.demand.arrivals),
+      shape_(spec.request.service_time),
+      period_(in.period),
+      counts_(std::move(in.arrivals_per_period)),
+      seed_(in.seed),
+      replicate_(in.replicate) {
+  if (!counts_.empty()) open(0, 0);
+}
+
+void ArrivalStream::open(std::size_t k, SimTime start) {
+  std::int64_t n = 0;
+  if (model_ == ArrivalModel::Expected) {
+    // Whole requests: the running total rounded, so no fraction is lost over many periods.
+    expected_sum_ += counts_[k];
+    const std::int64_t total = std::llround(expected_sum_);
+    n = total - expected_released_;
+    expected_released_ = total;
+    even_arrival_times(n, start, period_, times_);
+  } else {
+    n = std::llround(counts_[k]);
+    Rng rng = make_stream({seed_, replicate_, stream::kArrivalTimes, service_, k});
+    poisson_arrival_times(n, start, period_, rng, times_);
+  }
+  sizes_.clear();
+  if (shape_.shape != ServiceTimeShape::Fixed) {
+    Rng rng = make_stream({seed_, replicate_, stream::kRequestSizes, service_, k});
+    sizes_.resize(static_cast<std::size_t>(n));
+    for (double& x : sizes_) {
+      switch (shape_.shape) {
+        case ServiceTimeShape::Exponential: x = -std::log(1.0 - rng.uniform01()); break;
+        // A median of exp(−σ²/2) gives mean 1.
+        case ServiceTimeShape::Lognormal: x = std::exp(sample_normal(rng, -0.5 * shape_.sigma * shape_.sigma, shape_.sigma)); break;
+        case ServiceTimeShape::Empirical: x = sample_empirical(rng, shape_.relative_sizes); break;
+        case ServiceTimeShape::Fixed: break;
+      }
+    }
+  }
+  next_ = 0;
+}
+
+double ArrivalStream::rate(std::size_t k) const {
+  if (counts_.empty()) return 0;
+  return counts_[std::min(k, counts_.size() - 1)] / to_seconds(period_);
+}
+
+}  // namespace capsim
