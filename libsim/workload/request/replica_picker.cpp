@@ -1,5 +1,7 @@
 #include "capsim/workload/request/replica_picker.hpp"
 
+#include <algorithm>
+
 namespace capsim {
 
 std::size_t ReplicaPicker::pick(std::span<const int> loads) {
@@ -10,13 +12,15 @@ std::size_t ReplicaPicker::pick(std::span<const int> loads) {
     case RouterKind::SharedQueue:  // not routed; a fallback that still spreads work
       return cursor_++ % n;
     case RouterKind::LeastOutstanding: {
+      // The least load first (a branch-free reduction), then the first replica at or after the
+      // cursor that has it: this loop is the router's whole cost at tens of replicas.
       const std::size_t from = cursor_++ % n;
-      std::size_t best = from;
-      for (std::size_t k = 1; k < n; ++k) {
-        const std::size_t i = from + k < n ? from + k : from + k - n;
-        if (loads[i] < loads[best]) best = i;
-      }
-      return best;
+      int least = loads[0];
+      for (std::size_t i = 1; i < n; ++i) least = std::min(least, loads[i]);
+      for (std::size_t i = from; i < n; ++i)
+        if (loads[i] == least) return i;
+      for (std::size_t i = 0;; ++i)
+        if (loads[i] == least) return i;
     }
     case RouterKind::PowerOfTwo: {
       // Two distinct replicas, uniformly: the second drawn among the other n - 1.

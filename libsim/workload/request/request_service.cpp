@@ -14,17 +14,25 @@ RequestService::RequestService(const ServiceSpec& spec, ServiceInputs in)
       picker_(spec.request.router, make_stream({in.seed, in.replicate, stream::kRouting, spec.name, 0})) {
   if (spec.slo) slo_.emplace(*spec.slo);
   tally_.periods.reserve(demand_.periods());
+  current_rate_rps_ = demand_.rate(0);
 }
 
 void RequestService::integrate_to(SimTime t) {
   RequestTally& m = tally_;
   if (t <= m.clock) return;
-  const auto d = static_cast<double>(t - m.clock);
-  m.area_us += static_cast<double>(in_system_) * d;
-  m.period_capacity += replicas_.capacity_rps() * d / 1e6;
-  m.ready_replica_s += replicas_.ready() * d / 1e6;
-  if (current_ < demand_.periods() && replicas_.capacity_rps() < demand_.rate(current_)) m.under_provisioned_s += d / 1e6;
+  m.area_us += static_cast<double>(in_system_) * static_cast<double>(t - m.clock);
   m.clock = t;
+}
+
+void RequestService::integrate_capacity_to(SimTime t) {
+  // Capacity changes only when the cluster calls, so its integrals move once per call, not per request.
+  RequestTally& m = tally_;
+  if (t <= m.capacity_clock) return;
+  const double d = to_seconds(t - m.capacity_clock);
+  m.period_capacity += replicas_.capacity_rps() * d;
+  m.ready_replica_s += replicas_.ready() * d;
+  if (replicas_.capacity_rps() < current_rate_rps_) m.under_provisioned_s += d;
+  m.capacity_clock = t;
 }
 
 void RequestService::advance_to(SimTime now) {
@@ -48,6 +56,7 @@ void RequestService::advance_to(SimTime now) {
     }
   }
   integrate_to(now);
+  integrate_capacity_to(now);
 }
 
 void RequestService::enqueue(std::deque<QueuedRequest>& q, const QueuedRequest& r) {
@@ -243,8 +252,12 @@ void RequestService::period_boundary(SimTime now) {
   tally_.periods.push_back(p);
   tally_.period_capacity = tally_.period_missed = 0;
   ++current_;
-  if (current_ < demand_.periods()) demand_.open(current_, now);
-  else close(now);
+  if (current_ < demand_.periods()) {
+    demand_.open(current_, now);
+    current_rate_rps_ = demand_.rate(current_);
+  } else {
+    close(now);
+  }
 }
 
 void RequestService::close(SimTime end) {

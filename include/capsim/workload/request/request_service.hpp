@@ -55,6 +55,7 @@ class RequestService final : public Service {
   };
 
   void integrate_to(SimTime t);
+  void integrate_capacity_to(SimTime t);
   void complete(const Completion& c);
   void dispatch(const QueuedRequest& r, SimTime t);
   void enqueue(std::deque<QueuedRequest>& q, const QueuedRequest& r);
@@ -72,6 +73,7 @@ class RequestService final : public Service {
   SimDuration max_wait_;
   ArrivalStream demand_;
   std::size_t current_ = 0;  // the open period
+  double current_rate_rps_ = 0;  // its arrival rate
   ReplicaSet replicas_;
   ReplicaPicker picker_;
   std::deque<QueuedRequest> shared_;  // the shared queue, or requests held while no replica is ready

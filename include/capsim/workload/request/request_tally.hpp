@@ -21,7 +21,8 @@ struct RequestTally {
   double sojourn_us = 0;  // Σ each arrival's time in the system (µs)
   double backlog_max = 0;
   QuantileSketch e2e, wait;
-  SimTime clock = 0;      // the integrals run up to here
+  SimTime clock = 0;           // the requests' integral runs up to here...
+  SimTime capacity_clock = 0;  // ...and the capacity's
   bool closed = false;    // the window has closed
 };
 
