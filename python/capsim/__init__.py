@@ -22,6 +22,7 @@ from ._capsim import (  # noqa: F401
     FleetSummary,
     InstanceCatalog,
     InstanceType,
+    LatencySummary,
     LaunchDecision,
     NodeRecord,
     PolicyResult,
@@ -35,6 +36,7 @@ from ._capsim import (  # noqa: F401
     ServiceSeries,
     ServiceUsage,
     SlaSummary,
+    SloSummary,
     SpotAdvisorEntry,
     Trace,
     TraceError,
@@ -60,9 +62,9 @@ from ._capsim import (  # noqa: F401
 )
 
 __all__ = [
-    "Assumption", "ConsolidatedNode", "ConsolidationDecision", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "LaunchDecision", "NodeRecord",
+    "Assumption", "ConsolidatedNode", "ConsolidationDecision", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "LatencySummary", "LaunchDecision", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
-    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
+    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",
     "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json",

@@ -157,3 +157,35 @@ def test_pod_template(data_dir):
     a, b = capsim.run(sc).policies[0].replicates[0], capsim.run(plain).policies[0].replicates[0]
     assert a.cost.total_usd == b.cost.total_usd and a.fleet.launches == b.fleet.launches == 1
     assert a.cost.allocated_by_label_usd["team=ml"] == pytest.approx(a.cost.allocated_usd)
+
+
+def test_request_level_model(data_dir):
+    # request_hand.json is hand.json at request level: 480 whole requests at even times, 1 s each on
+    # two replicas, patience 10 s. Minute 0 (1 req/s) never queues; minutes 1 and 2 (3 req/s against
+    # 2 req/s) lose what hand.json's fluid model loses, 100 requests, give or take a whole request
+    # at the edges (here requests give up after waiting 10 s rather than being refused on arrival).
+    sc = capsim.load_scenario(data_dir / "scenarios" / "request_hand.json")
+    r = capsim.run(sc, keep_series=True)
+    svc = r.policies[0].replicates[0].services[0]
+    lat, slo = svc.latency, svc.slo
+    assert isinstance(lat, capsim.LatencySummary) and isinstance(slo, capsim.SloSummary)
+    assert svc.sla.requests == 480
+    assert lat.timed_out + svc.sla.served == 480
+    assert abs(lat.timed_out - 100) <= 2
+    assert lat.wait_max_s <= 10.0
+    assert lat.e2e_max_s == pytest.approx(11.0)  # the longest wait, then its 1 s
+    # Little's law over the window: time-averaged requests in the system = arrival rate x time in it.
+    assert lat.mean_in_system == pytest.approx(lat.arrival_rate_rps * lat.mean_time_in_system_s, rel=1e-9)
+    series = r.policies[0].replicates[0].service_series[0]
+    # Misses count in the minute a request gives up (minute 3 still sees minute 2's give up).
+    assert series.missed[0] == 0 and series.missed[4] == 0 and series.missed.sum() == lat.timed_out
+    # One-minute SLO windows (p99 <= 1.5 s): minute 0 passes, minutes 1 to 3 fail while the queue
+    # is long, minute 4 (no arrivals) passes.
+    assert (slo.windows, slo.windows_failed) == (5, 3)
+    # The fluid model reports no latency; both survive pickling and JSON.
+    fluid = capsim.run(hand(data_dir)).policies[0].replicates[0].services[0]
+    assert fluid.latency is None and fluid.slo is None
+    assert pickle.loads(pickle.dumps(r)) == r
+    doc = json.loads(capsim.result_to_json(r))
+    assert doc["policies"][0]["replicates"][0]["services"][0]["latency"]["timed_out"] == lat.timed_out
+    assert "latency p90 / p95 / p99 (s)" in capsim.format_comparison(r)
