@@ -321,3 +321,18 @@ TEST_CASE("request-level model and SLO settings") {
   check_message("service_time_sigma_without_lognormal.json",
                 {"/services/0/request/service_time/sigma", "'sigma' with the lognormal shape only", "got sigma with shape 'exponential'"});
 }
+
+TEST_CASE("LLM services: variants that do not fit or need FP8, missing tokens and prefill figures") {
+  check_message("llm_variant_too_large.json",
+                {"/services/0/request/llm/variant", "'fp16' needs 15.0 GiB of weights plus KV cache",
+                 "at most 11.2 GiB usable (22.4 GiB on g5.xlarge, the largest allowed)",
+                 "/services/0/throughput_rps/g5.xlarge", "got g5.xlarge with 22.4 GiB (1 GPU of a10g)"});
+  check_message("llm_fp8_on_a10g.json", {"/services/0/request/llm/variant", "'fp8' needs native FP8 (compute capability 8.9 or more",
+                                         "got 'fp8' on g5.xlarge (a10g, without native FP8)"});
+  check_message("llm_tokens_missing.json", {"/services/0/request/llm/tokens", "a demand trace with token counts",
+                                            "got trace 'code', which has no token counts"});
+  check_message("llm_unknown_variant.json", {"/services/0/request/llm/variant", "(awq-int4, fp16, fp8, int8-w8a8)", "got \"fp4\"",
+                                             "did you mean 'fp8'"});
+  check_message("llm_prefill_missing_type.json",
+                {"/services/0/request/llm/prefill_tokens_per_s/g6e.xlarge", "the prompt tokens/s one replica prefills on g6e.xlarge"});
+}

@@ -57,3 +57,37 @@ TEST_CASE("fluid and request level agree on cost exactly and on the missed share
     CHECK(l.mean_in_system == doctest::Approx(l.arrival_rate_rps * l.mean_time_in_system_s).epsilon(1e-9));
   }
 }
+
+TEST_CASE("An LLM request alone on its replica: prefill, then decode at the model file's batch-1 step") {
+  // One request a minute (300 prompt tokens, 101 output tokens) on one g5.xlarge (A10G). Prefill at
+  // 4,000 tokens/s: 75 ms, which is the time to first token (no queue). Decode: the L40S points
+  // (batch 1, 8, 32 at 44, 325, 1,124 tokens/s) fit step = 22.8258 ms + 0.178902 ms × batch by
+  // least squares; the A10G's is that × 864 / 600 (bandwidth), so one sequence takes 33.1268 ms a
+  // token, and its 100 tokens after the first 3.31268 s: 3.38768 s end to end.
+  const Scenario s = io::load_scenario(test::data_dir() / "scenarios" / "llm_sparse.json");
+  const RunResult r = run_scenario(s);
+  const ServiceResult& svc = r.policies[0].replicates[0].services[0];
+  REQUIRE(svc.llm);
+  CHECK(svc.sla.requests == 10);
+  CHECK(svc.sla.served == 10);
+  CHECK(svc.llm->ttft_mean_s == doctest::Approx(0.075).epsilon(1e-4));
+  CHECK(svc.llm->tpot_mean_s == doctest::Approx(0.0331268).epsilon(1e-4));
+  CHECK(svc.latency->e2e_mean_s == doctest::Approx(3.38768).epsilon(1e-4));
+  CHECK(svc.llm->output_tokens == 1010);
+  CHECK(svc.llm->output_tokens_per_s == doctest::Approx(1010 / 600.0));
+  // Busy 3.38768 s of every minute; the batch is one sequence for its 3.31268 s of decoding.
+  CHECK(svc.sla.busy_replica_hours == doctest::Approx(10 * 3.38768 / 3600).epsilon(1e-4));
+  CHECK(svc.llm->mean_batch == doctest::Approx(3.31268 / 60).epsilon(1e-4));
+  // The SLO bounds time to first token (p99 <= 0.5 s): every window passes.
+  REQUIRE(svc.slo);
+  CHECK(svc.slo->windows == 10);
+  CHECK(svc.slo->windows_failed == 0);
+  // The derived A10G figures and vLLM's defaults are listed with the run's assumptions.
+  bool derived = false, seqs = false;
+  for (const Assumption& a : r.policies[0].assumptions) {
+    derived = derived || a.pointer.find("llama-3.1-8b.json#/derived_decode/a10g") != std::string::npos;
+    seqs = seqs || a.pointer == "/services/0/request/llm/max_num_seqs";
+  }
+  CHECK(derived);
+  CHECK(seqs);
+}

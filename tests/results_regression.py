@@ -21,6 +21,8 @@ SCENARIOS = [
     "scenarios/gpu-inference-eks.json",
     "scenarios/azure-2023-code-hour.json",
     "scenarios/coding-request-level.json",
+    "scenarios/llm-variants.json",
+    "tests/data/scenarios/llm_sparse.json",
     "tests/data/scenarios/hand.json",
     "tests/data/scenarios/karpenter_explain.json",
     "tests/data/scenarios/pod_template.json",

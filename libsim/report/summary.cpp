@@ -68,6 +68,7 @@ std::string show(Show how, double v) {
     case Show::Fixed1: return fmt::format("{:.1f}", v);
     case Show::Fixed2: return fmt::format("{:.2f}", v);
     case Show::Fixed3: return fmt::format("{:.3f}", v);
+    case Show::Millis: return fmt::format("{:.1f}", 1000.0 * v);
     case Show::Percent: return fmt::format("{:.4f}%", 100.0 * v);
     case Show::Hidden: break;
   }

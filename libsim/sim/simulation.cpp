@@ -133,6 +133,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     r.sla = a.services[s]->summary();
     r.latency = a.services[s]->latency();
     r.slo = a.services[s]->slo();
+    r.llm = a.services[s]->llm();
     r.replicas_requested = a.replicas.desired()[s];  // the desired count at the end (an HPA moves it)
     r.quota_refused = a.replicas.quota_refused()[s];
     r.replicas_placed = placed[s];

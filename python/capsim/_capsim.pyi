@@ -194,6 +194,22 @@ class LatencySummary:
     arrival_rate_rps: float
     def __init__(self) -> None: ...
 
+class LlmSummary:
+    ttft_mean_s: float
+    ttft_p50_s: float
+    ttft_p90_s: float
+    ttft_p95_s: float
+    ttft_p99_s: float
+    tpot_mean_s: float
+    tpot_p50_s: float
+    tpot_p95_s: float
+    tpot_p99_s: float
+    input_tokens: float
+    output_tokens: float
+    output_tokens_per_s: float
+    mean_batch: float
+    def __init__(self) -> None: ...
+
 class SloSummary:
     windows_failed: int
     windows: int
@@ -217,6 +233,7 @@ class ServiceResult:
     usage: ServiceUsage
     latency: Optional[LatencySummary]
     slo: Optional[SloSummary]
+    llm: Optional[LlmSummary]
     def __init__(self) -> None: ...
 
 class ServiceSeries:

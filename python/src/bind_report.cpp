@@ -21,6 +21,7 @@ void bind_report(py::module_& m) {
   table_class<SlaSummary>(m, "SlaSummary", "SLA measures of one service (fluid or request-level model).");
   table_class<LatencySummary>(m, "LatencySummary", "Latency and request outcomes from the request-level model.");
   table_class<SloSummary>(m, "SloSummary", "A service level objective's outcome over the window.");
+  table_class<LlmSummary>(m, "LlmSummary", "Token latencies of an LLM service under continuous batching.");
   table_class<ServiceResult>(m, "ServiceResult", "One service's outcome.");
   table_class<ServiceSeries>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).");
   table_class<NodeRecord>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).");

@@ -33,7 +33,7 @@ def runtime_properties(cls):
     return [k for k, v in vars(cls).items() if isinstance(v, property)]
 
 
-RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary", "SloSummary", "ServiceUsage", "ServiceResult", "ServiceSeries",
+RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary", "SloSummary", "LlmSummary", "ServiceUsage", "ServiceResult", "ServiceSeries",
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
                   "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine"]
 

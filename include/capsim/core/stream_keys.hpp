@@ -13,6 +13,8 @@ inline constexpr std::string_view kArrivals = "arrivals";
 // requests arrives, and each one's size (its service time over the mean, identical for every policy).
 inline constexpr std::string_view kArrivalTimes = "arrival_times";
 inline constexpr std::string_view kRequestSizes = "request_sizes";
+// An LLM service's requests' prompt and output lengths (entity: the service; index: the period).
+inline constexpr std::string_view kRequestTokens = "request_tokens";
 // A router's random choices (entity: the service).
 inline constexpr std::string_view kRouting = "routing";
 // Synthetic traces (entity: the trace): its bursts, and the noise of point `index`.

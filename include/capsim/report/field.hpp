@@ -20,6 +20,7 @@ enum class Show : std::uint8_t {
   Fixed1,     // "{:.1f}"
   Fixed2,     // "{:.2f}"
   Fixed3,     // "{:.3f}" (latencies in seconds: milliseconds shown)
+  Millis,     // seconds shown as milliseconds, "{:.1f}"
   Percent,    // a share printed as a percentage with four decimals: "0.0079%"
 };
 

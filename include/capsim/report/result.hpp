@@ -84,6 +84,7 @@ struct ServiceResult {
   ServiceUsage usage;
   std::optional<LatencySummary> latency;  // with the request-level model
   std::optional<SloSummary> slo;          // when the service declares an SLO
+  std::optional<LlmSummary> llm;          // LLM services (continuous batching)
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };

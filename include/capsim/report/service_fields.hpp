@@ -53,6 +53,25 @@ constexpr auto fields_of(std::type_identity<LatencySummary>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<LlmSummary>) {
+  using T = LlmSummary;
+  return std::tuple{
+      field("ttft_mean_s", &T::ttft_mean_s, "time to first token (queueing + prefill), mean (s)", {.label = "TTFT mean / p50 (s)", .show = Show::Fixed3}),
+      field("ttft_p50_s", &T::ttft_p50_s, "...median", {.show = Show::Fixed3, .joins_above = true}),
+      field("ttft_p90_s", &T::ttft_p90_s, "...90th percentile", {.label = "TTFT p90 / p95 / p99 (s)", .show = Show::Fixed3}),
+      field("ttft_p95_s", &T::ttft_p95_s, "...95th percentile", {.show = Show::Fixed3, .joins_above = true}),
+      field("ttft_p99_s", &T::ttft_p99_s, "...99th percentile", {.show = Show::Fixed3, .joins_above = true}),
+      field("tpot_mean_s", &T::tpot_mean_s, "time per output token after the first, mean (s)", {.label = "TPOT mean / p95 / p99 (ms)", .show = Show::Millis}),
+      field("tpot_p50_s", &T::tpot_p50_s, "...median"),
+      field("tpot_p95_s", &T::tpot_p95_s, "...95th percentile", {.show = Show::Millis, .joins_above = true}),
+      field("tpot_p99_s", &T::tpot_p99_s, "...99th percentile", {.show = Show::Millis, .joins_above = true}),
+      field("input_tokens", &T::input_tokens, "prompt tokens of served requests", {.label = "tokens in / out", .show = Show::Count}),
+      field("output_tokens", &T::output_tokens, "output tokens of served requests", {.show = Show::Count, .joins_above = true}),
+      field("output_tokens_per_s", &T::output_tokens_per_s, "output tokens per second over the window", {.label = "output tokens/s", .show = Show::Fixed1}),
+      field("mean_batch", &T::mean_batch, "sequences decoding at once per ready replica, time-averaged", {.label = "mean decode batch", .show = Show::Fixed2}),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<SloSummary>) {
   using T = SloSummary;
   return std::tuple{
@@ -106,6 +125,7 @@ constexpr auto fields_of(std::type_identity<ServiceResult>) {
       field("usage", &T::usage, "requests, use and allocated cost"),
       field("latency", &T::latency, "latency and request outcomes (request-level model; null with the fluid model)"),
       field("slo", &T::slo, "the SLO's outcome (null without an SLO)"),
+      field("llm", &T::llm, "token latencies of an LLM service (null otherwise)"),
   };
 }
 

@@ -59,6 +59,17 @@ struct LatencySummary {
   friend bool operator==(const LatencySummary&, const LatencySummary&) = default;
 };
 
+/// Token-level latency of an LLM service (continuous batching).
+struct LlmSummary {
+  double ttft_mean_s = 0, ttft_p50_s = 0, ttft_p90_s = 0, ttft_p95_s = 0, ttft_p99_s = 0;  // time to first token
+  double tpot_mean_s = 0, tpot_p50_s = 0, tpot_p95_s = 0, tpot_p99_s = 0;  // time per output token after the first
+  double input_tokens = 0, output_tokens = 0;  // of served requests
+  double output_tokens_per_s = 0;              // over the window
+  double mean_batch = 0;                       // sequences decoding at once, time-averaged over ready replicas
+
+  friend bool operator==(const LlmSummary&, const LlmSummary&) = default;
+};
+
 /// A service level objective's outcome over the window (see SloSpec).
 struct SloSummary {
   int windows = 0;
@@ -104,6 +115,8 @@ class Service {
   virtual std::optional<LatencySummary> latency() const { return std::nullopt; }
   /// The SLO's outcome, when the service declares one.
   virtual std::optional<SloSummary> slo() const { return std::nullopt; }
+  /// Token latencies, from LLM services.
+  virtual std::optional<LlmSummary> llm() const { return std::nullopt; }
 };
 
 /// Fills the measures every model reads off its periods: availability (share of periods whose

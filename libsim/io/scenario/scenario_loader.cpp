@@ -149,6 +149,10 @@ bool check_structure(const std::string& text, const std::string& file, std::vect
   return true;
 }
 
+bool check_json_structure(const std::string& text, const std::string& file, std::vector<Diagnostic>& out) {
+  return check_structure(text, file, out);
+}
+
 Scenario Loader::load(std::string_view text) {
   json root;
   try {
@@ -191,6 +195,7 @@ Scenario Loader::load(std::string_view text) {
     PolicySpec p = parse_choices(base, "default", "");
     // These scans read the raw document, so they run only on one with no error anywhere.
     if (ck_.errors() == 0) p.assumptions = assumptions(base, base, {});
+    add_derived_figures(p);
     sc_.policies.push_back(std::move(p));
   }
   for (const auto& pe : policies) {
@@ -218,6 +223,7 @@ Scenario Loader::load(std::string_view text) {
     }
     ck_.locate = [](const std::string& p) { return p; };
     if (valid) p.assumptions = assumptions(base, doc, chain);
+    add_derived_figures(p);
     sc_.policies.push_back(std::move(p));
   }
 
@@ -839,6 +845,10 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         figures.push_back(sp + "/replica/concurrency");
       // How service times spread around the mean: measured (a file) or assumed (a shape).
       if (find_pointer(svc, "/request/service_time")) figures.push_back(sp + "/request/service_time");
+      // An LLM's prefill speed per type (no published figure is bundled) and its token distributions.
+      if (const json* pf = find_pointer(svc, "/request/llm/prefill_tokens_per_s"); pf && pf->is_object())
+        for (const auto& [type, _] : pf->items()) figures.push_back(ptr_join(sp + "/request/llm/prefill_tokens_per_s", type));
+      if (const json* tk = find_pointer(svc, "/request/llm/tokens"); tk && tk->is_object()) figures.push_back(sp + "/request/llm/tokens");
     }
   if (const json* nr = find_pointer(doc, "/cluster/node_ready_s")) {
     (void)nr;
@@ -873,7 +883,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
   // The request-level model without a service-time shape serves every request in its type's mean.
   if (const json* svcs = find_pointer(doc, "/services"); svcs && svcs->is_array())
     for (std::size_t i = 0; i < svcs->size(); ++i)
-      if ((*svcs)[i].is_object() && (*svcs)[i].value("model", "") == "request" && !find_pointer((*svcs)[i], "/request/service_time"))
+      if ((*svcs)[i].is_object() && (*svcs)[i].value("model", "") == "request" && !find_pointer((*svcs)[i], "/request/service_time") &&
+          !find_pointer((*svcs)[i], "/request/llm"))
         out.push_back({ptr_join(ptr_join("/services", i), "request") + "/service_time",
                        "fixed (capsim's default: every request takes its type's mean, concurrency / throughput_rps)"});
   // A NodePool that allows spot (its capacity-type requirement lists it).

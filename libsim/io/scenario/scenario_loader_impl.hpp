@@ -62,6 +62,10 @@ struct PolicyEntry {
   std::size_t index = 0;
 };
 
+/// Duplicate keys and nesting deeper than capsim reads, in a JSON document (reported into `out`);
+/// false when too deep to check further.
+bool check_json_structure(const std::string& text, const std::string& file, std::vector<Diagnostic>& out);
+
 class Loader {
  public:
   Loader(std::string file, std::filesystem::path base_dir, LoadOptions options)
@@ -84,6 +88,11 @@ class Loader {
   ServiceSpec parse_service(const json& s, const std::string& ptr);
   /// Its model (fluid or request level), the request model's settings and its SLO.
   void parse_service_model(const json& s, const std::string& ptr, ServiceSpec& svc);
+  /// An LLM service's model, variant, rates per instance type and token source (request.llm).
+  std::optional<LlmSpec> parse_llm(const json& j, const std::string& ptr, const std::string& service_ptr, const ServiceSpec& svc);
+  /// The figures its model file derived rather than measured, and capsim's defaults in force, join
+  /// the policy's assumptions.
+  void add_derived_figures(PolicySpec& policy) const;
   /// Service times in seconds from a file, one per line (an empirical service-time shape).
   std::optional<std::vector<double>> service_time_samples(const std::string& name, const std::string& ptr);
   /// A policy's services keep the base's demand (trace, scale, arrivals).

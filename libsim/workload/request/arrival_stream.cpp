@@ -13,6 +13,7 @@ ArrivalStream::ArrivalStream(const ServiceSpec& spec, ServiceInputs in)
     : service_(spec.name),
       model_(spec.demand.arrivals),
       shape_(spec.request.service_time),
+      llm_(spec.request.llm),
       period_(in.period),
       counts_(std::move(in.arrivals_per_period)),
       seed_(in.seed),
@@ -48,7 +49,27 @@ void ArrivalStream::open(std::size_t k, SimTime start) {
       }
     }
   }
+  if (llm_) draw_tokens(k, n);
   next_ = 0;
+}
+
+void ArrivalStream::draw_tokens(std::size_t k, std::int64_t n) {
+  Rng rng = make_stream({seed_, replicate_, stream::kRequestTokens, service_, k});
+  input_tokens_.resize(static_cast<std::size_t>(n));
+  output_tokens_.resize(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < input_tokens_.size(); ++i) {
+    if (llm_->token_pairs) {
+      // A request of the log, prompt and output together (they are correlated).
+      const auto& pairs = *llm_->token_pairs;
+      const auto j = std::min(pairs.input.size() - 1, static_cast<std::size_t>(rng.uniform01() * static_cast<double>(pairs.input.size())));
+      input_tokens_[i] = static_cast<float>(pairs.input[j]);
+      output_tokens_[i] = static_cast<float>(pairs.output[j]);
+    } else {
+      // Whole tokens, at least one of each.
+      input_tokens_[i] = static_cast<float>(std::max(1.0, std::round(llm_->input_tokens->sample(rng))));
+      output_tokens_[i] = static_cast<float>(std::max(1.0, std::round(llm_->output_tokens->sample(rng))));
+    }
+  }
 }
 
 double ArrivalStream::rate(std::size_t k) const {

@@ -4,7 +4,7 @@
 
 namespace capsim {
 
-std::uint32_t ReplicaSet::add(ReplicaId id, double rate_rps, double mean_service_us, std::uint32_t slots) {
+std::uint32_t ReplicaSet::add(ReplicaId id, double rate_rps, double mean_service_us, std::uint32_t slots, const LlmRates* llm) {
   std::uint32_t x;
   if (!unused_.empty()) {
     x = unused_.back();
@@ -21,6 +21,8 @@ std::uint32_t ReplicaSet::add(ReplicaId id, double rate_rps, double mean_service
   r.free_slots.clear();
   for (std::uint32_t k = slots; k-- > 0;) r.free_slots.push_back(k);  // slot 0 is taken first
   r.queue.clear();
+  if (llm) r.batch.emplace(*llm);
+  else r.batch.reset();
   ++r.epoch;
   r.live = true;
   r.active_pos = static_cast<std::int64_t>(active_.size());

@@ -49,10 +49,10 @@ void RequestService::advance_to(SimTime now) {
       completions_.pop();
       complete(c);
     } else {
-      const auto [at, size] = demand_.take();
+      const QueuedRequest r = demand_.take();
       tally_.arrived += 1;
       ++in_system_;
-      dispatch({at, size}, at);
+      dispatch(r, r.arrival);
     }
   }
   integrate_to(now);
@@ -70,13 +70,19 @@ void RequestService::dispatch(const QueuedRequest& r, SimTime t) {
   if (shared() || active.empty()) {
     if (shared() && replicas_.free_slots() > 0)
       for (const std::uint32_t x : active)
-        if (!replicas_[x].free_slots.empty()) return start(x, r, t);
+        if (has_room(replicas_[x], r)) return start(x, r, t);
     return enqueue(shared_, r);
   }
   const std::uint32_t x = active[picker_.pick(replicas_.loads())];
-  if (!replicas_[x].free_slots.empty()) return start(x, r, t);
+  // Behind others in its queue it waits its turn, even if it would fit.
+  if (replicas_[x].queue.empty() && has_room(replicas_[x], r)) return start(x, r, t);
   enqueue(replicas_[x].queue, r);
   replicas_.touch(x);
+}
+
+bool RequestService::has_room(const ServingReplica& rep, const QueuedRequest& r) const {
+  if (rep.free_slots.empty()) return false;
+  return !rep.batch || rep.batch->can_admit(static_cast<double>(r.input_tokens) + r.output_tokens);
 }
 
 void RequestService::start(std::uint32_t x, const QueuedRequest& r, SimTime t) {
@@ -84,39 +90,94 @@ void RequestService::start(std::uint32_t x, const QueuedRequest& r, SimTime t) {
   const std::uint32_t slot = rep.free_slots.back();
   rep.free_slots.pop_back();
   replicas_.slot_change(x, -1);
-  rep.slots[slot] = {r, t, true};
-  const auto d = std::max<SimDuration>(1, std::llround(rep.mean_service_us * r.size));
-  completions_.push({t + d, seq_++, x, slot, rep.epoch});
+  rep.slots[slot] = {r, t, 0, true};
+  if (rep.batch) {
+    if (rep.in_flight() == 1) rep.busy_since = t;
+    rep.batch->admit(slot, r.input_tokens, r.output_tokens, t);
+    reschedule(x);
+  } else {
+    const auto d = std::max<SimDuration>(1, std::llround(rep.mean_service_us * r.size));
+    completions_.push({t + d, seq_++, x, slot, rep.epoch});
+  }
   replicas_.touch(x);
+}
+
+void RequestService::reschedule(std::uint32_t x) {
+  // One pending event per LLM replica: its engine's next; older ones become stale.
+  ServingReplica& rep = replicas_[x];
+  ++rep.epoch;
+  if (const SimTime next = rep.batch->next_event(); next != kTimeMax) completions_.push({next, seq_++, x, kEngineEvent, rep.epoch});
 }
 
 void RequestService::complete(const Completion& c) {
   ServingReplica& rep = replicas_[c.replica];
-  if (!rep.live || c.epoch != rep.epoch) return;  // cut off under it
-  ServingReplica::Slot& s = rep.slots[c.slot];
+  if (!rep.live || c.epoch != rep.epoch) return;  // cut off under it, or rescheduled
+  if (c.slot == kEngineEvent) {
+    engine_events_.clear();
+    rep.batch->advance_to(c.at, engine_events_);
+    for (const ContinuousBatch::Event& e : engine_events_) {
+      if (e.finished) finish(c.replica, e.id, e.at);
+      else rep.slots[e.id].first_token = e.at;
+    }
+  } else {
+    finish(c.replica, c.slot, c.at);
+  }
+  refill(c.replica, c.at);
+  if (rep.batch) reschedule(c.replica);
+  replicas_.touch(c.replica);
+  if (rep.active_pos < 0 && rep.load() == 0) replicas_.release(c.replica);  // a stopping replica's last request
+}
+
+void RequestService::finish(std::uint32_t x, std::uint32_t slot, SimTime at) {
+  ServingReplica& rep = replicas_[x];
+  ServingReplica::Slot& s = rep.slots[slot];
   s.busy = false;
-  rep.free_slots.push_back(c.slot);
-  replicas_.slot_change(c.replica, +1);
+  rep.free_slots.push_back(slot);
+  replicas_.slot_change(x, +1);
   RequestTally& m = tally_;
-  m.busy_slot_s += to_seconds(c.at - s.start);
-  const double e2e = to_seconds(c.at - s.request.arrival), wait = to_seconds(s.start - s.request.arrival);
+  m.busy_slot_s += to_seconds(at - s.start);
+  const double e2e = to_seconds(at - s.request.arrival), wait = to_seconds(s.start - s.request.arrival);
   m.e2e.add(e2e);
   m.wait.add(wait);
   m.served += 1;
   --in_system_;
-  m.sojourn_us += static_cast<double>(c.at - s.request.arrival);
+  m.sojourn_us += static_cast<double>(at - s.request.arrival);
   if (spec_.sla.on_overload == OverloadAction::Late && s.start - s.request.arrival > max_wait_) {
     m.late += 1;
     m.period_missed += 1;
   }
-  if (slo_) slo_->served(c.at, spec_.slo->latency == LatencyKind::Wait ? wait : e2e);
-  if (auto next = next_waiting(rep.queue, c.at)) {
-    start(c.replica, *next, c.at);
-  } else if (rep.active_pos >= 0 && shared()) {
-    pull_shared(c.replica, c.at);
+  double ttft = 0;
+  if (rep.batch) {
+    if (rep.in_flight() == 0) m.busy_replica_s += to_seconds(at - rep.busy_since);
+    ttft = to_seconds(s.first_token - s.request.arrival);
+    m.ttft.add(ttft);
+    if (s.request.output_tokens > 1) m.tpot.add(to_seconds(at - s.first_token) / (s.request.output_tokens - 1));
+    m.decode_s += to_seconds(at - s.first_token);
+    m.input_tokens += s.request.input_tokens;
+    m.output_tokens += s.request.output_tokens;
   }
-  replicas_.touch(c.replica);
-  if (rep.active_pos < 0 && rep.load() == 0) replicas_.release(c.replica);  // a stopping replica's last request
+  if (slo_) {
+    const LatencyKind k = spec_.slo->latency;
+    slo_->served(at, k == LatencyKind::Wait ? wait : k == LatencyKind::TimeToFirstToken ? ttft : e2e);
+  }
+}
+
+void RequestService::refill(std::uint32_t x, SimTime t) {
+  // Its own queue first, then (shared queue) the service's; an LLM replica admits while its KV
+  // cache has room for the head of the line.
+  ServingReplica& rep = replicas_[x];
+  auto take_from = [&](std::deque<QueuedRequest>& q) {
+    while (!rep.free_slots.empty()) {
+      drop_expired_head(q, t);
+      if (q.empty() || !has_room(rep, q.front())) return;
+      const QueuedRequest r = q.front();
+      q.pop_front();
+      --waiting_;
+      start(x, r, t);
+    }
+  };
+  take_from(rep.queue);
+  if (rep.active_pos >= 0 && shared()) take_from(shared_);
 }
 
 std::optional<QueuedRequest> RequestService::next_waiting(std::deque<QueuedRequest>& q, SimTime t) {
@@ -152,23 +213,17 @@ void RequestService::fail(const QueuedRequest& r, SimTime t) {
   if (slo_) slo_->failed(t);
 }
 
-void RequestService::pull_shared(std::uint32_t x, SimTime t) {
-  while (!replicas_[x].free_slots.empty()) {
-    auto r = next_waiting(shared_, t);
-    if (!r) break;
-    start(x, *r, t);
-  }
-}
 
 void RequestService::replica_ready(SimTime now, ReplicaId id, const InstanceType& type) {
   advance_to(now);
   if (tally_.closed) return;
   const double rate = spec_.throughput_rps.at(type.name);
-  const auto slots = static_cast<std::uint32_t>(std::llround(spec_.concurrency));
-  const std::uint32_t x = replicas_.add(id, rate, spec_.concurrency / rate * 1e6, slots);
+  const LlmRates* llm = spec_.request.llm ? &spec_.request.llm->rates.at(type.name) : nullptr;
+  const auto slots = static_cast<std::uint32_t>(llm ? llm->max_num_seqs : std::llround(spec_.concurrency));
+  const std::uint32_t x = replicas_.add(id, rate, spec_.concurrency / rate * 1e6, slots, llm);
   // Requests that waited for any replica (or the shared queue) reach it.
   if (shared()) {
-    pull_shared(x, now);
+    refill(x, now);
   } else {
     while (auto r = next_waiting(shared_, now)) dispatch(*r, now);
   }
@@ -187,6 +242,10 @@ void RequestService::replica_cut_off(SimTime now, ReplicaId id) {
       held.push_back(s.request);
       s.busy = false;
     }
+  if (rep.batch) {
+    rep.batch->clear();
+    if (!held.empty()) tally_.busy_replica_s += to_seconds(now - rep.busy_since);
+  }
   waiting_ -= static_cast<std::int64_t>(rep.queue.size());
   held.insert(held.end(), rep.queue.begin(), rep.queue.end());
   rep.queue.clear();
@@ -220,21 +279,23 @@ void RequestService::replica_stopped(SimTime now, ReplicaId id, const InstanceTy
   if (replicas_[*x].load() == 0) replicas_.release(*x);
 }
 
-void RequestService::purge_expired(SimTime t) {
+void RequestService::drop_expired_head(std::deque<QueuedRequest>& q, SimTime t) {
   // FIFO queues with one patience: their expired requests are at the front.
-  auto purge = [&](std::deque<QueuedRequest>& q) {
-    while (!q.empty() && t - q.front().arrival > max_wait_) {
-      const QueuedRequest r = q.front();
-      q.pop_front();
-      --waiting_;
-      give_up(r, t);
-    }
-  };
-  purge(shared_);
+  if (spec_.sla.on_overload != OverloadAction::Drop) return;
+  while (!q.empty() && t - q.front().arrival > max_wait_) {
+    const QueuedRequest r = q.front();
+    q.pop_front();
+    --waiting_;
+    give_up(r, t);
+  }
+}
+
+void RequestService::purge_expired(SimTime t) {
+  drop_expired_head(shared_, t);
   auto& all = replicas_.all();
   for (std::uint32_t x = 0; x < all.size(); ++x)
     if (all[x].live) {
-      purge(all[x].queue);
+      drop_expired_head(all[x].queue, t);
       replicas_.touch(x);
     }
 }
@@ -267,11 +328,13 @@ void RequestService::close(SimTime end) {
   for (const QueuedRequest& r : shared_) m.sojourn_us += static_cast<double>(end - r.arrival);
   for (const ServingReplica& rep : replicas_.all()) {
     if (!rep.live) continue;
+    if (rep.batch && rep.in_flight() > 0) m.busy_replica_s += to_seconds(end - rep.busy_since);
     for (const QueuedRequest& r : rep.queue) m.sojourn_us += static_cast<double>(end - r.arrival);
     for (const ServingReplica::Slot& s : rep.slots)
       if (s.busy) {
         m.sojourn_us += static_cast<double>(end - s.request.arrival);
         m.busy_slot_s += to_seconds(end - s.start);
+        if (rep.batch && s.first_token > 0) m.decode_s += to_seconds(end - s.first_token);
       }
   }
   if (slo_) slo_->finish(end);
@@ -293,7 +356,9 @@ SlaSummary RequestService::summary() const {
   s.backlog_max = m.backlog_max;
   s.backlog_end = static_cast<double>(waiting_);
   s.ready_replica_hours = m.ready_replica_s / 3600.0;
-  s.busy_replica_hours = m.busy_slot_s / spec_.concurrency / 3600.0;
+  // Busy: an LLM replica while it has any request (its GPU works for the whole batch); otherwise the
+  // share of its slots in use.
+  s.busy_replica_hours = (spec_.request.llm ? m.busy_replica_s : m.busy_slot_s / spec_.concurrency) / 3600.0;
   summarize_periods(m.periods, s);
   return s;
 }
@@ -321,6 +386,27 @@ std::optional<LatencySummary> RequestService::latency() const {
     l.arrival_rate_rps = m.arrived / to_seconds(m.clock);
   }
   if (m.arrived > 0) l.mean_time_in_system_s = m.sojourn_us / m.arrived / 1e6;
+  return l;
+}
+
+std::optional<LlmSummary> RequestService::llm() const {
+  if (!spec_.request.llm) return std::nullopt;
+  const RequestTally& m = tally_;
+  LlmSummary l;
+  l.ttft_mean_s = m.ttft.mean();
+  l.ttft_p50_s = m.ttft.quantile(0.50);
+  l.ttft_p90_s = m.ttft.quantile(0.90);
+  l.ttft_p95_s = m.ttft.quantile(0.95);
+  l.ttft_p99_s = m.ttft.quantile(0.99);
+  l.tpot_mean_s = m.tpot.mean();
+  l.tpot_p50_s = m.tpot.quantile(0.50);
+  l.tpot_p95_s = m.tpot.quantile(0.95);
+  l.tpot_p99_s = m.tpot.quantile(0.99);
+  l.input_tokens = m.input_tokens;
+  l.output_tokens = m.output_tokens;
+  if (m.clock > 0) l.output_tokens_per_s = m.output_tokens / to_seconds(m.clock);
+  // Little's law again: sequences decoding at once = decode time / replica time.
+  if (m.ready_replica_s > 0) l.mean_batch = m.decode_s / m.ready_replica_s;
   return l;
 }
 

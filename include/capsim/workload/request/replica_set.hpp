@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capsim/core/sim_time.hpp"
+#include "capsim/workload/request/continuous_batch.hpp"
 #include "capsim/workload/service.hpp"
 
 namespace capsim {
@@ -18,12 +19,14 @@ namespace capsim {
 struct QueuedRequest {
   SimTime arrival = 0;
   double size = 1;  // service time / its type's mean
+  float input_tokens = 0, output_tokens = 0;  // LLM services
 };
 
 struct ServingReplica {
   struct Slot {
     QueuedRequest request;
     SimTime start = 0;
+    SimTime first_token = 0;  // LLM services
     bool busy = false;
   };
   ReplicaId id = 0;
@@ -32,7 +35,10 @@ struct ServingReplica {
   std::vector<Slot> slots;
   std::vector<std::uint32_t> free_slots;
   std::deque<QueuedRequest> queue;
-  std::uint32_t epoch = 0;       // completions of an older epoch were cut off
+  std::uint32_t epoch = 0;       // completions of an older epoch were cut off (or rescheduled)
+  std::optional<ContinuousBatch> batch;  // an LLM replica's engine
+  SimTime busy_since = 0;                // an LLM replica: since when it has had a request
+  int in_flight() const { return static_cast<int>(slots.size() - free_slots.size()); }
   std::int64_t active_pos = -1;  // its place among the routable replicas (-1: stopping or stopped)
   bool live = false;
   int load() const { return static_cast<int>(slots.size() - free_slots.size() + queue.size()); }
@@ -40,8 +46,8 @@ struct ServingReplica {
 
 class ReplicaSet {
  public:
-  /// A replica `id` became ready: routable, with `slots` free slots; its index.
-  std::uint32_t add(ReplicaId id, double rate_rps, double mean_service_us, std::uint32_t slots);
+  /// A replica `id` became ready: routable, with `slots` free slots (an LLM engine with `llm`); its index.
+  std::uint32_t add(ReplicaId id, double rate_rps, double mean_service_us, std::uint32_t slots, const LlmRates* llm = nullptr);
   /// The replica the cluster calls `id`, while it is ready.
   std::optional<std::uint32_t> find(ReplicaId id) const;
   /// It is no longer ready (the cluster forgets it; it may still finish requests).

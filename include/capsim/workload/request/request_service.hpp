@@ -39,6 +39,7 @@ class RequestService final : public Service {
   SlaSummary summary() const override;
   std::optional<LatencySummary> latency() const override;
   std::optional<SloSummary> slo() const override;
+  std::optional<LlmSummary> llm() const override;
 
   /// Plays every arrival and completion before `now`.
   void advance_to(SimTime now);
@@ -54,9 +55,17 @@ class RequestService final : public Service {
     bool operator>(const Completion& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
 
+  // Completion::slot of an LLM replica's engine event (its requests finish inside the engine).
+  static constexpr std::uint32_t kEngineEvent = UINT32_MAX;
+
   void integrate_to(SimTime t);
   void integrate_capacity_to(SimTime t);
   void complete(const Completion& c);
+  void finish(std::uint32_t x, std::uint32_t slot, SimTime at);
+  void refill(std::uint32_t x, SimTime t);
+  void reschedule(std::uint32_t x);
+  bool has_room(const ServingReplica& rep, const QueuedRequest& r) const;
+  void drop_expired_head(std::deque<QueuedRequest>& q, SimTime t);
   void dispatch(const QueuedRequest& r, SimTime t);
   void enqueue(std::deque<QueuedRequest>& q, const QueuedRequest& r);
   void start(std::uint32_t x, const QueuedRequest& r, SimTime t);
@@ -64,7 +73,6 @@ class RequestService final : public Service {
   std::optional<QueuedRequest> next_waiting(std::deque<QueuedRequest>& q, SimTime t);
   void give_up(const QueuedRequest& r, SimTime t);
   void fail(const QueuedRequest& r, SimTime t);
-  void pull_shared(std::uint32_t x, SimTime t);
   void purge_expired(SimTime t);
   void close(SimTime end);
   bool shared() const { return spec_.request.router == RouterKind::SharedQueue; }
@@ -82,6 +90,7 @@ class RequestService final : public Service {
   std::int64_t in_system_ = 0, waiting_ = 0;
   RequestTally tally_;
   std::optional<SloTracker> slo_;
+  std::vector<ContinuousBatch::Event> engine_events_;  // reused
 };
 
 }  // namespace capsim

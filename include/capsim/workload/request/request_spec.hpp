@@ -2,8 +2,15 @@
 // How a request-level service is modelled (a policy's choice): how requests are routed to replicas,
 // the shape of their service times, and what happens to requests a reclaimed replica was holding.
 // Its SLO (service level objective) is declared here too, since only this model measures latency.
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "capsim/core/assumption.hpp"
+#include "capsim/core/distributions.hpp"
+#include "capsim/workload/request/continuous_batch.hpp"
 
 namespace capsim {
 
@@ -37,16 +44,34 @@ enum class OnInterruption {
   Lose,   // they fail
 };
 
+/// Prompt and output lengths of a request log's requests, drawn in pairs.
+struct TokenPairs {
+  std::vector<double> input, output;
+};
+
+/// An LLM served with continuous batching: the model variant's speed on each instance type, and where
+/// requests' token counts come from.
+struct LlmSpec {
+  std::string model;    // as the model file names it
+  std::string variant;  // "fp16", "fp8", ...
+  std::map<std::string, LlmRates> rates;  // by instance type, resolved by the loader
+  std::optional<Distribution> input_tokens, output_tokens;  // distributions, or...
+  std::shared_ptr<const TokenPairs> token_pairs;            // ...the demand's request log
+  std::vector<Assumption> derived;  // figures the model file derived, and defaults in force
+};
+
 struct RequestModelSpec {
   RouterKind router = RouterKind::LeastOutstanding;
   ServiceTimeSpec service_time;
   OnInterruption on_interruption = OnInterruption::Retry;
+  std::optional<LlmSpec> llm;  // set: replicas batch continuously (service_time does not apply)
 };
 
 /// Which latency an SLO bounds.
 enum class LatencyKind {
-  EndToEnd,  // arrival → response complete
-  Wait,      // arrival → service starts (queueing)
+  EndToEnd,         // arrival → response complete
+  Wait,             // arrival → service starts (queueing)
+  TimeToFirstToken, // arrival → first output token (LLM services)
 };
 
 /// A service level objective: in every window, the latency percentile at most the target, and the

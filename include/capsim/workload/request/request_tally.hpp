@@ -21,6 +21,9 @@ struct RequestTally {
   double sojourn_us = 0;  // Σ each arrival's time in the system (µs)
   double backlog_max = 0;
   QuantileSketch e2e, wait;
+  QuantileSketch ttft, tpot;            // LLM services
+  double input_tokens = 0, output_tokens = 0, decode_s = 0;
+  double busy_replica_s = 0;            // LLM replicas with at least one request (the GPU at work)
   SimTime clock = 0;           // the requests' integral runs up to here...
   SimTime capacity_clock = 0;  // ...and the capacity's
   bool closed = false;    // the window has closed
