@@ -189,3 +189,18 @@ def test_request_level_model(data_dir):
     doc = json.loads(capsim.result_to_json(r))
     assert doc["policies"][0]["replicates"][0]["services"][0]["latency"]["timed_out"] == lat.timed_out
     assert "latency p90 / p95 / p99 (s)" in capsim.format_comparison(r)
+
+
+def test_llm_service(data_dir):
+    # llm_sparse.json: one request a minute alone on an A10G: 75 ms of prefill (the first token),
+    # then 100 tokens at the model file's batch-1 step for the A10G, 33.1268 ms (derived by hand in
+    # tests/request_run_test.cpp from the L40S points and the bandwidth ratio 864 / 600).
+    r = capsim.run(capsim.load_scenario(data_dir / "scenarios" / "llm_sparse.json"))
+    svc = r.policies[0].replicates[0].services[0]
+    assert isinstance(svc.llm, capsim.LlmSummary)
+    assert svc.llm.ttft_mean_s == pytest.approx(0.075, rel=1e-4)
+    assert svc.llm.tpot_mean_s == pytest.approx(0.0331268, rel=1e-4)
+    assert svc.latency.e2e_mean_s == pytest.approx(0.075 + 100 * 0.0331268, rel=1e-4)
+    assert any("derived_decode/a10g" in a.pointer for a in r.policies[0].assumptions)
+    assert "TTFT p90 / p95 / p99 (s)" in capsim.format_comparison(r)
+    assert capsim.run(hand(data_dir)).policies[0].replicates[0].services[0].llm is None
