@@ -336,3 +336,10 @@ TEST_CASE("LLM services: variants that do not fit or need FP8, missing tokens an
   check_message("llm_prefill_missing_type.json",
                 {"/services/0/request/llm/prefill_tokens_per_s/g6e.xlarge", "the prompt tokens/s one replica prefills on g6e.xlarge"});
 }
+
+TEST_CASE("KEDA ScaledObjects: unknown metrics, queue triggers on the fluid model, an HPA beside one") {
+  check_message("keda_unknown_metric.json", {"/cluster/keda/api/triggers/0/metadata/metricName",
+                                             "a metric of the service's queue: waiting_requests or requests_in_system", "got \"queue_length\""});
+  check_message("keda_queue_on_fluid.json", {"/cluster/keda/api/triggers/0", "\"model\": \"request\" on service 'api'", "got the fluid model"});
+  check_message("keda_and_hpa.json", {"/cluster/keda/api", "a ScaledObject for a service without an HPA under /cluster/hpa", "got both"});
+}

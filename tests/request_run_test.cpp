@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "capsim/autoscale/keda.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/summary.hpp"
@@ -90,4 +91,64 @@ TEST_CASE("An LLM request alone on its replica: prefill, then decode at the mode
   }
   CHECK(derived);
   CHECK(seqs);
+}
+
+TEST_CASE("KEDA on the simulated queue: to zero at once, from zero at the first active poll, the cold start in the wait") {
+  // KEDA polls at 0 s: no trigger has ever been active, so the one replica goes at once. Requests
+  // arrive from 0.5 s (one a second) and are held. The poll at 30 s sees them waiting (above the
+  // activation threshold 0) and scales to 1; the HPA KEDA made syncs next, at 30 s: 30 waiting over
+  // a threshold of 5 asks for 6, its older path allows max(2 × 1, 4), maxReplicaCount 3: three
+  // replicas, ready 60 s later at 90 s. The first request, at 0.5 s, waited 89.5 s.
+  const Scenario s = io::load_scenario(test::data_dir() / "scenarios" / "keda_queue.json");
+  RunOptions opt;
+  opt.keep_series = true;
+  const RunResult r = run_scenario(s, opt);
+  const ReplicateResult& rep = r.policies[0].replicates[0];
+  const ServiceResult& svc = rep.services[0];
+  REQUIRE(svc.latency);
+  CHECK(svc.latency->wait_max_s == doctest::Approx(89.5));
+  // Ready replicas at the end of each minute: none until 90 s, then three.
+  const std::vector<int> ready(rep.service_series[0].ready_replicas.begin(), rep.service_series[0].ready_replicas.end());
+  CHECK(ready == std::vector<int>{0, 3, 3, 3, 3});
+  CHECK(svc.sla.requests == 480);
+}
+
+TEST_CASE("KEDA's activation and the HPA it creates") {
+  ScaledObjectSpec so;
+  so.min_replica_count = 0;
+  so.max_replica_count = 10;
+  so.cooldown_period = seconds(300);
+  KedaTrigger t;
+  t.metric.source = HpaMetric::Source::External;
+  t.metric.target = 5;
+  so.triggers.push_back(t);
+  const HpaConfig h = keda_hpa(so);
+  CHECK(h.spec.min_replicas == 1);  // KEDA's HPA never goes below one; KEDA itself takes it to zero
+  CHECK(h.spec.max_replicas == 10);
+  REQUIRE(h.metrics.size() == 1);
+  CHECK(h.metrics[0].target == 5);
+  KedaActivation k(so);
+  CHECK(k.poll(0, 2, false) == 0);  // never active: no cooldown to wait for
+  CHECK(k.poll(seconds(30), 0, true) == 1);
+  CHECK_FALSE(k.poll(seconds(60), 3, true));  // active with replicas: the HPA's business
+  CHECK_FALSE(k.poll(seconds(330), 3, false));  // last active 60 s: 270 s of cooldown so far
+  CHECK(k.poll(seconds(360), 3, false) == 0);   // 300 s since the last active poll
+  so.min_replica_count = 2;
+  KedaActivation floor(so);
+  CHECK(floor.poll(0, 0, true) == 2);
+  CHECK_FALSE(floor.poll(seconds(1000), 2, false));  // never to zero with a minimum
+}
+
+TEST_CASE("An HPA on the simulated queue: waiting requests per replica as a Pods metric") {
+  // One replica serves one request a second; minute 1 brings three a second from 60 s (at 60 1/6 s,
+  // then every 1/3 s). By the sync at 75 s, 45 have arrived; the replica finished the 14 it started
+  // from 60.5 s to 73.5 s and serves a 15th, so 30 wait: 30 per ready replica against a target of 5
+  // asks for 6, the older path allows max(2 × 1, 4), maxReplicas 3. Two more replicas, ready at 135 s.
+  const Scenario s = io::load_scenario(test::data_dir() / "scenarios" / "hpa_queue.json");
+  RunOptions opt;
+  opt.keep_series = true;
+  const RunResult r = run_scenario(s, opt);
+  const ReplicateResult& rep = r.policies[0].replicates[0];
+  const std::vector<int> ready(rep.service_series[0].ready_replicas.begin(), rep.service_series[0].ready_replicas.end());
+  CHECK(ready == std::vector<int>{1, 1, 3, 3, 3});
 }

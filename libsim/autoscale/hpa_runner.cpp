@@ -24,7 +24,13 @@ HpaRunner::HpaRunner(Engine& engine, HpaRunnerInputs inputs, ReplicaScaleTarget&
     : engine_(engine), in_(std::move(inputs)), replicas_(replicas), groups_(groups), services_(services), external_(std::move(external)) {
   for (std::size_t s = 0; s < in_.services.size(); ++s) {
     auto it = in_.hpas.find(in_.services[s]);
-    if (it != in_.hpas.end()) hpas_.push_back(Bound{s, it->second, HpaController(it->second.spec)});
+    if (it != in_.hpas.end()) hpas_.push_back(Bound{s, it->second, HpaController(it->second.spec), {}});
+    // A ScaledObject: the HPA KEDA creates, and KEDA's own activation beside it.
+    if (auto k = in_.keda.find(in_.services[s]); k != in_.keda.end()) {
+      const HpaConfig hpa = keda_hpa(k->second);
+      hpas_.push_back(Bound{s, hpa, HpaController(hpa.spec), {}});
+      keda_.push_back(KedaBound{s, k->second, KedaActivation(k->second)});
+    }
   }
   for (const auto& sc : in_.schedules) schedules_.push_back(CronSchedule::parse(sc.schedule, sc.time_zone));
 }
@@ -32,6 +38,8 @@ HpaRunner::HpaRunner(Engine& engine, HpaRunnerInputs inputs, ReplicaScaleTarget&
 void HpaRunner::start() {
   for (std::size_t i = 0; i < hpas_.size(); ++i)
     engine_.schedule_in(hpas_[i].config.spec.sync_period, [this, i] { sync(i); }, kPriorityAutoscaler);
+  // KEDA polls from the start: a target no trigger keeps active goes to zero at once.
+  for (std::size_t k = 0; k < keda_.size(); ++k) engine_.schedule_at(0, [this, k] { poll(k); }, kPriorityAutoscaler);
   for (std::size_t k = 0; k < schedules_.size(); ++k) {
     const SimTime at = (schedules_[k].next_after(in_.start - std::chrono::microseconds{1}) - in_.start).count();
     if (at < in_.window_end) engine_.schedule_at(at, [this, k] { fire(k); }, kPriorityAutoscaler);
@@ -45,17 +53,28 @@ void HpaRunner::sync(std::size_t i) {
   const int current = replicas_.replicas(h.service);
   const int ready = replicas_.ready_replicas(h.service);
   const double rate = model.arrival_rate_at(std::max<SimTime>(0, now - h.config.collection_lag));
+  const bool reads_queue = std::any_of(h.config.metrics.begin(), h.config.metrics.end(), [](const HpaMetric& m) { return m.service_queue; });
+  const std::optional<QueueState> queue = reads_queue ? queue_at(h, now) : std::nullopt;
   std::vector<std::optional<MetricSample>> samples;
   for (const HpaMetric& m : h.config.metrics) {
     if (m.source == HpaMetric::Source::External) {
       // The kube-controller-manager's external metrics: Value compares the whole metric with the
       // target and scales the ready pods by the ratio; AverageValue divides it by the target per pod.
+      const auto value = external_value(m, h.service, queue, std::max<SimTime>(0, now - h.config.collection_lag));
+      if (!value) {
+        samples.push_back(std::nullopt);
+        continue;
+      }
       MetricSample s;
       s.kind = m.target_type == HpaMetric::Target::Value ? MetricSample::Kind::ExternalValue : MetricSample::Kind::ExternalAverageValue;
-      s.current_value = external_(m.name, std::max<SimTime>(0, now - h.config.collection_lag));
+      s.current_value = *value;
       s.target_value = m.target;
       s.ready_pods = ready;
       samples.push_back(s);
+      continue;
+    }
+    if (m.service_queue && !queue) {
+      samples.push_back(std::nullopt);  // no sample old enough yet
       continue;
     }
     if (ready == 0) {
@@ -71,6 +90,11 @@ void HpaRunner::sync(std::size_t i) {
       if (m.target_type == HpaMetric::Target::Utilization) s.utilization_target_percent = m.target;
     } else if (m.name == "requests_per_second") {
       s.current_value = rate / ready;
+    } else if (m.name == "requests_in_service") {
+      s.current_value = queue->in_service / ready;
+    } else if (m.name == "waiting_requests") {
+      // Requests held for want of any replica count too: an exporter on the router sees them.
+      s.current_value = queue->waiting / ready;
     } else {  // gpu_utilization: the share of serving capacity the arrivals use, in percent
       const double capacity = model.capacity_rps();
       s.current_value = capacity > 0 ? std::min(1.0, rate / capacity) * 100.0 : 100.0;
@@ -80,6 +104,35 @@ void HpaRunner::sync(std::size_t i) {
   const int desired = h.controller.decide(now, current, samples);
   if (desired != current) replicas_.set_replicas(h.service, desired);
   engine_.schedule_in(h.config.spec.sync_period, [this, i] { sync(i); }, kPriorityAutoscaler);
+}
+
+std::optional<QueueState> HpaRunner::queue_at(Bound& h, SimTime now) {
+  const auto state = services_[h.service]->queue_state(now);
+  if (!state) return std::nullopt;
+  h.queue_history.emplace_back(now, *state);
+  // The newest sample at least collection_lag old; older ones are no longer needed.
+  const SimTime cutoff = now - h.config.collection_lag;
+  while (h.queue_history.size() > 1 && h.queue_history[1].first <= cutoff) h.queue_history.pop_front();
+  if (h.queue_history.front().first > cutoff) return std::nullopt;
+  return h.queue_history.front().second;
+}
+
+std::optional<double> HpaRunner::external_value(const HpaMetric& m, std::size_t, const std::optional<QueueState>& queue, SimTime t) const {
+  if (!m.service_queue) return external_(m.name, t);
+  if (!queue) return std::nullopt;
+  return m.name == "waiting_requests" ? queue->waiting : queue->waiting + queue->in_service;
+}
+
+void HpaRunner::poll(std::size_t k) {
+  KedaBound& kb = keda_[k];
+  const SimTime now = engine_.now();
+  // KEDA asks its scalers directly: the queue as it is now, a trace at now.
+  const auto queue = services_[kb.service]->queue_state(now);
+  bool active = false;
+  for (const KedaTrigger& t : kb.spec.triggers)
+    if (const auto v = external_value(t.metric, kb.service, queue, now)) active = active || *v > t.activation_threshold;
+  if (const auto set = kb.activation.poll(now, replicas_.replicas(kb.service), active)) replicas_.set_replicas(kb.service, *set);
+  engine_.schedule_in(kb.spec.polling_interval, [this, k] { poll(k); }, kPriorityAutoscaler);
 }
 
 void HpaRunner::fire(std::size_t k) {

@@ -44,6 +44,7 @@ HpaRunnerInputs hpa_inputs(const Scenario& s, const PolicySpec& policy) {
   HpaRunnerInputs in;
   for (const auto& svc : policy.services) in.services.push_back(svc.name);
   in.hpas = policy.cluster.hpa;
+  in.keda = policy.cluster.keda;
   in.schedules = policy.cluster.schedules;
   for (const auto& g : policy.cluster.node_groups) in.node_groups.push_back(g.name);
   in.start = s.simulation.start;

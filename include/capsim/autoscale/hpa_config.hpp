@@ -22,8 +22,12 @@ struct HpaMetric {
   enum class Source { Pods, Resource, External };
   enum class Target { AverageValue, Value, Utilization };
   Source source = Source::Pods;
-  std::string name;   // Pods: "requests_per_second" (per ready replica) or "gpu_utilization" (percent busy);
-                      // Resource: "cpu" or "memory"; External: the name of a trace under /traces
+  std::string name;   // Pods: "requests_per_second" (per ready replica), "gpu_utilization" (percent busy),
+                      // "requests_in_service" or "waiting_requests" (per ready replica, from the
+                      // request-level model); Resource: "cpu" or "memory"; External: the name of a
+                      // trace under /traces, or "waiting_requests" / "requests_in_system" (the
+                      // service's whole queue, as a queue service's depth metric)
+  bool service_queue = false;  // read from the request-level model's queue rather than a trace or the demand
   Target target_type = Target::AverageValue;
   double target = 0;  // per pod (AverageValue: millicores or MiB for Resource), for the whole metric
                       // (Value, External only), or percent of the request (Utilization, Resource only)
@@ -31,6 +35,9 @@ struct HpaMetric {
   double request = 0;
   ResourceUseByLoad use;
 };
+
+/// External metric names the request-level model publishes about its whole queue.
+inline bool is_service_queue_metric(const std::string& name) { return name == "waiting_requests" || name == "requests_in_system"; }
 
 struct HpaConfig {
   HpaSpec spec;

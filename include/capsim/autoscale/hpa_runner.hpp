@@ -2,6 +2,7 @@
 // The HPAs of a run: every sync period each reads its metrics from its service (as a metrics
 // pipeline would, `collection_lag` late) and sets the service's desired replicas through its scale
 // target; cron schedules change their minReplicas/maxReplicas, or a node group's size.
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "capsim/autoscale/hpa.hpp"
 #include "capsim/autoscale/hpa_config.hpp"
+#include "capsim/autoscale/keda.hpp"
 #include "capsim/autoscale/scale_targets.hpp"
 #include "capsim/autoscale/schedule_spec.hpp"
 #include "capsim/core/cron.hpp"
@@ -29,6 +31,7 @@ double resource_value(const HpaMetric& m, double rate_rps, double capacity_rps);
 struct HpaRunnerInputs {
   std::vector<std::string> services;       // names, by index
   std::map<std::string, HpaConfig> hpas;   // by service name
+  std::map<std::string, ScaledObjectSpec> keda;  // KEDA ScaledObjects, by service name
   std::vector<ScheduleSpec> schedules;
   std::vector<std::string> node_groups;    // names, by index (scheduled actions name them)
   UtcTime start{};
@@ -46,9 +49,20 @@ class HpaRunner {
     std::size_t service;
     HpaConfig config;
     HpaController controller;
+    std::deque<std::pair<SimTime, QueueState>> queue_history;  // for queue metrics read collection_lag late
+  };
+  struct KedaBound {
+    std::size_t service;
+    ScaledObjectSpec spec;
+    KedaActivation activation;
   };
   void sync(std::size_t i);
+  void poll(std::size_t k);
   void fire(std::size_t schedule);
+  /// The service's queue as of `lag` ago (samples taken at syncs), or nullopt before there is one.
+  std::optional<QueueState> queue_at(Bound& h, SimTime now);
+  /// An External metric's whole value: a trace's, or the service's queue.
+  std::optional<double> external_value(const HpaMetric& m, std::size_t service, const std::optional<QueueState>& queue, SimTime t) const;
 
   Engine& engine_;
   HpaRunnerInputs in_;
@@ -57,6 +71,7 @@ class HpaRunner {
   const std::vector<std::unique_ptr<Service>>& services_;
   ExternalMetric external_;
   std::vector<Bound> hpas_;
+  std::vector<KedaBound> keda_;
   std::vector<CronSchedule> schedules_;
 };
 

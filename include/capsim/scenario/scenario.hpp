@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capsim/autoscale/hpa_config.hpp"
+#include "capsim/autoscale/keda.hpp"
 #include "capsim/autoscale/schedule_spec.hpp"
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/cluster/node_group_spec.hpp"
@@ -61,6 +62,7 @@ struct ClusterSpec {
   ClusterAutoscalerSpec cluster_autoscaler;
   KarpenterSpec karpenter;
   std::map<std::string, HpaConfig> hpa;  // by service name
+  std::map<std::string, ScaledObjectSpec> keda;  // KEDA ScaledObjects, by service name
   std::vector<ScheduleSpec> schedules;
   bool eks_control_plane = true;
   double eks_control_plane_usd_per_h = kEksControlPlaneUsdPerHour;

@@ -84,6 +84,12 @@ struct SloSummary {
   friend bool operator==(const SloSummary&, const SloSummary&) = default;
 };
 
+/// A request-level service's queue at one instant (what a metrics exporter would publish).
+struct QueueState {
+  double in_service = 0;  // requests being served
+  double waiting = 0;     // requests queued at replicas or held for want of one
+};
+
 /// Which replica the cluster speaks of: its pod's index (unique among the replicas alive at once).
 using ReplicaId = std::size_t;
 
@@ -115,6 +121,9 @@ class Service {
   virtual std::optional<LatencySummary> latency() const { return std::nullopt; }
   /// The SLO's outcome, when the service declares one.
   virtual std::optional<SloSummary> slo() const { return std::nullopt; }
+  /// Its queue at `now` (>= every earlier call), from models that follow requests; reading it plays
+  /// the model up to `now`.
+  virtual std::optional<QueueState> queue_state(SimTime) { return std::nullopt; }
   /// Token latencies, from LLM services.
   virtual std::optional<LlmSummary> llm() const { return std::nullopt; }
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "capsim/autoscale/hpa_config.hpp"
+#include "capsim/autoscale/keda.hpp"
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
@@ -46,6 +47,15 @@ std::vector<Toleration> tolerations(Checker& ck, const json& j, const std::strin
 std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std::string& p);
 /// A NodePool's spec.disruption.budgets.
 std::vector<DisruptionBudget> disruption_budgets(Checker& ck, const json& j, const std::string& p);
+
+/// A KEDA ScaledObject's spec (minReplicaCount, maxReplicaCount, pollingInterval, cooldownPeriod,
+/// triggers, advanced.horizontalPodAutoscalerConfig.behavior). A trigger of type "queue" reads the
+/// service's simulated queue (metadata.metricName waiting_requests or requests_in_system); "trace"
+/// reads one of `traces`.
+std::optional<ScaledObjectSpec> scaled_object(Checker& ck, const json& j, const std::string& p, const std::set<std::string>& traces);
+
+/// An HPA's `behavior` (scaleUp, scaleDown), fields left out defaulted as the API server does.
+std::optional<HpaBehavior> hpa_behavior(Checker& ck, const json& j, const std::string& p);
 
 /// An autoscaling/v2 HorizontalPodAutoscaler spec (minReplicas, maxReplicas, metrics, behavior) plus
 /// capsim's collection_lag_s. External metrics must name one of `external_metrics`.

@@ -89,6 +89,16 @@ std::optional<HpaScalingRules> scaling_rules(Checker& ck, const json& j, const s
 
 }  // namespace
 
+std::optional<HpaBehavior> hpa_behavior(Checker& ck, const json& b, const std::string& p) {
+  if (!ck.object(b, p, {"scaleUp", "scaleDown"})) return std::nullopt;
+  HpaBehavior out = default_behavior();
+  if (auto u = b.find("scaleUp"); u != b.end())
+    if (auto r = scaling_rules(ck, *u, p + "/scaleUp", out.scale_up)) out.scale_up = *r;
+  if (auto dn = b.find("scaleDown"); dn != b.end())
+    if (auto r = scaling_rules(ck, *dn, p + "/scaleDown", out.scale_down)) out.scale_down = *r;
+  return out;
+}
+
 std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, const std::string& p, const std::set<std::string>& external_metrics) {
   if (!ck.object(j, p, {"minReplicas", "maxReplicas", "metrics", "behavior", "collection_lag_s"}, {"maxReplicas", "metrics"}))
     return std::nullopt;
@@ -101,13 +111,7 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
   if (auto lag = ck.seconds(j, p, "collection_lag_s", 0)) h.collection_lag = *lag;
   // Without `behavior` the controller takes its older path; with it, fields left out are defaulted
   // as the API server does.
-  if (auto b = j.find("behavior"); b != j.end() && ck.object(*b, p + "/behavior", {"scaleUp", "scaleDown"})) {
-    h.spec.behavior = default_behavior();
-    if (auto u = b->find("scaleUp"); u != b->end())
-      if (auto r = scaling_rules(ck, *u, p + "/behavior/scaleUp", h.spec.behavior->scale_up)) h.spec.behavior->scale_up = *r;
-    if (auto dn = b->find("scaleDown"); dn != b->end())
-      if (auto r = scaling_rules(ck, *dn, p + "/behavior/scaleDown", h.spec.behavior->scale_down)) h.spec.behavior->scale_down = *r;
-  }
+  if (auto b = j.find("behavior"); b != j.end()) h.spec.behavior = hpa_behavior(ck, *b, p + "/behavior");
   auto ms = j.find("metrics");
   if (ms != j.end() && (!ms->is_array() || ms->empty())) ck.fail(p + "/metrics", "a non-empty array of metrics", describe(*ms));
   else if (ms != j.end())
@@ -137,12 +141,21 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
       if (!ck.object(pods, pp, {"metric", "target"}, {"metric", "target"})) continue;
       if (ck.object(pods["metric"], pp + "/metric", {"name"}, {"name"})) {
         if (metric.source == HpaMetric::Source::Pods) {
-          metric.name = ck.one_of(pods["metric"], pp + "/metric", "name", {"requests_per_second", "gpu_utilization"}).value_or("");
+          metric.name = ck.one_of(pods["metric"], pp + "/metric", "name",
+                                  {"requests_per_second", "gpu_utilization", "requests_in_service", "waiting_requests"}).value_or("");
+          metric.service_queue = metric.name == "requests_in_service" || metric.name == "waiting_requests";
         } else {
           metric.name = ck.string(pods["metric"], pp + "/metric", "name").value_or("");
+          // A trace of that name, else the service's own queue (its total waiting or in the system).
           if (!metric.name.empty() && !external_metrics.count(metric.name)) {
-            std::vector<std::string> names(external_metrics.begin(), external_metrics.end());
-            ck.fail(pp + "/metric/name", "the name of a trace under /traces", "\"" + metric.name + "\"", did_you_mean(metric.name, names));
+            if (is_service_queue_metric(metric.name)) {
+              metric.service_queue = true;
+            } else {
+              std::vector<std::string> names(external_metrics.begin(), external_metrics.end());
+              names.insert(names.end(), {"waiting_requests", "requests_in_system"});
+              ck.fail(pp + "/metric/name", "the name of a trace under /traces, or the service's queue: waiting_requests or requests_in_system",
+                      "\"" + metric.name + "\"", did_you_mean(metric.name, names));
+            }
           }
         }
       }
@@ -179,6 +192,72 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
     return std::nullopt;
   }
   return h;
+}
+
+}  // namespace capsim::io::k8s
+
+namespace capsim::io::k8s {
+
+std::optional<ScaledObjectSpec> scaled_object(Checker& ck, const json& j, const std::string& p, const std::set<std::string>& traces) {
+  if (!ck.object(j, p, {"minReplicaCount", "maxReplicaCount", "pollingInterval", "cooldownPeriod", "triggers", "advanced"}, {"triggers"}))
+    return std::nullopt;
+  const std::size_t before = ck.errors();
+  ScaledObjectSpec so;
+  so.min_replica_count = static_cast<int>(ck.integer(j, p, "minReplicaCount", 0, kMaxReplicas).value_or(0));
+  so.max_replica_count = static_cast<int>(ck.integer(j, p, "maxReplicaCount", 1, kMaxReplicas).value_or(kKedaDefaultMaxReplicaCount));
+  if (so.max_replica_count < so.min_replica_count)
+    ck.fail(p + "/maxReplicaCount", fmt::format("maxReplicaCount >= minReplicaCount ({})", so.min_replica_count), describe(j["maxReplicaCount"]));
+  if (auto v = ck.integer(j, p, "pollingInterval", 1, 86400)) so.polling_interval = seconds(static_cast<double>(*v));
+  if (auto v = ck.integer(j, p, "cooldownPeriod", 0, 86400 * 7)) so.cooldown_period = seconds(static_cast<double>(*v));
+  if (auto a = j.find("advanced"); a != j.end() && ck.object(*a, p + "/advanced", {"horizontalPodAutoscalerConfig"})) {
+    const std::string hp = p + "/advanced/horizontalPodAutoscalerConfig";
+    if (auto h = a->find("horizontalPodAutoscalerConfig"); h != a->end() && ck.object(*h, hp, {"behavior"}))
+      if (auto b = h->find("behavior"); b != h->end()) so.behavior = hpa_behavior(ck, *b, hp + "/behavior");
+  }
+  const json& ts = j["triggers"];
+  if (!ts.is_array() || ts.empty()) {
+    ck.fail(p + "/triggers", "a non-empty array of triggers", describe(ts));
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const std::string tp = ptr_join(p + "/triggers", i);
+    if (!ck.object(ts[i], tp, {"type", "metadata"}, {"type", "metadata"})) continue;
+    const auto type = ck.one_of(ts[i], tp, "type", {"queue", "trace"},
+                                "capsim's triggers read the service's simulated queue (\"queue\") or a trace under /traces (\"trace\")");
+    const json& md = ts[i]["metadata"];
+    const std::string mp = tp + "/metadata";
+    if (!type || !ck.object(md, mp, {"metricName", "threshold", "activationThreshold"}, {"metricName", "threshold"})) continue;
+    KedaTrigger t;
+    t.metric.source = HpaMetric::Source::External;
+    t.metric.target_type = HpaMetric::Target::AverageValue;
+    t.metric.name = ck.string(md, mp, "metricName").value_or("");
+    if (*type == "queue") {
+      t.metric.service_queue = true;
+      if (!is_service_queue_metric(t.metric.name))
+        ck.fail(mp + "/metricName", "a metric of the service's queue: waiting_requests or requests_in_system", "\"" + t.metric.name + "\"",
+                did_you_mean(t.metric.name, {"waiting_requests", "requests_in_system"}));
+    } else if (!traces.count(t.metric.name)) {
+      ck.fail(mp + "/metricName", "the name of a trace under /traces", "\"" + t.metric.name + "\"",
+              did_you_mean(t.metric.name, std::vector<std::string>(traces.begin(), traces.end())));
+    }
+    // KEDA's metadata values are strings ("5"); numbers are taken too.
+    auto number = [&](const char* key, double fallback) -> double {
+      auto it = md.find(key);
+      if (it == md.end()) return fallback;
+      const std::optional<double> v = it->is_number() ? std::optional<double>(it->get<double>()) : decimal_quantity(*it);
+      if (!v || *v < 0) {
+        ck.fail(ptr_join(mp, key), "a number >= 0 such as \"5\"", describe(*it));
+        return fallback;
+      }
+      return *v;
+    };
+    t.metric.target = number("threshold", 1);
+    if (!(t.metric.target > 0)) ck.fail(mp + "/threshold", "a threshold > 0 (the HPA's AverageValue target)", describe(md["threshold"]));
+    t.activation_threshold = number("activationThreshold", 0);
+    so.triggers.push_back(t);
+  }
+  if (ck.errors() != before) return std::nullopt;
+  return so;
 }
 
 }  // namespace capsim::io::k8s

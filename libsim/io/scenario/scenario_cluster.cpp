@@ -18,7 +18,7 @@ namespace capsim::io::detail {
 ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
   if (!ck_.object(c, p,
-                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "hpa", "schedules", "resource_quotas", "eks_control_plane",
+                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "hpa", "keda", "schedules", "resource_quotas", "eks_control_plane",
                    "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
                   {"node_groups"}))
     return cl;
@@ -72,6 +72,16 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
                              "HPAConfigurableTolerance feature gate (alpha in 1.33, on by default from 1.35)", svc));
           cl.hpa.emplace(svc, std::move(*hc));
         }
+  }
+  // KEDA ScaledObjects: each creates the HPA of its service, so a service has one or the other.
+  if (auto k = c.find("keda"); k != c.end()) {
+    if (!k->is_object()) ck_.fail(p + "/keda", "an object of service name → KEDA ScaledObject spec", describe(*k));
+    else
+      for (const auto& [svc, spec] : k->items()) {
+        const std::string kp = ptr_join(p + "/keda", svc);
+        if (cl.hpa.count(svc)) ck_.fail(kp, "a ScaledObject for a service without an HPA under /cluster/hpa (KEDA creates its HPA)", "both");
+        if (auto so = k8s::scaled_object(ck_, spec, kp, declared_traces_)) cl.keda.emplace(svc, std::move(*so));
+      }
   }
   if (auto rq = c.find("resource_quotas"); rq != c.end()) {
     if (!rq->is_object()) {

@@ -367,6 +367,17 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
+  for (const auto& [name, so] : out.cluster.keda) {
+    auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
+    if (svc == out.services.end()) {
+      ck_.fail(ptr_join("/cluster/keda", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
+      continue;
+    }
+    for (std::size_t k = 0; k < so.triggers.size(); ++k)
+      if (so.triggers[k].metric.service_queue && svc->model != ServiceModelKind::Request)
+        ck_.fail(ptr_join(ptr_join(ptr_join("/cluster/keda", name), "triggers"), k),
+                 fmt::format("\"model\": \"request\" on service '{}' for a trigger on its queue", name), "the fluid model, which follows no request");
+  }
   for (auto& entry : out.cluster.hpa) {
     const std::string& name = entry.first;
     auto& hpa = entry.second;
@@ -375,6 +386,12 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
       ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
       continue;
     }
+    // Queue metrics come from the request-level model only.
+    for (std::size_t k = 0; k < hpa.metrics.size(); ++k)
+      if (hpa.metrics[k].service_queue && svc->model != ServiceModelKind::Request)
+        ck_.fail(ptr_join(ptr_join(ptr_join("/cluster/hpa", name), "metrics"), k),
+                 fmt::format("\"model\": \"request\" on service '{}' for a metric of its queue ({})", name, hpa.metrics[k].name),
+                 "the fluid model, which follows no request");
     // Resource metrics read the replica's use by load against its request.
     for (std::size_t k = 0; k < hpa.metrics.size(); ++k) {
       HpaMetric& m = hpa.metrics[k];

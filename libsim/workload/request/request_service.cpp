@@ -389,6 +389,11 @@ std::optional<LatencySummary> RequestService::latency() const {
   return l;
 }
 
+std::optional<QueueState> RequestService::queue_state(SimTime now) {
+  advance_to(now);
+  return QueueState{static_cast<double>(in_service()), static_cast<double>(waiting())};
+}
+
 std::optional<LlmSummary> RequestService::llm() const {
   if (!spec_.request.llm) return std::nullopt;
   const RequestTally& m = tally_;

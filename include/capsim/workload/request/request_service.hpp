@@ -40,6 +40,7 @@ class RequestService final : public Service {
   std::optional<LatencySummary> latency() const override;
   std::optional<SloSummary> slo() const override;
   std::optional<LlmSummary> llm() const override;
+  std::optional<QueueState> queue_state(SimTime now) override;
 
   /// Plays every arrival and completion before `now`.
   void advance_to(SimTime now);
