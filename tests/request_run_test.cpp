@@ -132,11 +132,13 @@ TEST_CASE("KEDA's activation and the HPA it creates") {
   CHECK(k.poll(seconds(30), 0, true) == 1);
   CHECK_FALSE(k.poll(seconds(60), 3, true));  // active with replicas: the HPA's business
   CHECK_FALSE(k.poll(seconds(330), 3, false));  // last active 60 s: 270 s of cooldown so far
-  CHECK(k.poll(seconds(360), 3, false) == 0);   // 300 s since the last active poll
+  CHECK_FALSE(k.poll(seconds(360), 3, false));  // exactly 300 s: KEDA waits until the cooldown is past
+  CHECK(k.poll(seconds(390), 3, false) == 0);
   so.min_replica_count = 2;
   KedaActivation floor(so);
   CHECK(floor.poll(0, 0, true) == 2);
   CHECK_FALSE(floor.poll(seconds(1000), 2, false));  // never to zero with a minimum
+  CHECK(floor.poll(seconds(1030), 1, false) == 2);   // and back to it when below
 }
 
 TEST_CASE("An HPA on the simulated queue: waiting requests per replica as a Pods metric") {

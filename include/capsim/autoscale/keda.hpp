@@ -4,9 +4,9 @@
 // itself moves the target between zero and that HPA's range. Every pollingInterval it asks its
 // triggers whether any is active (its metric above activationThreshold): from zero replicas an
 // active trigger scales the target to max(1, minReplicaCount); with minReplicaCount 0, no active
-// trigger for cooldownPeriod since the last active one scales it to zero — at once if none has ever
-// been active (KEDA's scale executor ignores the cooldown without a last active time). In between,
-// the HPA decides. Defaults are KEDA's (keda.sh, ScaledObject specification).
+// trigger for more than cooldownPeriod since the last active one scales it to zero — at once if none
+// has ever been active (KEDA's scale executor ignores the cooldown without a last active time). In
+// between, the HPA decides. Defaults are KEDA's (keda.sh, ScaledObject specification).
 #include <optional>
 #include <vector>
 
