@@ -343,3 +343,8 @@ TEST_CASE("KEDA ScaledObjects: unknown metrics, queue triggers on the fluid mode
   check_message("keda_queue_on_fluid.json", {"/cluster/keda/api/triggers/0", "\"model\": \"request\" on service 'api'", "got the fluid model"});
   check_message("keda_and_hpa.json", {"/cluster/keda/api", "a ScaledObject for a service without an HPA under /cluster/hpa", "got both"});
 }
+
+TEST_CASE("replaying a trace that is not a request log") {
+  check_message("arrivals_log_not_a_log.json",
+                {"/services/0/demand/arrivals", "\"log\" only for a request log", "got trace 't', which counts requests per period"});
+}

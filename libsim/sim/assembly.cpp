@@ -36,7 +36,7 @@ std::vector<std::unique_ptr<Service>> make_services(const Scenario& s, const Pol
   std::vector<std::unique_ptr<Service>> out;
   for (const auto& svc : policy.services)
     out.push_back(make_service(svc, {s.simulation.period, draw_arrivals(s, svc, replicate), s.simulation.seed,
-                                     static_cast<std::uint64_t>(replicate)}));
+                                     static_cast<std::uint64_t>(replicate), s.simulation.start}));
   return out;
 }
 

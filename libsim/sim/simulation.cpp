@@ -36,7 +36,7 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
   const double per_value = in.trace.unit == TraceUnit::RequestsPerSecond ? to_seconds(sim.period) : 1.0;
   for (std::size_t k = 0; k < demand.size(); ++k) {
     const double mean = demand[k] * per_value * service.demand.scale;
-    if (service.demand.arrivals == ArrivalModel::Expected) {
+    if (service.demand.arrivals != ArrivalModel::Poisson) {  // expected, or a log's own counts
       demand[k] = mean;
     } else {
       Rng rng = make_stream({sim.seed, static_cast<std::uint64_t>(replicate), stream::kArrivals, service.name, k});

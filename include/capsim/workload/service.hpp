@@ -138,6 +138,7 @@ struct ServiceInputs {
   std::vector<double> arrivals_per_period;  // requests in each period (the world's draw)
   std::uint64_t seed = 0;
   std::uint64_t replicate = 0;
+  UtcTime start{};  // the window's start (a replayed request log's times are instants)
 };
 
 /// The model `spec` asks for.

@@ -4,6 +4,7 @@
 // its labels.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "capsim/catalog/taints.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/tags.hpp"
+#include "capsim/trace/request_log.hpp"
 #include "capsim/workload/fluid/fluid_queue.hpp"
 #include "capsim/workload/request/request_spec.hpp"
 
@@ -21,12 +23,14 @@ namespace capsim {
 enum class ArrivalModel {
   Poisson,   // requests in a period ~ Poisson(trace value × scale)
   Expected,  // exactly trace value × scale (deterministic planning)
+  Log,       // a request log replayed as recorded: its requests at their own times (and tokens)
 };
 
 struct DemandSpec {
   std::string trace;
   double scale = 1.0;
   ArrivalModel arrivals = ArrivalModel::Poisson;
+  std::shared_ptr<const RequestLog> log;  // with ArrivalModel::Log
 };
 
 struct SlaSpec {

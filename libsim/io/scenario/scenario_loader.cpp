@@ -367,7 +367,10 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
-  for (const auto& [name, so] : out.cluster.keda) {
+  for (const auto& entry : out.cluster.keda) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& name = entry.first;
+    const ScaledObjectSpec& so = entry.second;
     auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == name; });
     if (svc == out.services.end()) {
       ck_.fail(ptr_join("/cluster/keda", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
@@ -521,8 +524,9 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
         }
       }
       svc.demand.scale = ck_.number(*d, dp, "scale", Bound::NonNegative).value_or(1.0);
-      auto arr = ck_.one_of(*d, dp, "arrivals", {"poisson", "expected"}).value_or("poisson");
-      svc.demand.arrivals = arr == "expected" ? ArrivalModel::Expected : ArrivalModel::Poisson;
+      auto arr = ck_.one_of(*d, dp, "arrivals", {"poisson", "expected", "log"}).value_or("poisson");
+      svc.demand.arrivals = arr == "expected" ? ArrivalModel::Expected : arr == "log" ? ArrivalModel::Log : ArrivalModel::Poisson;
+      if (svc.demand.arrivals == ArrivalModel::Log) svc.demand.log = replayable_log(svc.demand, dp);
     }
   }
   if (auto r = s.find("replica"); r != s.end()) {
@@ -690,7 +694,8 @@ void Loader::check_demand_is_the_world(const json& base, const PolicySpec& polic
   // compared in: a policy that changes it — often by restating `services` whole and leaving out the
   // base's `scale` — would be compared against different traffic.
   auto describe_demand = [](const DemandSpec& d) {
-    return fmt::format("trace '{}', scale {:g}, {} arrivals", d.trace, d.scale, d.arrivals == ArrivalModel::Expected ? "expected" : "poisson");
+    return fmt::format("trace '{}', scale {:g}, {} arrivals", d.trace, d.scale,
+                       d.arrivals == ArrivalModel::Expected ? "expected" : d.arrivals == ArrivalModel::Log ? "log" : "poisson");
   };
   const json& services = base.contains("services") && base["services"].is_array() ? base["services"] : json::array();
   for (std::size_t i = 0; i < policy.services.size(); ++i) {
@@ -701,7 +706,8 @@ void Loader::check_demand_is_the_world(const json& base, const PolicySpec& polic
       DemandSpec world;
       world.trace = d.value("trace", "");
       world.scale = d.contains("scale") && d["scale"].is_number() ? d["scale"].get<double>() : 1.0;
-      world.arrivals = d.value("arrivals", "poisson") == "expected" ? ArrivalModel::Expected : ArrivalModel::Poisson;
+      const std::string arrivals = d.value("arrivals", "poisson");
+      world.arrivals = arrivals == "expected" ? ArrivalModel::Expected : arrivals == "log" ? ArrivalModel::Log : ArrivalModel::Poisson;
       if (world.trace != svc.demand.trace || world.scale != svc.demand.scale || world.arrivals != svc.demand.arrivals)
         ck_.fail(ptr_join(ptr_join("/services", i), "demand"),
                  fmt::format("the demand of service '{}' as the scenario gives it ({}): demand is the world every policy is compared in, "

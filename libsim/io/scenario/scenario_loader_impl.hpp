@@ -88,6 +88,9 @@ class Loader {
   ServiceSpec parse_service(const json& s, const std::string& ptr);
   /// Its model (fluid or request level), the request model's settings and its SLO.
   void parse_service_model(const json& s, const std::string& ptr, ServiceSpec& svc);
+  /// The demand's request log, shared, when it can be replayed as recorded ("arrivals": "log"):
+  /// a request-level trace, not tiled, at scale 1, whose counts per period the trace kept.
+  std::shared_ptr<const RequestLog> replayable_log(const DemandSpec& d, const std::string& ptr);
   /// An LLM service's model, variant, rates per instance type and token source (request.llm).
   std::optional<LlmSpec> parse_llm(const json& j, const std::string& ptr, const std::string& service_ptr, const ServiceSpec& svc);
   /// The figures its model file derived rather than measured, and capsim's defaults in force, join
@@ -115,6 +118,7 @@ class Loader {
   Scenario sc_;
   bool simulation_ok_ = false;
   std::set<std::string> declared_traces_;  // names under /traces, read or not
+  std::map<std::string, std::shared_ptr<const RequestLog>> replay_logs_;  // by trace, shared by every policy
 };
 
 }  // namespace capsim::io::detail

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "capsim/core/close_match.hpp"
+#include "capsim/trace/align.hpp"
 #include "io/scenario/scenario_loader_impl.hpp"
 #include "io/text_file.hpp"
 
@@ -348,6 +349,44 @@ void Loader::add_derived_figures(PolicySpec& policy) const {
     if (s.request.llm)
       for (const Assumption& a : s.request.llm->derived)
         if (std::find(policy.assumptions.begin(), policy.assumptions.end(), a) == policy.assumptions.end()) policy.assumptions.push_back(a);
+}
+
+}  // namespace capsim::io::detail
+
+namespace capsim::io::detail {
+
+std::shared_ptr<const RequestLog> Loader::replayable_log(const DemandSpec& d, const std::string& dp) {
+  auto tr = sc_.traces.find(d.trace);
+  if (tr == sc_.traces.end()) return nullptr;  // reported with the trace
+  const TraceInput& in = tr->second;
+  if (!in.requests) {
+    ck_.fail(dp + "/arrivals", "\"log\" only for a request log (azure-llm-csv or jsonl-requests: one row per request)",
+             "trace '" + d.trace + "', which counts requests per period");
+    return nullptr;
+  }
+  if (in.tile || d.scale != 1) {
+    ck_.fail(dp + "/arrivals", "\"log\" for a request log replayed as recorded: not tiled, scale 1",
+             in.tile ? "a tiled trace" : fmt::format("scale {:g}", d.scale));
+    return nullptr;
+  }
+  // The replay follows the file's own times: the trace's per-period counts (which the fluid model
+  // and every check read) must be those times counted, with no transform having moved them.
+  const auto& sim = sc_.simulation;
+  const std::vector<double> counted = align_to_window(in.trace, AlignOptions{sim.start, sim.period, sim.periods(), false, 0});
+  std::vector<double> replayed(counted.size(), 0.0);
+  for (const UtcTime t : in.requests->arrivals) {
+    const std::int64_t since = (t - sim.start).count();
+    if (since >= 0 && since / sim.period < static_cast<std::int64_t>(replayed.size())) replayed[static_cast<std::size_t>(since / sim.period)] += 1;
+  }
+  for (std::size_t k = 0; k < counted.size(); ++k)
+    if (counted[k] != replayed[k]) {
+      ck_.fail(dp + "/arrivals", "\"log\" for a request log whose per-period counts are its requests counted (no transform or resampling)",
+               fmt::format("period {} with {:g} requests in the trace and {:g} in the log", k, counted[k], replayed[k]));
+      return nullptr;
+    }
+  auto& shared = replay_logs_[d.trace];
+  if (!shared) shared = std::make_shared<const RequestLog>(*in.requests);
+  return shared;
 }
 
 }  // namespace capsim::io::detail

@@ -45,17 +45,28 @@ class ArrivalStream {
   std::int64_t opened() const { return static_cast<std::int64_t>(times_.size()); }
 
  private:
+  void draw_sizes(std::size_t k, std::size_t n);
   void draw_tokens(std::size_t k, std::int64_t n);
+  /// A replayed log's requests in [start, start + period): their times and tokens.
+  void replay(SimTime start);
+
+  /// Where the stream stands in its demand: expected demand's running total and the whole requests
+  /// released so far, or the next request of a replayed log.
+  struct Released {
+    double expected_sum = 0;
+    std::int64_t expected = 0;
+    std::size_t log_next = 0;
+  };
 
   std::string service_;
-  ArrivalModel model_;
+  DemandSpec demand_;
   ServiceTimeSpec shape_;
   std::optional<LlmSpec> llm_;
   SimDuration period_;
   std::vector<double> counts_;
   std::uint64_t seed_, replicate_;
-  double expected_sum_ = 0;          // expected demand: the running total of the counts...
-  std::int64_t expected_released_ = 0;  // ...and the whole requests released so far
+  UtcTime start_;
+  Released released_;
   std::vector<SimTime> times_;
   std::vector<double> sizes_;
   std::vector<float> input_tokens_, output_tokens_;
