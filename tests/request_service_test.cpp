@@ -270,3 +270,26 @@ TEST_CASE("SLO windows: a window fails on its latency percentile or its availabi
   CHECK(s.availability_budget_burn == doctest::Approx((2.0 / 41) / 0.1));
   CHECK(s.goodput_rps == doctest::Approx(36.0 / 270));
 }
+
+TEST_CASE("Recovery after abrupt stops: until as many replicas are ready as before, or unrecovered") {
+  // Two replicas; one is reclaimed at 5 s and its replacement is ready at 20 s: 15 s to recover. The
+  // other is reclaimed at 30 s and nothing replaces it before the window closes at 40 s.
+  ServiceSpec spec = spec_with(1.0, 1, ServiceTimeShape::Fixed, RouterKind::RoundRobin, 1000);
+  spec.demand.arrivals = ArrivalModel::Expected;
+  RequestService m(spec, {seconds(4), std::vector<double>(10, 0.0), 1, 0});
+  const InstanceType x = type_named("x");
+  m.replica_ready(0, 1, x);
+  m.replica_ready(0, 2, x);
+  m.period_boundary(seconds(4));
+  m.replica_cut_off(seconds(5), 1);
+  m.replica_stopped(seconds(5), 1, x);
+  m.replica_ready(seconds(20), 3, x);
+  m.replica_cut_off(seconds(30), 2);
+  m.replica_stopped(seconds(30), 2, x);
+  for (int k = 2; k <= 10; ++k) m.period_boundary(seconds(4) * k);
+  const SlaSummary s = m.summary();
+  CHECK(s.abrupt_stops == 2);
+  CHECK(s.recovery_mean_s == doctest::Approx(15));
+  CHECK(s.recovery_max_s == doctest::Approx(15));
+  CHECK(s.unrecovered_at_end == 1);
+}

@@ -164,6 +164,10 @@ class SlaSummary:
     missed: float
     interrupted: float
     missed_share: float
+    abrupt_stops: int
+    recovery_mean_s: float
+    recovery_max_s: float
+    unrecovered_at_end: int
     minutes_under_provisioned: float
     availability: float
     backlog_p95: float

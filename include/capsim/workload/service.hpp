@@ -40,6 +40,10 @@ struct SlaSummary {
   double ready_replica_hours = 0;        // replicas ready to serve, integrated over the window
   double busy_replica_hours = 0;         // ...of which spent serving requests
   double interrupted = 0;                // requests cut off in service by an abrupt stop (counted in missed)
+  int abrupt_stops = 0;                  // replicas reclaimed under their requests
+  double recovery_mean_s = 0;            // after each: until as many replicas were ready as before it
+  double recovery_max_s = 0;
+  int unrecovered_at_end = 0;            // stops not recovered from when the window closed
 
   friend bool operator==(const SlaSummary&, const SlaSummary&) = default;
 };

@@ -22,11 +22,17 @@ FluidService::FluidService(double max_wait_s, OverloadAction on_overload, SimDur
 }
 
 // The fluid model pools its replicas' capacity: which replica changed does not matter to it.
-void FluidService::replica_ready(SimTime now, ReplicaId, const InstanceType& type) { change_capacity(now, throughput_rps_.at(type.name), 1); }
+void FluidService::replica_ready(SimTime now, ReplicaId, const InstanceType& type) {
+  change_capacity(now, throughput_rps_.at(type.name), 1);
+  recovery_.ready_changed(now, ready_replicas_);
+}
 
 void FluidService::replica_stopped(SimTime now, ReplicaId, const InstanceType& type) { change_capacity(now, -throughput_rps_.at(type.name), -1); }
 
-void FluidService::replica_cut_off(SimTime now, ReplicaId) { interrupt_replica(now, concurrency_); }
+void FluidService::replica_cut_off(SimTime now, ReplicaId) {
+  recovery_.cut(now, ready_replicas_);
+  interrupt_replica(now, concurrency_);
+}
 
 void FluidService::advance_to(SimTime now) {
   if (now <= last_ || current_ >= arrivals_.size()) {
@@ -40,8 +46,8 @@ void FluidService::advance_to(SimTime now) {
   period_capacity_ += capacity_rps_ * d;
   // Replicas are busy in the share of their capacity the served requests used (the fluid model
   // spreads work evenly over the ready replicas).
-  ready_replica_s_ += ready_replicas_ * d;
-  if (capacity_rps_ > 0) busy_replica_s_ += (queue_.totals().served - served_before) / capacity_rps_ * ready_replicas_;
+  replica_s_.ready += ready_replicas_ * d;
+  if (capacity_rps_ > 0) replica_s_.busy += (queue_.totals().served - served_before) / capacity_rps_ * ready_replicas_;
   last_ = now;
 }
 
@@ -62,6 +68,7 @@ void FluidService::period_boundary(SimTime now) {
   p.ready_replicas_end = ready_replicas_;
   periods_.push_back(p);
   ++current_;
+  if (current_ == arrivals_.size()) recovery_.finish(now);
   period_capacity_ = 0;
   period_missed_start_ = queue_.totals().missed;
 }
@@ -95,8 +102,12 @@ SlaSummary FluidService::summary() const {
   s.minutes_under_provisioned = t.under_provisioned_s / 60.0;
   s.backlog_max = t.backlog_max;
   s.backlog_end = queue_.backlog();
-  s.ready_replica_hours = ready_replica_s_ / 3600.0;
-  s.busy_replica_hours = busy_replica_s_ / 3600.0;
+  s.ready_replica_hours = replica_s_.ready / 3600.0;
+  s.busy_replica_hours = replica_s_.busy / 3600.0;
+  s.abrupt_stops = recovery_.cuts();
+  s.recovery_mean_s = recovery_.mean_s();
+  s.recovery_max_s = recovery_.max_s();
+  s.unrecovered_at_end = recovery_.unrecovered();
   summarize_periods(periods_, s);
   return s;
 }

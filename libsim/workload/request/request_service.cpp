@@ -221,6 +221,7 @@ void RequestService::replica_ready(SimTime now, ReplicaId id, const InstanceType
   const LlmRates* llm = spec_.request.llm ? &spec_.request.llm->rates.at(type.name) : nullptr;
   const auto slots = static_cast<std::uint32_t>(llm ? llm->max_num_seqs : std::llround(spec_.concurrency));
   const std::uint32_t x = replicas_.add(id, rate, spec_.concurrency / rate * 1e6, slots, llm);
+  recovery_.ready_changed(now, replicas_.ready());
   // Requests that waited for any replica (or the shared queue) reach it.
   if (shared()) {
     refill(x, now);
@@ -234,6 +235,7 @@ void RequestService::replica_cut_off(SimTime now, ReplicaId id) {
   if (tally_.closed) return;
   const auto x = replicas_.find(id);
   if (!x) return;
+  recovery_.cut(now, replicas_.ready());
   ServingReplica& rep = replicas_[*x];
   std::vector<QueuedRequest> held;
   for (ServingReplica::Slot& s : rep.slots)
@@ -338,6 +340,7 @@ void RequestService::close(SimTime end) {
       }
   }
   if (slo_) slo_->finish(end);
+  recovery_.finish(end);
 }
 
 double RequestService::arrival_rate_at(SimTime t) const {
@@ -359,6 +362,10 @@ SlaSummary RequestService::summary() const {
   // Busy: an LLM replica while it has any request (its GPU works for the whole batch); otherwise the
   // share of its slots in use.
   s.busy_replica_hours = (spec_.request.llm ? m.busy_replica_s : m.busy_slot_s / spec_.concurrency) / 3600.0;
+  s.abrupt_stops = recovery_.cuts();
+  s.recovery_mean_s = recovery_.mean_s();
+  s.recovery_max_s = recovery_.max_s();
+  s.unrecovered_at_end = recovery_.unrecovered();
   summarize_periods(m.periods, s);
   return s;
 }

@@ -9,6 +9,7 @@
 
 #include "capsim/core/sim_time.hpp"
 #include "capsim/workload/fluid/fluid_queue.hpp"
+#include "capsim/workload/recovery_tracker.hpp"
 #include "capsim/workload/service.hpp"
 
 namespace capsim {
@@ -52,8 +53,12 @@ class FluidService final : public Service {
   int ready_replicas_ = 0;
   double period_capacity_ = 0;
   double period_missed_start_ = 0;
-  double ready_replica_s_ = 0;
-  double busy_replica_s_ = 0;
+  struct ReplicaSeconds {
+    double ready = 0;  // replicas ready to serve, integrated
+    double busy = 0;   // ...of which serving
+  };
+  ReplicaSeconds replica_s_;
+  RecoveryTracker recovery_;
 };
 
 }  // namespace capsim

@@ -20,6 +20,7 @@
 #include "capsim/workload/request/replica_set.hpp"
 #include "capsim/workload/request/request_tally.hpp"
 #include "capsim/workload/request/slo_tracker.hpp"
+#include "capsim/workload/recovery_tracker.hpp"
 #include "capsim/workload/service.hpp"
 #include "capsim/workload/service_spec.hpp"
 
@@ -92,6 +93,7 @@ class RequestService final : public Service {
   RequestTally tally_;
   std::optional<SloTracker> slo_;
   std::vector<ContinuousBatch::Event> engine_events_;  // reused
+  RecoveryTracker recovery_;
 };
 
 }  // namespace capsim
