@@ -348,3 +348,11 @@ TEST_CASE("replaying a trace that is not a request log") {
   check_message("arrivals_log_not_a_log.json",
                 {"/services/0/demand/arrivals", "\"log\" only for a request log", "got trace 't', which counts requests per period"});
 }
+
+TEST_CASE("an HPA on the KV cache of a service that is not an LLM") {
+  check_message("hpa_kv_cache_not_llm.json", {"/cluster/hpa/api/metrics/0", "request.llm on service 'api' for kv_cache_usage", "got a service without it"});
+}
+
+TEST_CASE("a KEDA-scaled service without a replica start-up latency") {
+  check_message("keda_without_startup.json", {"/services/0/replica", "the key 'startup_s', since KEDA starts new replicas"});
+}

@@ -77,6 +77,7 @@ TEST_CASE("The KV cache bounds admission; a single output token ends at its pref
   ContinuousBatch b(r);
   CHECK(b.can_admit(200));
   b.admit(0, 199, 1, 0);
+  CHECK(b.kv_usage() == doctest::Approx(200.0 / 300));  // what vLLM reports as gpu_cache_usage_perc
   CHECK_FALSE(b.can_admit(200));  // 200 + 200 > 300
   CHECK(b.can_admit(100));
   std::vector<ContinuousBatch::Event> ev;

@@ -2,10 +2,12 @@
 // the fluid model's measures, and in agreement with the fluid model where the two must agree.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "capsim/autoscale/keda.hpp"
+#include "capsim/core/error.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/summary.hpp"
@@ -172,4 +174,34 @@ TEST_CASE("A request log replayed as recorded: every request at its own time wit
   twice.simulation.replicates = 2;
   const RunResult r2 = run_scenario(twice);
   CHECK(r2.policies[0].replicates[1].services[0].llm->input_tokens == 18059974);
+}
+
+TEST_CASE("An HPA on the LLM engines' KV cache scales out when prompts fill it") {
+  // The Azure code hour's prompts average about 2,000 tokens; one L40S replica's KV cache beside
+  // 16-bit weights holds (44.7 GiB × 0.9 − 14.96 GiB) / 128 KiB ≈ 207,000 tokens. With a target of
+  // 1% per replica, the requests in flight at the busy minutes ask for more replicas than one.
+  Scenario s = io::load_scenario(test::data_dir() / "scenarios" / "llm_log_replay.json");
+  PolicySpec& p = s.policies.front();
+  p.services.front().replicas = 1;
+  p.services.front().startup_s = Distribution{Distribution::Constant{60}};
+  HpaConfig h;
+  h.spec.min_replicas = 1;
+  h.spec.max_replicas = 6;
+  h.collection_lag = 0;
+  HpaMetric m;
+  m.source = HpaMetric::Source::Pods;
+  m.name = "kv_cache_usage";
+  m.service_queue = true;
+  m.target = 1;
+  h.metrics.push_back(m);
+  p.cluster.hpa.emplace("code-completion", h);
+  RunOptions opt;
+  opt.keep_series = true;
+  const RunResult r = run_scenario(s, opt);
+  const auto& ready = r.policies[0].replicates[0].service_series[0].ready_replicas;
+  CHECK(*std::max_element(ready.begin(), ready.end()) > 1);
+  CHECK(ready.front() == 1);
+  // Without a start-up latency a replica started mid-run is an error, not an instant start.
+  p.services.front().startup_s.reset();
+  CHECK_THROWS_WITH_AS(run_scenario(s), doctest::Contains("has no start-up latency (replica.startup_s)"), Error);
 }

@@ -92,6 +92,8 @@ void HpaRunner::sync(std::size_t i) {
       s.current_value = rate / ready;
     } else if (m.name == "requests_in_service") {
       s.current_value = queue->in_service / ready;
+    } else if (m.name == "kv_cache_usage") {
+      s.current_value = queue->kv_cache_usage_percent;  // already an average over ready replicas
     } else if (m.name == "waiting_requests") {
       // Requests held for want of any replica count too: an exporter on the router sees them.
       s.current_value = queue->waiting / ready;

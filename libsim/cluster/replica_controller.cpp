@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "capsim/core/error.hpp"
 #include "capsim/core/rng.hpp"
 #include "capsim/core/stream_keys.hpp"
 
@@ -168,6 +171,11 @@ void ReplicaController::start_pod(std::size_t id, bool warm) {
   SimTime ready = std::max(run_.now(), n.ready_at);
   if (!warm) {
     const ServiceSpec& svc = specs_[p.service];
+    // The loader requires it wherever a replica can start after the first instant; a spec built
+    // in code may not have it, and a start-up time is not something to assume.
+    if (!svc.has_startup_latency())
+      throw Error(fmt::format("service '{}' starts a replica at {:g} s but has no start-up latency (replica.startup_s)", svc.name,
+                              to_seconds(run_.now())));
     const std::uint64_t ordinal = starts_[p.service]++;
     auto draw = [&](std::string_view component, const Distribution& d) {
       Rng rng = make_stream({run_.seed, run_.replicate, component, svc.name, ordinal});

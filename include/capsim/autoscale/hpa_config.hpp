@@ -24,7 +24,7 @@ struct HpaMetric {
   Source source = Source::Pods;
   std::string name;   // Pods: "requests_per_second" (per ready replica), "gpu_utilization" (percent busy),
                       // "requests_in_service" or "waiting_requests" (per ready replica, from the
-                      // request-level model); Resource: "cpu" or "memory"; External: the name of a
+                      // request-level model), "kv_cache_usage" (percent, LLM services); Resource: "cpu" or "memory"; External: the name of a
                       // trace under /traces, or "waiting_requests" / "requests_in_system" (the
                       // service's whole queue, as a queue service's depth metric)
   bool service_queue = false;  // read from the request-level model's queue rather than a trace or the demand

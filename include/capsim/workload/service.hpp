@@ -92,6 +92,7 @@ struct SloSummary {
 struct QueueState {
   double in_service = 0;  // requests being served
   double waiting = 0;     // requests queued at replicas or held for want of one
+  double kv_cache_usage_percent = 0;  // LLM services: KV cache in use, averaged over ready replicas
 };
 
 /// Which replica the cluster speaks of: its pod's index (unique among the replicas alive at once).

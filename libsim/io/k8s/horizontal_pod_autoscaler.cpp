@@ -142,8 +142,9 @@ std::optional<HpaConfig> horizontal_pod_autoscaler(Checker& ck, const json& j, c
       if (ck.object(pods["metric"], pp + "/metric", {"name"}, {"name"})) {
         if (metric.source == HpaMetric::Source::Pods) {
           metric.name = ck.one_of(pods["metric"], pp + "/metric", "name",
-                                  {"requests_per_second", "gpu_utilization", "requests_in_service", "waiting_requests"}).value_or("");
-          metric.service_queue = metric.name == "requests_in_service" || metric.name == "waiting_requests";
+                                  {"requests_per_second", "gpu_utilization", "requests_in_service", "waiting_requests", "kv_cache_usage"})
+                            .value_or("");
+          metric.service_queue = metric.name == "requests_in_service" || metric.name == "waiting_requests" || metric.name == "kv_cache_usage";
         } else {
           metric.name = ck.string(pods["metric"], pp + "/metric", "name").value_or("");
           // A trace of that name, else the service's own queue (its total waiting or in the system).

@@ -389,12 +389,15 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
       ck_.fail(ptr_join("/cluster/hpa", name), "the name of a service", "\"" + name + "\"", did_you_mean(name, service_names));
       continue;
     }
-    // Queue metrics come from the request-level model only.
-    for (std::size_t k = 0; k < hpa.metrics.size(); ++k)
+    // Queue metrics come from the request-level model only; the KV cache from an LLM service.
+    for (std::size_t k = 0; k < hpa.metrics.size(); ++k) {
+      const std::string mp = ptr_join(ptr_join(ptr_join("/cluster/hpa", name), "metrics"), k);
       if (hpa.metrics[k].service_queue && svc->model != ServiceModelKind::Request)
-        ck_.fail(ptr_join(ptr_join(ptr_join("/cluster/hpa", name), "metrics"), k),
-                 fmt::format("\"model\": \"request\" on service '{}' for a metric of its queue ({})", name, hpa.metrics[k].name),
+        ck_.fail(mp, fmt::format("\"model\": \"request\" on service '{}' for a metric of its queue ({})", name, hpa.metrics[k].name),
                  "the fluid model, which follows no request");
+      else if (hpa.metrics[k].name == "kv_cache_usage" && !svc->request.llm)
+        ck_.fail(mp, fmt::format("request.llm on service '{}' for kv_cache_usage (an LLM engine's KV cache)", name), "a service without it");
+    }
     // Resource metrics read the replica's use by load against its request.
     for (std::size_t k = 0; k < hpa.metrics.size(); ++k) {
       HpaMetric& m = hpa.metrics[k];
@@ -486,10 +489,13 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
                                                                                           : "can grow (new nodes launch cold)")
                          : "";
   if (why.empty() && out.cluster.provisioner == ProvisionerKind::Karpenter) why = "provisioner karpenter launches every node cold";
-  if (why.empty() && !out.cluster.hpa.empty())
+  if (why.empty() && (!out.cluster.hpa.empty() || !out.cluster.keda.empty()))
     for (std::size_t i = 0; i < out.services.size(); ++i)
-      if (out.cluster.hpa.count(out.services[i].name) && !out.services[i].has_startup_latency())
-        ck_.fail(ptr_join(ptr_join("/services", i), "replica"), "the key 'startup_s', since an HPA starts new replicas",
+      if ((out.cluster.hpa.count(out.services[i].name) || out.cluster.keda.count(out.services[i].name)) &&
+          !out.services[i].has_startup_latency())
+        ck_.fail(ptr_join(ptr_join("/services", i), "replica"),
+                 out.cluster.keda.count(out.services[i].name) ? "the key 'startup_s', since KEDA starts new replicas"
+                                                              : "the key 'startup_s', since an HPA starts new replicas",
                  "an object without it");
   if (!why.empty() && !out.cluster.has_node_latency())
     ck_.fail("/cluster", "the key 'node_ready_s' (launch → Ready latency), since " + why, "an object without it");

@@ -398,7 +398,13 @@ std::optional<LatencySummary> RequestService::latency() const {
 
 std::optional<QueueState> RequestService::queue_state(SimTime now) {
   advance_to(now);
-  return QueueState{static_cast<double>(in_service()), static_cast<double>(waiting())};
+  QueueState q{static_cast<double>(in_service()), static_cast<double>(waiting()), 0};
+  if (spec_.request.llm && !replicas_.active().empty()) {
+    double sum = 0;
+    for (const std::uint32_t x : replicas_.active()) sum += replicas_[x].batch->kv_usage();
+    q.kv_cache_usage_percent = 100.0 * sum / static_cast<double>(replicas_.active().size());
+  }
+  return q;
 }
 
 std::optional<LlmSummary> RequestService::llm() const {

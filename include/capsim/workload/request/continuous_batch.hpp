@@ -9,6 +9,7 @@
 // runs out; reserving up front never preempts and is the conservative side).
 //
 // Simplification, stated: a prefill does not slow the decode steps running beside it.
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <queue>
@@ -51,6 +52,8 @@ class ContinuousBatch {
   std::vector<std::uint32_t> clear();
 
   int sequences() const { return static_cast<int>(prefill_.size() + decoding_); }
+  /// The share of the KV cache its admitted requests reserve (vLLM's gpu_cache_usage_perc).
+  double kv_usage() const { return rates_.kv_cache_tokens > 0 ? std::min(1.0, kv_used_ / rates_.kv_cache_tokens) : 0.0; }
   int batch() const { return static_cast<int>(decoding_); }
 
  private:
