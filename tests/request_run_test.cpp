@@ -32,7 +32,9 @@ Scenario at_request_level(Scenario s) {
 
 }  // namespace
 
-TEST_CASE("fluid and request level agree on cost exactly and on the missed share within a stated tolerance (a day of the bundled trace)") {
+// Slow under the sanitizers (2 minutes at -O0): the release tests run it, the asan preset skips the suite.
+TEST_CASE("fluid and request level agree on cost exactly and on the missed share within a stated tolerance (a day of the bundled trace)" *
+          doctest::test_suite("slow")) {
   const Scenario fluid = default_scenario_for_one_day();
   const Scenario request = at_request_level(fluid);
   const RunResult a = run_scenario(fluid);

@@ -65,7 +65,8 @@ void run(RequestService& m, int replicas, std::size_t periods, SimDuration perio
 
 }  // namespace
 
-TEST_CASE("M/M/c: mean wait within 2% of Erlang C, p99 wait within 5% of its analytic quantile, Little's law") {
+// 2.4 M requests: slow under the sanitizers (the asan preset skips the "slow" suite).
+TEST_CASE("M/M/c: mean wait within 2% of Erlang C, p99 wait within 5% of its analytic quantile, Little's law" * doctest::test_suite("slow")) {
   // c = 10 servers of rate μ = 1/s, λ = 8/s (ρ = 0.8): 2.4 M requests over 300,000 s.
   const int c = 10;
   const double lambda = 8, mu = 1;

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Results regression: capsim's outputs for the shipped scenarios, byte for byte.
 
-Usage: results_regression.py CAPSIM SOURCE_DIR [--update]
+Usage: results_regression.py CAPSIM SOURCE_DIR [--update] [--sanitized]
 
 Runs `capsim run` on every scenario listed below and compares result.json and the node log with
 the files under tests/golden/results/, and the per-period series with its recorded SHA-256. The
 golden files were written by capsim itself: this test does not say the numbers are right (the unit
 and CLI tests do), it says a change that should not move them (a refactoring) did not. A change
 that should move them regenerates the files with --update, and the commit says which numbers moved
-and why; `git log -p tests/golden/results` is then the before/after record.
+and why; `git log -p tests/golden/results` is then the before/after record. With --sanitized (the
+asan build at -O0) the scenarios in SLOW_UNDER_SANITIZERS are left to the release build.
 """
 import hashlib
 import json
@@ -27,6 +28,9 @@ SCENARIOS = [
     "tests/data/scenarios/karpenter_explain.json",
     "tests/data/scenarios/pod_template.json",
 ]
+
+# 14.7 M requests through five policies: minutes at -O0, seconds in the release build.
+SLOW_UNDER_SANITIZERS = {"scenarios/coding-request-level.json"}
 
 
 def json_diff(a, b, path="", out=None, limit=20):
@@ -53,10 +57,13 @@ def main():
         sys.exit(__doc__)
     capsim, source = sys.argv[1], sys.argv[2]
     update = "--update" in sys.argv[3:]
+    sanitized = "--sanitized" in sys.argv[3:]
     golden = os.path.join(source, "tests", "golden", "results")
     failures = []
     with tempfile.TemporaryDirectory() as work:
         for rel in SCENARIOS:
+            if sanitized and rel in SLOW_UNDER_SANITIZERS:
+                continue
             name = os.path.splitext(os.path.basename(rel))[0]
             out = {k: os.path.join(work, f"{name}.{k}") for k in ("result.json", "nodes.csv", "series.csv")}
             subprocess.run([capsim, "run", os.path.join(source, rel), "-o", out["result.json"], "--nodes", out["nodes.csv"],
@@ -85,7 +92,9 @@ def main():
         return 0
     for f in failures:
         print(f)
-    print(f"results regression: {len(SCENARIOS) - len({f.split(':')[0] for f in failures})} of {len(SCENARIOS)} scenarios unchanged")
+    ran = [r for r in SCENARIOS if not (sanitized and r in SLOW_UNDER_SANITIZERS)]
+    print(f"results regression: {len(ran) - len({f.split(':')[0] for f in failures})} of {len(ran)} scenarios unchanged"
+          + (f" ({len(SCENARIOS) - len(ran)} left to the release build)" if len(ran) < len(SCENARIOS) else ""))
     return 1 if failures else 0
 
 
