@@ -66,6 +66,21 @@ struct PolicyEntry {
 /// false when too deep to check further.
 bool check_json_structure(const std::string& text, const std::string& file, std::vector<Diagnostic>& out);
 
+/// What a capsim LLM model file says (scenarios/data/models/): the model's size, its decode step fit
+/// per GPU at 16 bits (measured or derived, with how), its variants and the GPUs with native FP8.
+struct LlmModelFile {
+  struct Variant {
+    double weight_bytes_per_parameter = 2;
+    bool needs_native_fp8 = false;
+  };
+  std::string display, model, variant_speed;
+  double params = 0, kv_bytes_per_token = 0;
+  std::map<std::string, std::pair<double, double>> steps;  // gpu → (step base s, per sequence s)
+  std::map<std::string, Assumption> derived;                // gpu → how its figures were derived
+  std::map<std::string, Variant> variants;
+  std::set<std::string> native_fp8;
+};
+
 class Loader {
  public:
   Loader(std::string file, std::filesystem::path base_dir, LoadOptions options)
@@ -91,6 +106,9 @@ class Loader {
   /// The demand's request log, shared, when it can be replayed as recorded ("arrivals": "log"):
   /// a request-level trace, not tiled, at scale 1, whose counts per period the trace kept.
   std::shared_ptr<const RequestLog> replayable_log(const DemandSpec& d, const std::string& ptr);
+  /// A model file named `name` (as written, relative to the scenario) at `ptr`; one level of
+  /// derived_from_model is followed.
+  std::optional<LlmModelFile> read_llm_model(const std::string& name, const std::string& ptr, int depth);
   /// An LLM service's model, variant, rates per instance type and token source (request.llm).
   std::optional<LlmSpec> parse_llm(const json& j, const std::string& ptr, const std::string& service_ptr, const ServiceSpec& svc);
   /// The figures its model file derived rather than measured, and capsim's defaults in force, join

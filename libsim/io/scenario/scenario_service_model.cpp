@@ -172,6 +172,100 @@ std::pair<double, double> fit_step(const std::vector<std::pair<double, double>>&
 
 }  // namespace
 
+std::optional<LlmModelFile> Loader::read_llm_model(const std::string& name, const std::string& ptr, int depth) {
+  const auto in = input_file(name, ptr);
+  if (!in) return std::nullopt;
+  json m;
+  try {
+    const std::string text = read_text_file(*in);
+    if (!check_json_structure(text, in->display, diags_)) return std::nullopt;
+    m = json::parse(text);
+  } catch (const Error& e) {
+    ck_.fail_message(ptr, e.what());
+    return std::nullopt;
+  } catch (const json::exception& e) {
+    ck_.fail(ptr, "a capsim LLM model file (JSON)", fmt::format("{}: {}", in->display, json_syntax_error(e.what())));
+    return std::nullopt;
+  }
+  Checker mc(in->display, diags_);
+  const bool derived_model = m.is_object() && m.contains("derived_from_model");
+  if (!mc.object(m, "", {"format", "format_version", "model", "retrieved", "architecture", "decode_tokens_per_s", "derived_decode", "derived_from_model",
+                         "decode_check", "native_fp8", "variants", "variant_speed"},
+                 {"format", "model", "architecture", derived_model ? "derived_from_model" : "decode_tokens_per_s", "native_fp8", "variants"}) ||
+      mc.one_of(m, "", "format", {"capsim-llm-model"}) != "capsim-llm-model")
+    return std::nullopt;
+  LlmModelFile out;
+  out.display = in->display;
+  out.model = mc.string(m, "", "model").value_or("");
+  out.variant_speed = m.value("variant_speed", std::string());
+  const json& arch = m["architecture"];
+  if (!mc.object(arch, "/architecture", {"parameters", "layers", "kv_heads", "head_dim", "kv_bytes_per_value", "source"},
+                 {"parameters", "layers", "kv_heads", "head_dim", "kv_bytes_per_value", "source"}))
+    return std::nullopt;
+  out.params = mc.number(arch, "/architecture", "parameters", Bound::Positive).value_or(0);
+  out.kv_bytes_per_token = 2 * mc.number(arch, "/architecture", "layers", Bound::Positive).value_or(0) *
+                           mc.number(arch, "/architecture", "kv_heads", Bound::Positive).value_or(0) *
+                           mc.number(arch, "/architecture", "head_dim", Bound::Positive).value_or(0) *
+                           mc.number(arch, "/architecture", "kv_bytes_per_value", Bound::Positive).value_or(0);
+  if (m["variants"].is_object())
+    for (const auto& [k, v] : m["variants"].items()) {
+      const std::string vp = ptr_join("/variants", k);
+      if (!mc.object(v, vp, {"weight_bytes_per_parameter", "needs_native_fp8", "quality"}, {"weight_bytes_per_parameter", "needs_native_fp8"}))
+        continue;
+      out.variants[k] = {mc.number(v, vp, "weight_bytes_per_parameter", Bound::Positive).value_or(2), mc.boolean(v, vp, "needs_native_fp8").value_or(false)};
+    }
+  if (const json* f = find_pointer(m, "/native_fp8/gpus"); f && f->is_array())
+    for (const auto& g : *f)
+      if (g.is_string()) out.native_fp8.insert(g.get<std::string>());
+  if (derived_model) {
+    // Another model's decode steps, scaled: the fixed part of a step reads the weights (so it goes
+    // with the parameter count), the per-sequence part reads the KV cache (so it goes with the KV
+    // bytes per token).
+    const json& d = m["derived_from_model"];
+    if (!mc.object(d, "/derived_from_model", {"model_file", "derivation"}, {"model_file", "derivation"})) return std::nullopt;
+    if (depth > 0) {
+      mc.fail("/derived_from_model", "a model file with figures of its own (one level of derivation)", "a chain of derivations");
+      return std::nullopt;
+    }
+    const std::string base_name = (std::filesystem::path(name).parent_path() / d.value("model_file", "")).generic_string();
+    const auto base = read_llm_model(base_name, ptr, depth + 1);
+    if (!base) return std::nullopt;
+    const double w = out.params / base->params, kv = out.kv_bytes_per_token / base->kv_bytes_per_token;
+    for (const auto& [gpu, st] : base->steps) {
+      out.steps[gpu] = {st.first * w, st.second * kv};
+      std::string how = fmt::format("derived from {}: {} (step x {:.4f} fixed, x {:.4f} per sequence)", base->model, d.value("derivation", ""), w, kv);
+      if (auto b = base->derived.find(gpu); b != base->derived.end()) how += "; and " + b->second.value;
+      out.derived[gpu] = {name + "#/derived_from_model", how};
+    }
+    return out;
+  }
+  // Decode step fits per GPU: measured, or derived from another GPU by memory bandwidth.
+  if (const json* by = find_pointer(m, "/decode_tokens_per_s/by_gpu"); by && by->is_object())
+    for (const auto& [gpu, pts] : by->items()) {
+      std::vector<std::pair<double, double>> points;
+      for (const auto& [b, tps] : pts.items())
+        if (tps.is_number() && tps.get<double>() > 0) points.emplace_back(std::strtod(b.c_str(), nullptr), tps.get<double>());
+      if (points.size() >= 2) out.steps[gpu] = fit_step(points);
+      else mc.fail(ptr_join("/decode_tokens_per_s/by_gpu", gpu), "at least two batch sizes with tokens/s > 0", describe(pts));
+    }
+  if (const json* dd = find_pointer(m, "/derived_decode"); dd && dd->is_object())
+    for (const auto& [gpu, d] : dd->items()) {
+      const std::string dp = ptr_join("/derived_decode", gpu);
+      if (!mc.object(d, dp, {"from", "bandwidth_gb_s", "from_bandwidth_gb_s", "derivation"}, {"from", "bandwidth_gb_s", "from_bandwidth_gb_s", "derivation"}))
+        continue;
+      auto from = out.steps.find(d.value("from", ""));
+      if (from == out.steps.end()) {
+        mc.fail(dp + "/from", "a GPU with measured decode figures", describe(d["from"]));
+        continue;
+      }
+      const double ratio = mc.number(d, dp, "from_bandwidth_gb_s", Bound::Positive).value_or(1) / mc.number(d, dp, "bandwidth_gb_s", Bound::Positive).value_or(1);
+      out.steps[gpu] = {from->second.first * ratio, from->second.second * ratio};
+      // As written in the scenario: no absolute path reaches the results.
+      out.derived[gpu] = {name + "#/derived_decode/" + gpu, "derived: " + d.value("derivation", "")};
+    }
+  return out;
+}
+
 std::optional<LlmSpec> Loader::parse_llm(const json& j, const std::string& p, const std::string& sp, const ServiceSpec& svc) {
   if (!ck_.object(j, p, {"model_file", "variant", "prefill_tokens_per_s", "tokens", "max_num_seqs", "gpu_memory_utilization"},
                   {"model_file", "variant", "prefill_tokens_per_s", "tokens"}))
@@ -211,82 +305,28 @@ std::optional<LlmSpec> Loader::parse_llm(const json& j, const std::string& p, co
   // The model file: architecture, measured and derived decode speeds, variants.
   const auto name = ck_.string(j, p, "model_file");
   if (!name) return std::nullopt;
-  const auto in = input_file(*name, p + "/model_file");
-  if (!in) return std::nullopt;
-  json m;
-  try {
-    const std::string text = read_text_file(*in);
-    if (!check_json_structure(text, in->display, diags_)) return std::nullopt;
-    m = json::parse(text);
-  } catch (const Error& e) {
-    ck_.fail_message(p + "/model_file", e.what());
-    return std::nullopt;
-  } catch (const json::exception& e) {
-    ck_.fail(p + "/model_file", "a capsim LLM model file (JSON)", fmt::format("{}: {}", in->display, json_syntax_error(e.what())));
-    return std::nullopt;
-  }
-  Checker mc(in->display, diags_);
-  if (!mc.object(m, "", {"format", "format_version", "model", "retrieved", "architecture", "decode_tokens_per_s", "derived_decode", "native_fp8",
-                         "variants", "variant_speed"},
-                 {"format", "model", "architecture", "decode_tokens_per_s", "native_fp8", "variants"}) ||
-      mc.one_of(m, "", "format", {"capsim-llm-model"}) != "capsim-llm-model")
-    return std::nullopt;
-  llm.model = mc.string(m, "", "model").value_or("");
-  const json& arch = m["architecture"];
-  if (!mc.object(arch, "/architecture", {"parameters", "layers", "kv_heads", "head_dim", "kv_bytes_per_value", "source"},
-                 {"parameters", "layers", "kv_heads", "head_dim", "kv_bytes_per_value", "source"}))
-    return std::nullopt;
-  const double params = mc.number(arch, "/architecture", "parameters", Bound::Positive).value_or(0);
-  const double kv_per_token = 2 * mc.number(arch, "/architecture", "layers", Bound::Positive).value_or(0) *
-                              mc.number(arch, "/architecture", "kv_heads", Bound::Positive).value_or(0) *
-                              mc.number(arch, "/architecture", "head_dim", Bound::Positive).value_or(0) *
-                              mc.number(arch, "/architecture", "kv_bytes_per_value", Bound::Positive).value_or(0);
+  const auto mf = read_llm_model(*name, p + "/model_file", 0);
+  if (!mf) return std::nullopt;
+  llm.model = mf->model;
+  const double params = mf->params;
+  const double kv_per_token = mf->kv_bytes_per_token;
+  const std::string display = mf->display;
   // The variant: its weight size and whether it needs native FP8.
   std::vector<std::string> variant_names;
-  if (m["variants"].is_object())
-    for (const auto& [k, _] : m["variants"].items()) variant_names.push_back(k);
+  for (const auto& [k, _] : mf->variants) variant_names.push_back(k);
   llm.variant = ck_.string(j, p, "variant").value_or("");
-  auto v = m["variants"].find(llm.variant);
-  if (v == m["variants"].end()) {
-    ck_.fail(p + "/variant", "a variant of " + in->display + " (" + fmt::format("{}", fmt::join(variant_names, ", ")) + ")",
+  auto v = mf->variants.find(llm.variant);
+  if (v == mf->variants.end()) {
+    ck_.fail(p + "/variant", "a variant of " + display + " (" + fmt::format("{}", fmt::join(variant_names, ", ")) + ")",
              "\"" + llm.variant + "\"", did_you_mean(llm.variant, variant_names));
     return std::nullopt;
   }
-  const std::string vp = ptr_join("/variants", llm.variant);
-  if (!mc.object(*v, vp, {"weight_bytes_per_parameter", "needs_native_fp8", "quality"}, {"weight_bytes_per_parameter", "needs_native_fp8"}))
-    return std::nullopt;
-  const double weight_bytes_per_param = mc.number(*v, vp, "weight_bytes_per_parameter", Bound::Positive).value_or(2);
-  const bool needs_fp8 = mc.boolean(*v, vp, "needs_native_fp8").value_or(false);
+  const double weight_bytes_per_param = v->second.weight_bytes_per_parameter;
+  const bool needs_fp8 = v->second.needs_native_fp8;
   const double weight_bytes = params * weight_bytes_per_param;
-  std::set<std::string> fp8_gpus;
-  if (const json* f = find_pointer(m, "/native_fp8/gpus"); f && f->is_array())
-    for (const auto& g : *f)
-      if (g.is_string()) fp8_gpus.insert(g.get<std::string>());
-  // Decode step fits per GPU: measured, or derived from another GPU by memory bandwidth.
-  std::map<std::string, std::pair<double, double>> steps;
-  if (const json* by = find_pointer(m, "/decode_tokens_per_s/by_gpu"); by && by->is_object())
-    for (const auto& [gpu, pts] : by->items()) {
-      std::vector<std::pair<double, double>> points;
-      for (const auto& [b, tps] : pts.items())
-        if (tps.is_number() && tps.get<double>() > 0) points.emplace_back(std::strtod(b.c_str(), nullptr), tps.get<double>());
-      if (points.size() >= 2) steps[gpu] = fit_step(points);
-      else mc.fail(ptr_join("/decode_tokens_per_s/by_gpu", gpu), "at least two batch sizes with tokens/s > 0", describe(pts));
-    }
-  std::map<std::string, std::string> derived_how;
-  if (const json* dd = find_pointer(m, "/derived_decode"); dd && dd->is_object())
-    for (const auto& [gpu, d] : dd->items()) {
-      const std::string dp = ptr_join("/derived_decode", gpu);
-      if (!mc.object(d, dp, {"from", "bandwidth_gb_s", "from_bandwidth_gb_s", "derivation"}, {"from", "bandwidth_gb_s", "from_bandwidth_gb_s", "derivation"}))
-        continue;
-      auto from = steps.find(d.value("from", ""));
-      if (from == steps.end()) {
-        mc.fail(dp + "/from", "a GPU with measured decode figures", describe(d["from"]));
-        continue;
-      }
-      const double ratio = mc.number(d, dp, "from_bandwidth_gb_s", Bound::Positive).value_or(1) / mc.number(d, dp, "bandwidth_gb_s", Bound::Positive).value_or(1);
-      steps[gpu] = {from->second.first * ratio, from->second.second * ratio};
-      derived_how[gpu] = d.value("derivation", "");
-    }
+  const std::set<std::string>& fp8_gpus = mf->native_fp8;
+  const auto& steps = mf->steps;
+  const auto& derived_how = mf->derived;
   // Each instance type the service may run on.
   double largest_gib = 0;
   std::string largest_type;
@@ -304,7 +344,7 @@ std::optional<LlmSpec> Loader::parse_llm(const json& j, const std::string& p, co
     if (step == steps.end()) {
       std::vector<std::string> known;
       for (const auto& [g, _] : steps) known.push_back(g);
-      ck_.fail(tp, fmt::format("an instance type whose GPU {} has decode figures for ({})", in->display, fmt::join(known, ", ")),
+      ck_.fail(tp, fmt::format("an instance type whose GPU {} has decode figures for ({})", display, fmt::join(known, ", ")),
                fmt::format("{} with {}", type, gpu.empty() ? "no GPU" : gpu));
       continue;
     }
@@ -334,13 +374,13 @@ std::optional<LlmSpec> Loader::parse_llm(const json& j, const std::string& p, co
       else r.prefill_tokens_per_s = ck_.number(*prefill, p + "/prefill_tokens_per_s", type.c_str(), Bound::Positive).value_or(1);
     }
     llm.rates[type] = r;
-    if (auto d = derived_how.find(gpu); d != derived_how.end())
-      llm.derived.push_back({*name + "#/derived_decode/" + gpu, "derived: " + d->second});  // as written: no absolute path in results
+    if (auto d = derived_how.find(gpu); d != derived_how.end() && std::find(llm.derived.begin(), llm.derived.end(), d->second) == llm.derived.end())
+      llm.derived.push_back(d->second);
   }
   if (!any_fits && !svc.throughput_rps.empty() && weight_bytes > 0 && largest_gib > 0 && weight_bytes >= largest_gib * 1073741824.0 * util)
     ck_.fail(p + "/variant", fmt::format("a variant that fits an allowed GPU: '{}' needs {:.1f} GiB of weights plus KV cache", llm.variant, weight_bytes / 1073741824.0),
              fmt::format("at most {:.1f} GiB usable ({:.1f} GiB on {}, the largest allowed)", largest_gib * util, largest_gib, largest_type));
-  if (weight_bytes_per_param != 2) llm.derived.push_back({*name + "#/variant_speed", m.value("variant_speed", std::string())});
+  if (weight_bytes_per_param != 2) llm.derived.push_back({*name + "#/variant_speed", mf->variant_speed});
   return llm;
 }
 
