@@ -294,3 +294,34 @@ TEST_CASE("Recovery after abrupt stops: until as many replicas are ready as befo
   CHECK(s.recovery_max_s == doctest::Approx(15));
   CHECK(s.unrecovered_at_end == 1);
 }
+
+TEST_CASE("A graceful stop's grace period runs out: the requests still in service are cut off") {
+  // One request at 0.5 s takes 100 s (throughput 0.01/s). Its replica stops gracefully at 3 s with
+  // Kubernetes' 30 s grace period; at 33 s it is killed with the request unfinished. Retried at the
+  // replica ready since 2 s, it is served 33 → 133 s: 132.5 s end to end. Or it is lost.
+  for (const bool retry : {true, false}) {
+    CAPTURE(retry);
+    ServiceSpec spec = spec_with(0.01, 1, ServiceTimeShape::Fixed, RouterKind::RoundRobin, 1000);
+    spec.request.on_interruption = retry ? OnInterruption::Retry : OnInterruption::Lose;
+    spec.demand.arrivals = ArrivalModel::Expected;
+    std::vector<double> counts(150, 0.0);  // 150 s in 1 s periods
+    counts[0] = 1;
+    RequestService m(spec, {seconds(1), counts, 1, 0});
+    const InstanceType x = type_named("x");
+    m.replica_ready(0, 1, x);
+    m.period_boundary(seconds(1));
+    m.replica_ready(seconds(2), 2, x);
+    m.period_boundary(seconds(2));
+    m.replica_stopped(seconds(3), 1, x);
+    for (int k = 3; k <= 150; ++k) m.period_boundary(seconds(1) * k);
+    const LatencySummary l = *m.latency();
+    if (retry) {
+      CHECK(l.retried == 1);
+      CHECK(l.lost == 0);
+      CHECK(l.e2e_max_s == doctest::Approx(132.5));
+    } else {
+      CHECK(l.lost == 1);
+      CHECK(m.summary().missed == 1);
+    }
+  }
+}

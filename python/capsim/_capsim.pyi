@@ -204,10 +204,13 @@ class LlmSummary:
     ttft_p90_s: float
     ttft_p95_s: float
     ttft_p99_s: float
+    ttft_max_s: float
     tpot_mean_s: float
     tpot_p50_s: float
+    tpot_p90_s: float
     tpot_p95_s: float
     tpot_p99_s: float
+    tpot_max_s: float
     input_tokens: float
     output_tokens: float
     output_tokens_per_s: float

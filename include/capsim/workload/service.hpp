@@ -65,8 +65,8 @@ struct LatencySummary {
 
 /// Token-level latency of an LLM service (continuous batching).
 struct LlmSummary {
-  double ttft_mean_s = 0, ttft_p50_s = 0, ttft_p90_s = 0, ttft_p95_s = 0, ttft_p99_s = 0;  // time to first token
-  double tpot_mean_s = 0, tpot_p50_s = 0, tpot_p95_s = 0, tpot_p99_s = 0;  // time per output token after the first
+  double ttft_mean_s = 0, ttft_p50_s = 0, ttft_p90_s = 0, ttft_p95_s = 0, ttft_p99_s = 0, ttft_max_s = 0;  // time to first token
+  double tpot_mean_s = 0, tpot_p50_s = 0, tpot_p90_s = 0, tpot_p95_s = 0, tpot_p99_s = 0, tpot_max_s = 0;  // per output token after the first
   double input_tokens = 0, output_tokens = 0;  // of served requests
   double output_tokens_per_s = 0;              // over the window
   double mean_batch = 0;                       // sequences decoding at once, time-averaged over ready replicas

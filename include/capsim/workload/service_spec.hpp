@@ -13,12 +13,16 @@
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
 #include "capsim/core/distributions.hpp"
+#include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/workload/fluid/fluid_queue.hpp"
 #include "capsim/workload/request/request_spec.hpp"
 
 namespace capsim {
+
+/// Kubernetes' default terminationGracePeriodSeconds (PodSpec, 30 s).
+inline constexpr SimDuration kPodTerminationGracePeriod = 30 * kMicrosPerSecond;
 
 enum class ArrivalModel {
   Poisson,   // requests in a period ~ Poisson(trace value × scale)
@@ -69,6 +73,8 @@ struct ServiceSpec {
   std::optional<std::int64_t> usage_cpu_millicores;  // what a replica actually uses on average (default: its request)
   std::optional<std::int64_t> usage_memory_mib;
   UseByLoad use_by_load;  // for HPA Resource metrics
+  // terminationGracePeriodSeconds: a stopping pod's requests in service have this long to finish.
+  SimDuration termination_grace_period = kPodTerminationGracePeriod;
   ServiceModelKind model = ServiceModelKind::Fluid;
   RequestModelSpec request;   // with the request-level model
   std::optional<SloSpec> slo;  // its service level objective (request-level model)

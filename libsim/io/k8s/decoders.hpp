@@ -76,6 +76,7 @@ struct PodShape {
   std::vector<Toleration> tolerations;
   std::map<std::string, std::string> labels;
   bool preferred_affinity = false;  // preferredDuringScheduling terms were given (not simulated)
+  std::optional<std::int64_t> termination_grace_period_s;  // terminationGracePeriodSeconds
 };
 
 /// A v1 PodTemplateSpec ({metadata, spec}), as a Deployment's spec.template holds it.

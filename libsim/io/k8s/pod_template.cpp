@@ -151,6 +151,7 @@ std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::stri
                   "terminationGracePeriodSeconds"},
                  {"containers"}))
     return std::nullopt;
+  out.termination_grace_period_s = ck.integer(spec, sp, "terminationGracePeriodSeconds", 0, 86400);
   const auto main = containers(ck, spec, sp, "containers", true);
   const auto init = containers(ck, spec, sp, "initContainers", false);
   ContainerRequests sum;

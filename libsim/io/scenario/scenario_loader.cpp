@@ -538,7 +538,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
     if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "concurrency",
-                            "startup_s", "pod_template", "usage_by_load"})) {
+                            "startup_s", "pod_template", "usage_by_load", "termination_grace_period_s"})) {
       // The pod: a Kubernetes pod template (a Deployment's spec.template) or capsim's short keys.
       const bool from_template = r->contains("pod_template");
       for (const char* k : {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations"})
@@ -559,6 +559,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
           svc.replica_requirements = Requirements(shape->requirements);
           svc.tolerations = shape->tolerations;
           pod_labels = shape->labels;
+          if (shape->termination_grace_period_s) svc.termination_grace_period = seconds(static_cast<double>(*shape->termination_grace_period_s));
           const std::string note = rp + "/pod_template/spec/affinity/nodeAffinity: preferredDuringSchedulingIgnoredDuringExecution is "
                                         "not simulated; only the required terms constrain placement";
           // Services are read once per policy: say it once.
@@ -572,6 +573,10 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
         svc.replica_gpus = static_cast<int>(ck_.integer(*r, rp, "gpus", 1).value_or(1));
       }
       svc.concurrency = ck_.number(*r, rp, "concurrency", Bound::Positive).value_or(1.0);
+      if (r->contains("termination_grace_period_s")) {
+        if (from_template) ck_.fail(rp + "/termination_grace_period_s", "the grace period in pod_template's terminationGracePeriodSeconds", "both");
+        else if (auto g = ck_.seconds(*r, rp, "termination_grace_period_s", 0)) svc.termination_grace_period = *g;
+      }
       if (!from_template) {
         const std::optional<std::int64_t> cpu = k8s::cpu_quantity(ck_, *r, rp, "cpu");
         const std::optional<std::int64_t> memory = k8s::memory_quantity(ck_, *r, rp, "memory");

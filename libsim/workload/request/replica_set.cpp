@@ -25,6 +25,7 @@ std::uint32_t ReplicaSet::add(ReplicaId id, double rate_rps, double mean_service
   else r.batch.reset();
   ++r.epoch;
   r.live = true;
+  r.grace_end = kTimeMax;
   r.active_pos = static_cast<std::int64_t>(active_.size());
   active_.push_back(x);
   loads_.push_back(0);

@@ -114,6 +114,14 @@ void RequestService::reschedule(std::uint32_t x) {
 
 void RequestService::complete(const Completion& c) {
   ServingReplica& rep = replicas_[c.replica];
+  if (c.slot == kGraceEnd) {
+    // The grace period of a stopping replica ran out with requests still in it.
+    if (rep.live && rep.active_pos < 0 && rep.grace_end == c.at) {
+      cut_requests(c.replica, c.at);
+      replicas_.release(c.replica);
+    }
+    return;
+  }
   if (!rep.live || c.epoch != rep.epoch) return;  // cut off under it, or rescheduled
   if (c.slot == kEngineEvent) {
     engine_events_.clear();
@@ -239,7 +247,12 @@ void RequestService::replica_cut_off(SimTime now, ReplicaId id) {
   const auto x = replicas_.find(id);
   if (!x) return;
   recovery_.cut(now, replicas_.ready());
-  ServingReplica& rep = replicas_[*x];
+  cut_requests(*x, now);
+}
+
+void RequestService::cut_requests(std::uint32_t x, SimTime now) {
+  // Its requests in service and in its queue are cut off: retried at other replicas or lost.
+  ServingReplica& rep = replicas_[x];
   std::vector<QueuedRequest> held;
   for (ServingReplica::Slot& s : rep.slots)
     if (s.busy) {
@@ -254,7 +267,7 @@ void RequestService::replica_cut_off(SimTime now, ReplicaId id) {
   waiting_ -= static_cast<std::int64_t>(rep.queue.size());
   held.insert(held.end(), rep.queue.begin(), rep.queue.end());
   rep.queue.clear();
-  replicas_.deactivate(*x);
+  replicas_.deactivate(x);
   ++rep.epoch;  // its pending completions will not happen
   rep.free_slots.clear();
   for (auto k = static_cast<std::uint32_t>(rep.slots.size()); k-- > 0;) rep.free_slots.push_back(k);
@@ -275,13 +288,19 @@ void RequestService::replica_stopped(SimTime now, ReplicaId id, const InstanceTy
   if (!x) return;
   replicas_.stop(*x);
   replicas_.deactivate(*x);
-  // A graceful stop: no new requests, those in service finish there, those queued go elsewhere.
+  // A graceful stop: no new requests, queued ones go elsewhere, those in service have the pod's
+  // termination grace period to finish (Kubernetes then kills the container: cut off).
   ServingReplica& rep = replicas_[*x];
   std::deque<QueuedRequest> queued = std::move(rep.queue);
   rep.queue.clear();
   waiting_ -= static_cast<std::int64_t>(queued.size());
   for (const QueuedRequest& r : queued) dispatch(r, now);
-  if (replicas_[*x].load() == 0) replicas_.release(*x);
+  if (rep.load() == 0) {
+    replicas_.release(*x);
+  } else {
+    rep.grace_end = now + spec_.termination_grace_period;
+    completions_.push({rep.grace_end, seq_++, *x, kGraceEnd, 0});
+  }
 }
 
 void RequestService::drop_expired_head(std::deque<QueuedRequest>& q, SimTime t) {
@@ -426,10 +445,13 @@ std::optional<LlmSummary> RequestService::llm() const {
   l.ttft_p90_s = m.ttft.quantile(0.90);
   l.ttft_p95_s = m.ttft.quantile(0.95);
   l.ttft_p99_s = m.ttft.quantile(0.99);
+  l.ttft_max_s = m.ttft.max();
   l.tpot_mean_s = m.tpot.mean();
   l.tpot_p50_s = m.tpot.quantile(0.50);
+  l.tpot_p90_s = m.tpot.quantile(0.90);
   l.tpot_p95_s = m.tpot.quantile(0.95);
   l.tpot_p99_s = m.tpot.quantile(0.99);
+  l.tpot_max_s = m.tpot.max();
   l.input_tokens = m.input_tokens;
   l.output_tokens = m.output_tokens;
   if (m.clock > 0) l.output_tokens_per_s = m.output_tokens / to_seconds(m.clock);

@@ -38,6 +38,7 @@ struct ServingReplica {
   std::uint32_t epoch = 0;       // completions of an older epoch were cut off (or rescheduled)
   std::optional<ContinuousBatch> batch;  // an LLM replica's engine
   SimTime busy_since = 0;                // an LLM replica: since when it has had a request
+  SimTime grace_end = kTimeMax;          // a stopping replica: when its termination grace period ends
   int in_flight() const { return static_cast<int>(slots.size() - free_slots.size()); }
   std::int64_t active_pos = -1;  // its place among the routable replicas (-1: stopping or stopped)
   bool live = false;

@@ -59,10 +59,13 @@ class RequestService final : public Service {
 
   // Completion::slot of an LLM replica's engine event (its requests finish inside the engine).
   static constexpr std::uint32_t kEngineEvent = UINT32_MAX;
+  // Completion::slot of the end of a stopping replica's termination grace period.
+  static constexpr std::uint32_t kGraceEnd = UINT32_MAX - 1;
 
   void integrate_to(SimTime t);
   void integrate_capacity_to(SimTime t);
   void complete(const Completion& c);
+  void cut_requests(std::uint32_t x, SimTime now);
   void finish(std::uint32_t x, std::uint32_t slot, SimTime at);
   void refill(std::uint32_t x, SimTime t);
   void reschedule(std::uint32_t x);
