@@ -60,7 +60,7 @@ void HpaRunner::sync(std::size_t i) {
     if (m.source == HpaMetric::Source::External) {
       // The kube-controller-manager's external metrics: Value compares the whole metric with the
       // target and scales the ready pods by the ratio; AverageValue divides it by the target per pod.
-      const auto value = external_value(m, h.service, queue, std::max<SimTime>(0, now - h.config.collection_lag));
+      const auto value = external_value(m, queue, std::max<SimTime>(0, now - h.config.collection_lag));
       if (!value) {
         samples.push_back(std::nullopt);
         continue;
@@ -119,7 +119,7 @@ std::optional<QueueState> HpaRunner::queue_at(Bound& h, SimTime now) {
   return h.queue_history.front().second;
 }
 
-std::optional<double> HpaRunner::external_value(const HpaMetric& m, std::size_t, const std::optional<QueueState>& queue, SimTime t) const {
+std::optional<double> HpaRunner::external_value(const HpaMetric& m, const std::optional<QueueState>& queue, SimTime t) const {
   if (!m.service_queue) return external_(m.name, t);
   if (!queue) return std::nullopt;
   return m.name == "waiting_requests" ? queue->waiting : queue->waiting + queue->in_service;
@@ -132,7 +132,7 @@ void HpaRunner::poll(std::size_t k) {
   const auto queue = services_[kb.service]->queue_state(now);
   bool active = false;
   for (const KedaTrigger& t : kb.spec.triggers)
-    if (const auto v = external_value(t.metric, kb.service, queue, now)) active = active || *v > t.activation_threshold;
+    if (const auto v = external_value(t.metric, queue, now)) active = active || *v > t.activation_threshold;
   if (const auto set = kb.activation.poll(now, replicas_.replicas(kb.service), active)) replicas_.set_replicas(kb.service, *set);
   engine_.schedule_in(kb.spec.polling_interval, [this, k] { poll(k); }, kPriorityAutoscaler);
 }

@@ -16,7 +16,7 @@ void RecoveryTracker::ready_changed(SimTime now, int ready) {
   open_.erase(std::remove_if(open_.begin(), open_.end(), done), open_.end());
 }
 
-void RecoveryTracker::finish(SimTime) {
+void RecoveryTracker::finish() {
   cuts_ += static_cast<int>(open_.size());
   unrecovered_ += static_cast<int>(open_.size());
   open_.clear();

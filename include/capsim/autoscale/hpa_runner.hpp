@@ -62,7 +62,7 @@ class HpaRunner {
   /// The service's queue as of `lag` ago (samples taken at syncs), or nullopt before there is one.
   std::optional<QueueState> queue_at(Bound& h, SimTime now);
   /// An External metric's whole value: a trace's, or the service's queue.
-  std::optional<double> external_value(const HpaMetric& m, std::size_t service, const std::optional<QueueState>& queue, SimTime t) const;
+  std::optional<double> external_value(const HpaMetric& m, const std::optional<QueueState>& queue, SimTime t) const;
 
   Engine& engine_;
   HpaRunnerInputs in_;

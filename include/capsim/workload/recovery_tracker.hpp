@@ -16,8 +16,8 @@ class RecoveryTracker {
   void cut(SimTime now, int ready_before) { open_.push_back({now, ready_before}); }
   /// `ready` replicas are ready at `now` (after a change).
   void ready_changed(SimTime now, int ready);
-  /// The window closed at `end`.
-  void finish(SimTime end);
+  /// The window closed: the recoveries still open count as unrecovered.
+  void finish();
 
   int cuts() const { return cuts_; }
   int unrecovered() const { return unrecovered_; }

@@ -64,6 +64,11 @@ const json* find_pointer(const json& doc, const std::string& ptr) {
   return node;
 }
 
+// A demand's "arrivals" as written (already checked to be one of the three).
+ArrivalModel arrival_model(const std::string& s) {
+  return s == "expected" ? ArrivalModel::Expected : s == "log" ? ArrivalModel::Log : ArrivalModel::Poisson;
+}
+
 bool covers(const std::string& source_ptr, const std::string& ptr) {
   return ptr == source_ptr || (ptr.size() > source_ptr.size() && ptr.compare(0, source_ptr.size(), source_ptr) == 0 &&
                                ptr[source_ptr.size()] == '/');
@@ -531,7 +536,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
       }
       svc.demand.scale = ck_.number(*d, dp, "scale", Bound::NonNegative).value_or(1.0);
       auto arr = ck_.one_of(*d, dp, "arrivals", {"poisson", "expected", "log"}).value_or("poisson");
-      svc.demand.arrivals = arr == "expected" ? ArrivalModel::Expected : arr == "log" ? ArrivalModel::Log : ArrivalModel::Poisson;
+      svc.demand.arrivals = arrival_model(arr);
       if (svc.demand.arrivals == ArrivalModel::Log) svc.demand.log = replayable_log(svc.demand, dp);
     }
   }
@@ -717,8 +722,7 @@ void Loader::check_demand_is_the_world(const json& base, const PolicySpec& polic
       DemandSpec world;
       world.trace = d.value("trace", "");
       world.scale = d.contains("scale") && d["scale"].is_number() ? d["scale"].get<double>() : 1.0;
-      const std::string arrivals = d.value("arrivals", "poisson");
-      world.arrivals = arrivals == "expected" ? ArrivalModel::Expected : arrivals == "log" ? ArrivalModel::Log : ArrivalModel::Poisson;
+      world.arrivals = arrival_model(d.value("arrivals", "poisson"));
       if (world.trace != svc.demand.trace || world.scale != svc.demand.scale || world.arrivals != svc.demand.arrivals)
         ck_.fail(ptr_join(ptr_join("/services", i), "demand"),
                  fmt::format("the demand of service '{}' as the scenario gives it ({}): demand is the world every policy is compared in, "

@@ -68,7 +68,7 @@ void FluidService::period_boundary(SimTime now) {
   p.ready_replicas_end = ready_replicas_;
   periods_.push_back(p);
   ++current_;
-  if (current_ == arrivals_.size()) recovery_.finish(now);
+  if (current_ == arrivals_.size()) recovery_.finish();
   period_capacity_ = 0;
   period_missed_start_ = queue_.totals().missed;
 }

@@ -181,10 +181,7 @@ void RequestService::refill(std::uint32_t x, SimTime t) {
     while (!rep.free_slots.empty()) {
       drop_expired_head(q, t);
       if (q.empty() || !has_room(rep, q.front())) return;
-      const QueuedRequest r = q.front();
-      q.pop_front();
-      --waiting_;
-      start(x, r, t);
+      start(x, *next_waiting(q, t), t);
     }
   };
   take_from(rep.queue);
@@ -192,17 +189,12 @@ void RequestService::refill(std::uint32_t x, SimTime t) {
 }
 
 std::optional<QueuedRequest> RequestService::next_waiting(std::deque<QueuedRequest>& q, SimTime t) {
-  while (!q.empty()) {
-    const QueuedRequest r = q.front();
-    q.pop_front();
-    --waiting_;
-    if (spec_.sla.on_overload == OverloadAction::Drop && t - r.arrival > max_wait_) {
-      give_up(r, t);
-      continue;
-    }
-    return r;
-  }
-  return std::nullopt;
+  drop_expired_head(q, t);
+  if (q.empty()) return std::nullopt;
+  const QueuedRequest r = q.front();
+  q.pop_front();
+  --waiting_;
+  return r;
 }
 
 void RequestService::give_up(const QueuedRequest& r, SimTime t) {
@@ -362,7 +354,7 @@ void RequestService::close(SimTime end) {
       }
   }
   if (slo_) slo_->finish(end);
-  recovery_.finish(end);
+  recovery_.finish();
   // Little's law over the window is an identity between two tallies kept apart: the requests in the
   // system integrated over time, and each request's time in it. They differ only by rounding; more
   // (sums of up to 10^8 terms: 1e-7 relative) means the model lost or double-counted requests, and
