@@ -356,3 +356,16 @@ TEST_CASE("an HPA on the KV cache of a service that is not an LLM") {
 TEST_CASE("a KEDA-scaled service without a replica start-up latency") {
   check_message("keda_without_startup.json", {"/services/0/replica", "the key 'startup_s', since KEDA starts new replicas"});
 }
+
+TEST_CASE("objectives and the risk tolerance: shares, and the world's") {
+  check_message("sla_target_percent.json", {"/services/0/sla/target_served_share", "expected a share of requests below 1, such as 0.999",
+                                            "got 99.9: a percentage? write 0.999 for 99.9%"});
+  check_message("risk_tolerance_percent.json",
+                {"/compare/risk_tolerance", "expected a share of replicates below 1, such as 0.05 (5%)", "got 5: a percentage?"});
+  // A policy that lowered its own bar would look safer for changing the ruler, not the fleet.
+  check_message("policy_relaxes_objective.json",
+                {"/policies/1/patch/services/0/sla",
+                 "expected the sla of service 'api' as the scenario gives it ({\"max_wait_s\":10,\"target_served_share\":0.999}): the "
+                 "objective every policy is held to, which policy 'relaxed' may not change",
+                 "got {\"max_wait_s\":10,\"target_served_share\":0.9}"});
+}

@@ -30,9 +30,9 @@ TEST_CASE("per-second billing with a 60-second minimum, worked by hand") {
   CHECK(billed_seconds(seconds(280), seconds(300), false) == 20.0);
 
   Ledger ledger(seconds(3600));
-  auto a = ledger.open_instance("node/gpu/0", gpu_type(), 1.006, 0, {{"team", "ml"}});
-  auto b = ledger.open_instance("node/gpu/1", gpu_type(), 1.006, seconds(100), {{"team", "ml"}});
-  ledger.open_instance("node/sys/0", cpu_type(), 0.096, 0, {});
+  auto a = ledger.open_instance("node/gpu/0", gpu_type(), CapacityType::OnDemand, 1.006, 0, {{"team", "ml"}});
+  auto b = ledger.open_instance("node/gpu/1", gpu_type(), CapacityType::OnDemand, 1.006, seconds(100), {{"team", "ml"}});
+  ledger.open_instance("node/sys/0", cpu_type(), CapacityType::Spot, 0.096, 0, {});
   CHECK(ledger.running_usd_per_h() == doctest::Approx(1.006 * 2 + 0.096));
   ledger.close_instance(a, seconds(30.5));
   ledger.close_instance(b, seconds(100 + 1800));
@@ -54,6 +54,11 @@ TEST_CASE("per-second billing with a 60-second minimum, worked by hand") {
   CHECK(split.other_instances_usd == doctest::Approx(sys_usd));
   CHECK(split.eks_control_plane_usd == doctest::Approx(eks_usd));
   CHECK(split.total_usd == doctest::Approx(a_usd + b_usd + sys_usd + eks_usd));
+  // By how the instances were bought: the two GPU nodes on demand, the system node on spot; the
+  // control plane is bought in none of these ways.
+  CHECK(split.on_demand_usd == doctest::Approx(a_usd + b_usd));
+  CHECK(split.spot_usd == doctest::Approx(sys_usd));
+  CHECK(split.reserved_usd == 0);
 
   const auto by_tag = costs_by_tag(lines);
   CHECK(by_tag.at("team=ml") == doctest::Approx(a_usd + b_usd));

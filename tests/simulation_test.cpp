@@ -141,7 +141,7 @@ TEST_CASE("results are byte-identical whatever the thread count") {
   const std::string b = io::result_to_json(run_scenario(sc, four));
   CHECK(a == b);
   json j = json::parse(a);
-  CHECK(j["format_version"] == 2);
+  CHECK(j["format_version"] == 3);
   CHECK(j["scenario"] == "hand-worked");
   CHECK(j["seed"] == 7);
   CHECK(j["policies"].size() == 2);
@@ -227,6 +227,8 @@ TEST_CASE("the bill's lines reach the result: what was billed for each instance 
   CHECK(lines[0].category == "gpu_instances");
   CHECK(lines[2].category == "eks_control_plane");
   CHECK(lines[0].instance_type == "g5.xlarge");
+  CHECK(lines[0].capacity_type == "on-demand");
+  CHECK(lines[2].capacity_type.empty());
   CHECK(lines[0].billed_s == doctest::Approx(300));
   CHECK(lines[0].running_at_end);
   CHECK(lines[0].cost_usd == doctest::Approx(1.006 * 300 / 3600));
@@ -236,8 +238,8 @@ TEST_CASE("the bill's lines reach the result: what was billed for each instance 
   // As CSV: a tag:<key> column per tag key, empty where a line lacks it.
   const std::string csv = io::cost_lines_to_csv(r);
   CHECK(csv.substr(0, csv.find('\n')) ==
-        "policy,replicate,resource,category,instance_type,price_usd_per_h,start_s,end_s,running_at_end,billed_s,cost_usd,tag:team");
-  CHECK(csv.find("\ndefault,0,eks-control-plane,eks_control_plane,,0.1,0,300,true,300,") != std::string::npos);
+        "policy,replicate,resource,category,instance_type,capacity_type,price_usd_per_h,start_s,end_s,running_at_end,billed_s,cost_usd,tag:team");
+  CHECK(csv.find("\ndefault,0,eks-control-plane,eks_control_plane,,,0.1,0,300,true,300,") != std::string::npos);
   CHECK(csv.find(",ml\n") != std::string::npos);
 }
 

@@ -1,4 +1,4 @@
-// The capsim command line: run, validate.
+// The capsim command line: run, compare, validate, trace, catalog.
 #include <cstdio>
 #include <iostream>
 
@@ -13,6 +13,7 @@
 #include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "catalog_command.hpp"
+#include "compare_command.hpp"
 #include "trace_commands.hpp"
 
 namespace {
@@ -128,6 +129,7 @@ int main(int argc, char** argv) {
 
   auto run_trace = capsim::cli::add_trace_commands(app);
   auto run_catalog = capsim::cli::add_catalog_command(app);
+  auto run_compare = capsim::cli::add_compare_command(app);
 
   try {
     app.parse(argc, argv);
@@ -140,11 +142,15 @@ int main(int argc, char** argv) {
     if (*validate) return cmd_validate(validate_files, validate_data_root);
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();
+    if (app.got_subcommand("compare")) return run_compare();
   } catch (const capsim::ScenarioError& e) {
     std::cerr << fmt::format("capsim: {} problem{} in the scenario:\n", e.diagnostics().size(),
                              e.diagnostics().size() == 1 ? "" : "s");
     for (const auto& d : e.diagnostics()) std::cerr << "  " << d.to_string() << "\n";
     return kExitBadInput;
+  } catch (const capsim::Interrupted& e) {
+    std::cerr << "capsim: " << e.what() << "\n";
+    return 130;  // as a shell reports a program stopped by SIGINT
   } catch (const capsim::TraceError& e) {
     std::cerr << "capsim: " << e.what() << "\n";
     return kExitBadInput;

@@ -46,7 +46,7 @@ void NodeGroupController::start() {
       const InstanceType& type = run_.catalog.at(group.instance_types.front());
       Tags tags = cluster_tags_;
       for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
-      run_.ledger.open_instance(fmt::format("reservation/{}", group.name), type, type.ondemand_usd_per_h * group.reservation_count, 0,
+      run_.ledger.open_instance(fmt::format("reservation/{}", group.name), type, CapacityType::Reserved, type.ondemand_usd_per_h * group.reservation_count, 0,
                                 std::move(tags));
     }
     launch(g, group.count, group.initial_state == InitialState::Ready);

@@ -16,12 +16,13 @@ double billed_seconds(SimTime start, SimTime end, bool terminated) {
   return to_seconds(billed);
 }
 
-std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, double price_usd_per_h, SimTime start,
-                                  Tags tags) {
+std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, CapacityType capacity, double price_usd_per_h,
+                                  SimTime start, Tags tags) {
   LedgerLine l;
   l.resource = std::move(resource);
   l.instance_type = type.name;
   l.category = type.accelerated() ? CostCategory::GpuInstances : CostCategory::OtherInstances;
+  l.capacity = capacity;
   l.price_usd_per_h = price_usd_per_h;
   l.start = start;
   l.end = window_end_;
@@ -31,10 +32,10 @@ std::size_t Ledger::open_instance(std::string resource, const InstanceType& type
   return lines_.size() - 1;
 }
 
-std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, std::shared_ptr<const PriceSchedule> schedule,
-                                  SimTime start, Tags tags) {
+std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, CapacityType capacity,
+                                  std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags) {
   const double now = schedule->price_at(start);
-  const std::size_t line = open_instance(std::move(resource), type, now, start, std::move(tags));
+  const std::size_t line = open_instance(std::move(resource), type, capacity, now, start, std::move(tags));
   lines_[line].schedule = std::move(schedule);
   return line;
 }
@@ -78,7 +79,12 @@ CostSplit split_costs(const std::vector<LedgerLine>& lines) {
     switch (l.category) {
       case CostCategory::GpuInstances: s.gpu_instances_usd += l.cost_usd; break;
       case CostCategory::OtherInstances: s.other_instances_usd += l.cost_usd; break;
-      case CostCategory::EksControlPlane: s.eks_control_plane_usd += l.cost_usd; break;
+      case CostCategory::EksControlPlane: s.eks_control_plane_usd += l.cost_usd; continue;
+    }
+    switch (l.capacity) {
+      case CapacityType::OnDemand: s.on_demand_usd += l.cost_usd; break;
+      case CapacityType::Spot: s.spot_usd += l.cost_usd; break;
+      case CapacityType::Reserved: s.reserved_usd += l.cost_usd; break;
     }
   }
   s.total_usd = s.gpu_instances_usd + s.other_instances_usd + s.eks_control_plane_usd;

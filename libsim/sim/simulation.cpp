@@ -18,6 +18,7 @@
 #include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
 #include "capsim/trace/align.hpp"
+#include "capsim/workload/objective.hpp"
 
 namespace capsim {
 
@@ -100,6 +101,9 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.other_instances_usd = split.other_instances_usd;
   out.cost.eks_control_plane_usd = split.eks_control_plane_usd;
   out.cost.total_usd = split.total_usd;
+  out.cost.on_demand_usd = split.on_demand_usd;
+  out.cost.spot_usd = split.spot_usd;
+  out.cost.reserved_usd = split.reserved_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
   out.fleet = a.record.counters;
   for (const auto& l : lines) {
@@ -134,6 +138,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     r.latency = a.services[s]->latency();
     r.slo = a.services[s]->slo();
     r.llm = a.services[s]->llm();
+    r.objective = judge_objectives(policy.services[s], r.sla, r.slo);
     r.replicas_requested = a.replicas.desired()[s];  // the desired count at the end (an HPA moves it)
     r.quota_refused = a.replicas.quota_refused()[s];
     r.replicas_placed = placed[s];
@@ -181,7 +186,9 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
                                 l.category == CostCategory::GpuInstances     ? "gpu_instances"
                                 : l.category == CostCategory::EksControlPlane ? "eks_control_plane"
                                                                               : "other_instances",
-                                l.instance_type, l.price_usd_per_h, to_seconds(l.start), to_seconds(l.end), !l.terminated, l.billed_s,
+                                l.instance_type,
+                                l.category == CostCategory::EksControlPlane ? std::string() : std::string(to_string(l.capacity)),
+                                l.price_usd_per_h, to_seconds(l.start), to_seconds(l.end), !l.terminated, l.billed_s,
                                 l.cost_usd, l.tags});
   }
   return out;
@@ -221,6 +228,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.duration = scenario.simulation.duration;
   result.period = scenario.simulation.period;
   result.baseline = scenario.baseline;
+  result.risk_tolerance = scenario.compare.risk_tolerance;
+  result.risk_tolerance_given = scenario.compare.risk_tolerance_given;
   result.catalog_source = scenario.catalog.source();
   result.sources = scenario.sources;
   result.warnings = scenario.warnings;
@@ -229,6 +238,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     PolicyResult pr;
     pr.name = p.name;
     pr.description = p.description;
+    pr.extends = p.extends;
     pr.assumptions = p.assumptions;
     pr.replicates.resize(static_cast<std::size_t>(reps));
     result.policies.push_back(std::move(pr));
@@ -238,16 +248,24 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
+  std::size_t done = 0;
   auto worker = [&] {
     for (std::size_t t; (t = next.fetch_add(1)) < tasks;) {
       const std::size_t p = t / static_cast<std::size_t>(reps);
       const int r = static_cast<int>(t % static_cast<std::size_t>(reps));
       try {
+        if (options.cancel && options.cancel->load()) throw Interrupted();
+        const bool series = options.keep_series && (r == 0 || !options.series_of_first_replicate_only);
         result.policies[p].replicates[static_cast<std::size_t>(r)] =
-            run_replicate(scenario, scenario.policies[p], r, options.keep_series, options.explain && r == 0);
+            run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0);
+        if (options.progress) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          options.progress(++done, tasks);
+        }
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_mutex);
         if (!failure) failure = std::current_exception();
+        next.store(tasks);  // the others stop after their current run
       }
     }
   };

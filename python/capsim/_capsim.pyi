@@ -116,6 +116,9 @@ class CostBreakdown:
     total_usd: float
     allocated_usd: float
     unallocated_usd: float
+    on_demand_usd: float
+    spot_usd: float
+    reserved_usd: float
     by_tag_usd: Dict[str, float]
     allocated_by_label_usd: Dict[str, float]
     def __init__(self) -> None: ...
@@ -228,6 +231,11 @@ class SloSummary:
     goodput_rps: float
     def __init__(self) -> None: ...
 
+class ObjectiveOutcome:
+    breached: bool
+    reason: str
+    def __init__(self) -> None: ...
+
 class ServiceResult:
     name: str
     replicas_requested: int
@@ -241,6 +249,7 @@ class ServiceResult:
     latency: Optional[LatencySummary]
     slo: Optional[SloSummary]
     llm: Optional[LlmSummary]
+    objective: Optional[ObjectiveOutcome]
     def __init__(self) -> None: ...
 
 class ServiceSeries:
@@ -324,6 +333,7 @@ class CostLine:
     resource: str
     category: str
     instance_type: str
+    capacity_type: str
     price_usd_per_h: float
     start_s: float
     end_s: float
@@ -350,6 +360,7 @@ class ReplicateResult:
 class PolicyResult:
     name: str
     description: str
+    extends: str
     replicates: List[ReplicateResult]
     assumptions: List[Assumption]
     def __init__(self) -> None: ...
@@ -359,6 +370,8 @@ class RunResult:
     seed: int
     replicates: int
     baseline: str
+    risk_tolerance: float
+    risk_tolerance_given: bool
     catalog_source: str
     sources: Dict[str, str]
     warnings: List[str]
@@ -371,6 +384,115 @@ class RunResult:
     @property
     def period_s(self) -> float: ...
     def policy(self, name: str) -> PolicyResult: ...
+
+class CostSpread:
+    mean_usd: float
+    sd_usd: float
+    p5_usd: float
+    p50_usd: float
+    p95_usd: float
+    cvar95_usd: float
+    def __init__(self) -> None: ...
+
+class PairedSaving:
+    against: str
+    usd: float
+    usd_ci_low: float
+    usd_ci_high: float
+    pct: float
+    pct_ci_low: float
+    pct_ci_high: float
+    def __init__(self) -> None: ...
+
+class MonthlySplit:
+    gpu_instances_usd: float
+    other_instances_usd: float
+    eks_control_plane_usd: float
+    on_demand_usd: float
+    spot_usd: float
+    reserved_usd: float
+    requested_not_serving_usd: float
+    unallocated_usd: float
+    gpu_hours_served: float
+    usd_per_gpu_hour_served: float
+    def __init__(self) -> None: ...
+
+class ServiceRisk:
+    name: str
+    missed_share_mean: float
+    missed_share_p95: float
+    minutes_under_provisioned_mean: float
+    minutes_under_provisioned_p95: float
+    latency_p95_s_mean: float
+    latency_p95_s_p95: float
+    ttft_p95_s_mean: float
+    ttft_p95_s_p95: float
+    breach_share: float
+    def __init__(self) -> None: ...
+
+class BreachRisk:
+    replicates_judged: int
+    breaches: int
+    p_breach: float
+    p_breach_ci_low: float
+    p_breach_ci_high: float
+    example: str
+    def __init__(self) -> None: ...
+
+class PolicyComparison:
+    name: str
+    description: str
+    extends: str
+    replicates: int
+    monthly_cost: CostSpread
+    vs_baseline: PairedSaving
+    split: MonthlySplit
+    risk: BreachRisk
+    services: List[ServiceRisk]
+    rank: int
+    pareto: bool
+    within_tolerance: bool
+    def __init__(self) -> None: ...
+
+class LadderStep:
+    policy: str
+    parent: str
+    saving: PairedSaving
+    p_breach: float
+    p_breach_change: float
+    def __init__(self) -> None: ...
+
+class CostDriver:
+    what: str
+    usd: float
+    share: float
+    def __init__(self) -> None: ...
+
+class Recommendation:
+    policy: str
+    reason: str
+    def __init__(self) -> None: ...
+
+class Comparison:
+    scenario: str
+    seed: int
+    replicates: int
+    window_days: float
+    month_factor: float
+    baseline: str
+    risk_tolerance: float
+    risk_tolerance_given: bool
+    policies: List[PolicyComparison]
+    ladder: List[LadderStep]
+    baseline_drivers: List[CostDriver]
+    recommendation: Recommendation
+    warnings: List[str]
+    def __init__(self) -> None: ...
+
+class CompareResult:
+    run: RunResult
+    comparison: Comparison
+    def __init__(self) -> None: ...
 
 class Scenario:
     @property
@@ -408,6 +530,13 @@ def validate(path: "str | os.PathLike[str]", data_root: "str | os.PathLike[str] 
 def run(scenario: Scenario, threads: int = 1, keep_series: bool = False, explain: bool = False) -> RunResult: ...
 def run_replicate(scenario: Scenario, policy: str, replicate: int = 0, keep_series: bool = False) -> ReplicateResult: ...
 def format_comparison(result: RunResult) -> str: ...
+def compare(scenario: Scenario, policies: List[str] = ..., baseline: str = "", replicates: int = 0, threads: int = 1,
+            keep_series: bool = False) -> CompareResult: ...
+def compare_policies(run: RunResult) -> Comparison: ...
+def format_compare(comparison: Comparison, run: RunResult, width: int = 100) -> str: ...
+def comparison_to_json(run: RunResult, comparison: Comparison) -> str: ...
+def comparison_summary_csv(comparison: Comparison) -> str: ...
+def replicates_csv(run: RunResult, month_factor: float) -> str: ...
 def result_to_json(result: RunResult) -> str: ...
 def write_result_json(path: "str | os.PathLike[str]", result: RunResult) -> None: ...
 def nodes_to_csv(result: RunResult) -> str: ...

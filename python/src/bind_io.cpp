@@ -4,6 +4,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "capsim/core/error.hpp"
+#include "capsim/io/results/comparison_files.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 
@@ -70,6 +71,11 @@ void bind_io(py::module_& m) {
         "The result document (format version, scenario, seed, every policy's replicates) as JSON text.");
   m.def("write_result_json", &io::write_result_json, py::arg("path"), py::arg("result"),
         "Writes the result document atomically.");
+  m.def("comparison_to_json", &io::comparison_to_json, py::arg("run"), py::arg("comparison"),
+        "result.json of a comparison: every replicate's results and the comparison drawn from them.");
+  m.def("comparison_summary_csv", &io::comparison_summary_csv, py::arg("comparison"), "summary.csv: one row per policy.");
+  m.def("replicates_csv", &io::replicates_csv, py::arg("run"), py::arg("month_factor"),
+        "replicates.csv: one row per policy and replicate, with its cost per 30-day month.");
   m.def("series_to_csv", &io::series_to_csv, py::arg("result"), "The per-period series as CSV text.");
   m.def("nodes_to_csv", &io::nodes_to_csv, py::arg("result"), "The node log (kept with the series) as CSV text.");
   m.def("cost_lines_to_csv", &io::cost_lines_to_csv, py::arg("result"),

@@ -5,6 +5,8 @@
 #include "bind_value.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/report/result.hpp"
+#include "capsim/report/comparison_fields.hpp"
+#include "capsim/report/comparison_text.hpp"
 #include "capsim/report/result_fields.hpp"
 #include "capsim/report/summary.hpp"
 
@@ -22,6 +24,7 @@ void bind_report(py::module_& m) {
   table_class<LatencySummary>(m, "LatencySummary", "Latency and request outcomes from the request-level model.");
   table_class<SloSummary>(m, "SloSummary", "A service level objective's outcome over the window.");
   table_class<LlmSummary>(m, "LlmSummary", "Token latencies of an LLM service under continuous batching.");
+  table_class<ObjectiveOutcome>(m, "ObjectiveOutcome", "Whether one replicate kept a service's objectives (SLA target, SLO budgets).");
   table_class<ServiceResult>(m, "ServiceResult", "One service's outcome.");
   table_class<ServiceSeries>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).");
   table_class<NodeRecord>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).");
@@ -34,9 +37,19 @@ void bind_report(py::module_& m) {
   table_class<Decisions>(m, "Decisions", "The provisioners' decisions of one run (kept when explained).");
   table_class<ReplicateResult>(m, "ReplicateResult", "One policy, one replicate.");
   table_class<PolicyResult>(m, "PolicyResult", "Every replicate of one policy.");
+  table_class<CostSpread>(m, "CostSpread", "One policy's monthly cost across replicates, USD per 30-day month.");
+  table_class<PairedSaving>(m, "PairedSaving", "A policy's saving against another, paired by replicate (common random numbers).");
+  table_class<MonthlySplit>(m, "MonthlySplit", "Where a policy's monthly money goes (means over replicates).");
+  table_class<ServiceRisk>(m, "ServiceRisk", "One service's SLA measures across a policy's replicates.");
+  table_class<BreachRisk>(m, "BreachRisk", "The share of replicates in which any service broke its objective.");
+  table_class<PolicyComparison>(m, "PolicyComparison", "One policy in a comparison.");
+  table_class<LadderStep>(m, "LadderStep", "A step of a lever ladder: a policy against the one it extends.");
+  table_class<CostDriver>(m, "CostDriver", "A part of the baseline's monthly cost.");
+  table_class<Recommendation>(m, "Recommendation", "The policy recommended, and why.");
+  table_class<Comparison>(m, "Comparison", "What capsim compare concludes from a run's replicates.");
   auto state = [](const RunResult& r) {
     return py::make_tuple(r.scenario, r.seed, r.replicates, format_utc(r.start), r.duration, r.period, r.baseline,
-                          r.catalog_source, r.sources, r.policies, r.warnings);
+                          r.catalog_source, r.sources, r.policies, r.warnings, r.risk_tolerance, r.risk_tolerance_given);
   };
   py::class_<RunResult>(m, "RunResult", "Every policy of a scenario.")
       .def(py::init<>())
@@ -47,6 +60,8 @@ void bind_report(py::module_& m) {
       .def_property_readonly("duration_s", [](const RunResult& r) { return to_seconds(r.duration); }, "window length, seconds")
       .def_property_readonly("period_s", [](const RunResult& r) { return to_seconds(r.period); }, "period, seconds")
       .def_readwrite("baseline", &RunResult::baseline, "baseline policy name")
+      .def_readwrite("risk_tolerance", &RunResult::risk_tolerance, "the scenario's compare.risk_tolerance (or capsim's default)")
+      .def_readwrite("risk_tolerance_given", &RunResult::risk_tolerance_given, "False: capsim's default, an assumption")
       .def_readwrite("catalog_source", &RunResult::catalog_source, "where the catalog's facts come from")
       .def_readwrite("sources", &RunResult::sources, "JSON pointer -> source of a figure")
       .def_readwrite("warnings", &RunResult::warnings, "points filled, merged, dropped or clipped while reading the inputs")
@@ -61,7 +76,7 @@ void bind_report(py::module_& m) {
           py::arg("name"), "The result of the policy called name.")
       .def("__eq__", [state](const RunResult& a, const RunResult& b) { return state(a).equal(state(b)); }, py::arg("other"))
       .def(py::pickle(state, [](const py::tuple& t) {
-        if (t.size() != 11) throw std::runtime_error("bad pickle state for RunResult");
+        if (t.size() != 13) throw std::runtime_error("bad pickle state for RunResult");
         RunResult r;
         r.scenario = t[0].cast<std::string>();
         r.seed = t[1].cast<std::uint64_t>();
@@ -76,8 +91,14 @@ void bind_report(py::module_& m) {
         r.sources = t[8].cast<std::map<std::string, std::string>>();
         r.policies = t[9].cast<std::vector<PolicyResult>>();
         r.warnings = t[10].cast<std::vector<std::string>>();
+        r.risk_tolerance = t[11].cast<double>();
+        r.risk_tolerance_given = t[12].cast<bool>();
         return r;
       }));
+  m.def("compare_policies", &compare_policies, py::arg("run"),
+        "The comparison of a run's policies: monthly cost spread, paired savings, lever ladder, P(SLO breach), recommendation.");
+  m.def("format_compare", &format_compare, py::arg("comparison"), py::arg("run"), py::arg("width") = 100,
+        "The text capsim compare prints.");
   m.def("format_comparison", &format_comparison, py::arg("result"),
         "The side-by-side table `capsim run` prints: one column per policy, then the assumptions.");
 }

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "capsim/scenario/scenario.hpp"
+#include "capsim/sim/compare.hpp"
 #include "capsim/sim/simulation.hpp"
 
 namespace py = pybind11;
@@ -69,6 +70,35 @@ void bind_sim(py::module_& m) {
       "Runs every policy, `replicates` times each. threads=0 uses one per core; results do not depend on it. "
       "keep_series keeps the per-period series (numpy arrays); explain keeps Karpenter's reasons for each node it "
       "launched (replicate 0).");
+  py::class_<CompareResult>(m, "CompareResult", "Every replicate's results and the comparison drawn from them.")
+      .def(py::init<>())
+      .def_readwrite("run", &CompareResult::run, "every replicate's results (replicate 0's series when kept)")
+      .def_readwrite("comparison", &CompareResult::comparison, "the comparison")
+      .def(py::pickle([](const CompareResult& c) { return py::make_tuple(c.run, c.comparison); },
+                      [](const py::tuple& t) {
+                        if (t.size() != 2) throw std::runtime_error("bad pickle state for CompareResult");
+                        return CompareResult{t[0].cast<RunResult>(), t[1].cast<Comparison>()};
+                      }));
+  m.def(
+      "compare",
+      [](const Scenario& s, const std::vector<std::string>& policies, const std::string& baseline, int replicates, int threads,
+         bool keep_series) {
+        if (threads < 0) throw py::value_error("threads must be >= 0");
+        if (replicates < 0) throw py::value_error("replicates must be >= 1 (0: the scenario's)");
+        CompareOptions opt;
+        opt.policies = policies;
+        opt.baseline = baseline;
+        opt.replicates = replicates;
+        opt.run.threads = threads;
+        opt.run.keep_series = keep_series;
+        opt.run.series_of_first_replicate_only = true;
+        py::gil_scoped_release release;
+        return compare_scenario(s, opt);
+      },
+      py::arg("scenario"), py::arg("policies") = std::vector<std::string>{}, py::arg("baseline") = "", py::arg("replicates") = 0,
+      py::arg("threads") = 1, py::arg("keep_series") = false,
+      "capsim compare: the chosen policies (default all) x replicates (0: the scenario's) on the same world draws, and the "
+      "comparison. keep_series keeps replicate 0's per-period series.");
   m.def(
       "run_replicate",
       [](const Scenario& s, const std::string& policy, int replicate, bool keep_series) {

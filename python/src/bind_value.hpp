@@ -31,6 +31,25 @@ py::object to_python(const M& v) {
   }
 }
 
+/// Field equality for Python's ==: as C++'s, except that NaN equals NaN (a figure a replicate could
+/// not give, such as a latency under the fluid model), so a value equals its own pickled copy.
+template <class M>
+bool same_value(const M& a, const M& b) {
+  if constexpr (std::is_floating_point_v<M>) return a == b || (a != a && b != b);
+  else if constexpr (requires { a.size(); a[0]; } && !std::is_same_v<M, std::string>) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_value(a[i], b[i])) return false;
+    return true;
+  } else if constexpr (HasFieldTable<M>) {
+    bool eq = true;
+    for_each_field<M>([&](const auto& f) { eq = eq && same_value(f.of(a), f.of(b)); });
+    return eq;
+  } else {
+    return a == b;
+  }
+}
+
 template <class T, class... Ms>
 py::class_<T> value_class(py::module_& m, const char* name, const char* doc, capsim::Field<T, Ms>... fields) {
   py::class_<T> c(m, name, doc);
@@ -40,7 +59,7 @@ py::class_<T> value_class(py::module_& m, const char* name, const char* doc, cap
        fields.name.data(), [p = fields.member](const T& v) { return to_python(v.*p); },
        [p = fields.member](T& v, const Ms& x) { v.*p = x; }, fields.doc.data()),
    ...);
-  c.def("__eq__", [=](const T& a, const T& b) { return ((a.*(fields.member) == b.*(fields.member)) && ...); }, py::arg("other"));
+  c.def("__eq__", [=](const T& a, const T& b) { return (same_value(a.*(fields.member), b.*(fields.member)) && ...); }, py::arg("other"));
   c.def(py::pickle([=](const T& v) { return py::make_tuple(to_python(v.*(fields.member))...); },
                    [=](const py::tuple& t) {
                      if (t.size() != sizeof...(Ms)) throw std::runtime_error(std::string("bad pickle state for ") + name);

@@ -14,3 +14,11 @@ def source_dir():
 @pytest.fixture
 def data_dir():
     return SOURCE_DIR / "tests" / "data"
+
+
+@pytest.fixture
+def cli():
+    """The capsim command line built beside this module (ctest sets CAPSIM_CLI)."""
+    path = os.environ.get("CAPSIM_CLI", str(SOURCE_DIR / "build" / "release" / "capsim"))
+    assert os.path.exists(path), f"no capsim command line at {path}: build it, or set CAPSIM_CLI"
+    return path

@@ -35,7 +35,9 @@ def runtime_properties(cls):
 
 RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary", "SloSummary", "LlmSummary", "ServiceUsage", "ServiceResult", "ServiceSeries",
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
-                  "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine"]
+                  "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine",
+                  "ObjectiveOutcome", "CostSpread", "PairedSaving", "MonthlySplit", "ServiceRisk", "BreachRisk", "PolicyComparison",
+                  "LadderStep", "CostDriver", "Recommendation", "Comparison"]
 
 
 def test_every_stub_class_exists_with_the_same_attributes():

@@ -55,4 +55,10 @@ class TraceError : public Error {
   std::string pointer_;
 };
 
+/// A run stopped on request (Ctrl-C) before it finished: nothing was written.
+class Interrupted : public Error {
+ public:
+  Interrupted() : Error("interrupted before the run finished; nothing was written") {}
+};
+
 }  // namespace capsim

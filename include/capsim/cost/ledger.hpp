@@ -10,6 +10,7 @@
 #include "capsim/core/sim_time.hpp"
 #include "capsim/cost/price_schedule.hpp"
 #include "capsim/catalog/instance_type.hpp"
+#include "capsim/catalog/offering.hpp"
 #include "capsim/core/tags.hpp"
 
 namespace capsim {
@@ -25,6 +26,7 @@ struct LedgerLine {
   std::string resource;       // "node/gpu-fleet/3", "eks-control-plane"
   std::string instance_type;  // empty for the control plane
   CostCategory category = CostCategory::OtherInstances;
+  CapacityType capacity = CapacityType::OnDemand;  // how the instance is bought (a reservation line: Reserved)
   double price_usd_per_h = 0;                  // the price at launch
   std::shared_ptr<const PriceSchedule> schedule;  // a price that moves (spot); null: price_usd_per_h throughout
   SimTime start = 0;
@@ -43,10 +45,11 @@ class Ledger {
   explicit Ledger(SimTime window_end) : window_end_(window_end) {}
 
   /// Starts billing an instance; returns its line number for close_instance().
-  std::size_t open_instance(std::string resource, const InstanceType& type, double price_usd_per_h, SimTime start, Tags tags);
+  std::size_t open_instance(std::string resource, const InstanceType& type, CapacityType capacity, double price_usd_per_h, SimTime start,
+                            Tags tags);
   /// The same at a price that follows `schedule` (a spot price series).
-  std::size_t open_instance(std::string resource, const InstanceType& type, std::shared_ptr<const PriceSchedule> schedule,
-                            SimTime start, Tags tags);
+  std::size_t open_instance(std::string resource, const InstanceType& type, CapacityType capacity,
+                            std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags);
   /// Stops billing an instance terminated at `end`.
   void close_instance(std::size_t line, SimTime end);
   /// The EKS control plane for the whole window.
@@ -69,6 +72,9 @@ struct CostSplit {
   double other_instances_usd = 0;
   double eks_control_plane_usd = 0;
   double total_usd = 0;
+  double on_demand_usd = 0;  // instances by how they were bought (the control plane is in none)
+  double spot_usd = 0;
+  double reserved_usd = 0;   // capacity reservations, paid whole
 };
 
 CostSplit split_costs(const std::vector<LedgerLine>& lines);

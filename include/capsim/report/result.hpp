@@ -19,6 +19,9 @@ struct CostBreakdown {
   double other_instances_usd = 0;
   double eks_control_plane_usd = 0;
   double total_usd = 0;
+  double on_demand_usd = 0;  // instances by how they were bought (the control plane is in none)
+  double spot_usd = 0;
+  double reserved_usd = 0;   // capacity reservations, paid whole whether used or not
   std::map<std::string, double> by_tag_usd;  // "team=ml" → USD
   double allocated_usd = 0;    // instance cost the pods' requests take up (see ServiceUsage)
   double unallocated_usd = 0;  // instance cost no pod requested: idle nodes, unused capacity and reservations
@@ -85,6 +88,7 @@ struct ServiceResult {
   std::optional<LatencySummary> latency;  // with the request-level model
   std::optional<SloSummary> slo;          // when the service declares an SLO
   std::optional<LlmSummary> llm;          // LLM services (continuous batching)
+  std::optional<ObjectiveOutcome> objective;  // when the service declares an objective (sla target, slo)
 
   friend bool operator==(const ServiceResult&, const ServiceResult&) = default;
 };
@@ -127,6 +131,7 @@ struct CostLine {
   std::string resource;       // "node/<group or NodePool>/<ordinal>", "reservation/<group>", "eks-control-plane"
   std::string category;       // "gpu_instances", "other_instances", "eks_control_plane"
   std::string instance_type;  // empty for the control plane
+  std::string capacity_type;  // "on-demand", "spot", "reserved"; empty for the control plane
   double price_usd_per_h = 0;  // at its start (a spot line's price moves with the market)
   double start_s = 0;          // seconds from the window's start
   double end_s = 0;            // when billing stopped (the window's end if still running)
@@ -159,6 +164,7 @@ struct ReplicateResult {
 struct PolicyResult {
   std::string name;
   std::string description;
+  std::string extends;  // the policy it builds on (a lever ladder's step); empty: the base
   std::vector<ReplicateResult> replicates;
   std::vector<Assumption> assumptions;
 
@@ -173,6 +179,8 @@ struct RunResult {
   SimDuration duration = 0;
   SimDuration period = 0;
   std::string baseline;
+  double risk_tolerance = 0;          // the scenario's compare.risk_tolerance (or capsim's default)
+  bool risk_tolerance_given = false;  // false: capsim's default, an assumption
   std::string catalog_source;
   std::map<std::string, std::string> sources;
   std::vector<std::string> warnings;  // from reading the inputs: points filled, merged, dropped, clipped

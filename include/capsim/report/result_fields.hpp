@@ -22,6 +22,10 @@ constexpr auto fields_of(std::type_identity<CostBreakdown>) {
             {.json = "allocated_to_pods", .label = "allocated to pods' requests", .show = Show::Money}),
       field("unallocated_usd", &T::unallocated_usd, "instance cost no pod requested: idle nodes, unused capacity and reservations",
             {.json = "unallocated", .label = "requested by no pod (idle capacity)", .show = Show::Money}),
+      field("on_demand_usd", &T::on_demand_usd, "instances bought on demand", {.json = "on_demand", .label = "bought on demand", .show = Show::Money}),
+      field("spot_usd", &T::spot_usd, "instances bought on spot", {.json = "spot", .label = "bought on spot", .show = Show::Money}),
+      field("reserved_usd", &T::reserved_usd, "capacity reservations, paid whole whether used or not",
+            {.json = "reserved", .label = "capacity reservations", .show = Show::Money}),
       field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)",
             {.json = "cost_by_tag_usd", .label = "Cost by tag (USD)", .show = Show::Money}),
       field("allocated_by_label_usd", &T::allocated_by_label_usd, "allocated cost by the services' pod labels",
@@ -96,6 +100,7 @@ constexpr auto fields_of(std::type_identity<CostLine>) {
       field("resource", &T::resource, "the billed resource: a node, a reservation or the EKS control plane"),
       field("category", &T::category, "gpu_instances, other_instances or eks_control_plane"),
       field("instance_type", &T::instance_type, "its instance type (empty for the control plane)"),
+      field("capacity_type", &T::capacity_type, "on-demand, spot or reserved (empty for the control plane)"),
       field("price_usd_per_h", &T::price_usd_per_h, "its price at the start"),
       field("start_s", &T::start_s, "billing started (seconds from the window's start)"),
       field("end_s", &T::end_s, "billing stopped (the window's end if still running)"),
@@ -207,6 +212,7 @@ constexpr auto fields_of(std::type_identity<PolicyResult>) {
   return std::tuple{
       field("name", &T::name, "policy name"),
       field("description", &T::description, "policy description"),
+      field("extends", &T::extends, "the policy it builds on (a lever ladder's step); empty: the base"),
       field("replicates", &T::replicates, "one result per replicate"),
       field("assumptions", &T::assumptions, "unsourced figures this policy uses"),
   };

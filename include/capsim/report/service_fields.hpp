@@ -98,6 +98,15 @@ constexpr auto fields_of(std::type_identity<SloSummary>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<ObjectiveOutcome>) {
+  using T = ObjectiveOutcome;
+  return std::tuple{
+      field("breached", &T::breached, "the replicate broke the SLA's target served share or overspent an SLO error budget",
+            {.label = "objective breached (share of replicates)", .show = Show::Percent}),
+      field("reason", &T::reason, "what broke first, in words (empty when kept)"),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<ServiceUsage>) {
   using T = ServiceUsage;
   return std::tuple{
@@ -134,6 +143,7 @@ constexpr auto fields_of(std::type_identity<ServiceResult>) {
       field("latency", &T::latency, "latency and request outcomes (request-level model; null with the fluid model)"),
       field("slo", &T::slo, "the SLO's outcome (null without an SLO)"),
       field("llm", &T::llm, "token latencies of an LLM service (null otherwise)"),
+      field("objective", &T::objective, "whether the replicate kept the service's objectives (null when it declares none)"),
   };
 }
 

@@ -19,4 +19,8 @@ double replicate_mean(const PolicyResult& p, F&& value) {
 /// The side-by-side comparison printed by `capsim run`.
 std::string format_comparison(const RunResult& result);
 
+/// What follows the table: the assumptions (each unsourced figure once, with the policies using
+/// it), pods pending at the end, the warnings from reading the inputs, and the catalog's source.
+std::string format_run_notes(const RunResult& result);
+
 }  // namespace capsim

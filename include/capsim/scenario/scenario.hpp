@@ -77,9 +77,20 @@ struct ClusterSpec {
 struct PolicySpec {
   std::string name;
   std::string description;
+  std::string extends;  // the policy whose patch it builds on (a step of a lever ladder); empty: the base
   std::vector<ServiceSpec> services;
   ClusterSpec cluster;
   std::vector<Assumption> assumptions;
+};
+
+// capsim's default risk tolerance when a scenario gives none (reported as an assumption): the
+// share of replicates in which an objective may break for a policy still to be recommended.
+inline constexpr double kDefaultRiskTolerance = 0.05;
+
+/// How policies are judged against one another (world: the organisation's appetite for risk).
+struct CompareSpec {
+  double risk_tolerance = kDefaultRiskTolerance;
+  bool risk_tolerance_given = false;
 };
 
 struct Scenario {
@@ -94,6 +105,7 @@ struct Scenario {
   MarketSpec market;
   std::vector<PolicySpec> policies;  // in file order; at least one
   std::string baseline;              // name of one of `policies`
+  CompareSpec compare;
   std::map<std::string, std::string> sources;  // JSON pointer → where the figure comes from
   std::vector<std::string> warnings;           // points filled, merged, dropped or clipped while reading
 

@@ -1,6 +1,9 @@
 #pragma once
 // Runs a scenario: every policy, every replicate, each on its own event engine. Replicates run in
 // parallel when asked; results are the same whatever the thread count.
+#include <atomic>
+#include <functional>
+
 #include "capsim/report/result.hpp"
 #include "capsim/scenario/scenario.hpp"
 
@@ -9,7 +12,13 @@ namespace capsim {
 struct RunOptions {
   int threads = 1;           // worker threads for (policy, replicate) runs; 0 = hardware concurrency
   bool keep_series = false;  // keep the per-period recorder series in the results
+  bool series_of_first_replicate_only = false;  // ...of replicate 0 only (compare: memory stays flat in replicates)
   bool explain = false;      // keep Karpenter's reasons for every node it launched
+  // Called after each (policy, replicate) run with how many are done and of how many, from the
+  // worker that finished it, one call at a time.
+  std::function<void(std::size_t done, std::size_t total)> progress;
+  // Checked before each (policy, replicate) run: when set, the run stops and throws Interrupted.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Requests arriving in each period of the window for one service, drawn from the service's

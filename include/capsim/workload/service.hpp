@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "capsim/catalog/instance_type.hpp"
@@ -86,6 +87,15 @@ struct SloSummary {
   double goodput_rps = 0;                // requests served within the latency target, per second
 
   friend bool operator==(const SloSummary&, const SloSummary&) = default;
+};
+
+/// Whether one replicate kept a service's objectives: its SLA's target share of requests served
+/// within max_wait_s, and its SLO's error budgets over the window (spent when a burn exceeds 1).
+struct ObjectiveOutcome {
+  bool breached = false;
+  std::string reason;  // what broke first, in words ("" when kept)
+
+  friend bool operator==(const ObjectiveOutcome&, const ObjectiveOutcome&) = default;
 };
 
 /// A request-level service's queue at one instant (what a metrics exporter would publish).

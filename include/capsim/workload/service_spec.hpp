@@ -40,6 +40,9 @@ struct DemandSpec {
 struct SlaSpec {
   double max_wait_s = 0;
   OverloadAction on_overload = OverloadAction::Drop;
+  // The share of the window's requests to serve within max_wait_s; a replicate that serves fewer
+  // breaches the objective (compare's P(SLO breach)). None: no such objective.
+  std::optional<double> target_served_share;
 };
 
 /// What a ready replica uses when it serves nothing (idle) and when it serves its full throughput

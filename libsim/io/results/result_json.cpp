@@ -7,47 +7,16 @@
 
 #include "capsim/io/atomic_write.hpp"
 #include "capsim/report/result_fields.hpp"
+#include "io/results/table_io.hpp"
 
 namespace capsim::io {
 
 using ojson = nlohmann::ordered_json;
 
-namespace {
+using detail::table_json;
+using detail::value_json;
 
-template <class M>
-inline constexpr bool is_string_map = false;
-template <class V>
-inline constexpr bool is_string_map<std::map<std::string, V>> = true;
-
-template <class T>
-ojson table_json(const T& v);
-
-template <class M>
-ojson value_json(const M& m) {
-  if constexpr (HasFieldTable<M>) {
-    return table_json(m);
-  } else if constexpr (is_optional_table<M>) {
-    return m ? table_json(*m) : ojson(nullptr);
-  } else if constexpr (is_string_map<M>) {
-    ojson o = ojson::object();
-    for (const auto& [k, x] : m) o[k] = x;
-    return o;
-  } else {
-    return ojson(m);
-  }
-}
-
-// An object of the struct's fields, keyed and ordered by its field table.
-template <class T>
-ojson table_json(const T& v) {
-  ojson j = ojson::object();
-  for_each_field<T>([&](const auto& f) { j[std::string(f.json_key())] = value_json(f.of(v)); });
-  return j;
-}
-
-}  // namespace
-
-std::string result_to_json(const RunResult& r) {
+ojson detail::result_document(const RunResult& r) {
   ojson j;
   j["format"] = "capsim-result";
   j["format_version"] = kResultFormatVersion;
@@ -56,6 +25,7 @@ std::string result_to_json(const RunResult& r) {
   j["replicates"] = r.replicates;
   j["window"] = {{"start", format_utc(r.start)}, {"duration_s", to_seconds(r.duration)}, {"period_s", to_seconds(r.period)}};
   j["baseline"] = r.baseline;
+  j["risk_tolerance"] = {{"value", r.risk_tolerance}, {"given", r.risk_tolerance_given}};
   j["catalog_source"] = r.catalog_source;
   j["warnings"] = r.warnings;
   ojson policies = ojson::array();
@@ -63,6 +33,7 @@ std::string result_to_json(const RunResult& r) {
     ojson pj;
     pj["name"] = p.name;
     pj["description"] = p.description;
+    pj["extends"] = p.extends;
     ojson reps = ojson::array();
     for (const auto& rep : p.replicates) {
       ojson rj;
@@ -94,7 +65,27 @@ std::string result_to_json(const RunResult& r) {
   ojson src = ojson::object();
   for (const auto& [k, v] : r.sources) src[k] = v;
   j["sources"] = src;
-  return j.dump(2) + "\n";
+  return j;
+}
+
+std::string result_to_json(const RunResult& r) { return detail::result_document(r).dump(2) + "\n"; }
+
+std::string detail::rows_to_csv(const std::vector<FlatRow>& rows) {
+  std::vector<std::string> columns;
+  std::map<std::string, std::size_t> index;
+  for (const auto& row : rows)
+    for (const auto& [k, _] : row)
+      if (index.emplace(k, columns.size()).second) columns.push_back(k);
+  std::string out;
+  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_cell(columns[i]);
+  out += "\n";
+  for (const auto& row : rows) {
+    std::vector<std::string> cells(columns.size());
+    for (const auto& [k, v] : row) cells[index.at(k)] = v;
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
+    out += "\n";
+  }
+  return out;
 }
 
 void write_result_json(const std::filesystem::path& path, const RunResult& result) {

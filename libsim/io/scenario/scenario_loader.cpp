@@ -186,6 +186,7 @@ Scenario Loader::load(std::string_view text) {
   parse_catalog(root);
   parse_market(root);
   sc_.sources = ck_.string_map(root, "", "sources");
+  parse_compare(root);
   json base = root;
   base.erase("policies");
   for (const auto& [ptr, text_] : sc_.sources) {
@@ -219,11 +220,13 @@ Scenario Loader::load(std::string_view text) {
       return ptr;
     };
     PolicySpec p = parse_choices(doc, pe.name, pe.description);
+    p.extends = pe.extends.value_or("");
     // The checks across policies read the raw documents, so they run only while no error has been
     // found anywhere (the load fails anyway, with the errors that matter).
     const bool valid = ck_.errors() == 0;
     if (valid) {
       check_demand_is_the_world(base, p);
+      check_objectives_are_the_world(base, doc, p.name);
       warn_throughput_without_hpa(base, p);
     }
     ck_.locate = [](const std::string& p) { return p; };
@@ -252,6 +255,19 @@ Scenario Loader::load(std::string_view text) {
     throw ScenarioError(std::move(unique));
   }
   return std::move(sc_);
+}
+
+void Loader::parse_compare(const json& root) {
+  auto it = root.find("compare");
+  if (it == root.end()) return;
+  if (!ck_.object(*it, "/compare", {"risk_tolerance"}, {})) return;
+  if (auto t = ck_.number(*it, "/compare", "risk_tolerance", Bound::NonNegative)) {
+    if (*t >= 1)
+      ck_.fail("/compare/risk_tolerance", "a share of replicates below 1, such as 0.05 (5%)",
+               fmt::format("{:g}{}", *t, *t >= 1.5 ? ": a percentage? write 0.05 for 5%" : ", which accepts any policy"));
+    else
+      sc_.compare = {*t, true};
+  }
 }
 
 void Loader::parse_simulation(const json& root) {
@@ -305,7 +321,7 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
       } else {
         for (const auto& [key, v] : patch->items()) {
           if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
-          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market";
+          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare";
           ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster)",
                    world ? "a change to the world section '" + key + "', which every policy must share"
                          : "a change to '" + key + "'",
@@ -673,10 +689,17 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   }
   if (auto sla = s.find("sla"); sla != s.end()) {
     const std::string sp = p + "/sla";
-    if (ck_.object(*sla, sp, {"max_wait_s", "on_overload"}, {"max_wait_s"})) {
+    if (ck_.object(*sla, sp, {"max_wait_s", "on_overload", "target_served_share"}, {"max_wait_s"})) {
       svc.sla.max_wait_s = ck_.number(*sla, sp, "max_wait_s", Bound::NonNegative).value_or(0);
       auto o = ck_.one_of(*sla, sp, "on_overload", {"drop", "late"}).value_or("drop");
       svc.sla.on_overload = o == "late" ? OverloadAction::Late : OverloadAction::Drop;
+      if (auto t = ck_.number(*sla, sp, "target_served_share", Bound::Positive)) {
+        if (*t >= 1)
+          ck_.fail(sp + "/target_served_share", "a share of requests below 1, such as 0.999 (99.9%)",
+                   fmt::format("{:g}{}", *t, *t >= 1.5 ? ": a percentage? write 0.999 for 99.9%" : ", which no queue can promise"));
+        else
+          svc.sla.target_served_share = *t;
+      }
     }
   }
   // A replica must fit the allocatable of at least one type it may run on; else name the closest.
@@ -729,6 +752,32 @@ void Loader::check_demand_is_the_world(const json& base, const PolicySpec& polic
                              "which policy '{}' may not change",
                              svc.name, describe_demand(world), policy.name),
                  describe_demand(svc.demand));
+    }
+  }
+}
+
+void Loader::check_objectives_are_the_world(const json& base, const json& doc, const std::string& policy) {
+  // What a service is held to (its SLA and SLO) is the organisation's, not a policy's: a policy
+  // that relaxed it would look safer for changing the ruler, not the fleet.
+  const json none = json::array();
+  const json& before = base.contains("services") && base["services"].is_array() ? base["services"] : none;
+  const json& after = doc.contains("services") && doc["services"].is_array() ? doc["services"] : none;
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    const json& a = after[i];
+    if (!a.is_object()) continue;
+    for (const auto& b : before) {
+      if (!b.is_object() || b.value("name", "") != a.value("name", "")) continue;
+      for (const char* key : {"sla", "slo"}) {
+        const json missing;
+        const json& x = b.contains(key) ? b[key] : missing;
+        const json& y = a.contains(key) ? a[key] : missing;
+        if (x != y)
+          ck_.fail(ptr_join(ptr_join("/services", i), key),
+                   fmt::format("the {} of service '{}' as the scenario gives it ({}): the objective every policy is held to, which policy "
+                               "'{}' may not change",
+                               key, a.value("name", ""), x.is_null() ? "none" : x.dump(), policy),
+                   y.is_null() ? "none" : y.dump());
+      }
     }
   }
 }

@@ -44,7 +44,7 @@ inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
 inline const std::vector<std::string> kPatchable = {"services", "cluster"};
 inline const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog", "market",
-                                           "services", "cluster", "policies", "baseline", "sources"};
+                                           "services", "cluster", "policies", "baseline", "compare", "sources"};
 
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
@@ -90,6 +90,7 @@ class Loader {
 
  private:
   void parse_simulation(const json& root);
+  void parse_compare(const json& root);
   void parse_traces(const json& root);
   void parse_catalog(const json& root);
   std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
@@ -118,6 +119,8 @@ class Loader {
   std::optional<std::vector<double>> service_time_samples(const std::string& name, const std::string& ptr);
   /// A policy's services keep the base's demand (trace, scale, arrivals).
   void check_demand_is_the_world(const json& base, const PolicySpec& policy);
+  /// A policy's services keep the base's SLA and SLO (what they are held to).
+  void check_objectives_are_the_world(const json& base, const json& doc, const std::string& policy);
   /// A warning when a policy changes a service's throughput and keeps its HPA's requests/s target.
   void warn_throughput_without_hpa(const json& base, const PolicySpec& policy);
   /// Each service fits some instance type the policy can launch (and has a throughput for it).

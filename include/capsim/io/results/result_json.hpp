@@ -9,7 +9,9 @@ namespace capsim::io {
 
 // 2: fleet.nodes / fleet.gpus (only the nodes launched at the start) became nodes_at_end, gpus_at_end,
 // peak_nodes, peak_gpus and gpus_launched.
-inline constexpr int kResultFormatVersion = 2;
+// 3: cost_usd gained on_demand, spot and reserved; services an objective outcome; policies their
+// 'extends'; the document the risk tolerance; cost lines their capacity_type.
+inline constexpr int kResultFormatVersion = 3;
 
 /// The result document as text (stable key order, so equal results give equal bytes).
 std::string result_to_json(const RunResult& result);

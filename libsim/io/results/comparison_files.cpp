@@ -1,0 +1,41 @@
+#include "capsim/io/results/comparison_files.hpp"
+
+#include "capsim/report/comparison_fields.hpp"
+#include "capsim/report/result_fields.hpp"
+#include "io/results/table_io.hpp"
+
+namespace capsim::io {
+
+using namespace detail;
+
+std::string comparison_to_json(const RunResult& run, const Comparison& comparison) {
+  ojson j = result_document(run);
+  j["comparison"] = table_json(comparison);
+  return j.dump(2) + "\n";
+}
+
+std::string comparison_summary_csv(const Comparison& comparison) {
+  std::vector<FlatRow> rows;
+  for (const auto& p : comparison.policies) {
+    FlatRow row;
+    flatten("", p, row);
+    rows.push_back(std::move(row));
+  }
+  return rows_to_csv(rows);
+}
+
+std::string replicates_csv(const RunResult& run, double month_factor) {
+  std::vector<FlatRow> rows;
+  for (const auto& p : run.policies)
+    for (const auto& r : p.replicates) {
+      FlatRow row{{"policy", csv_cell(p.name)}, {"replicate", std::to_string(r.replicate)}};
+      flatten_value("monthly_cost_usd", r.cost.total_usd * month_factor, row);
+      flatten_value("cost", r.cost, row);
+      flatten_value("fleet", r.fleet, row);
+      flatten_value("services", r.services, row);
+      rows.push_back(std::move(row));
+    }
+  return rows_to_csv(rows);
+}
+
+}  // namespace capsim::io

@@ -1,0 +1,203 @@
+#include "capsim/report/comparison_text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "capsim/report/comparison_fields.hpp"
+#include "capsim/report/summary.hpp"
+#include "report/text_table.hpp"
+
+namespace capsim {
+
+namespace {
+
+using text::money;
+using text::show;
+using text::Table;
+
+std::string shown(Show how, double v) { return std::isnan(v) ? std::string("-") : show(how, v); }
+
+std::string pct(double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.1f}%", v); }
+
+std::string interval(double lo, double hi, const std::function<std::string(double)>& f) {
+  return std::isnan(lo) ? std::string() : fmt::format(" [{}, {}]", f(lo), f(hi));
+}
+
+// Rows of a struct's shown fields, one cell per policy.
+template <class T, class Get>
+void rows_of(Table& t, const std::vector<const PolicyComparison*>& ps, Get get, const std::string& indent = "  ") {
+  for_each_field<T>([&](const auto& f) {
+    using M = std::decay_t<decltype(f.of(std::declval<const T&>()))>;
+    if constexpr (std::is_arithmetic_v<M>) {
+      if (f.how.show == Show::Hidden) return;
+      std::vector<std::string> cells{indent + std::string(f.how.label)};
+      for (const auto* p : ps) {
+        const T* v = get(*p);
+        cells.push_back(v ? shown(f.how.show, static_cast<double>(f.of(*v))) : std::string("-"));
+      }
+      // A measure no policy has (latencies under the fluid model) is left out.
+      if (std::all_of(cells.begin() + 1, cells.end(), [](const std::string& x) { return x == "-"; })) return;
+      t.add(std::move(cells));
+    }
+  });
+}
+
+Table block(const Comparison& c, const std::vector<const PolicyComparison*>& ps) {
+  Table t;
+  std::vector<std::string> header{""};
+  for (const auto* p : ps) header.push_back(p->name);
+  t.add(header);
+  auto row = [&](const std::string& label, const std::function<std::string(const PolicyComparison&)>& cell) {
+    std::vector<std::string> cells{label};
+    for (const auto* p : ps) cells.push_back(cell(*p));
+    t.add(std::move(cells));
+  };
+  t.add({"Monthly cost (USD per 30-day month, across replicates)"});
+  rows_of<CostSpread>(t, ps, [](const PolicyComparison& p) { return &p.monthly_cost; });
+  row("  saving vs " + c.baseline + " (USD)", [&](const PolicyComparison& p) {
+    if (p.name == c.baseline) return std::string("-");
+    const auto& s = p.vs_baseline;
+    return money(s.usd) + interval(s.usd_ci_low, s.usd_ci_high, [](double x) { return money(x); });
+  });
+  row("  saving vs " + c.baseline, [&](const PolicyComparison& p) {
+    if (p.name == c.baseline) return std::string("-");
+    const auto& s = p.vs_baseline;
+    return pct(s.pct) + interval(s.pct_ci_low, s.pct_ci_high, pct);
+  });
+  t.add({"Where the money goes (USD per month, means)"});
+  rows_of<MonthlySplit>(t, ps, [](const PolicyComparison& p) { return &p.split; });
+  t.add({"Risk (across replicates)"});
+  row("  P(SLO breach) [95% CI]", [](const PolicyComparison& p) {
+    if (p.risk.replicates_judged == 0) return std::string("no objective");
+    auto f = [](double x) { return fmt::format("{:.1f}%", 100 * x); };
+    return f(p.risk.p_breach) + interval(p.risk.p_breach_ci_low, p.risk.p_breach_ci_high, f);
+  });
+  std::vector<std::string> services;
+  for (const auto* p : ps)
+    for (const auto& s : p->services)
+      if (std::find(services.begin(), services.end(), s.name) == services.end()) services.push_back(s.name);
+  for (const auto& name : services) {
+    t.add({"  Service " + name});
+    rows_of<ServiceRisk>(t, ps, [&](const PolicyComparison& p) -> const ServiceRisk* {
+      for (const auto& s : p.services)
+        if (s.name == name) return &s;
+      return nullptr;
+    }, "    ");
+  }
+  row("  rank / on the Pareto front", [](const PolicyComparison& p) { return fmt::format("{} / {}", p.rank, p.pareto ? "yes" : "no"); });
+  return t;
+}
+
+// Words wrapped to `width`, lines after the first indented by `indent`.
+std::string wrap(const std::string& text, std::size_t first_column, std::size_t width, std::size_t indent) {
+  std::string out;
+  std::size_t col = first_column;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!out.empty()) {
+      if (col + 1 + word.size() > width) {
+        out += "\n" + std::string(indent, ' ');
+        col = indent;
+      } else {
+        out += ' ';
+        ++col;
+      }
+    }
+    out += word;
+    col += word.size();
+  }
+  return out;
+}
+
+std::size_t widest_line(const std::string& s) {
+  std::size_t best = 0, cur = 0;
+  for (char ch : s) {
+    if (ch == '\n') {
+      best = std::max(best, cur);
+      cur = 0;
+    } else if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) {
+      ++cur;  // count characters, not UTF-8 continuation bytes
+    }
+  }
+  return std::max(best, cur);
+}
+
+}  // namespace
+
+std::string format_compare(const Comparison& c, const RunResult& run, std::size_t width) {
+  const double hours = c.window_days * 24;
+  const std::string span = hours >= 48 ? fmt::format("{:g} days", hours / 24) : hours >= 2 ? fmt::format("{:g} h", hours)
+                                                                                       : fmt::format("{:g} min", hours * 60);
+  std::string out = fmt::format(
+      "Scenario {}: {} for {}, seed {}, {} replicate{} per policy; costs per 30-day month; baseline: {}; risk tolerance {:g}%{}\n",
+      c.scenario, format_utc(run.start), span, c.seed, c.replicates, c.replicates == 1 ? "" : "s", c.baseline,
+      100 * c.risk_tolerance, c.risk_tolerance_given ? "" : " (capsim's default)");
+  out += "\nPolicies\n";
+  std::size_t name_w = 0;
+  for (const auto& p : c.policies) name_w = std::max(name_w, p.name.size());
+  for (const auto& p : c.policies) {
+    std::string d = p.description.empty() ? "(no description)" : p.description;
+    if (!p.extends.empty()) d = "[extends " + p.extends + "] " + d;
+    out += fmt::format("  {:<{}}  {}\n", p.name, name_w, wrap(d, name_w + 4, std::max<std::size_t>(width, name_w + 44), name_w + 4));
+  }
+  // Blocks of as many policies as fit the width (a one-policy block may still be wider).
+  std::vector<const PolicyComparison*> all;
+  for (const auto& p : c.policies) all.push_back(&p);
+  std::size_t first = 0;
+  while (first < all.size()) {
+    std::size_t n = 1;
+    std::string text = block(c, {all.begin() + static_cast<std::ptrdiff_t>(first), all.begin() + static_cast<std::ptrdiff_t>(first + 1)}).render();
+    while (first + n < all.size()) {
+      std::string wider = block(c, {all.begin() + static_cast<std::ptrdiff_t>(first), all.begin() + static_cast<std::ptrdiff_t>(first + n + 1)}).render();
+      if (widest_line(wider) > width) break;
+      text = std::move(wider);
+      ++n;
+    }
+    out += "\n" + text;
+    first += n;
+  }
+
+  if (!c.ladder.empty()) {
+    out += "\nSavings per lever (each policy against the one it extends, paired by replicate; USD per month)\n";
+    double most = 0;
+    for (const auto& s : c.ladder) most = std::max(most, std::fabs(s.saving.usd));
+    std::size_t w = 0;
+    for (const auto& s : c.ladder) w = std::max(w, s.policy.size() + s.parent.size() + 4);
+    for (const auto& s : c.ladder) {
+      const auto bar = static_cast<std::size_t>(most > 0 ? std::round(24 * std::fabs(s.saving.usd) / most) : 0);
+      std::string risk = std::isnan(s.p_breach) ? std::string("P(breach) -")
+                                                : fmt::format("P(breach) {:.1f}% ({:+.1f} pts)", 100 * s.p_breach, 100 * s.p_breach_change);
+      // Shown as the change in cost: negative saves.
+      out += fmt::format("  {:<{}}  {:>12}  {:>7}{:<36}  {:<30}  {}\n", s.policy + " vs " + s.parent, w,
+                         (s.saving.usd > 0 ? "-" : "+") + money(std::fabs(s.saving.usd)), fmt::format("{:+.1f}%", -s.saving.pct),
+                         std::isnan(s.saving.pct_ci_low) ? std::string()
+                                                         : fmt::format(" (95% CI {:+.1f}% to {:+.1f}%)", -s.saving.pct_ci_high, -s.saving.pct_ci_low),
+                         risk, std::string(bar, s.saving.usd >= 0 ? '#' : '+'));
+    }
+    out += "  (change in monthly cost: - saves, + costs more; bars to scale: # a saving, + an increase)\n";
+  }
+
+  out += "\nRecommendation: " + (c.recommendation.policy.empty() ? std::string("none") : c.recommendation.policy) + "\n  " +
+         c.recommendation.reason + "\n";
+  out += fmt::format("\nThe baseline's ({}) monthly cost by what it buys:\n", c.baseline);
+  for (std::size_t i = 0; i < c.baseline_drivers.size() && i < 3; ++i) {
+    const auto& d = c.baseline_drivers[i];
+    out += fmt::format("  {}: {} USD/month ({})\n", d.what, money(d.usd), pct(100 * d.share));
+  }
+  if (!c.warnings.empty()) {
+    out += "\nDoubts about this comparison:\n";
+    for (const auto& w : c.warnings) out += "  " + w + "\n";
+  }
+  out += format_run_notes(run);
+  return out;
+}
+
+}  // namespace capsim

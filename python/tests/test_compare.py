@@ -1,0 +1,84 @@
+"""capsim compare from Python and from the command line, on the hand-worked ladder
+(tests/data/scenarios/compare_ladder.json: monthly costs 1520.64, 2244.96, 796.32 USD; see
+tests/comparison_test.cpp for the arithmetic)."""
+import csv
+import io
+import json
+import pickle
+import subprocess
+
+import pytest
+
+import capsim
+
+
+def ladder(data_dir):
+    return data_dir / "scenarios" / "compare_ladder.json"
+
+
+def test_compare_from_python(data_dir):
+    sc = capsim.load_scenario(ladder(data_dir))
+    r = capsim.compare(sc, replicates=3)
+    c = r.comparison
+    assert [p.name for p in c.policies] == ["two", "three", "one"]
+    assert c.policies[0].monthly_cost.mean_usd == pytest.approx(1520.64)
+    assert c.policies[2].vs_baseline.usd == pytest.approx(1520.64 - 796.32)
+    assert c.policies[2].risk.p_breach == 1.0 and c.policies[0].risk.p_breach == 0.0
+    assert c.recommendation.policy == "two"
+    assert [(s.policy, s.parent) for s in c.ladder] == [("three", "two"), ("one", "two")]
+    assert c.replicates == 3 and len(r.run.policies[0].replicates) == 3
+    back = pickle.loads(pickle.dumps(r))
+    assert back.comparison == c and back.run == r.run
+    # The comparison can be drawn again from the run alone.
+    assert capsim.compare_policies(r.run) == c
+    text = capsim.format_compare(c, r.run, 100)
+    assert "Recommendation: two" in text
+    summary = list(csv.DictReader(io.StringIO(capsim.comparison_summary_csv(c))))
+    assert [row["name"] for row in summary] == ["two", "three", "one"]
+    assert float(summary[1]["monthly_cost.mean_usd"]) == pytest.approx(2244.96)
+    with pytest.raises(capsim.Error, match=r"policy 'thre' is not in scenario 'compare-ladder' \(did you mean 'three'\?\)"):
+        capsim.compare(sc, policies=["thre"])
+
+
+def run_cli(cli, *args):
+    return subprocess.run([cli, *map(str, args)], capture_output=True, text=True)
+
+
+def test_compare_cli_writes_its_files_the_same_whatever_the_threads(cli, data_dir, tmp_path):
+    outs = []
+    for threads in (1, 2):
+        out = tmp_path / f"t{threads}"
+        p = run_cli(cli, "compare", ladder(data_dir), "-r", 4, "-j", threads, "-o", out)
+        assert p.returncode == 0, p.stderr
+        assert "Recommendation: two" in p.stdout
+        assert "Savings per lever" in p.stdout
+        outs.append({f: (out / f).read_bytes() for f in ("result.json", "summary.csv", "replicates.csv", "timeseries.csv")})
+    assert outs[0] == outs[1]
+    doc = json.loads(outs[0]["result.json"])
+    assert doc["format_version"] == 3
+    assert doc["comparison"]["recommendation"]["policy"] == "two"
+    assert doc["comparison"]["policies"][1]["extends"] == "two"
+    reps = list(csv.DictReader(io.StringIO(outs[0]["replicates.csv"].decode())))
+    assert len(reps) == 3 * 4  # policies × replicates
+    assert float(reps[0]["monthly_cost_usd"]) == pytest.approx(1520.64)
+    # timeseries.csv: replicate 0's periods, five per service and five of the cluster, per policy.
+    rows = list(csv.DictReader(io.StringIO(outs[0]["timeseries.csv"].decode())))
+    assert len(rows) == 3 * (5 + 5) and {r["replicate"] for r in rows} == {"0"}
+
+
+def test_compare_cli_bad_choices(cli, data_dir, tmp_path):
+    p = run_cli(cli, "compare", ladder(data_dir), "--policies", "one,thre", "-o", tmp_path / "x")
+    assert p.returncode == 2
+    assert "policy 'thre' is not in scenario 'compare-ladder' (did you mean 'three'?)" in p.stderr
+    p = run_cli(cli, "compare", ladder(data_dir), "--policies", "one,three", "-o", tmp_path / "x")
+    assert p.returncode == 2 and "the baseline 'two' is not among the policies to compare (one, three)" in p.stderr
+    p = run_cli(cli, "compare", ladder(data_dir), "-r", 0, "-o", tmp_path / "x")
+    assert p.returncode == 2 and "--replicates" in p.stderr and "0" in p.stderr
+    a_file = tmp_path / "file"
+    a_file.write_text("not a directory")
+    p = run_cli(cli, "compare", ladder(data_dir), "-o", a_file)
+    assert p.returncode == 2
+    assert f"--out '{a_file}' is a file, not a directory" in p.stderr
+    assert a_file.read_text() == "not a directory"
+    # Nothing was written for the runs refused above.
+    assert not (tmp_path / "x").exists()
