@@ -369,3 +369,8 @@ TEST_CASE("objectives and the risk tolerance: shares, and the world's") {
                  "objective every policy is held to, which policy 'relaxed' may not change",
                  "got {\"max_wait_s\":10,\"target_served_share\":0.9}"});
 }
+
+TEST_CASE("an uncertain factor that can draw zero") {
+  check_message("uncertainty_zero_factor.json", {"/uncertainty/demand_scale", "expected a factor above 0 (1 leaves the figure as it is)",
+                                                 "got {\"dist\":\"uniform\",\"max\":1.5,\"min\":0}, which can draw 0"});
+}

@@ -55,7 +55,7 @@ std::size_t NodeLifecycle::create_node(std::size_t p, const NodeOwner& owner, bo
     if (!startup_.launch_s && !startup_.ready_s) throw std::logic_error("a node launched cold with no start-up latency given");
     auto draw = [&](std::string_view component, const Distribution& d) {
       Rng rng = make_stream({run_.seed, run_.replicate, component, owner.name, static_cast<std::uint64_t>(owner.ordinal)});
-      return seconds(d.sample(rng));
+      return seconds(d.sample(rng) * run_.node_latency_factor);
     };
     node.ready_at = now + (startup_.launch_s ? draw(stream::kNodeLaunch, *startup_.launch_s) + draw(stream::kNodeBoot, *startup_.boot_s)
                                              : draw(stream::kNodeReady, *startup_.ready_s));

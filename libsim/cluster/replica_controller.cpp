@@ -179,7 +179,7 @@ void ReplicaController::start_pod(std::size_t id, bool warm) {
     const std::uint64_t ordinal = starts_[p.service]++;
     auto draw = [&](std::string_view component, const Distribution& d) {
       Rng rng = make_stream({run_.seed, run_.replicate, component, svc.name, ordinal});
-      return seconds(d.sample(rng));
+      return seconds(d.sample(rng) * run_.startup_latency_factor);
     };
     ready += svc.image_pull_s ? draw(stream::kImagePull, *svc.image_pull_s) + draw(stream::kModelLoad, *svc.model_load_s)
                               : draw(stream::kReplicaStartup, *svc.startup_s);

@@ -77,7 +77,10 @@ double Distribution::sample(Rng& rng) const {
       Overloaded{[](const Constant& d) { return d.value; },
                  [&](const Uniform& d) { return sample_uniform(rng, d.min, d.max); },
                  [&](const Exponential& d) { return sample_exponential(rng, d.mean); },
-                 [&](const Normal& d) { return std::max(0.0, sample_normal(rng, d.mean, d.sd)); },
+                 [&](const Normal& d) {
+                   const double x = sample_normal(rng, d.mean, d.sd);
+                   return may_be_negative ? x : std::max(0.0, x);
+                 },
                  [&](const Lognormal& d) { return sample_lognormal(rng, d.median, d.sigma); },
                  [&](const Empirical& d) { return sample_empirical(rng, d.values); }},
       spec);
@@ -88,7 +91,8 @@ double Distribution::mean() const {
                                [](const Uniform& d) { return 0.5 * (d.min + d.max); },
                                [](const Exponential& d) { return d.mean; },
                                // Mean of max(0, X): the normal truncated at zero from below.
-                               [](const Normal& d) {
+                               [this](const Normal& d) {
+                                 if (may_be_negative) return d.mean;
                                  if (d.sd == 0.0) return std::max(0.0, d.mean);
                                  const double z = d.mean / d.sd;
                                  const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);

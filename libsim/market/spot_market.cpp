@@ -31,7 +31,15 @@ std::vector<SimTime> poisson_times(Rng& rng, double per_month, SimTime horizon) 
 
 SpotMarket::SpotMarket(const MarketSpec& spec, const InstanceCatalog& catalog, const SpotAdvisor& advisor, UtcTime start,
                        SimTime horizon, std::uint64_t seed, std::uint64_t replicate)
-    : spec_(spec), catalog_(catalog), advisor_(advisor), start_(start), horizon_(horizon), seed_(seed), replicate_(replicate) {}
+    : spec_(spec), catalog_(catalog), advisor_(advisor), start_(start), horizon_(horizon), seed_(seed), replicate_(replicate) {
+  shortages_per_month_ = spec_.uncertainty.shortages_per_month ? uncertain(*spec_.uncertainty.shortages_per_month, "/uncertainty/shortages_per_month")
+                                                                : spec_.shortages.per_month;
+}
+
+double SpotMarket::uncertain(const Distribution& d, const std::string& pointer) const {
+  Rng rng = make_stream({seed_, replicate_, stream::kUncertainty, pointer, 0});
+  return d.sample(rng);
+}
 
 std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, CapacityType capacity) {
   for (std::size_t i = 0; i < pools_.size(); ++i) {
@@ -54,13 +62,20 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
                               "history or use on-demand",
                               name, type));
     const auto bucket = spec_.interruption_buckets.find(type);
+    // No Advisor bucket: the top bucket, so the gap errs toward interruptions.
+    std::size_t b = 4;
     if (bucket != spec_.interruption_buckets.end() || advice) {
       p.offering.interruption_bucket = bucket != spec_.interruption_buckets.end() ? bucket->second : advice->bucket;
-      p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[static_cast<std::size_t>(p.offering.interruption_bucket)]);
-    } else {
-      // No Advisor bucket: the top bucket's rate, so the gap errs toward interruptions.
-      p.hazard_per_h = hazard_per_hour(spec_.monthly_interruption_by_bucket[4]);
+      b = static_cast<std::size_t>(p.offering.interruption_bucket);
     }
+    double monthly = spec_.monthly_interruption_by_bucket[b];
+    if (spec_.uncertainty.interruption_rate_in_bucket) {
+      // Anywhere in the bucket's published range, the same for every policy's pool of this replicate.
+      const double hi = b < kBucketUpperRate.size() ? kBucketUpperRate[b] : spec_.uncertainty.top_bucket_max_rate;
+      const Distribution within{Distribution::Uniform{kBucketLowerRate[b], hi}};
+      monthly = uncertain(within, "/uncertainty/interruption_rate_in_bucket/" + name);
+    }
+    p.hazard_per_h = hazard_per_hour(monthly);
     if (history) {
       // In simulated time: the price in force at the start, then every later change.
       PriceSchedule s{{0}, {history->price_at(start_)}};
@@ -75,14 +90,22 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
     } else {
       p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h * (1.0 - advice->savings_pct / 100.0)));
     }
+    if (spec_.uncertainty.spot_price_factor) {
+      // The pool's prices moved by one factor; a spot price above on-demand is capped there, where
+      // EC2's default maximum price (the on-demand price) would stop the instance anyway.
+      const double f = uncertain(*spec_.uncertainty.spot_price_factor, "/uncertainty/spot_price_factor/" + name);
+      PriceSchedule moved = *p.prices;
+      for (double& usd : moved.usd_per_h) usd = std::min(usd * f, t.ondemand_usd_per_h);
+      p.prices = std::make_shared<PriceSchedule>(std::move(moved));
+    }
     p.offering.capacity = spec_.spot_pool_capacity;
     Rng events = make_stream({seed_, replicate_, stream::kPoolEvents, name, 0});
     p.event_times = poisson_times(events, spec_.pool_events.per_month, horizon_);
     for (const auto& a : spec_.availability)
       if (a.instance_type == type && a.zone == zone) p.availability = &a.trace;
-    if (!p.availability && spec_.shortages.per_month > 0) {
+    if (!p.availability && shortages_per_month_ > 0) {
       Rng sh = make_stream({seed_, replicate_, stream::kCapacityShortages, name, 0});
-      for (SimTime s : poisson_times(sh, spec_.shortages.per_month, horizon_)) {
+      for (SimTime s : poisson_times(sh, shortages_per_month_, horizon_)) {
         const double d = spec_.shortages.duration_s ? spec_.shortages.duration_s->sample(sh) : 0.0;
         p.shortages.emplace_back(s, s + seconds(d));
       }

@@ -274,6 +274,10 @@ Comparison compare_policies(const RunResult& run) {
                                        "95% bound), above the {:g}% tolerance: more replicates narrow it",
                                        c.replicates, 100 * none_seen->high, 100 * c.risk_tolerance));
   }
+  if (c.replicates >= 2 && run.uncertain.empty())
+    c.warnings.push_back("the scenario has no uncertainty section: replicates differ only in arrivals, interruptions and start-up "
+                         "latencies, never in demand level, growth, spot prices or interruption rates, so the spread and P95 "
+                         "understate the risk");
   if (c.window_days < 7)
     c.warnings.push_back(fmt::format("the window is {:.3g} days: the monthly projection repeats it {:.1f} times and misses any weekly pattern",
                                      c.window_days, f));

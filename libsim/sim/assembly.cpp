@@ -1,4 +1,5 @@
 #include "capsim/sim/assembly.hpp"
+#include "capsim/sim/world_draw.hpp"
 
 #include <algorithm>
 
@@ -90,8 +91,10 @@ Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool e
       services(make_services(s, p, replicate)),
       market(s.market, s.catalog, s.spot_advisor, s.simulation.start, s.simulation.duration, s.simulation.seed,
              static_cast<std::uint64_t>(replicate)),
+      record{draw_world(s.uncertainty, s.simulation.seed, static_cast<std::uint64_t>(replicate)), {}, {}},
       run{engine, market, ledger, s.catalog, s.zones, s.simulation.start, s.simulation.duration, s.simulation.seed,
-          static_cast<std::uint64_t>(replicate), record.counters, explain, record.decisions},
+          static_cast<std::uint64_t>(replicate), record.counters, explain, record.decisions, record.world.node_latency_factor,
+          record.world.startup_latency_factor},
       state(pod_templates(p.services)),
       replicas(run, state, p.services, p.cluster.resource_quotas, services),
       nodes(run, state, replicas, NodeStartup{p.cluster.node_ready_s, p.cluster.node_launch_s, p.cluster.node_boot_s}),

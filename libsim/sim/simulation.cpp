@@ -17,6 +17,7 @@
 #include "capsim/cost/allocation.hpp"
 #include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
+#include "capsim/sim/world_draw.hpp"
 #include "capsim/trace/align.hpp"
 #include "capsim/workload/objective.hpp"
 
@@ -32,11 +33,21 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
   const auto& sim = scenario.simulation;
   const TraceInput& in = scenario.traces.at(service.demand.trace);
   AlignOptions opt{sim.start, sim.period, sim.periods(), in.tile, in.tile_period};
-  std::vector<double> demand = align_to_window(in.trace, opt);
+  const std::vector<double> trace = align_to_window(in.trace, opt);
   // A rate becomes the count of requests in each period.
   const double per_value = in.trace.unit == TraceUnit::RequestsPerSecond ? to_seconds(sim.period) : 1.0;
+  // The replicate's world: demand scaled, grown month by month, its curve moved by whole periods
+  // (the window's first or last value repeated where the move reaches past it).
+  const WorldDraw world = draw_world(scenario.uncertainty, sim.seed, static_cast<std::uint64_t>(replicate));
+  const auto shift = static_cast<std::int64_t>(std::llround(world.daily_peak_shift_s / to_seconds(sim.period)));
+  const auto n = static_cast<std::int64_t>(trace.size());
+  std::vector<double> demand(trace.size());
   for (std::size_t k = 0; k < demand.size(); ++k) {
-    const double mean = demand[k] * per_value * service.demand.scale;
+    const std::int64_t src = std::clamp<std::int64_t>(static_cast<std::int64_t>(k) - shift, 0, std::max<std::int64_t>(n - 1, 0));
+    const double grown = scenario.uncertainty.any_demand()
+                             ? demand_multiplier(world, (static_cast<double>(k) + 0.5) * to_seconds(sim.period))
+                             : 1.0;
+    const double mean = trace[static_cast<std::size_t>(src)] * per_value * service.demand.scale * grown;
     if (service.demand.arrivals != ArrivalModel::Poisson) {  // expected, or a log's own counts
       demand[k] = mean;
     } else {
@@ -95,6 +106,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
 
   ReplicateResult out;
   out.replicate = replicate;
+  out.world = a.record.world;
   const auto lines = a.ledger.close();
   const CostSplit split = split_costs(lines);
   out.cost.gpu_instances_usd = split.gpu_instances_usd;
@@ -233,6 +245,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.catalog_source = scenario.catalog.source();
   result.sources = scenario.sources;
   result.warnings = scenario.warnings;
+  result.uncertain = describe_uncertainty(scenario);
   const int reps = scenario.simulation.replicates;
   for (const auto& p : scenario.policies) {
     PolicyResult pr;

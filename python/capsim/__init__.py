@@ -13,6 +13,7 @@ Results are plain, picklable values; per-period series (``keep_series=True``) ar
 """
 from ._capsim import (  # noqa: F401
     Assumption,
+    WorldDraw,
     BreachRisk,
     Comparison,
     CompareResult,
@@ -86,6 +87,6 @@ __all__ = [
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",
     "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
-    "write_result_json",
+    "write_result_json", "WorldDraw",
     "BreachRisk", "Comparison", "CompareResult", "CostDriver", "CostSpread", "LadderStep", "MonthlySplit", "ObjectiveOutcome", "PairedSaving", "PolicyComparison", "Recommendation", "ServiceRisk", "compare", "compare_policies", "comparison_summary_csv", "comparison_to_json", "format_compare", "replicates_csv",
 ]

@@ -343,8 +343,17 @@ class CostLine:
     tags: Dict[str, str]
     def __init__(self) -> None: ...
 
+class WorldDraw:
+    demand_scale: float
+    demand_monthly_factor: float
+    daily_peak_shift_s: float
+    node_latency_factor: float
+    startup_latency_factor: float
+    def __init__(self) -> None: ...
+
 class ReplicateResult:
     replicate: int
+    world: WorldDraw
     cost: CostBreakdown
     fleet: FleetSummary
     services: List[ServiceResult]
@@ -371,6 +380,7 @@ class RunResult:
     replicates: int
     baseline: str
     risk_tolerance: float
+    uncertain: List[str]
     risk_tolerance_given: bool
     catalog_source: str
     sources: Dict[str, str]

@@ -35,6 +35,7 @@ void bind_report(py::module_& m) {
   table_class<ConsolidationDecision>(m, "ConsolidationDecision", "Karpenter deleted nodes, or replaced them by one cheaper node.");
   table_class<UnschedulableDecision>(m, "UnschedulableDecision", "A pod no NodePool or node group could run.");
   table_class<Decisions>(m, "Decisions", "The provisioners' decisions of one run (kept when explained).");
+  table_class<WorldDraw>(m, "WorldDraw", "The world one replicate drew from the scenario's uncertainty section.");
   table_class<ReplicateResult>(m, "ReplicateResult", "One policy, one replicate.");
   table_class<PolicyResult>(m, "PolicyResult", "Every replicate of one policy.");
   table_class<CostSpread>(m, "CostSpread", "One policy's monthly cost across replicates, USD per 30-day month.");
@@ -49,7 +50,7 @@ void bind_report(py::module_& m) {
   table_class<Comparison>(m, "Comparison", "What capsim compare concludes from a run's replicates.");
   auto state = [](const RunResult& r) {
     return py::make_tuple(r.scenario, r.seed, r.replicates, format_utc(r.start), r.duration, r.period, r.baseline,
-                          r.catalog_source, r.sources, r.policies, r.warnings, r.risk_tolerance, r.risk_tolerance_given);
+                          r.catalog_source, r.sources, r.policies, r.warnings, r.risk_tolerance, r.risk_tolerance_given, r.uncertain);
   };
   py::class_<RunResult>(m, "RunResult", "Every policy of a scenario.")
       .def(py::init<>())
@@ -61,6 +62,7 @@ void bind_report(py::module_& m) {
       .def_property_readonly("period_s", [](const RunResult& r) { return to_seconds(r.period); }, "period, seconds")
       .def_readwrite("baseline", &RunResult::baseline, "baseline policy name")
       .def_readwrite("risk_tolerance", &RunResult::risk_tolerance, "the scenario's compare.risk_tolerance (or capsim's default)")
+      .def_readwrite("uncertain", &RunResult::uncertain, "what the scenario's uncertainty section varies per replicate")
       .def_readwrite("risk_tolerance_given", &RunResult::risk_tolerance_given, "False: capsim's default, an assumption")
       .def_readwrite("catalog_source", &RunResult::catalog_source, "where the catalog's facts come from")
       .def_readwrite("sources", &RunResult::sources, "JSON pointer -> source of a figure")
@@ -76,7 +78,7 @@ void bind_report(py::module_& m) {
           py::arg("name"), "The result of the policy called name.")
       .def("__eq__", [state](const RunResult& a, const RunResult& b) { return state(a).equal(state(b)); }, py::arg("other"))
       .def(py::pickle(state, [](const py::tuple& t) {
-        if (t.size() != 13) throw std::runtime_error("bad pickle state for RunResult");
+        if (t.size() != 14) throw std::runtime_error("bad pickle state for RunResult");
         RunResult r;
         r.scenario = t[0].cast<std::string>();
         r.seed = t[1].cast<std::uint64_t>();
@@ -93,6 +95,7 @@ void bind_report(py::module_& m) {
         r.warnings = t[10].cast<std::vector<std::string>>();
         r.risk_tolerance = t[11].cast<double>();
         r.risk_tolerance_given = t[12].cast<bool>();
+        r.uncertain = t[13].cast<std::vector<std::string>>();
         return r;
       }));
   m.def("compare_policies", &compare_policies, py::arg("run"),

@@ -82,3 +82,22 @@ def test_compare_cli_bad_choices(cli, data_dir, tmp_path):
     assert a_file.read_text() == "not a directory"
     # Nothing was written for the runs refused above.
     assert not (tmp_path / "x").exists()
+
+
+def test_an_uncertain_world_makes_breach_a_probability(data_dir):
+    sc = capsim.load_scenario(data_dir / "scenarios" / "compare_uncertain.json")
+    r = capsim.compare(sc)
+    assert r.run.uncertain == ["demand_scale: lognormal(median 1, sigma 0.25) (multiplies demand, per replicate)"]
+    worlds = [[rep.world.demand_scale for rep in p.replicates] for p in r.run.policies]
+    assert worlds[0] == worlds[1] == worlds[2]  # every policy in the same worlds
+    assert len(set(worlds[0])) == 20  # a different one per replicate
+    # The two-node fleet serves 380/480 of the trace; its objective (75% within 10 s) breaks when
+    # demand is scaled up enough. The breach share is the share of replicates that broke it.
+    two = r.comparison.policies[0]
+    breached = [rep.services[0].objective.breached for rep in r.run.policies[0].replicates]
+    assert two.risk.breaches == sum(breached)
+    assert 0 < two.risk.p_breach < 1
+    # Breaches happen in the replicates with more demand: every breached world's scale exceeds every kept one's.
+    scales = worlds[0]
+    assert min(s for s, b in zip(scales, breached) if b) > max(s for s, b in zip(scales, breached) if not b)
+    assert "no uncertainty section" not in " ".join(r.comparison.warnings)

@@ -32,6 +32,9 @@ struct RunContext {
   FleetSummary& counters;
   bool explain = false;
   Decisions& decisions;  // recorded only when `explain`
+  // The replicate's uncertain world: factors on every node's and replica's start-up time.
+  double node_latency_factor = 1;
+  double startup_latency_factor = 1;
 
   SimTime now() const { return engine.now(); }
   UtcTime utc_now() const { return to_utc(start, engine.now()); }

@@ -30,6 +30,7 @@ struct Distribution {
   struct Lognormal { double median = 1, sigma = 0; };
   struct Empirical { std::vector<double> values; };
   std::variant<Constant, Uniform, Exponential, Normal, Lognormal, Empirical> spec = Constant{};
+  bool may_be_negative = false;  // a signed quantity (a time shift): normal draws are not clipped at zero
 
   double sample(Rng& rng) const;
   /// The distribution's mean (for reports and sanity checks).

@@ -36,6 +36,9 @@ inline constexpr std::string_view kPoolEvents = "pool_events";
 inline constexpr std::string_view kPoolEventHit = "pool_event_hit";
 inline constexpr std::string_view kCapacityShortages = "capacity_shortages";
 inline constexpr std::string_view kSpotInterruption = "spot_interruption";
+// The world's uncertain figures, drawn once per replicate (entity: the figure's JSON pointer, such
+// as "/uncertainty/demand_scale"; index: 0, or the pool for the market's per-pool figures).
+inline constexpr std::string_view kUncertainty = "uncertainty";
 // The Cluster Autoscaler's random expander (index: the scan).
 inline constexpr std::string_view kExpanderRandom = "cluster_autoscaler_expander";
 

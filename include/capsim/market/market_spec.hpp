@@ -42,6 +42,22 @@ struct PoolAvailability {
   AvailabilityTrace trace;
 };
 
+// The Spot Instance Advisor's interruption frequency ranges by bucket ("<5%", "5-10%", "10-15%",
+// "15-20%", ">20%" of instances a month); the last is open, so its upper end is an assumption.
+inline constexpr std::array<double, 5> kBucketLowerRate = {0.0, 0.05, 0.10, 0.15, 0.20};
+inline constexpr std::array<double, 4> kBucketUpperRate = {0.05, 0.10, 0.15, 0.20};
+// capsim's default upper end of ">20%": 30%, symmetric about the 25% taken as its midpoint.
+inline constexpr double kDefaultTopBucketMaxRate = 0.30;
+
+/// The market's uncertain figures (the scenario's uncertainty section), drawn per replicate and per
+/// pool from substreams keyed by the figure's pointer and the pool, so every policy's pool sees the same.
+struct MarketUncertainty {
+  std::optional<Distribution> spot_price_factor;  // multiplies each spot pool's price (capped at on-demand)
+  bool interruption_rate_in_bucket = false;       // each pool's rate uniform within its Advisor bucket's range
+  double top_bucket_max_rate = kDefaultTopBucketMaxRate;
+  std::optional<Distribution> shortages_per_month;  // replaces market.shortages.per_month, per replicate
+};
+
 struct MarketSpec {
   std::array<double, 5> monthly_interruption_by_bucket = kDefaultMonthlyInterruption;
   bool interruption_rates_given = false;  // false: the defaults (reported as an assumption)
@@ -54,6 +70,7 @@ struct MarketSpec {
   std::optional<int> spot_pool_capacity;             // instances a spot pool can supply; none: no limit
   std::vector<SpotPriceSeries> spot_price_history;   // per pool; pools without one use the Advisor's savings
   std::vector<PoolAvailability> availability;        // recorded pools replace the random shortage model
+  MarketUncertainty uncertainty;
 };
 
 }  // namespace capsim

@@ -52,7 +52,11 @@ class SpotMarket {
   UtcTime start_;
   SimTime horizon_;
   std::uint64_t seed_, replicate_;
+  double shortages_per_month_ = 0;  // the scenario's, or this replicate's draw
   std::vector<MarketPool> pools_;
+
+  /// A draw of the uncertain market figure at `pointer` for this replicate (and pool, when named).
+  double uncertain(const Distribution& d, const std::string& pointer) const;
 };
 
 }  // namespace capsim

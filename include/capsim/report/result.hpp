@@ -143,8 +143,21 @@ struct CostLine {
   friend bool operator==(const CostLine&, const CostLine&) = default;
 };
 
+/// The world one replicate drew from the scenario's uncertainty section (1 and 0: nothing drawn).
+/// Every policy of the replicate ran in the same one.
+struct WorldDraw {
+  double demand_scale = 1;
+  double demand_monthly_factor = 1;
+  double daily_peak_shift_s = 0;
+  double node_latency_factor = 1;
+  double startup_latency_factor = 1;
+
+  friend bool operator==(const WorldDraw&, const WorldDraw&) = default;
+};
+
 struct ReplicateResult {
   int replicate = 0;
+  WorldDraw world;
   CostBreakdown cost;
   FleetSummary fleet;
   std::vector<ServiceResult> services;
@@ -184,6 +197,7 @@ struct RunResult {
   std::string catalog_source;
   std::map<std::string, std::string> sources;
   std::vector<std::string> warnings;  // from reading the inputs: points filled, merged, dropped, clipped
+  std::vector<std::string> uncertain;  // what the world's uncertainty section varies per replicate ("" : nothing)
   std::vector<PolicyResult> policies;
 };
 

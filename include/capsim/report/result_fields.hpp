@@ -119,10 +119,22 @@ constexpr auto fields_of(std::type_identity<Assumption>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<WorldDraw>) {
+  using T = WorldDraw;
+  return std::tuple{
+      field("demand_scale", &T::demand_scale, "multiplied every service's demand (uncertainty.demand_scale)"),
+      field("demand_monthly_factor", &T::demand_monthly_factor, "demand grew by this factor a month (uncertainty.demand_monthly_factor)"),
+      field("daily_peak_shift_s", &T::daily_peak_shift_s, "the demand curve moved this much later, s (uncertainty.daily_peak_shift_s)"),
+      field("node_latency_factor", &T::node_latency_factor, "multiplied every node's launch-to-ready time"),
+      field("startup_latency_factor", &T::startup_latency_factor, "multiplied every replica's start-up time"),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<ReplicateResult>) {
   using T = ReplicateResult;
   return std::tuple{
       field("replicate", &T::replicate, "replicate number"),
+      field("world", &T::world, "the world this replicate drew (the same for every policy)"),
       field("cost", &T::cost, "cost split"),
       field("fleet", &T::fleet, "fleet summary"),
       field("services", &T::services, "per-service outcome"),

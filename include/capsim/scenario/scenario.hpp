@@ -23,6 +23,7 @@
 #include "capsim/provisioning/cluster_autoscaler/spec.hpp"
 #include "capsim/provisioning/karpenter/spec.hpp"
 #include "capsim/provisioning/provisioner.hpp"
+#include "capsim/scenario/uncertainty.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/trace/trace.hpp"
 #include "capsim/workload/service_spec.hpp"
@@ -103,6 +104,7 @@ struct Scenario {
   std::map<std::string, std::string> zone_ids;   // zone ID ("use1-az4") → zone name, for spot data keyed by ID
   SpotAdvisor spot_advisor;
   MarketSpec market;
+  UncertaintySpec uncertainty;       // world figures drawn per replicate (the market's are in `market`)
   std::vector<PolicySpec> policies;  // in file order; at least one
   std::string baseline;              // name of one of `policies`
   CompareSpec compare;

@@ -35,6 +35,7 @@ class Assembly {
 
   /// What the run counts and decides, filled as it goes.
   struct Record {
+    WorldDraw world;  // the replicate's draw of the uncertain world (the same for every policy)
     FleetSummary counters;
     Decisions decisions;
   };

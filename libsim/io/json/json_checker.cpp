@@ -180,17 +180,18 @@ std::optional<SimDuration> Checker::duration(const json& obj, const std::string&
   return d;
 }
 
-std::optional<Distribution> Checker::distribution(const json& obj, const std::string& ptr, const char* key) {
+std::optional<Distribution> Checker::distribution(const json& obj, const std::string& ptr, const char* key, bool may_be_negative) {
   auto it = obj.find(key);
   if (it == obj.end()) return std::nullopt;
   const std::string p = ptr_join(ptr, key);
+  const Bound sign = may_be_negative ? Bound::Any : Bound::NonNegative;
   if (it->is_number()) {
     double v = it->get<double>();
-    if (!std::isfinite(v) || v < 0) {
+    if (!std::isfinite(v) || (v < 0 && !may_be_negative)) {
       fail(p, "a number >= 0 (seconds) or a distribution object", describe(*it));
       return std::nullopt;
     }
-    return Distribution{Distribution::Constant{v}};
+    return Distribution{Distribution::Constant{v}, may_be_negative};
   }
   if (!it->is_object() || !it->contains("dist")) {
     fail(p, "a number >= 0 or an object with \"dist\" (constant, uniform, exponential, normal, lognormal, empirical)",
@@ -204,10 +205,10 @@ std::optional<Distribution> Checker::distribution(const json& obj, const std::st
   Distribution d;
   if (*kind == "constant") {
     object(j, p, {"dist", "value"}, {"value"});
-    d.spec = Distribution::Constant{number(j, p, "value", Bound::NonNegative).value_or(0)};
+    d.spec = Distribution::Constant{number(j, p, "value", sign).value_or(0)};
   } else if (*kind == "uniform") {
     object(j, p, {"dist", "min", "max"}, {"min", "max"});
-    auto lo = number(j, p, "min", Bound::NonNegative), hi = number(j, p, "max", Bound::NonNegative);
+    auto lo = number(j, p, "min", sign), hi = number(j, p, "max", sign);
     if (lo && hi && *hi < *lo) fail(ptr_join(p, "max"), fmt::format("a number >= min ({})", *lo), describe(j["max"]));
     d.spec = Distribution::Uniform{lo.value_or(0), hi.value_or(0)};
   } else if (*kind == "exponential") {
@@ -215,7 +216,7 @@ std::optional<Distribution> Checker::distribution(const json& obj, const std::st
     d.spec = Distribution::Exponential{number(j, p, "mean", Bound::Positive).value_or(1)};
   } else if (*kind == "normal") {
     object(j, p, {"dist", "mean", "sd"}, {"mean", "sd"});
-    d.spec = Distribution::Normal{number(j, p, "mean", Bound::NonNegative).value_or(0),
+    d.spec = Distribution::Normal{number(j, p, "mean", sign).value_or(0),
                                   number(j, p, "sd", Bound::NonNegative).value_or(0)};
   } else if (*kind == "lognormal") {
     object(j, p, {"dist", "median", "sigma"}, {"median", "sigma"});
@@ -241,6 +242,7 @@ std::optional<Distribution> Checker::distribution(const json& obj, const std::st
     d.spec = std::move(e);
   }
   if (errors() != before) return std::nullopt;
+  d.may_be_negative = may_be_negative;
   return d;
 }
 

@@ -55,7 +55,8 @@ class Checker {
   /// A duration: seconds as a number > 0, or a string such as "30d" or "1h30m", up to 100 years.
   std::optional<SimDuration> duration(const json& obj, const std::string& ptr, const char* key);
   /// A distribution (a number is a constant).
-  std::optional<Distribution> distribution(const json& obj, const std::string& ptr, const char* key);
+  /// `may_be_negative`: a signed quantity (a shift), whose numbers and normal draws may be below zero.
+  std::optional<Distribution> distribution(const json& obj, const std::string& ptr, const char* key, bool may_be_negative = false);
   /// An object of string values (tags, sources).
   std::map<std::string, std::string> string_map(const json& obj, const std::string& ptr, const char* key);
 

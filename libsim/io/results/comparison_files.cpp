@@ -30,6 +30,7 @@ std::string replicates_csv(const RunResult& run, double month_factor) {
     for (const auto& r : p.replicates) {
       FlatRow row{{"policy", csv_cell(p.name)}, {"replicate", std::to_string(r.replicate)}};
       flatten_value("monthly_cost_usd", r.cost.total_usd * month_factor, row);
+      if (!run.uncertain.empty()) flatten_value("world", r.world, row);
       flatten_value("cost", r.cost, row);
       flatten_value("fleet", r.fleet, row);
       flatten_value("services", r.services, row);

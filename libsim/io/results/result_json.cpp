@@ -28,6 +28,7 @@ ojson detail::result_document(const RunResult& r) {
   j["risk_tolerance"] = {{"value", r.risk_tolerance}, {"given", r.risk_tolerance_given}};
   j["catalog_source"] = r.catalog_source;
   j["warnings"] = r.warnings;
+  if (!r.uncertain.empty()) j["uncertain"] = r.uncertain;
   ojson policies = ojson::array();
   for (const auto& p : r.policies) {
     ojson pj;
@@ -38,6 +39,7 @@ ojson detail::result_document(const RunResult& r) {
     for (const auto& rep : p.replicates) {
       ojson rj;
       rj["replicate"] = rep.replicate;
+      if (!r.uncertain.empty()) rj["world"] = table_json(rep.world);
       // The cost's figures under cost_usd; its breakdowns (tag, pod label) beside it.
       rj["cost_usd"] = ojson::object();
       for_each_field<CostBreakdown>([&](const auto& f) {

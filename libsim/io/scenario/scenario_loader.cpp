@@ -185,6 +185,7 @@ Scenario Loader::load(std::string_view text) {
   parse_traces(root);
   parse_catalog(root);
   parse_market(root);
+  parse_uncertainty(root);
   sc_.sources = ck_.string_map(root, "", "sources");
   parse_compare(root);
   json base = root;
@@ -321,7 +322,7 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
       } else {
         for (const auto& [key, v] : patch->items()) {
           if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
-          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare";
+          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare" || key == "uncertainty";
           ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster)",
                    world ? "a change to the world section '" + key + "', which every policy must share"
                          : "a change to '" + key + "'",
@@ -947,6 +948,9 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
       for (const char* k : {"generator", "time_zone", "origin"})
         if (t.is_object() && t.contains(k) && !(std::string(k) == "time_zone" && t.value("format", "") == "csv"))
           figures.push_back(ptr_join(ptr_join("/traces", name), k));
+  // The uncertain world's distributions.
+  if (const json* un = find_pointer(doc, "/uncertainty"); un && un->is_object())
+    for (const auto& [k, _] : un->items()) figures.push_back(ptr_join("/uncertainty", k));
   // Typed-in market figures.
   for (const char* k : {"/market/interruption_rate_by_bucket", "/market/interruption_buckets", "/market/pool_events",
                         "/market/shortages", "/market/spot_pool_capacity"})
@@ -989,6 +993,9 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         out.push_back({ptr_join(ptr_join("/cluster/node_groups", g), "target_tracking") + "/scale_in_threshold_ratio",
                        "0.7 (capsim's default: the AlarmLow threshold / TargetValue seen on EC2 target tracking alarms; AWS "
                        "does not publish it)"});
+  if (sc_.market.uncertainty.interruption_rate_in_bucket && !find_pointer(doc, "/uncertainty/interruption_rate_in_bucket/top_bucket_max"))
+    out.push_back({"/uncertainty/interruption_rate_in_bucket/top_bucket_max",
+                   "0.3 (capsim's default upper end of the Advisor's '>20%' bucket, symmetric about its 25% midpoint)"});
   if (spot && !sc_.market.interruption_rates_given)
     out.push_back({"/market/interruption_rate_by_bucket",
                    "[0.025,0.075,0.125,0.175,0.25] (capsim's default: the midpoints of the Spot Instance Advisor's ranges, "

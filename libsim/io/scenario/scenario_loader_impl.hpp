@@ -44,7 +44,7 @@ inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
 inline const std::vector<std::string> kPatchable = {"services", "cluster"};
 inline const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog", "market",
-                                           "services", "cluster", "policies", "baseline", "compare", "sources"};
+                                           "services", "cluster", "policies", "baseline", "compare", "uncertainty", "sources"};
 
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
@@ -91,6 +91,7 @@ class Loader {
  private:
   void parse_simulation(const json& root);
   void parse_compare(const json& root);
+  void parse_uncertainty(const json& root);
   void parse_traces(const json& root);
   void parse_catalog(const json& root);
   std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);

@@ -455,3 +455,64 @@ void Loader::parse_market(const json& root) {
 }
 
 }  // namespace capsim::io::detail
+
+namespace capsim::io::detail {
+
+void Loader::parse_uncertainty(const json& root) {
+  auto it = root.find("uncertainty");
+  if (it == root.end()) return;
+  const std::string p = "/uncertainty";
+  const json& u = *it;
+  if (!ck_.object(u, p, {"demand_scale", "demand_monthly_factor", "daily_peak_shift_s", "node_latency_factor", "startup_latency_factor",
+                         "spot_price_factor", "interruption_rate_in_bucket", "shortages_per_month"}))
+    return;
+  UncertaintySpec& w = sc_.uncertainty;
+  w.demand_scale = ck_.distribution(u, p, "demand_scale");
+  w.demand_monthly_factor = ck_.distribution(u, p, "demand_monthly_factor");
+  w.daily_peak_shift_s = ck_.distribution(u, p, "daily_peak_shift_s", true);
+  w.node_latency_factor = ck_.distribution(u, p, "node_latency_factor");
+  w.startup_latency_factor = ck_.distribution(u, p, "startup_latency_factor");
+  // A factor of exactly zero would erase demand or latency: a lognormal, or a constant or range above 0.
+  for (const char* k : {"demand_scale", "demand_monthly_factor", "node_latency_factor", "startup_latency_factor", "spot_price_factor"}) {
+    const json* d = find_pointer(u, std::string("/") + k);
+    if (!d) continue;
+    const bool zero = (d->is_number() && d->get<double>() <= 0) ||
+                      (d->is_object() && d->value("dist", "") == "constant" && d->contains("value") && (*d)["value"].is_number() &&
+                       (*d)["value"].get<double>() <= 0) ||
+                      (d->is_object() && d->value("dist", "") == "uniform" && d->contains("min") && (*d)["min"].is_number() &&
+                       (*d)["min"].get<double>() <= 0);
+    if (zero) ck_.fail(ptr_join(p, k), "a factor above 0 (1 leaves the figure as it is), such as {\"dist\": \"lognormal\", \"median\": 1, "
+                                       "\"sigma\": 0.1}",
+                       d->is_number() ? describe(*d) : d->dump() + ", which can draw 0");
+  }
+  MarketUncertainty& m = sc_.market.uncertainty;
+  m.spot_price_factor = ck_.distribution(u, p, "spot_price_factor");
+  m.shortages_per_month = ck_.distribution(u, p, "shortages_per_month");
+  if (m.shortages_per_month && !sc_.market.shortages.duration_s)
+    ck_.fail(p + "/shortages_per_month", "market.shortages (its duration_s and remaining_capacity) for how long and how deep a shortage is",
+             "a rate of shortages with no shortage described");
+  if (auto b = u.find("interruption_rate_in_bucket"); b != u.end()) {
+    const std::string bp = p + "/interruption_rate_in_bucket";
+    if (b->is_boolean()) {
+      m.interruption_rate_in_bucket = b->get<bool>();
+    } else if (ck_.object(*b, bp, {"top_bucket_max"}, {})) {
+      m.interruption_rate_in_bucket = true;
+      if (auto t = ck_.number(*b, bp, "top_bucket_max", Bound::Positive)) {
+        if (*t <= kBucketLowerRate[4] || *t >= 1)
+          ck_.fail(bp + "/top_bucket_max", "a monthly interruption share above the top bucket's 0.2 and below 1", describe((*b)["top_bucket_max"]));
+        else
+          m.top_bucket_max_rate = *t;
+      }
+    }
+  }
+  // A request log replayed as recorded has its own requests: scaling or moving them is another trace.
+  if (w.any_demand())
+    if (const json* svcs = find_pointer(root, "/services"); svcs && svcs->is_array())
+      for (std::size_t i = 0; i < svcs->size(); ++i)
+        if (const json* a = find_pointer((*svcs)[i], "/demand/arrivals"); a && *a == "log")
+          ck_.fail(ptr_join(ptr_join("/services", i), "demand") + "/arrivals",
+                   "\"poisson\" or \"expected\" arrivals for demand the uncertainty section scales, grows or shifts",
+                   "\"log\": a request log replayed as recorded");
+}
+
+}  // namespace capsim::io::detail
