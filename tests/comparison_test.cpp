@@ -10,6 +10,7 @@
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/comparison.hpp"
 #include "capsim/report/comparison_text.hpp"
+#include "capsim/report/shards.hpp"
 #include "capsim/sim/compare.hpp"
 #include "test_paths.hpp"
 
@@ -202,4 +203,34 @@ TEST_CASE("compare: choices that name no policy are refused, with close matches"
   opt.baseline = "";
   opt.replicates = -1;
   CHECK_THROWS_WITH(scenario_to_compare(sc, opt), doctest::Contains("replicates must be at least 1"));
+}
+
+TEST_CASE("shards: each run in exactly one; merged, the shards give the single run") {
+  // Runs are numbered policy × replicates + replicate; shard i of n holds those leaving i mod n.
+  const Shard s{1, 3};
+  CHECK(s.holds(0, 1, 4));   // run 1
+  CHECK(s.holds(1, 0, 4));   // run 4
+  CHECK_FALSE(s.holds(0, 0, 4));
+  const Scenario sc = io::load_scenario(test::data_dir() / "scenarios" / "compare_ladder.json");
+  RunOptions whole;
+  const RunResult single = run_scenario(sc, whole);
+  std::vector<ShardedRun> shards;
+  for (std::size_t i = 0; i < 2; ++i) {
+    RunOptions o;
+    o.shard = {i, 2};
+    shards.push_back({o.shard, "shard" + std::to_string(i), "same", run_scenario(sc, o)});
+  }
+  // compare_ladder: 3 policies × 2 replicates = runs 0-5; shard 0 holds 0, 2, 4: replicate 0 of
+  // "two", 0 of "three", 0 of "one".
+  CHECK(shards[0].run.policies[1].replicates.size() == 1);
+  CHECK(shards[0].run.policies[1].replicates[0].replicate == 0);
+  const RunResult merged = merge_shards(shards);
+  CHECK(io::comparison_to_json(merged, compare_policies(merged)) == io::comparison_to_json(single, compare_policies(single)));
+  auto twice = shards;
+  twice[1] = twice[0];
+  twice[1].source = "copy";
+  CHECK_THROWS_WITH(merge_shards(twice), doctest::Contains("shard 0 of 2 is given twice (copy among them)"));
+  auto other = shards;
+  other[1].identity = "different";
+  CHECK_THROWS_WITH(merge_shards(other), doctest::Contains("shards do not belong together: shard1 is of scenario file or choices (digest) different"));
 }

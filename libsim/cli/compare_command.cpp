@@ -17,6 +17,8 @@
 #include "capsim/io/atomic_write.hpp"
 #include "capsim/io/results/comparison_files.hpp"
 #include "capsim/io/results/result_json.hpp"
+#include "capsim/io/results/shard_file.hpp"
+#include "capsim/core/version.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/comparison_text.hpp"
 #include "capsim/sim/compare.hpp"
@@ -26,7 +28,7 @@ namespace capsim::cli {
 namespace {
 
 struct Args {
-  std::string file, out = "capsim-out", baseline, data_root;
+  std::string file, out = "capsim-out", baseline, data_root, shard;
   std::vector<std::string> policies;
   int replicates = 0;
   int threads = 1;
@@ -63,6 +65,39 @@ void prepare_out_dir(const std::filesystem::path& dir) {
     throw Error(fmt::format("--out '{}': the directory is not writable", dir.string()));
 }
 
+Shard parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::size_t i = 0, n = 0;
+  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < text.size();
+  try {
+    std::size_t used = 0;
+    if (ok) i = std::stoul(text.substr(0, slash), &used), ok = used == slash;
+    if (ok) n = std::stoul(text.substr(slash + 1), &used), ok = used == text.size() - slash - 1;
+  } catch (const std::exception&) {
+    ok = false;
+  }
+  if (!ok || n == 0 || i >= n)
+    throw Error(fmt::format("--shard '{}': expected INDEX/COUNT with 0 <= INDEX < COUNT, such as 0/4 (Kubernetes Indexed Jobs "
+                            "number from 0)",
+                            text));
+  return {i, n};
+}
+
+// The comparison's files, replaced together, then its text.
+void write_outputs(const std::filesystem::path& dir, const CompareResult& result, bool quiet) {
+  std::vector<std::pair<std::filesystem::path, std::string>> files{
+      {dir / "result.json", io::comparison_to_json(result.run, result.comparison)},
+      {dir / "summary.csv", io::comparison_summary_csv(result.comparison)},
+      {dir / "replicates.csv", io::replicates_csv(result.run, result.comparison.month_factor)},
+      {dir / "timeseries.csv", io::series_to_csv(result.run)},
+  };
+  io::write_files_atomically(files);
+  if (!quiet) {
+    std::cout << format_compare(result.comparison, result.run, terminal_width());
+    std::cout << fmt::format("\nWrote {}: result.json, summary.csv, replicates.csv, timeseries.csv\n", dir.string());
+  }
+}
+
 int run(const Args& a) {
   io::LoadOptions lo;
   if (!a.data_root.empty()) lo.data_root = a.data_root;
@@ -75,6 +110,7 @@ int run(const Args& a) {
   opt.run.keep_series = true;  // replicate 0's series, for timeseries.csv
   opt.run.series_of_first_replicate_only = true;
   const Scenario chosen = scenario_to_compare(sc, opt);  // bad choices fail before anything runs
+  if (!a.shard.empty()) opt.run.shard = parse_shard(a.shard);
   prepare_out_dir(a.out);
 
   const bool bar = !a.quiet && isatty(STDERR_FILENO);
@@ -94,7 +130,8 @@ int run(const Args& a) {
   auto previous = std::signal(SIGINT, on_interrupt);
   CompareResult result;
   try {
-    result = compare_scenario(sc, opt);
+    if (opt.run.shard.count > 1) result.run = run_scenario(chosen, opt.run);
+    else result = compare_scenario(sc, opt);
   } catch (...) {
     std::signal(SIGINT, previous);
     if (bar) std::fprintf(stderr, "\n");
@@ -103,20 +140,55 @@ int run(const Args& a) {
   std::signal(SIGINT, previous);
   if (bar) std::fprintf(stderr, "\n");
   if (g_cancel.load()) throw Interrupted();
-  (void)chosen;
 
   const std::filesystem::path dir = a.out;
-  std::vector<std::pair<std::filesystem::path, std::string>> files{
-      {dir / "result.json", io::comparison_to_json(result.run, result.comparison)},
-      {dir / "summary.csv", io::comparison_summary_csv(result.comparison)},
-      {dir / "replicates.csv", io::replicates_csv(result.run, result.comparison.month_factor)},
-      {dir / "timeseries.csv", io::series_to_csv(result.run)},
-  };
-  io::write_files_atomically(files);
-  if (!a.quiet) {
-    std::cout << format_compare(result.comparison, result.run, terminal_width());
-    std::cout << fmt::format("\nWrote {}: result.json, summary.csv, replicates.csv, timeseries.csv\n", dir.string());
+  if (opt.run.shard.count > 1) {
+    // A shard writes its runs only; `capsim merge` draws the comparison from all of them.
+    ShardedRun shard{opt.run.shard, "", "", std::move(result.run)};
+    const std::string choices = fmt::format("capsim {}; policies {}; baseline {}; replicates {}", version(),
+                                            fmt::join(a.policies, ","), a.baseline, a.replicates);
+    shard.identity = io::shard_identity(a.file, choices);
+    const auto file = dir / fmt::format("shard-{}-of-{}.json", shard.shard.index, shard.shard.count);
+    io::write_file_atomically(file, io::shard_to_json(shard));
+    if (!a.quiet) std::cout << fmt::format("Wrote {} (shard {} of {}); `capsim merge` combines the shards\n", file.string(),
+                                           shard.shard.index, shard.shard.count);
+    return 0;
   }
+  write_outputs(dir, result, a.quiet);
+  return 0;
+}
+
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string out = "capsim-out";
+  bool quiet = false;
+};
+
+int merge(const MergeArgs& a) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& in : a.inputs) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(in, ec)) {
+      std::vector<std::filesystem::path> found;
+      for (const auto& e : std::filesystem::directory_iterator(in)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("shard-", 0) == 0 && e.path().extension() == ".json") found.push_back(e.path());
+      }
+      if (found.empty()) throw Error(fmt::format("{}: no shard file (shard-I-of-N.json) in the directory", in));
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.emplace_back(in);
+    }
+  }
+  std::vector<ShardedRun> shards;
+  for (const auto& f : files) shards.push_back(io::read_shard(f));
+  prepare_out_dir(a.out);
+  CompareResult result;
+  result.run = merge_shards(shards);
+  check_same_demand(result.run);
+  result.comparison = compare_policies(result.run);
+  write_outputs(a.out, result, a.quiet);
   return 0;
 }
 
@@ -136,9 +208,18 @@ std::function<int()> add_compare_command(CLI::App& app) {
   c->add_option("-o,--out", args->out, "Directory for result.json, summary.csv, replicates.csv and timeseries.csv (made if missing)")
       ->capture_default_str();
   c->add_flag("-q,--quiet", args->quiet, "Print nothing on success, and no progress bar");
+  c->add_option("--shard", args->shard,
+                "Run shard INDEX/COUNT only (0 <= INDEX < COUNT): a deterministic slice of the (policy, replicate) runs, written "
+                "to DIR/shard-INDEX-of-COUNT.json for `capsim merge`");
   c->add_option("--data-root", args->data_root,
                 "Refuse any file the scenario names that resolves outside DIR, symbolic links followed: for scenarios you did not write");
-  return [args, c]() { return *c ? run(*args) : -1; };
+  auto margs = std::make_shared<MergeArgs>();
+  auto* m = app.add_subcommand("merge",
+                               "Combine the shards of `capsim compare --shard` into the outputs one compare would have written");
+  m->add_option("inputs", margs->inputs, "Shard files, or directories holding shard-I-of-N.json files")->required();
+  m->add_option("-o,--out", margs->out, "Directory for result.json, summary.csv, replicates.csv and timeseries.csv")->capture_default_str();
+  m->add_flag("-q,--quiet", margs->quiet, "Print nothing on success");
+  return [args, c, margs, m]() { return *c ? run(*args) : *m ? merge(*margs) : -1; };
 }
 
 }  // namespace capsim::cli

@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
     if (*validate) return cmd_validate(validate_files, validate_data_root);
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();
-    if (app.got_subcommand("compare")) return run_compare();
+    if (app.got_subcommand("compare") || app.got_subcommand("merge")) return run_compare();
   } catch (const capsim::ScenarioError& e) {
     std::cerr << fmt::format("capsim: {} problem{} in the scenario:\n", e.diagnostics().size(),
                              e.diagnostics().size() == 1 ? "" : "s");

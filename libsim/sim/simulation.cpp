@@ -216,9 +216,14 @@ void check_same_demand(const RunResult& result) {
   const auto& ps = result.policies;
   for (std::size_t i = 0; i < ps.size(); ++i)
     for (std::size_t j = i + 1; j < ps.size(); ++j)
-      for (std::size_t r = 0; r < ps[i].replicates.size() && r < ps[j].replicates.size(); ++r)
-        for (const ServiceResult& a : ps[i].replicates[r].services) {
-          const auto& theirs = ps[j].replicates[r].services;
+      for (const ReplicateResult& mine : ps[i].replicates) {
+        // Paired by replicate number: a shard holds different replicates of different policies.
+        const auto other = std::find_if(ps[j].replicates.begin(), ps[j].replicates.end(),
+                                        [&](const ReplicateResult& x) { return x.replicate == mine.replicate; });
+        if (other == ps[j].replicates.end()) continue;
+        const int r = mine.replicate;
+        for (const ServiceResult& a : mine.services) {
+          const auto& theirs = other->services;
           auto b = std::find_if(theirs.begin(), theirs.end(), [&](const ServiceResult& s) { return s.name == a.name; });
           if (b == theirs.end())
             throw Error(fmt::format("policies saw different demand: policy '{}' runs service '{}' and policy '{}' does not; demand is the "
@@ -229,6 +234,7 @@ void check_same_demand(const RunResult& result) {
                                     "under policy '{}'; demand is the world every policy is compared in",
                                     a.name, r, a.sla.requests, ps[i].name, b->sla.requests, ps[j].name));
         }
+      }
 }
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -262,10 +268,16 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::exception_ptr failure;
   std::mutex failure_mutex;
   std::size_t done = 0;
+  if (options.shard.count == 0 || options.shard.index >= options.shard.count)
+    throw Error(fmt::format("shard {}/{}: the index must be below the count", options.shard.index, options.shard.count));
+  std::size_t held = 0;
+  for (std::size_t t = 0; t < tasks; ++t)
+    held += options.shard.holds(t / static_cast<std::size_t>(reps), t % static_cast<std::size_t>(reps), static_cast<std::size_t>(reps));
   auto worker = [&] {
     for (std::size_t t; (t = next.fetch_add(1)) < tasks;) {
       const std::size_t p = t / static_cast<std::size_t>(reps);
       const int r = static_cast<int>(t % static_cast<std::size_t>(reps));
+      if (!options.shard.holds(p, static_cast<std::size_t>(r), static_cast<std::size_t>(reps))) continue;
       try {
         if (options.cancel && options.cancel->load()) throw Interrupted();
         const bool series = options.keep_series && (r == 0 || !options.series_of_first_replicate_only);
@@ -273,7 +285,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
             run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(failure_mutex);
-          options.progress(++done, tasks);
+          options.progress(++done, held);
         }
       } catch (...) {
         std::lock_guard<std::mutex> lock(failure_mutex);
@@ -293,6 +305,14 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     for (auto& th : pool) th.join();
   }
   if (failure) std::rethrow_exception(failure);
+  if (options.shard.count > 1)
+    for (std::size_t p = 0; p < result.policies.size(); ++p) {
+      auto& rs = result.policies[p].replicates;
+      std::vector<ReplicateResult> kept;
+      for (std::size_t r = 0; r < rs.size(); ++r)
+        if (options.shard.holds(p, r, static_cast<std::size_t>(reps))) kept.push_back(std::move(rs[r]));
+      rs = std::move(kept);
+    }
   check_same_demand(result);
   return result;
 }

@@ -101,3 +101,41 @@ def test_an_uncertain_world_makes_breach_a_probability(data_dir):
     scales = worlds[0]
     assert min(s for s, b in zip(scales, breached) if b) > max(s for s, b in zip(scales, breached) if not b)
     assert "no uncertainty section" not in " ".join(r.comparison.warnings)
+
+
+def test_shards_merge_into_what_one_compare_writes(cli, data_dir, tmp_path):
+    scenario = data_dir / "scenarios" / "compare_uncertain.json"
+    single, shards, merged = tmp_path / "single", tmp_path / "shards", tmp_path / "merged"
+    assert run_cli(cli, "compare", scenario, "-q", "-j", 2, "-o", single).returncode == 0
+    for i in range(3):
+        p = run_cli(cli, "compare", scenario, "--shard", f"{i}/3", "-o", shards)
+        assert p.returncode == 0, p.stderr
+    assert sorted(f.name for f in shards.iterdir()) == ["shard-0-of-3.json", "shard-1-of-3.json", "shard-2-of-3.json"]
+    p = run_cli(cli, "merge", shards, "-o", merged)
+    assert p.returncode == 0, p.stderr
+    assert "Recommendation:" in p.stdout
+    for f in ("result.json", "summary.csv", "replicates.csv", "timeseries.csv"):
+        assert (merged / f).read_bytes() == (single / f).read_bytes(), f
+    # A missing shard, a shard of another count, a shard of another seed: refused, saying which.
+    p = run_cli(cli, "merge", shards / "shard-0-of-3.json", shards / "shard-2-of-3.json", "-o", tmp_path / "m1")
+    assert p.returncode == 2 and "shard 1 of 3 missing: merge needs all of them" in p.stderr
+    other = tmp_path / "other"
+    assert run_cli(cli, "compare", scenario, "--shard", "1/2", "-o", other).returncode == 0
+    p = run_cli(cli, "merge", shards / "shard-0-of-3.json", other / "shard-1-of-2.json", "-o", tmp_path / "m2")
+    assert p.returncode == 2
+    assert f"shards do not belong together: {other / 'shard-1-of-2.json'} is of shard count 2, {shards / 'shard-0-of-3.json'} of shard count 3" in p.stderr
+    doc = json.loads(scenario.read_text())
+    doc["simulation"]["seed"] = 8
+    doc["traces"]["t"]["file"] = str(data_dir / "traces" / "five_minutes.csv")  # the copy lives elsewhere
+    copy = tmp_path / "seed8.json"
+    copy.write_text(json.dumps(doc))
+    assert run_cli(cli, "compare", copy, "--shard", "1/3", "-o", tmp_path / "seed8").returncode == 0
+    p = run_cli(cli, "merge", shards / "shard-0-of-3.json", tmp_path / "seed8" / "shard-1-of-3.json", shards / "shard-2-of-3.json",
+                "-o", tmp_path / "m3")
+    assert p.returncode == 2 and "is of seed 8" in p.stderr and "of seed 7" in p.stderr
+    p = run_cli(cli, "compare", scenario, "--shard", "3/3", "-o", tmp_path / "x")
+    assert p.returncode == 2 and "--shard '3/3': expected INDEX/COUNT with 0 <= INDEX < COUNT" in p.stderr
+    not_a_shard = tmp_path / "shard-0-of-1.json"
+    not_a_shard.write_text('{"format": "capsim-result"}')
+    p = run_cli(cli, "merge", not_a_shard, "-o", tmp_path / "m4")
+    assert p.returncode == 2 and "not a capsim shard file" in p.stderr

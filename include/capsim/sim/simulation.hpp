@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "capsim/report/result.hpp"
+#include "capsim/report/shards.hpp"
 #include "capsim/scenario/scenario.hpp"
 
 namespace capsim {
@@ -19,6 +20,8 @@ struct RunOptions {
   std::function<void(std::size_t done, std::size_t total)> progress;
   // Checked before each (policy, replicate) run: when set, the run stops and throws Interrupted.
   const std::atomic<bool>* cancel = nullptr;
+  // Run only this shard's (policy, replicate) runs; each policy's result holds only those.
+  Shard shard;
 };
 
 /// Requests arriving in each period of the window for one service, drawn from the service's

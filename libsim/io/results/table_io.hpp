@@ -57,6 +57,40 @@ ojson table_json(const T& v) {
   return j;
 }
 
+// Reading back what table_json wrote (shard files): a missing key or a wrong type throws
+// nlohmann's exception, which the caller turns into an error naming the file.
+template <class T>
+void table_from_json(const ojson& j, T& v);
+
+template <class M>
+void value_from_json(const ojson& j, M& m) {
+  if constexpr (HasFieldTable<M>) {
+    table_from_json(j, m);
+  } else if constexpr (is_optional_table<M>) {
+    if (j.is_null()) {
+      m.reset();
+    } else {
+      m.emplace();
+      table_from_json(j, *m);
+    }
+  } else if constexpr (is_table_vector<M>) {
+    m.clear();
+    for (const auto& x : j) value_from_json(x, m.emplace_back());
+  } else if constexpr (is_string_map<M>) {
+    m.clear();
+    for (const auto& [k, x] : j.items()) value_from_json(x, m[k]);
+  } else if constexpr (std::is_floating_point_v<M>) {
+    m = j.is_null() ? std::nan("") : j.template get<M>();  // NaN was written as null
+  } else {
+    m = j.template get<M>();
+  }
+}
+
+template <class T>
+void table_from_json(const ojson& j, T& v) {
+  for_each_field<T>([&](const auto& f) { value_from_json(j.at(std::string(f.json_key())), f.of(v)); });
+}
+
 /// One CSV row as (column, cell) pairs, in field-table order.
 using FlatRow = std::vector<std::pair<std::string, std::string>>;
 
