@@ -156,7 +156,8 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
   if (current < 0) throw Error(fmt::format("HPA: current replicas must be >= 0, got {}", current));
   last_now_ = now;
   if (!synced_) {  // recordInitialRecommendation
-    recommendations_.push_back({now, current});
+    if (spec_.behavior) recommendations_.push_back({now, current});
+    else record_peak(now, current);
     synced_ = true;
   }
 
@@ -214,18 +215,28 @@ int HpaController::stabilize(SimTime now, int current, int desired) {
   return recommendation;
 }
 
+void HpaController::record_peak(SimTime now, int replicas) {
+  // A recommendation no higher than this newer one can never be a window's highest again.
+  while (peaks_.size() > peaks_head_ && peaks_.back().replicas <= replicas) peaks_.pop_back();
+  if (peaks_head_ == peaks_.size()) {
+    peaks_.clear();
+    peaks_head_ = 0;
+  } else if (peaks_head_ > 64 && 2 * peaks_head_ > peaks_.size()) {  // expired ones: give their room back
+    peaks_.erase(peaks_.begin(), peaks_.begin() + static_cast<std::ptrdiff_t>(peaks_head_));
+    peaks_head_ = 0;
+  }
+  peaks_.push_back({now, replicas});
+}
+
 int HpaController::normalize_without_behavior(SimTime now, int current, int desired) {
   // stabilizeRecommendation: the highest recommendation not older than the window (the controller
-  // drops only those Before the cutoff), and the oldest stale slot is reused for this one.
+  // drops only those Before the cutoff). The controller scans every recommendation it stores; as
+  // a recommendation that expires never counts again (the cutoff only moves forward), the highest
+  // of those it scans is the first peak still in the window, the same answer without the scan.
   const SimTime cutoff = now - down_window_;
-  int highest = desired;
-  std::optional<std::size_t> stale;
-  for (std::size_t i = 0; i < recommendations_.size(); ++i) {
-    if (recommendations_[i].at < cutoff) stale = i;
-    else highest = std::max(highest, recommendations_[i].replicas);
-  }
-  if (stale) recommendations_[*stale] = {now, desired};
-  else recommendations_.push_back({now, desired});
+  while (peaks_head_ < peaks_.size() && peaks_[peaks_head_].at < cutoff) ++peaks_head_;
+  const int highest = peaks_head_ < peaks_.size() ? std::max(desired, peaks_[peaks_head_].replicas) : desired;
+  record_peak(now, desired);
   // convertDesiredReplicasWithRules: at most max(2 × current, 4) and maxReplicas, at least min.
   const auto limit = static_cast<int>(std::max(kHpaScaleUpLimitFactor * current, static_cast<double>(kHpaScaleUpLimitMinimum)));
   const int most = std::min(spec_.max_replicas, limit);

@@ -24,15 +24,31 @@ HpaRunner::HpaRunner(Engine& engine, HpaRunnerInputs inputs, ReplicaScaleTarget&
     : engine_(engine), in_(std::move(inputs)), replicas_(replicas), groups_(groups), services_(services), external_(std::move(external)) {
   for (std::size_t s = 0; s < in_.services.size(); ++s) {
     auto it = in_.hpas.find(in_.services[s]);
-    if (it != in_.hpas.end()) hpas_.push_back(Bound{s, it->second, HpaController(it->second.spec), {}});
+    if (it != in_.hpas.end()) bind(s, it->second);
     // A ScaledObject: the HPA KEDA creates, and KEDA's own activation beside it.
     if (auto k = in_.keda.find(in_.services[s]); k != in_.keda.end()) {
-      const HpaConfig hpa = keda_hpa(k->second);
-      hpas_.push_back(Bound{s, hpa, HpaController(hpa.spec), {}});
+      bind(s, keda_hpa(k->second));
       keda_.push_back(KedaBound{s, k->second, KedaActivation(k->second)});
     }
   }
   for (const auto& sc : in_.schedules) schedules_.push_back(CronSchedule::parse(sc.schedule, sc.time_zone));
+}
+
+void HpaRunner::bind(std::size_t service, const HpaConfig& config) {
+  Bound b{service, config, HpaController(config.spec), {}};
+  for (const HpaMetric& m : config.metrics) {
+    Reading r = Reading::GpuUtilization;
+    if (m.source == HpaMetric::Source::External) r = Reading::External;
+    else if (m.source == HpaMetric::Source::Resource) r = Reading::Resource;
+    else if (m.name == "requests_per_second") r = Reading::RequestsPerSecond;
+    else if (m.name == "requests_in_service") r = Reading::RequestsInService;
+    else if (m.name == "kv_cache_usage") r = Reading::KvCacheUsage;
+    else if (m.name == "waiting_requests") r = Reading::WaitingRequests;
+    b.readings.push_back(r);
+    b.reads_queue = b.reads_queue || m.service_queue;
+  }
+  b.samples.reserve(config.metrics.size());
+  hpas_.push_back(std::move(b));
 }
 
 void HpaRunner::start() {
@@ -53,55 +69,52 @@ void HpaRunner::sync(std::size_t i) {
   const int current = replicas_.replicas(h.service);
   const int ready = replicas_.ready_replicas(h.service);
   const double rate = model.arrival_rate_at(std::max<SimTime>(0, now - h.config.collection_lag));
-  const bool reads_queue = std::any_of(h.config.metrics.begin(), h.config.metrics.end(), [](const HpaMetric& m) { return m.service_queue; });
-  const std::optional<QueueState> queue = reads_queue ? queue_at(h, now) : std::nullopt;
-  std::vector<std::optional<MetricSample>> samples;
-  for (const HpaMetric& m : h.config.metrics) {
-    if (m.source == HpaMetric::Source::External) {
+  const std::optional<QueueState> queue = h.reads_queue ? queue_at(h, now) : std::nullopt;
+  // Every 15 s for a month: the samples go into the last sync's room, and each metric's reading
+  // was decided when the HPA was bound.
+  std::vector<std::optional<MetricSample>>& samples = h.samples;
+  samples.clear();
+  for (std::size_t k = 0; k < h.config.metrics.size(); ++k) {
+    const HpaMetric& m = h.config.metrics[k];
+    const Reading reading = h.readings[k];
+    if (reading == Reading::External) {
       // The kube-controller-manager's external metrics: Value compares the whole metric with the
       // target and scales the ready pods by the ratio; AverageValue divides it by the target per pod.
       const auto value = external_value(m, queue, std::max<SimTime>(0, now - h.config.collection_lag));
       if (!value) {
-        samples.push_back(std::nullopt);
+        samples.emplace_back();
         continue;
       }
-      MetricSample s;
+      MetricSample& s = samples.emplace_back(std::in_place).value();
       s.kind = m.target_type == HpaMetric::Target::Value ? MetricSample::Kind::ExternalValue : MetricSample::Kind::ExternalAverageValue;
       s.current_value = *value;
       s.target_value = m.target;
       s.ready_pods = ready;
-      samples.push_back(s);
       continue;
     }
-    if (m.service_queue && !queue) {
-      samples.push_back(std::nullopt);  // no sample old enough yet
+    if ((m.service_queue && !queue) || ready == 0) {
+      samples.emplace_back();  // no sample old enough yet, or no pod reports a value
       continue;
     }
-    if (ready == 0) {
-      samples.push_back(std::nullopt);  // no pod reports a value
-      continue;
-    }
-    MetricSample s;
+    MetricSample& s = samples.emplace_back(std::in_place).value();
     s.target_value = m.target;
     s.ready_pods = ready;
     s.unready_pods = std::max(0, current - ready);
-    if (m.source == HpaMetric::Source::Resource) {
-      s.current_value = resource_value(m, rate, model.capacity_rps());
-      if (m.target_type == HpaMetric::Target::Utilization) s.utilization_target_percent = m.target;
-    } else if (m.name == "requests_per_second") {
-      s.current_value = rate / ready;
-    } else if (m.name == "requests_in_service") {
-      s.current_value = queue->in_service / ready;
-    } else if (m.name == "kv_cache_usage") {
-      s.current_value = queue->kv_cache_usage_percent;  // already an average over ready replicas
-    } else if (m.name == "waiting_requests") {
+    switch (reading) {
+      case Reading::Resource:
+        s.current_value = resource_value(m, rate, model.capacity_rps());
+        if (m.target_type == HpaMetric::Target::Utilization) s.utilization_target_percent = m.target;
+        break;
+      case Reading::RequestsPerSecond: s.current_value = rate / ready; break;
+      case Reading::RequestsInService: s.current_value = queue->in_service / ready; break;
+      case Reading::KvCacheUsage: s.current_value = queue->kv_cache_usage_percent; break;  // already an average over ready replicas
       // Requests held for want of any replica count too: an exporter on the router sees them.
-      s.current_value = queue->waiting / ready;
-    } else {  // gpu_utilization: the share of serving capacity the arrivals use, in percent
-      const double capacity = model.capacity_rps();
-      s.current_value = capacity > 0 ? std::min(1.0, rate / capacity) * 100.0 : 100.0;
+      case Reading::WaitingRequests: s.current_value = queue->waiting / ready; break;
+      default: {  // gpu_utilization: the share of serving capacity the arrivals use, in percent
+        const double capacity = model.capacity_rps();
+        s.current_value = capacity > 0 ? std::min(1.0, rate / capacity) * 100.0 : 100.0;
+      }
     }
-    samples.push_back(s);
   }
   const int desired = h.controller.decide(now, current, samples);
   if (desired != current) replicas_.set_replicas(h.service, desired);

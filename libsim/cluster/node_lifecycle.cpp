@@ -20,7 +20,20 @@ void NodeLifecycle::ensure_pool(std::size_t p) {
   unavailable_until_.resize(p + 1, 0);
 }
 
-void NodeLifecycle::avoid(std::size_t p) { unavailable_until_[p] = run_.now() + run_.market.spec().unavailable_after_ice; }
+void NodeLifecycle::avoid(std::size_t p) {
+  unavailable_until_[p] = run_.now() + run_.market.spec().unavailable_after_ice;
+  ++avoidances_;
+}
+
+const std::shared_ptr<const Labels>& NodeLifecycle::pool_labels(std::size_t p) {
+  if (pool_labels_.size() <= p) pool_labels_.resize(p + 1);
+  std::shared_ptr<const Labels>& labels = pool_labels_[p];
+  if (!labels) {
+    const Offering& o = run_.market.at(p).offering;
+    labels = std::make_shared<const Labels>(labels_of(run_.catalog.at(o.instance_type), o));
+  }
+  return labels;
+}
 
 std::size_t NodeLifecycle::create_node(std::size_t p, const NodeOwner& owner, bool warm, const Tags& tags,
                                        const std::function<void(std::size_t)>& before_announce) {
@@ -33,7 +46,7 @@ std::size_t NodeLifecycle::create_node(std::size_t p, const NodeOwner& owner, bo
   node.pool = p;
   node.taints = owner.taints;
   node.type = &run_.catalog.at(mp.offering.instance_type);
-  node.labels = std::make_shared<const Labels>(labels_of(*node.type, mp.offering));
+  node.labels = pool_labels(p);
   // Its GPUs or its Neuron devices.
   node.free = {node.type->alloc_cpu_millicores, node.type->alloc_memory_mib, node.type->gpus + node.type->accelerators,
                node.type->alloc_pods};

@@ -19,4 +19,12 @@ std::optional<std::string> why_pod_cannot_run(const PodSpec& pod, const Instance
   return std::nullopt;
 }
 
+bool pod_can_run(const PodSpec& pod, const InstanceType& type, const Labels& labels, const std::vector<Taint>& taints) {
+  // The same tests in the same order as why_pod_cannot_run (matches is why_not without the words).
+  const ResourceList& need = pod.requests;
+  return need.cpu_millicores <= type.alloc_cpu_millicores && need.memory_mib <= type.alloc_memory_mib &&
+         !(need.gpus > 0 && need.gpus > device_count(type, need.device)) && need.pods <= type.alloc_pods &&
+         !first_untolerated(taints, pod.tolerations) && pod.requirements.matches(labels);
+}
+
 }  // namespace capsim

@@ -18,6 +18,7 @@ ReplicaController::ReplicaController(RunContext& run, ClusterState& state, const
   minutes_lost_.assign(specs_.size(), 0.0);
   quota_refused_.assign(specs_.size(), 0);
   live_.assign(specs_.size(), 0);
+  ready_.assign(specs_.size(), 0);
 }
 
 void ReplicaController::start() {
@@ -30,11 +31,7 @@ void ReplicaController::start() {
 
 int ReplicaController::replicas(std::size_t service) const { return live_[service]; }
 
-int ReplicaController::ready_replicas(std::size_t service) const {
-  int n = 0;
-  for (const Pod& p : state_.pods()) n += p.service == service && !p.removed && p.ready ? 1 : 0;
-  return n;
-}
+int ReplicaController::ready_replicas(std::size_t service) const { return ready_[service]; }
 
 bool ReplicaController::quota_allows(std::size_t service) const {
   const ServiceSpec& svc = specs_[service];
@@ -114,7 +111,10 @@ void ReplicaController::set_replicas(std::size_t service, int desired) {
       Node& node = state_.nodes()[n];
       node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
       state_.pods_changed(n, run_.now());
-      if (p.ready) services_[service]->replica_stopped(run_.now(), id, *node.type);
+      if (p.ready) {
+        services_[service]->replica_stopped(run_.now(), id, *node.type);
+        --ready_[service];
+      }
     } else {
       pending_.erase(id);
     }
@@ -140,6 +140,7 @@ void ReplicaController::evict(std::size_t n) {
     if (p.ready) {
       services_[p.service]->replica_stopped(run_.now(), id, *node.type);
       p.down_since = run_.now();
+      --ready_[p.service];
     }
     p.ready = false;
     p.node = -1;
@@ -192,6 +193,7 @@ void ReplicaController::pod_ready(std::size_t id, std::uint64_t start) {
   if (p.start != start || p.node < 0) return;
   const Node& n = state_.nodes()[static_cast<std::size_t>(p.node)];
   p.ready = true;
+  ++ready_[p.service];
   if (p.down_since >= 0) {
     minutes_lost_[p.service] += to_minutes(run_.now() - p.down_since);
     p.down_since = -1;

@@ -40,7 +40,8 @@ void Engine::run() {
 }
 
 void Engine::run_until(SimTime t) {
-  while (queue_.next_time() <= t) step(*queue_.pop());
+  Event e;
+  while (queue_.pop_until(t, e)) step(e);
   if (t > now_) {
     SimTime old = now_;
     now_ = t;

@@ -14,15 +14,14 @@ std::uint32_t EventQueue::take_slot() {
     free_slots_.pop_back();
     return s;
   }
-  generation_.push_back(0);
-  slot_live_.push_back(0);
-  return static_cast<std::uint32_t>(generation_.size() - 1);
+  slots_.emplace_back();
+  return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
 EventId EventQueue::push(SimTime time, std::int32_t priority) {
   std::uint32_t slot = take_slot();
-  slot_live_[slot] = 1;
-  EventId id{slot, generation_[slot]};
+  slots_[slot].live = true;
+  EventId id{slot, slots_[slot].generation};
   heap_.push_back(Event{time, priority, next_seq_++, id});
   sift_up(heap_.size() - 1);
   ++live_;
@@ -30,15 +29,15 @@ EventId EventQueue::push(SimTime time, std::int32_t priority) {
 }
 
 bool EventQueue::pending(EventId id) const {
-  return id.slot < generation_.size() && slot_live_[id.slot] && generation_[id.slot] == id.generation;
+  return id.slot < slots_.size() && slots_[id.slot].live && slots_[id.slot].generation == id.generation;
 }
 
 bool EventQueue::cancel(EventId id) {
   if (!pending(id)) return false;
   // The heap entry stays until it surfaces; bumping the generation marks it dead. The slot is only
   // reused after the entry left the heap, so a stale entry never matches a new event.
-  slot_live_[id.slot] = 0;
-  ++generation_[id.slot];
+  slots_[id.slot].live = false;
+  ++slots_[id.slot].generation;
   --live_;
   return true;
 }
@@ -46,7 +45,8 @@ bool EventQueue::cancel(EventId id) {
 void EventQueue::drop_dead_top() {
   while (!heap_.empty()) {
     const Event& top = heap_.front();
-    if (slot_live_[top.id.slot] && generation_[top.id.slot] == top.id.generation) return;
+    const Slot& slot = slots_[top.id.slot];
+    if (slot.live && slot.generation == top.id.generation) return;
     free_slots_.push_back(top.id.slot);
     heap_.front() = heap_.back();
     heap_.pop_back();
@@ -62,9 +62,20 @@ SimTime EventQueue::next_time() {
 std::optional<Event> EventQueue::pop() {
   drop_dead_top();
   if (heap_.empty()) return std::nullopt;
+  return take_top();
+}
+
+bool EventQueue::pop_until(SimTime t, Event& out) {
+  drop_dead_top();
+  if (heap_.empty() || heap_.front().time > t) return false;
+  out = take_top();
+  return true;
+}
+
+Event EventQueue::take_top() {
   Event e = heap_.front();
-  slot_live_[e.id.slot] = 0;
-  ++generation_[e.id.slot];
+  slots_[e.id.slot].live = false;
+  ++slots_[e.id.slot].generation;
   free_slots_.push_back(e.id.slot);
   --live_;
   heap_.front() = heap_.back();

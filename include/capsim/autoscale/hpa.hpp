@@ -134,7 +134,8 @@ struct MetricSample {
 std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& sample, HpaTolerances tolerances);
 
 /// One HPA's state across syncs: its past recommendations (for the stabilization windows) and its
-/// scale events (for the policies' periods), exactly the history the kube-controller-manager keeps.
+/// scale events (for the policies' periods), the history the kube-controller-manager keeps (on the
+/// older path, only the recommendations that can still decide a window: the same decisions).
 class HpaController {
  public:
   /// Throws capsim::Error when the spec is not one the Kubernetes API would accept.
@@ -180,12 +181,19 @@ class HpaController {
   int limit_rate(SimTime now, int current, int desired) const;
   /// The older path: stabilizeRecommendation and convertDesiredReplicasWithRules.
   int normalize_without_behavior(SimTime now, int current, int desired);
+  /// The older path's record of a recommendation (into `peaks_`).
+  void record_peak(SimTime now, int replicas);
   void record_scale(SimTime now, int from, int to);
 
   HpaSpec spec_;
   SimDuration up_window_;
   SimDuration down_window_;
-  std::vector<Recommendation> recommendations_;
+  std::vector<Recommendation> recommendations_;  // the policies path: as the controller keeps them
+  // The older path, synced every 15 s for months: only the recommendations that can still be a
+  // window's highest (each higher than every later one), oldest first from `peaks_head_` (a sliding
+  // window maximum). They give the highest the controller's full list gives.
+  std::vector<Recommendation> peaks_;
+  std::size_t peaks_head_ = 0;
   std::vector<ScaleEvent> scale_up_events_;
   std::vector<ScaleEvent> scale_down_events_;
   bool synced_ = false;  // the first sync records the current count as a recommendation

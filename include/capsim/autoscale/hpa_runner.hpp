@@ -45,12 +45,18 @@ class HpaRunner {
   void start();
 
  private:
+  /// What a sync reads for one metric, decided from its source and name when the HPA is bound.
+  enum class Reading { External, Resource, RequestsPerSecond, RequestsInService, KvCacheUsage, WaitingRequests, GpuUtilization };
   struct Bound {
     std::size_t service;
     HpaConfig config;
     HpaController controller;
     std::deque<std::pair<SimTime, QueueState>> queue_history;  // for queue metrics read collection_lag late
+    std::vector<Reading> readings = {};  // per metric
+    bool reads_queue = false;            // some metric is read from the service's queue
+    std::vector<std::optional<MetricSample>> samples = {};  // the last sync's, its room reused by the next
   };
+  void bind(std::size_t service, const HpaConfig& config);
   struct KedaBound {
     std::size_t service;
     ScaledObjectSpec spec;

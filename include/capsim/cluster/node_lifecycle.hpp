@@ -7,6 +7,7 @@
 // Karpenter.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,16 @@ class NodeLifecycle {
   void ensure_pool(std::size_t p);
   int running_in(std::size_t p) const { return running_[p]; }
   bool avoided(std::size_t p, SimTime now) const { return unavailable_until_[p] > now; }
+  /// Until when pool `p` is avoided (a time already past when it is not).
+  SimTime avoided_until(std::size_t p) const { return unavailable_until_[p]; }
   /// The pool failed a launch with insufficient capacity: avoided for the market's unavailable period.
   void avoid(std::size_t p);
+  /// How many times a pool has been avoided: a controller that reads avoidance can tell that nothing
+  /// but the clock changed it since it last looked.
+  std::uint64_t avoidances() const { return avoidances_; }
+  /// The labels of pool `p`'s nodes (its type's and offering's): made once per pool and shared by its
+  /// nodes, and by a controller that asks what such a node would be.
+  const std::shared_ptr<const Labels>& pool_labels(std::size_t p);
 
   /// Creates, bills and schedules one node of pool `p`. `warm`: ready at once (the fleet as it
   /// stands at the start). `before_announce` runs after its events are scheduled and before the
@@ -71,6 +80,8 @@ class NodeLifecycle {
   std::vector<int> running_;
   std::vector<std::uint64_t> launches_;  // launch ordinal per pool (keys interruptions)
   std::vector<SimTime> unavailable_until_;
+  std::uint64_t avoidances_ = 0;
+  std::vector<std::shared_ptr<const Labels>> pool_labels_;  // per pool, made when first asked for
   int ready_nodes_ = 0;
 };
 

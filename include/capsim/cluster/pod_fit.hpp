@@ -18,5 +18,7 @@ namespace capsim {
 /// when it can.
 std::optional<std::string> why_pod_cannot_run(const PodSpec& pod, const InstanceType& type, const Labels& labels,
                                               const std::vector<Taint>& taints);
+/// Whether `pod` can run there: why_pod_cannot_run gives nullopt, without building the reason.
+bool pod_can_run(const PodSpec& pod, const InstanceType& type, const Labels& labels, const std::vector<Taint>& taints);
 
 }  // namespace capsim

@@ -70,6 +70,7 @@ class ReplicaController final : public ReplicaScaleTarget {
   // Kept as pods come and go, so creating or removing one costs the same at a million replicas
   // as at ten: pods not removed per service, and the removed pods' slots, lowest first.
   std::vector<int> live_;
+  std::vector<int> ready_;  // per service, pods ready now (kept as they change: autoscalers ask every sync)
   std::set<std::size_t> free_slots_;
   std::set<std::size_t> pending_;
 };

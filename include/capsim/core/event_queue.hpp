@@ -43,6 +43,8 @@ class EventQueue {
   bool pending(EventId id) const;
   /// The next event to run, removed from the queue; nullopt when empty. O(log n) amortised.
   std::optional<Event> pop();
+  /// Like pop(), but only an event at or before `t`: false (and nothing removed) when there is none.
+  bool pop_until(SimTime t, Event& out);
   /// Time of the next live event (kTimeMax when empty).
   SimTime next_time();
   std::size_t size() const { return live_; }
@@ -52,11 +54,15 @@ class EventQueue {
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
   void drop_dead_top();
+  Event take_top();  // removes the top event (known live) and returns it
   std::uint32_t take_slot();
 
-  std::vector<Event> heap_;                  // 4-ary min-heap by runs_before
-  std::vector<std::uint32_t> generation_;    // current generation of each slot
-  std::vector<std::uint8_t> slot_live_;      // slot holds a pending event
+  struct Slot {
+    std::uint32_t generation = 0;  // current generation of the slot
+    bool live = false;             // it holds a pending event
+  };
+  std::vector<Event> heap_;  // 4-ary min-heap by runs_before
+  std::vector<Slot> slots_;  // what a slot's generation and liveness are, side by side (read together)
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_seq_ = 0;
   std::size_t live_ = 0;

@@ -1,5 +1,6 @@
 #include "capsim/io/results/result_json.hpp"
 
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -144,31 +145,46 @@ std::string cost_lines_to_csv(const RunResult& r) {
 std::string series_to_csv(const RunResult& r) {
   // Long format, one row per period of each service and one per period of the cluster: a service
   // row leaves the cluster's columns empty and a cluster row (empty service) the services', so a
-  // column summed over rows counts each figure once.
-  std::string out = "policy,replicate,period_start_utc";
-  for_each_field<ServiceSeries>([&](const auto& f) { out += fmt::format(",{}", f.json_key()); });
-  out += ",ready_nodes,cost_rate_usd_per_h\n";
+  // column summed over rows counts each figure once. Written into one buffer (a month of minutes is
+  // hundreds of thousands of rows; a string per cell was most of a comparison's writing time).
+  fmt::memory_buffer out;
+  auto put = [&out](std::string_view x) { out.append(x.data(), x.data() + x.size()); };
+  put("policy,replicate,period_start_utc");
+  for_each_field<ServiceSeries>([&](const auto& f) { fmt::format_to(std::back_inserter(out), ",{}", f.json_key()); });
+  put(",ready_nodes,cost_rate_usd_per_h\n");
   const std::size_t service_columns = std::tuple_size_v<decltype(field_table<ServiceSeries>())>;
-  auto period_start = [&](std::size_t k) { return format_utc(r.start + std::chrono::microseconds{r.period * static_cast<SimDuration>(k)}); };
+  // Period starts, formatted once per run: every policy and replicate shares the window.
+  std::size_t longest = 0;
   for (const auto& p : r.policies)
     for (const auto& rep : p.replicates) {
-      for (const auto& s : rep.service_series)
-        for (std::size_t k = 0; k < s.arrivals.size(); ++k) {
-          out += fmt::format("{},{},{}", p.name, rep.replicate, period_start(k));
+      longest = std::max(longest, rep.ready_nodes.size());
+      for (const auto& ser : rep.service_series) longest = std::max(longest, ser.arrivals.size());
+    }
+  std::vector<std::string> starts(longest);
+  for (std::size_t k = 0; k < longest; ++k) starts[k] = format_utc(r.start + std::chrono::microseconds{r.period * static_cast<SimDuration>(k)});
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates) {
+      for (const auto& ser : rep.service_series)
+        for (std::size_t k = 0; k < ser.arrivals.size(); ++k) {
+          fmt::format_to(std::back_inserter(out), "{},{},{}", p.name, rep.replicate, starts[k]);
           for_each_field<ServiceSeries>([&](const auto& f) {
-            const auto& v = f.of(s);
-            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) out += "," + v;
-            else out += fmt::format(",{}", v[k]);
+            const auto& v = f.of(ser);
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+              put(",");
+              put(v);
+            } else {
+              fmt::format_to(std::back_inserter(out), ",{}", v[k]);
+            }
           });
-          out += ",,\n";
+          put(",,\n");
         }
       for (std::size_t k = 0; k < rep.ready_nodes.size(); ++k) {
-        out += fmt::format("{},{},{}", p.name, rep.replicate, period_start(k));
-        out += std::string(service_columns, ',');
-        out += fmt::format(",{},{}\n", rep.ready_nodes[k], k < rep.cost_rate_usd_per_h.size() ? rep.cost_rate_usd_per_h[k] : 0.0);
+        fmt::format_to(std::back_inserter(out), "{},{},{}", p.name, rep.replicate, starts[k]);
+        put(std::string(service_columns, ','));
+        fmt::format_to(std::back_inserter(out), ",{},{}\n", rep.ready_nodes[k], k < rep.cost_rate_usd_per_h.size() ? rep.cost_rate_usd_per_h[k] : 0.0);
       }
     }
-  return out;
+  return fmt::to_string(out);
 }
 
 }  // namespace capsim::io

@@ -9,6 +9,7 @@
 #include "capsim/cluster/node_lifecycle.hpp"
 #include "capsim/cluster/pod_fit.hpp"
 #include "capsim/cluster/pod_scheduler.hpp"
+#include "capsim/cluster/replica_controller.hpp"
 #include "capsim/cluster/run_context.hpp"
 #include "capsim/workload/service_spec.hpp"
 
@@ -33,27 +34,26 @@ void ClusterAutoscaler::scale_up() {
   RunContext& run = cluster_.run;
   ClusterState& state = cluster_.state;
   NodeGroupController& groups = cluster_.groups;
-  std::vector<std::size_t> pending;
-  for (std::size_t p = 0; p < state.pods().size(); ++p)
-    if (state.pods()[p].pending()) pending.push_back(p);
-  if (pending.empty()) return;
+  // The pending pods, by index (the replica controller keeps the set as they change: most scans
+  // find none, and a scan of every pod slot was most of the autoscaler's time).
+  if (cluster_.replicas.pending().empty()) return;
+  const std::vector<std::size_t> pending(cluster_.replicas.pending().begin(), cluster_.replicas.pending().end());
   std::vector<ExpansionOption> options;
   // Each group's template node: its first instance type in its first pool's zone, with its taints.
   // A pending pod counts for a group only if the scheduler's predicates pass on that template (the
   // Cluster Autoscaler simulates the pod on it); a pod no group can ever run stays pending, and the
   // run says why.
-  std::vector<std::string> cannot_run(pending.size());
   std::vector<int> groups_that_run(pending.size(), 0);
+  // The template node's labels are its first pool's (the pool's type is the group's first type).
+  auto template_labels = [&](std::size_t g) -> const Labels& { return *cluster_.nodes.pool_labels(groups.pools(g).front()); };
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const NodeGroupSpec& group = groups.spec(g);
     const InstanceType& type = run.catalog.at(group.instance_types.front());
-    const Labels labels = labels_of(type, run.market.at(groups.pools(g).front()).offering);
+    const Labels& labels = template_labels(g);
     std::vector<bool> runs(pending.size());
     for (std::size_t i = 0; i < pending.size(); ++i) {
-      const auto why = why_pod_cannot_run(state.template_of(state.pods()[pending[i]]), type, labels, group.taints);
-      runs[i] = !why;
+      runs[i] = pod_can_run(state.template_of(state.pods()[pending[i]]), type, labels, group.taints);
       groups_that_run[i] += runs[i] ? 1 : 0;
-      if (why) cannot_run[i] += fmt::format("{}{} ({}): {}", cannot_run[i].empty() ? "" : "; ", group.name, type.name, *why);
     }
     if (g < backoff_until_.size() && run.now() < backoff_until_[g]) continue;
     const int room = groups.group_bounds(g).second - groups.active(g);
@@ -88,13 +88,20 @@ void ClusterAutoscaler::scale_up() {
   for (std::size_t i = 0; i < pending.size(); ++i) {
     // Counted once per pending spell (the flag clears when the pod is bound); explained once per reason.
     if (groups_that_run[i] > 0) continue;
+    // Why, group by group: written only for a pod no group can run (most scans have none).
+    std::string cannot_run;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const InstanceType& type = run.catalog.at(groups.spec(g).instance_types.front());
+      const auto why = why_pod_cannot_run(state.template_of(state.pods()[pending[i]]), type, template_labels(g), groups.spec(g).taints);
+      cannot_run += fmt::format("{}{} ({}): {}", cannot_run.empty() ? "" : "; ", groups.spec(g).name, type.name, *why);
+    }
     Pod& pod = state.pods()[pending[i]];
-    pod.unschedulable = "no node group can run it: " + cannot_run[i];
+    pod.unschedulable = "no node group can run it: " + cannot_run;
     if (pod.unschedulable_counted) continue;
     pod.unschedulable_counted = true;
     ++run.counters.unschedulable;
     const std::string& svc = state.template_of(pod).name;
-    const std::string reason = "no node group can run it: " + cannot_run[i];
+    const std::string reason = "no node group can run it: " + cannot_run;
     if (run.explain && unschedulable_explained_.insert(svc + '\n' + reason).second)
       run.decisions.unschedulable.push_back({run.next_decision(), to_seconds(run.now()), fmt::format("{}#{}", svc, pending[i]), reason});
   }
@@ -128,54 +135,74 @@ void ClusterAutoscaler::provision_timeout(std::size_t id) {
   cluster_.nodes.remove_node(id, "provision-timeout");
 }
 
+bool ClusterAutoscaler::pods_fit_elsewhere(std::size_t id) {
+  // First fit of its pods on the other nodes' free GPUs, on types their service runs on.
+  const ClusterState& state = cluster_.state;
+  const auto& nodes = state.nodes();
+  others_.clear();
+  for (std::size_t o : state.live_node_ids())
+    if (o != id && !nodes[o].cordoned) others_.push_back({nodes[o].free.gpus, o});
+  for (std::size_t p : nodes[id].pods) {
+    const std::size_t s = state.pods()[p].service;
+    const int gpus = services_[s].replica_gpus;
+    auto room = std::find_if(others_.begin(), others_.end(), [&](const auto& o) { return o.first >= gpus && serves(s, o.second); });
+    if (room == others_.end()) return false;
+    room->first -= gpus;
+  }
+  return true;
+}
+
+bool ClusterAutoscaler::serves(std::size_t service, std::size_t node) {
+  // A node's type never changes, so whether its service has a throughput for it is looked up once.
+  if (serves_.size() <= service) serves_.resize(service + 1);
+  std::vector<signed char>& known = serves_[service];
+  if (known.size() <= node) known.resize(node + 1, -1);
+  if (known[node] < 0) known[node] = services_[service].throughput_rps.count(cluster_.state.nodes()[node].type->name) ? 1 : 0;
+  return known[node] == 1;
+}
+
 void ClusterAutoscaler::scale_down() {
   const SimTime now = cluster_.run.now();
   if (last_scale_up_ >= 0 && now - last_scale_up_ < spec_.scale_down_delay_after_add) return;
-  ClusterState& state = cluster_.state;
-  auto& nodes = state.nodes();
   bool removed_busy = false;  // one non-empty node per scan; empty ones all at once
-  const std::vector<std::size_t> live = state.live_node_ids();  // a copy: nodes are removed as we go
-  for (std::size_t id : live) {
-    Node& n = nodes[id];
-    if (n.gone || n.cordoned || !n.ready) continue;
-    const int devices = n.type->gpus + n.type->accelerators;
-    if (devices == 0) continue;  // pods only request accelerators here; CPU-only groups are left alone
-    const double utilization = 1.0 - static_cast<double>(n.free.gpus) / devices;
-    bool candidate = utilization < spec_.scale_down_utilization_threshold;
-    if (candidate && !n.pods.empty()) {
-      // Its pods must fit on the other nodes (first fit on their free GPUs).
-      std::vector<int> free;
-      std::vector<const InstanceType*> types;
-      for (std::size_t o : state.live_node_ids())
-        if (o != id && !nodes[o].cordoned) {
-          free.push_back(nodes[o].free.gpus);
-          types.push_back(nodes[o].type);
-        }
-      for (std::size_t p : n.pods) {
-        const ServiceSpec& svc = services_[state.pods()[p].service];
-        bool placed = false;
-        for (std::size_t k = 0; k < free.size() && !placed; ++k)
-          if (free[k] >= svc.replica_gpus && svc.throughput_rps.count(types[k]->name)) {
-            free[k] -= svc.replica_gpus;
-            placed = true;
-          }
-        candidate = candidate && placed;
-      }
-    }
-    if (!candidate) {
-      n.unneeded_since = -1;
-      continue;
-    }
-    if (n.unneeded_since < 0) n.unneeded_since = now;
-    if (now - n.unneeded_since < spec_.scale_down_unneeded_time) continue;
-    if (cluster_.groups.active(n.group) <= cluster_.groups.group_bounds(n.group).first) continue;
-    if (!n.pods.empty()) {
-      if (removed_busy) continue;
-      removed_busy = true;
-    }
-    ++cluster_.run.counters.scale_downs;
-    cluster_.nodes.remove_node(id, "scale-down");
+  // The live nodes as they were when the scan began. Nothing changes the list before the first
+  // removal, so it is walked in place and copied (the rest of it) only then: most scans remove none.
+  const std::vector<std::size_t>& live = cluster_.state.live_node_ids();
+  for (std::size_t k = 0; k < live.size(); ++k) {
+    if (!to_remove(live[k], now, removed_busy)) continue;
+    live_.assign(live.begin() + static_cast<std::ptrdiff_t>(k) + 1, live.end());
+    remove(live[k]);
+    for (std::size_t id : live_)
+      if (to_remove(id, now, removed_busy)) remove(id);
+    return;
   }
+}
+
+bool ClusterAutoscaler::to_remove(std::size_t id, SimTime now, bool& removed_busy) {
+  Node& n = cluster_.state.nodes()[id];
+  if (n.gone || n.cordoned || !n.ready) return false;
+  const int devices = n.type->gpus + n.type->accelerators;
+  if (devices == 0) return false;  // pods only request accelerators here; CPU-only groups are left alone
+  const double utilization = 1.0 - static_cast<double>(n.free.gpus) / devices;
+  bool candidate = utilization < spec_.scale_down_utilization_threshold;
+  if (candidate && !n.pods.empty()) candidate = pods_fit_elsewhere(id);  // its pods must fit on the other nodes
+  if (!candidate) {
+    n.unneeded_since = -1;
+    return false;
+  }
+  if (n.unneeded_since < 0) n.unneeded_since = now;
+  if (now - n.unneeded_since < spec_.scale_down_unneeded_time) return false;
+  if (cluster_.groups.active(n.group) <= cluster_.groups.group_bounds(n.group).first) return false;
+  if (!n.pods.empty()) {
+    if (removed_busy) return false;
+    removed_busy = true;
+  }
+  return true;
+}
+
+void ClusterAutoscaler::remove(std::size_t id) {
+  ++cluster_.run.counters.scale_downs;
+  cluster_.nodes.remove_node(id, "scale-down");
 }
 
 }  // namespace capsim

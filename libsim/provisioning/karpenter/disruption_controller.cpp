@@ -7,6 +7,7 @@
 #include "capsim/cluster/cluster_state.hpp"
 #include "capsim/cluster/node_lifecycle.hpp"
 #include "capsim/cluster/pod_scheduler.hpp"
+#include "capsim/cluster/replica_controller.hpp"
 #include "capsim/cluster/run_context.hpp"
 #include "capsim/provisioning/karpenter/karpenter_provisioner.hpp"
 
@@ -103,9 +104,8 @@ void DisruptionController::poll() {
   if (validating_ || cluster_.state.revision() == evaluated_revision_) return;
   // Pods the provisioner is still placing come first (binding them is a change); pods it could not
   // place (limits, no type, no capacity) do not hold consolidation back.
-  const auto& pods = cluster_.state.pods();
-  for (std::size_t p = 0; p < pods.size(); ++p)
-    if (pods[p].pending() && !provisioner_.stuck().count(p)) return;
+  for (std::size_t p : cluster_.replicas.pending())
+    if (!provisioner_.stuck().count(p)) return;
   const std::uint64_t revision = cluster_.state.revision();
   ++cluster_.run.counters.disruption_evaluations;
   bool constrained = false;

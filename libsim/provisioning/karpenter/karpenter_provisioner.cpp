@@ -1,6 +1,7 @@
 #include "capsim/provisioning/karpenter/karpenter_provisioner.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -9,32 +10,120 @@
 #include "capsim/cluster/pod_scheduler.hpp"
 #include "capsim/cluster/replica_controller.hpp"
 #include "capsim/cluster/run_context.hpp"
+#include "capsim/core/error.hpp"
 #include "capsim/market/allocation.hpp"
 #include "capsim/provisioning/karpenter/disruption_controller.hpp"
 #include "capsim/workload/service_spec.hpp"
 
 namespace capsim {
 
+namespace {
+constexpr std::size_t kCapacityTypes = 3;  // on-demand, spot, reserved: the slots per (type, zone)
+}  // namespace
+
+MarketOfferings::MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices)
+    : cluster_(cluster), has_spot_prices_(std::move(has_spot_prices)), catalog_(cluster.run.catalog) {
+  pools_.assign(cluster.run.catalog.types().size() * cluster.run.zones.size() * kCapacityTypes, 0);
+}
+
+std::size_t MarketOfferings::pool(std::size_t type, std::size_t zone, CapacityType capacity) {
+  std::size_t& slot = pools_[(type * cluster_.run.zones.size() + zone) * kCapacityTypes + static_cast<std::size_t>(capacity)];
+  if (slot == 0) {
+    const std::size_t p = cluster_.run.market.pool(catalog_.catalog->types()[type].name, cluster_.run.zones[zone], capacity);
+    cluster_.nodes.ensure_pool(p);
+    slot = p + 1;
+  }
+  return slot - 1;
+}
+
+std::size_t MarketOfferings::type_index(const std::string& name) const {
+  auto it = catalog_.index.find(name);
+  if (it != catalog_.index.end()) return it->second;
+  (void)cluster_.run.catalog.at(name);  // throws, naming close matches
+  throw Error("unknown instance type '" + name + "'");
+}
+
+bool MarketOfferings::admits(std::size_t node_pool, const Requirements& requirements, std::size_t pool) {
+  if (admits_.size() <= node_pool) admits_.resize(node_pool + 1);
+  std::vector<signed char>& known = admits_[node_pool];
+  if (known.size() <= pool) known.resize(pool + 1, -1);
+  if (known[pool] < 0) known[pool] = requirements.matches(*cluster_.nodes.pool_labels(pool)) ? 1 : 0;
+  return known[pool] == 1;
+}
+
+bool MarketOfferings::look(Watched& w, SimTime now) {
+  // The price in force: the schedule's last step at or before now (time only moves forward, so the
+  // step found last time is where to look from).
+  const PriceSchedule& prices = *w.prices;
+  while (w.price_step + 1 < prices.at.size() && prices.at[w.price_step + 1] <= now) ++w.price_step;
+  const double price = prices.at.empty() ? 0.0 : prices.usd_per_h[w.price_step];
+  const std::optional<int> cap = w.limited ? cluster_.run.market.capacity_at(w.pool, now) : std::nullopt;
+  const bool available = !cluster_.nodes.avoided(w.pool, now) && (!cap || *cap > cluster_.nodes.running_in(w.pool));
+  const bool changed = price != w.price || available != w.available;
+  w.price = price;
+  w.available = available;
+  if (w.price_step + 1 < prices.at.size()) checked_.until = std::min(checked_.until, prices.at[w.price_step + 1]);
+  if (!available && cluster_.nodes.avoided(w.pool, now)) checked_.until = std::min(checked_.until, cluster_.nodes.avoided_until(w.pool));
+  return changed;
+}
+
+const SchedulingSnapshot& MarketOfferings::snapshot() {
+  // Every offering of the catalog in the scenario's zones, priced and available as the market says
+  // now. Prices and availability seldom change, so the prepared snapshot (and the type filtering it
+  // has cached) is kept until one of them does.
+  const RunContext& run = cluster_.run;
+  const SimTime now = run.now();
+  if (watched_.empty()) {
+    const auto& types = run.catalog.types();
+    for (std::size_t t = 0; t < types.size(); ++t)
+      for (std::size_t z = 0; z < run.zones.size(); ++z)
+        for (CapacityType c : {CapacityType::OnDemand, CapacityType::Spot}) {
+          if (c == CapacityType::Spot && !has_spot_prices_(types[t].name)) continue;
+          Watched w;
+          w.pool = pool(t, z, c);
+          const MarketPool& mp = run.market.at(w.pool);
+          w.prices = mp.prices.get();
+          w.limited = mp.offering.capacity || mp.availability || !mp.shortages.empty();
+          if (w.limited) limited_.push_back(watched_.size());
+          watched_.push_back(w);
+        }
+  }
+  // An offering without a capacity limit changes only with its price steps and its avoidance, so
+  // between a price step or the end of an avoidance and the next, and with no pool avoided since,
+  // only the limited ones (their running counts and capacity move) are looked at again.
+  bool changed = !snapshot_;
+  if (changed || cluster_.nodes.avoidances() != checked_.avoidances || now >= checked_.until) {
+    checked_ = {cluster_.nodes.avoidances(), kTimeMax};
+    for (Watched& w : watched_) changed = look(w, now) || changed;
+  } else {
+    for (std::size_t i : limited_) changed = look(watched_[i], now) || changed;
+  }
+  if (!changed) return *snapshot_;
+  std::vector<Offering> offerings;
+  offerings.reserve(watched_.size());
+  for (const Watched& w : watched_) {
+    Offering o = run.market.at(w.pool).offering;
+    o.price_usd_per_h = w.price;
+    o.available = w.available;
+    offerings.push_back(std::move(o));
+  }
+  snapshot_.emplace(catalog_, std::move(offerings));
+  return *snapshot_;
+}
+
 KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, const ProvisionerSpecs& specs)
-    : cluster_(cluster),
-      spec_(specs.karpenter),
-      cluster_tags_(specs.cluster_tags),
-      has_spot_prices_(specs.has_spot_prices),
-      scheduling_catalog_(cluster.run.catalog) {
+    : cluster_(cluster), spec_(specs.karpenter), offerings_(cluster, specs.has_spot_prices) {
+  for (const KarpenterNodePool& np : spec_.node_pools) {
+    pools_.push_back(np.scheduling);
+    Tags tags = specs.cluster_tags;
+    for (const auto& [k, v] : np.labels) tags[k] = v;
+    tags["karpenter.sh/nodepool"] = np.scheduling.name;
+    node_tags_.push_back(std::move(tags));
+  }
   disruption_ = std::make_unique<DisruptionController>(cluster_, *this);
 }
 
 KarpenterProvisioner::~KarpenterProvisioner() = default;
-
-std::size_t KarpenterProvisioner::pool_of(const std::string& type, const std::string& zone, CapacityType capacity) {
-  const std::string key = type + "/" + zone + "/" + to_string(capacity);
-  auto it = pools_.find(key);
-  if (it != pools_.end()) return it->second;
-  const std::size_t p = cluster_.run.market.pool(type, zone, capacity);
-  cluster_.nodes.ensure_pool(p);
-  pools_.emplace(key, p);
-  return p;
-}
 
 void KarpenterProvisioner::pods_pending() {
   const std::uint64_t stamp = ++batch_stamp_;
@@ -58,6 +147,18 @@ PodSpec KarpenterProvisioner::pod(std::size_t p) const {
   return spec;
 }
 
+const PodSpec& KarpenterProvisioner::pod_spec(std::size_t p) {
+  // A slot's pod is rebuilt only when the slot was reused by another service (templates never change).
+  if (pod_specs_.size() <= p) pod_specs_.resize(p + 1);
+  auto& [service, spec] = pod_specs_[p];
+  const std::size_t now_service = cluster_.state.pods()[p].service;
+  if (!spec || service != now_service) {
+    spec = std::make_unique<PodSpec>(pod(p));
+    service = now_service;
+  }
+  return *spec;
+}
+
 std::vector<ExistingNode> KarpenterProvisioner::existing_nodes() const {
   std::vector<ExistingNode> existing;
   for (std::size_t id : cluster_.state.live_node_ids()) {
@@ -70,37 +171,23 @@ std::vector<ExistingNode> KarpenterProvisioner::existing_nodes() const {
   return existing;
 }
 
-const SchedulingSnapshot& KarpenterProvisioner::snapshot() {
-  // Every offering of the catalog in the scenario's zones, priced and available as the market says
-  // now. Prices and availability seldom change, so the prepared snapshot (and the type filtering it
-  // has cached) is kept until one of them does.
-  const RunContext& run = cluster_.run;
-  const SimTime now = run.now();
-  if (offering_pools_.empty())
-    for (const InstanceType& t : run.catalog.types())
-      for (const auto& zone : run.zones)
-        for (CapacityType c : {CapacityType::OnDemand, CapacityType::Spot}) {
-          if (c == CapacityType::Spot && !has_spot_prices_(t.name)) continue;
-          offering_pools_.push_back(pool_of(t.name, zone, c));
-        }
-  std::vector<std::pair<double, bool>> state;
-  state.reserve(offering_pools_.size());
-  for (std::size_t p : offering_pools_) {
-    const auto cap = run.market.capacity_at(p, now);
-    state.emplace_back(run.market.at(p).prices->price_at(now), !cluster_.nodes.avoided(p, now) && (!cap || *cap > cluster_.nodes.running_in(p)));
+const std::vector<const ExistingNode*>& KarpenterProvisioner::existing_node_views() {
+  // What existing_nodes() gives, without copying: a node's name, type, labels, NodePool and taints
+  // are fixed at its launch (ids are never reused), so only its free room is brought up to date.
+  existing_.clear();
+  for (std::size_t id : cluster_.state.live_node_ids()) {
+    const Node& n = cluster_.state.nodes()[id];
+    if (n.cordoned) continue;
+    if (node_views_.size() <= id) node_views_.resize(id + 1);
+    std::unique_ptr<ExistingNode>& view = node_views_[id];
+    if (!view)
+      view = std::make_unique<ExistingNode>(ExistingNode{std::to_string(id), n.type, n.free, n.labels,
+                                                         n.node_pool == kNoOwner ? std::string() : spec_.node_pools[n.node_pool].scheduling.name,
+                                                         n.taints ? *n.taints : std::vector<Taint>{}});
+    view->free = n.free;
+    existing_.push_back(view.get());
   }
-  if (snapshot_ && state == snapshot_state_) return *snapshot_;
-  std::vector<Offering> offerings;
-  offerings.reserve(offering_pools_.size());
-  for (std::size_t i = 0; i < offering_pools_.size(); ++i) {
-    Offering o = run.market.at(offering_pools_[i]).offering;
-    o.price_usd_per_h = state[i].first;
-    o.available = state[i].second;
-    offerings.push_back(std::move(o));
-  }
-  snapshot_.emplace(scheduling_catalog_, std::move(offerings));
-  snapshot_state_ = std::move(state);
-  return *snapshot_;
+  return existing_;
 }
 
 std::size_t KarpenterProvisioner::node_pool_index(const std::string& name) const {
@@ -117,14 +204,16 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
   // The launch request: the claim's types in every zone its NodePool allows, at the claim's
   // capacity type; the strategy picks one pool and the next is tried on insufficient capacity.
   std::vector<PoolState> states;
-  for (std::size_t i = 0; i < claim.instance_types.size(); ++i)
-    for (const auto& zone : run.zones) {
-      const std::size_t p = pool_of(claim.instance_types[i], zone, claim.capacity_type);
+  for (std::size_t i = 0; i < claim.instance_types.size(); ++i) {
+    const std::size_t type = offerings_.type_index(claim.instance_types[i]);
+    for (std::size_t zone = 0; zone < run.zones.size(); ++zone) {
+      const std::size_t p = offerings_.pool(type, zone, claim.capacity_type);
       const MarketPool& mp = run.market.at(p);
-      if (!pool.scheduling.requirements.matches(labels_of(run.catalog.at(claim.instance_types[i]), mp.offering))) continue;
+      if (!offerings_.admits(np, pool.scheduling.requirements, p)) continue;
       if (cluster_.nodes.avoided(p, now)) continue;
       states.push_back(PoolState{p, mp.prices->price_at(now), 1e9, mp.hazard_per_h, static_cast<int>(i)});
     }
+  }
   const AllocationStrategy strategy =
       claim.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
   while (!states.empty()) {
@@ -139,11 +228,8 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       continue;
     }
     if (node_pool_launches_.size() < spec_.node_pools.size()) node_pool_launches_.resize(spec_.node_pools.size(), 0);
-    Tags tags = cluster_tags_;
-    for (const auto& [k, v] : pool.labels) tags[k] = v;
-    tags["karpenter.sh/nodepool"] = claim.node_pool;
     const NodeOwner owner{kNoOwner, np, claim.node_pool, node_pool_launches_[np]++, &pool.scheduling.taints};
-    return cluster_.nodes.create_node(p, owner, false, tags, [&](std::size_t id) {
+    return cluster_.nodes.create_node(p, owner, false, node_tags_[np], [&](std::size_t id) {
       if (pool.expire_after && now + *pool.expire_after < run.window_end)
         run.engine.schedule_at(now + *pool.expire_after, [this, id] { expire(id); }, kPriorityCluster);
     });
@@ -164,17 +250,13 @@ void KarpenterProvisioner::expire(std::size_t id) {
 void KarpenterProvisioner::provision() {
   RunContext& run = cluster_.run;
   const SimTime now = run.now();
-  std::vector<PodSpec> pods;
-  const auto& all = cluster_.state.pods();
-  for (std::size_t p = 0; p < all.size(); ++p)
-    if (all[p].pending()) pods.push_back(pod(p));
+  // The pending pods, by index (the replica controller keeps the set as they change).
+  std::vector<const PodSpec*> pods;
+  for (std::size_t p : cluster_.replicas.pending()) pods.push_back(&pod_spec(p));
   if (pods.empty()) return;
-  std::vector<NodePoolSpec> pools;
-  for (const auto& np : spec_.node_pools) pools.push_back(np.scheduling);
-  const std::vector<ExistingNode> existing = existing_nodes();
-  std::vector<const ExistingNode*> existing_ptrs;
-  for (const auto& n : existing) existing_ptrs.push_back(&n);
-  const SchedulingResult result = schedule(pods, pools, existing_ptrs, snapshot());
+  const std::vector<const ExistingNode*>& existing = existing_node_views();
+  // The rejected cheaper types of each claim are only ever read to explain a launch.
+  const SchedulingResult result = schedule(pods, pools_, existing, snapshot(), run.explain);
   auto pod_of = [&](const std::string& name) { return static_cast<std::size_t>(std::stoul(name)); };
   for (const Binding& b : result.bound_to_existing) cluster_.replicas.bind(pod_of(b.pod), static_cast<std::size_t>(std::stoul(b.node)));
   run.counters.unschedulable += static_cast<int>(result.unschedulable.size());

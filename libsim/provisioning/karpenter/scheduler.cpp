@@ -1,6 +1,7 @@
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -201,11 +202,29 @@ class Scheduler {
       return x.memory_mib > y.memory_mib;
     });
     SchedulingResult result;
+    // Reasons already written for pods of a group and size that no pool took, since the last pod
+    // placed (placing one changes what pools have left, and so the reasons).
+    std::vector<std::tuple<std::size_t, Res, std::string>> refused;
     for (std::size_t pod : queue) {
-      if (try_existing(pod, result)) continue;
-      if (try_planned(pod)) continue;
+      if (try_existing(pod, result) || try_planned(pod) || try_new_claim(pod, nullptr)) {
+        refused.clear();
+        continue;
+      }
+      // Why not, in words, only for a pod no pool takes: the same search again, now describing
+      // every refusal (building them for each pod tried was a third of a month's scheduling time).
+      const Res need = res_of(pods_[pod]->requests);
+      auto same = std::find_if(refused.begin(), refused.end(), [&](const auto& r) {
+        const Res& n = std::get<1>(r);
+        return std::get<0>(r) == pod_group_[pod] && n.cpu == need.cpu && n.mem == need.mem && n.gpu == need.gpu && n.pods == need.pods;
+      });
       std::string why;
-      if (!try_new_claim(pod, why)) result.unschedulable.push_back({pods_[pod]->name, std::move(why)});
+      if (same != refused.end()) {
+        why = std::get<2>(*same);
+      } else {
+        try_new_claim(pod, &why);
+        refused.emplace_back(pod_group_[pod], need, why);
+      }
+      result.unschedulable.push_back({pods_[pod]->name, std::move(why)});
     }
     for (Claim& c : claims_) result.claims.push_back(finalize(c));
     return result;
@@ -429,10 +448,10 @@ class Scheduler {
            (!l.memory_mib || cap.mem <= *l.memory_mib - used.mem) && (!l.gpus || cap.gpu <= *l.gpus - used.gpu);
   }
 
-  bool try_new_claim(std::size_t pod, std::string& why) {
+  bool try_new_claim(std::size_t pod, std::string* why) {
     const Res need = res_of(pods_[pod]->requests);
     const std::size_t g = pod_group_[pod];
-    if (pools_.empty()) why = "no NodePool";
+    if (pools_.empty() && why) *why = "no NodePool";
     // Karpenter first honours PreferNoSchedule taints as if they were NoSchedule, and tolerates them
     // only when no NodePool can take the pod otherwise (its preference relaxation).
     for (int pass = 0; pass < 2; ++pass) {
@@ -452,17 +471,20 @@ class Scheduler {
             kept.push_back(t);
             if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
           }
-          if (kept.empty()) reason = no_type_reason(cand, p, *pods_[pod], need);
+          if (kept.empty()) {
+            if (!why) continue;
+            reason = no_type_reason(cand, p, *pods_[pod], need);
+          }
         }
         if (!reason.empty()) {
-          why += fmt::format("{}pool {}: {}", why.empty() ? "" : "; ", pools_[p].name, reason);
+          if (why) *why += fmt::format("{}pool {}: {}", why->empty() ? "" : "; ", pools_[p].name, reason);
           continue;
         }
         open_claim(pod, p, cand, std::move(kept));
         return true;
       }
       if (!held_back) break;
-      why.clear();
+      if (why) why->clear();
     }
     return false;
   }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "capsim/provisioning/cluster_autoscaler/expander/expander.hpp"
@@ -31,7 +32,14 @@ class ClusterAutoscaler final : public Provisioner {
   void scan();
   void scale_up();
   void scale_down();
+  /// Whether scale_down removes node `id` now (its unneeded time kept up to date on the way).
+  bool to_remove(std::size_t id, SimTime now, bool& removed_busy);
+  void remove(std::size_t id);
   void provision_timeout(std::size_t node);
+  /// Whether node `id`'s pods all fit on the other live, uncordoned nodes (a scale-down candidate's test).
+  bool pods_fit_elsewhere(std::size_t id);
+  /// Whether `service` has a throughput for node `node`'s type.
+  bool serves(std::size_t service, std::size_t node);
 
   ClusterControllers cluster_;
   const ClusterAutoscalerSpec& spec_;
@@ -43,6 +51,12 @@ class ClusterAutoscaler final : public Provisioner {
   std::vector<SimDuration> backoff_;
   std::vector<SimTime> last_failure_;
   std::set<std::string> unschedulable_explained_;
+  // Kept between scans so a scan allocates nothing: the live nodes left to walk after a removal, the
+  // other nodes' free GPUs (and ids) a candidate's pods are fitted on, and per service whether it
+  // runs on a node's type.
+  std::vector<std::size_t> live_;
+  std::vector<std::pair<int, std::size_t>> others_;
+  std::vector<std::vector<signed char>> serves_;
 };
 
 }  // namespace capsim

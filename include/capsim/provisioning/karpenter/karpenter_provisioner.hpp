@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "capsim/core/tags.hpp"
+#include "capsim/cost/price_schedule.hpp"
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/provisioning/karpenter/spec.hpp"
 #include "capsim/provisioning/provisioner.hpp"
@@ -20,6 +22,51 @@
 namespace capsim {
 
 class DisruptionController;
+
+/// Karpenter's view of the market during one run: the market pool of every offering it considers,
+/// whether a NodePool's requirements admit a pool, and the catalog's offerings prepared for
+/// scheduling at the prices and availability of now. Provisioning rounds come hundreds of times a
+/// month while these seldom change, so each is worked out once and then only re-checked.
+class MarketOfferings {
+ public:
+  MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices);
+
+  /// The market pool of the catalog's `type`-th type in the run's `zone`-th zone (made on first use).
+  std::size_t pool(std::size_t type, std::size_t zone, CapacityType capacity);
+  /// The catalog position of the type named `name` (throws, with close matches, for an unknown one).
+  std::size_t type_index(const std::string& name) const;
+  /// Whether NodePool `node_pool` (its `requirements`) admits the offering of market pool `pool`.
+  bool admits(std::size_t node_pool, const Requirements& requirements, std::size_t pool);
+  /// Every offering in the scenario's zones, priced and available as the market says now (the
+  /// prepared snapshot, and the type filtering it has cached, kept until one of them changes).
+  const SchedulingSnapshot& snapshot();
+
+ private:
+  struct Watched {                 // one offering of the snapshot
+    std::size_t pool = 0;          // its market pool
+    const PriceSchedule* prices = nullptr;
+    std::size_t price_step = 0;    // the step of its price schedule in force at the last look
+    bool limited = false;          // a capacity, recorded availability or shortages can limit it
+    double price = 0;              // as the snapshot has them
+    bool available = false;
+  };
+  struct Checked {                 // the last look at every offering
+    std::uint64_t avoidances = 0;  // pools avoided by then
+    SimTime until = -1;            // the next price step or end of an avoidance after it
+  };
+  /// Brings one offering up to now; true when its price or availability changed.
+  bool look(Watched& w, SimTime now);
+
+  ClusterControllers cluster_;
+  std::function<bool(const std::string&)> has_spot_prices_;
+  SchedulingCatalog catalog_;               // the catalog prepared once
+  std::vector<std::size_t> pools_;          // (type, zone, capacity type) -> market pool + 1 (0: not made yet)
+  std::vector<std::vector<signed char>> admits_;  // NodePool × market pool: 1 admits, 0 not, -1 not known yet
+  std::vector<Watched> watched_;            // every offering it considers
+  std::vector<std::size_t> limited_;        // those `limited`, by position in watched_
+  Checked checked_;
+  std::optional<SchedulingSnapshot> snapshot_;
+};
 
 class KarpenterProvisioner final : public Provisioner {
  public:
@@ -30,7 +77,7 @@ class KarpenterProvisioner final : public Provisioner {
 
   /// The catalog's offerings in the scenario's zones, priced and available as the market says now
   /// (kept while prices and availability do not change).
-  const SchedulingSnapshot& snapshot();
+  const SchedulingSnapshot& snapshot() { return offerings_.snapshot(); }
   /// The cluster's nodes as the scheduling simulation sees them (not gone, not cordoned).
   std::vector<ExistingNode> existing_nodes() const;
   /// Launches `claim` (its types in every zone its NodePool allows); the node, or nullopt when no
@@ -45,23 +92,25 @@ class KarpenterProvisioner final : public Provisioner {
  private:
   void batch_close(std::uint64_t stamp, bool at_max);
   void provision();
-  std::size_t pool_of(const std::string& type, const std::string& zone, CapacityType capacity);
   std::size_t node_pool_index(const std::string& name) const;
   void expire(std::size_t node);
+  /// Pod `p` as pod(p) gives it, built once per pod slot and service and kept.
+  const PodSpec& pod_spec(std::size_t p);
+  /// The nodes of existing_nodes(), kept per node between rounds (only the free room changes).
+  const std::vector<const ExistingNode*>& existing_node_views();
 
   ClusterControllers cluster_;
   const KarpenterSpec& spec_;
-  const std::map<std::string, std::string>& cluster_tags_;
-  std::function<bool(const std::string&)> has_spot_prices_;
   std::unique_ptr<DisruptionController> disruption_;
   bool batch_open_ = false;
   std::uint64_t batch_stamp_ = 0;
   std::vector<int> node_pool_launches_;
-  std::map<std::string, std::size_t> pools_;              // "type/zone/capacity" -> market pool
-  SchedulingCatalog scheduling_catalog_;                  // the catalog prepared once
-  std::vector<std::size_t> offering_pools_;               // the market pool of every offering it considers
-  std::optional<SchedulingSnapshot> snapshot_;            // ...prepared at these prices and availability
-  std::vector<std::pair<double, bool>> snapshot_state_;
+  MarketOfferings offerings_;
+  std::vector<NodePoolSpec> pools_;   // each NodePool's scheduling spec, as every round hands it over
+  std::vector<Tags> node_tags_;       // per NodePool: the cost tags of its nodes
+  std::vector<std::pair<std::size_t, std::unique_ptr<PodSpec>>> pod_specs_;  // per pod slot: (service, its PodSpec)
+  std::vector<std::unique_ptr<ExistingNode>> node_views_;  // per node id, made when first seen live
+  std::vector<const ExistingNode*> existing_;               // the last round's live, uncordoned nodes
   std::set<std::size_t> stuck_;
   std::set<std::string> unschedulable_explained_;
 };
