@@ -21,6 +21,7 @@
 #include "capsim/core/version.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/comparison_text.hpp"
+#include "capsim/report/html_report.hpp"
 #include "capsim/sim/compare.hpp"
 
 namespace capsim::cli {
@@ -90,11 +91,12 @@ void write_outputs(const std::filesystem::path& dir, const CompareResult& result
       {dir / "summary.csv", io::comparison_summary_csv(result.comparison)},
       {dir / "replicates.csv", io::replicates_csv(result.run, result.comparison.month_factor)},
       {dir / "timeseries.csv", io::series_to_csv(result.run)},
+      {dir / "report.html", render_report_html(result.comparison, result.run)},
   };
   io::write_files_atomically(files);
   if (!quiet) {
     std::cout << format_compare(result.comparison, result.run, terminal_width());
-    std::cout << fmt::format("\nWrote {}: result.json, summary.csv, replicates.csv, timeseries.csv\n", dir.string());
+    std::cout << fmt::format("\nWrote {}: result.json, summary.csv, replicates.csv, timeseries.csv, report.html\n", dir.string());
   }
 }
 
@@ -205,7 +207,7 @@ std::function<int()> add_compare_command(CLI::App& app) {
   c->add_option("-r,--replicates", args->replicates, "Replicates per policy (default: the scenario's simulation.replicates)")
       ->check(CLI::Range(1, 1000000));
   c->add_option("-j,--threads", args->threads, "Worker threads (0: one per core); results do not depend on it")->check(CLI::Range(0, 1024));
-  c->add_option("-o,--out", args->out, "Directory for result.json, summary.csv, replicates.csv and timeseries.csv (made if missing)")
+  c->add_option("-o,--out", args->out, "Directory for result.json, summary.csv, replicates.csv, timeseries.csv and report.html (made if missing)")
       ->capture_default_str();
   c->add_flag("-q,--quiet", args->quiet, "Print nothing on success, and no progress bar");
   c->add_option("--shard", args->shard,
@@ -217,7 +219,7 @@ std::function<int()> add_compare_command(CLI::App& app) {
   auto* m = app.add_subcommand("merge",
                                "Combine the shards of `capsim compare --shard` into the outputs one compare would have written");
   m->add_option("inputs", margs->inputs, "Shard files, or directories holding shard-I-of-N.json files")->required();
-  m->add_option("-o,--out", margs->out, "Directory for result.json, summary.csv, replicates.csv and timeseries.csv")->capture_default_str();
+  m->add_option("-o,--out", margs->out, "Directory for result.json, summary.csv, replicates.csv, timeseries.csv and report.html")->capture_default_str();
   m->add_flag("-q,--quiet", margs->quiet, "Print nothing on success");
   return [args, c, margs, m]() { return *c ? run(*args) : *m ? merge(*margs) : -1; };
 }

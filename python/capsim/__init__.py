@@ -31,6 +31,7 @@ from ._capsim import (  # noqa: F401
     comparison_summary_csv,
     comparison_to_json,
     format_compare,
+    render_report_html,
     replicates_csv,
     ConsolidatedNode,
     ConsolidationDecision,
@@ -88,5 +89,5 @@ __all__ = [
     "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",
     "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json", "WorldDraw",
-    "BreachRisk", "Comparison", "CompareResult", "CostDriver", "CostSpread", "LadderStep", "MonthlySplit", "ObjectiveOutcome", "PairedSaving", "PolicyComparison", "Recommendation", "ServiceRisk", "compare", "compare_policies", "comparison_summary_csv", "comparison_to_json", "format_compare", "replicates_csv",
+    "BreachRisk", "Comparison", "CompareResult", "CostDriver", "CostSpread", "LadderStep", "MonthlySplit", "ObjectiveOutcome", "PairedSaving", "PolicyComparison", "Recommendation", "ServiceRisk", "compare", "compare_policies", "comparison_summary_csv", "comparison_to_json", "format_compare", "render_report_html", "replicates_csv",
 ]

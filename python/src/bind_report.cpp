@@ -7,6 +7,7 @@
 #include "capsim/report/result.hpp"
 #include "capsim/report/comparison_fields.hpp"
 #include "capsim/report/comparison_text.hpp"
+#include "capsim/report/html_report.hpp"
 #include "capsim/report/result_fields.hpp"
 #include "capsim/report/summary.hpp"
 
@@ -100,6 +101,8 @@ void bind_report(py::module_& m) {
       }));
   m.def("compare_policies", &compare_policies, py::arg("run"),
         "The comparison of a run's policies: monthly cost spread, paired savings, lever ladder, P(SLO breach), recommendation.");
+  m.def("render_report_html", &render_report_html, py::arg("comparison"), py::arg("run"),
+        "The self-contained HTML page capsim compare writes as report.html (inline SVG charts; no network fetch).");
   m.def("format_compare", &format_compare, py::arg("comparison"), py::arg("run"), py::arg("width") = 100,
         "The text capsim compare prints.");
   m.def("format_comparison", &format_comparison, py::arg("result"),

@@ -33,6 +33,8 @@ def test_compare_from_python(data_dir):
     assert capsim.compare_policies(r.run) == c
     text = capsim.format_compare(c, r.run, 100)
     assert "Recommendation: two" in text
+    page = capsim.render_report_html(c, r.run)
+    assert page.startswith("<!DOCTYPE html>") and page.count('class="chart"') >= 7 and "http" not in page
     summary = list(csv.DictReader(io.StringIO(capsim.comparison_summary_csv(c))))
     assert [row["name"] for row in summary] == ["two", "three", "one"]
     assert float(summary[1]["monthly_cost.mean_usd"]) == pytest.approx(2244.96)
