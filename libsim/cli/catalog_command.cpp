@@ -41,6 +41,13 @@ std::vector<std::string> split_values(const std::string& s) {
 int run(const Flags& f) {
   std::vector<Requirement> reqs;
   for (const auto& r : f.require) {
+    if (r.size() < 2) {
+      const std::string one = r.empty() ? std::string() : r[0];
+      const auto eq = one.find('=');
+      throw Error(fmt::format("--require '{}': expected KEY OP [VALUES] as separate words{}", one,
+                              eq == std::string::npos ? std::string(", such as --require karpenter.k8s.aws/instance-gpu-memory Gt 24575")
+                                                      : fmt::format(", such as --require {} In {}", one.substr(0, eq), one.substr(eq + 1))));
+    }
     Requirement req;
     req.key = r.at(0);
     auto op = parse_operator(r.at(1));

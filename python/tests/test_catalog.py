@@ -22,3 +22,12 @@ def test_unknown_type_names_close_matches():
         cat.at("g5.xlarg")
     with pytest.raises(capsim.Error, match="unknown builtin catalog 'aws-us-east-2'"):
         capsim.builtin_catalog("aws-us-east-2")
+
+
+def test_catalog_cli_refuses_a_requirement_written_as_one_word(cli):
+    # "KEY=VALUES" as one word was an internal error (an index past the words given).
+    import subprocess
+    p = subprocess.run([cli, "catalog", "--require", "karpenter.k8s.aws/instance-family=g5,g6"], capture_output=True, text=True)
+    assert p.returncode == 2
+    assert ("--require 'karpenter.k8s.aws/instance-family=g5,g6': expected KEY OP [VALUES] as separate words, such as "
+            "--require karpenter.k8s.aws/instance-family In g5,g6") in p.stderr
