@@ -63,7 +63,7 @@ void BM_RequestsMM50(benchmark::State& state) {
 BENCHMARK(BM_RequestsMM50)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_RequestLevelThirtyDays(benchmark::State& state) {
-  capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/gpu-inference-eks.json");
+  capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/fleet-options.json");
   capsim::PolicySpec policy = s.policy("autoscaled");
   for (auto& svc : policy.services) {
     svc.model = capsim::ServiceModelKind::Request;

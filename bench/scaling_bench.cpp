@@ -16,7 +16,7 @@ namespace {
 constexpr double kMaxExponent = 1.05;
 
 capsim::Scenario scenario_of(int days) {
-  capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/gpu-inference-eks.json");
+  capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/fleet-options.json");
   s.simulation.duration = days * 24 * capsim::kMicrosPerHour;
   for (auto& [_, t] : s.traces) t.tile = true;
   std::erase_if(s.policies, [](const capsim::PolicySpec& p) { return p.name != "baseline" && p.name != "autoscaled"; });

@@ -1,4 +1,4 @@
-// A whole run: the default scenario's `autoscaled` policy (HPA + Karpenter, spot and on-demand
+// A whole run: fleet-options.json's `autoscaled` policy (HPA + Karpenter, spot and on-demand
 // NodePools, scheduled floor) over the bundled 30-day, 1-minute trace, one replicate per iteration
 // (each a different replicate, so spot draws differ). Target: <= 250 ms per replicate, printed as
 // simulated days per second.
@@ -15,7 +15,7 @@ namespace {
 constexpr double kTargetMs = 250;
 
 const capsim::Scenario& scenario() {
-  static const capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/gpu-inference-eks.json");
+  static const capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/fleet-options.json");
   return s;
 }
 
@@ -44,7 +44,7 @@ const capsim::bench::RegisterCheck kRunTarget([](const capsim::bench::Measuremen
   const double ms = it->second.real_time_ns / 1e6;
   const double days = it->second.counters.at("simulated_days");
   return capsim::bench::report(
-      fmt::format("{:.0f}-day run of the default `autoscaled` policy (at most {} ready nodes, {} replicas)", days, g_max_nodes,
+      fmt::format("{:.0f}-day run of fleet-options.json's `autoscaled` policy (at most {} ready nodes, {} replicas)", days, g_max_nodes,
                   g_max_replicas),
       fmt::format("<= {:.0f} ms per replicate", kTargetMs),
       fmt::format("{:.1f} ms per replicate ({:.0f} simulated days/s)", ms, days / (ms / 1000.0)), ms <= kTargetMs);

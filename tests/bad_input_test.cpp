@@ -374,3 +374,7 @@ TEST_CASE("an uncertain factor that can draw zero") {
   check_message("uncertainty_zero_factor.json", {"/uncertainty/demand_scale", "expected a factor above 0 (1 leaves the figure as it is)",
                                                  "got {\"dist\":\"uniform\",\"max\":1.5,\"min\":0}, which can draw 0"});
 }
+
+TEST_CASE("two policies with one name") {
+  check_message("duplicate_policy_names.json", {"/policies/1/name", "expected a policy name used once", "got \"base\" again"});
+}

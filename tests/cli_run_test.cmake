@@ -1,8 +1,8 @@
-# capsim run on the bundled scenario: prints one column per policy, writes result.json, and the
+# capsim run on a bundled scenario (five fleets side by side): prints one column per policy, writes result.json, and the
 # results do not depend on the thread count (byte-identical files).
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
-set(scenario ${SOURCE_DIR}/scenarios/gpu-inference-eks.json)
+set(scenario ${SOURCE_DIR}/scenarios/fleet-options.json)
 execute_process(COMMAND ${CAPSIM} run ${scenario} -o ${WORK_DIR}/one.json --series ${WORK_DIR}/series.csv
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -28,7 +28,7 @@ file(READ ${WORK_DIR}/one.json result)
 string(JSON version GET "${result}" format_version)
 string(JSON name GET "${result}" scenario)
 string(JSON npol LENGTH "${result}" policies)
-if(NOT version EQUAL 3 OR NOT name STREQUAL "gpu-inference-eks" OR NOT npol EQUAL 5)
+if(NOT version EQUAL 3 OR NOT name STREQUAL "fleet-options" OR NOT npol EQUAL 5)
   message(FATAL_ERROR "unexpected result.json header: version ${version}, scenario ${name}, ${npol} policies")
 endif()
 # The baseline is 15 g5.12xlarge for 30 days at the catalog's USD 5.672/h: 15 × 5.672 × 720.

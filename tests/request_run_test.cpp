@@ -19,7 +19,7 @@ using namespace capsim;
 namespace {
 
 Scenario default_scenario_for_one_day() {
-  Scenario s = io::load_scenario(test::source_dir() / "scenarios" / "gpu-inference-eks.json");
+  Scenario s = io::load_scenario(test::source_dir() / "scenarios" / "fleet-options.json");
   s.simulation.duration = hours(24);
   return s;
 }

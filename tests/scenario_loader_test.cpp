@@ -25,12 +25,22 @@ json hand_doc() {
 Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir()); }
 }  // namespace
 
-TEST_CASE("the bundled default scenario loads with its policies") {
+TEST_CASE("the bundled default scenario loads with its policies: a ladder, each step extending the one before") {
   Scenario sc = io::load_scenario(test::source_dir() / "scenarios" / "gpu-inference-eks.json");
   CHECK(sc.name == "gpu-inference-eks");
   CHECK(sc.simulation.periods() == 30u * 1440u);
-  REQUIRE(sc.policies.size() == 5);
+  REQUIRE(sc.policies.size() == 6);
   CHECK(sc.baseline == "baseline");
+  const std::vector<std::string> ladder{"baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot"};
+  for (std::size_t i = 0; i < ladder.size(); ++i) {
+    CHECK(sc.policies[i].name == ladder[i]);
+    CHECK(sc.policies[i].extends == (i == 0 ? "" : ladder[i - 1]));
+  }
+  // The objective and the uncertain world every step is compared in.
+  CHECK(sc.policies[0].services[0].sla.target_served_share == doctest::Approx(0.999));
+  CHECK(sc.compare.risk_tolerance_given);
+  CHECK(sc.uncertainty.demand_scale.has_value());
+  CHECK(sc.market.uncertainty.interruption_rate_in_bucket);
   CHECK(sc.catalog.types().size() == 80);
   CHECK(sc.catalog.at("g5.12xlarge").gpus == 4);
   CHECK(sc.catalog.at("g5.12xlarge").ondemand_usd_per_h == doctest::Approx(5.672));

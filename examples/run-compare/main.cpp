@@ -1,5 +1,5 @@
 // Loads a scenario, runs every policy and prints each policy's monthly GPU bill and SLA, through the
-// public API only. Usage: example_run-compare scenarios/gpu-inference-eks.json
+// public API only. Usage: example_run-compare scenarios/fleet-options.json
 #include <capsim/capsim.hpp>
 #include <cstdio>
 

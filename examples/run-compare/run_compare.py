@@ -1,6 +1,6 @@
 """Python twin of main.cpp: load a scenario, run every policy, print each policy's GPU bill and SLA.
 
-Usage: PYTHONPATH=build/release/python python3 examples/run-compare/run_compare.py scenarios/gpu-inference-eks.json
+Usage: PYTHONPATH=build/release/python python3 examples/run-compare/run_compare.py scenarios/fleet-options.json
 """
 import sys
 

@@ -24,6 +24,7 @@ constexpr int kExitInternalError = 70;  // EX_SOFTWARE (sysexits.h)
 struct RunArgs {
   std::string file, out = "result.json", series, nodes, cost_lines;
   int threads = 1;
+  int replicates = 0;  // 0: the scenario's
   bool quiet = false;
   std::string data_root;
 };
@@ -42,6 +43,7 @@ int cmd_run(const RunArgs& a, int explain) {
   const std::string &out = a.out, &series = a.series, &nodes = a.nodes, &cost_lines = a.cost_lines;
   const bool quiet = a.quiet;
   capsim::Scenario sc = capsim::io::load_scenario(a.file, load_options(a.data_root));
+  if (a.replicates > 0) sc.simulation.replicates = a.replicates;
   capsim::RunOptions opt;
   opt.threads = a.threads;
   opt.keep_series = !series.empty() || !nodes.empty() || !cost_lines.empty();
@@ -113,6 +115,8 @@ int main(int argc, char** argv) {
   run->add_option("-j,--threads", run_args.threads, "Worker threads (0: one per core); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing on success");
+  run->add_option("-r,--replicates", run_args.replicates, "Replicates per policy (default: the scenario's simulation.replicates)")
+      ->check(CLI::Range(1, 1000000));
   run->add_option("--data-root", run_args.data_root, kDataRootHelp);
   run->add_option("--explain", run_explain,
                   "Print the provisioner's first N decisions in each policy: nodes Karpenter launched (the pods, the types considered, "

@@ -36,7 +36,7 @@ def test_series_are_numpy_arrays(data_dir):
 
 
 def test_common_random_numbers_and_thread_independence(source_dir):
-    sc = capsim.load_scenario(source_dir / "scenarios" / "gpu-inference-eks.json").with_replicates(2)
+    sc = capsim.load_scenario(source_dir / "scenarios" / "fleet-options.json").with_replicates(2)
     a = capsim.run(sc, threads=1, keep_series=True)
     b = capsim.run(sc, threads=2, keep_series=True)
     assert capsim.result_to_json(a) == capsim.result_to_json(b)

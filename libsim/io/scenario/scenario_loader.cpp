@@ -931,6 +931,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
         figures.push_back(sp + "/replica/usage_by_load");
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object() && r->contains("concurrency"))
         figures.push_back(sp + "/replica/concurrency");
+      // What the organisation holds the service to: a choice, not a measurement, so it is shown.
+      if (find_pointer(svc, "/sla/target_served_share")) figures.push_back(sp + "/sla/target_served_share");
       // How service times spread around the mean: measured (a file) or assumed (a shape).
       if (find_pointer(svc, "/request/service_time")) figures.push_back(sp + "/request/service_time");
       // An LLM's prefill speed per type (no published figure is bundled) and its token distributions.
@@ -948,6 +950,7 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
       for (const char* k : {"generator", "time_zone", "origin"})
         if (t.is_object() && t.contains(k) && !(std::string(k) == "time_zone" && t.value("format", "") == "csv"))
           figures.push_back(ptr_join(ptr_join("/traces", name), k));
+  if (find_pointer(doc, "/compare/risk_tolerance")) figures.push_back("/compare/risk_tolerance");
   // The uncertain world's distributions.
   if (const json* un = find_pointer(doc, "/uncertainty"); un && un->is_object())
     for (const auto& [k, _] : un->items()) figures.push_back(ptr_join("/uncertainty", k));
@@ -996,7 +999,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
   if (sc_.market.uncertainty.interruption_rate_in_bucket && !find_pointer(doc, "/uncertainty/interruption_rate_in_bucket/top_bucket_max"))
     out.push_back({"/uncertainty/interruption_rate_in_bucket/top_bucket_max",
                    "0.3 (capsim's default upper end of the Advisor's '>20%' bucket, symmetric about its 25% midpoint)"});
-  if (spot && !sc_.market.interruption_rates_given)
+  // Rates drawn within the Advisor's ranges replace the table of midpoints.
+  if (spot && !sc_.market.interruption_rates_given && !sc_.market.uncertainty.interruption_rate_in_bucket)
     out.push_back({"/market/interruption_rate_by_bucket",
                    "[0.025,0.075,0.125,0.175,0.25] (capsim's default: the midpoints of the Spot Instance Advisor's ranges, "
                    "25% for >20%)"});
