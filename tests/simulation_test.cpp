@@ -13,19 +13,15 @@
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "hand_scenario.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
 using nlohmann::json;
 
 namespace {
-json hand_doc() {
-  std::ifstream in(test::data_dir() / "scenarios" / "hand.json");
-  return json::parse(in);
-}
-Scenario load(const json& doc) {
-  return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios");
-}
+using test::hand_doc;
+Scenario load(const json& doc) { return test::load_beside_hand(doc); }
 }  // namespace
 
 TEST_CASE("golden: five minutes worked out by hand") {

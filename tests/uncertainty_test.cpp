@@ -16,17 +16,15 @@
 #include "capsim/market/spot_market.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/sim/world_draw.hpp"
+#include "hand_scenario.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
 using nlohmann::json;
 
 namespace {
-json hand_doc() {
-  std::ifstream in(test::data_dir() / "scenarios" / "hand.json");
-  return json::parse(in);
-}
-Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir() / "scenarios"); }
+using test::hand_doc;
+Scenario load(const json& doc) { return test::load_beside_hand(doc); }
 std::vector<double> arrivals(const RunResult& r, std::size_t policy = 0, std::size_t replicate = 0) {
   return r.policies[policy].replicates[replicate].service_series[0].arrivals;
 }
