@@ -157,6 +157,11 @@ TEST_CASE("uncertainty that cannot mean anything is refused") {
   doc["uncertainty"] = {{"interruption_rate_in_bucket", {{"top_bucket_max", 0.15}}}};
   CHECK(error(doc).find("/uncertainty/interruption_rate_in_bucket/top_bucket_max: expected a monthly interruption share above the "
                         "top bucket's 0.2") != std::string::npos);
+  // A malformed distribution is reported as such, not an internal error (found by the CLI mutation run).
+  doc["uncertainty"] = {{"demand_scale", {{"dist", -1}, {"median", 1}, {"sigma", 0.1}}}};
+  CHECK(error(doc).find("/uncertainty/demand_scale/dist") != std::string::npos);
+  doc["uncertainty"] = {{"spot_price_factor", {{"dist", json::array({json::array()})}, {"min", 0}}}};
+  CHECK(error(doc).find("/uncertainty/spot_price_factor/dist") != std::string::npos);
   doc["uncertainty"] = {{"demand_scal", 1}};
   CHECK(error(doc).find("did you mean 'demand_scale'") != std::string::npos);
   doc["uncertainty"] = {{"daily_peak_shift_s", {{"dist", "normal"}, {"mean", -600}, {"sd", 300}}}};

@@ -476,11 +476,14 @@ void Loader::parse_uncertainty(const json& root) {
   for (const char* k : {"demand_scale", "demand_monthly_factor", "node_latency_factor", "startup_latency_factor", "spot_price_factor"}) {
     const json* d = find_pointer(u, std::string("/") + k);
     if (!d) continue;
-    const bool zero = (d->is_number() && d->get<double>() <= 0) ||
-                      (d->is_object() && d->value("dist", "") == "constant" && d->contains("value") && (*d)["value"].is_number() &&
-                       (*d)["value"].get<double>() <= 0) ||
-                      (d->is_object() && d->value("dist", "") == "uniform" && d->contains("min") && (*d)["min"].is_number() &&
-                       (*d)["min"].get<double>() <= 0);
+    // Read only what the distribution check above accepted: a malformed one is already reported.
+    auto field_at_most_zero = [&](const char* dist, const char* key) {
+      const json* kind = d->is_object() ? find_pointer(*d, "/dist") : nullptr;
+      const json* v = d->is_object() ? find_pointer(*d, std::string("/") + key) : nullptr;
+      return kind && kind->is_string() && *kind == dist && v && v->is_number() && v->get<double>() <= 0;
+    };
+    const bool zero = (d->is_number() && d->get<double>() <= 0) || field_at_most_zero("constant", "value") ||
+                      field_at_most_zero("uniform", "min");
     if (zero) ck_.fail(ptr_join(p, k), "a factor above 0 (1 leaves the figure as it is), such as {\"dist\": \"lognormal\", \"median\": 1, "
                                        "\"sigma\": 0.1}",
                        d->is_number() ? describe(*d) : d->dump() + ", which can draw 0");
