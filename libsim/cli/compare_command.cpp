@@ -132,8 +132,9 @@ int run(const Args& a) {
   auto previous = std::signal(SIGINT, on_interrupt);
   CompareResult result;
   try {
-    if (opt.run.shard.count > 1) result.run = run_scenario(chosen, opt.run);
-    else result = compare_scenario(sc, opt);
+    // The scenario already narrowed above: compare_scenario would narrow (and copy) it again.
+    result.run = run_scenario(chosen, opt.run);
+    if (opt.run.shard.count <= 1) result.comparison = compare_policies(result.run);
   } catch (...) {
     std::signal(SIGINT, previous);
     if (bar) std::fprintf(stderr, "\n");
