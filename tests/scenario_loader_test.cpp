@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -29,15 +30,19 @@ TEST_CASE("the bundled default scenario loads with its policies: a ladder, each 
   Scenario sc = io::load_scenario(test::source_dir() / "scenarios" / "gpu-inference-eks.json");
   CHECK(sc.name == "gpu-inference-eks");
   CHECK(sc.simulation.periods() == 30u * 1440u);
-  REQUIRE(sc.policies.size() == 6);
+  REQUIRE(sc.policies.size() == 7);
   CHECK(sc.baseline == "baseline");
-  const std::vector<std::string> ladder{"baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot"};
+  const std::vector<std::string> ladder{"baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot", "+quantized"};
   for (std::size_t i = 0; i < ladder.size(); ++i) {
     CHECK(sc.policies[i].name == ladder[i]);
     CHECK(sc.policies[i].extends == (i == 0 ? "" : ladder[i - 1]));
   }
   // The objective and the uncertain world every step is compared in.
   CHECK(sc.policies[0].services[0].sla.target_served_share == doctest::Approx(0.999));
+  // The last step serves the FP8 variant on L4 (g6) only, at the derived 1.89 req/s per replica.
+  const std::map<std::string, double> l4{{"g6.12xlarge", 1.89}, {"g6.2xlarge", 1.89}, {"g6.4xlarge", 1.89}, {"g6.xlarge", 1.89}};
+  CHECK(sc.policies[6].services[0].throughput_rps == l4);
+  CHECK(sc.policies[6].services[0].sla.target_served_share == doctest::Approx(0.999));
   CHECK(sc.compare.risk_tolerance_given);
   CHECK(sc.uncertainty.demand_scale.has_value());
   CHECK(sc.market.uncertainty.interruption_rate_in_bucket);
