@@ -26,6 +26,7 @@
 #include "capsim/scenario/uncertainty.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/trace/trace.hpp"
+#include "capsim/workload/batch/batch_spec.hpp"
 #include "capsim/workload/service_spec.hpp"
 
 namespace capsim {
@@ -81,6 +82,7 @@ struct PolicySpec {
   std::string extends;  // the policy whose patch it builds on (a step of a lever ladder); empty: the base
   std::vector<ServiceSpec> services;
   ClusterSpec cluster;
+  BatchSpec batch;  // batch jobs (their arrivals and work are the world; how they run is the policy's)
   std::vector<Assumption> assumptions;
 };
 
