@@ -112,6 +112,36 @@ TEST_CASE("every bad scenario file is rejected by the loader, and every shipped 
   CHECK(shipped >= 1);
 }
 
+TEST_CASE("batch jobs: a cycle, a GPU kind nowhere, a deadline below the critical path, checkpoints, a policy changing the jobs") {
+  check_message("batch_cycle.json", {"batch_cycle.json: /batch/jobs/0/tasks: expected tasks whose 'after' lists form no cycle, got a cycle: "
+                                     "a → b → a"});
+  check_message("batch_gpu_kind_nowhere.json",
+                {"batch_gpu_kind_nowhere.json: /batch/jobs/0/tasks/0: expected an instance type in the catalog with a speed here that "
+                 "satisfies the requirements: karpenter.k8s.aws/instance-gpu-name In [h100] (the speed lists g5.xlarge, g6.xlarge)",
+                 "g5.xlarge: karpenter.k8s.aws/instance-gpu-name In [h100] but it is a10g",
+                 "the catalog's types the requirements allow: p5.4xlarge, p5.48xlarge"});
+  // prepare 1 GPU-h at 1 = 1 h; embed 32 GPU-h / 4 pods = 8 GPU-h at 1.25 on g5.12xlarge = 6.4 h of compute, with a
+  // checkpoint of 60 s after each of the first 12 of its 12.8 half-hours: 6.6 h; index 2 GPU-h at 1 on g5.xlarge = 2 h.
+  check_message("batch_deadline_below_critical_path.json",
+                {"batch_deadline_below_critical_path.json: /batch/jobs/0/deadline_s: expected a deadline at least the critical path "
+                 "prepare → embed → index: 9.6 h with each task on its fastest type (prepare on g5.xlarge, embed on g5.12xlarge, "
+                 "index on g5.xlarge), got 6 h"});
+  check_message("batch_checkpoint_interval_zero.json",
+                {"batch_checkpoint_interval_zero.json: /batch/jobs/0/tasks/0/checkpoint_interval_s: expected > 0 s of compute between "
+                 "checkpoints; leave it out for none, got the number 0"});
+  check_message("batch_policy_changes_world.json",
+                {"batch_policy_changes_world.json: /policies/1/patch/batch/jobs/0/deadline_s: expected the deadline_s of job "
+                 "'nightly-embeddings' as the scenario gives it (21600)",
+                 "got 7200 (policy 'spot-tight'): a change to the world: every policy must run the same jobs"});
+}
+
+TEST_CASE("an availability trace shorter than the window must say it repeats") {
+  check_message("availability_trace_short_no_tile.json",
+                {"availability_trace_short_no_tile.json: /market/availability/0/file: expected an availability trace at least as long as "
+                 "the simulation window, 1 h (3600 s), or \"tile\": true to repeat it, got ",
+                 "availability_counts.json: 4 values every 600 s, 40 min (2400 s)"});
+}
+
 TEST_CASE("request-level and generated traces: bad input") {
   check_message("trace_azure_no_zone.json", {"/traces/t", "the key 'time_zone'", "carry no zone"});
   check_message("trace_azure_bad_tokens.json", {"/traces/t/file", "azure_bad_tokens.csv:3:",

@@ -26,6 +26,8 @@ inline constexpr NamedArray kNamedArrays[] = {
     {"/services", "/name"},
     {"/cluster/node_groups", "/name"},
     {"/cluster/node_pools", "/metadata/name"},
+    {"/batch/jobs", "/name"},
+    {"/batch/jobs/*/tasks", "/name"},  // a job's tasks (a path inside a named element ends in "*")
 };
 
 /// Applies `patch` to `target` by the rules above. When `ck` is given, a named element without its

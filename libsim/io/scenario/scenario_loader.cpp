@@ -228,6 +228,7 @@ Scenario Loader::load(std::string_view text) {
     if (valid) {
       check_demand_is_the_world(base, p);
       check_objectives_are_the_world(base, doc, p.name);
+      check_batch_is_the_world(base, doc, p.name);
       warn_throughput_without_hpa(base, p);
     }
     ck_.locate = [](const std::string& p) { return p; };
@@ -323,7 +324,7 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
         for (const auto& [key, v] : patch->items()) {
           if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
           bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare" || key == "uncertainty";
-          ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster)",
+          ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster, batch)",
                    world ? "a change to the world section '" + key + "', which every policy must share"
                          : "a change to '" + key + "'",
                    world ? "" : did_you_mean(key, kPatchable));
@@ -386,6 +387,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
     }
   }
   if (auto c = doc.find("cluster"); c != doc.end()) out.cluster = parse_cluster(*c, "/cluster");
+  out.batch = parse_batch(doc);
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
@@ -961,6 +963,8 @@ std::vector<Assumption> Loader::assumptions(const json& base, const json& doc, c
   if (const json* po = find_pointer(doc, "/catalog/price_overrides"); po && po->is_object())
     for (const auto& [type, _] : po->items()) figures.push_back(ptr_join("/catalog/price_overrides", type) + "/ondemand_usd_per_h");
   std::vector<Assumption> out;
+  // Batch jobs: their measured work and speeds are figures; the defaults left in force are listed.
+  batch_assumptions(doc, figures, out);
   // Defaults that stand in for figures nobody publishes, when the policy runs spot.
   bool spot = false;
   if (const json* groups = find_pointer(doc, "/cluster/node_groups"); groups && groups->is_array())

@@ -2,7 +2,7 @@
 // Internal to io/: the scenario loader's state and the pieces its sections share. The loader is one
 // class whose sections live in separate files: scenario_loader.cpp (the frame, policies, choices,
 // assumptions), scenario_world.cpp (traces, catalog, market), scenario_cluster.cpp (node groups and
-// autoscalers).
+// autoscalers), scenario_batch.cpp (batch jobs).
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -42,9 +42,10 @@ inline constexpr std::int64_t kMaxNodesPerGroup = 100'000;
 inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
 
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
-inline const std::vector<std::string> kPatchable = {"services", "cluster"};
-inline const std::vector<std::string> kTopKeys = {"capsim", "name", "description", "simulation", "traces", "catalog", "market",
-                                           "services", "cluster", "policies", "baseline", "compare", "uncertainty", "sources"};
+inline const std::vector<std::string> kPatchable = {"services", "cluster", "batch"};
+inline const std::vector<std::string> kTopKeys = {"capsim", "name",     "description", "simulation", "traces",
+                                                  "catalog", "market",  "services",    "cluster",    "batch",
+                                                  "policies", "baseline", "compare",   "uncertainty", "sources"};
 
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
@@ -61,6 +62,11 @@ struct PolicyEntry {
   std::map<std::string, std::string> sources;
   std::size_t index = 0;
 };
+
+/// The batch section's typed-in figures (work, speeds, checkpoint and restart costs, start-up) into
+/// `figures`, and the defaults in force for the figures left out (decision intervals, checkpoint
+/// cost, restart overhead) into `out` (scenario_batch.cpp).
+void batch_assumptions(const json& doc, std::vector<std::string>& figures, std::vector<Assumption>& out);
 
 /// Duplicate keys and nesting deeper than capsim reads, in a JSON document (reported into `out`);
 /// false when too deep to check further.
@@ -127,6 +133,15 @@ class Loader {
   /// Each service fits some instance type the policy can launch (and has a throughput for it).
   void check_services_can_run(const PolicySpec& policy, const std::string& policy_name);
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
+  /// The batch section of a policy's document (scenario_batch.cpp): its job templates, each checked
+  /// for a DAG, somewhere to run every task and a deadline its critical path can meet.
+  BatchSpec parse_batch(const json& doc);
+  std::optional<JobTemplate> parse_job(const json& j, const std::string& ptr);
+  std::optional<TaskSpec> parse_batch_task(const json& t, const std::string& ptr);
+  std::optional<JobArrivals> parse_job_arrivals(const json& j, const std::string& ptr);
+  std::optional<PurchasingSpec> parse_purchasing(const json& j, const std::string& ptr, const PurchasingSpec& defaults);
+  /// A policy's batch jobs are the base's: the same jobs, arrivals, deadlines, DAGs and work.
+  void check_batch_is_the_world(const json& base, const json& doc, const std::string& policy);
   std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);
   /// The file `name` (as written at `ptr`) relative to the scenario's folder, with the name shown in
   /// messages; nullopt (and an error) when a data root is set and the file lies outside it.
@@ -140,6 +155,7 @@ class Loader {
   Scenario sc_;
   bool simulation_ok_ = false;
   std::set<std::string> declared_traces_;  // names under /traces, read or not
+  std::map<std::string, SimDuration> trace_periods_;  // by trace, its file's own period (period_s)
   std::map<std::string, std::shared_ptr<const RequestLog>> replay_logs_;  // by trace, shared by every policy
 };
 

@@ -45,7 +45,7 @@ void Loader::parse_traces(const json& root) {
     const bool generated = format && *format == "generator";
     if (format && !generated) src.format = *parse_trace_format(*format);
     src.unit = *parse_trace_unit(ck_.one_of(t, p, "unit", {"requests", "requests/second", "percent", "count"}).value_or("requests"));
-    if (auto v = ck_.seconds(t, p, "period_s", kMicrosPerSecond)) src.period = *v;
+    if (auto v = ck_.seconds(t, p, "period_s", kMicrosPerSecond)) src.period = trace_periods_[name] = *v;
     // Files: one, or several (pages of one query, consecutive exports).
     std::vector<std::pair<std::string, std::string>> files;  // (as written, pointer)
     if (generated) {
@@ -424,7 +424,7 @@ void Loader::parse_market(const json& root) {
       for (std::size_t i = 0; i < a->size(); ++i) {
         const json& e = (*a)[i];
         const std::string ep = ptr_join(ap, i);
-        if (!ck_.object(e, ep, {"instance_type", "zone", "file", "values"}, {"instance_type", "zone", "file", "values"})) continue;
+        if (!ck_.object(e, ep, {"instance_type", "zone", "file", "values", "tile"}, {"instance_type", "zone", "file", "values"})) continue;
         const std::size_t before = ck_.errors();
         PoolAvailability pa;
         pa.instance_type = ck_.string(e, ep, "instance_type").value_or("");
@@ -437,6 +437,7 @@ void Loader::parse_market(const json& root) {
         auto meaning = ck_.one_of(e, ep, "values", {"available_count", "preempted_flag", "available_flag"},
                                   "public datasets differ; say what a value means");
         auto file = ck_.string(e, ep, "file");
+        const bool tile = ck_.boolean(e, ep, "tile").value_or(false);
         if (ck_.errors() != before || !meaning || !file) continue;
         const AvailabilityMeaning am = *meaning == "available_count" ? AvailabilityMeaning::AvailableCount
                                        : *meaning == "preempted_flag" ? AvailabilityMeaning::PreemptedFlag
@@ -445,6 +446,23 @@ void Loader::parse_market(const json& root) {
           const auto in = input_file(*file, ep + "/file");
           if (!in) continue;
           pa.trace = read_availability_trace(in->path, in->display, am);
+          // Past its end a trace would hold its last value for the rest of the window: a recording
+          // that stops is no evidence the pool stays as it was, so it must cover the window or repeat.
+          const SimDuration length = pa.trace.gap * static_cast<SimDuration>(pa.trace.data.size());
+          if (simulation_ok_ && !tile && length < sc_.simulation.duration) {
+            auto span = [](SimDuration d) {
+              const double s = to_seconds(d);
+              return s >= 3600 ? fmt::format("{:.4g} h ({:g} s)", s / 3600, s)
+                               : s >= 60 ? fmt::format("{:.4g} min ({:g} s)", s / 60, s) : fmt::format("{:g} s", s);
+            };
+            ck_.fail(ep + "/file",
+                     fmt::format("an availability trace at least as long as the simulation window, {}, or \"tile\": true to repeat it",
+                                 span(sc_.simulation.duration)),
+                     fmt::format("{}: {} values every {:g} s, {}", in->display, pa.trace.data.size(), to_seconds(pa.trace.gap),
+                                 span(length)));
+            continue;
+          }
+          if (tile) pa.trace.tile_to_cover(simulation_ok_ ? sc_.simulation.duration : length);
           spec.availability.push_back(std::move(pa));
         } catch (const TraceError& err) {
           ck_.fail_message(ep + "/file", err.what());
