@@ -71,7 +71,8 @@ TEST_CASE("batch: a job with cron arrivals, a DAG of three tasks, pod shapes, ch
   CHECK(prepare.memory_mib == 8 * 1024);    // "8Gi"
   CHECK(prepare.parallelism == 1);          // the default
   CHECK(prepare.checkpoint_interval == 0);  // none
-  CHECK(!prepare.startup_s.has_value());
+  REQUIRE(prepare.startup_s.has_value());
+  CHECK(prepare.startup_s->mean() == 30);  // required: a number is a constant
 
   const TaskSpec& embed = job.tasks[1];
   CHECK(embed.name == "embed");
@@ -329,4 +330,12 @@ TEST_CASE("availability traces: \"tile\": true repeats a trace shorter than the 
   for (double s : {0.0, 599.0, 1800.0, 2400.0, 3600.0, 36000.0}) CHECK(raw.capacity_at(seconds(s)) == t.capacity_at(seconds(s)));
   raw.tile = false;
   CHECK(raw.capacity_at(seconds(3600)) == 5);  // not tiled: past the end the last value holds
+}
+
+TEST_CASE("batch: a task without a start-up latency is refused") {
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(test::data_dir() / "scenarios" / "batch_loader.json"));
+  doc["batch"]["jobs"][2]["tasks"][0].erase("startup_s");
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "nostart.json", test::data_dir() / "scenarios"),
+                       doctest::Contains("nostart.json: /batch/jobs/2/tasks/0/startup_s: expected the pod's start-up latency in seconds"),
+                       ScenarioError);
 }

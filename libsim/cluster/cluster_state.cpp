@@ -43,6 +43,7 @@ void ClusterState::account_unbind(std::size_t p, SimTime now) {
   n.share_s[pod.service] += dt * request_share(n, pod.service);
   bound_s_[pod.service] += dt;
   pod.bound_since = -1;
+  for (auto& f : on_unbound_) f(p, static_cast<std::size_t>(pod.node), dt);
 }
 
 void ClusterState::release(std::size_t p) {

@@ -54,11 +54,11 @@ bool ReplicaController::quota_allows(std::size_t service) const {
          (!h.pods || pods <= *h.pods);
 }
 
-void ReplicaController::create(std::size_t service) {
+std::optional<std::size_t> ReplicaController::create(std::size_t service) {
   if (!quota_allows(service)) {
     // The API server refuses the pod (exceeded quota); the ReplicaSet keeps trying, we count it.
     ++quota_refused_[service];
-    return;
+    return std::nullopt;
   }
   // Reuse a removed pod's slot, so the table stays as large as the most pods at once; its start
   // counter carries on, so events of its previous life stay stale.
@@ -68,15 +68,17 @@ void ReplicaController::create(std::size_t service) {
     pods.push_back(Pod{service});
     pods.back().born = ++born_;
     pending_.insert(pods.size() - 1);
-    return;
+    return pods.size() - 1;
   }
-  pending_.insert(*free_slots_.begin());
-  Pod& slot = pods[*free_slots_.begin()];
+  const std::size_t id = *free_slots_.begin();
+  pending_.insert(id);
+  Pod& slot = pods[id];
   free_slots_.erase(free_slots_.begin());
   const std::uint64_t start = slot.start;
   slot = Pod{service};
   slot.start = start;
   slot.born = ++born_;
+  return id;
 }
 
 void ReplicaController::set_replicas(std::size_t service, int desired) {
@@ -102,31 +104,45 @@ void ReplicaController::set_replicas(std::size_t service, int desired) {
                       return ra != rb ? ra > rb : pods[a].born > pods[b].born;
                     });
   victims.resize(std::min(cut, victims.size()));
-  for (const std::size_t id : victims) {
-    Pod& p = pods[id];
-    if (p.node >= 0) {
-      const auto n = static_cast<std::size_t>(p.node);
-      state_.account_unbind(id, run_.now());
-      state_.release(id);
-      Node& node = state_.nodes()[n];
-      node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
-      state_.pods_changed(n, run_.now());
-      if (p.ready) {
-        services_[service]->replica_stopped(run_.now(), id, *node.type);
-        --ready_[service];
-      }
-    } else {
-      pending_.erase(id);
-    }
-    p.removed = true;
-    p.ready = false;
-    p.node = -1;
-    p.down_since = -1;
-    ++p.start;
-    --live_[service];
-    free_slots_.insert(id);
-  }
+  for (const std::size_t id : victims) remove(id);
   place_pending_();
+}
+
+std::optional<std::size_t> ReplicaController::add_pod(std::size_t service) {
+  auto id = create(service);
+  if (id) ++desired_[service];
+  return id;
+}
+
+void ReplicaController::delete_pod(std::size_t id) {
+  --desired_[state_.pods()[id].service];
+  remove(id);
+}
+
+void ReplicaController::remove(std::size_t id) {
+  Pod& p = state_.pods()[id];
+  const std::size_t service = p.service;
+  if (p.node >= 0) {
+    const auto n = static_cast<std::size_t>(p.node);
+    state_.account_unbind(id, run_.now());
+    state_.release(id);
+    Node& node = state_.nodes()[n];
+    node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
+    state_.pods_changed(n, run_.now());
+    if (p.ready) {
+      services_[service]->replica_stopped(run_.now(), id, *node.type);
+      --ready_[service];
+    }
+  } else {
+    pending_.erase(id);
+  }
+  p.removed = true;
+  p.ready = false;
+  p.node = -1;
+  p.down_since = -1;
+  ++p.start;
+  --live_[service];
+  free_slots_.insert(id);
 }
 
 void ReplicaController::evict(std::size_t n) {

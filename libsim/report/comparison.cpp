@@ -92,6 +92,13 @@ BreachRisk breach_risk(const PolicyResult& p) {
         if (b.example.empty()) b.example = fmt::format("{} (replicate {}): {}", s.name, r.replicate, s.objective->reason);
       }
     }
+    for (const auto& job : r.batch) {
+      judged = true;
+      if (job.objective.breached && !breached) {
+        breached = true;
+        if (b.example.empty()) b.example = fmt::format("batch job {} (replicate {}): {}", job.job, r.replicate, job.objective.reason);
+      }
+    }
     b.replicates_judged += judged;
     b.breaches += breached;
   }
@@ -133,6 +140,45 @@ std::vector<ServiceRisk> service_risks(const PolicyResult& p) {
     s.ttft_p95_s_p95 = nan_if_empty_quantile(ttft, 0.95);
     s.breach_share = judged > 0 ? static_cast<double>(breached) / judged : kNaN;
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<DeadlineRisk> deadline_risks(const PolicyResult& p) {
+  std::vector<DeadlineRisk> out;
+  if (p.replicates.empty()) return out;
+  for (const BatchResult& first : p.replicates.front().batch) {
+    DeadlineRisk d;
+    d.job = first.job;
+    d.purchasing = first.purchasing;
+    std::vector<double> miss, cost, lateness;
+    double spot = 0, all = 0, restarts = 0, lost = 0;
+    int jobs = 0, breached = 0;
+    for (const auto& r : p.replicates) {
+      for (const BatchResult& b : r.batch)
+        if (b.job == d.job) {
+          miss.push_back(b.miss_share);
+          cost.push_back(b.cost_per_job_usd);
+          breached += b.objective.breached;
+        }
+      for (const JobResult& j : r.jobs) {
+        if (j.job != d.job) continue;
+        ++jobs;
+        spot += j.spot_gpu_hours;
+        all += j.spot_gpu_hours + j.on_demand_gpu_hours;
+        restarts += j.restarts;
+        lost += j.work_lost_gpu_hours;
+        if (!j.open) lateness.push_back(j.lateness_s);
+      }
+    }
+    d.miss_share_mean = mean_of(miss);
+    d.cost_per_job_usd_mean = mean_of(cost);
+    d.lateness_p95_s = nan_if_empty_quantile(lateness, 0.95);
+    d.spot_gpu_hour_share = all > 0 ? spot / all : kNaN;
+    d.restarts_per_job = jobs > 0 ? restarts / jobs : 0;
+    d.work_lost_gpu_hours_per_job = jobs > 0 ? lost / jobs : 0;
+    d.breach_share = static_cast<double>(breached) / static_cast<double>(p.replicates.size());
+    out.push_back(std::move(d));
   }
   return out;
 }
@@ -211,6 +257,7 @@ Comparison compare_policies(const RunResult& run) {
     pc.split = split_of(p, f);
     pc.risk = breach_risk(p);
     pc.services = service_risks(p);
+    pc.batch = deadline_risks(p);
     pc.within_tolerance = pc.risk.replicates_judged > 0 && pc.risk.p_breach <= run.risk_tolerance;
     c.policies.push_back(std::move(pc));
   }

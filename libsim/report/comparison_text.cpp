@@ -87,6 +87,23 @@ Table block(const Comparison& c, const std::vector<const PolicyComparison*>& ps)
       return nullptr;
     }, "    ");
   }
+  std::vector<std::string> jobs;
+  for (const auto* p : ps)
+    for (const auto& b : p->batch)
+      if (std::find(jobs.begin(), jobs.end(), b.job) == jobs.end()) jobs.push_back(b.job);
+  for (const auto& name : jobs) {
+    t.add({"  Batch job " + name});
+    row("    purchasing", [&](const PolicyComparison& p) {
+      for (const auto& b : p.batch)
+        if (b.job == name) return b.purchasing;
+      return std::string("-");
+    });
+    rows_of<DeadlineRisk>(t, ps, [&](const PolicyComparison& p) -> const DeadlineRisk* {
+      for (const auto& b : p.batch)
+        if (b.job == name) return &b;
+      return nullptr;
+    }, "    ");
+  }
   row("  rank / on the Pareto front", [](const PolicyComparison& p) { return fmt::format("{} / {}", p.rank, p.pareto ? "yes" : "no"); });
   return t;
 }

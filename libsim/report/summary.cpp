@@ -137,6 +137,24 @@ std::string format_comparison(const RunResult& r) {
       return nullptr;
     }, [](std::string_view) {});
   }
+  std::vector<std::string> templates;
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& b : rep.batch)
+        if (std::find(templates.begin(), templates.end(), b.job) == templates.end()) templates.push_back(b.job);
+  for (const auto& name : templates) {
+    t.add({"Batch job " + name});
+    row("  purchasing", [&](const PolicyResult& p) {
+      for (const auto& b : p.replicates.front().batch)
+        if (b.job == name) return b.purchasing;
+      return std::string("-");
+    });
+    table_rows<BatchResult>(t, r, [&](const ReplicateResult& x) -> const BatchResult* {
+      for (const auto& b : x.batch)
+        if (b.job == name) return &b;
+      return nullptr;
+    }, [](std::string_view) {});
+  }
   out += t.render();
   out += format_run_notes(r);
   return out;

@@ -6,6 +6,7 @@
 #include "capsim/catalog/labels.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/trace/align.hpp"
+#include "capsim/workload/batch/task_timing.hpp"
 
 namespace capsim {
 
@@ -85,24 +86,50 @@ std::vector<PodSpec> pod_templates(const std::vector<ServiceSpec>& services) {
   return out;
 }
 
+namespace {
+
+std::vector<ServiceSpec> all_pod_specs(const PolicySpec& p) {
+  std::vector<ServiceSpec> out = p.services;
+  for (ServiceSpec& b : batch_pod_specs(p.batch)) out.push_back(std::move(b));
+  return out;
+}
+
+double mean_or_zero(const std::optional<Distribution>& d) { return d ? d->mean() : 0.0; }
+
+// Per job template and task: the delay a purchasing policy plans a new instance with (the paper's
+// d): a node's launch to Ready, the pod's start-up, then the restart overhead (means).
+std::vector<std::vector<double>> changeovers(const PolicySpec& p) {
+  const auto& c = p.cluster;
+  const double node = c.node_ready_s ? c.node_ready_s->mean() : mean_or_zero(c.node_launch_s) + mean_or_zero(c.node_boot_s);
+  std::vector<std::vector<double>> out;
+  for (const JobTemplate& job : p.batch.jobs) {
+    std::vector<double> per_task;
+    for (const TaskSpec& t : job.tasks) per_task.push_back(node + mean_or_zero(t.startup_s) + to_seconds(t.restart_overhead));
+    out.push_back(std::move(per_task));
+  }
+  return out;
+}
+
+}  // namespace
+
 Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool explain)
     : policy(p),
       ledger(s.simulation.duration),
-      services(make_services(s, p, replicate)),
+      workloads{all_pod_specs(p), make_services(s, p, replicate)},
       market(s.market, s.catalog, s.spot_advisor, s.simulation.start, s.simulation.duration, s.simulation.seed,
              static_cast<std::uint64_t>(replicate)),
       record{draw_world(s.uncertainty, s.simulation.seed, static_cast<std::uint64_t>(replicate)), {}, {}},
       run{engine, market, ledger, s.catalog, s.zones, s.simulation.start, s.simulation.duration, s.simulation.seed,
           static_cast<std::uint64_t>(replicate), record.counters, explain, record.decisions, record.world.node_latency_factor,
           record.world.startup_latency_factor},
-      state(pod_templates(p.services)),
-      replicas(run, state, p.services, p.cluster.resource_quotas, services),
+      state(pod_templates(workloads.pod_specs)),
+      replicas(run, state, workloads.pod_specs, p.cluster.resource_quotas, workloads.services),
       nodes(run, state, replicas, NodeStartup{p.cluster.node_ready_s, p.cluster.node_launch_s, p.cluster.node_boot_s}),
-      groups(run, state, nodes, replicas, p.cluster.node_groups, p.services, p.cluster.tags),
-      scheduler(state, replicas, p.services),
-      hpas(engine, hpa_inputs(s, p), replicas, groups, services,
-           [&s](const std::string& trace, SimTime t) { return external_value(s, trace, t); }),
-      target_tracking(engine, tracked_groups(p), groups, services) {
+      groups(run, state, nodes, replicas, p.cluster.node_groups, workloads.pod_specs, p.cluster.tags),
+      scheduler(state, replicas, workloads.pod_specs),
+      autoscalers{HpaRunner(engine, hpa_inputs(s, p), replicas, groups, workloads.services,
+                            [&s](const std::string& trace, SimTime t) { return external_value(s, trace, t); }),
+                  TargetTrackingRunner(engine, tracked_groups(p), groups, workloads.services)} {
   // The wiring: who reacts to what (the reverse edges between controllers).
   replicas.set_placement([this] { scheduler.place_pending(); });
   nodes.place_pending = [this] { scheduler.place_pending(); };
@@ -112,20 +139,35 @@ Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool e
   });
   const ClusterControllers cluster{run, state, nodes, groups, replicas, scheduler};
   provisioner = make_provisioner(p.cluster.provisioner, cluster,
-                                 ProvisionerSpecs{p.cluster.karpenter, p.cluster.cluster_autoscaler, p.services, p.cluster.tags,
+                                 ProvisionerSpecs{p.cluster.karpenter, p.cluster.cluster_autoscaler, workloads.pod_specs, p.cluster.tags,
                                                   [&s](const std::string& type) { return has_spot_prices(s, type); }});
   scheduler.set_unplaced([this] { provisioner->pods_pending(); });
+  if (p.batch.empty()) return;
+  // Spot is on offer for a task when any pool its pods may use has capacity now.
+  auto spot_available = [this, &s](const TaskSpec& task, SimTime now) {
+    for (const std::string& type : allowed_types(task, s.catalog)) {
+      if (!has_spot_prices(s, type)) continue;
+      for (const std::string& zone : s.zones) {
+        const auto cap = market.capacity_at(market.pool(type, zone, CapacityType::Spot), now);
+        if (!cap || *cap > 0) return true;
+      }
+    }
+    return false;
+  };
+  jobs = std::make_unique<JobController>(run, state, replicas, p.batch, s.catalog, p.services.size(), changeovers(p), spot_available);
+  for (std::size_t i = p.services.size(); i < workloads.pod_specs.size(); ++i) workloads.services.push_back(make_batch_slot(*jobs));
 }
 
 void Assembly::start() {
   nodes.watch_availability(groups.all_pools());
   groups.start();
   replicas.start();
+  if (jobs) jobs->start();
   for (std::size_t g = 0; g < groups.size(); ++g) groups.sync_replicas(g);
   scheduler.place_pending();
   provisioner->start();
-  hpas.start();
-  target_tracking.start();
+  autoscalers.hpas.start();
+  autoscalers.target_tracking.start();
   if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
 }
 

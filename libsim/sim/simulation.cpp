@@ -100,7 +100,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   std::function<void()> boundary;
   std::size_t next_period = 1;
   boundary = [&] {
-    for (auto& s : a.services) s->period_boundary(a.engine.now());
+    for (auto& s : a.workloads.services) s->period_boundary(a.engine.now());
     if (keep_series) {
       ready_nodes_series.push_back(a.nodes.ready_nodes());
       cost_rate.push_back(a.ledger.running_usd_per_h());
@@ -132,17 +132,18 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.fleet.gpu_hours += l.billed_s / 3600.0 * scenario.catalog.at(l.instance_type).gpus;
   }
   // The cost allocation: each node's billed cost split by what its pods requested over its life.
-  const std::vector<double> allocated = allocate_costs(lines, a.state.allocations(a.engine.now()), policy.services.size());
+  // Every pod template's share: the services', then batch work's.
+  const std::vector<double> allocated = allocate_costs(lines, a.state.allocations(a.engine.now()), a.workloads.pod_specs.size());
   const std::vector<double> bound_s = a.state.bound_seconds(a.engine.now());
   for (double x : allocated) out.cost.allocated_usd += x;
-  // A service's tags are its pods' labels: the allocated cost by label, "key=(untagged)" for services without the key.
+  // A pod template's tags are its pods' labels: the allocated cost by label, "key=(untagged)" for pods without the key.
   std::set<std::string> label_keys;
-  for (const auto& svc : policy.services)
+  for (const auto& svc : a.workloads.pod_specs)
     for (const auto& [k, _] : svc.tags) label_keys.insert(k);
-  for (std::size_t s = 0; s < policy.services.size(); ++s)
+  for (std::size_t s = 0; s < a.workloads.pod_specs.size(); ++s)
     for (const auto& k : label_keys) {
-      auto it = policy.services[s].tags.find(k);
-      out.cost.allocated_by_label_usd[k + "=" + (it == policy.services[s].tags.end() ? std::string("(untagged)") : it->second)] +=
+      auto it = a.workloads.pod_specs[s].tags.find(k);
+      out.cost.allocated_by_label_usd[k + "=" + (it == a.workloads.pod_specs[s].tags.end() ? std::string("(untagged)") : it->second)] +=
           allocated[s];
     }
   out.cost.unallocated_usd = std::max(0.0, split.gpu_instances_usd + split.other_instances_usd - out.cost.allocated_usd);
@@ -154,10 +155,10 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   for (std::size_t s = 0; s < policy.services.size(); ++s) {
     ServiceResult r;
     r.name = policy.services[s].name;
-    r.sla = a.services[s]->summary();
-    r.latency = a.services[s]->latency();
-    r.slo = a.services[s]->slo();
-    r.llm = a.services[s]->llm();
+    r.sla = a.workloads.services[s]->summary();
+    r.latency = a.workloads.services[s]->latency();
+    r.slo = a.workloads.services[s]->slo();
+    r.llm = a.workloads.services[s]->llm();
     r.objective = judge_objectives(policy.services[s], r.sla, r.slo);
     r.replicas_requested = a.replicas.desired()[s];  // the desired count at the end (an HPA moves it)
     r.quota_refused = a.replicas.quota_refused()[s];
@@ -185,7 +186,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     if (keep_series) {
       ServiceSeries ser;
       ser.name = policy.services[s].name;
-      for (const auto& p : a.services[s]->periods()) {
+      for (const auto& p : a.workloads.services[s]->periods()) {
         ser.arrivals.push_back(p.arrivals);
         ser.capacity_requests.push_back(p.capacity_requests);
         ser.missed.push_back(p.missed);
@@ -194,6 +195,10 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       }
       out.service_series.push_back(std::move(ser));
     }
+  }
+  if (a.jobs) {
+    out.jobs = a.jobs->jobs(a.engine.now());
+    out.batch = a.jobs->summaries(out.jobs);
   }
   out.decisions = a.record.decisions;
   out.explanations = capsim::explain(a.record.decisions, sim.start);

@@ -42,6 +42,9 @@ from ._capsim import (  # noqa: F401
     FleetSummary,
     InstanceCatalog,
     InstanceType,
+    BatchResult,
+    DeadlineRisk,
+    JobResult,
     LatencySummary,
     LaunchDecision,
     LlmSummary,
@@ -83,7 +86,7 @@ from ._capsim import (  # noqa: F401
 )
 
 __all__ = [
-    "Assumption", "ConsolidatedNode", "ConsolidationDecision", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
+    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",

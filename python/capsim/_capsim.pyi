@@ -236,6 +236,40 @@ class ObjectiveOutcome:
     reason: str
     def __init__(self) -> None: ...
 
+class JobResult:
+    job: str
+    index: int
+    arrival_s: float
+    deadline_s: float
+    finish_s: float
+    lateness_s: float
+    deadline_met: bool
+    open: bool
+    spot_gpu_hours: float
+    on_demand_gpu_hours: float
+    restarts: int
+    work_lost_gpu_hours: float
+    cost_usd: float
+    def __init__(self) -> None: ...
+
+class BatchResult:
+    job: str
+    purchasing: str
+    jobs: int
+    missed: int
+    open: int
+    miss_share: float
+    cost_usd: float
+    cost_per_job_usd: float
+    lateness_p95_s: float
+    completion_mean_s: float
+    spot_gpu_hours: float
+    on_demand_gpu_hours: float
+    restarts: int
+    work_lost_gpu_hours: float
+    objective: ObjectiveOutcome
+    def __init__(self) -> None: ...
+
 class ServiceResult:
     name: str
     replicas_requested: int
@@ -357,6 +391,8 @@ class ReplicateResult:
     cost: CostBreakdown
     fleet: FleetSummary
     services: List[ServiceResult]
+    batch: List[BatchResult]
+    jobs: List[JobResult]
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]
@@ -440,6 +476,18 @@ class ServiceRisk:
     breach_share: float
     def __init__(self) -> None: ...
 
+class DeadlineRisk:
+    job: str
+    purchasing: str
+    miss_share_mean: float
+    cost_per_job_usd_mean: float
+    lateness_p95_s: float
+    spot_gpu_hour_share: float
+    restarts_per_job: float
+    work_lost_gpu_hours_per_job: float
+    breach_share: float
+    def __init__(self) -> None: ...
+
 class BreachRisk:
     replicates_judged: int
     breaches: int
@@ -459,6 +507,7 @@ class PolicyComparison:
     split: MonthlySplit
     risk: BreachRisk
     services: List[ServiceRisk]
+    batch: List[DeadlineRisk]
     rank: int
     pareto: bool
     within_tolerance: bool

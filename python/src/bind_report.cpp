@@ -27,6 +27,8 @@ void bind_report(py::module_& m) {
   table_class<LlmSummary>(m, "LlmSummary", "Token latencies of an LLM service under continuous batching.");
   table_class<ObjectiveOutcome>(m, "ObjectiveOutcome", "Whether one replicate kept a service's objectives (SLA target, SLO budgets).");
   table_class<ServiceResult>(m, "ServiceResult", "One service's outcome.");
+  table_class<JobResult>(m, "JobResult", "One batch job's outcome: its deadline, GPU-hours on spot and on-demand, restarts, lost work, cost.");
+  table_class<BatchResult>(m, "BatchResult", "The batch jobs of one template in one replicate: deadline misses, cost per job, lateness.");
   table_class<ServiceSeries>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).");
   table_class<NodeRecord>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).");
   table_class<CostLine>(m, "CostLine", "One line of the bill: what was billed for an instance, a reservation or the control plane.");
@@ -43,6 +45,7 @@ void bind_report(py::module_& m) {
   table_class<PairedSaving>(m, "PairedSaving", "A policy's saving against another, paired by replicate (common random numbers).");
   table_class<MonthlySplit>(m, "MonthlySplit", "Where a policy's monthly money goes (means over replicates).");
   table_class<ServiceRisk>(m, "ServiceRisk", "One service's SLA measures across a policy's replicates.");
+  table_class<DeadlineRisk>(m, "DeadlineRisk", "One batch job template's deadlines and cost across a policy's replicates.");
   table_class<BreachRisk>(m, "BreachRisk", "The share of replicates in which any service broke its objective.");
   table_class<PolicyComparison>(m, "PolicyComparison", "One policy in a comparison.");
   table_class<LadderStep>(m, "LadderStep", "A step of a lever ladder: a policy against the one it extends.");

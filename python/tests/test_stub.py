@@ -37,7 +37,7 @@ RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
                   "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine",
                   "ObjectiveOutcome", "CostSpread", "PairedSaving", "MonthlySplit", "ServiceRisk", "BreachRisk", "PolicyComparison",
-                  "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw"]
+                  "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw", "JobResult", "BatchResult", "DeadlineRisk"]
 
 
 def test_every_stub_class_exists_with_the_same_attributes():

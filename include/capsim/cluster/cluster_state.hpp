@@ -145,6 +145,9 @@ class ClusterState {
   /// A pod came to or left node `n` at `now`; subscribers hear after the change is announced.
   void pods_changed(std::size_t n, SimTime now);
   void on_pods_changed(std::function<void(std::size_t)> f) { on_pods_changed_.push_back(std::move(f)); }
+  /// Pod `p` was booked for `seconds` bound to node `n` (heard as it leaves the node, before its
+  /// room is given back): a Job controller prices its pods' time this way.
+  void on_unbound(std::function<void(std::size_t p, std::size_t n, double seconds)> f) { on_unbound_.push_back(std::move(f)); }
 
  private:
   std::vector<PodSpec> templates_;
@@ -155,6 +158,7 @@ class ClusterState {
   std::uint64_t revision_ = 1;
   std::vector<std::function<void()>> on_change_;
   std::vector<std::function<void(std::size_t)>> on_pods_changed_;
+  std::vector<std::function<void(std::size_t, std::size_t, double)>> on_unbound_;
 };
 
 }  // namespace capsim

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,14 @@ class ReplicaController final : public ReplicaScaleTarget {
   int ready_replicas(std::size_t service) const override;
   void set_replicas(std::size_t service, int desired) override;
 
+  /// One more pod of `service`, made on its own (a Job controller's): it goes pending; nullopt when
+  /// its namespace's ResourceQuota refuses it. The desired count follows.
+  std::optional<std::size_t> add_pod(std::size_t service);
+  /// Deletes pod `id`, bound or pending; its service hears if it was ready. The desired count follows.
+  void delete_pod(std::size_t id);
+  /// Runs the pod placement (after pods were added or room was freed).
+  void place() { place_pending_(); }
+
   /// Pods waiting for a node (created or evicted, not yet bound), by index, kept as they change: the
   /// scheduler visits these only.
   const std::set<std::size_t>& pending() const { return pending_; }
@@ -52,7 +61,8 @@ class ReplicaController final : public ReplicaScaleTarget {
 
  private:
   bool quota_allows(std::size_t service) const;
-  void create(std::size_t service);
+  std::optional<std::size_t> create(std::size_t service);
+  void remove(std::size_t id);
   void start_pod(std::size_t p, bool warm);
   void pod_ready(std::size_t p, std::uint64_t start);
 

@@ -60,7 +60,22 @@ struct ServiceRisk {
   friend bool operator==(const ServiceRisk&, const ServiceRisk&) = default;
 };
 
-/// The share of replicates in which any service broke its objective.
+/// One batch job template's deadlines and cost across a policy's replicates.
+struct DeadlineRisk {
+  std::string job;
+  std::string purchasing;            // its purchasing policy
+  double miss_share_mean = 0;        // deadline-miss share, mean over replicates
+  double cost_per_job_usd_mean = 0;  // USD per job that arrived, mean over replicates
+  double lateness_p95_s = 0;         // 95th percentile over every judged job of every replicate (NaN: none judged)
+  double spot_gpu_hour_share = 0;    // spot GPU-hours / all its GPU-hours, over every replicate (NaN: none)
+  double restarts_per_job = 0;       // over every job of every replicate
+  double work_lost_gpu_hours_per_job = 0;
+  double breach_share = 0;           // replicates in which a job missed its deadline
+
+  friend bool operator==(const DeadlineRisk&, const DeadlineRisk&) = default;
+};
+
+/// The share of replicates in which any service broke its objective or a batch job missed its deadline.
 struct BreachRisk {
   int replicates_judged = 0;  // 0: no service declares an objective
   int breaches = 0;
@@ -79,6 +94,7 @@ struct PolicyComparison {
   MonthlySplit split;
   BreachRisk risk;
   std::vector<ServiceRisk> services;
+  std::vector<DeadlineRisk> batch;  // each batch job template's deadlines (empty without batch work)
   int rank = 0;                   // 1: recommended order (within tolerance first, then cheaper)
   bool pareto = false;            // on the front of mean monthly cost against P(breach)
   bool within_tolerance = false;  // P(breach) at most the risk tolerance (false when not judged)

@@ -72,6 +72,23 @@ constexpr auto fields_of(std::type_identity<ServiceRisk>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<DeadlineRisk>) {
+  using T = DeadlineRisk;
+  return std::tuple{
+      field("job", &T::job, "batch job template"),
+      field("purchasing", &T::purchasing, "its purchasing policy"),
+      field("miss_share_mean", &T::miss_share_mean, "deadline-miss share, mean over replicates", {.label = "deadline-miss share", .show = Show::Percent}),
+      field("cost_per_job_usd_mean", &T::cost_per_job_usd_mean, "USD per job, mean over replicates", {.label = "cost per job (USD)", .show = Show::Money}),
+      field("lateness_p95_s", &T::lateness_p95_s, "finish minus deadline, 95th percentile over every judged job (s; negative: early)",
+            {.label = "lateness P95 (s)", .show = Show::Fixed0}),
+      field("spot_gpu_hour_share", &T::spot_gpu_hour_share, "share of its GPU-hours on spot", {.label = "GPU-hours on spot", .show = Show::Percent}),
+      field("restarts_per_job", &T::restarts_per_job, "pod runs cut short per job", {.label = "restarts per job", .show = Show::Fixed2}),
+      field("work_lost_gpu_hours_per_job", &T::work_lost_gpu_hours_per_job, "reference GPU-hours lost since checkpoints, per job",
+            {.label = "work lost per job (GPU-h)", .show = Show::Fixed2}),
+      field("breach_share", &T::breach_share, "replicates in which a job missed its deadline", {.label = "deadline missed", .show = Show::Percent}),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<BreachRisk>) {
   using T = BreachRisk;
   return std::tuple{
@@ -94,8 +111,9 @@ constexpr auto fields_of(std::type_identity<PolicyComparison>) {
       field("monthly_cost", &T::monthly_cost, "cost per 30-day month across replicates, USD"),
       field("vs_baseline", &T::vs_baseline, "saving against the baseline, paired by replicate"),
       field("split", &T::split, "where the money goes, USD per month (means)"),
-      field("risk", &T::risk, "P(SLO breach): share of replicates in which any service broke its objective"),
+      field("risk", &T::risk, "P(SLO breach): share of replicates in which any service broke its objective or a batch job missed its deadline"),
       field("services", &T::services, "each service's SLA measures across replicates"),
+      field("batch", &T::batch, "each batch job template's deadlines and cost across replicates"),
       field("rank", &T::rank, "1 = first: within the risk tolerance first, then cheaper"),
       field("pareto", &T::pareto, "on the Pareto front of mean monthly cost against P(breach)"),
       field("within_tolerance", &T::within_tolerance, "P(breach) at most the risk tolerance"),

@@ -10,6 +10,7 @@
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/assumption.hpp"
 #include "capsim/report/decisions.hpp"
+#include "capsim/workload/batch/job_result.hpp"
 #include "capsim/workload/service.hpp"
 
 namespace capsim {
@@ -161,6 +162,8 @@ struct ReplicateResult {
   CostBreakdown cost;
   FleetSummary fleet;
   std::vector<ServiceResult> services;
+  std::vector<BatchResult> batch;  // per job template (empty without batch work)
+  std::vector<JobResult> jobs;     // every batch job
   // Recorder series, one value per period (empty unless series were asked for).
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;

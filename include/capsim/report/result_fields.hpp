@@ -2,6 +2,7 @@
 // The field tables of the result structs (result.hpp): the one place a result field is declared
 // for result.json, the CSV files, the summary and the Python binding. Table order is the order of
 // result.json's keys and of the summary's rows. Adding a counter: the struct member, its line here.
+#include "capsim/report/batch_fields.hpp"
 #include "capsim/report/field.hpp"
 #include "capsim/report/result.hpp"
 #include "capsim/report/service_fields.hpp"
@@ -138,6 +139,8 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("cost", &T::cost, "cost split"),
       field("fleet", &T::fleet, "fleet summary"),
       field("services", &T::services, "per-service outcome"),
+      field("batch", &T::batch, "per batch job template: deadlines, cost, restarts (empty without batch work)"),
+      field("jobs", &T::jobs, "every batch job's outcome"),
       field("service_series", &T::service_series, "per-period series (when asked for)"),
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),

@@ -1,7 +1,7 @@
 #pragma once
 // One policy's components on one engine, wired together: the service models, the cluster state
 // and its controllers (replicas, node life, node groups, scheduler), the policy's provisioner, and
-// the autoscalers. run_replicate builds one, runs it and collects its results.
+// the autoscalers, and the Job controller for batch work. run_replicate builds one, runs it and collects its results.
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +9,7 @@
 #include "capsim/autoscale/hpa_runner.hpp"
 #include "capsim/autoscale/target_tracking_runner.hpp"
 #include "capsim/cluster/cluster_state.hpp"
+#include "capsim/cluster/job_controller.hpp"
 #include "capsim/cluster/node_groups.hpp"
 #include "capsim/cluster/node_lifecycle.hpp"
 #include "capsim/cluster/pod_scheduler.hpp"
@@ -40,10 +41,22 @@ class Assembly {
     Decisions decisions;
   };
 
+  /// What runs on the cluster: per pod template (the services', then batch work's) its spec and
+  /// the model its pods report to.
+  struct Workloads {
+    std::vector<ServiceSpec> pod_specs;
+    std::vector<std::unique_ptr<Service>> services;
+  };
+  /// The controllers that resize: HPAs (and KEDA's) on replicas, target tracking on node groups.
+  struct Autoscalers {
+    HpaRunner hpas;
+    TargetTrackingRunner target_tracking;
+  };
+
   const PolicySpec& policy;
   Engine engine;
   Ledger ledger;
-  std::vector<std::unique_ptr<Service>> services;
+  Workloads workloads;
   SpotMarket market;
   Record record;
   RunContext run;
@@ -53,8 +66,8 @@ class Assembly {
   NodeGroupController groups;
   PodScheduler scheduler;
   std::unique_ptr<Provisioner> provisioner;
-  HpaRunner hpas;
-  TargetTrackingRunner target_tracking;
+  Autoscalers autoscalers;
+  std::unique_ptr<JobController> jobs;  // with batch work
 };
 
 /// Per service, the shape of its pods: its requests, its node affinity narrowed to the types it has

@@ -300,6 +300,11 @@ std::optional<TaskSpec> Loader::parse_batch_task(const json& t, const std::strin
                                    "a number >= 0 of seconds from a restart to progress (reloading the last checkpoint)"))
     task.restart_overhead = *d;
   task.startup_s = ck_.distribution(t, p, "startup_s");
+  // Every task pod starts on a node after the window opens: how long that takes is not something
+  // to assume (services ask for it the same way).
+  if (!t.contains("startup_s"))
+    ck_.fail(p + "/startup_s", "the pod's start-up latency in seconds (bound to running: image pull, container start), a number or a distribution",
+             "nothing");
   if (ck_.errors() != before) return std::nullopt;
 
   // Somewhere to run: a type with a speed that the requirements allow, and that holds the pod.

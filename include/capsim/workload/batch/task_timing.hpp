@@ -16,7 +16,8 @@ double shard_work(const TaskSpec& task);
 /// Work per second of one pod of `task` on `type` (its GPUs × the type's speed); 0 without a speed.
 double shard_rate(const TaskSpec& task, const std::string& type);
 
-/// The types of `catalog` a pod of `task` may run on: a speed is given, its requirements allow the type.
+/// The types of `catalog` a pod of `task` may run on: a speed is given, its requirements allow the
+/// type (zone and capacity type, an offering's, are left to the market).
 std::vector<std::string> allowed_types(const TaskSpec& task, const InstanceCatalog& catalog);
 
 struct TaskTiming {
