@@ -359,3 +359,20 @@ TEST_CASE("a pod no NodePool can place does not hold consolidation back") {
   CHECK(rep.fleet.consolidations == 1);
   CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(1.006));
 }
+
+TEST_CASE("a pod's zone requirement binds the zone Karpenter launches in") {
+  // Three zones, equal on-demand prices (ties go to the first zone); the pod requires us-east-1c.
+  // Its node must come up there: a node elsewhere could not hold it, and Karpenter would launch,
+  // find it empty and consolidate it over and over.
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"});
+  doc["catalog"] = {{"zones", {"us-east-1a", "us-east-1b", "us-east-1c"}}};
+  doc["services"][0]["replica"]["requirements"] =
+      json::parse(R"([{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["us-east-1c"]}])");
+  const RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.launches == 1);
+  REQUIRE(rep.nodes.size() == 1);
+  CHECK(rep.nodes[0].zone == "us-east-1c");
+  CHECK(rep.services[0].replicas_placed == 1);
+  CHECK(rep.fleet.consolidations == 0);
+}

@@ -210,6 +210,8 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       const std::size_t p = offerings_.pool(type, zone, claim.capacity_type);
       const MarketPool& mp = run.market.at(p);
       if (!offerings_.admits(np, pool.scheduling.requirements, p)) continue;
+      // The pods' own zone (and capacity type) requirements bind the launch as the NodePool's do.
+      if (!claim.requirements.matches(*cluster_.nodes.pool_labels(p))) continue;
       if (cluster_.nodes.avoided(p, now)) continue;
       states.push_back(PoolState{p, mp.prices->price_at(now), 1e9, mp.hazard_per_h, static_cast<int>(i)});
     }

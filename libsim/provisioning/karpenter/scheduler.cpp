@@ -592,6 +592,7 @@ class Scheduler {
     out.requests = {c.total.cpu, c.total.mem, static_cast<int>(c.total.gpu), static_cast<int>(c.total.pods)};
     if (!c.pods.empty()) out.requests.device = pods_[c.pods.front()]->requests.device;
     out.explanation = c.explanation;
+    out.requirements = c.req;
     const OfferingFilter filter(c.req);
     double cheapest_od = kNoPrice;
     bool reserved = false;

@@ -82,6 +82,7 @@ struct PlannedNodeClaim {
   std::vector<double> instance_type_prices;  // parallel: each type's cheapest offering of `capacity_type`
   CapacityType capacity_type = CapacityType::OnDemand;
   std::string zone;  // of the cheapest offering
+  Requirements requirements;  // its NodePool's and its pods' together: the launch keeps to their zones
   double cheapest_price_usd_per_h = 0;
   ResourceList requests;  // sum over its pods
   ClaimExplanation explanation;
