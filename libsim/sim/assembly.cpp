@@ -148,6 +148,9 @@ Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool e
     for (const std::string& type : allowed_types(task, s.catalog)) {
       if (!has_spot_prices(s, type)) continue;
       for (const std::string& zone : s.zones) {
+        // Only the zones its node affinity allows (the other keys were checked per type).
+        if (!task.requirements.matches(Labels{{std::string(label::kZone), zone}}, [](std::string_view k) { return k != label::kZone; }))
+          continue;
         const auto cap = market.capacity_at(market.pool(type, zone, CapacityType::Spot), now);
         if (!cap || *cap > 0) return true;
       }

@@ -34,6 +34,7 @@ std::string replicates_csv(const RunResult& run, double month_factor) {
       flatten_value("cost", r.cost, row);
       flatten_value("fleet", r.fleet, row);
       flatten_value("services", r.services, row);
+      if (!r.batch.empty()) flatten_value("batch", r.batch, row);
       rows.push_back(std::move(row));
     }
   return rows_to_csv(rows);

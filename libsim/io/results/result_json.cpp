@@ -52,6 +52,14 @@ ojson detail::result_document(const RunResult& r) {
       ojson svcs = ojson::array();
       for (const auto& s : rep.services) svcs.push_back(table_json(s));
       rj["services"] = svcs;
+      // Batch work's outcomes, when the scenario has batch jobs.
+      if (!rep.batch.empty()) {
+        ojson batch = ojson::array(), jobs = ojson::array();
+        for (const auto& b : rep.batch) batch.push_back(table_json(b));
+        for (const auto& job : rep.jobs) jobs.push_back(table_json(job));
+        rj["batch"] = batch;
+        rj["jobs"] = jobs;
+      }
       reps.push_back(rj);
     }
     pj["replicates"] = reps;

@@ -1,0 +1,67 @@
+"""Batch jobs from Python and the command line, on the shipped nightly batch scenario
+(scenarios/nightly-batch.json: a nightly embedding job, 16 GPU-hours in 4 pods, due 6 hours after
+01:00 New York time, over 14 days from 2024-05-10 00:00Z)."""
+import json
+import pickle
+import subprocess
+
+import pytest
+
+import capsim
+
+G5_XLARGE_ON_DEMAND = 1.006  # USD/h, the bundled catalog's us-east-1 price
+
+
+def nightly(source_dir):
+    return source_dir / "scenarios" / "nightly-batch.json"
+
+
+def test_batch_results_from_python(source_dir):
+    sc = capsim.load_scenario(nightly(source_dir))
+    r = capsim.compare(sc, policies=["on-demand", "uniform-progress"], baseline="on-demand", replicates=2)
+    od = r.run.policies[0].replicates[0]
+    # One job a night at 01:00 EDT (05:00Z), the first on May 10, the last on May 23: 14 jobs.
+    assert [j.arrival_s for j in od.jobs] == [5 * 3600 + d * 86400 for d in range(14)]
+    assert all(j.deadline_s == j.arrival_s + 6 * 3600 for j in od.jobs)
+    assert len(od.batch) == 1 and od.batch[0].jobs == 14 and od.batch[0].purchasing == "on-demand"
+    for j in od.jobs:
+        assert j.deadline_met and not j.open and j.spot_gpu_hours == 0
+        # 16 GPU-hours of work plus 7 checkpoints of 60 s in each of the 4 pods, at least.
+        assert j.on_demand_gpu_hours >= 16 + 4 * 7 * 60 / 3600
+        # Each pod holds a whole g5.xlarge (its one GPU), the cheapest on-demand g5 Karpenter picks.
+        assert j.cost_usd == pytest.approx(j.on_demand_gpu_hours * G5_XLARGE_ON_DEMAND)
+    assert od.batch[0].cost_per_job_usd == pytest.approx(sum(j.cost_usd for j in od.jobs) / 14)
+    up = r.run.policies[1].replicates[0]
+    assert up.batch[0].purchasing == "uniform-progress"
+    assert sum(j.spot_gpu_hours for j in up.jobs) > 0
+    risk = {p.name: p.batch[0] for p in r.comparison.policies}
+    assert risk["on-demand"].spot_gpu_hour_share == 0 and risk["on-demand"].miss_share_mean == 0
+    assert risk["uniform-progress"].cost_per_job_usd_mean < risk["on-demand"].cost_per_job_usd_mean
+    back = pickle.loads(pickle.dumps(r))
+    assert back.run == r.run and back.comparison == r.comparison
+    text = capsim.format_compare(r.comparison, r.run, 120)
+    assert "Batch job nightly-embeddings" in text and "deadline-miss share" in text
+
+
+def run_cli(cli, *args):
+    return subprocess.run([cli, *map(str, args)], capture_output=True, text=True)
+
+
+def test_batch_compare_cli_shards_and_files(cli, source_dir, tmp_path):
+    scenario = nightly(source_dir)
+    single, shards, merged = tmp_path / "single", tmp_path / "shards", tmp_path / "merged"
+    args = ("--policies", "on-demand,spot-one-pool,uniform-progress-one-pool", "-r", 2)
+    p = run_cli(cli, "compare", scenario, *args, "-o", single)
+    assert p.returncode == 0, p.stderr
+    assert "Batch job nightly-embeddings" in p.stdout and "lateness P95 (s)" in p.stdout
+    for i in range(2):
+        assert run_cli(cli, "compare", scenario, *args, "--shard", f"{i}/2", "-o", shards).returncode == 0
+    assert run_cli(cli, "merge", shards, "-o", merged).returncode == 0
+    for f in ("result.json", "summary.csv", "replicates.csv", "timeseries.csv"):
+        assert (merged / f).read_bytes() == (single / f).read_bytes(), f
+    doc = json.loads((single / "result.json").read_text())
+    rep = doc["policies"][0]["replicates"][0]
+    assert rep["batch"][0]["job"] == "nightly-embeddings" and len(rep["jobs"]) == 14
+    assert "batch.0.miss_share" in (single / "replicates.csv").read_text().splitlines()[0]
+    # Comparison policies come by rank; each carries its template's purchasing policy.
+    assert sorted(b["purchasing"] for p in doc["comparison"]["policies"] for b in p["batch"]) == ["on-demand", "spot", "uniform-progress"]
