@@ -1,7 +1,7 @@
 # capsim validate: exit 0 on a good file, exit 2 with every problem listed on a bad one.
 execute_process(COMMAND ${CAPSIM} validate ${SOURCE_DIR}/scenarios/gpu-inference-eks.json
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out)
-if(NOT rc EQUAL 0 OR NOT out MATCHES "ok: .*gpu-inference-eks.json \\(7 policies")
+if(NOT rc EQUAL 0 OR NOT out MATCHES "ok: .*gpu-inference-eks.json \\(8 policies")
   message(FATAL_ERROR "validate on the default scenario: rc ${rc}, output ${out}")
 endif()
 execute_process(COMMAND ${CAPSIM} validate ${SOURCE_DIR}/tests/data/bad/unknown_key.json

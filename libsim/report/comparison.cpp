@@ -301,13 +301,18 @@ Comparison compare_policies(const RunResult& run) {
   double allocated = 0;
   for (const auto& r : base->replicates) allocated += r.cost.allocated_usd;
   allocated = allocated * f / static_cast<double>(base->replicates.size());
+  double batch = 0;  // batch jobs' pods, priced as their share of their nodes
+  for (const auto& r : base->replicates)
+    for (const auto& job : r.batch) batch += job.cost_usd;
+  batch = batch * f / static_cast<double>(base->replicates.size());
   const double total = b.monthly_cost.mean_usd;
   c.baseline_drivers = {
       {"GPUs pods requested that served no request", b.split.requested_not_serving_usd, 0},
       {"instance capacity no pod requested (idle nodes and reservations)", b.split.unallocated_usd, 0},
-      {"pods' requests while serving", std::max(0.0, allocated - b.split.requested_not_serving_usd), 0},
+      {"pods' requests while serving", std::max(0.0, allocated - b.split.requested_not_serving_usd - batch), 0},
       {"EKS control plane", b.split.eks_control_plane_usd, 0},
   };
+  if (batch > 0) c.baseline_drivers.push_back({"batch jobs' pods", batch, 0});
   for (auto& d : c.baseline_drivers) d.share = total > 0 ? d.usd / total : kNaN;
   std::stable_sort(c.baseline_drivers.begin(), c.baseline_drivers.end(), [](const CostDriver& x, const CostDriver& y) { return x.usd > y.usd; });
 
