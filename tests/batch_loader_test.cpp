@@ -339,3 +339,30 @@ TEST_CASE("batch: a task without a start-up latency is refused") {
                        doctest::Contains("nostart.json: /batch/jobs/2/tasks/0/startup_s: expected the pod's start-up latency in seconds"),
                        ScenarioError);
 }
+
+TEST_CASE("batch: a deadline at a cron time is the first firing after each arrival") {
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(test::data_dir() / "scenarios" / "batch_loader.json"));
+  auto& job = doc["batch"]["jobs"][0];
+  job["arrivals"] = {{"cron", "0 1 * * *"}};  // 01:00Z, inside the three-hour window
+  job.erase("deadline_s");
+  job["deadline_at"] = {{"cron", "0 13 * * *"}, {"time_zone", "America/New_York"}};
+  const Scenario sc = io::load_scenario_text(doc.dump(), "at.json", test::data_dir() / "scenarios");
+  const JobTemplate& t = sc.policies[0].batch.jobs[0];
+  REQUIRE(t.deadline_at.has_value());
+  // Arrival 2024-05-10T01:00Z (3,600 s from the start); due 13:00 EDT = 17:00Z = 61,200 s.
+  CHECK(t.deadline_for(3'600 * kMicrosPerSecond, sc.simulation.start) == 61'200 * kMicrosPerSecond);
+  // An arrival after 13:00 local is due the next day.
+  CHECK(t.deadline_for(62'000 * kMicrosPerSecond, sc.simulation.start) == (61'200 + 86'400) * kMicrosPerSecond);
+
+  // Due at 02:00 EDT = 06:00Z, 5 h after the arrival: shorter than the critical path (about 9.6 h).
+  job["deadline_at"] = {{"cron", "0 2 * * *"}, {"time_zone", "America/New_York"}};
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "at.json", test::data_dir() / "scenarios"),
+                       doctest::Contains("at.json: /batch/jobs/0/deadline_at: expected a deadline at least the critical path prepare → embed → index"),
+                       ScenarioError);
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "at.json", test::data_dir() / "scenarios"),
+                       doctest::Contains("got 5 h after the arrival at 2024-05-10T01:00:00Z"), ScenarioError);
+  job["deadline_s"] = 3600;
+  CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "at.json", test::data_dir() / "scenarios"),
+                       doctest::Contains("at.json: /batch/jobs/0: expected exactly one of 'deadline_s' (seconds after each arrival) and 'deadline_at'"),
+                       ScenarioError);
+}

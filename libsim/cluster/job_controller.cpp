@@ -147,7 +147,7 @@ void JobController::arrive(std::size_t t, SimTime at) {
   j.tmpl = t;
   j.index = static_cast<int>(std::count_if(jobs_.begin(), jobs_.end(), [&](const Job& o) { return o.tmpl == t; }));
   j.arrival = at;
-  j.deadline = at + tmpl.deadline;
+  j.deadline = tmpl.deadline_for(at, run_.start);
   j.tasks_left = static_cast<int>(tmpl.tasks.size());
   j.shards_left.assign(tmpl.tasks.size(), 0);
   for (std::size_t k = 0; k < tmpl.tasks.size(); ++k) j.parents_left.push_back(static_cast<int>(plans_[t].graph.parents(k).size()));

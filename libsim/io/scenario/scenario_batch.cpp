@@ -3,6 +3,7 @@
 // their pods are bought. The jobs (arrivals, deadlines, work, DAG) are the world every policy runs;
 // the purchasing policy and where the pods may go (requirements, tolerations, speeds) are choices.
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <set>
 
@@ -26,7 +27,7 @@ constexpr std::size_t kMaxJobArrivals = 1'000'000;
 constexpr std::int64_t kMaxParallelism = 100'000;
 constexpr std::int64_t kMaxTaskGpus = 1'024;
 
-const std::vector<std::string> kJobKeys = {"name",      "description", "arrivals", "deadline_s", "purchasing",
+const std::vector<std::string> kJobKeys = {"name",      "description", "arrivals", "deadline_s", "deadline_at", "purchasing",
                                            "task_purchasing", "namespace", "tags", "tasks"};
 const std::vector<std::string> kTaskKeys = {"name",  "after",  "gpus",           "cpu",         "memory",
                                             "requirements", "tolerations", "work_gpu_hours", "speed", "parallelism",
@@ -344,14 +345,28 @@ std::optional<TaskSpec> Loader::parse_batch_task(const json& t, const std::strin
 }
 
 std::optional<JobTemplate> Loader::parse_job(const json& j, const std::string& p) {
-  if (!ck_.object(j, p, kJobKeys, {"name", "arrivals", "deadline_s", "tasks"})) return std::nullopt;
+  if (!ck_.object(j, p, kJobKeys, {"name", "arrivals", "tasks"})) return std::nullopt;
   JobTemplate job;
   const std::size_t before = ck_.errors();
   job.name = ck_.string(j, p, "name").value_or("");
   (void)ck_.string(j, p, "description", false);
   if (auto a = j.find("arrivals"); a != j.end())
     if (auto arrivals = parse_job_arrivals(*a, p + "/arrivals")) job.arrivals = std::move(*arrivals);
+  if (j.contains("deadline_s") == j.contains("deadline_at"))
+    ck_.fail(p, "exactly one of 'deadline_s' (seconds after each arrival) and 'deadline_at' (a cron time: the first firing after each arrival)",
+             j.contains("deadline_s") ? "both" : "neither");
   if (auto d = positive_seconds(ck_, j, p, "deadline_s", "a number > 0 of seconds from each arrival")) job.deadline = *d;
+  if (auto da = j.find("deadline_at"); da != j.end() && ck_.object(*da, p + "/deadline_at", {"cron", "time_zone"}, {"cron"})) {
+    auto expr = ck_.string(*da, p + "/deadline_at", "cron");
+    auto tz = ck_.string(*da, p + "/deadline_at", "time_zone");
+    if (expr) {
+      try {
+        job.deadline_at = CronSchedule::parse(*expr, tz.value_or("UTC"));
+      } catch (const Error& e) {
+        ck_.fail_message(p + "/deadline_at/cron", e.what());
+      }
+    }
+  }
   if (auto pu = j.find("purchasing"); pu != j.end())
     if (auto spec = parse_purchasing(*pu, p + "/purchasing", PurchasingSpec{})) job.purchasing = *spec;
   job.namespace_name = ck_.string(j, p, "namespace").value_or("batch");
@@ -429,7 +444,22 @@ std::optional<JobTemplate> Loader::parse_job(const json& j, const std::string& p
   try {
     const TaskGraph graph = TaskGraph::build(job.tasks, p);
     const TaskSchedule fastest = fastest_schedule(job, graph, sc_.catalog);
-    const double deadline_s = to_seconds(job.deadline);
+    // With a cron deadline, the tightest of the window's arrivals (the first ten thousand).
+    double deadline_s = to_seconds(job.deadline);
+    std::string after;
+    if (job.deadline_at) {
+      const UtcTime start = sc_.simulation.start;
+      std::vector<SimTime> arrivals = job.arrivals.at;
+      if (job.arrivals.cron)
+        for (UtcTime t = job.arrivals.cron->next_after(start - std::chrono::seconds(1));
+             (t - start).count() < sc_.simulation.duration && arrivals.size() < 10'000; t = job.arrivals.cron->next_after(t))
+          arrivals.push_back((t - start).count());
+      deadline_s = std::numeric_limits<double>::infinity();
+      for (SimTime a : arrivals) {
+        const double gap = to_seconds(job.deadline_for(a, start) - a);
+        if (gap < deadline_s) deadline_s = gap, after = format_utc(start + std::chrono::microseconds{a});
+      }
+    }
     if (deadline_s < fastest.length_s) {
       std::vector<std::string> path, on;
       for (std::size_t t : fastest.critical_path) {
@@ -437,10 +467,10 @@ std::optional<JobTemplate> Loader::parse_job(const json& j, const std::string& p
         on.push_back(fmt::format("{} on {}", job.tasks[t].name, fastest_timing(job.tasks[t], sc_.catalog).fastest_type));
       }
       const auto [length, deadline] = human_pair(fastest.length_s, deadline_s);
-      ck_.fail(p + "/deadline_s",
+      ck_.fail(p + (job.deadline_at ? "/deadline_at" : "/deadline_s"),
                fmt::format("a deadline at least the critical path {}: {} with each task on its fastest type ({})", fmt::join(path, " → "),
                            length, fmt::join(on, ", ")),
-               deadline);
+               job.deadline_at ? fmt::format("{} after the arrival at {}", deadline, after) : deadline);
       return std::nullopt;
     }
   } catch (const Error& e) {

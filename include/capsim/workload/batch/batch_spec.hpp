@@ -64,11 +64,18 @@ struct JobTemplate {
   std::string name;
   std::vector<TaskSpec> tasks;
   JobArrivals arrivals;
-  SimDuration deadline = 0;  // after each arrival
+  SimDuration deadline = 0;  // after each arrival...
+  std::optional<CronSchedule> deadline_at;  // ...or the schedule's next firing after it ("by 07:00 New York time")
   PurchasingSpec purchasing;
   std::map<std::string, PurchasingSpec> task_purchasing;  // per task, overriding the job's
   Tags tags;
   std::string namespace_name = "batch";
+
+  /// The deadline of a job arriving at `arrival` (from the window's start at `start`).
+  SimTime deadline_for(SimTime arrival, UtcTime start) const {
+    if (!deadline_at) return arrival + deadline;
+    return (deadline_at->next_after(start + std::chrono::microseconds{arrival}) - start).count();
+  }
 
   const PurchasingSpec& purchasing_of(const std::string& task) const {
     auto it = task_purchasing.find(task);
