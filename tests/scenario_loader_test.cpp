@@ -30,9 +30,9 @@ TEST_CASE("the bundled default scenario loads with its policies: a ladder, each 
   Scenario sc = io::load_scenario(test::source_dir() / "scenarios" / "gpu-inference-eks.json");
   CHECK(sc.name == "gpu-inference-eks");
   CHECK(sc.simulation.periods() == 30u * 1440u);
-  REQUIRE(sc.policies.size() == 7);
+  REQUIRE(sc.policies.size() == 8);
   CHECK(sc.baseline == "baseline");
-  const std::vector<std::string> ladder{"baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot", "+quantized"};
+  const std::vector<std::string> ladder{"baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot", "+quantized", "+spot-batch"};
   for (std::size_t i = 0; i < ladder.size(); ++i) {
     CHECK(sc.policies[i].name == ladder[i]);
     CHECK(sc.policies[i].extends == (i == 0 ? "" : ladder[i - 1]));
@@ -43,6 +43,12 @@ TEST_CASE("the bundled default scenario loads with its policies: a ladder, each 
   const std::map<std::string, double> l4{{"g6.12xlarge", 1.89}, {"g6.2xlarge", 1.89}, {"g6.4xlarge", 1.89}, {"g6.xlarge", 1.89}};
   CHECK(sc.policies[6].services[0].throughput_rps == l4);
   CHECK(sc.policies[6].services[0].sla.target_served_share == doctest::Approx(0.999));
+  // Every policy runs the nightly batch job; only the last buys it by uniform progress.
+  for (const PolicySpec& p : sc.policies) {
+    REQUIRE(p.batch.jobs.size() == 1);
+    CHECK(p.batch.jobs[0].name == "nightly-embeddings");
+    CHECK(p.batch.jobs[0].purchasing.kind == (p.name == "+spot-batch" ? PurchasingKind::UniformProgress : PurchasingKind::OnDemand));
+  }
   CHECK(sc.compare.risk_tolerance_given);
   CHECK(sc.uncertainty.demand_scale.has_value());
   CHECK(sc.market.uncertainty.interruption_rate_in_bucket);
