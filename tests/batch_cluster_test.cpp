@@ -155,3 +155,47 @@ TEST_CASE("with no spot capacity, greedy and uniform progress move to on-demand 
     CHECK(j.on_demand_gpu_hours == doctest::Approx(3620 / 3600.0));
   }
 }
+
+TEST_CASE("uniform progress on recorded spot availability: reclaimed, it waits while ahead, then catches up on-demand") {
+  // One zone; Karpenter NodePools for spot and on-demand g5.xlarge; the spot pool's recorded
+  // availability: available for 20 min, then none for 100 min. 1 GPU-h of work, deadline 3 h,
+  // a free checkpoint every 300 s, start-up 20 s, restart overhead 30 s, node Ready 60 s.
+  // ep(t) = t × 3,600 / 10,800 = t/3.
+  // - 0: spot on offer → a spot pod; Karpenter launches at 1 s (its batch window), Ready at 61 s,
+  //   the pod running at 81 s.
+  // - 1,080 s: the notice of the drop at 1,200 s; Karpenter drains the node: 999 s done, 900 s
+  //   checkpointed, 99 s lost. The pool is avoided; the pod waits pending (cp 900 ≥ ep).
+  // - Looks every 60 s: cp = 900 < ep(t) first at 2,760 s → on-demand: launched 2,761 s, Ready
+  //   2,821 s, running 2,841 s; 30 s overhead and the 2,700 s left: done at 5,571 s.
+  // Spot held 1–1,080 s, on-demand 2,761–5,571 s.
+  json doc = base_doc("3h");
+  doc["catalog"] = {{"zones", {"us-east-1a"}}};
+  doc["cluster"]["provisioner"] = "karpenter";
+  auto pool = [](const std::string& name, const std::string& capacity) {
+    json p = json::parse(R"({"spec": {"template": {"spec": {"requirements": [
+        {"key": "karpenter.sh/capacity-type", "operator": "In"},
+        {"key": "node.kubernetes.io/instance-type", "operator": "In", "values": ["g5.xlarge"]}]}},
+        "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "60s"}}})");
+    p["metadata"] = {{"name", name}};
+    p["spec"]["template"]["spec"]["requirements"][0]["values"] = {capacity};
+    return p;
+  };
+  doc["cluster"]["node_pools"] = {pool("batch-spot", "spot"), pool("batch-on-demand", "on-demand")};
+  doc["market"]["availability"] = {{{"instance_type", "g5.xlarge"}, {"zone", "us-east-1a"},
+                                    {"file", "../market/spot_gap_flags.json"}, {"values", "available_flag"}}};
+  json t = task("embed", {}, 1, 1, "g5.xlarge");
+  t["checkpoint_interval_s"] = 300;
+  t["restart_overhead_s"] = 30;
+  t["startup_s"] = 20;
+  doc["batch"] = {{"jobs",
+                   {{{"name", "embed"}, {"arrivals", {{"at", {0}}}}, {"deadline_s", 10800}, {"purchasing", {{"policy", "uniform-progress"}}},
+                     {"tasks", {t}}}}}};
+  const JobResult& j = run(doc).policies[0].replicates[0].jobs.at(0);
+  CHECK(j.restarts == 1);
+  CHECK(j.work_lost_gpu_hours == doctest::Approx(99.0 / 3600));
+  CHECK(j.finish_s == doctest::Approx(5571));
+  CHECK(j.deadline_met);
+  CHECK(j.spot_gpu_hours == doctest::Approx(1079.0 / 3600));
+  CHECK(j.on_demand_gpu_hours == doctest::Approx(2810.0 / 3600));
+  CHECK(j.cost_usd == doctest::Approx(1.006 * (1 - 0.59) * 1079.0 / 3600 + 1.006 * 2810.0 / 3600));
+}

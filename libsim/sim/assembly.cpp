@@ -162,7 +162,15 @@ Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool e
 }
 
 void Assembly::start() {
-  nodes.watch_availability(groups.all_pools());
+  // Recorded availability reclaims in every spot pool it covers, whoever launches there (node
+  // groups or Karpenter, whose pools appear as it launches).
+  std::vector<std::size_t> watched = groups.all_pools();
+  for (const auto& a : market.spec().availability)
+    for (const std::string& zone : run.zones)
+      if (zone == a.zone && run.catalog.find(a.instance_type)) watched.push_back(market.pool(a.instance_type, zone, CapacityType::Spot));
+  std::sort(watched.begin(), watched.end());
+  watched.erase(std::unique(watched.begin(), watched.end()), watched.end());
+  nodes.watch_availability(watched);
   groups.start();
   replicas.start();
   if (jobs) jobs->start();
