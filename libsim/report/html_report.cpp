@@ -82,8 +82,31 @@ std::string policy_table(const Comparison& c) {
                        p.pareto ? "yes" : "no");
   }
   return out + "</tbody></table><p class=\"note\">Costs in USD per 30-day month across replicates; savings paired by replicate "
-               "(positive: cheaper than the baseline); P(SLO breach): the share of replicates in which a service broke its objective, "
+               "(positive: cheaper than the baseline); P(SLO breach): the share of replicates in which a service broke its objective "
+               "or a batch job missed its deadline, "
                "with its Wilson 95% interval.</p></section>\n";
+}
+
+// Batch work, when the scenario has it: each job template's deadlines and cost under each policy.
+std::string batch_table(const Comparison& c) {
+  std::string out;
+  for (const auto& p : c.policies)
+    for (const auto& b : p.batch) {
+      if (out.empty())
+        out = "<section><h2>Batch jobs</h2><table class=\"batch\"><thead><tr><th>Policy</th><th>Job</th><th>Purchasing</th>"
+              "<th class=\"num\">Deadline-miss share</th><th class=\"num\">Cost per job (USD)</th><th class=\"num\">Lateness P95 (s)</th>"
+              "<th class=\"num\">GPU-hours on spot</th><th class=\"num\">Restarts per job</th><th class=\"num\">Work lost per job (GPU-h)</th>"
+              "</tr></thead><tbody>\n";
+      const auto num = [](double x, const char* f) { return std::isfinite(x) ? fmt::format(fmt::runtime(f), x) : std::string("-"); };
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                         esc(p.name), esc(b.job), esc(b.purchasing), share(b.miss_share_mean), money(b.cost_per_job_usd_mean),
+                         num(b.lateness_p95_s, "{:.0f}"), std::isfinite(b.spot_gpu_hour_share) ? share(b.spot_gpu_hour_share) : "-",
+                         num(b.restarts_per_job, "{:.2f}"), num(b.work_lost_gpu_hours_per_job, "{:.2f}"));
+    }
+  if (out.empty()) return out;
+  return out + "</tbody></table><p class=\"note\">Means over replicates; lateness is finish minus deadline over every judged job "
+               "(negative: early). A missed deadline counts in P(SLO breach).</p></section>\n";
 }
 
 std::string notes(const Comparison& c, const RunResult& run) {
@@ -134,7 +157,7 @@ std::string render_report_html(const Comparison& c, const RunResult& run) {
   std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>capsim compare: {}</title>\n"
                                 "<style>\n{}</style></head><body>\n", esc(c.scenario), kStyle);
-  out += header(pg) + policy_table(c);
+  out += header(pg) + policy_table(c) + batch_table(c);
   out += html::demand_capacity(pg) + html::cumulative_cost(pg) + html::cost_breakdown(pg) + html::ladder(pg);
   out += html::cost_distribution(pg) + html::cost_risk(pg) + html::timeline(pg);
   out += notes(c, run);

@@ -41,6 +41,12 @@ def test_batch_results_from_python(source_dir):
     assert back.run == r.run and back.comparison == r.comparison
     text = capsim.format_compare(r.comparison, r.run, 120)
     assert "Batch job nightly-embeddings" in text and "deadline-miss share" in text
+    page = capsim.render_report_html(r.comparison, r.run)
+    assert "<h2>Batch jobs</h2>" in page
+    # On-demand: no spot GPU-hours; its row shows 0% on spot and its cost per job.
+    od_row = page[page.index("<h2>Batch jobs</h2>"):].split("<tr><td>on-demand</td>")[1].split("</tr>")[0]
+    assert "<td>on-demand</td>" in od_row and "0.0%" in od_row
+    assert f"{risk['on-demand'].cost_per_job_usd_mean:,.2f}" in od_row
 
 
 def run_cli(cli, *args):
