@@ -79,6 +79,8 @@ from ._capsim import (  # noqa: F401
     result_to_json,
     run,
     run_replicate,
+    replay_job,
+    ReplayOutcome,
     series_to_csv,
     summarize_trace,
     validate,
@@ -90,7 +92,7 @@ __all__ = [
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "builtin_catalog", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",
-    "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
+    "replay_job", "ReplayOutcome", "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json", "WorldDraw",
     "BreachRisk", "Comparison", "CompareResult", "CostDriver", "CostSpread", "LadderStep", "MonthlySplit", "ObjectiveOutcome", "PairedSaving", "PolicyComparison", "Recommendation", "ServiceRisk", "compare", "compare_policies", "comparison_summary_csv", "comparison_to_json", "format_compare", "render_report_html", "replicates_csv",
 ]

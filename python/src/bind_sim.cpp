@@ -2,9 +2,17 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "capsim/core/close_match.hpp"
 #include "capsim/scenario/scenario.hpp"
 #include "capsim/sim/compare.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "capsim/workload/batch/job_replay.hpp"
 
 namespace py = pybind11;
 
@@ -109,6 +117,67 @@ void bind_sim(py::module_& m) {
       },
       py::arg("scenario"), py::arg("policy"), py::arg("replicate") = 0, py::arg("keep_series") = false,
       "Runs one policy, one replicate (for spreading replicates over Dask or multiprocessing workers).");
+
+  py::class_<ReplayOutcome>(m, "ReplayOutcome", "One job replayed on a spot availability series (replay_job).")
+      .def_readonly("finished", &ReplayOutcome::finished)
+      .def_readonly("finish_s", &ReplayOutcome::finish_s, "from its start (the series' end when unfinished)")
+      .def_readonly("lateness_s", &ReplayOutcome::lateness_s, "finish - deadline (negative: early)")
+      .def_readonly("met", &ReplayOutcome::met)
+      .def_readonly("spot_hours", &ReplayOutcome::spot_hours, "instance hours billed on spot, changeovers included")
+      .def_readonly("on_demand_hours", &ReplayOutcome::on_demand_hours)
+      .def_readonly("launches", &ReplayOutcome::launches, "instances started")
+      .def_readonly("preemptions", &ReplayOutcome::preemptions)
+      .def_readonly("work_lost_s", &ReplayOutcome::work_lost_s, "compute lost since checkpoints")
+      .def_readonly("cost_usd", &ReplayOutcome::cost_usd)
+      .def("__repr__", [](const ReplayOutcome& o) {
+        return fmt::format("ReplayOutcome(finished={}, finish_s={:g}, met={}, spot_hours={:g}, on_demand_hours={:g}, cost_usd={:g})",
+                           o.finished ? "True" : "False", o.finish_s, o.met ? "True" : "False", o.spot_hours, o.on_demand_hours, o.cost_usd);
+      });
+  m.def(
+      "replay_job",
+      [](const std::string& policy, double work_s, double deadline_s, const std::vector<int>& spot_available, double gap_s,
+         double changeover_s, double checkpoint_interval_s, double checkpoint_cost_s, double spot_usd_per_h, double on_demand_usd_per_h,
+         std::size_t first) {
+        const std::vector<std::string> names{"on-demand", "spot", "greedy", "uniform-progress"};
+        const auto it = std::find(names.begin(), names.end(), policy);
+        if (it == names.end()) {
+          const std::string hint = did_you_mean(policy, names);
+          throw py::value_error(fmt::format("policy: expected on-demand, spot, greedy or uniform-progress, got '{}'{}", policy,
+                                            hint.empty() ? "" : " (" + hint + ")"));
+        }
+        auto positive = [](double v, const char* what) {
+          if (!(v > 0) || !std::isfinite(v)) throw py::value_error(fmt::format("{}: expected a number > 0, got {:g}", what, v));
+        };
+        auto nonnegative = [](double v, const char* what) {
+          if (!(v >= 0) || !std::isfinite(v)) throw py::value_error(fmt::format("{}: expected a number >= 0, got {:g}", what, v));
+        };
+        positive(work_s, "work_s");
+        positive(deadline_s, "deadline_s");
+        positive(gap_s, "gap_s");
+        nonnegative(changeover_s, "changeover_s");
+        nonnegative(checkpoint_interval_s, "checkpoint_interval_s");
+        nonnegative(checkpoint_cost_s, "checkpoint_cost_s");
+        nonnegative(spot_usd_per_h, "spot_usd_per_h");
+        nonnegative(on_demand_usd_per_h, "on_demand_usd_per_h");
+        std::vector<std::uint8_t> flags;
+        flags.reserve(spot_available.size());
+        for (std::size_t i = 0; i < spot_available.size(); ++i) {
+          if (spot_available[i] != 0 && spot_available[i] != 1)
+            throw py::value_error(fmt::format("spot_available[{}]: expected 1 (spot on offer) or 0 (none), got {}", i, spot_available[i]));
+          flags.push_back(static_cast<std::uint8_t>(spot_available[i]));
+        }
+        if (first > flags.size()) throw py::value_error(fmt::format("first: expected at most {} (the series' length), got {}", flags.size(), first));
+        const auto kind = static_cast<PurchasingKind>(it - names.begin());
+        const ReplayJob job{work_s, deadline_s, changeover_s, {checkpoint_interval_s, checkpoint_cost_s}, spot_usd_per_h, on_demand_usd_per_h};
+        py::gil_scoped_release release;
+        return replay_job(kind, job, flags, gap_s, first);
+      },
+      py::arg("policy"), py::arg("work_s"), py::arg("deadline_s"), py::arg("spot_available"), py::arg("gap_s"), py::arg("changeover_s") = 0.0,
+      py::arg("checkpoint_interval_s") = 0.0, py::arg("checkpoint_cost_s") = 0.0, py::arg("spot_usd_per_h") = 0.0,
+      py::arg("on_demand_usd_per_h") = 0.0, py::arg("first") = 0,
+      "One job replayed on a spot availability series (1: spot on offer, 0: none; one value per gap_s, from index `first`) under a "
+      "purchasing policy, stepped at the gap as the Can't Be Late authors' simulator steps it: every new instance pays changeover_s, "
+      "a preempted or stopped one loses the compute since its last checkpoint. The fast path for sweeping policies over many series.");
 }
 
 }  // namespace capsim::py_bind

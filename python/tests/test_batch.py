@@ -71,3 +71,27 @@ def test_batch_compare_cli_shards_and_files(cli, source_dir, tmp_path):
     assert "batch.0.miss_share" in (single / "replicates.csv").read_text().splitlines()[0]
     # Comparison policies come by rank; each carries its template's purchasing policy.
     assert sorted(b["purchasing"] for p in doc["comparison"]["policies"] for b in p["batch"]) == ["on-demand", "spot", "uniform-progress"]
+
+
+def test_replay_job_greedy_and_uniform_progress_by_hand():
+    # 4 h of work, deadline 8 h, changeover 0.5 h, checkpoints every hour (free), looks every hour;
+    # spot for the first two hours only (the C++ test's pattern). Greedy: spot 0-2 h (preempted at 2
+    # with 1 h kept, 0.5 h lost), idle until R - look < C + d at 4 h, on-demand 0.5 + 3 h: done at
+    # 7.5 h. Uniform progress: behind at 3 h (cp 1 < ep 1.5), on-demand from there: done at 6.5 h.
+    h = 3600.0
+    avail = [1, 1] + [0] * 8
+    g = capsim.replay_job("greedy", 4 * h, 8 * h, avail, h, changeover_s=0.5 * h, checkpoint_interval_s=h,
+                          spot_usd_per_h=0.3, on_demand_usd_per_h=1.0)
+    assert g.finished and g.met and g.finish_s == pytest.approx(7.5 * h)
+    assert (g.spot_hours, g.on_demand_hours, g.launches, g.preemptions) == pytest.approx((2, 3.5, 2, 1))
+    assert g.work_lost_s == pytest.approx(0.5 * h) and g.cost_usd == pytest.approx(2 * 0.3 + 3.5)
+    up = capsim.replay_job("uniform-progress", 4 * h, 8 * h, avail, h, changeover_s=0.5 * h, checkpoint_interval_s=h)
+    assert up.finish_s == pytest.approx(6.5 * h) and up.on_demand_hours == pytest.approx(3.5)
+    # Spot-only never finishes without spot.
+    assert not capsim.replay_job("spot", h, 2 * h, [0] * 10, h).finished
+    with pytest.raises(ValueError, match=r"policy: expected on-demand, spot, greedy or uniform-progress, got 'gredy' \(did you mean 'greedy'\?\)"):
+        capsim.replay_job("gredy", h, 2 * h, [1], h)
+    with pytest.raises(ValueError, match=r"spot_available\[1\]: expected 1 \(spot on offer\) or 0 \(none\), got 5"):
+        capsim.replay_job("spot", h, 2 * h, [1, 5], h)
+    with pytest.raises(ValueError, match=r"deadline_s: expected a number > 0, got 0"):
+        capsim.replay_job("spot", h, 0, [1], h)

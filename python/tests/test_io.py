@@ -6,7 +6,7 @@ import capsim
 def test_load_the_default_scenario(source_dir):
     sc = capsim.load_scenario(source_dir / "scenarios" / "gpu-inference-eks.json")
     assert sc.name == "gpu-inference-eks"
-    assert sc.policy_names == ["baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot", "+quantized"]
+    assert sc.policy_names == ["baseline", "right-sized", "+hpa", "+karpenter", "+scheduled", "+spot", "+quantized", "+spot-batch"]
     sc = capsim.load_scenario(source_dir / "scenarios" / "fleet-options.json")
     assert sc.policy_names == ["baseline", "lean", "spot-mix", "autoscaled-ca", "autoscaled"]
     assert sc.periods == 30 * 1440

@@ -56,7 +56,7 @@ def test_the_ratio_by_hand_is_the_figure_in_the_scenario(source_dir):
 
 def test_the_step_changes_only_what_it_says(source_dir):
     model, scenario, policy = load(source_dir)
-    assert policy["extends"] == "+spot" and scenario["policies"][-1] is policy
+    assert policy["extends"] == "+spot" and scenario["policies"][-2] is policy  # +spot-batch comes after it
     assert "sla" not in policy["patch"]["services"][0]
     assert set(policy["patch"]) == {"services", "cluster"} and set(policy["patch"]["cluster"]) == {"hpa", "node_pools"}
     for pool in policy["patch"]["cluster"]["node_pools"]:
