@@ -139,7 +139,8 @@ TEST_CASE("with no spot capacity, greedy and uniform progress move to on-demand 
     // 3,430 → t = 3,480. The on-demand pod binds then, is ready 20 s later and runs 3,600 s (its
     // first run: no restart overhead): done at 7,100 s, by the deadline. Bound 3,480–7,100 s.
     doc["batch"] = job("greedy");
-    const JobResult& j = run(doc).policies[0].replicates[0].jobs.at(0);
+    const RunResult r = run(doc);
+    const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
     CHECK(j.finish_s == doctest::Approx(7100));
     CHECK(j.deadline_met);
     CHECK(j.spot_gpu_hours == 0);
@@ -150,7 +151,8 @@ TEST_CASE("with no spot capacity, greedy and uniform progress move to on-demand 
     // At 0: cp = 0 = ep(0), not behind → idle. At 60: cp 0 < ep(60) = 30 s → on-demand; ready at
     // 80, done at 3,680 s. Bound 60–3,680 s.
     doc["batch"] = job("uniform-progress");
-    const JobResult& j = run(doc).policies[0].replicates[0].jobs.at(0);
+    const RunResult r = run(doc);
+    const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
     CHECK(j.finish_s == doctest::Approx(3680));
     CHECK(j.on_demand_gpu_hours == doctest::Approx(3620 / 3600.0));
   }
@@ -190,7 +192,8 @@ TEST_CASE("uniform progress on recorded spot availability: reclaimed, it waits w
   doc["batch"] = {{"jobs",
                    {{{"name", "embed"}, {"arrivals", {{"at", {0}}}}, {"deadline_s", 10800}, {"purchasing", {{"policy", "uniform-progress"}}},
                      {"tasks", {t}}}}}};
-  const JobResult& j = run(doc).policies[0].replicates[0].jobs.at(0);
+  const RunResult r = run(doc);
+  const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
   CHECK(j.restarts == 1);
   CHECK(j.work_lost_gpu_hours == doctest::Approx(99.0 / 3600));
   CHECK(j.finish_s == doctest::Approx(5571));
