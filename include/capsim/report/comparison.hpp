@@ -77,7 +77,7 @@ struct DeadlineRisk {
 
 /// The share of replicates in which any service broke its objective or a batch job missed its deadline.
 struct BreachRisk {
-  int replicates_judged = 0;  // 0: no service declares an objective
+  int replicates_judged = 0;  // 0: no service declares an objective and no batch job runs
   int breaches = 0;
   double p_breach = 0;        // breaches / replicates judged (NaN when none judged)
   double p_breach_ci_low = 0, p_breach_ci_high = 0;  // Wilson 95% interval

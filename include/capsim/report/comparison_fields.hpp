@@ -92,8 +92,8 @@ constexpr auto fields_of(std::type_identity<DeadlineRisk>) {
 constexpr auto fields_of(std::type_identity<BreachRisk>) {
   using T = BreachRisk;
   return std::tuple{
-      field("replicates_judged", &T::replicates_judged, "replicates with an objective to judge (0: no service declares one)"),
-      field("breaches", &T::breaches, "replicates in which any service broke its objective"),
+      field("replicates_judged", &T::replicates_judged, "replicates with an objective to judge (0: no service declares one and no batch job runs)"),
+      field("breaches", &T::breaches, "replicates in which any service broke its objective or a batch job missed its deadline"),
       field("p_breach", &T::p_breach, "breaches / replicates judged (null when none judged)"),
       field("p_breach_ci_low", &T::p_breach_ci_low, "Wilson 95% interval, low end"),
       field("p_breach_ci_high", &T::p_breach_ci_high, "...high end"),
