@@ -23,10 +23,11 @@ import sys
 import time
 
 TIMEOUT_S = 120
-SCENARIOS = ["scenarios/gpu-inference-eks.json", "scenarios/fleet-options.json", "scenarios/azure-2023-code-hour.json", "scenarios/llm-variants.json"]
+SCENARIOS = ["scenarios/gpu-inference-eks.json", "scenarios/fleet-options.json", "scenarios/azure-2023-code-hour.json", "scenarios/llm-variants.json",
+             "scenarios/nightly-batch.json"]
 EXTRA = ["tests/data/scenarios/hand.json", "tests/data/scenarios/karpenter_explain.json",
          "tests/data/scenarios/pod_template.json", "tests/data/scenarios/request_hand.json",
-         "tests/data/scenarios/keda_queue.json", "tests/data/scenarios/hpa_queue.json"]
+         "tests/data/scenarios/keda_queue.json", "tests/data/scenarios/hpa_queue.json", "tests/data/scenarios/batch_loader.json"]
 
 
 def paths(doc, prefix=()):
