@@ -202,7 +202,8 @@ void JobController::decide(std::size_t id) {
   // A pod still pending holds no instance: the paper's idle.
   const bool on_node = s.pod >= 0 && state_.pods()[static_cast<std::size_t>(s.pod)].node >= 0;
   clock.current = on_node ? s.slot : Placement::Idle;
-  clock.spot_available = spot_available_(task, run_.now());
+  // On-demand never asks (the market's pools are scanned only for a policy that reads the answer).
+  clock.spot_available = how.kind != PurchasingKind::OnDemand && spot_available_(task, run_.now());
   clock.committed = s.committed;
   const PurchasingDecision d = decide_purchase(how.kind, clock);
   s.committed = s.committed || d.commit;
