@@ -44,7 +44,6 @@ std::int64_t sample_poisson(Rng& rng, double mean) {
   // PTRS: W. Hörmann, "The transformed rejection method for generating Poisson random variables",
   // Insurance: Mathematics and Economics 12 (1993).
   const double slam = std::sqrt(mean);
-  const double loglam = std::log(mean);
   const double b = 0.931 + 2.53 * slam;
   const double a = -0.059 + 0.02483 * b;
   const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -57,7 +56,8 @@ std::int64_t sample_poisson(Rng& rng, double mean) {
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
     const double lhs = std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b);
-    const double rhs = -mean + static_cast<double>(k) * loglam - std::lgamma(static_cast<double>(k) + 1.0);
+    // log(mean) only here: most draws are accepted above without it (a draw per period, a month).
+    const double rhs = -mean + static_cast<double>(k) * std::log(mean) - std::lgamma(static_cast<double>(k) + 1.0);
     if (lhs <= rhs) return k;
   }
 }

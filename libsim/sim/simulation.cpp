@@ -43,6 +43,7 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
   const auto shift = static_cast<std::int64_t>(std::llround(world.daily_peak_shift_s / to_seconds(sim.period)));
   const auto n = static_cast<std::int64_t>(trace.size());
   std::vector<double> demand(trace.size());
+  const StreamFamily arrivals({sim.seed, static_cast<std::uint64_t>(replicate), stream::kArrivals, service.name, 0});
   for (std::size_t k = 0; k < demand.size(); ++k) {
     const std::int64_t src = std::clamp<std::int64_t>(static_cast<std::int64_t>(k) - shift, 0, std::max<std::int64_t>(n - 1, 0));
     const double grown = scenario.uncertainty.any_demand()
@@ -52,7 +53,7 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
     if (service.demand.arrivals != ArrivalModel::Poisson) {  // expected, or a log's own counts
       demand[k] = mean;
     } else {
-      Rng rng = make_stream({sim.seed, static_cast<std::uint64_t>(replicate), stream::kArrivals, service.name, k});
+      Rng rng = arrivals.stream(k);
       demand[k] = static_cast<double>(sample_poisson(rng, mean));
     }
   }
