@@ -4,11 +4,10 @@
 
 namespace capsim {
 
-EventId Engine::schedule_at(SimTime t, Action action, std::int32_t priority) {
+EventId Engine::reserve(SimTime t, std::int32_t priority) {
   if (t < now_) throw Error("event scheduled in the past (" + std::to_string(t) + " us < now " + std::to_string(now_) + " us)");
   EventId id = queue_.push(t, priority);
   if (id.slot >= actions_.size()) actions_.resize(id.slot + 1);
-  actions_[id.slot] = std::move(action);
   return id;
 }
 

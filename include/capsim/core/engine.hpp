@@ -4,6 +4,7 @@
 // attach through callbacks rather than subclassing (as SimGrid's s4u::Engine does).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "capsim/core/event_queue.hpp"
@@ -17,10 +18,28 @@ class Engine {
 
   SimTime now() const { return now_; }
 
-  /// Runs `action` at time `t` (>= now). Lower `priority` runs first among events at the same time.
-  EventId schedule_at(SimTime t, Action action, std::int32_t priority = 0);
-  EventId schedule_in(SimDuration d, Action action, std::int32_t priority = 0) {
-    return schedule_at(now_ + d, std::move(action), priority);
+  /// Runs `action` (anything an Action holds) at time `t` (>= now). Lower `priority` runs first
+  /// among events at the same time.
+  template <class F>
+  EventId schedule_at(SimTime t, F&& action, std::int32_t priority = 0) {
+    const EventId id = reserve(t, priority);
+    // The action is built in its (empty) slot: built elsewhere and moved in, a small lambda is
+    // written and read back at once, which stalls on store forwarding, and a month of 15-second
+    // HPA syncs schedules half a million events a run.
+    Action* slot = &actions_[id.slot];
+    std::destroy_at(slot);
+    try {
+      std::construct_at(slot, std::forward<F>(action));
+    } catch (...) {  // no event without its action
+      std::construct_at(slot);
+      cancel(id);
+      throw;
+    }
+    return id;
+  }
+  template <class F>
+  EventId schedule_in(SimDuration d, F&& action, std::int32_t priority = 0) {
+    return schedule_at(now_ + d, std::forward<F>(action), priority);
   }
   /// Cancels a pending event; false when it already ran or was cancelled.
   bool cancel(EventId id);
@@ -39,6 +58,8 @@ class Engine {
   std::size_t pending() const { return queue_.size(); }
 
  private:
+  /// Queues an event at `t` and makes room for its action (throws capsim::Error before `now`).
+  EventId reserve(SimTime t, std::int32_t priority);
   void step(const Event& e);
   void finish();
 
