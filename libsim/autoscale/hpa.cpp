@@ -69,9 +69,12 @@ long long change_within(SimTime now, SimDuration period, const auto& events) {
   return sum;
 }
 
-}  // namespace
+// No proposal: no ready pod reported a value. An int rather than std::optional<int>, which the HPA
+// asks for every metric at every sync: an optional<int> returned through memory is written in two
+// parts and read back whole, which stalls on store forwarding.
+constexpr int kNoProposal = -1;
 
-std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& s, HpaTolerances tol) {
+int proposal(int current_replicas, const MetricSample& s, HpaTolerances tol) {
   if (!(s.target_value > 0) || !std::isfinite(s.target_value))
     throw Error(fmt::format("HPA metric: target must be a positive number, got {}", s.target_value));
   if (!(s.current_value >= 0) || !std::isfinite(s.current_value))
@@ -97,7 +100,7 @@ std::optional<int> replicas_for_metric(int current_replicas, const MetricSample&
   }
 
   const int ready = s.ready_pods.value_or(current_replicas);
-  if (ready == 0) return std::nullopt;  // "did not receive metrics for targeted pods"
+  if (ready == 0) return kNoProposal;  // "did not receive metrics for targeted pods"
   const double ratio = s.current_value / s.target_value;
 
   const bool scale_up_with_unready = s.unready_pods > 0 && ratio > 1.0;
@@ -124,11 +127,19 @@ std::optional<int> replicas_for_metric(int current_replicas, const MetricSample&
 
   // No change within the tolerances, or if the assumptions reverse the direction.
   if (tol.within(new_ratio) || (ratio > 1.0 && new_ratio < 1.0) || (ratio < 1.0 && new_ratio > 1.0)) return current_replicas;
-  const int proposal = to_replicas(std::ceil(new_ratio * pods));
+  const int wanted = to_replicas(std::ceil(new_ratio * pods));
   // Nor if counting other pods than the current replicas would reverse it.
-  if ((new_ratio < 1.0 && proposal > current_replicas) || (new_ratio > 1.0 && proposal < current_replicas))
+  if ((new_ratio < 1.0 && wanted > current_replicas) || (new_ratio > 1.0 && wanted < current_replicas))
     return current_replicas;
-  return proposal;
+  return wanted;
+}
+
+}  // namespace
+
+std::optional<int> replicas_for_metric(int current_replicas, const MetricSample& sample, HpaTolerances tolerances) {
+  const int p = proposal(current_replicas, sample, tolerances);
+  if (p == kNoProposal) return std::nullopt;
+  return p;
 }
 
 HpaController::HpaController(HpaSpec spec) : spec_(std::move(spec)) {
@@ -179,12 +190,12 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
   int desired = 0;
   std::size_t invalid = 0;
   for (const auto& m : metrics) {
-    const std::optional<int> p = m ? replicas_for_metric(current, *m, tol) : std::nullopt;
-    if (!p) {
+    const int p = m ? proposal(current, *m, tol) : kNoProposal;
+    if (p == kNoProposal) {
       ++invalid;
       continue;
     }
-    desired = std::max(desired, *p);
+    desired = std::max(desired, p);
   }
   // All metrics missing, or some missing and the rest would scale down: no scaling this sync.
   if (invalid == metrics.size() || (invalid > 0 && desired < current)) return current;

@@ -43,7 +43,7 @@ void FluidService::advance_to(SimTime now) {
   const double rate = arrivals_[current_] / to_seconds(period_);
   const double served_before = queue_.totals().served;
   queue_.advance(d, rate, capacity_rps_);
-  period_capacity_ += capacity_rps_ * d;
+  period_so_far_.capacity += capacity_rps_ * d;
   // Replicas are busy in the share of their capacity the served requests used (the fluid model
   // spreads work evenly over the ready replicas).
   replica_s_.ready += ready_replicas_ * d;
@@ -62,21 +62,25 @@ void FluidService::period_boundary(SimTime now) {
   if (current_ >= arrivals_.size()) return;
   ServicePeriod p;
   p.arrivals = arrivals_[current_];
-  p.capacity_requests = period_capacity_;
-  p.missed = queue_.totals().missed - period_missed_start_;
+  p.capacity_requests = period_so_far_.capacity;
+  p.missed = queue_.totals().missed - period_so_far_.missed_start;
   p.backlog_end = queue_.backlog();
   p.ready_replicas_end = ready_replicas_;
   periods_.push_back(p);
   ++current_;
   if (current_ == arrivals_.size()) recovery_.finish();
-  period_capacity_ = 0;
-  period_missed_start_ = queue_.totals().missed;
+  period_so_far_ = {0, queue_.totals().missed};
 }
 
 double FluidService::arrival_rate_at(SimTime t) const {
   if (arrivals_.empty()) return 0;
-  const auto k = static_cast<std::size_t>(std::clamp<SimTime>(t / period_, 0, static_cast<SimTime>(arrivals_.size()) - 1));
-  return arrivals_[k] / to_seconds(period_);
+  if (t >= last_read_.from && t < last_read_.to) return last_read_.rate;
+  const SimTime q = t / period_;
+  const auto k = static_cast<std::size_t>(std::clamp<SimTime>(q, 0, static_cast<SimTime>(arrivals_.size()) - 1));
+  const double rate = arrivals_[k] / to_seconds(period_);
+  // Only a period within the window is kept: before it and past it every time maps to the end's rate.
+  if (t >= 0 && static_cast<std::size_t>(q) == k) last_read_ = {q * period_, (q + 1) * period_, rate};
+  return rate;
 }
 
 double FluidService::busy_share() const {

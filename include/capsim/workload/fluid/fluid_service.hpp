@@ -51,14 +51,25 @@ class FluidService final : public Service {
   SimTime last_ = 0;
   double capacity_rps_ = 0;
   int ready_replicas_ = 0;
-  double period_capacity_ = 0;
-  double period_missed_start_ = 0;
+  struct PeriodSoFar {
+    double capacity = 0;      // requests the ready capacity could serve since the period began
+    double missed_start = 0;  // the queue's missed total when it began
+  };
+  PeriodSoFar period_so_far_;
   struct ReplicaSeconds {
     double ready = 0;  // replicas ready to serve, integrated
     double busy = 0;   // ...of which serving
   };
   ReplicaSeconds replica_s_;
   RecoveryTracker recovery_;
+  // The period an autoscaler last read the rate of, and its rate: HPAs read it every 15 s and it
+  // changes once a period, so most reads skip the 64-bit division that finds the period.
+  struct RateRead {
+    SimTime from = 0;  // [from, to): the times in that period (empty until the first read)
+    SimTime to = 0;
+    double rate = 0;
+  };
+  mutable RateRead last_read_;
 };
 
 }  // namespace capsim
