@@ -64,6 +64,10 @@ class EventQueue {
     std::uint64_t order;  // (priority + 32768) << 48 | seq
     std::uint32_t slot;
   };
+  static constexpr std::size_t kArity = 4;  // a 4-ary heap: shallower than binary, same O(log n)
+  static constexpr int kSeqBits = 48;
+  static constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << kSeqBits) - 1;
+
   static bool before(const Entry& a, const Entry& b) { return a.time < b.time || (a.time == b.time && a.order < b.order); }
   void sift_up(std::size_t hole, Entry e);    // places e at or above the hole
   void sift_down(std::size_t hole, Entry e);  // places e at or below the hole
@@ -71,6 +75,7 @@ class EventQueue {
   void drop_dead_top();
   Event take_top();  // removes the top event (known live) and returns it
   std::uint32_t take_slot();
+  [[noreturn]] static void bad_priority(std::int32_t priority);
 
   struct Slot {
     std::uint32_t generation = 0;  // current generation of the slot
@@ -82,5 +87,91 @@ class EventQueue {
   std::uint64_t next_seq_ = 0;
   std::size_t live_ = 0;
 };
+
+// The operations every event goes through are defined here, so that the engine's loop inlines them:
+// as calls they were a good part of the per-event cost (a run has hundreds of thousands of events).
+// The sifts move a hole and keep the entry to place in registers: an entry written to memory and
+// read back at once with wider loads stalls on store forwarding.
+
+inline void EventQueue::sift_up(std::size_t i, const Entry e) {
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / kArity;
+    if (!before(e, heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    i = parent;
+  }
+  heap_[i] = e;
+}
+
+inline void EventQueue::sift_down(std::size_t i, const Entry e) {
+  const std::size_t n = heap_.size();
+  for (;;) {
+    const std::size_t first = i * kArity + 1;
+    if (first >= n) break;
+    const std::size_t last = first + kArity < n ? first + kArity : n;
+    std::size_t best = first;
+    for (std::size_t c = first + 1; c < last; ++c)
+      if (before(heap_[c], heap_[best])) best = c;
+    if (!before(heap_[best], e)) break;
+    heap_[i] = heap_[best];
+    i = best;
+  }
+  heap_[i] = e;
+}
+
+inline std::uint32_t EventQueue::take_slot() {
+  if (!free_slots_.empty()) {
+    const std::uint32_t s = free_slots_.back();
+    free_slots_.pop_back();
+    return s;
+  }
+  slots_.emplace_back();
+  return static_cast<std::uint32_t>(slots_.size() - 1);
+}
+
+inline EventId EventQueue::push(SimTime time, std::int32_t priority) {
+  if (priority < kMinPriority || priority > kMaxPriority) bad_priority(priority);
+  const std::uint32_t slot = take_slot();
+  slots_[slot].live = true;
+  const EventId id{slot, slots_[slot].generation};
+  const std::uint64_t order = (static_cast<std::uint64_t>(priority - kMinPriority) << kSeqBits) | (next_seq_++ & kSeqMask);
+  heap_.emplace_back();
+  sift_up(heap_.size() - 1, Entry{time, order, slot});
+  ++live_;
+  return id;
+}
+
+inline void EventQueue::remove_top() {
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) sift_down(0, last);
+}
+
+inline void EventQueue::drop_dead_top() {
+  while (!heap_.empty() && !slots_[heap_.front().slot].live) {
+    free_slots_.push_back(heap_.front().slot);
+    remove_top();
+  }
+}
+
+inline Event EventQueue::take_top() {
+  const Entry top = heap_.front();
+  Slot& slot = slots_[top.slot];
+  const Event e{top.time, static_cast<std::int32_t>(top.order >> kSeqBits) + kMinPriority, top.order & kSeqMask,
+                EventId{top.slot, slot.generation}};
+  slot.live = false;
+  ++slot.generation;
+  free_slots_.push_back(top.slot);
+  --live_;
+  remove_top();
+  return e;
+}
+
+inline bool EventQueue::pop_until(SimTime t, Event& out) {
+  drop_dead_top();
+  if (heap_.empty() || heap_.front().time > t) return false;
+  out = take_top();
+  return true;
+}
 
 }  // namespace capsim
