@@ -335,3 +335,50 @@ TEST_CASE("hpa: separate scale-up and scale-down tolerances") {
   CHECK(HpaTolerances(0.05, 0.2).within(0.8));
   CHECK_FALSE(HpaTolerances(0.05, 0.2).within(1.06));
 }
+
+TEST_CASE("hpa: decide_again gives decide's answers and history when the samples repeat") {
+  // Two controllers through the same syncs: one always works the proposals out, the other repeats
+  // them whenever its caller's samples and current count are the last ones. Values move every few
+  // syncs, the current count follows the answers, and the bounds change now and then (a schedule),
+  // so both the early answers and the stabilization windows are crossed.
+  for (const HpaSpec& spec : {no_behavior(2, 40), bounds(2, 40)}) {
+    HpaController full(spec), again(spec);
+    int current = 4, repeats = 0;
+    std::optional<std::pair<int, double>> last;
+    std::uint64_t x = 88172645463325252ULL;
+    double value = 100;
+    for (int k = 0; k < 2000; ++k) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      if (k % 4 == 0) value = static_cast<double>(20 + x % 200);
+      if (k % 97 == 0) {
+        const int min = 1 + static_cast<int>(x % 6);
+        full.set_replica_bounds(min, 40);
+        again.set_replica_bounds(min, 40);
+      }
+      const SimTime now = seconds(15 * k);
+      const int want = full.decide(now, current, one(value));
+      int got = 0;
+      if (last && *last == std::make_pair(current, value) && again.repeatable(current)) {
+        got = again.decide_again(now, current);
+        ++repeats;
+      } else {
+        got = again.decide(now, current, one(value));
+      }
+      last = std::make_pair(current, value);
+      REQUIRE(got == want);
+      current = want;
+    }
+    CHECK(repeats > 500);
+  }
+  // No proposals yet, or the last call answered before the metrics: nothing to repeat.
+  HpaController hpa(no_behavior(2, 10));
+  CHECK_FALSE(hpa.repeatable(4));
+  CHECK(hpa.decide(seconds(0), 12, one(100)) == 10);  // above max: clamped before any metric is read
+  CHECK_FALSE(hpa.repeatable(12));
+  CHECK(hpa.decide(seconds(15), 4, one(100)) == 8);  // the initial recommendation, 12, holds a scale-down: at most 2 x 4
+  CHECK(hpa.repeatable(4));
+  CHECK(hpa.decide_again(seconds(30), 4) == 8);
+  CHECK_FALSE(hpa.repeatable(5));
+}

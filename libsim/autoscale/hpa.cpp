@@ -6,6 +6,7 @@
 #include <climits>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 
@@ -161,7 +162,7 @@ HpaController::HpaController(HpaSpec spec) : spec_(std::move(spec)) {
   }
 }
 
-int HpaController::decide(SimTime now, int current, const std::vector<std::optional<MetricSample>>& metrics) {
+bool HpaController::settle(SimTime now, int current, int& answer) {
   if (last_now_ && now < *last_now_)
     throw Error(fmt::format("HPA: sync at {} s is before the previous sync at {} s", to_seconds(now), to_seconds(*last_now_)));
   if (current < 0) throw Error(fmt::format("HPA: current replicas must be >= 0, got {}", current));
@@ -173,12 +174,22 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
   }
 
   // "scaling is disabled since the replica count of the target is zero" — unless it may be zero.
-  if (current == 0 && spec_.min_replicas != 0) return 0;
-  if (current > spec_.max_replicas || current < spec_.min_replicas) {
-    const int to = std::clamp(current, spec_.min_replicas, spec_.max_replicas);
-    record_scale(now, current, to);
-    return to;
+  if (current == 0 && spec_.min_replicas != 0) {
+    answer = 0;
+    return true;
   }
+  if (current > spec_.max_replicas || current < spec_.min_replicas) {
+    answer = std::clamp(current, spec_.min_replicas, spec_.max_replicas);
+    record_scale(now, current, answer);
+    return true;
+  }
+  return false;
+}
+
+int HpaController::decide(SimTime now, int current, const std::vector<std::optional<MetricSample>>& metrics) {
+  proposals_.current = -1;  // until this call's are worked out
+  int answer = 0;
+  if (settle(now, current, answer)) return answer;
   if (metrics.empty()) throw Error("HPA: at least one metric is needed");
 
   // Each direction's tolerance: its behavior's, else the controller's.
@@ -197,8 +208,20 @@ int HpaController::decide(SimTime now, int current, const std::vector<std::optio
     }
     desired = std::max(desired, p);
   }
+  proposals_ = {current, desired, invalid, metrics.size()};
+  return conclude(now, current, desired, invalid, metrics.size());
+}
+
+int HpaController::decide_again(SimTime now, int current) {
+  if (!repeatable(current)) throw std::logic_error("HPA: decide_again without proposals for this replica count");
+  int answer = 0;
+  if (settle(now, current, answer)) return answer;
+  return conclude(now, current, proposals_.desired, proposals_.invalid, proposals_.metrics);
+}
+
+int HpaController::conclude(SimTime now, int current, int desired, std::size_t invalid, std::size_t metrics) {
   // All metrics missing, or some missing and the rest would scale down: no scaling this sync.
-  if (invalid == metrics.size() || (invalid > 0 && desired < current)) return current;
+  if (invalid == metrics || (invalid > 0 && desired < current)) return current;
 
   if (!spec_.behavior) return normalize_without_behavior(now, current, desired);
   const int stabilized = stabilize(now, current, desired);

@@ -1,6 +1,7 @@
 #include "capsim/autoscale/hpa_runner.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace capsim {
@@ -47,6 +48,10 @@ void HpaRunner::bind(std::size_t service, const HpaConfig& config) {
     b.readings.push_back(r);
     b.reads_queue = b.reads_queue || m.service_queue;
   }
+  auto reads_capacity = [](Reading r) { return r == Reading::Resource || r == Reading::GpuUtilization; };
+  b.pure = !b.reads_queue && std::all_of(b.readings.begin(), b.readings.end(),
+                                         [&](Reading r) { return r == Reading::RequestsPerSecond || reads_capacity(r); });
+  b.reads_capacity = std::any_of(b.readings.begin(), b.readings.end(), reads_capacity);
   b.samples.reserve(config.metrics.size());
   hpas_.push_back(std::move(b));
 }
@@ -69,6 +74,15 @@ void HpaRunner::sync(std::size_t i) {
   const int current = replicas_.replicas(h.service);
   const int ready = replicas_.ready_replicas(h.service);
   const double rate = model.arrival_rate_at(std::max<SimTime>(0, now - h.config.collection_lag));
+  if (h.pure) {
+    const Bound::Inputs in{current, ready, std::bit_cast<std::uint64_t>(rate),
+                           h.reads_capacity ? std::bit_cast<std::uint64_t>(model.capacity_rps()) : 0};
+    if (in == h.last && h.controller.repeatable(current)) {
+      finish_sync(i, current, h.controller.decide_again(now, current));
+      return;
+    }
+    h.last = in;
+  }
   const std::optional<QueueState> queue = h.reads_queue ? queue_at(h, now) : std::nullopt;
   // Every 15 s for a month: the samples go into the last sync's room, and each metric's reading
   // was decided when the HPA was bound.
@@ -116,7 +130,11 @@ void HpaRunner::sync(std::size_t i) {
       }
     }
   }
-  const int desired = h.controller.decide(now, current, samples);
+  finish_sync(i, current, h.controller.decide(now, current, samples));
+}
+
+void HpaRunner::finish_sync(std::size_t i, int current, int desired) {
+  const Bound& h = hpas_[i];
   if (desired != current) replicas_.set_replicas(h.service, desired);
   engine_.schedule_in(h.config.spec.sync_period, [this, i] { sync(i); }, kPriorityAutoscaler);
 }

@@ -160,6 +160,12 @@ class HpaController {
   /// - without (the older path): the highest recommendation of the last 300 s (one exactly 300 s old
   ///   still counts), then at most max(2 × current, 4) and maxReplicas, at least minReplicas.
   int decide(SimTime now, int current_replicas, const std::vector<std::optional<MetricSample>>& metrics);
+  /// decide() with the samples of the last call, for a caller that knows they have not changed:
+  /// the same answer and history, without working the metrics' proposals out again (an HPA syncs
+  /// every 15 s and its samples mostly repeat). Only when repeatable(current_replicas).
+  int decide_again(SimTime now, int current_replicas);
+  /// Whether the last decide() worked proposals out, for this current count (decide_again may follow).
+  bool repeatable(int current_replicas) const { return proposals_.current == current_replicas; }
 
   const HpaSpec& spec() const { return spec_; }
   /// New minReplicas/maxReplicas (scheduled scaling); throws capsim::Error when min > max, min < 0
@@ -177,6 +183,10 @@ class HpaController {
     bool outdated;  // older than the direction's longest policy period once; reusable slot
   };
 
+  /// decide()'s checks and early answers, before the metrics: true with `answer` set when one applies.
+  bool settle(SimTime now, int current, int& answer);
+  /// decide() from the largest proposal on, given how many metrics had none.
+  int conclude(SimTime now, int current, int desired, std::size_t invalid, std::size_t metrics);
   int stabilize(SimTime now, int current, int desired);
   int limit_rate(SimTime now, int current, int desired) const;
   /// The older path: stabilizeRecommendation and convertDesiredReplicasWithRules.
@@ -198,6 +208,13 @@ class HpaController {
   std::vector<ScaleEvent> scale_down_events_;
   bool synced_ = false;  // the first sync records the current count as a recommendation
   std::optional<SimTime> last_now_;
+  struct Proposals {  // what the last decide() worked out from its samples (current -1: nothing)
+    int current = -1;
+    int desired = 0;
+    std::size_t invalid = 0;
+    std::size_t metrics = 0;
+  };
+  Proposals proposals_;
 };
 
 }  // namespace capsim

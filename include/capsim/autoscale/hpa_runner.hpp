@@ -2,6 +2,7 @@
 // The HPAs of a run: every sync period each reads its metrics from its service (as a metrics
 // pipeline would, `collection_lag` late) and sets the service's desired replicas through its scale
 // target; cron schedules change their minReplicas/maxReplicas, or a node group's size.
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -55,6 +56,19 @@ class HpaRunner {
     std::vector<Reading> readings = {};  // per metric
     bool reads_queue = false;            // some metric is read from the service's queue
     std::vector<std::optional<MetricSample>> samples = {};  // the last sync's, its room reused by the next
+    // Every metric's sample follows from the replica counts, the arrival rate and (when it reads it)
+    // the ready capacity; a sync where none of them moved (most do: the rate changes once a period)
+    // has the controller repeat its last proposals rather than work them out again.
+    bool pure = false;
+    bool reads_capacity = false;
+    struct Inputs {
+      int current = -1;
+      int ready = -1;
+      std::uint64_t rate = 0;  // the doubles' bits: the same bits give the same samples
+      std::uint64_t capacity = 0;
+      friend bool operator==(const Inputs&, const Inputs&) = default;
+    };
+    Inputs last = {};  // those of the last sync that built its samples
   };
   void bind(std::size_t service, const HpaConfig& config);
   struct KedaBound {
@@ -63,6 +77,8 @@ class HpaRunner {
     KedaActivation activation;
   };
   void sync(std::size_t i);
+  /// A sync's end: the replicas it decided, and the next sync.
+  void finish_sync(std::size_t i, int current, int desired);
   void poll(std::size_t k);
   void fire(std::size_t schedule);
   /// The service's queue as of `lag` ago (samples taken at syncs), or nullopt before there is one.
