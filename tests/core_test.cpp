@@ -70,6 +70,19 @@ TEST_CASE("EventQueue orders by time, then priority, then insertion") {
   CHECK(order[4] == a);
 }
 
+TEST_CASE("EventQueue takes priorities within 16 bits and refuses others") {
+  EventQueue q;
+  const auto low = q.push(5, EventQueue::kMaxPriority);
+  const auto high = q.push(5, EventQueue::kMinPriority);
+  CHECK(q.pop()->id == high);
+  const auto e = q.pop();
+  CHECK(e->id == low);
+  CHECK(e->priority == EventQueue::kMaxPriority);
+  CHECK_THROWS_AS(q.push(5, EventQueue::kMaxPriority + 1), Error);
+  CHECK_THROWS_AS(q.push(5, EventQueue::kMinPriority - 1), Error);
+  CHECK(q.empty());
+}
+
 TEST_CASE("EventQueue cancellation removes exactly the cancelled event") {
   EventQueue q;
   auto a = q.push(1);
