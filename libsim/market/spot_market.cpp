@@ -42,10 +42,7 @@ double SpotMarket::uncertain(const Distribution& d, const std::string& pointer) 
 }
 
 std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, CapacityType capacity) {
-  for (std::size_t i = 0; i < pools_.size(); ++i) {
-    const Offering& o = pools_[i].offering;
-    if (o.instance_type == type && o.zone == zone && o.capacity_type == capacity) return i;
-  }
+  if (auto it = index_.find(PoolKey{type, zone, capacity}); it != index_.end()) return it->second;
   const InstanceType& t = catalog_.at(type);
   MarketPool p;
   p.offering.instance_type = type;
@@ -119,6 +116,7 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
   }
   p.offering.price_usd_per_h = p.prices->price_at(0);
   pools_.push_back(std::move(p));
+  index_.emplace(OwnedPoolKey{type, zone, capacity}, pools_.size() - 1);
   return pools_.size() - 1;
 }
 

@@ -4,9 +4,12 @@
 // Everything is drawn from the market's substreams keyed by pool (and instance ordinal), so the
 // timelines do not depend on how many instances a policy runs (common random numbers).
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "capsim/catalog/instance_catalog.hpp"
@@ -54,6 +57,28 @@ class SpotMarket {
   std::uint64_t seed_, replicate_;
   double shortages_per_month_ = 0;  // the scenario's, or this replicate's draw
   std::vector<MarketPool> pools_;
+  // Where each offering's pool is in `pools_`: pool() is asked for the same offerings over and over
+  // (a catalog's worth when Karpenter first prices offerings, a batch task's spot pools at every
+  // look), and a scan compared their names pool by pool. Looked up without building a key.
+  struct PoolKey {
+    std::string_view type, zone;
+    CapacityType capacity;
+  };
+  struct OwnedPoolKey {
+    std::string type, zone;
+    CapacityType capacity;
+    PoolKey view() const { return {type, zone, capacity}; }
+  };
+  struct PoolKeyLess {
+    using is_transparent = void;
+    static PoolKey view(const PoolKey& k) { return k; }
+    static PoolKey view(const OwnedPoolKey& k) { return k.view(); }
+    bool operator()(const auto& a, const auto& b) const {
+      const PoolKey x = view(a), y = view(b);
+      return std::tie(x.type, x.zone, x.capacity) < std::tie(y.type, y.zone, y.capacity);
+    }
+  };
+  std::map<OwnedPoolKey, std::size_t, PoolKeyLess> index_;
 
   /// A draw of the uncertain market figure at `pointer` for this replicate (and pool, when named).
   double uncertain(const Distribution& d, const std::string& pointer) const;
