@@ -2,6 +2,9 @@
 #include "capsim/sim/world_draw.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
 
 #include "capsim/catalog/labels.hpp"
 #include "capsim/sim/simulation.hpp"
@@ -143,17 +146,30 @@ Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool e
                                                   [&s](const std::string& type) { return has_spot_prices(s, type); }});
   scheduler.set_unplaced([this] { provisioner->pods_pending(); });
   if (p.batch.empty()) return;
-  // Spot is on offer for a task when any pool its pods may use has capacity now.
-  auto spot_available = [this, &s](const TaskSpec& task, SimTime now) {
-    for (const std::string& type : allowed_types(task, s.catalog)) {
-      if (!has_spot_prices(s, type)) continue;
-      for (const std::string& zone : s.zones) {
-        // Only the zones its node affinity allows (the other keys were checked per type).
-        if (!task.requirements.matches(Labels{{std::string(label::kZone), zone}}, [](std::string_view k) { return k != label::kZone; }))
-          continue;
-        const auto cap = market.capacity_at(market.pool(type, zone, CapacityType::Spot), now);
-        if (!cap || *cap > 0) return true;
+  // Spot is on offer for a task when any pool its pods may use has capacity now. Which pools those
+  // are never changes, so each task's are listed once (the policy looks every minute a task runs,
+  // and listing them built every allowed type's labels each time: nine tenths of a run). A pool is
+  // still asked of the market the first time the scan reaches it, as before, so pools are created
+  // in the same order.
+  struct SpotPool {
+    std::string type, zone;
+    std::size_t pool = SIZE_MAX;  // not asked yet
+  };
+  auto pools_of = std::make_shared<std::map<const TaskSpec*, std::vector<SpotPool>>>();
+  auto spot_available = [this, &s, pools_of](const TaskSpec& task, SimTime now) {
+    auto [it, fresh] = pools_of->try_emplace(&task);
+    if (fresh)
+      for (const std::string& type : allowed_types(task, s.catalog)) {
+        if (!has_spot_prices(s, type)) continue;
+        for (const std::string& zone : s.zones)
+          // Only the zones its node affinity allows (the other keys were checked per type).
+          if (task.requirements.matches(Labels{{std::string(label::kZone), zone}}, [](std::string_view k) { return k != label::kZone; }))
+            it->second.push_back({type, zone});
       }
+    for (SpotPool& p : it->second) {
+      if (p.pool == SIZE_MAX) p.pool = market.pool(p.type, p.zone, CapacityType::Spot);
+      const auto cap = market.capacity_at(p.pool, now);
+      if (!cap || *cap > 0) return true;
     }
     return false;
   };
