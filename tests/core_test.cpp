@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <queue>
 #include <string>
 #include <vector>
 
+#include "capsim/core/action.hpp"
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/engine.hpp"
 #include "capsim/core/error.hpp"
@@ -68,6 +71,40 @@ TEST_CASE("EventQueue orders by time, then priority, then insertion") {
   CHECK(order[2] == b);  // t=5, prio 1
   CHECK(order[3] == e);  // t=10, prio -1
   CHECK(order[4] == a);
+}
+
+TEST_CASE("Action runs small, large and owning callables, moves them and destroys each once") {
+  int runs = 0;
+  auto counted = std::make_shared<int>(0);  // its use count tells how many copies are alive
+  {
+    Action small([&runs] { ++runs; });
+    std::array<std::int64_t, 8> big{};  // 64 bytes: kept on the heap
+    Action large([&runs, big] { runs += 1 + static_cast<int>(big[0]); });
+    Action owning([&runs, counted, text = std::string(40, 'x')] { runs += static_cast<int>(text.size()); });
+    CHECK(counted.use_count() == 2);
+    small();
+    large();
+    owning();
+    CHECK(runs == 42);
+    Action moved(std::move(owning));
+    CHECK_FALSE(owning);
+    CHECK(moved);
+    CHECK(counted.use_count() == 2);
+    moved();
+    CHECK(runs == 82);
+    Action assigned;
+    assigned = std::move(large);
+    CHECK_FALSE(large);
+    assigned();
+    CHECK(runs == 83);
+    moved = nullptr;
+    CHECK_FALSE(moved);
+    CHECK(counted.use_count() == 1);
+    Action again(std::move(small));
+    again();
+    CHECK(runs == 84);
+  }
+  CHECK(counted.use_count() == 1);
 }
 
 TEST_CASE("EventQueue takes priorities within 16 bits and refuses others") {

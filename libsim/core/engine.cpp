@@ -23,8 +23,7 @@ void Engine::step(const Event& e) {
     now_ = e.time;
     for (auto& cb : time_observers_) cb(old, now_);
   }
-  Action action = std::move(actions_[e.id.slot]);
-  actions_[e.id.slot] = nullptr;
+  Action action = std::move(actions_[e.id.slot]);  // leaves the slot empty
   ++processed_;
   action();
 }

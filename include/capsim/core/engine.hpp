@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "capsim/core/action.hpp"
 #include "capsim/core/event_queue.hpp"
 #include "capsim/core/sim_time.hpp"
 
@@ -14,7 +15,7 @@ namespace capsim {
 
 class Engine {
  public:
-  using Action = std::function<void()>;
+  using Action = capsim::Action;  // any callable, kept in place up to 32 bytes
 
   SimTime now() const { return now_; }
 
