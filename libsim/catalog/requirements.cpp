@@ -92,7 +92,7 @@ KeyConstraint KeyConstraint::from(const Requirement& r) {
 
 bool KeyConstraint::allows(std::string_view v) const {
   if (must_be_absent_) return false;
-  const bool listed = values_.count(std::string(v)) > 0;
+  const bool listed = values_.count(v) > 0;
   if (complement_ == listed) return false;
   if (greater_than_ || less_than_) {
     auto n = as_integer(v);

@@ -3,6 +3,7 @@
 // algebra serves pods, NodePools, instance types and offerings: a set of requirements matches a set
 // of labels, and two sets are compatible when some labels could satisfy both.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,7 +42,7 @@ class KeyConstraint {
 
  private:
   bool complement_ = true;  // true: every value except `values_`; false: only `values_`
-  std::set<std::string> values_;
+  std::set<std::string, std::less<>> values_;  // looked up by string_view: allows() builds no string
   std::optional<std::int64_t> greater_than_, less_than_;
   bool allows_absent_ = true;
   bool must_be_absent_ = false;
