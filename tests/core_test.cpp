@@ -5,6 +5,7 @@
 #include <memory>
 #include <queue>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "capsim/core/action.hpp"
@@ -179,6 +180,74 @@ TEST_CASE("EventQueue matches a reference priority queue on a random workload") 
     }
   }
   CHECK(got == want);
+}
+
+TEST_CASE("EventQueue keeps the order across its near and far heaps, with cancellations") {
+  // Times from now to days ahead (both sides of the near heap's one-hour horizon), some exactly at
+  // the horizon's edges, priorities and ties, and cancellations of near and far events; checked
+  // against a sorted reference of what is still pending.
+  struct Ref {
+    SimTime t;
+    int p;
+    std::uint64_t seq;
+    EventId id;
+  };
+  auto earlier = [](const Ref& x, const Ref& y) { return std::tie(x.t, x.p, x.seq) < std::tie(y.t, y.p, y.seq); };
+  std::vector<Ref> ref;
+  EventQueue q;
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL, seq = 0;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  SimTime now = 0;
+  int popped = 0;
+  for (int round = 0; round < 60000; ++round) {
+    const auto r = next() % 10;
+    if (r < 5 || ref.empty()) {
+      const SimDuration ahead = next() % 4 == 0 ? static_cast<SimDuration>(next() % (3 * 86400)) * kMicrosPerSecond
+                                                : static_cast<SimDuration>(next() % 7200) * kMicrosPerSecond;
+      const SimTime t = now + (next() % 16 == 0 ? EventQueue::kHorizonStep - 1 + static_cast<SimDuration>(next() % 3) : ahead);
+      const int p = static_cast<int>(next() % 3);
+      ref.push_back({t, p, seq++, q.push(t, p)});
+    } else if (r < 7) {
+      const std::size_t k = next() % ref.size();
+      CHECK(q.cancel(ref[k].id));
+      ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(k));
+    } else {
+      const auto best = std::min_element(ref.begin(), ref.end(), earlier);
+      const auto e = q.pop();
+      REQUIRE(e);
+      CHECK(e->id == best->id);
+      CHECK(e->time == best->t);
+      now = e->time;
+      ref.erase(best);
+      ++popped;
+    }
+    REQUIRE(q.size() == ref.size());
+  }
+  while (!ref.empty()) {
+    const auto best = std::min_element(ref.begin(), ref.end(), earlier);
+    CHECK(q.next_time() == best->t);
+    CHECK(q.pop()->id == best->id);
+    ref.erase(best);
+  }
+  CHECK(q.empty());
+  CHECK_FALSE(q.pop());
+  CHECK(popped > 10000);
+  // At the end of time: events at kTimeMax still come out, in order.
+  EventQueue end;
+  const auto a = end.push(kTimeMax, 1);
+  const auto b = end.push(kTimeMax, 0);
+  end.push(5);
+  CHECK(end.pop()->time == 5);
+  CHECK(end.pop()->id == b);
+  const auto c = end.push(kTimeMax, 0);
+  CHECK(end.pop()->id == c);
+  CHECK(end.pop()->id == a);
+  CHECK(end.empty());
 }
 
 TEST_CASE("Engine runs events in order, advances the clock and notifies observers") {

@@ -28,14 +28,28 @@ bool EventQueue::cancel(EventId id) {
   return true;
 }
 
+void EventQueue::refill() {
+  // Every far event due by the new horizon moves to the near heap, so all the near events stay
+  // earlier than all the far ones and the near heap's top is the queue's. The horizon moves past
+  // the earliest far event, so at least that one moves (at the end of time, all of them).
+  const SimTime first = far_.front().time;
+  near_until_ = first <= kTimeMax - kHorizonStep ? first + kHorizonStep - 1 : kTimeMax;
+  while (!far_.empty() && far_.front().time <= near_until_) {
+    const Entry e = far_.front();
+    remove_top(far_);
+    if (slots_[e.slot].live) add(near_, e);
+    else free_slots_.push_back(e.slot);  // cancelled while far: its slot is free again
+  }
+}
+
 SimTime EventQueue::next_time() {
-  drop_dead_top();
-  return heap_.empty() ? kTimeMax : heap_.front().time;
+  settle();
+  return near_.empty() ? kTimeMax : near_.front().time;
 }
 
 std::optional<Event> EventQueue::pop() {
-  drop_dead_top();
-  if (heap_.empty()) return std::nullopt;
+  settle();
+  if (near_.empty()) return std::nullopt;
   return take_top();
 }
 

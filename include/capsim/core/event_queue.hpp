@@ -1,8 +1,12 @@
 #pragma once
 // Pending events ordered by (time, priority, insertion sequence), so ties always break the same way
 // (as in OMNeT++ and ns-3). Cancellation is O(1): a cancelled event stays in the heap and is skipped
-// when it reaches the top.
+// when it reaches the top. Two heaps split the pending events at a horizon: those due by it, which
+// a run pops and pushes all the time (syncs, scans, period ends), and the far ones (a month of spot
+// reclaims and pool events, scheduled up front), so the busy heap stays a few entries deep; the
+// near heap is refilled from the far one when it runs dry.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -54,26 +58,34 @@ class EventQueue {
   // compares two integers per entry rather than three fields: 2^48 pushes is more than any run makes.
   static constexpr std::int32_t kMinPriority = -32768;
   static constexpr std::int32_t kMaxPriority = 32767;
+  /// How far past the earliest far event a refill moves the horizon: an hour of syncs and scans
+  /// stays near, days-away reclaims stay far.
+  static constexpr SimDuration kHorizonStep = 3600 * kMicrosPerSecond;
 
  private:
   /// A heap entry: the time, then (priority, seq) as one key, and the slot it holds. A slot stays
-  /// with its entry until the entry leaves the heap, so the slot's liveness alone says whether the
+  /// with its entry until the entry leaves the queue, so the slot's liveness alone says whether the
   /// entry was cancelled.
   struct Entry {
     SimTime time;
     std::uint64_t order;  // (priority + 32768) << 48 | seq
     std::uint32_t slot;
   };
+  using Heap = std::vector<Entry>;  // 4-ary min-heap by before(), which is runs_before's order
   static constexpr std::size_t kArity = 4;  // a 4-ary heap: shallower than binary, same O(log n)
   static constexpr int kSeqBits = 48;
   static constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << kSeqBits) - 1;
 
   static bool before(const Entry& a, const Entry& b) { return a.time < b.time || (a.time == b.time && a.order < b.order); }
-  void sift_up(std::size_t hole, Entry e);    // places e at or above the hole
-  void sift_down(std::size_t hole, Entry e);  // places e at or below the hole
-  void remove_top();
-  void drop_dead_top();
-  Event take_top();  // removes the top event (known live) and returns it
+  static void sift_up(Heap& h, std::size_t hole, Entry e);    // places e at or above the hole
+  static void sift_down(Heap& h, std::size_t hole, Entry e);  // places e at or below the hole
+  static void add(Heap& h, const Entry& e);
+  static void remove_top(Heap& h);
+  /// Drops cancelled entries from the top of the near heap, refilling it from the far one when it
+  /// runs dry, until a live event is on top or nothing is left.
+  void settle();
+  void refill();
+  Event take_top();  // removes the near heap's top event (known live) and returns it
   std::uint32_t take_slot();
   [[noreturn]] static void bad_priority(std::int32_t priority);
 
@@ -81,7 +93,9 @@ class EventQueue {
     std::uint32_t generation = 0;  // current generation of the slot
     bool live = false;             // it holds a pending event
   };
-  std::vector<Entry> heap_;  // 4-ary min-heap by before(), which is runs_before's order
+  Heap near_;  // events due at or before near_until_
+  Heap far_;   // events due after it
+  SimTime near_until_ = std::numeric_limits<SimTime>::min();  // only moves forward; nothing near before the first refill
   std::vector<Slot> slots_;  // what a slot's generation and liveness are, side by side (read together)
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_seq_ = 0;
@@ -93,30 +107,41 @@ class EventQueue {
 // The sifts move a hole and keep the entry to place in registers: an entry written to memory and
 // read back at once with wider loads stalls on store forwarding.
 
-inline void EventQueue::sift_up(std::size_t i, const Entry e) {
+inline void EventQueue::sift_up(Heap& h, std::size_t i, const Entry e) {
   while (i > 0) {
     const std::size_t parent = (i - 1) / kArity;
-    if (!before(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
+    if (!before(e, h[parent])) break;
+    h[i] = h[parent];
     i = parent;
   }
-  heap_[i] = e;
+  h[i] = e;
 }
 
-inline void EventQueue::sift_down(std::size_t i, const Entry e) {
-  const std::size_t n = heap_.size();
+inline void EventQueue::sift_down(Heap& h, std::size_t i, const Entry e) {
+  const std::size_t n = h.size();
   for (;;) {
     const std::size_t first = i * kArity + 1;
     if (first >= n) break;
     const std::size_t last = first + kArity < n ? first + kArity : n;
     std::size_t best = first;
     for (std::size_t c = first + 1; c < last; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], e)) break;
-    heap_[i] = heap_[best];
+      if (before(h[c], h[best])) best = c;
+    if (!before(h[best], e)) break;
+    h[i] = h[best];
     i = best;
   }
-  heap_[i] = e;
+  h[i] = e;
+}
+
+inline void EventQueue::add(Heap& h, const Entry& e) {
+  h.emplace_back();
+  sift_up(h, h.size() - 1, e);
+}
+
+inline void EventQueue::remove_top(Heap& h) {
+  const Entry last = h.back();
+  h.pop_back();
+  if (!h.empty()) sift_down(h, 0, last);
 }
 
 inline std::uint32_t EventQueue::take_slot() {
@@ -135,27 +160,24 @@ inline EventId EventQueue::push(SimTime time, std::int32_t priority) {
   slots_[slot].live = true;
   const EventId id{slot, slots_[slot].generation};
   const std::uint64_t order = (static_cast<std::uint64_t>(priority - kMinPriority) << kSeqBits) | (next_seq_++ & kSeqMask);
-  heap_.emplace_back();
-  sift_up(heap_.size() - 1, Entry{time, order, slot});
+  add(time <= near_until_ ? near_ : far_, Entry{time, order, slot});
   ++live_;
   return id;
 }
 
-inline void EventQueue::remove_top() {
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0, last);
-}
-
-inline void EventQueue::drop_dead_top() {
-  while (!heap_.empty() && !slots_[heap_.front().slot].live) {
-    free_slots_.push_back(heap_.front().slot);
-    remove_top();
+inline void EventQueue::settle() {
+  for (;;) {
+    while (!near_.empty() && !slots_[near_.front().slot].live) {
+      free_slots_.push_back(near_.front().slot);
+      remove_top(near_);
+    }
+    if (!near_.empty() || far_.empty()) return;
+    refill();
   }
 }
 
 inline Event EventQueue::take_top() {
-  const Entry top = heap_.front();
+  const Entry top = near_.front();
   Slot& slot = slots_[top.slot];
   const Event e{top.time, static_cast<std::int32_t>(top.order >> kSeqBits) + kMinPriority, top.order & kSeqMask,
                 EventId{top.slot, slot.generation}};
@@ -163,13 +185,13 @@ inline Event EventQueue::take_top() {
   ++slot.generation;
   free_slots_.push_back(top.slot);
   --live_;
-  remove_top();
+  remove_top(near_);
   return e;
 }
 
 inline bool EventQueue::pop_until(SimTime t, Event& out) {
-  drop_dead_top();
-  if (heap_.empty() || heap_.front().time > t) return false;
+  settle();
+  if (near_.empty() || near_.front().time > t) return false;
   out = take_top();
   return true;
 }
