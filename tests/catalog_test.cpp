@@ -82,6 +82,15 @@ TEST_CASE("intersection and compatibility: a pod and a NodePool together") {
   CHECK_FALSE(Requirements({req(label::kGpuName, Operator::DoesNotExist)}).compatible(Requirements({req(label::kGpuName, Operator::Exists)})));
 }
 
+TEST_CASE("requirements are equal when they constrain the same keys the same way") {
+  const Requirements a({req(label::kFamily, Operator::In, {"g5", "g6"}), req(label::kGpuCount, Operator::Gt, {"1"})});
+  CHECK(a == Requirements({req(label::kGpuCount, Operator::Gt, {"1"}), req(label::kFamily, Operator::In, {"g6", "g5"})}));
+  CHECK_FALSE(a == Requirements({req(label::kFamily, Operator::In, {"g5", "g6"}), req(label::kGpuCount, Operator::Gt, {"2"})}));
+  CHECK_FALSE(a == Requirements({req(label::kFamily, Operator::NotIn, {"g5", "g6"}), req(label::kGpuCount, Operator::Gt, {"1"})}));
+  CHECK_FALSE(a == Requirements({req(label::kFamily, Operator::In, {"g5", "g6"})}));
+  CHECK(a == a.intersect(a));
+}
+
 TEST_CASE("bad requirements say what was expected") {
   CHECK(check_requirement(req("karpenter.k8s.aws/instance-gpu-cout", Operator::In, {"1"})).find("did you mean 'karpenter.k8s.aws/instance-gpu-count'") !=
         std::string::npos);

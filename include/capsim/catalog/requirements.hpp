@@ -39,6 +39,7 @@ class KeyConstraint {
   /// True when no value and no absence satisfies it.
   bool empty() const;
   std::string describe() const;
+  friend bool operator==(const KeyConstraint&, const KeyConstraint&) = default;
 
  private:
   bool complement_ = true;  // true: every value except `values_`; false: only `values_`
@@ -67,6 +68,8 @@ class Requirements {
   std::string why_not(const Labels& labels, bool (*ignore)(std::string_view key) = nullptr) const;
   bool empty() const { return keys_.empty(); }
   const std::map<std::string, KeyConstraint>& keys() const { return keys_; }
+  /// The same constraint on the same keys (so the same answers).
+  friend bool operator==(const Requirements&, const Requirements&) = default;
 
  private:
   std::map<std::string, KeyConstraint> keys_;

@@ -126,9 +126,9 @@ KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, co
 KarpenterProvisioner::~KarpenterProvisioner() = default;
 
 void KarpenterProvisioner::pods_pending() {
-  const std::uint64_t stamp = ++batch_stamp_;
-  if (!batch_open_) {
-    batch_open_ = true;
+  const std::uint64_t stamp = ++batch_.stamp;
+  if (!batch_.open) {
+    batch_.open = true;
     cluster_.run.engine.schedule_in(spec_.batch_max, [this, stamp] { batch_close(stamp, true); }, kPriorityCluster);
   }
   cluster_.run.engine.schedule_in(spec_.batch_idle, [this, stamp] { batch_close(stamp, false); }, kPriorityCluster);
@@ -136,8 +136,8 @@ void KarpenterProvisioner::pods_pending() {
 
 void KarpenterProvisioner::batch_close(std::uint64_t stamp, bool at_max) {
   // The idle timer of an older pod, or a maximum timer of a window already closed, does nothing.
-  if (!batch_open_ || (!at_max && stamp != batch_stamp_)) return;
-  batch_open_ = false;
+  if (!batch_.open || (!at_max && stamp != batch_.stamp)) return;
+  batch_.open = false;
   provision();
 }
 
@@ -204,6 +204,7 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
   // The launch request: the claim's types in every zone its NodePool allows, at the claim's
   // capacity type; the strategy picks one pool and the next is tried on insufficient capacity.
   std::vector<PoolState> states;
+  ClaimMatches& pods_allow = claim_matches(claim.requirements);
   for (std::size_t i = 0; i < claim.instance_types.size(); ++i) {
     const std::size_t type = offerings_.type_index(claim.instance_types[i]);
     for (std::size_t zone = 0; zone < run.zones.size(); ++zone) {
@@ -211,7 +212,7 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       const MarketPool& mp = run.market.at(p);
       if (!offerings_.admits(np, pool.scheduling.requirements, p)) continue;
       // The pods' own zone (and capacity type) requirements bind the launch as the NodePool's do.
-      if (!claim.requirements.matches(*cluster_.nodes.pool_labels(p))) continue;
+      if (!claim_allows(pods_allow, p)) continue;
       if (cluster_.nodes.avoided(p, now)) continue;
       states.push_back(PoolState{p, mp.prices->price_at(now), 1e9, mp.hazard_per_h, static_cast<int>(i)});
     }
@@ -237,6 +238,22 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
     });
   }
   return std::nullopt;
+}
+
+KarpenterProvisioner::ClaimMatches& KarpenterProvisioner::claim_matches(const Requirements& requirements) {
+  // The sets are compared whole (a few keys each); a handful are kept, the oldest replaced first.
+  constexpr std::size_t kKept = 16;
+  auto it = std::find_if(claim_matches_.begin(), claim_matches_.end(), [&](const ClaimMatches& m) { return m.requirements == requirements; });
+  if (it != claim_matches_.end()) return *it;
+  if (claim_matches_.size() == kKept) claim_matches_.erase(claim_matches_.begin());
+  return claim_matches_.emplace_back(ClaimMatches{requirements, {}});
+}
+
+bool KarpenterProvisioner::claim_allows(ClaimMatches& m, std::size_t pool) {
+  // A pool's labels never change, so each answer is worked out once.
+  if (m.by_pool.size() <= pool) m.by_pool.resize(pool + 1, -1);
+  if (m.by_pool[pool] < 0) m.by_pool[pool] = m.requirements.matches(*cluster_.nodes.pool_labels(pool)) ? 1 : 0;
+  return m.by_pool[pool] == 1;
 }
 
 void KarpenterProvisioner::expire(std::size_t id) {

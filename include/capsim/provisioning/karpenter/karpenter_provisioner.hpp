@@ -98,12 +98,20 @@ class KarpenterProvisioner final : public Provisioner {
   const PodSpec& pod_spec(std::size_t p);
   /// The nodes of existing_nodes(), kept per node between rounds (only the free room changes).
   const std::vector<const ExistingNode*>& existing_node_views();
+  struct ClaimMatches;
+  /// The kept answers for a claim's pod requirements (made, possibly replacing the oldest, if new).
+  ClaimMatches& claim_matches(const Requirements& requirements);
+  /// Whether they allow market pool `pool` (its zone and capacity type).
+  bool claim_allows(ClaimMatches& m, std::size_t pool);
 
   ClusterControllers cluster_;
   const KarpenterSpec& spec_;
   std::unique_ptr<DisruptionController> disruption_;
-  bool batch_open_ = false;
-  std::uint64_t batch_stamp_ = 0;
+  struct Batch {
+    bool open = false;       // a batching window is open
+    std::uint64_t stamp = 0;  // bumps with each pod that goes pending (its idle timer carries it)
+  };
+  Batch batch_;
   std::vector<int> node_pool_launches_;
   MarketOfferings offerings_;
   std::vector<NodePoolSpec> pools_;   // each NodePool's scheduling spec, as every round hands it over
@@ -113,6 +121,14 @@ class KarpenterProvisioner final : public Provisioner {
   std::vector<const ExistingNode*> existing_;               // the last round's live, uncordoned nodes
   std::set<std::size_t> stuck_;
   std::set<std::string> unschedulable_explained_;
+  // Recent claims' pod requirements and, per market pool, whether they allow it (-1: not asked
+  // yet). Claims mostly carry the same few sets, and matching every pool's labels against them
+  // was half of a launch.
+  struct ClaimMatches {
+    Requirements requirements;
+    std::vector<signed char> by_pool;
+  };
+  std::vector<ClaimMatches> claim_matches_;
 };
 
 }  // namespace capsim
