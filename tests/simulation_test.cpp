@@ -283,3 +283,23 @@ TEST_CASE("a trace exported for the whole window covers it though its last minut
   CHECK(r.policies[0].replicates[0].service_series[0].arrivals == std::vector<double>{60, 180, 180, 60, 0, 0, 0});
   CHECK(r.policies[0].replicates[0].services[0].sla.requests == doctest::Approx(480));
 }
+
+TEST_CASE("a replicate's demand is drawn once, shared by its runs and dropped after the last") {
+  const Scenario sc = io::load_scenario(test::data_dir() / "scenarios" / "hand.json");
+  const ServiceSpec& api = sc.policies[0].services[0];
+  DemandDraws draws(sc, {2, 1});
+  const auto first = draws.get(api, 0);
+  CHECK(draws.get(api, 0) == first);  // the same draw, not a copy
+  CHECK(*first == draw_arrivals(sc, api, 0));
+  CHECK(*draws.get(api, 1) == draw_arrivals(sc, api, 1));
+  // Another demand (the scale) is another draw.
+  ServiceSpec doubled = api;
+  doubled.demand.scale = 2;
+  CHECK(draws.get(doubled, 0) != first);
+  draws.run_done(0);
+  CHECK(draws.get(api, 0) == first);  // one of replicate 0's two runs is still to come
+  draws.run_done(0);
+  const auto again = draws.get(api, 0);  // dropped after the last: drawn anew, to the same values
+  CHECK(again != first);
+  CHECK(*again == *first);
+}

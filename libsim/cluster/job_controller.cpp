@@ -124,10 +124,15 @@ void JobController::start() {
     for (SimTime at : tmpl.arrivals.at)
       if (at >= 0 && at < run_.window_end) run_.engine.schedule_at(at, [this, t, at] { arrive(t, at); }, kPriorityCluster);
     if (tmpl.arrivals.cron) schedule_cron(t, run_.start - std::chrono::seconds(1));
-    // Looks at the shortest interval any of its tasks' policies asks for.
+    // Looks at the shortest interval any of its tasks' policies asks for; a template bought
+    // on-demand throughout has nothing to look at (its pods stay where they are put).
     SimDuration every = tmpl.purchasing.decision_interval;
-    for (const auto& [_, p] : tmpl.task_purchasing) every = std::min(every, p.decision_interval);
-    if (every > 0) run_.engine.schedule_at(every, [this, t, every] { look(t, every); }, kPriorityCluster);
+    bool all_on_demand = tmpl.purchasing.kind == PurchasingKind::OnDemand;
+    for (const auto& [_, p] : tmpl.task_purchasing) {
+      every = std::min(every, p.decision_interval);
+      all_on_demand = all_on_demand && p.kind == PurchasingKind::OnDemand;
+    }
+    if (every > 0 && !all_on_demand) run_.engine.schedule_at(every, [this, t, every] { look(t, every); }, kPriorityCluster);
   }
 }
 
@@ -190,6 +195,10 @@ void JobController::decide(std::size_t id) {
   const JobTemplate& tmpl = batch_.jobs[j.tmpl];
   const TaskSpec& task = tmpl.tasks[s.task];
   const PurchasingSpec& how = tmpl.purchasing_of(task.name);
+  if (how.kind == PurchasingKind::OnDemand) {  // nothing to weigh
+    place(id, Placement::OnDemand);
+    return;
+  }
   const double fast = plans_[j.tmpl].fastest_rate[s.task];
   const CheckpointPlan plan = plan_of(task);
   JobClock clock;

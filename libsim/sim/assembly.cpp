@@ -37,11 +37,11 @@ double external_value(const Scenario& s, const std::string& trace, SimTime t) {
   return tr.values[static_cast<std::size_t>(std::clamp<std::int64_t>(k, 0, n - 1))];
 }
 
-std::vector<std::unique_ptr<Service>> make_services(const Scenario& s, const PolicySpec& policy, int replicate) {
+std::vector<std::unique_ptr<Service>> make_services(const Scenario& s, const PolicySpec& policy, int replicate, DemandDraws* draws) {
   std::vector<std::unique_ptr<Service>> out;
   for (const auto& svc : policy.services)
-    out.push_back(make_service(svc, {s.simulation.period, draw_arrivals(s, svc, replicate), s.simulation.seed,
-                                     static_cast<std::uint64_t>(replicate), s.simulation.start}));
+    out.push_back(make_service(svc, {s.simulation.period, draws ? *draws->get(svc, replicate) : draw_arrivals(s, svc, replicate),
+                                     s.simulation.seed, static_cast<std::uint64_t>(replicate), s.simulation.start}));
   return out;
 }
 
@@ -115,10 +115,10 @@ std::vector<std::vector<double>> changeovers(const PolicySpec& p) {
 
 }  // namespace
 
-Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool explain)
+Assembly::Assembly(const Scenario& s, const PolicySpec& p, int replicate, bool explain, DemandDraws* draws)
     : policy(p),
       ledger(s.simulation.duration),
-      workloads{all_pod_specs(p), make_services(s, p, replicate)},
+      workloads{all_pod_specs(p), make_services(s, p, replicate, draws)},
       market(s.market, s.catalog, s.spot_advisor, s.simulation.start, s.simulation.duration, s.simulation.seed,
              static_cast<std::uint64_t>(replicate)),
       record{draw_world(s.uncertainty, s.simulation.seed, static_cast<std::uint64_t>(replicate)), {}, {}},

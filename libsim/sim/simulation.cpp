@@ -88,10 +88,11 @@ std::vector<NodeRecord> node_records(const Assembly& a) {
 
 }  // namespace
 
-ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series, bool explain) {
+ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series, bool explain,
+                              DemandDraws* draws) {
   const auto& sim = scenario.simulation;
   const SimTime window_end = sim.duration;
-  Assembly a(scenario, policy, replicate, explain);
+  Assembly a(scenario, policy, replicate, explain, draws);
   a.start();
   std::vector<int> ready_nodes_series;
   std::vector<double> cost_rate;
@@ -284,19 +285,26 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::size_t done = 0;
   if (options.shard.count == 0 || options.shard.index >= options.shard.count)
     throw Error(fmt::format("shard {}/{}: the index must be below the count", options.shard.index, options.shard.count));
+  // Replicate by replicate, every policy in turn: a replicate's demand is drawn once and shared by
+  // its policies' runs (each writes its own slot, so the order changes no result).
+  const std::size_t policies = scenario.policies.size();
   std::size_t held = 0;
-  for (std::size_t t = 0; t < tasks; ++t)
-    held += options.shard.holds(t / static_cast<std::size_t>(reps), t % static_cast<std::size_t>(reps), static_cast<std::size_t>(reps));
+  std::vector<std::size_t> runs_per_replicate(static_cast<std::size_t>(reps), 0);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(reps); ++r)
+    for (std::size_t p = 0; p < policies; ++p)
+      if (options.shard.holds(p, r, static_cast<std::size_t>(reps))) ++held, ++runs_per_replicate[r];
+  DemandDraws draws(scenario, std::move(runs_per_replicate));
   auto worker = [&] {
     for (std::size_t t; (t = next.fetch_add(1)) < tasks;) {
-      const std::size_t p = t / static_cast<std::size_t>(reps);
-      const int r = static_cast<int>(t % static_cast<std::size_t>(reps));
+      const std::size_t p = t % policies;
+      const int r = static_cast<int>(t / policies);
       if (!options.shard.holds(p, static_cast<std::size_t>(r), static_cast<std::size_t>(reps))) continue;
       try {
         if (options.cancel && options.cancel->load()) throw Interrupted();
         const bool series = options.keep_series && (r == 0 || !options.series_of_first_replicate_only);
         result.policies[p].replicates[static_cast<std::size_t>(r)] =
-            run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0);
+            run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0, &draws);
+        draws.run_done(r);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(failure_mutex);
           options.progress(++done, held);

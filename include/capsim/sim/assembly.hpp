@@ -21,13 +21,15 @@
 #include "capsim/provisioning/provisioner.hpp"
 #include "capsim/report/result.hpp"
 #include "capsim/scenario/scenario.hpp"
+#include "capsim/sim/demand_draws.hpp"
 #include "capsim/workload/service.hpp"
 
 namespace capsim {
 
 class Assembly {
  public:
-  Assembly(const Scenario& scenario, const PolicySpec& policy, int replicate, bool explain);
+  /// `draws`: the replicate's demand shared with the other policies' runs (none: drawn here).
+  Assembly(const Scenario& scenario, const PolicySpec& policy, int replicate, bool explain, DemandDraws* draws = nullptr);
   Assembly(const Assembly&) = delete;
   Assembly& operator=(const Assembly&) = delete;
 

@@ -7,6 +7,7 @@
 #include "capsim/report/result.hpp"
 #include "capsim/report/shards.hpp"
 #include "capsim/scenario/scenario.hpp"
+#include "capsim/sim/demand_draws.hpp"
 
 namespace capsim {
 
@@ -31,9 +32,10 @@ std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& s
 
 /// One policy, one replicate.
 /// With `explain`, Karpenter's reasons for every node it launched are kept (RunOptions::explain keeps
-/// them for replicate 0).
+/// them for replicate 0). `draws`: the replicate's demand shared with other policies' runs (none:
+/// drawn for this run).
 ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series = false,
-                              bool explain = false);
+                              bool explain = false, DemandDraws* draws = nullptr);
 
 /// Throws capsim::Error unless every policy saw the same requests for every service in every
 /// replicate (policies are compared on the same traffic).
