@@ -132,8 +132,18 @@ void JobController::start() {
       every = std::min(every, p.decision_interval);
       all_on_demand = all_on_demand && p.kind == PurchasingKind::OnDemand;
     }
-    if (every > 0 && !all_on_demand) run_.engine.schedule_at(every, [this, t, every] { look(t, every); }, kPriorityCluster);
+    plans_[t].every = all_on_demand ? 0 : every;
   }
+}
+
+void JobController::schedule_look(std::size_t t) {
+  Plan& plan = plans_[t];
+  if (plan.every <= 0 || plan.looking) return;
+  // On the grid of multiples of the interval from the window's start, wherever the chain resumes.
+  const SimTime next = (run_.now() / plan.every + 1) * plan.every;
+  if (next >= run_.window_end) return;
+  plan.looking = true;
+  run_.engine.schedule_at(next, [this, t] { look(t); }, kPriorityCluster);
 }
 
 void JobController::schedule_cron(std::size_t t, UtcTime after) {
@@ -180,6 +190,7 @@ void JobController::release(std::size_t job, std::size_t task) {
     active_[j.tmpl].push_back(shards_.size() - 1);
     decide(shards_.size() - 1);
   }
+  schedule_look(j.tmpl);
 }
 
 double JobController::done_now(const Shard& s) const {
@@ -301,14 +312,16 @@ void JobController::finished(std::size_t id, std::uint64_t token) {
     if (--jobs_[job].parents_left[child] == 0) release(job, child);
 }
 
-void JobController::look(std::size_t t, SimDuration every) {
+void JobController::look(std::size_t t) {
+  plans_[t].looking = false;
   auto& active = active_[t];
   active.erase(std::remove_if(active.begin(), active.end(), [&](std::size_t id) { return shards_[id].done; }), active.end());
+  // Nothing runs: the looks stop until a task is released (a quiet night costs no events).
+  if (active.empty()) return;
   // A copy: a decision may release nothing, but keeps the loop independent of the list.
   const std::vector<std::size_t> now = active;
   for (std::size_t id : now) decide(id);
-  if (run_.now() + every < run_.window_end)
-    run_.engine.schedule_at(run_.now() + every, [this, t, every] { look(t, every); }, kPriorityCluster);
+  schedule_look(t);
 }
 
 void JobController::unbound(std::size_t pod, std::size_t node, double seconds_bound) {

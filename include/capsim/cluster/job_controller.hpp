@@ -62,7 +62,8 @@ class JobController {
   void arrive(std::size_t tmpl, SimTime at);
   void release(std::size_t job, std::size_t task);
   void decide(std::size_t shard);
-  void look(std::size_t tmpl, SimDuration every);
+  void look(std::size_t tmpl);
+  void schedule_look(std::size_t tmpl);
   void end_run(Shard& s);
   void place(std::size_t shard, Placement where);
   void finished(std::size_t shard, std::uint64_t token);
@@ -83,6 +84,8 @@ class JobController {
     std::vector<double> fastest_rate;  // per task: work/s of one pod there
     std::vector<double> changeover_s;  // per task: the delay its policy plans a new instance with (d)
     std::size_t first_slot = 0;        // its first pod template's index
+    SimDuration every = 0;             // its looks' interval (0: it has none: bought on-demand throughout)
+    bool looking = false;              // a look is scheduled (looks stop while no task runs)
   };
   std::vector<Plan> plans_;
   std::vector<Job> jobs_;
