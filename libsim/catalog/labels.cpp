@@ -51,4 +51,6 @@ Labels labels_of(const InstanceType& t, const Offering& o) {
   return l;
 }
 
+bool is_offering_label(std::string_view key) { return key == label::kZone || key == label::kCapacityType; }
+
 }  // namespace capsim

@@ -36,6 +36,10 @@ inline constexpr std::string_view kAcceleratorCount = "karpenter.k8s.aws/instanc
 /// Every well-known key capsim understands in requirements (others are rejected, with close matches).
 const std::vector<std::string>& well_known_label_keys();
 
+/// Whether `key` belongs to an offering (zone, capacity type) rather than to an instance type: a
+/// requirement on it says where and how a type is bought, which its type's labels cannot answer.
+bool is_offering_label(std::string_view key);
+
 /// The labels an instance type carries (family "g4dn" → category "g", generation "4").
 Labels labels_of(const InstanceType& type);
 /// The type's labels plus the offering's zone and capacity type.

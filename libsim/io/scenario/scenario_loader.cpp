@@ -827,7 +827,6 @@ void Loader::check_services_can_run(const PolicySpec& policy, const std::string&
   // A cross check: on a document with other problems it would only repeat them.
   if (ck_.errors() != 0) return;
   const ClusterSpec& c = policy.cluster;
-  auto offering_key = [](std::string_view key) { return key == label::kZone || key == label::kCapacityType; };
   std::set<std::string> offered;
   for (const auto& g : c.node_groups)
     for (std::size_t i = 0; i < g.instance_types.size(); ++i)
@@ -836,7 +835,7 @@ void Loader::check_services_can_run(const PolicySpec& policy, const std::string&
     for (const InstanceType& t : sc_.catalog.types()) {
       const Labels labels = labels_of(t);
       for (const auto& np : c.karpenter.node_pools)
-        if (np.scheduling.requirements.matches(labels, offering_key)) offered.insert(t.name);
+        if (np.scheduling.requirements.matches(labels, is_offering_label)) offered.insert(t.name);
     }
   for (std::size_t i = 0; i < policy.services.size(); ++i) {
     const ServiceSpec& svc = policy.services[i];
@@ -866,7 +865,7 @@ void Loader::check_services_can_run(const PolicySpec& policy, const std::string&
       const Labels labels = labels_of(t);
       // Node affinity on zones or capacity types is the offering's, not the type's: not judged here.
       auto why = why_pod_cannot_run(pod, t, labels, {});
-      if (why && why->rfind("requirements:", 0) == 0 && svc.replica_requirements.matches(labels, offering_key)) why.reset();
+      if (why && why->rfind("requirements:", 0) == 0 && svc.replica_requirements.matches(labels, is_offering_label)) why.reset();
       if (!why) {
         runs = true;
         break;

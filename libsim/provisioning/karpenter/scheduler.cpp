@@ -41,16 +41,14 @@ std::string fit_reason(const Res& need, const Res& room, DeviceResource device =
   return {};
 }
 
-bool is_offering_key(std::string_view key) { return key == label::kZone || key == label::kCapacityType; }
-
 bool is_gpu_key(std::string_view key) {
   return key == label::kGpuName || key == label::kGpuManufacturer || key == label::kGpuCount ||
          key == label::kGpuMemory || key == label::kAcceleratorName || key == label::kAcceleratorCount;
 }
 
 // Requirements::why_not on the instance-type keys only (zone and capacity type belong to offerings).
-std::string type_mismatch(const Requirements& r, const Labels& labels) { return r.why_not(labels, is_offering_key); }
-bool type_matches(const Requirements& r, const Labels& labels) { return r.matches(labels, is_offering_key); }
+std::string type_mismatch(const Requirements& r, const Labels& labels) { return r.why_not(labels, is_offering_label); }
+bool type_matches(const Requirements& r, const Labels& labels) { return r.matches(labels, is_offering_label); }
 // Stands in a Candidates::reason for "requirements: <why_not>", formatted when asked for.
 constexpr std::string_view kRequirementsReason = "requirements";
 

@@ -12,17 +12,11 @@ double shard_rate(const TaskSpec& task, const std::string& type) {
   return it == task.speed.end() ? 0.0 : it->second * task.gpus;
 }
 
-namespace {
-// Zone and capacity type are an offering's, not a type's: whether one is on offer is the market's
-// business, not the type's.
-bool is_offering_key(std::string_view key) { return key == label::kZone || key == label::kCapacityType; }
-}  // namespace
-
 std::vector<std::string> allowed_types(const TaskSpec& task, const InstanceCatalog& catalog) {
   std::vector<std::string> out;
   for (const auto& [name, _] : task.speed) {
     const auto t = catalog.find(name);
-    if (t && task.requirements.matches(labels_of(*t), is_offering_key)) out.push_back(name);
+    if (t && task.requirements.matches(labels_of(*t), is_offering_label)) out.push_back(name);
   }
   return out;
 }
