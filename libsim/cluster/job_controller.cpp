@@ -98,20 +98,23 @@ JobController::JobController(RunContext& run, ClusterState& state, ReplicaContro
       state_(state),
       replicas_(replicas),
       batch_(batch),
-      catalog_(catalog),
       spot_available_(std::move(spot_available)) {
   std::size_t slot = first_slot;
   for (std::size_t i = 0; i < batch_.jobs.size(); ++i) {
     const JobTemplate& t = batch_.jobs[i];
     TaskGraph graph = TaskGraph::build(t.tasks, "job '" + t.name + "'");
-    TaskSchedule fastest = fastest_schedule(t, graph, catalog_);
-    std::vector<double> rates;
+    // Each task on its fastest type: its rate, and the critical path's tail after it (a task must
+    // end by the job's deadline less that tail).
+    std::vector<double> durations, rates;
     for (const TaskSpec& task : t.tasks) {
-      double best = 0;
-      for (const std::string& type : allowed_types(task, catalog_)) best = std::max(best, shard_rate(task, type));
-      rates.push_back(best);
+      const TaskTiming timing = fastest_timing(task, catalog);
+      durations.push_back(timing.duration_s);
+      rates.push_back(timing.fastest_type.empty() ? 0.0 : shard_rate(task, timing.fastest_type));
     }
-    plans_.push_back({std::move(graph), std::move(fastest), std::move(rates), std::move(changeover_s.at(i)), slot});
+    const TaskSchedule fastest = graph.schedule(durations);
+    std::vector<double> after;
+    for (std::size_t k = 0; k < t.tasks.size(); ++k) after.push_back(fastest.length_s - (fastest.latest_start_s[k] + durations[k]));
+    plans_.push_back({std::move(graph), std::move(after), std::move(rates), std::move(changeover_s.at(i)), slot});
     slot += 2 * t.tasks.size();
   }
   active_.resize(batch_.jobs.size());
@@ -175,9 +178,7 @@ void JobController::arrive(std::size_t t, SimTime at) {
 void JobController::release(std::size_t job, std::size_t task) {
   const Job& j = jobs_[job];
   const TaskSpec& spec = batch_.jobs[j.tmpl].tasks[task];
-  const TaskSchedule& fast = plans_[j.tmpl].fastest;
-  // The task must end by the job's deadline less what the tasks after it need at their fastest.
-  const double after_s = fast.length_s - (fast.latest_start_s[task] + fastest_timing(spec, catalog_).duration_s);
+  const double after_s = plans_[j.tmpl].after_s[task];
   jobs_[job].shards_left[task] = std::max(1, spec.parallelism);
   for (int i = 0; i < std::max(1, spec.parallelism); ++i) {
     Shard s;

@@ -75,13 +75,12 @@ class JobController {
   ClusterState& state_;
   ReplicaController& replicas_;
   const BatchSpec& batch_;
-  const InstanceCatalog& catalog_;
   SpotAvailability spot_available_;
   // Per job template, what its jobs are planned with.
   struct Plan {
     TaskGraph graph;
-    TaskSchedule fastest;              // each task on its fastest type
-    std::vector<double> fastest_rate;  // per task: work/s of one pod there
+    std::vector<double> after_s;       // per task: what the tasks after it need on their fastest types
+    std::vector<double> fastest_rate;  // per task: work/s of one pod on its fastest type
     std::vector<double> changeover_s;  // per task: the delay its policy plans a new instance with (d)
     std::size_t first_slot = 0;        // its first pod template's index
     SimDuration every = 0;             // its looks' interval (0: it has none: bought on-demand throughout)
