@@ -231,11 +231,16 @@ TEST_CASE("the bill's lines reach the result: what was billed for each instance 
   CHECK(lines[2].cost_usd == doctest::Approx(0.10 * 300 / 3600));
   CHECK(lines[0].tags.at("team") == "ml");
   CHECK(lines[2].tags.count("team") == 0);
+  // Where each node sits: its node group and zone (the control plane has neither).
+  CHECK(lines[0].owner == "gpu");
+  CHECK(lines[0].zone == "us-east-1a");
+  CHECK(lines[2].owner.empty());
   // As CSV: a tag:<key> column per tag key, empty where a line lacks it.
   const std::string csv = io::cost_lines_to_csv(r);
   CHECK(csv.substr(0, csv.find('\n')) ==
-        "policy,replicate,resource,category,instance_type,capacity_type,price_usd_per_h,start_s,end_s,running_at_end,billed_s,cost_usd,tag:team");
-  CHECK(csv.find("\ndefault,0,eks-control-plane,eks_control_plane,,,0.1,0,300,true,300,") != std::string::npos);
+        "policy,replicate,resource,category,instance_type,capacity_type,owner,zone,price_usd_per_h,start_s,end_s,running_at_end,billed_s,cost_usd,"
+        "tag:team");
+  CHECK(csv.find("\ndefault,0,eks-control-plane,eks_control_plane,,,,,0.1,0,300,true,300,") != std::string::npos);
   CHECK(csv.find(",ml\n") != std::string::npos);
 }
 

@@ -23,6 +23,7 @@
 #include "capsim/report/comparison_text.hpp"
 #include "capsim/report/html_report.hpp"
 #include "capsim/sim/compare.hpp"
+#include "billing_options.hpp"
 
 namespace capsim::cli {
 
@@ -34,6 +35,7 @@ struct Args {
   int replicates = 0;
   int threads = 1;
   bool quiet = false;
+  BillingArgs billing;
 };
 
 // Set by the first Ctrl-C; the runs stop at their next (policy, replicate) and nothing is written.
@@ -85,7 +87,7 @@ Shard parse_shard(const std::string& text) {
 }
 
 // The comparison's files, replaced together, then its text.
-void write_outputs(const std::filesystem::path& dir, const CompareResult& result, bool quiet) {
+void write_outputs(const std::filesystem::path& dir, const CompareResult& result, bool quiet, const BillingArgs& billing = {}) {
   std::vector<std::pair<std::filesystem::path, std::string>> files{
       {dir / "result.json", io::comparison_to_json(result.run, result.comparison)},
       {dir / "summary.csv", io::comparison_summary_csv(result.comparison)},
@@ -93,16 +95,19 @@ void write_outputs(const std::filesystem::path& dir, const CompareResult& result
       {dir / "timeseries.csv", io::series_to_csv(result.run)},
       {dir / "report.html", render_report_html(result.comparison, result.run)},
   };
+  add_billing_outputs(billing, result.run, files);
   io::write_files_atomically(files);
   if (!quiet) {
     std::cout << format_compare(result.comparison, result.run, terminal_width());
     std::cout << fmt::format("\nWrote {}: result.json, summary.csv, replicates.csv, timeseries.csv, report.html\n", dir.string());
+    for (const auto& f : billing.files()) std::cout << fmt::format("Wrote {} (replicate 0 of each policy)\n", f);
   }
 }
 
 int run(const Args& a) {
   io::LoadOptions lo;
   if (!a.data_root.empty()) lo.data_root = a.data_root;
+  check_billing_args(a.billing);
   const Scenario sc = io::load_scenario(a.file, lo);
   CompareOptions opt;
   opt.policies = a.policies;
@@ -113,6 +118,8 @@ int run(const Args& a) {
   opt.run.series_of_first_replicate_only = true;
   const Scenario chosen = scenario_to_compare(sc, opt);  // bad choices fail before anything runs
   if (!a.shard.empty()) opt.run.shard = parse_shard(a.shard);
+  if (opt.run.shard.count > 1 && a.billing.wanted())
+    throw Error("--billing and --focus write the bill of a whole comparison: a shard holds only some of its runs; run without --shard");
   prepare_out_dir(a.out);
 
   const bool bar = !a.quiet && isatty(STDERR_FILENO);
@@ -157,7 +164,7 @@ int run(const Args& a) {
                                            shard.shard.index, shard.shard.count);
     return 0;
   }
-  write_outputs(dir, result, a.quiet);
+  write_outputs(dir, result, a.quiet, a.billing);
   return 0;
 }
 
@@ -211,6 +218,7 @@ std::function<int()> add_compare_command(CLI::App& app) {
   c->add_option("-o,--out", args->out, "Directory for result.json, summary.csv, replicates.csv, timeseries.csv and report.html (made if missing)")
       ->capture_default_str();
   c->add_flag("-q,--quiet", args->quiet, "Print nothing on success, and no progress bar");
+  add_billing_options(*c, args->billing);
   c->add_option("--shard", args->shard,
                 "Run shard INDEX/COUNT only (0 <= INDEX < COUNT): a deterministic slice of the (policy, replicate) runs, written "
                 "to DIR/shard-INDEX-of-COUNT.json for `capsim merge`");

@@ -12,6 +12,7 @@
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/summary.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "billing_options.hpp"
 #include "catalog_command.hpp"
 #include "compare_command.hpp"
 #include "trace_commands.hpp"
@@ -23,6 +24,7 @@ constexpr int kExitInternalError = 70;  // EX_SOFTWARE (sysexits.h)
 
 struct RunArgs {
   std::string file, out = "result.json", series, nodes, cost_lines;
+  capsim::cli::BillingArgs billing;
   int threads = 1;
   int replicates = 0;  // 0: the scenario's
   bool quiet = false;
@@ -42,11 +44,12 @@ constexpr const char* kDataRootHelp =
 int cmd_run(const RunArgs& a, int explain) {
   const std::string &out = a.out, &series = a.series, &nodes = a.nodes, &cost_lines = a.cost_lines;
   const bool quiet = a.quiet;
+  capsim::cli::check_billing_args(a.billing);
   capsim::Scenario sc = capsim::io::load_scenario(a.file, load_options(a.data_root));
   if (a.replicates > 0) sc.simulation.replicates = a.replicates;
   capsim::RunOptions opt;
   opt.threads = a.threads;
-  opt.keep_series = !series.empty() || !nodes.empty() || !cost_lines.empty();
+  opt.keep_series = !series.empty() || !nodes.empty() || !cost_lines.empty() || a.billing.wanted();
   opt.explain = explain > 0;
   capsim::RunResult result = capsim::run_scenario(sc, opt);
   if (!quiet) std::cout << capsim::format_comparison(result);
@@ -65,12 +68,14 @@ int cmd_run(const RunArgs& a, int explain) {
   if (!series.empty()) outputs.emplace_back(series, capsim::io::series_to_csv(result));
   if (!nodes.empty()) outputs.emplace_back(nodes, capsim::io::nodes_to_csv(result));
   if (!cost_lines.empty()) outputs.emplace_back(cost_lines, capsim::io::cost_lines_to_csv(result));
+  capsim::cli::add_billing_outputs(a.billing, result, outputs);
   capsim::io::write_files_atomically(outputs);
   if (!quiet) {
     std::cout << "\nWrote " << out;
     if (!series.empty()) std::cout << " and " << series;
     if (!nodes.empty()) std::cout << " and " << nodes;
     if (!cost_lines.empty()) std::cout << " and " << cost_lines;
+    for (const auto& f : a.billing.files()) std::cout << " and " << f;
     std::cout << "\n";
   }
   return 0;
@@ -112,6 +117,7 @@ int main(int argc, char** argv) {
   run->add_option("--nodes", run_args.nodes, "Also write the node log: every node launched, its lifecycle times and why it ended (CSV)");
   run->add_option("--cost-lines", run_args.cost_lines,
                   "Also write the bill's lines: every instance, reservation and control plane, billed seconds, cost and tags (CSV)");
+  capsim::cli::add_billing_options(*run, run_args.billing);
   run->add_option("-j,--threads", run_args.threads, "Worker threads (0: one per core); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   run->add_flag("-q,--quiet", run_args.quiet, "Print nothing on success");

@@ -46,8 +46,8 @@ void NodeGroupController::start() {
       const InstanceType& type = run_.catalog.at(group.instance_types.front());
       Tags tags = cluster_tags_;
       for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
-      run_.ledger.open_instance(fmt::format("reservation/{}", group.name), type, CapacityType::Reserved, type.ondemand_usd_per_h * group.reservation_count, 0,
-                                std::move(tags));
+      run_.ledger.open_reservation(fmt::format("reservation/{}", group.name), type, group.reservation_count, 0, std::move(tags),
+                                   {group.name, group.zones.size() == 1 ? group.zones.front() : std::string()});
     }
     launch(g, group.count, group.initial_state == InitialState::Ready);
   }

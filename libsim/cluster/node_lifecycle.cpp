@@ -59,7 +59,8 @@ std::size_t NodeLifecycle::create_node(std::size_t p, const NodeOwner& owner, bo
   f.gpus_at_end += node.type->gpus;
   f.peak_nodes = std::max(f.peak_nodes, f.nodes_at_end);
   f.peak_gpus = std::max(f.peak_gpus, f.gpus_at_end);
-  node.ledger_line = run_.ledger.open_instance(fmt::format("node/{}/{}", owner.name, owner.ordinal), *node.type, mp.offering.capacity_type, mp.prices, now, tags);
+  node.ledger_line = run_.ledger.open_instance(fmt::format("node/{}/{}", owner.name, owner.ordinal), *node.type, mp.offering.capacity_type, mp.prices, now, tags,
+                                                {owner.name, mp.offering.zone});
   node.ready_at = now;
   node.created_at = now;
   node.last_pod_change = now;

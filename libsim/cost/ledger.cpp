@@ -17,10 +17,12 @@ double billed_seconds(SimTime start, SimTime end, bool terminated) {
 }
 
 std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, CapacityType capacity, double price_usd_per_h,
-                                  SimTime start, Tags tags) {
+                                  SimTime start, Tags tags, Placement where) {
   LedgerLine l;
   l.resource = std::move(resource);
   l.instance_type = type.name;
+  l.owner = std::move(where.owner);
+  l.zone = std::move(where.zone);
   l.category = type.accelerated() ? CostCategory::GpuInstances : CostCategory::OtherInstances;
   l.capacity = capacity;
   l.price_usd_per_h = price_usd_per_h;
@@ -33,10 +35,17 @@ std::size_t Ledger::open_instance(std::string resource, const InstanceType& type
 }
 
 std::size_t Ledger::open_instance(std::string resource, const InstanceType& type, CapacityType capacity,
-                                  std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags) {
+                                  std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags, Placement where) {
   const double now = schedule->price_at(start);
-  const std::size_t line = open_instance(std::move(resource), type, capacity, now, start, std::move(tags));
+  const std::size_t line = open_instance(std::move(resource), type, capacity, now, start, std::move(tags), std::move(where));
   lines_[line].schedule = std::move(schedule);
+  return line;
+}
+
+std::size_t Ledger::open_reservation(std::string resource, const InstanceType& type, double units, SimTime start, Tags tags, Placement where) {
+  const std::size_t line = open_instance(std::move(resource), type, CapacityType::Reserved, type.ondemand_usd_per_h * units, start,
+                                         std::move(tags), std::move(where));
+  lines_[line].units = units;
   return line;
 }
 

@@ -16,6 +16,7 @@
 #include "capsim/core/rng.hpp"
 #include "capsim/core/stream_keys.hpp"
 #include "capsim/cost/allocation.hpp"
+#include "capsim/cost/billing_hours.hpp"
 #include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
 #include "capsim/sim/world_draw.hpp"
@@ -215,8 +216,10 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
                                                                               : "other_instances",
                                 l.instance_type,
                                 l.category == CostCategory::EksControlPlane ? std::string() : std::string(to_string(l.capacity)),
-                                l.price_usd_per_h, to_seconds(l.start), to_seconds(l.end), !l.terminated, l.billed_s,
+                                l.owner, l.zone, l.price_usd_per_h, to_seconds(l.start), to_seconds(l.end), !l.terminated, l.billed_s,
                                 l.cost_usd, l.tags});
+    for (const HourCharge& c : charges_by_hour(lines, offset_in_hour(sim.start)))
+      out.billing_hours.push_back({static_cast<int>(c.line), static_cast<int>(c.hour), c.usage_h, c.cost_usd});
   }
   return out;
 }

@@ -368,6 +368,8 @@ class CostLine:
     category: str
     instance_type: str
     capacity_type: str
+    owner: str
+    zone: str
     price_usd_per_h: float
     start_s: float
     end_s: float
@@ -375,6 +377,13 @@ class CostLine:
     billed_s: float
     cost_usd: float
     tags: Dict[str, str]
+    def __init__(self) -> None: ...
+
+class BillingHour:
+    line: int
+    hour: int
+    usage_h: float
+    cost_usd: float
     def __init__(self) -> None: ...
 
 class WorldDraw:
@@ -397,6 +406,7 @@ class ReplicateResult:
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]
     cost_lines: List[CostLine]
+    billing_hours: List[BillingHour]
     decisions: Decisions
     explanations: List[str]
     cost_rate_usd_per_h: npt.NDArray[np.float64]
@@ -626,4 +636,6 @@ def result_to_json(result: RunResult) -> str: ...
 def write_result_json(path: "str | os.PathLike[str]", result: RunResult) -> None: ...
 def nodes_to_csv(result: RunResult) -> str: ...
 def cost_lines_to_csv(result: RunResult) -> str: ...
+def billing_hours_to_csv(result: RunResult) -> str: ...
+def focus_to_csv(result: RunResult) -> str: ...
 def series_to_csv(result: RunResult) -> str: ...

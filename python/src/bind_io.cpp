@@ -5,6 +5,8 @@
 
 #include "capsim/core/error.hpp"
 #include "capsim/io/results/comparison_files.hpp"
+#include "capsim/io/results/billing_csv.hpp"
+#include "capsim/io/results/focus_csv.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 
@@ -80,6 +82,10 @@ void bind_io(py::module_& m) {
   m.def("nodes_to_csv", &io::nodes_to_csv, py::arg("result"), "The node log (kept with the series) as CSV text.");
   m.def("cost_lines_to_csv", &io::cost_lines_to_csv, py::arg("result"),
         "The bill's lines (kept with the series) as CSV text, a 'tag:<key>' column per tag key.");
+  m.def("billing_hours_to_csv", &io::billing_hours_to_csv, py::arg("result"),
+        "The bill hour by hour (kept with the series) as CSV text: a row per cost line per UTC clock hour, as `--billing` writes it.");
+  m.def("focus_to_csv", &io::focus_to_csv, py::arg("result"),
+        "The bill (kept with the series) in FOCUS 1.2 as CSV text, as `--focus` writes it.");
 }
 
 }  // namespace capsim::py_bind

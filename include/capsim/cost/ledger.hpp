@@ -25,8 +25,11 @@ enum class CostCategory { GpuInstances, OtherInstances, EksControlPlane };
 struct LedgerLine {
   std::string resource;       // "node/gpu-fleet/3", "eks-control-plane"
   std::string instance_type;  // empty for the control plane
+  std::string owner;          // the node group or Karpenter NodePool that launched it; empty for the control plane
+  std::string zone;           // its availability zone; empty when it has none (control plane, a regional reservation)
   CostCategory category = CostCategory::OtherInstances;
   CapacityType capacity = CapacityType::OnDemand;  // how the instance is bought (a reservation line: Reserved)
+  double units = 1;  // instances the line bills at once: a capacity reservation's size, else 1
   double price_usd_per_h = 0;                  // the price at launch
   std::shared_ptr<const PriceSchedule> schedule;  // a price that moves (spot); null: price_usd_per_h throughout
   SimTime start = 0;
@@ -44,12 +47,19 @@ class Ledger {
  public:
   explicit Ledger(SimTime window_end) : window_end_(window_end) {}
 
+  /// Where a billed instance sits: the bill groups and filters by these (NodePool, zone).
+  struct Placement {
+    std::string owner;
+    std::string zone;
+  };
   /// Starts billing an instance; returns its line number for close_instance().
   std::size_t open_instance(std::string resource, const InstanceType& type, CapacityType capacity, double price_usd_per_h, SimTime start,
-                            Tags tags);
+                            Tags tags, Placement where = {});
+  /// A capacity reservation of `units` instances of `type`, billed whole from `start` on.
+  std::size_t open_reservation(std::string resource, const InstanceType& type, double units, SimTime start, Tags tags, Placement where);
   /// The same at a price that follows `schedule` (a spot price series).
   std::size_t open_instance(std::string resource, const InstanceType& type, CapacityType capacity,
-                            std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags);
+                            std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags, Placement where = {});
   /// Stops billing an instance terminated at `end`.
   void close_instance(std::size_t line, SimTime end);
   /// The EKS control plane for the whole window.

@@ -133,6 +133,8 @@ struct CostLine {
   std::string category;       // "gpu_instances", "other_instances", "eks_control_plane"
   std::string instance_type;  // empty for the control plane
   std::string capacity_type;  // "on-demand", "spot", "reserved"; empty for the control plane
+  std::string owner;          // the node group or NodePool that launched it; empty for the control plane
+  std::string zone;           // its availability zone; empty for the control plane
   double price_usd_per_h = 0;  // at its start (a spot line's price moves with the market)
   double start_s = 0;          // seconds from the window's start
   double end_s = 0;            // when billing stopped (the window's end if still running)
@@ -142,6 +144,17 @@ struct CostLine {
   std::map<std::string, std::string> tags;
 
   friend bool operator==(const CostLine&, const CostLine&) = default;
+};
+
+/// One cost line in one UTC clock hour: the bill as AWS itemises it (CUR, FOCUS) and the unit
+/// budgets, forecasts and Savings Plans work on. A line's hours sum to its cost.
+struct BillingHour {
+  int line = 0;      // its cost line (an index into the replicate's cost_lines)
+  int hour = 0;      // UTC clock hours after the one that holds the window's start
+  double usage_h = 0;  // instance-hours billed in the hour
+  double cost_usd = 0;
+
+  friend bool operator==(const BillingHour&, const BillingHour&) = default;
 };
 
 /// The world one replicate drew from the scenario's uncertainty section (1 and 0: nothing drawn).
@@ -169,6 +182,7 @@ struct ReplicateResult {
   std::vector<int> ready_nodes;
   std::vector<NodeRecord> nodes;  // every node launched, in launch order (kept with the series)
   std::vector<CostLine> cost_lines;  // every line of the bill, in the order it opened (kept with the series)
+  std::vector<BillingHour> billing_hours;  // the bill hour by hour, by line then hour (kept with the series)
   // The provisioners' decisions (when asked for), and the report's words for them.
   Decisions decisions;
   std::vector<std::string> explanations;

@@ -102,6 +102,8 @@ constexpr auto fields_of(std::type_identity<CostLine>) {
       field("category", &T::category, "gpu_instances, other_instances or eks_control_plane"),
       field("instance_type", &T::instance_type, "its instance type (empty for the control plane)"),
       field("capacity_type", &T::capacity_type, "on-demand, spot or reserved (empty for the control plane)"),
+      field("owner", &T::owner, "the node group or NodePool that launched it (empty for the control plane)"),
+      field("zone", &T::zone, "its availability zone (empty for the control plane)"),
       field("price_usd_per_h", &T::price_usd_per_h, "its price at the start"),
       field("start_s", &T::start_s, "billing started (seconds from the window's start)"),
       field("end_s", &T::end_s, "billing stopped (the window's end if still running)"),
@@ -109,6 +111,16 @@ constexpr auto fields_of(std::type_identity<CostLine>) {
       field("billed_s", &T::billed_s, "seconds billed (per second, 60 s at least)"),
       field("cost_usd", &T::cost_usd, "what it cost over the window"),
       field("tags", &T::tags, "its cost-allocation tags", {.json = "tag:"}),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<BillingHour>) {
+  using T = BillingHour;
+  return std::tuple{
+      field("line", &T::line, "its cost line (an index into cost_lines)"),
+      field("hour", &T::hour, "UTC clock hours after the one that holds the window's start"),
+      field("usage_h", &T::usage_h, "instance-hours billed in the hour"),
+      field("cost_usd", &T::cost_usd, "what the line cost in the hour"),
   };
 }
 
@@ -145,6 +157,7 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),
       field("cost_lines", &T::cost_lines, "every line of the bill (kept with the series)"),
+      field("billing_hours", &T::billing_hours, "the bill hour by hour: each cost line's usage and cost per UTC clock hour (kept with the series)"),
       field("decisions", &T::decisions, "the provisioners' decisions: launches, consolidations, unschedulable pods (when asked for)"),
       field("explanations", &T::explanations, "the decisions in words, in the order they were taken (when asked for)"),
       field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),

@@ -1,0 +1,76 @@
+#include "capsim/report/billing_rollup.hpp"
+
+#include <map>
+#include <tuple>
+
+#include <date/date.h>
+
+#include "capsim/core/close_match.hpp"
+#include "capsim/core/error.hpp"
+#include "capsim/cost/billing_hours.hpp"
+
+namespace capsim {
+
+const std::vector<std::string>& billing_group_keys() {
+  static const std::vector<std::string> keys{"node_pool", "capacity_type", "instance_type", "zone", "aws_service", "category", "resource"};
+  return keys;
+}
+
+void check_billing_group_key(const std::string& key) {
+  if (key.starts_with("tag:") && key.size() > 4) return;
+  for (const auto& k : billing_group_keys())
+    if (k == key) return;
+  std::vector<std::string> all = billing_group_keys();
+  all.push_back("tag:<key>");
+  std::string names;
+  for (const auto& k : all) names += (names.empty() ? "" : ", ") + k;
+  const std::string hint = did_you_mean(key, all);
+  throw Error("billing: cannot group by '" + key + "'" + (hint.empty() ? "" : "; " + hint) + " (expected one of " + names + ")");
+}
+
+std::string aws_product_code(const CostLine& line) { return line.category == "eks_control_plane" ? "AmazonEKS" : "AmazonEC2"; }
+
+std::string billing_group_value(const CostLine& line, const std::string& key) {
+  if (key == "node_pool") return line.owner;
+  if (key == "capacity_type") return line.capacity_type;
+  if (key == "instance_type") return line.instance_type;
+  if (key == "zone") return line.zone;
+  if (key == "aws_service") return aws_product_code(line);
+  if (key == "category") return line.category;
+  if (key == "resource") return line.resource;
+  if (key.starts_with("tag:")) {
+    auto it = line.tags.find(key.substr(4));
+    return it == line.tags.end() ? std::string() : it->second;
+  }
+  check_billing_group_key(key);
+  return {};
+}
+
+UtcTime billing_hour_start(UtcTime window_start, int hour) {
+  return window_start - std::chrono::microseconds{offset_in_hour(window_start)} + std::chrono::hours{hour};
+}
+
+std::vector<BillingRollupRow> roll_up_billing(const RunResult& result, BillingPeriod period, const std::vector<std::string>& group_by) {
+  for (const auto& k : group_by) check_billing_group_key(k);
+  std::vector<BillingRollupRow> out;
+  for (const PolicyResult& p : result.policies)
+    for (const ReplicateResult& rep : p.replicates) {
+      // Keyed by (period start, group values): a map keeps the rows in that order.
+      std::map<std::tuple<UtcTime, std::vector<std::string>>, std::pair<double, double>> sums;
+      for (const BillingHour& h : rep.billing_hours) {
+        const CostLine& line = rep.cost_lines.at(static_cast<std::size_t>(h.line));
+        UtcTime at = billing_hour_start(result.start, h.hour);
+        if (period == BillingPeriod::Day) at = date::floor<date::days>(at);
+        std::vector<std::string> group;
+        group.reserve(group_by.size());
+        for (const auto& k : group_by) group.push_back(billing_group_value(line, k));
+        auto& s = sums[{at, std::move(group)}];
+        s.first += h.usage_h;
+        s.second += h.cost_usd;
+      }
+      for (auto& [key, s] : sums) out.push_back({p.name, rep.replicate, std::get<0>(key), std::get<1>(key), s.first, s.second});
+    }
+  return out;
+}
+
+}  // namespace capsim
