@@ -1,0 +1,109 @@
+// Savings Plan advice on a toy forecast whose optimum is derived by hand, checked against the hourly
+// billing and the P95 estimator compare reports use.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "capsim/core/error.hpp"
+#include "capsim/cost/commitment_advice.hpp"
+#include "capsim/cost/commitment_billing.hpp"
+#include "capsim/report/statistics.hpp"
+
+using namespace capsim;
+
+namespace {
+
+// One made-up type: $1.00/h on demand, Compute plan $0.625/h (37.5% off): a dollar of commitment
+// covers $1.60 of on-demand usage.
+SavingsPlanRates toy_rates() {
+  SavingsPlanRates r;
+  r.usd_per_h[{"a1.xlarge", SavingsPlanType::Compute, CommitmentTerm::OneYear, PaymentOption::NoUpfront}] = 0.625;
+  return r;
+}
+
+HourUsage instances(int n) {
+  if (n == 0) return {};
+  return {{"a1.xlarge", "a1", "us-east-1a", static_cast<double>(n), static_cast<double>(n)}};
+}
+
+// Two replicates of three hours. Quiet: 1 instance, then none. Busy: 3 instances throughout.
+std::vector<RunUsage> toy_forecast() { return {{instances(1), instances(0), instances(0)}, {instances(3), instances(3), instances(3)}}; }
+
+}  // namespace
+
+TEST_CASE("advice on a two-replicate toy forecast, optimum derived by hand") {
+  // Window cost at commitment c (USD/h), 3 hours:
+  //   quiet(c) = 3c + max(0, 1 − 1.6c)   = 1 + 1.4c up to c = 0.625, then 3c
+  //   busy(c)  = 3c + 3·max(0, 3 − 1.6c) = 9 − 1.8c up to c = 1.875, then 3c
+  // Mean: 5 − 0.2c up to 0.625, then 4.5 + 0.6c: minimum at c = 0.625, 4.875 (costs 1.875 and 7.875).
+  // P95 of two values a ≤ b is a + 0.95 (b − a): 8.6 − 1.64c up to 0.625, then 8.55 − 1.56c up to
+  // 1.875 (quiet stays the lower), then 3c: minimum at c = 1.875, 5.625 (both cost 5.625).
+  // No commitment: costs 1 and 9, mean 5, P95 8.6.
+  // Coverage at 0.625: quiet's $1 and busy's 3 × 1.6 × 0.625 = $3 of $10: 0.4. Utilisation: used
+  // 0.625 + 3 × 0.625 = 2.5 of 2 × 3 × 0.625 = 3.75: 2/3. At 1.875: coverage 1; used 0.625 + 5.625 =
+  // 6.25 of 11.25: 5/9.
+  const SavingsPlanOffer offer{SavingsPlanType::Compute, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
+  const CommitmentAdvice a = advise_savings_plan(toy_forecast(), offer, toy_rates());
+  CHECK(a.replicates == 2);
+  CHECK(a.no_commitment.expected_cost_usd == doctest::Approx(5.0));
+  CHECK(a.no_commitment.p95_cost_usd == doctest::Approx(8.6));
+  CHECK(a.no_commitment.coverage == 0);
+
+  CHECK(a.min_expected_cost.usd_per_h == doctest::Approx(0.625));
+  CHECK(a.min_expected_cost.expected_cost_usd == doctest::Approx(4.875));
+  CHECK(a.min_expected_cost.p95_cost_usd == doctest::Approx(8.6 - 1.64 * 0.625));
+  CHECK(a.min_expected_cost.coverage == doctest::Approx(0.4));
+  CHECK(a.min_expected_cost.utilisation == doctest::Approx(2.0 / 3.0));
+
+  CHECK(a.min_p95_cost.usd_per_h == doctest::Approx(1.875).epsilon(1e-4));
+  CHECK(a.min_p95_cost.p95_cost_usd == doctest::Approx(5.625));
+  CHECK(a.min_p95_cost.expected_cost_usd == doctest::Approx(5.625));
+  CHECK(a.min_p95_cost.coverage == doctest::Approx(1.0));
+  CHECK(a.min_p95_cost.utilisation == doctest::Approx(5.0 / 9.0));
+  CHECK(a.search_upper_usd_per_h == doctest::Approx(1.875));
+}
+
+TEST_CASE("advice agrees with the hourly billing and with compare's P95") {
+  // The same commitment billed hour by hour by apply_commitments, and the P95 by quantile_of.
+  const SavingsPlanOffer offer{SavingsPlanType::Compute, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
+  const std::vector<RunUsage> forecast = toy_forecast();
+  for (double c : {0.0, 0.3, 0.625, 1.0, 1.875, 2.5}) {
+    Commitments held;
+    held.savings_plans = {{SavingsPlanType::Compute, "", c, CommitmentTerm::OneYear, PaymentOption::NoUpfront}};
+    std::vector<double> costs;
+    for (const RunUsage& run : forecast) costs.push_back(bill_run(run, held, toy_rates(), {}).billed_usd);
+    const CommitmentOutcome o = evaluate_savings_plan(forecast, offer, toy_rates(), c);
+    CAPTURE(c);
+    CHECK(o.expected_cost_usd == doctest::Approx(mean_of(costs)));
+    CHECK(o.p95_cost_usd == doctest::Approx(quantile_of(costs, 0.95)));
+  }
+}
+
+TEST_CASE("an EC2 Instance plan is advised on its family only; the rest stays on demand") {
+  SavingsPlanRates rates = toy_rates();
+  rates.usd_per_h[{"a1.xlarge", SavingsPlanType::Ec2Instance, CommitmentTerm::OneYear, PaymentOption::NoUpfront}] = 0.5;
+  // Every hour: 2 h of a1 ($2) and 1 h of b1 ($3, no rate at all). A steady forecast: the best
+  // commitment covers a1 exactly, 2 × 0.5 = $1/h; the hour then costs $1 + $3.
+  HourUsage hour = instances(2);
+  hour.push_back({"b1.xlarge", "b1", "us-east-1a", 1, 3});
+  const std::vector<RunUsage> forecast = {{hour, hour}};
+  const SavingsPlanOffer offer{SavingsPlanType::Ec2Instance, "a1", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
+  const CommitmentAdvice a = advise_savings_plan(forecast, offer, rates);
+  CHECK(a.min_expected_cost.usd_per_h == doctest::Approx(1.0));
+  CHECK(a.min_expected_cost.expected_cost_usd == doctest::Approx(8.0));
+  CHECK(a.min_expected_cost.coverage == doctest::Approx(0.4));
+  CHECK(a.min_p95_cost.usd_per_h == doctest::Approx(1.0).epsilon(1e-4));
+  CHECK(a.usage_without_rate == 0);  // b1 is outside the offer, not missing a rate
+
+  const SavingsPlanOffer no_family{SavingsPlanType::Ec2Instance, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
+  CHECK_THROWS_AS(advise_savings_plan(forecast, no_family, rates), Error);
+  CHECK_THROWS_AS(advise_savings_plan({}, offer, rates), Error);
+}
+
+TEST_CASE("a forecast with no usage advises no commitment") {
+  const SavingsPlanOffer offer{SavingsPlanType::Compute, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
+  const CommitmentAdvice a = advise_savings_plan({{{}, {}}}, offer, toy_rates());
+  CHECK(a.min_expected_cost.usd_per_h == 0);
+  CHECK(a.min_p95_cost.usd_per_h == 0);
+  CHECK(a.min_expected_cost.expected_cost_usd == 0);
+}
