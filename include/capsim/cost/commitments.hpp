@@ -8,11 +8,11 @@
 // at all upfront. A Compute Savings Plan covers any EC2 instance usage (up to 66% off on demand);
 // an EC2 Instance Savings Plan covers one instance family in one region (up to 72% off). Every
 // instance type has its own Savings Plan rate per plan type, term and payment option.
-#include <compare>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace capsim {
@@ -73,7 +73,9 @@ struct SavingsPlanRateKey {
   CommitmentTerm term = CommitmentTerm::OneYear;
   PaymentOption payment = PaymentOption::NoUpfront;
 
-  friend auto operator<=>(const SavingsPlanRateKey&, const SavingsPlanRateKey&) = default;
+  friend bool operator<(const SavingsPlanRateKey& a, const SavingsPlanRateKey& b) {
+    return std::tie(a.instance_type, a.type, a.term, a.payment) < std::tie(b.instance_type, b.type, b.term, b.payment);
+  }
   friend bool operator==(const SavingsPlanRateKey&, const SavingsPlanRateKey&) = default;
 };
 
