@@ -94,7 +94,7 @@ struct SavingsPlanRates {
 /// twice the reservation an instance of factor 8 does.
 struct NormalizationFactors {
   std::map<std::string, double, std::less<>> by_size;  // "xlarge" -> 8
-  std::map<std::string, double, std::less<>> by_type;  // exceptions by full name ("g4dn.metal" -> 192)
+  std::map<std::string, double, std::less<>> by_type;  // by full name, before by_size (a metal size, whose factor the user knows)
 
   /// The factor of an instance type ("g5.2xlarge" -> 16); nullopt for a size nobody listed, which a
   /// regional reservation then covers only as exactly its own type.
