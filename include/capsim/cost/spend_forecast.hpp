@@ -16,9 +16,11 @@ namespace capsim {
 // (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/ce-forecast.html).
 inline constexpr double kAwsForecastLevel = 0.80;
 
-// capsim's rule, not AWS's: one full week, so every weekday has been seen once. AWS asks for more
-// (Budgets needs about five weeks of usage data before it forecasts; Cost Explorer seldom forecasts
-// an account with less than one billing cycle), but a simulated run's spend has no history beyond the
+// capsim's rule, not AWS's: one full week, so every weekday has been seen once. AWS asks for more:
+// Budgets needs about five weeks of usage data before it forecasts, and a forecast-based alert cannot
+// fire before (https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-best-practices.html);
+// Cost Explorer gives no forecast without the data for an 80% interval, common under one full billing
+// cycle (the page above on its 80% interval). But a simulated run's spend has no history beyond the
 // run, which is often a week or a month; a short history gives a wide band (few degrees of freedom),
 // not a wrong one.
 inline constexpr int kMinimumForecastHistoryDays = 7;
