@@ -158,6 +158,26 @@ TEST_CASE("anomalies: a flat series flags nothing, with or without a tiny wobble
   CHECK(r.anomalies[0].impact_usd == doctest::Approx(11));
 }
 
+TEST_CASE("anomalies: a lasting step is flagged in its first week and is the baseline from its fourth") {
+  // 500 a day with N(0, 5) noise; from day 35 on, 300 more. In the step's first week each weekday has
+  // at most one day after the step among its window days, so the medians (the expected amount and the
+  // scale's) hold the old level: every day is flagged. From day 56 on three of the four same-weekday
+  // days are after the step: the median is the new level and nothing is flagged. In between the
+  // window's days disagree with their weekdays and the scale widens, so what is flagged depends on
+  // the noise (here days 35 to 44, then 54 and 55).
+  Rng rng(5);
+  std::vector<double> usd;
+  for (int d = 0; d < 70; ++d) usd.push_back(500 + (d >= 35 ? 300 : 0) + sample_normal(rng, 0, 5));
+  const SpendAnomalyReport r = detect_spend_anomalies(usd, {}, 0);
+  std::vector<int> first_week, before_or_late;
+  for (const SpendAnomaly& a : r.anomalies) {
+    if (a.day >= 35 && a.day < 42) first_week.push_back(a.day);
+    if (a.day < 35 || a.day >= 56) before_or_late.push_back(a.day);
+  }
+  CHECK(first_week == std::vector<int>{35, 36, 37, 38, 39, 40, 41});
+  CHECK(before_or_late.empty());
+}
+
 TEST_CASE("anomalies: a spike too small in USD or in percent is not reported") {
   Rng rng(3);
   const std::vector<SpendPart> parts = nodepools(rng, 42, {{30, 0, 300}});
