@@ -10,9 +10,10 @@
 //                 normal standard deviation); at least `scale_floor_fraction` × |expected(d)|, so a flat
 //                 series with a tiny wobble does not flag every wobble, and at least a cent;
 //   anomaly     : |x_d − expected(d)| > threshold × scale(d), and the impact (x_d − expected(d)) at least
-//                 `min_impact_usd` and `min_impact_fraction` × expected(d) in size (AWS's alert
-//                 subscriptions filter anomalies the same two ways, by total impact in USD and in
-//                 percent: https://aws.amazon.com/aws-cost-management/aws-cost-anomaly-detection/faqs/).
+//                 `min_impact_usd` and `min_impact_fraction` × expected(d) in size (AWS alerts on an
+//                 anomaly only when its total cost impact meets the subscription's threshold:
+//                 https://aws.amazon.com/aws-cost-management/aws-cost-anomaly-detection/faqs/; the
+//                 percentage is capsim's addition, for series of very different sizes).
 // The root cause: each part of the spend (a NodePool, a tag value, a service) is held against its own
 // baseline, computed the same way; the part whose own deviation goes furthest in the direction of the
 // impact explains it.
