@@ -408,3 +408,16 @@ TEST_CASE("an uncertain factor that can draw zero") {
 TEST_CASE("two policies with one name") {
   check_message("duplicate_policy_names.json", {"/policies/1/name", "expected a policy name used once", "got \"base\" again"});
 }
+
+TEST_CASE("commitments: a plan with no rates, an unknown family, a reservation above on-demand, a Compute plan with a family") {
+  check_message("commitments_plan_without_rates.json",
+                {"commitments_plan_without_rates.json: /commitments/savings_plans/0: expected Savings Plan rates for the catalog's types in "
+                 "catalog.savings_plan_rates (a CSV file: capsim bundles none"});
+  check_message("commitments_unknown_family.json", {"commitments_unknown_family.json: /commitments/savings_plans/0/family: expected an "
+                                                    "instance family of the catalog, got \"g55\" (did you mean 'g5'"});
+  check_message("commitments_reservation_above_on_demand.json",
+                {"commitments_reservation_above_on_demand.json: /commitments/reserved_instances/0/usd_per_h: expected an effective hourly "
+                 "rate at most g5.xlarge's on-demand price, 1.006 USD/h, got 2"});
+  check_message("commitments_compute_with_family.json", {"commitments_compute_with_family.json: /commitments/savings_plans/0/family: "
+                                                         "expected no family: a Compute Savings Plan applies to every family"});
+}

@@ -28,7 +28,7 @@ file(READ ${WORK_DIR}/one.json result)
 string(JSON version GET "${result}" format_version)
 string(JSON name GET "${result}" scenario)
 string(JSON npol LENGTH "${result}" policies)
-if(NOT version EQUAL 3 OR NOT name STREQUAL "fleet-options" OR NOT npol EQUAL 5)
+if(NOT version EQUAL 4 OR NOT name STREQUAL "fleet-options" OR NOT npol EQUAL 5)
   message(FATAL_ERROR "unexpected result.json header: version ${version}, scenario ${name}, ${npol} policies")
 endif()
 # The baseline is 15 g5.12xlarge for 30 days at the catalog's USD 5.672/h: 15 × 5.672 × 720.

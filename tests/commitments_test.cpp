@@ -166,12 +166,12 @@ TEST_CASE("spot instances and capacity reservations are not eligible usage") {
   // capacity reservation throughout; the control plane.
   const InstanceType& g5 = catalog().at("g5.xlarge");
   Ledger ledger(2 * kMicrosPerHour);
-  ledger.open_instance("node/od/0", g5, CapacityType::OnDemand, g5.ondemand_usd_per_h, kMicrosPerHour / 2,
-                       {{"topology.kubernetes.io/zone", "us-east-1a"}});
+  ledger.open_instance("node/od/0", g5, CapacityType::OnDemand, g5.ondemand_usd_per_h, kMicrosPerHour / 2, {}, {"od", "us-east-1a"});
   ledger.open_instance("node/spot/0", g5, CapacityType::Spot, 0.4, 0, {});
   ledger.open_instance("reservation/r", g5, CapacityType::Reserved, g5.ondemand_usd_per_h, 0, {});
   ledger.add_control_plane(0.10, {});
-  const RunUsage run = hourly_eligible_usage(ledger.close(), 2 * kMicrosPerHour, catalog());
+  const auto lines = ledger.close();
+  const RunUsage run = hourly_eligible_usage(lines, charges_by_hour(lines, 0), catalog());
   REQUIRE(run.size() == 2);
   REQUIRE(run[0].size() == 1);
   CHECK(run[0][0] == EligibleUsage{"g5.xlarge", "g5", "us-east-1a", 0.5, 0.5 * g5.ondemand_usd_per_h});

@@ -137,7 +137,7 @@ TEST_CASE("results are byte-identical whatever the thread count") {
   const std::string b = io::result_to_json(run_scenario(sc, four));
   CHECK(a == b);
   json j = json::parse(a);
-  CHECK(j["format_version"] == 3);
+  CHECK(j["format_version"] == 4);
   CHECK(j["scenario"] == "hand-worked");
   CHECK(j["seed"] == 7);
   CHECK(j["policies"].size() == 2);

@@ -168,32 +168,24 @@ CommitmentTotals bill_run(const RunUsage& run, const Commitments& held, const Sa
   return totals;
 }
 
-RunUsage hourly_eligible_usage(const std::vector<LedgerLine>& lines, SimTime window_end, const InstanceCatalog& catalog,
-                               const std::string& zone_tag) {
-  const auto hours = static_cast<std::size_t>((std::max<SimTime>(window_end, 0) + kMicrosPerHour - 1) / kMicrosPerHour);
-  std::vector<std::map<std::pair<std::string, std::string>, EligibleUsage>> per_hour(hours);
-  for (const LedgerLine& line : lines) {
+RunUsage hourly_eligible_usage(const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges, const InstanceCatalog& catalog) {
+  std::int64_t last = -1;
+  for (const HourCharge& c : charges) last = std::max(last, c.hour);
+  std::vector<std::map<std::pair<std::string, std::string>, EligibleUsage>> per_hour(static_cast<std::size_t>(last + 1));
+  for (const HourCharge& c : charges) {
+    const LedgerLine& line = lines.at(c.line);
     if (line.capacity != CapacityType::OnDemand || line.instance_type.empty() || line.category == CostCategory::EksControlPlane) continue;
-    const SimTime end = std::min(line.terminated ? line.end : window_end, window_end);
-    const auto zone_it = line.tags.find(zone_tag);
-    const std::string zone = zone_it == line.tags.end() ? std::string() : zone_it->second;
+    if (c.hour < 0) continue;
     const std::optional<InstanceType> type = catalog.find(line.instance_type);
-    const std::string family = type ? type->family : line.instance_type.substr(0, line.instance_type.find('.'));
-    for (SimTime t = std::max<SimTime>(line.start, 0); t < end;) {
-      const auto h = static_cast<std::size_t>(t / kMicrosPerHour);
-      const SimTime until = std::min<SimTime>(end, static_cast<SimTime>(h + 1) * kMicrosPerHour);
-      const double used_h = static_cast<double>(until - t) / static_cast<double>(kMicrosPerHour);
-      EligibleUsage& u = per_hour[h][{line.instance_type, zone}];
-      u.instance_type = line.instance_type;
-      u.family = family;
-      u.zone = zone;
-      u.usage_h += used_h;
-      u.on_demand_usd += used_h * line.price_usd_per_h;
-      t = until;
-    }
+    EligibleUsage& u = per_hour[static_cast<std::size_t>(c.hour)][{line.instance_type, line.zone}];
+    u.instance_type = line.instance_type;
+    u.family = type ? type->family : line.instance_type.substr(0, line.instance_type.find('.'));
+    u.zone = line.zone;
+    u.usage_h += c.usage_h;
+    u.on_demand_usd += c.cost_usd;
   }
-  RunUsage out(hours);
-  for (std::size_t h = 0; h < hours; ++h)
+  RunUsage out(per_hour.size());
+  for (std::size_t h = 0; h < per_hour.size(); ++h)
     for (auto& [key, usage] : per_hour[h]) out[h].push_back(std::move(usage));
   return out;
 }

@@ -121,6 +121,15 @@ std::string format_comparison(const RunResult& r) {
       return b > 0 ? fmt::format("{:+.1f}%", 100.0 * (v - b) / b) : std::string("-");
     });
   });
+  const bool committed = std::any_of(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) {
+    return std::any_of(p.replicates.begin(), p.replicates.end(), [](const ReplicateResult& x) { return x.commitments.has_value(); });
+  });
+  if (committed) {
+    t.add({"Commitments (Savings Plans, Reserved Instances) on eligible usage"});
+    table_rows<CommitmentSummary>(t, r, [](const ReplicateResult& x) -> const CommitmentSummary* {
+      return x.commitments ? &*x.commitments : nullptr;
+    }, [](std::string_view) {});
+  }
   t.add({"Fleet"});
   table_rows<FleetSummary>(t, r, [](const ReplicateResult& x) { return &x.fleet; }, [](std::string_view) {});
 
@@ -193,6 +202,16 @@ std::string format_run_notes(const RunResult& r) {
         if (svc.pending_at_end > 0 && rep.replicate == p.replicates.front().replicate)
           pending += fmt::format("  {} / {}: {} pod(s) pending at the end: {}\n", p.name, svc.name, svc.pending_at_end, svc.pending_reason);
   if (!pending.empty()) out += "Pending pods (replicate " + std::to_string(r.policies.front().replicates.front().replicate) + "):\n" + pending;
+  // Eligible usage the Savings Plan rate file has no rate for was billed on demand: the plan's
+  // saving is understated, not wrong, but the user should add the rates.
+  for (const auto& p : r.policies) {
+    long unpriced = 0;
+    for (const auto& rep : p.replicates) unpriced += rep.commitments ? rep.commitments->usage_without_rate : 0;
+    if (unpriced > 0)
+      out += fmt::format("Warning: policy {}: {} hour(s) of on-demand usage of types the Savings Plan rate file has no rate for were "
+                         "billed on demand; add their rates to catalog.savings_plan_rates\n",
+                         p.name, unpriced);
+  }
   if (!r.warnings.empty()) {
     out += "Warnings (reading the inputs):\n";
     for (const auto& w : r.warnings) out += "  " + w + "\n";

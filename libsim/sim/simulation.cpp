@@ -22,6 +22,7 @@
 #include "capsim/sim/world_draw.hpp"
 #include "capsim/trace/align.hpp"
 #include "capsim/workload/objective.hpp"
+#include "commitment_outcome.hpp"
 
 namespace capsim {
 
@@ -128,6 +129,11 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.spot_usd = split.spot_usd;
   out.cost.reserved_usd = split.reserved_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
+  if (!policy.commitments.empty()) {
+    out.commitments = detail::bill_commitments(scenario, policy, lines);
+    out.cost.commitment_savings_usd = out.commitments->savings_usd;
+    out.cost.total_usd -= out.commitments->savings_usd;
+  }
   out.fleet = a.record.counters;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;

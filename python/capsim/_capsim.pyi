@@ -119,6 +119,7 @@ class CostBreakdown:
     on_demand_usd: float
     spot_usd: float
     reserved_usd: float
+    commitment_savings_usd: float
     by_tag_usd: Dict[str, float]
     allocated_by_label_usd: Dict[str, float]
     def __init__(self) -> None: ...
@@ -379,6 +380,21 @@ class CostLine:
     tags: Dict[str, str]
     def __init__(self) -> None: ...
 
+class CommitmentSummary:
+    on_demand_equivalent_usd: float
+    effective_usd: float
+    savings_usd: float
+    sp_committed_usd: float
+    sp_used_usd: float
+    sp_utilisation: float
+    coverage: float
+    ri_fee_usd: float
+    ri_utilisation: float
+    upfront_usd: float
+    billed_usd: float
+    usage_without_rate: int
+    def __init__(self) -> None: ...
+
 class BillingHour:
     line: int
     hour: int
@@ -402,6 +418,7 @@ class ReplicateResult:
     services: List[ServiceResult]
     batch: List[BatchResult]
     jobs: List[JobResult]
+    commitments: Optional[CommitmentSummary]
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]

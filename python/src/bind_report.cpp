@@ -32,6 +32,8 @@ void bind_report(py::module_& m) {
   table_class<ServiceSeries>(m, "ServiceSeries", "Per-period series of one service (numpy arrays, one value per period).");
   table_class<NodeRecord>(m, "NodeRecord", "One node's life in a run (times in seconds from the start; -1: not in the window).");
   table_class<CostLine>(m, "CostLine", "One line of the bill: what was billed for an instance, a reservation or the control plane.");
+  table_class<CommitmentSummary>(m, "CommitmentSummary",
+                                 "What a policy's Savings Plans and Reserved Instances did to its eligible (on-demand) usage over the window.");
   table_class<BillingHour>(m, "BillingHour", "One cost line in one UTC clock hour: usage and cost, as AWS itemises a bill.");
   table_class<RejectedType>(m, "RejectedType", "A cheaper instance type rejected for a node claim, and why.");
   table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");

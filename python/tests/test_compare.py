@@ -57,7 +57,7 @@ def test_compare_cli_writes_its_files_the_same_whatever_the_threads(cli, data_di
         outs.append({f: (out / f).read_bytes() for f in ("result.json", "summary.csv", "replicates.csv", "timeseries.csv")})
     assert outs[0] == outs[1]
     doc = json.loads(outs[0]["result.json"])
-    assert doc["format_version"] == 3
+    assert doc["format_version"] == 4
     assert doc["comparison"]["recommendation"]["policy"] == "two"
     assert doc["comparison"]["policies"][1]["extends"] == "two"
     reps = list(csv.DictReader(io.StringIO(outs[0]["replicates.csv"].decode())))

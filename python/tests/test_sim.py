@@ -64,7 +64,7 @@ def test_results_pickle_and_serialize(data_dir):
     assert back == r
     assert capsim.result_to_json(back) == capsim.result_to_json(r)
     doc = json.loads(capsim.result_to_json(r))
-    assert doc["format_version"] == 3 and doc["seed"] == 7
+    assert doc["format_version"] == 4 and doc["seed"] == 7
     table = capsim.format_comparison(r)
     assert "default" in table and "missed share" in table
 

@@ -24,6 +24,7 @@
 
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/core/sim_time.hpp"
+#include "capsim/cost/billing_hours.hpp"
 #include "capsim/cost/commitments.hpp"
 #include "capsim/cost/ledger.hpp"
 
@@ -104,13 +105,10 @@ struct CommitmentTotals {
 CommitmentTotals bill_run(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
                           const NormalizationFactors& normalization);
 
-/// The eligible usage of a run's ledger, hour by hour from 0 to `window_end` (the last hour may be
-/// partial): each on-demand instance line's seconds within the hour, summed per (type, zone), at the
-/// line's on-demand price. Spot lines, capacity reservations (paid whole) and the control plane are
-/// left out: no Savings Plan or Reserved Instance applies to them. The zone is read from the line's
-/// `zone_tag` tag (empty when absent: then only regional commitments match). The 60-second minimum
-/// of per-second billing is not spread over hours (at most 59 s per launch).
-RunUsage hourly_eligible_usage(const std::vector<LedgerLine>& lines, SimTime window_end, const InstanceCatalog& catalog,
-                               const std::string& zone_tag = "topology.kubernetes.io/zone");
+/// The eligible usage of a run's bill, per UTC clock hour (charges_by_hour): each on-demand
+/// instance line's usage and cost within the hour, summed per (type, zone). Spot lines, capacity
+/// reservations (paid whole) and the control plane are left out: no Savings Plan or Reserved
+/// Instance applies to them.
+RunUsage hourly_eligible_usage(const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges, const InstanceCatalog& catalog);
 
 }  // namespace capsim

@@ -23,6 +23,8 @@ struct CostBreakdown {
   double on_demand_usd = 0;  // instances by how they were bought (the control plane is in none)
   double spot_usd = 0;
   double reserved_usd = 0;   // capacity reservations, paid whole whether used or not
+  double commitment_savings_usd = 0;  // what Savings Plans and Reserved Instances saved (negative: cost more than they covered);
+                                      // the categories above are at on-demand prices, total_usd after this
   std::map<std::string, double> by_tag_usd;  // "team=ml" → USD
   double allocated_usd = 0;    // instance cost the pods' requests take up (see ServiceUsage)
   double unallocated_usd = 0;  // instance cost no pod requested: idle nodes, unused capacity and reservations
@@ -146,6 +148,25 @@ struct CostLine {
   friend bool operator==(const CostLine&, const CostLine&) = default;
 };
 
+/// What a policy's Savings Plans and Reserved Instances did to its eligible usage (on-demand
+/// instances) over the window, applied hour by hour in AWS's order (cost/commitment_billing).
+struct CommitmentSummary {
+  double on_demand_equivalent_usd = 0;  // eligible usage at on-demand prices
+  double effective_usd = 0;             // with the commitments: their fees, used or not, and the on-demand rest
+  double savings_usd = 0;               // on_demand_equivalent − effective
+  double sp_committed_usd = 0;          // Savings Plan commitments over the window's clock hours
+  double sp_used_usd = 0;
+  double sp_utilisation = 0;            // used / committed
+  double coverage = 0;                  // eligible on-demand equivalent covered by any commitment
+  double ri_fee_usd = 0;                // Reserved Instances' effective hourly fees, used or not
+  double ri_utilisation = 0;            // normalized units used / reserved
+  double upfront_usd = 0;               // the part of the fees paid before the window (upfront payment options)
+  double billed_usd = 0;                // the window's invoice for eligible usage: effective − upfront
+  int usage_without_rate = 0;           // hour × (type, zone) entries no rate covered: billed on demand
+
+  friend bool operator==(const CommitmentSummary&, const CommitmentSummary&) = default;
+};
+
 /// One cost line in one UTC clock hour: the bill as AWS itemises it (CUR, FOCUS) and the unit
 /// budgets, forecasts and Savings Plans work on. A line's hours sum to its cost.
 struct BillingHour {
@@ -177,6 +198,7 @@ struct ReplicateResult {
   std::vector<ServiceResult> services;
   std::vector<BatchResult> batch;  // per job template (empty without batch work)
   std::vector<JobResult> jobs;     // every batch job
+  std::optional<CommitmentSummary> commitments;  // when the policy holds Savings Plans or Reserved Instances
   // Recorder series, one value per period (empty unless series were asked for).
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;

@@ -27,6 +27,8 @@ constexpr auto fields_of(std::type_identity<CostBreakdown>) {
       field("spot_usd", &T::spot_usd, "instances bought on spot", {.json = "spot", .label = "bought on spot", .show = Show::Money}),
       field("reserved_usd", &T::reserved_usd, "capacity reservations, paid whole whether used or not",
             {.json = "reserved", .label = "capacity reservations", .show = Show::Money}),
+      field("commitment_savings_usd", &T::commitment_savings_usd, "what Savings Plans and Reserved Instances saved (total is after it)",
+            {.json = "commitment_savings", .label = "saved by Savings Plans and Reserved Instances", .show = Show::Hidden}),
       field("by_tag_usd", &T::by_tag_usd, "'key=value' tag -> USD ('key=(untagged)' for lines without it)",
             {.json = "cost_by_tag_usd", .label = "Cost by tag (USD)", .show = Show::Money}),
       field("allocated_by_label_usd", &T::allocated_by_label_usd, "allocated cost by the services' pod labels",
@@ -114,6 +116,34 @@ constexpr auto fields_of(std::type_identity<CostLine>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<CommitmentSummary>) {
+  using T = CommitmentSummary;
+  return std::tuple{
+      field("on_demand_equivalent_usd", &T::on_demand_equivalent_usd, "eligible usage (on-demand instances) at on-demand prices",
+            {.label = "eligible usage at on-demand prices (USD)", .show = Show::Money}),
+      field("effective_usd", &T::effective_usd, "the same with the commitments: their fees, used or not, and the on-demand rest",
+            {.label = "with the commitments, effective (USD)", .show = Show::Money}),
+      field("savings_usd", &T::savings_usd, "on-demand equivalent minus effective", {.label = "saved (USD)", .show = Show::Money}),
+      field("sp_committed_usd", &T::sp_committed_usd, "Savings Plan commitments over the window's clock hours",
+            {.label = "Savings Plans committed (USD)", .show = Show::Money}),
+      field("sp_used_usd", &T::sp_used_usd, "the part of them usage consumed", {.label = "Savings Plans used (USD)", .show = Show::Money}),
+      field("sp_utilisation", &T::sp_utilisation, "Savings Plan utilisation: used / committed",
+            {.label = "Savings Plans utilisation", .show = Show::Percent}),
+      field("coverage", &T::coverage, "share of eligible on-demand-equivalent spend a commitment covered",
+            {.label = "coverage", .show = Show::Percent}),
+      field("ri_fee_usd", &T::ri_fee_usd, "Reserved Instances' effective fees, used or not",
+            {.label = "Reserved Instances' fees (USD)", .show = Show::Money}),
+      field("ri_utilisation", &T::ri_utilisation, "Reserved Instance utilisation (normalized units)",
+            {.label = "Reserved Instances utilisation", .show = Show::Percent}),
+      field("upfront_usd", &T::upfront_usd, "the part of the fees paid upfront, before the window",
+            {.label = "paid upfront, before the window (USD)", .show = Show::Money}),
+      field("billed_usd", &T::billed_usd, "the window's invoice for eligible usage: effective minus upfront",
+            {.label = "billed in the window (USD)", .show = Show::Money}),
+      field("usage_without_rate", &T::usage_without_rate, "hourly usage entries the rate file had no rate for (billed on demand)",
+            {.label = "hourly usage without a plan rate", .show = Show::Count}),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<BillingHour>) {
   using T = BillingHour;
   return std::tuple{
@@ -153,6 +183,7 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("services", &T::services, "per-service outcome"),
       field("batch", &T::batch, "per batch job template: deadlines, cost, restarts (empty without batch work)"),
       field("jobs", &T::jobs, "every batch job's outcome"),
+      field("commitments", &T::commitments, "what the policy's Savings Plans and Reserved Instances did (when it holds any)"),
       field("service_series", &T::service_series, "per-period series (when asked for)"),
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),

@@ -18,6 +18,7 @@
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
+#include "capsim/cost/commitments.hpp"
 #include "capsim/market/market_spec.hpp"
 #include "capsim/market/spot_advisor.hpp"
 #include "capsim/provisioning/cluster_autoscaler/spec.hpp"
@@ -83,6 +84,7 @@ struct PolicySpec {
   std::vector<ServiceSpec> services;
   ClusterSpec cluster;
   BatchSpec batch;  // batch jobs (their arrivals and work are the world; how they run is the policy's)
+  Commitments commitments;  // Savings Plans and Reserved Instances the policy holds
   std::vector<Assumption> assumptions;
 };
 
@@ -105,6 +107,7 @@ struct Scenario {
   std::vector<std::string> zones;                // availability zones offerings exist in
   std::map<std::string, std::string> zone_ids;   // zone ID ("use1-az4") → zone name, for spot data keyed by ID
   SpotAdvisor spot_advisor;
+  SavingsPlanRates savings_plan_rates;  // catalog.savings_plan_rates (none bundled)
   MarketSpec market;
   UncertaintySpec uncertainty;       // world figures drawn per replicate (the market's are in `market`)
   std::vector<PolicySpec> policies;  // in file order; at least one

@@ -35,6 +35,7 @@ std::string replicates_csv(const RunResult& run, double month_factor) {
       flatten_value("fleet", r.fleet, row);
       flatten_value("services", r.services, row);
       if (!r.batch.empty()) flatten_value("batch", r.batch, row);
+      if (r.commitments) flatten_value("commitments", *r.commitments, row);
       rows.push_back(std::move(row));
     }
   return rows_to_csv(rows);

@@ -60,6 +60,7 @@ ojson detail::result_document(const RunResult& r) {
         rj["batch"] = batch;
         rj["jobs"] = jobs;
       }
+      if (rep.commitments) rj["commitments"] = table_json(*rep.commitments);
       reps.push_back(rj);
     }
     pj["replicates"] = reps;

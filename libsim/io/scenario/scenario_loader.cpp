@@ -184,6 +184,7 @@ Scenario Loader::load(std::string_view text) {
   parse_simulation(root);
   parse_traces(root);
   parse_catalog(root);
+  parse_savings_plan_rates(root);
   parse_market(root);
   parse_uncertainty(root);
   sc_.sources = ck_.string_map(root, "", "sources");
@@ -388,6 +389,14 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   }
   if (auto c = doc.find("cluster"); c != doc.end()) out.cluster = parse_cluster(*c, "/cluster");
   out.batch = parse_batch(doc);
+  out.commitments = parse_commitments(doc);
+  for (const SavingsPlan& sp : out.commitments.savings_plans)
+    if (sp.payment == PaymentOption::PartialUpfront) {
+      sc_.warnings.push_back(fmt::format("policy {}: a partial-upfront Savings Plan's upfront part is taken as half its commitment (AWS: "
+                                         "at least half); only billed_usd depends on it, not the effective cost",
+                                         name));
+      break;
+    }
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);

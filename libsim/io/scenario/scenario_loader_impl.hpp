@@ -42,10 +42,10 @@ inline constexpr std::int64_t kMaxNodesPerGroup = 100'000;
 inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
 
 // Sections a policy may not patch: the world every policy is compared in, and the frame itself.
-inline const std::vector<std::string> kPatchable = {"services", "cluster", "batch"};
+inline const std::vector<std::string> kPatchable = {"services", "cluster", "batch", "commitments"};
 inline const std::vector<std::string> kTopKeys = {"capsim", "name",     "description", "simulation", "traces",
                                                   "catalog", "market",  "services",    "cluster",    "batch",
-                                                  "policies", "baseline", "compare",   "uncertainty", "sources"};
+                                                  "commitments", "policies", "baseline", "compare", "uncertainty", "sources"};
 
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
@@ -142,6 +142,10 @@ class Loader {
   std::optional<PurchasingSpec> parse_purchasing(const json& j, const std::string& ptr, const PurchasingSpec& defaults);
   /// A policy's batch jobs are the base's: the same jobs, arrivals, deadlines, DAGs and work.
   void check_batch_is_the_world(const json& base, const json& doc, const std::string& policy);
+  /// catalog.savings_plan_rates, read against the catalog (scenario_commitments.cpp).
+  void parse_savings_plan_rates(const json& root);
+  /// A policy's commitments: Savings Plans and Reserved Instances (scenario_commitments.cpp).
+  Commitments parse_commitments(const json& doc);
   std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);
   /// The file `name` (as written at `ptr`) relative to the scenario's folder, with the name shown in
   /// messages; nullopt (and an error) when a data root is set and the file lies outside it.

@@ -269,7 +269,7 @@ void Loader::parse_catalog(const json& root) {
   const json& c = it == root.end() ? empty : *it;
   sc_.zones = kDefaultZones;
   sc_.zone_ids = kDefaultZoneIds;
-  if (!ck_.object(c, p, {"builtin", "files", "price_overrides", "zones", "zone_ids"})) return;
+  if (!ck_.object(c, p, {"builtin", "files", "price_overrides", "zones", "zone_ids", "savings_plan_rates"})) return;
   std::vector<std::string> builtins = builtin_catalog_names();
   builtins.push_back("none");
   std::string builtin = ck_.one_of(c, p, "builtin", builtins).value_or("aws-us-east-1");

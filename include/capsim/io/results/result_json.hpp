@@ -11,7 +11,9 @@ namespace capsim::io {
 // peak_nodes, peak_gpus and gpus_launched.
 // 3: cost_usd gained on_demand, spot and reserved; services an objective outcome; policies their
 // 'extends'; the document the risk tolerance; cost lines their capacity_type.
-inline constexpr int kResultFormatVersion = 3;
+// 4: cost_usd gained commitment_savings (total_usd after it); replicates of a policy holding Savings
+// Plans or Reserved Instances a 'commitments' object.
+inline constexpr int kResultFormatVersion = 4;
 
 /// The result document as text (stable key order, so equal results give equal bytes).
 std::string result_to_json(const RunResult& result);

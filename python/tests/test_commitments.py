@@ -1,0 +1,70 @@
+"""Savings Plans and Reserved Instances from the command line and Python, on
+tests/data/scenarios/commitments.json: two on-demand g5.xlarge (1.006 USD/h each) for three whole
+hours, and a fixture rate file (tests/data/commitments/fixture_rates.csv: not AWS's rates) giving a
+Compute Savings Plan rate of 0.60 USD/h for g5.xlarge (0.55 all-upfront)."""
+import json
+import subprocess
+
+import pytest
+
+import capsim
+
+OD = 1.006
+HOURS = 3
+
+
+def expected():
+    # Each hour: 2 instance-hours, 2.012 USD on demand.
+    per_hour_od = 2 * OD
+    # A 0.50 USD/h Compute plan at the 0.60 rate covers 0.5 / 0.6 of an instance-hour; the rest is on demand.
+    covered = 0.5 / 0.6
+    plan = 0.5 + (2 - covered) * OD
+    # A Reserved Instance (applied first) covers one instance for 0.70; the plan covers 5/6 of the other.
+    both = 0.7 + 0.5 + (1 - covered) * OD
+    # 2 USD/h all-upfront at 0.55: both instances covered (1.10 of the 2.00 used), 2.00 paid an hour, all upfront.
+    too_much = 2.0
+    return per_hour_od * HOURS, plan * HOURS, both * HOURS, too_much * HOURS, covered * OD / per_hour_od
+
+
+def test_commitments_billed_by_hand(source_dir):
+    od, plan, both, too_much, plan_coverage = expected()
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "commitments.json")
+    r = capsim.run(sc)
+    reps = {p.name: p.replicates[0] for p in r.policies}
+    assert reps["on-demand"].commitments is None
+    assert reps["on-demand"].cost.total_usd == pytest.approx(od)
+    sp = reps["savings-plan"]
+    assert sp.cost.total_usd == pytest.approx(plan)
+    assert sp.cost.commitment_savings_usd == pytest.approx(od - plan)
+    # The categories stay at on-demand prices; the total is after the commitments.
+    assert sp.cost.gpu_instances_usd == pytest.approx(od)
+    c = sp.commitments
+    assert c.on_demand_equivalent_usd == pytest.approx(od)
+    assert c.effective_usd == pytest.approx(plan) and c.billed_usd == pytest.approx(plan) and c.upfront_usd == 0
+    assert c.sp_committed_usd == pytest.approx(0.5 * HOURS) and c.sp_utilisation == pytest.approx(1.0)
+    assert c.coverage == pytest.approx(plan_coverage)
+    assert reps["plan-and-reservation"].cost.total_usd == pytest.approx(both)
+    ri = reps["plan-and-reservation"].commitments
+    assert ri.ri_fee_usd == pytest.approx(0.7 * HOURS) and ri.ri_utilisation == pytest.approx(1.0)
+    assert ri.coverage == pytest.approx((OD + 0.5 / 0.6 * OD) / (2 * OD))
+    big = reps["too-much"].commitments
+    assert reps["too-much"].cost.total_usd == pytest.approx(too_much)
+    assert big.sp_utilisation == pytest.approx(2 * 0.55 / 2.0) and big.coverage == pytest.approx(1.0)
+    assert big.upfront_usd == pytest.approx(too_much) and big.billed_usd == pytest.approx(0.0)
+
+
+def test_commitments_in_the_cli_outputs(cli, source_dir, tmp_path):
+    od, plan, both, _, _ = expected()
+    scenario = source_dir / "tests" / "data" / "scenarios" / "commitments.json"
+    p = subprocess.run([cli, "run", str(scenario), "-o", str(tmp_path / "r.json")], capture_output=True, text=True, check=True)
+    assert "Commitments (Savings Plans, Reserved Instances) on eligible usage" in p.stdout
+    assert "Savings Plans utilisation" in p.stdout
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["format_version"] == 4
+    got = {x["name"]: x["replicates"][0] for x in doc["policies"]}
+    assert "commitments" not in got["on-demand"]
+    assert got["savings-plan"]["commitments"]["savings_usd"] == pytest.approx(od - plan)
+    assert got["plan-and-reservation"]["cost_usd"]["total"] == pytest.approx(both)
+    subprocess.run([cli, "compare", str(scenario), "-q", "-r", "2", "-o", str(tmp_path / "out")], check=True)
+    rows = (tmp_path / "out" / "replicates.csv").read_text().splitlines()
+    assert "commitments.coverage" in rows[0]
