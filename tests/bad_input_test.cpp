@@ -421,3 +421,21 @@ TEST_CASE("commitments: a plan with no rates, an unknown family, a reservation a
   check_message("commitments_compute_with_family.json", {"commitments_compute_with_family.json: /commitments/savings_plans/0/family: "
                                                          "expected no family: a Compute Savings Plan applies to every family"});
 }
+
+TEST_CASE("cost budgets: no amount or a negative one, a threshold above 1000%, an unknown alert type, a history that does not meet the window, a policy changing them") {
+  check_message("cost_budget_negative_amount.json", {"cost_budget_negative_amount.json: /budgets/0/amount_usd: expected a number > 0, got the number -100"});
+  check_message("cost_budget_no_amount.json", {"cost_budget_no_amount.json: /budgets/0: expected the required key 'amount_usd'"});
+  check_message("cost_budget_threshold_too_high.json",
+                {"cost_budget_threshold_too_high.json: /budgets/0/alerts/0/threshold: expected a percentage of the budget up to 1000 (AWS "
+                 "Budgets' limit), got 1500 (for an amount in USD, set \"threshold_type\": \"absolute\")"});
+  check_message("cost_budget_unknown_alert_type.json", {"cost_budget_unknown_alert_type.json: /budgets/0/alerts/0/type: expected one of "
+                                                        "\"actual\", \"forecasted\", got the string \"forecast\" (did you mean 'forecasted'?)"});
+  // billing.json's window starts 2024-05-31T22:30Z: the history must end on May 30.
+  check_message("cost_budget_history_misaligned.json",
+                {"cost_budget_history_misaligned.json: /budgets/0/history: expected daily spend ending 2024-05-30 (the day before the "
+                 "window's first day), got ", "budgets/history_ends_early.csv ending 2024-05-29"});
+  check_message("cost_budget_history_gap.json", {"/budgets/0/history: ", "budgets/history_gap.csv:4: expected the day after 2024-05-28 "
+                                                 "(one row per day, oldest first, none missing), got 2024-05-30"});
+  check_message("cost_budget_in_policy.json", {"cost_budget_in_policy.json: /policies/1/patch/budgets: expected a patch of the choices only "
+                                               "(services, cluster, batch, commitments), got a change to the world section 'budgets'"});
+}

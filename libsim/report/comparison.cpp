@@ -144,6 +144,36 @@ std::vector<ServiceRisk> service_risks(const PolicyResult& p) {
   return out;
 }
 
+std::vector<BudgetAlertRisk> budget_alert_risks(const PolicyResult& p) {
+  std::vector<BudgetAlertRisk> out;
+  if (p.replicates.empty()) return out;
+  for (const BudgetOutcome& first : p.replicates.front().budgets)
+    for (const BudgetAlertOutcome& alert : first.alerts) {
+      BudgetAlertRisk a;
+      a.budget = first.budget;
+      a.period_start_utc = first.period_start_utc;
+      a.alert = alert.alert;
+      std::vector<double> at;
+      bool evaluated = false;
+      for (const auto& r : p.replicates)
+        for (const BudgetOutcome& b : r.budgets) {
+          if (b.budget != a.budget || b.period_start_utc != a.period_start_utc) continue;
+          for (const BudgetAlertOutcome& x : b.alerts) {
+            if (x.alert != a.alert) continue;
+            ++a.replicates;
+            evaluated = evaluated || x.evaluated;
+            if (!x.fired) continue;
+            at.push_back(x.fired_at_s);
+            if (a.first_fired_utc.empty() || x.fired_at_utc < a.first_fired_utc) a.first_fired_utc = x.fired_at_utc;
+          }
+        }
+      a.fired_share = !evaluated ? kNaN : a.replicates > 0 ? static_cast<double>(at.size()) / a.replicates : 0.0;
+      a.median_fired_at_s = at.empty() ? -1.0 : quantile_of(at, 0.5);
+      out.push_back(std::move(a));
+    }
+  return out;
+}
+
 std::vector<DeadlineRisk> deadline_risks(const PolicyResult& p) {
   std::vector<DeadlineRisk> out;
   if (p.replicates.empty()) return out;
@@ -258,6 +288,7 @@ Comparison compare_policies(const RunResult& run) {
     pc.risk = breach_risk(p);
     pc.services = service_risks(p);
     pc.batch = deadline_risks(p);
+    pc.budget_alerts = budget_alert_risks(p);
     pc.within_tolerance = pc.risk.replicates_judged > 0 && pc.risk.p_breach <= run.risk_tolerance;
     c.policies.push_back(std::move(pc));
   }

@@ -104,6 +104,29 @@ Table block(const Comparison& c, const std::vector<const PolicyComparison*>& ps)
       return nullptr;
     }, "    ");
   }
+  std::vector<std::pair<std::string, std::string>> budgets;
+  for (const auto* p : ps)
+    for (const auto& a : p->budget_alerts)
+      if (std::find(budgets.begin(), budgets.end(), std::make_pair(a.budget, a.period_start_utc)) == budgets.end())
+        budgets.emplace_back(a.budget, a.period_start_utc);
+  for (const auto& key : budgets) {
+    t.add({fmt::format("  Budget {} from {}", key.first, key.second.substr(0, 10))});
+    std::vector<std::string> alerts;
+    for (const auto* p : ps)
+      for (const auto& a : p->budget_alerts)
+        if (a.budget == key.first && a.period_start_utc == key.second && std::find(alerts.begin(), alerts.end(), a.alert) == alerts.end())
+          alerts.push_back(a.alert);
+    for (const auto& alert : alerts)
+      row("    " + alert, [&](const PolicyComparison& p) {
+        for (const auto& a : p.budget_alerts)
+          if (a.budget == key.first && a.period_start_utc == key.second && a.alert == alert) {
+            if (!std::isfinite(a.fired_share)) return std::string("not evaluated");
+            if (a.first_fired_utc.empty()) return std::string("never");
+            return fmt::format("{:.0f}%, first {}", 100 * a.fired_share, a.first_fired_utc.substr(0, 16));
+          }
+        return std::string("-");
+      });
+  }
   row("  rank / on the Pareto front", [](const PolicyComparison& p) { return fmt::format("{} / {}", p.rank, p.pareto ? "yes" : "no"); });
   return t;
 }

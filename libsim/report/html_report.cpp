@@ -87,6 +87,25 @@ std::string policy_table(const Comparison& c) {
                "with its Wilson 95% interval.</p></section>\n";
 }
 
+// Budgets, when the scenario has them: how often and first when each alert fired under each policy.
+std::string budget_table(const Comparison& c) {
+  std::string out;
+  for (const auto& p : c.policies)
+    for (const auto& a : p.budget_alerts) {
+      if (out.empty())
+        out = "<section><h2>Budget alerts</h2><table class=\"budgets\"><thead><tr><th>Policy</th><th>Budget</th><th>Period from</th>"
+              "<th>Alert</th><th class=\"num\">Fired in</th><th>First fired (UTC)</th></tr></thead><tbody>\n";
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", esc(p.name),
+                         esc(a.budget), esc(a.period_start_utc.substr(0, 10)), esc(a.alert),
+                         std::isfinite(a.fired_share) ? share(a.fired_share) : std::string("not evaluated"),
+                         a.first_fired_utc.empty() ? std::string("-") : esc(a.first_fired_utc));
+    }
+  if (out.empty()) return out;
+  return out + "</tbody></table><p class=\"note\">As AWS Budgets would have judged each replicate's spend: an ACTUAL alert when the "
+               "period's spend crosses its threshold, a FORECASTED alert when actual plus forecast does (only with five weeks of "
+               "history). AWS refreshes budget data up to three times a day, so its notification may come hours later.</p></section>\n";
+}
+
 // Batch work, when the scenario has it: each job template's deadlines and cost under each policy.
 std::string batch_table(const Comparison& c) {
   std::string out;
@@ -157,7 +176,7 @@ std::string render_report_html(const Comparison& c, const RunResult& run) {
   std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>capsim compare: {}</title>\n"
                                 "<style>\n{}</style></head><body>\n", esc(c.scenario), kStyle);
-  out += header(pg) + policy_table(c) + batch_table(c);
+  out += header(pg) + policy_table(c) + batch_table(c) + budget_table(c);
   out += html::demand_capacity(pg) + html::cumulative_cost(pg) + html::cost_breakdown(pg) + html::ladder(pg);
   out += html::cost_distribution(pg) + html::cost_risk(pg) + html::timeline(pg);
   out += notes(c, run);

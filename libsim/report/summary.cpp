@@ -15,6 +15,67 @@ namespace capsim {
 
 namespace {
 
+using RowAdder = std::function<void(const std::string&, const std::function<std::string(const PolicyResult&)>&)>;
+
+const BudgetOutcome* budget_of(const ReplicateResult& rep, const std::string& budget, const std::string& period) {
+  for (const auto& b : rep.budgets)
+    if (b.budget == budget && b.period_start_utc == period) return &b;
+  return nullptr;
+}
+
+// Each budget period the window touches: its spend, its status and, per alert, when it fired
+// (one replicate) or in how many replicates and first when (several).
+void add_budget_rows(const RunResult& r, const RowAdder& row) {
+  std::vector<std::pair<std::string, std::string>> periods;
+  for (const auto& p : r.policies)
+    for (const auto& rep : p.replicates)
+      for (const auto& b : rep.budgets)
+        if (std::find(periods.begin(), periods.end(), std::make_pair(b.budget, b.period_start_utc)) == periods.end())
+          periods.emplace_back(b.budget, b.period_start_utc);
+  for (const auto& [name, start] : periods) {
+    const std::string label = fmt::format("Budget {} from {}", name, start.substr(0, 10));
+    row(label, [](const PolicyResult&) { return std::string(); });
+    row("  actual (USD)", [&, n = name, s = start](const PolicyResult& p) {
+      double sum = 0;
+      int k = 0;
+      for (const auto& rep : p.replicates)
+        if (const BudgetOutcome* b = budget_of(rep, n, s)) sum += b->actual_usd, ++k;
+      return k ? fmt::format("{:.2f}", sum / k) : std::string("-");
+    });
+    row("  status", [&, n = name, s = start](const PolicyResult& p) {
+      std::map<std::string, int> by;
+      for (const auto& rep : p.replicates)
+        if (const BudgetOutcome* b = budget_of(rep, n, s)) ++by[b->status];
+      std::string out;
+      for (const auto& [status, count] : by)
+        out += (out.empty() ? "" : ", ") + (by.size() == 1 ? status : fmt::format("{} {}", status, count));
+      return out.empty() ? std::string("-") : out;
+    });
+    const BudgetOutcome* first = nullptr;
+    for (const auto& p : r.policies)
+      if (!first) first = budget_of(p.replicates.front(), name, start);
+    if (!first) continue;
+    for (std::size_t k = 0; k < first->alerts.size(); ++k)
+      row("  " + first->alerts[k].alert, [&, n = name, s = start, k](const PolicyResult& p) {
+        int fired = 0, judged = 0;
+        std::string earliest;
+        bool evaluated = false;
+        for (const auto& rep : p.replicates) {
+          const BudgetOutcome* b = budget_of(rep, n, s);
+          if (!b || k >= b->alerts.size()) continue;
+          ++judged;
+          evaluated = evaluated || b->alerts[k].evaluated;
+          if (!b->alerts[k].fired) continue;
+          ++fired;
+          if (earliest.empty() || b->alerts[k].fired_at_utc < earliest) earliest = b->alerts[k].fired_at_utc;
+        }
+        if (!evaluated) return std::string("not evaluated");
+        if (fired == 0) return std::string("no");
+        return judged == 1 ? earliest : fmt::format("{}/{}, first {}", fired, judged, earliest);
+      });
+  }
+}
+
 using text::money;
 using text::show;
 using text::Table;
@@ -130,6 +191,7 @@ std::string format_comparison(const RunResult& r) {
       return x.commitments ? &*x.commitments : nullptr;
     }, [](std::string_view) {});
   }
+  add_budget_rows(r, row);
   t.add({"Fleet"});
   table_rows<FleetSummary>(t, r, [](const ReplicateResult& x) { return &x.fleet; }, [](std::string_view) {});
 
@@ -202,6 +264,13 @@ std::string format_run_notes(const RunResult& r) {
         if (svc.pending_at_end > 0 && rep.replicate == p.replicates.front().replicate)
           pending += fmt::format("  {} / {}: {} pod(s) pending at the end: {}\n", p.name, svc.name, svc.pending_at_end, svc.pending_reason);
   if (!pending.empty()) out += "Pending pods (replicate " + std::to_string(r.policies.front().replicates.front().replicate) + "):\n" + pending;
+  // A forecast alert AWS could not have evaluated either (too little history) is said, not hidden.
+  std::set<std::string> unevaluated;
+  for (const auto& p : r.policies)
+    for (const auto& b : p.replicates.front().budgets)
+      for (const auto& a : b.alerts)
+        if (!a.evaluated) unevaluated.insert(fmt::format("budget {}, {}: {}", b.budget, a.alert, a.message));
+  for (const auto& w : unevaluated) out += "Warning: " + w + "\n";
   // Eligible usage the Savings Plan rate file has no rate for was billed on demand: the plan's
   // saving is understated, not wrong, but the user should add the rates.
   for (const auto& p : r.policies) {

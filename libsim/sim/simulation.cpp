@@ -17,6 +17,7 @@
 #include "capsim/core/stream_keys.hpp"
 #include "capsim/cost/allocation.hpp"
 #include "capsim/cost/billing_hours.hpp"
+#include "capsim/cost/budget.hpp"
 #include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
 #include "capsim/sim/world_draw.hpp"
@@ -134,6 +135,8 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.cost.commitment_savings_usd = out.commitments->savings_usd;
     out.cost.total_usd -= out.commitments->savings_usd;
   }
+  if (!scenario.budgets.empty())
+    out.budgets = evaluate_budgets(scenario.budgets, lines, charges_by_hour(lines, offset_in_hour(sim.start)), sim.start, sim.duration);
   out.fleet = a.record.counters;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;

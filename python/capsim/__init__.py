@@ -15,6 +15,7 @@ from ._capsim import (  # noqa: F401
     Assumption,
     WorldDraw,
     BreachRisk,
+    BudgetAlertRisk,
     Comparison,
     CompareResult,
     CostDriver,
@@ -37,6 +38,8 @@ from ._capsim import (  # noqa: F401
     ConsolidationDecision,
     CostBreakdown,
     BillingHour,
+    BudgetAlertOutcome,
+    BudgetOutcome,
     CommitmentSummary,
     CostLine,
     Decisions,
@@ -94,11 +97,11 @@ from ._capsim import (  # noqa: F401
 from .billing import billing_frame  # noqa: F401,E402
 
 __all__ = [
-    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
+    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "billing_frame", "billing_hours_to_csv", "builtin_catalog", "focus_to_csv", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",
     "replay_job", "ReplayOutcome", "result_to_json", "run", "run_replicate", "series_to_csv", "summarize_trace", "validate",
     "write_result_json", "WorldDraw",
-    "BreachRisk", "Comparison", "CompareResult", "CostDriver", "CostSpread", "LadderStep", "MonthlySplit", "ObjectiveOutcome", "PairedSaving", "PolicyComparison", "Recommendation", "ServiceRisk", "compare", "compare_policies", "comparison_summary_csv", "comparison_to_json", "format_compare", "render_report_html", "replicates_csv",
+    "BreachRisk", "BudgetAlertRisk", "Comparison", "CompareResult", "CostDriver", "CostSpread", "LadderStep", "MonthlySplit", "ObjectiveOutcome", "PairedSaving", "PolicyComparison", "Recommendation", "ServiceRisk", "compare", "compare_policies", "comparison_summary_csv", "comparison_to_json", "format_compare", "render_report_html", "replicates_csv",
 ]

@@ -395,6 +395,29 @@ class CommitmentSummary:
     usage_without_rate: int
     def __init__(self) -> None: ...
 
+class BudgetAlertOutcome:
+    alert: str
+    fired: bool
+    fired_at_s: float
+    fired_at_utc: str
+    evaluated: bool
+    message: str
+    def __init__(self) -> None: ...
+
+class BudgetOutcome:
+    budget: str
+    period_start_utc: str
+    period_end_utc: str
+    amount_usd: float
+    actual_usd: float
+    period_in_window: bool
+    forecast_usd: float
+    forecast_lower_usd: float
+    forecast_upper_usd: float
+    status: str
+    alerts: List[BudgetAlertOutcome]
+    def __init__(self) -> None: ...
+
 class BillingHour:
     line: int
     hour: int
@@ -419,6 +442,7 @@ class ReplicateResult:
     batch: List[BatchResult]
     jobs: List[JobResult]
     commitments: Optional[CommitmentSummary]
+    budgets: List[BudgetOutcome]
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]
@@ -503,6 +527,16 @@ class ServiceRisk:
     breach_share: float
     def __init__(self) -> None: ...
 
+class BudgetAlertRisk:
+    budget: str
+    period_start_utc: str
+    alert: str
+    replicates: int
+    fired_share: float
+    first_fired_utc: str
+    median_fired_at_s: float
+    def __init__(self) -> None: ...
+
 class DeadlineRisk:
     job: str
     purchasing: str
@@ -535,6 +569,7 @@ class PolicyComparison:
     risk: BreachRisk
     services: List[ServiceRisk]
     batch: List[DeadlineRisk]
+    budget_alerts: List[BudgetAlertRisk]
     rank: int
     pareto: bool
     within_tolerance: bool

@@ -34,6 +34,8 @@ void bind_report(py::module_& m) {
   table_class<CostLine>(m, "CostLine", "One line of the bill: what was billed for an instance, a reservation or the control plane.");
   table_class<CommitmentSummary>(m, "CommitmentSummary",
                                  "What a policy's Savings Plans and Reserved Instances did to its eligible (on-demand) usage over the window.");
+  table_class<BudgetAlertOutcome>(m, "BudgetAlertOutcome", "One budget alert in one period: whether and when it fired, and its message.");
+  table_class<BudgetOutcome>(m, "BudgetOutcome", "One budget in one period the window touches: spend, status, forecast and alerts.");
   table_class<BillingHour>(m, "BillingHour", "One cost line in one UTC clock hour: usage and cost, as AWS itemises a bill.");
   table_class<RejectedType>(m, "RejectedType", "A cheaper instance type rejected for a node claim, and why.");
   table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");
@@ -48,6 +50,7 @@ void bind_report(py::module_& m) {
   table_class<PairedSaving>(m, "PairedSaving", "A policy's saving against another, paired by replicate (common random numbers).");
   table_class<MonthlySplit>(m, "MonthlySplit", "Where a policy's monthly money goes (means over replicates).");
   table_class<ServiceRisk>(m, "ServiceRisk", "One service's SLA measures across a policy's replicates.");
+  table_class<BudgetAlertRisk>(m, "BudgetAlertRisk", "One budget alert of one period across a policy's replicates: how often and first when it fired.");
   table_class<DeadlineRisk>(m, "DeadlineRisk", "One batch job template's deadlines and cost across a policy's replicates.");
   table_class<BreachRisk>(m, "BreachRisk", "The share of replicates in which any service broke its objective.");
   table_class<PolicyComparison>(m, "PolicyComparison", "One policy in a comparison.");

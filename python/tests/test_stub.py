@@ -35,9 +35,9 @@ def runtime_properties(cls):
 
 RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary", "SloSummary", "LlmSummary", "ServiceUsage", "ServiceResult", "ServiceSeries",
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
-                  "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine", "BillingHour", "CommitmentSummary",
+                  "ConsolidatedNode", "ConsolidationDecision", "UnschedulableDecision", "Decisions", "CostLine", "BillingHour", "CommitmentSummary", "BudgetOutcome", "BudgetAlertOutcome",
                   "ObjectiveOutcome", "CostSpread", "PairedSaving", "MonthlySplit", "ServiceRisk", "BreachRisk", "PolicyComparison",
-                  "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw", "JobResult", "BatchResult", "DeadlineRisk"]
+                  "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw", "JobResult", "BatchResult", "DeadlineRisk", "BudgetAlertRisk"]
 
 
 def test_every_stub_class_exists_with_the_same_attributes():

@@ -75,6 +75,19 @@ struct DeadlineRisk {
   friend bool operator==(const DeadlineRisk&, const DeadlineRisk&) = default;
 };
 
+/// One budget alert of one period across a policy's replicates: how often and when it fired.
+struct BudgetAlertRisk {
+  std::string budget;
+  std::string period_start_utc;
+  std::string alert;              // "ACTUAL > 80%"
+  int replicates = 0;
+  double fired_share = 0;         // replicates in which it fired (NaN: not evaluated in any)
+  std::string first_fired_utc;    // the earliest crossing over the replicates ("" when it never fired)
+  double median_fired_at_s = -1;  // the median crossing over the replicates where it fired (-1: never)
+
+  friend bool operator==(const BudgetAlertRisk&, const BudgetAlertRisk&) = default;
+};
+
 /// The share of replicates in which any service broke its objective or a batch job missed its deadline.
 struct BreachRisk {
   int replicates_judged = 0;  // 0: no service declares an objective and no batch job runs
@@ -95,6 +108,7 @@ struct PolicyComparison {
   BreachRisk risk;
   std::vector<ServiceRisk> services;
   std::vector<DeadlineRisk> batch;  // each batch job template's deadlines (empty without batch work)
+  std::vector<BudgetAlertRisk> budget_alerts;  // each budget alert of each period (empty without budgets)
   int rank = 0;                   // 1: recommended order (within tolerance first, then cheaper)
   bool pareto = false;            // on the front of mean monthly cost against P(breach)
   bool within_tolerance = false;  // P(breach) at most the risk tolerance (false when not judged)

@@ -72,6 +72,19 @@ constexpr auto fields_of(std::type_identity<ServiceRisk>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<BudgetAlertRisk>) {
+  using T = BudgetAlertRisk;
+  return std::tuple{
+      field("budget", &T::budget, "the budget"),
+      field("period_start_utc", &T::period_start_utc, "the period's start"),
+      field("alert", &T::alert, "the alert"),
+      field("replicates", &T::replicates, "replicates judged"),
+      field("fired_share", &T::fired_share, "share of replicates in which it fired", {.label = "fired in (share of replicates)", .show = Show::Percent}),
+      field("first_fired_utc", &T::first_fired_utc, "the earliest crossing over the replicates"),
+      field("median_fired_at_s", &T::median_fired_at_s, "the median crossing where it fired, seconds from the window's start (-1: never)"),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<DeadlineRisk>) {
   using T = DeadlineRisk;
   return std::tuple{
@@ -114,6 +127,7 @@ constexpr auto fields_of(std::type_identity<PolicyComparison>) {
       field("risk", &T::risk, "P(SLO breach): share of replicates in which any service broke its objective or a batch job missed its deadline"),
       field("services", &T::services, "each service's SLA measures across replicates"),
       field("batch", &T::batch, "each batch job template's deadlines and cost across replicates"),
+      field("budget_alerts", &T::budget_alerts, "each budget alert of each period: how often and when it fired"),
       field("rank", &T::rank, "1 = first: within the risk tolerance first, then cheaper"),
       field("pareto", &T::pareto, "on the Pareto front of mean monthly cost against P(breach)"),
       field("within_tolerance", &T::within_tolerance, "P(breach) at most the risk tolerance"),

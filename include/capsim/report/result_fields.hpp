@@ -3,6 +3,7 @@
 // for result.json, the CSV files, the summary and the Python binding. Table order is the order of
 // result.json's keys and of the summary's rows. Adding a counter: the struct member, its line here.
 #include "capsim/report/batch_fields.hpp"
+#include "capsim/report/cost_fields.hpp"
 #include "capsim/report/field.hpp"
 #include "capsim/report/result.hpp"
 #include "capsim/report/service_fields.hpp"
@@ -116,44 +117,6 @@ constexpr auto fields_of(std::type_identity<CostLine>) {
   };
 }
 
-constexpr auto fields_of(std::type_identity<CommitmentSummary>) {
-  using T = CommitmentSummary;
-  return std::tuple{
-      field("on_demand_equivalent_usd", &T::on_demand_equivalent_usd, "eligible usage (on-demand instances) at on-demand prices",
-            {.label = "eligible usage at on-demand prices (USD)", .show = Show::Money}),
-      field("effective_usd", &T::effective_usd, "the same with the commitments: their fees, used or not, and the on-demand rest",
-            {.label = "with the commitments, effective (USD)", .show = Show::Money}),
-      field("savings_usd", &T::savings_usd, "on-demand equivalent minus effective", {.label = "saved (USD)", .show = Show::Money}),
-      field("sp_committed_usd", &T::sp_committed_usd, "Savings Plan commitments over the window's clock hours",
-            {.label = "Savings Plans committed (USD)", .show = Show::Money}),
-      field("sp_used_usd", &T::sp_used_usd, "the part of them usage consumed", {.label = "Savings Plans used (USD)", .show = Show::Money}),
-      field("sp_utilisation", &T::sp_utilisation, "Savings Plan utilisation: used / committed",
-            {.label = "Savings Plans utilisation", .show = Show::Percent}),
-      field("coverage", &T::coverage, "share of eligible on-demand-equivalent spend a commitment covered",
-            {.label = "coverage", .show = Show::Percent}),
-      field("ri_fee_usd", &T::ri_fee_usd, "Reserved Instances' effective fees, used or not",
-            {.label = "Reserved Instances' fees (USD)", .show = Show::Money}),
-      field("ri_utilisation", &T::ri_utilisation, "Reserved Instance utilisation (normalized units)",
-            {.label = "Reserved Instances utilisation", .show = Show::Percent}),
-      field("upfront_usd", &T::upfront_usd, "the part of the fees paid upfront, before the window",
-            {.label = "paid upfront, before the window (USD)", .show = Show::Money}),
-      field("billed_usd", &T::billed_usd, "the window's invoice for eligible usage: effective minus upfront",
-            {.label = "billed in the window (USD)", .show = Show::Money}),
-      field("usage_without_rate", &T::usage_without_rate, "hourly usage entries the rate file had no rate for (billed on demand)",
-            {.label = "hourly usage without a plan rate", .show = Show::Count}),
-  };
-}
-
-constexpr auto fields_of(std::type_identity<BillingHour>) {
-  using T = BillingHour;
-  return std::tuple{
-      field("line", &T::line, "its cost line (an index into cost_lines)"),
-      field("hour", &T::hour, "UTC clock hours after the one that holds the window's start"),
-      field("usage_h", &T::usage_h, "instance-hours billed in the hour"),
-      field("cost_usd", &T::cost_usd, "what the line cost in the hour"),
-  };
-}
-
 constexpr auto fields_of(std::type_identity<Assumption>) {
   using T = Assumption;
   return std::tuple{
@@ -184,6 +147,7 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("batch", &T::batch, "per batch job template: deadlines, cost, restarts (empty without batch work)"),
       field("jobs", &T::jobs, "every batch job's outcome"),
       field("commitments", &T::commitments, "what the policy's Savings Plans and Reserved Instances did (when it holds any)"),
+      field("budgets", &T::budgets, "each budget period the window touches: spend, status, when each alert fired (with budgets)"),
       field("service_series", &T::service_series, "per-period series (when asked for)"),
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),

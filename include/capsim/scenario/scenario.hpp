@@ -18,6 +18,7 @@
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
+#include "capsim/cost/budget_spec.hpp"
 #include "capsim/cost/commitments.hpp"
 #include "capsim/market/market_spec.hpp"
 #include "capsim/market/spot_advisor.hpp"
@@ -110,6 +111,7 @@ struct Scenario {
   SavingsPlanRates savings_plan_rates;  // catalog.savings_plan_rates (none bundled)
   MarketSpec market;
   UncertaintySpec uncertainty;       // world figures drawn per replicate (the market's are in `market`)
+  std::vector<BudgetSpec> budgets;   // the organisation's cost budgets and alerts
   std::vector<PolicySpec> policies;  // in file order; at least one
   std::string baseline;              // name of one of `policies`
   CompareSpec compare;

@@ -36,6 +36,9 @@ std::string replicates_csv(const RunResult& run, double month_factor) {
       flatten_value("services", r.services, row);
       if (!r.batch.empty()) flatten_value("batch", r.batch, row);
       if (r.commitments) flatten_value("commitments", *r.commitments, row);
+      for (const auto& b : r.budgets)
+        for (const auto& a : b.alerts)
+          flatten_value("budget:" + b.budget + ":" + b.period_start_utc.substr(0, 10) + ":" + a.alert + ":fired_at_s", a.fired_at_s, row);
       rows.push_back(std::move(row));
     }
   return rows_to_csv(rows);

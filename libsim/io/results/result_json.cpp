@@ -61,6 +61,7 @@ ojson detail::result_document(const RunResult& r) {
         rj["jobs"] = jobs;
       }
       if (rep.commitments) rj["commitments"] = table_json(*rep.commitments);
+      if (!rep.budgets.empty()) rj["budgets"] = value_json(rep.budgets);
       reps.push_back(rj);
     }
     pj["replicates"] = reps;

@@ -187,6 +187,7 @@ Scenario Loader::load(std::string_view text) {
   parse_savings_plan_rates(root);
   parse_market(root);
   parse_uncertainty(root);
+  parse_budgets(root);
   sc_.sources = ck_.string_map(root, "", "sources");
   parse_compare(root);
   json base = root;
@@ -324,8 +325,9 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
       } else {
         for (const auto& [key, v] : patch->items()) {
           if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
-          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare" || key == "uncertainty";
-          ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster, batch)",
+          bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare" || key == "uncertainty" ||
+                       key == "budgets";
+          ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster, batch, commitments)",
                    world ? "a change to the world section '" + key + "', which every policy must share"
                          : "a change to '" + key + "'",
                    world ? "" : did_you_mean(key, kPatchable));

@@ -45,7 +45,7 @@ inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
 inline const std::vector<std::string> kPatchable = {"services", "cluster", "batch", "commitments"};
 inline const std::vector<std::string> kTopKeys = {"capsim", "name",     "description", "simulation", "traces",
                                                   "catalog", "market",  "services",    "cluster",    "batch",
-                                                  "commitments", "policies", "baseline", "compare", "uncertainty", "sources"};
+                                                  "commitments", "budgets", "policies", "baseline", "compare", "uncertainty", "sources"};
 
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
@@ -144,6 +144,8 @@ class Loader {
   void check_batch_is_the_world(const json& base, const json& doc, const std::string& policy);
   /// catalog.savings_plan_rates, read against the catalog (scenario_commitments.cpp).
   void parse_savings_plan_rates(const json& root);
+  /// The organisation's cost budgets and alerts, the world (scenario_budgets.cpp).
+  void parse_budgets(const json& root);
   /// A policy's commitments: Savings Plans and Reserved Instances (scenario_commitments.cpp).
   Commitments parse_commitments(const json& doc);
   std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);

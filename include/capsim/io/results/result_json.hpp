@@ -12,7 +12,7 @@ namespace capsim::io {
 // 3: cost_usd gained on_demand, spot and reserved; services an objective outcome; policies their
 // 'extends'; the document the risk tolerance; cost lines their capacity_type.
 // 4: cost_usd gained commitment_savings (total_usd after it); replicates of a policy holding Savings
-// Plans or Reserved Instances a 'commitments' object.
+// Plans or Reserved Instances a 'commitments' object, and of a scenario with budgets a 'budgets' array.
 inline constexpr int kResultFormatVersion = 4;
 
 /// The result document as text (stable key order, so equal results give equal bytes).

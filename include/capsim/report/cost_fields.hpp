@@ -1,0 +1,78 @@
+#pragma once
+// The field tables of cost management's results (commitments, the hourly bill, budgets), for
+// result.json, the CSV files, the summary and the Python binding.
+#include "capsim/cost/budget_outcome.hpp"
+#include "capsim/report/field.hpp"
+#include "capsim/report/result.hpp"
+
+namespace capsim {
+
+constexpr auto fields_of(std::type_identity<CommitmentSummary>) {
+  using T = CommitmentSummary;
+  return std::tuple{
+      field("on_demand_equivalent_usd", &T::on_demand_equivalent_usd, "eligible usage (on-demand instances) at on-demand prices",
+            {.label = "eligible usage at on-demand prices (USD)", .show = Show::Money}),
+      field("effective_usd", &T::effective_usd, "the same with the commitments: their fees, used or not, and the on-demand rest",
+            {.label = "with the commitments, effective (USD)", .show = Show::Money}),
+      field("savings_usd", &T::savings_usd, "on-demand equivalent minus effective", {.label = "saved (USD)", .show = Show::Money}),
+      field("sp_committed_usd", &T::sp_committed_usd, "Savings Plan commitments over the window's clock hours",
+            {.label = "Savings Plans committed (USD)", .show = Show::Money}),
+      field("sp_used_usd", &T::sp_used_usd, "the part of them usage consumed", {.label = "Savings Plans used (USD)", .show = Show::Money}),
+      field("sp_utilisation", &T::sp_utilisation, "Savings Plan utilisation: used / committed",
+            {.label = "Savings Plans utilisation", .show = Show::Percent}),
+      field("coverage", &T::coverage, "share of eligible on-demand-equivalent spend a commitment covered",
+            {.label = "coverage", .show = Show::Percent}),
+      field("ri_fee_usd", &T::ri_fee_usd, "Reserved Instances' effective fees, used or not",
+            {.label = "Reserved Instances' fees (USD)", .show = Show::Money}),
+      field("ri_utilisation", &T::ri_utilisation, "Reserved Instance utilisation (normalized units)",
+            {.label = "Reserved Instances utilisation", .show = Show::Percent}),
+      field("upfront_usd", &T::upfront_usd, "the part of the fees paid upfront, before the window",
+            {.label = "paid upfront, before the window (USD)", .show = Show::Money}),
+      field("billed_usd", &T::billed_usd, "the window's invoice for eligible usage: effective minus upfront",
+            {.label = "billed in the window (USD)", .show = Show::Money}),
+      field("usage_without_rate", &T::usage_without_rate, "hourly usage entries the rate file had no rate for (billed on demand)",
+            {.label = "hourly usage without a plan rate", .show = Show::Count}),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<BillingHour>) {
+  using T = BillingHour;
+  return std::tuple{
+      field("line", &T::line, "its cost line (an index into cost_lines)"),
+      field("hour", &T::hour, "UTC clock hours after the one that holds the window's start"),
+      field("usage_h", &T::usage_h, "instance-hours billed in the hour"),
+      field("cost_usd", &T::cost_usd, "what the line cost in the hour"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<BudgetAlertOutcome>) {
+  using T = BudgetAlertOutcome;
+  return std::tuple{
+      field("alert", &T::alert, "the alert: ACTUAL or FORECASTED spend above a threshold"),
+      field("fired", &T::fired, "its threshold was crossed in the period", {.label = "fired", .show = Show::Count}),
+      field("fired_at_s", &T::fired_at_s, "when, seconds from the window's start (-1: not fired)"),
+      field("fired_at_utc", &T::fired_at_utc, "when, ISO 8601"),
+      field("evaluated", &T::evaluated, "false: a forecast alert without enough history to forecast"),
+      field("message", &T::message, "the notification's words, or why it was not evaluated"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<BudgetOutcome>) {
+  using T = BudgetOutcome;
+  return std::tuple{
+      field("budget", &T::budget, "the budget's name"),
+      field("period_start_utc", &T::period_start_utc, "the calendar month or quarter's start"),
+      field("period_end_utc", &T::period_end_utc, "...and end"),
+      field("amount_usd", &T::amount_usd, "the budgeted amount"),
+      field("actual_usd", &T::actual_usd, "the scope's spend in the period (history before the window and the simulated part)",
+            {.label = "actual (USD)", .show = Show::Money}),
+      field("period_in_window", &T::period_in_window, "the whole period lies inside the window"),
+      field("forecast_usd", &T::forecast_usd, "the period's forecast at the window's end (-1: none)"),
+      field("forecast_lower_usd", &T::forecast_lower_usd, "its 80% prediction interval's lower end"),
+      field("forecast_upper_usd", &T::forecast_upper_usd, "...and upper end"),
+      field("status", &T::status, "over, under, forecast over, forecast under, under so far"),
+      field("alerts", &T::alerts, "each alert's outcome"),
+  };
+}
+
+}  // namespace capsim

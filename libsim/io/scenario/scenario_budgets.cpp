@@ -1,0 +1,132 @@
+// The loader's budgets: the organisation's cost budgets and their alerts (the world, as AWS Budgets
+// holds them), each with an optional history of real daily spend before the window.
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include "capsim/core/close_match.hpp"
+#include "capsim/io/cost/daily_spend.hpp"
+#include "io/scenario/scenario_loader_impl.hpp"
+
+namespace capsim::io::detail {
+
+void Loader::parse_budgets(const json& root) {
+  auto it = root.find("budgets");
+  if (it == root.end()) return;
+  const std::string p = "/budgets";
+  if (!it->is_array() || it->empty()) {
+    ck_.fail(p, "a non-empty array of budgets", describe(*it));
+    return;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const json& j = (*it)[i];
+    const std::string bp = ptr_join(p, i);
+    if (!ck_.object(j, bp, {"name", "amount_usd", "period", "scope", "alerts", "history"}, {"name", "amount_usd", "period", "alerts"}))
+      continue;
+    BudgetSpec b;
+    const auto name = ck_.string(j, bp, "name");
+    const auto amount = ck_.number(j, bp, "amount_usd", Bound::Positive);
+    const auto period = ck_.one_of(j, bp, "period", {"month", "quarter"});
+    if (name && !names.insert(*name).second) ck_.fail(bp + "/name", "a budget name used once", "\"" + *name + "\" again");
+    if (!name || !amount || !period) continue;
+    b.name = *name;
+    b.amount_usd = *amount;
+    b.period = *period == "quarter" ? BudgetPeriod::Quarter : BudgetPeriod::Month;
+    if (auto s = j.find("scope"); s != j.end()) {
+      const std::string sp = bp + "/scope";
+      if (ck_.object(*s, sp, {"tags", "aws_services"})) {
+        if (auto t = s->find("tags"); t != s->end()) {
+          if (!t->is_object() || t->empty()) {
+            ck_.fail(sp + "/tags", "an object of tag key → array of values, such as {\"team\": [\"ml\"]}", describe(*t));
+          } else {
+            for (const auto& [key, values] : t->items()) {
+              const std::string tp = ptr_join(sp + "/tags", key);
+              if (!values.is_array() || values.empty() ||
+                  !std::all_of(values.begin(), values.end(), [](const json& v) { return v.is_string() && !v.get<std::string>().empty(); })) {
+                ck_.fail(tp, "a non-empty array of tag values (strings)", describe(values));
+                continue;
+              }
+              for (const auto& v : values) b.scope.tags[key].push_back(v.get<std::string>());
+            }
+          }
+        }
+        if (auto a = s->find("aws_services"); a != s->end()) {
+          const std::vector<std::string> services{"AmazonEC2", "AmazonEKS"};
+          if (!a->is_array() || a->empty()) {
+            ck_.fail(sp + "/aws_services", "a non-empty array of AWS services (AmazonEC2, AmazonEKS)", describe(*a));
+          } else {
+            for (std::size_t k = 0; k < a->size(); ++k) {
+              const json& v = (*a)[k];
+              const std::string got = v.is_string() ? v.get<std::string>() : std::string();
+              if (std::find(services.begin(), services.end(), got) == services.end())
+                ck_.fail(ptr_join(sp + "/aws_services", k), "AmazonEC2 or AmazonEKS (the services capsim bills)", describe(v),
+                         did_you_mean(got, services));
+              else b.scope.aws_services.push_back(got);
+            }
+          }
+        }
+      }
+    }
+    const json& alerts = j["alerts"];
+    const std::string ap = bp + "/alerts";
+    if (!alerts.is_array() || alerts.empty()) {
+      ck_.fail(ap, "a non-empty array of alerts, such as [{\"type\": \"actual\", \"threshold\": 80}]", describe(alerts));
+      continue;
+    }
+    for (std::size_t k = 0; k < alerts.size(); ++k) {
+      const json& a = alerts[k];
+      const std::string kp = ptr_join(ap, k);
+      if (!ck_.object(a, kp, {"type", "threshold", "threshold_type"}, {"type", "threshold"})) continue;
+      const auto type = ck_.one_of(a, kp, "type", {"actual", "forecasted"});
+      const auto kind = a.contains("threshold_type") ? ck_.one_of(a, kp, "threshold_type", {"percentage", "absolute"})
+                                                     : std::optional<std::string>("percentage");
+      const auto threshold = ck_.number(a, kp, "threshold", Bound::Positive);
+      if (!type || !kind || !threshold) continue;
+      BudgetAlertSpec alert;
+      alert.type = *type == "forecasted" ? BudgetAlertType::Forecasted : BudgetAlertType::Actual;
+      alert.absolute = *kind == "absolute";
+      alert.threshold = *threshold;
+      if (!alert.absolute && alert.threshold > kMaxBudgetThresholdPercent) {
+        ck_.fail(kp + "/threshold", fmt::format("a percentage of the budget up to {:g} (AWS Budgets' limit)", kMaxBudgetThresholdPercent),
+                 fmt::format("{:g}", alert.threshold), "for an amount in USD, set \"threshold_type\": \"absolute\"");
+        continue;
+      }
+      b.alerts.push_back(alert);
+    }
+    if (auto h = j.find("history"); h != j.end()) {
+      if (!h->is_string() || h->get<std::string>().empty()) {
+        ck_.fail(bp + "/history", "the path of a CSV of daily spend (date,usd)", describe(*h));
+      } else if (const auto in = input_file(h->get<std::string>(), bp + "/history")) {
+        try {
+          const DailySpend d = read_daily_spend(in->path, in->display);
+          // The history must end the day before the window's first day: a gap or an overlap would
+          // count spend twice or not at all.
+          const UtcTime want_last = date::floor<date::days>(sc_.simulation.start) - date::days{1};
+          const UtcTime last = d.first_day + date::days{static_cast<long>(d.usd.size()) - 1};
+          if (simulation_ok_ && last != want_last)
+            ck_.fail(bp + "/history",
+                     fmt::format("daily spend ending {} (the day before the window's first day)", format_utc(want_last).substr(0, 10)),
+                     fmt::format("{} ending {}", in->display, format_utc(last).substr(0, 10)));
+          else b.history_usd = d.usd;
+        } catch (const TraceError& e) {
+          ck_.fail_message(bp + "/history", e.what());
+        }
+      }
+    }
+    // Spend before the window in its first period is unknown without a history: the budget then
+    // counts from the window's start, which understates the period's spend; say so.
+    if (simulation_ok_ && b.history_usd.empty()) {
+      const date::year_month_day ymd{date::floor<date::days>(sc_.simulation.start)};
+      const unsigned first_month = b.period == BudgetPeriod::Quarter ? (static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1 : static_cast<unsigned>(ymd.month());
+      const UtcTime period_start{date::sys_days{ymd.year() / date::month{first_month} / 1}};
+      if (period_start < sc_.simulation.start)
+        sc_.warnings.push_back(fmt::format("budget '{}': its {} from {} begins before the window ({}) and no history is given: its spend "
+                                           "counts from the window's start",
+                                           b.name, b.period == BudgetPeriod::Quarter ? "quarter" : "month", format_utc(period_start).substr(0, 10),
+                                           format_utc(sc_.simulation.start)));
+    }
+    sc_.budgets.push_back(std::move(b));
+  }
+}
+
+}  // namespace capsim::io::detail
