@@ -439,3 +439,12 @@ TEST_CASE("cost budgets: no amount or a negative one, a threshold above 1000%, a
   check_message("cost_budget_in_policy.json", {"cost_budget_in_policy.json: /policies/1/patch/budgets: expected a patch of the choices only "
                                                "(services, cluster, batch, commitments), got a change to the world section 'budgets'"});
 }
+
+TEST_CASE("spend reports: a forecast longer than its history, anomaly detection over an unknown dimension") {
+  check_message("forecast_horizon_too_long.json",
+                {"forecast_horizon_too_long.json: /forecast/days: expected a horizon of at most the days of spend it is fitted on (28: 0 of "
+                 "history and the window's 28 whole days), and at least 7 of them, got 29 days"});
+  check_message("anomaly_unknown_dimension.json", {"anomaly_unknown_dimension.json: /anomaly_detection/dimensions/0: expected one of node_pool, "
+                                                   "capacity_type, instance_type, zone, aws_service, tag:<key>, got the string \"nodepool\" "
+                                                   "(did you mean 'node_pool'?)"});
+}

@@ -4,6 +4,7 @@
 #include "capsim/io/results/billing_csv.hpp"
 #include "capsim/io/results/focus_csv.hpp"
 #include "capsim/report/billing_rollup.hpp"
+#include "capsim/sim/simulation.hpp"
 
 namespace capsim::cli {
 
@@ -23,7 +24,17 @@ void add_billing_options(CLI::App& command, BillingArgs& args) {
                      "Roll the bill up by these dimensions, comma-separated: node_pool, capacity_type, instance_type, zone, aws_service, "
                      "category, resource, tag:<key>")
       ->delimiter(',');
+  command.add_option("--forecast", args.forecast_days,
+                     "Forecast the DAYS after the window from each replicate's daily spend, with an 80% prediction interval (at most as "
+                     "many days as the window's whole days plus the scenario's forecast.history)")
+      ->check(CLI::Range(1, 3660));
   command.add_option("--focus", args.focus, "Also write the projected bill in FOCUS 1.2 (CSV), one row per resource per hour");
+}
+
+void apply_forecast(const BillingArgs& args, Scenario& scenario) {
+  if (args.forecast_days <= 0) return;
+  scenario.forecast.days = args.forecast_days;
+  check_forecast_horizon(scenario);
 }
 
 void check_billing_args(const BillingArgs& args) {

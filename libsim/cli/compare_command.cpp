@@ -108,7 +108,8 @@ int run(const Args& a) {
   io::LoadOptions lo;
   if (!a.data_root.empty()) lo.data_root = a.data_root;
   check_billing_args(a.billing);
-  const Scenario sc = io::load_scenario(a.file, lo);
+  Scenario sc = io::load_scenario(a.file, lo);
+  apply_forecast(a.billing, sc);
   CompareOptions opt;
   opt.policies = a.policies;
   opt.baseline = a.baseline;

@@ -46,6 +46,7 @@ int cmd_run(const RunArgs& a, int explain) {
   const bool quiet = a.quiet;
   capsim::cli::check_billing_args(a.billing);
   capsim::Scenario sc = capsim::io::load_scenario(a.file, load_options(a.data_root));
+  capsim::cli::apply_forecast(a.billing, sc);
   if (a.replicates > 0) sc.simulation.replicates = a.replicates;
   capsim::RunOptions opt;
   opt.threads = a.threads;

@@ -28,6 +28,23 @@ void check_billing_group_key(const std::string& key) {
   throw Error("billing: cannot group by '" + key + "'" + (hint.empty() ? "" : "; " + hint) + " (expected one of " + names + ")");
 }
 
+CostLine cost_line_of(const LedgerLine& l) {
+  const bool eks = l.category == CostCategory::EksControlPlane;
+  return {l.resource,
+          l.category == CostCategory::GpuInstances ? "gpu_instances" : eks ? "eks_control_plane" : "other_instances",
+          l.instance_type,
+          eks ? std::string() : std::string(to_string(l.capacity)),
+          l.owner,
+          l.zone,
+          l.price_usd_per_h,
+          to_seconds(l.start),
+          to_seconds(l.end),
+          !l.terminated,
+          l.billed_s,
+          l.cost_usd,
+          l.tags};
+}
+
 std::string aws_product_code(const CostLine& line) { return line.category == "eks_control_plane" ? "AmazonEKS" : "AmazonEC2"; }
 
 std::string billing_group_value(const CostLine& line, const std::string& key) {

@@ -192,6 +192,33 @@ std::string format_comparison(const RunResult& r) {
     }, [](std::string_view) {});
   }
   add_budget_rows(r, row);
+  const bool forecast = std::any_of(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) { return p.replicates.front().forecast.has_value(); });
+  if (forecast) {
+    const auto& f = *std::find_if(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) { return p.replicates.front().forecast.has_value(); })
+                         ->replicates.front().forecast;
+    t.add({fmt::format("Forecast of the {} days from {} ({:.0f}% interval, fitted on {} days)", f.horizon_days, f.first_day_utc.substr(0, 10),
+                       100 * f.level, f.history_days)});
+    table_rows<SpendForecastOutcome>(t, r, [](const ReplicateResult& x) -> const SpendForecastOutcome* {
+      return x.forecast ? &*x.forecast : nullptr;
+    }, [](std::string_view) {});
+  }
+  const bool watched = std::any_of(r.policies.begin(), r.policies.end(), [](const PolicyResult& p) {
+    return std::any_of(p.replicates.begin(), p.replicates.end(), [](const ReplicateResult& x) { return !x.anomalies.empty(); });
+  });
+  if (watched) {
+    t.add({"Spend anomalies (days outside the expected band)"});
+    row("  days flagged, mean", [&](const PolicyResult& p) {
+      double n = 0;
+      for (const auto& x : p.replicates) n += static_cast<double>(x.anomalies.size());
+      return fmt::format("{:.1f}", n / static_cast<double>(p.replicates.size()));
+    });
+    row("  largest (replicate " + std::to_string(r.policies.front().replicates.front().replicate) + ")", [](const PolicyResult& p) {
+      const auto& a = p.replicates.front().anomalies;
+      if (a.empty()) return std::string("-");
+      const auto big = std::max_element(a.begin(), a.end(), [](const auto& x, const auto& y) { return std::fabs(x.impact_usd) < std::fabs(y.impact_usd); });
+      return fmt::format("{} {:+.0f} USD {}", big->day_utc.substr(0, 10), big->impact_usd, big->root_cause);
+    });
+  }
   t.add({"Fleet"});
   table_rows<FleetSummary>(t, r, [](const ReplicateResult& x) { return &x.fleet; }, [](std::string_view) {});
 

@@ -18,12 +18,14 @@
 #include "capsim/cost/allocation.hpp"
 #include "capsim/cost/billing_hours.hpp"
 #include "capsim/cost/budget.hpp"
+#include "capsim/report/billing_rollup.hpp"
 #include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
 #include "capsim/sim/world_draw.hpp"
 #include "capsim/trace/align.hpp"
 #include "capsim/workload/objective.hpp"
 #include "commitment_outcome.hpp"
+#include "spend_outcome.hpp"
 
 namespace capsim {
 
@@ -135,8 +137,12 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.cost.commitment_savings_usd = out.commitments->savings_usd;
     out.cost.total_usd -= out.commitments->savings_usd;
   }
-  if (!scenario.budgets.empty())
-    out.budgets = evaluate_budgets(scenario.budgets, lines, charges_by_hour(lines, offset_in_hour(sim.start)), sim.start, sim.duration);
+  if (!scenario.budgets.empty() || scenario.forecast.days > 0 || scenario.anomaly_detection.enabled) {
+    const std::vector<HourCharge> charges = charges_by_hour(lines, offset_in_hour(sim.start));
+    if (!scenario.budgets.empty()) out.budgets = evaluate_budgets(scenario.budgets, lines, charges, sim.start, sim.duration);
+    out.forecast = detail::forecast_outcome(scenario, lines, charges);
+    out.anomalies = detail::anomaly_outcomes(scenario, lines, charges);
+  }
   out.fleet = a.record.counters;
   for (const auto& l : lines) {
     if (l.category == CostCategory::EksControlPlane) continue;
@@ -218,15 +224,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.ready_nodes = std::move(ready_nodes_series);
     out.cost_rate_usd_per_h = std::move(cost_rate);
     out.nodes = node_records(a);
-    for (const LedgerLine& l : lines)
-      out.cost_lines.push_back({l.resource,
-                                l.category == CostCategory::GpuInstances     ? "gpu_instances"
-                                : l.category == CostCategory::EksControlPlane ? "eks_control_plane"
-                                                                              : "other_instances",
-                                l.instance_type,
-                                l.category == CostCategory::EksControlPlane ? std::string() : std::string(to_string(l.capacity)),
-                                l.owner, l.zone, l.price_usd_per_h, to_seconds(l.start), to_seconds(l.end), !l.terminated, l.billed_s,
-                                l.cost_usd, l.tags});
+    for (const LedgerLine& l : lines) out.cost_lines.push_back(cost_line_of(l));
     for (const HourCharge& c : charges_by_hour(lines, offset_in_hour(sim.start)))
       out.billing_hours.push_back({static_cast<int>(c.line), static_cast<int>(c.hour), c.usage_h, c.cost_usd});
   }
@@ -265,6 +263,7 @@ void check_same_demand(const RunResult& result) {
 }
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  check_forecast_horizon(scenario);
   RunResult result;
   result.scenario = scenario.name;
   result.seed = scenario.simulation.seed;

@@ -418,6 +418,42 @@ class BudgetOutcome:
     alerts: List[BudgetAlertOutcome]
     def __init__(self) -> None: ...
 
+class SpendMonthForecast:
+    month_start_utc: str
+    days: int
+    mean_usd: float
+    lower_usd: float
+    upper_usd: float
+    def __init__(self) -> None: ...
+
+class SpendForecastOutcome:
+    first_day_utc: str
+    history_days: int
+    horizon_days: int
+    level: float
+    total_mean_usd: float
+    total_lower_usd: float
+    total_upper_usd: float
+    trend_usd_per_day: float
+    weekly: bool
+    daily_mean_usd: npt.NDArray[np.float64]
+    daily_lower_usd: npt.NDArray[np.float64]
+    daily_upper_usd: npt.NDArray[np.float64]
+    months: List[SpendMonthForecast]
+    def __init__(self) -> None: ...
+
+class SpendAnomalyOutcome:
+    day_utc: str
+    direction: str
+    actual_usd: float
+    expected_usd: float
+    band_low_usd: float
+    band_high_usd: float
+    impact_usd: float
+    root_cause: str
+    root_cause_impact_usd: float
+    def __init__(self) -> None: ...
+
 class BillingHour:
     line: int
     hour: int
@@ -443,6 +479,8 @@ class ReplicateResult:
     jobs: List[JobResult]
     commitments: Optional[CommitmentSummary]
     budgets: List[BudgetOutcome]
+    forecast: Optional[SpendForecastOutcome]
+    anomalies: List[SpendAnomalyOutcome]
     service_series: List[ServiceSeries]
     ready_nodes: npt.NDArray[np.int32]
     nodes: List[NodeRecord]

@@ -36,6 +36,9 @@ void bind_report(py::module_& m) {
                                  "What a policy's Savings Plans and Reserved Instances did to its eligible (on-demand) usage over the window.");
   table_class<BudgetAlertOutcome>(m, "BudgetAlertOutcome", "One budget alert in one period: whether and when it fired, and its message.");
   table_class<BudgetOutcome>(m, "BudgetOutcome", "One budget in one period the window touches: spend, status, forecast and alerts.");
+  table_class<SpendMonthForecast>(m, "SpendMonthForecast", "A forecast's sum over one calendar month of its horizon.");
+  table_class<SpendForecastOutcome>(m, "SpendForecastOutcome", "The forecast of the days after the window, with its prediction interval.");
+  table_class<SpendAnomalyOutcome>(m, "SpendAnomalyOutcome", "A day of unexpected spend, its impact and root cause.");
   table_class<BillingHour>(m, "BillingHour", "One cost line in one UTC clock hour: usage and cost, as AWS itemises a bill.");
   table_class<RejectedType>(m, "RejectedType", "A cheaper instance type rejected for a node claim, and why.");
   table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");

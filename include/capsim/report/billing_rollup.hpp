@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "capsim/core/sim_time.hpp"
+#include "capsim/cost/ledger.hpp"
 #include "capsim/report/result.hpp"
 
 namespace capsim {
@@ -28,6 +29,9 @@ struct BillingRollupRow {
 const std::vector<std::string>& billing_group_keys();
 /// Throws Error naming the key and the close matches when it is none of billing_group_keys().
 void check_billing_group_key(const std::string& key);
+
+/// A ledger line as the results report it.
+CostLine cost_line_of(const LedgerLine& line);
 
 /// The AWS service a cost line is billed under, as CUR names products: "AmazonEC2", "AmazonEKS".
 std::string aws_product_code(const CostLine& line);

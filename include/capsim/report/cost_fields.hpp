@@ -2,6 +2,7 @@
 // The field tables of cost management's results (commitments, the hourly bill, budgets), for
 // result.json, the CSV files, the summary and the Python binding.
 #include "capsim/cost/budget_outcome.hpp"
+#include "capsim/cost/spend_outcome.hpp"
 #include "capsim/report/field.hpp"
 #include "capsim/report/result.hpp"
 
@@ -72,6 +73,51 @@ constexpr auto fields_of(std::type_identity<BudgetOutcome>) {
       field("forecast_upper_usd", &T::forecast_upper_usd, "...and upper end"),
       field("status", &T::status, "over, under, forecast over, forecast under, under so far"),
       field("alerts", &T::alerts, "each alert's outcome"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<SpendMonthForecast>) {
+  using T = SpendMonthForecast;
+  return std::tuple{
+      field("month_start_utc", &T::month_start_utc, "the calendar month"),
+      field("days", &T::days, "its days in the horizon"),
+      field("mean_usd", &T::mean_usd, "forecast spend"),
+      field("lower_usd", &T::lower_usd, "prediction interval, lower end"),
+      field("upper_usd", &T::upper_usd, "...upper end"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<SpendForecastOutcome>) {
+  using T = SpendForecastOutcome;
+  return std::tuple{
+      field("first_day_utc", &T::first_day_utc, "the first forecast day"),
+      field("history_days", &T::history_days, "days of spend the forecast was fitted on (history and the window's whole days)"),
+      field("horizon_days", &T::horizon_days, "days forecast"),
+      field("level", &T::level, "the prediction interval's level (0.8: AWS's band)"),
+      field("total_mean_usd", &T::total_mean_usd, "forecast spend over the horizon", {.label = "forecast (USD)", .show = Show::Money}),
+      field("total_lower_usd", &T::total_lower_usd, "its prediction interval's lower end", {.label = "  lower end", .show = Show::Money}),
+      field("total_upper_usd", &T::total_upper_usd, "...upper end", {.label = "  upper end", .show = Show::Money}),
+      field("trend_usd_per_day", &T::trend_usd_per_day, "the fitted trend, USD per day per day", {.label = "  trend (USD/day per day)", .show = Show::Fixed2}),
+      field("weekly", &T::weekly, "weekday effects fitted (two weeks of history or more)"),
+      field("daily_mean_usd", &T::daily_mean_usd, "per day"),
+      field("daily_lower_usd", &T::daily_lower_usd, "per day, lower end"),
+      field("daily_upper_usd", &T::daily_upper_usd, "per day, upper end"),
+      field("months", &T::months, "per calendar month of the horizon"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<SpendAnomalyOutcome>) {
+  using T = SpendAnomalyOutcome;
+  return std::tuple{
+      field("day_utc", &T::day_utc, "the day"),
+      field("direction", &T::direction, "above or below the expected band"),
+      field("actual_usd", &T::actual_usd, "the day's spend"),
+      field("expected_usd", &T::expected_usd, "what the baseline expected"),
+      field("band_low_usd", &T::band_low_usd, "the expected band's low end"),
+      field("band_high_usd", &T::band_high_usd, "...high end"),
+      field("impact_usd", &T::impact_usd, "actual minus expected"),
+      field("root_cause", &T::root_cause, "the dimension value that explains most of the impact"),
+      field("root_cause_impact_usd", &T::root_cause_impact_usd, "its own deviation"),
   };
 }
 

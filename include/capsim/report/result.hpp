@@ -10,6 +10,7 @@
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/assumption.hpp"
 #include "capsim/cost/budget_outcome.hpp"
+#include "capsim/cost/spend_outcome.hpp"
 #include "capsim/report/decisions.hpp"
 #include "capsim/workload/batch/job_result.hpp"
 #include "capsim/workload/service.hpp"
@@ -201,6 +202,8 @@ struct ReplicateResult {
   std::vector<JobResult> jobs;     // every batch job
   std::optional<CommitmentSummary> commitments;  // when the policy holds Savings Plans or Reserved Instances
   std::vector<BudgetOutcome> budgets;  // each budget period the window touches (empty without budgets)
+  std::optional<SpendForecastOutcome> forecast;  // the days after the window (when asked for)
+  std::vector<SpendAnomalyOutcome> anomalies;    // days of unexpected spend (with anomaly detection)
   // Recorder series, one value per period (empty unless series were asked for).
   std::vector<ServiceSeries> service_series;
   std::vector<int> ready_nodes;

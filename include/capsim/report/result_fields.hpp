@@ -148,6 +148,8 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("jobs", &T::jobs, "every batch job's outcome"),
       field("commitments", &T::commitments, "what the policy's Savings Plans and Reserved Instances did (when it holds any)"),
       field("budgets", &T::budgets, "each budget period the window touches: spend, status, when each alert fired (with budgets)"),
+      field("forecast", &T::forecast, "the forecast of the days after the window, with its prediction interval (when asked for)"),
+      field("anomalies", &T::anomalies, "days of unexpected spend, with their root cause (with anomaly detection)"),
       field("service_series", &T::service_series, "per-period series (when asked for)"),
       field("ready_nodes", &T::ready_nodes, "ready nodes at each period end (when asked for)"),
       field("nodes", &T::nodes, "the node log (kept with the series)"),

@@ -20,6 +20,7 @@
 #include "capsim/core/tags.hpp"
 #include "capsim/cost/budget_spec.hpp"
 #include "capsim/cost/commitments.hpp"
+#include "capsim/cost/spend_report_spec.hpp"
 #include "capsim/market/market_spec.hpp"
 #include "capsim/market/spot_advisor.hpp"
 #include "capsim/provisioning/cluster_autoscaler/spec.hpp"
@@ -112,6 +113,8 @@ struct Scenario {
   MarketSpec market;
   UncertaintySpec uncertainty;       // world figures drawn per replicate (the market's are in `market`)
   std::vector<BudgetSpec> budgets;   // the organisation's cost budgets and alerts
+  SpendForecastSpec forecast;        // a forecast of the days after the window (analysis settings)
+  SpendAnomalySpec anomaly_detection;
   std::vector<PolicySpec> policies;  // in file order; at least one
   std::string baseline;              // name of one of `policies`
   CompareSpec compare;

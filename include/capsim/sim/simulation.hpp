@@ -30,6 +30,11 @@ struct RunOptions {
 /// fleet, so every policy sees the same demand.
 std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& service, int replicate);
 
+/// Throws Error when the scenario's forecast horizon is longer than the days of spend it can be
+/// fitted on (history and the window's whole days), or those are too few; run_scenario checks it
+/// before running.
+void check_forecast_horizon(const Scenario& scenario);
+
 /// One policy, one replicate.
 /// With `explain`, Karpenter's reasons for every node it launched are kept (RunOptions::explain keeps
 /// them for replicate 0). `draws`: the replicate's demand shared with other policies' runs (none:

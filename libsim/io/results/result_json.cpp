@@ -62,6 +62,8 @@ ojson detail::result_document(const RunResult& r) {
       }
       if (rep.commitments) rj["commitments"] = table_json(*rep.commitments);
       if (!rep.budgets.empty()) rj["budgets"] = value_json(rep.budgets);
+      if (rep.forecast) rj["forecast"] = table_json(*rep.forecast);
+      if (!rep.anomalies.empty()) rj["anomalies"] = value_json(rep.anomalies);
       reps.push_back(rj);
     }
     pj["replicates"] = reps;

@@ -130,3 +130,70 @@ void Loader::parse_budgets(const json& root) {
 }
 
 }  // namespace capsim::io::detail
+
+namespace capsim::io::detail {
+
+void Loader::parse_spend_reports(const json& root) {
+  if (auto f = root.find("forecast"); f != root.end()) {
+    const std::string p = "/forecast";
+    if (ck_.object(*f, p, {"days", "history"}, {"days"})) {
+      if (auto h = f->find("history"); h != f->end()) {
+        if (!h->is_string() || h->get<std::string>().empty()) {
+          ck_.fail(p + "/history", "the path of a CSV of daily spend (date,usd)", describe(*h));
+        } else if (const auto in = input_file(h->get<std::string>(), p + "/history")) {
+          try {
+            const DailySpend d = read_daily_spend(in->path, in->display);
+            const UtcTime want_last = date::floor<date::days>(sc_.simulation.start) - date::days{1};
+            const UtcTime last = d.first_day + date::days{static_cast<long>(d.usd.size()) - 1};
+            if (simulation_ok_ && last != want_last)
+              ck_.fail(p + "/history",
+                       fmt::format("daily spend ending {} (the day before the window's first day)", format_utc(want_last).substr(0, 10)),
+                       fmt::format("{} ending {}", in->display, format_utc(last).substr(0, 10)));
+            else sc_.forecast.history_usd = d.usd;
+          } catch (const TraceError& e) {
+            ck_.fail_message(p + "/history", e.what());
+          }
+        }
+      }
+      if (auto days = ck_.integer(*f, p, "days", 1, 3660)) {
+        sc_.forecast.days = static_cast<int>(*days);
+        if (simulation_ok_) {
+          const int have = static_cast<int>(sc_.forecast.history_usd.size()) + whole_days_in_window(sc_.simulation);
+          if (have < kMinimumForecastHistoryDays || sc_.forecast.days > have)
+            ck_.fail(p + "/days",
+                     fmt::format("a horizon of at most the days of spend it is fitted on ({}: {} of history and the window's {} whole days), "
+                                 "and at least {} of them",
+                                 have, sc_.forecast.history_usd.size(), whole_days_in_window(sc_.simulation), kMinimumForecastHistoryDays),
+                     fmt::format("{} days", sc_.forecast.days), "a trend is not extrapolated further ahead than the span it was fitted on");
+        }
+      }
+    }
+  }
+  if (auto a = root.find("anomaly_detection"); a != root.end()) {
+    const std::string p = "/anomaly_detection";
+    if (!ck_.object(*a, p, {"dimensions", "threshold", "min_impact_usd", "min_impact_percent"})) return;
+    sc_.anomaly_detection.enabled = true;
+    if (auto t = ck_.number(*a, p, "threshold", Bound::Positive); t && a->contains("threshold")) sc_.anomaly_detection.options.threshold = *t;
+    if (a->contains("min_impact_usd"))
+      if (auto v = ck_.number(*a, p, "min_impact_usd", Bound::NonNegative)) sc_.anomaly_detection.options.min_impact_usd = *v;
+    if (a->contains("min_impact_percent"))
+      if (auto v = ck_.number(*a, p, "min_impact_percent", Bound::NonNegative)) sc_.anomaly_detection.options.min_impact_fraction = *v / 100;
+    if (auto d = a->find("dimensions"); d != a->end()) {
+      const std::vector<std::string> keys{"node_pool", "capacity_type", "instance_type", "zone", "aws_service", "tag:<key>"};
+      if (!d->is_array()) {
+        ck_.fail(p + "/dimensions", "an array of dimensions such as [\"node_pool\", \"tag:team\"]", describe(*d));
+      } else {
+        for (std::size_t k = 0; k < d->size(); ++k) {
+          const json& v = (*d)[k];
+          const std::string s = v.is_string() ? v.get<std::string>() : std::string();
+          const bool ok = (s.starts_with("tag:") && s.size() > 4) || std::find(keys.begin(), keys.end() - 1, s) != keys.end() - 1;
+          if (!ok) ck_.fail(ptr_join(p + "/dimensions", k), "one of node_pool, capacity_type, instance_type, zone, aws_service, tag:<key>",
+                            describe(v), did_you_mean(s, keys));
+          else sc_.anomaly_detection.dimensions.push_back(s);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace capsim::io::detail

@@ -188,6 +188,7 @@ Scenario Loader::load(std::string_view text) {
   parse_market(root);
   parse_uncertainty(root);
   parse_budgets(root);
+  parse_spend_reports(root);
   sc_.sources = ck_.string_map(root, "", "sources");
   parse_compare(root);
   json base = root;
@@ -326,7 +327,7 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
         for (const auto& [key, v] : patch->items()) {
           if (std::find(kPatchable.begin(), kPatchable.end(), key) != kPatchable.end()) continue;
           bool world = key == "simulation" || key == "traces" || key == "catalog" || key == "market" || key == "compare" || key == "uncertainty" ||
-                       key == "budgets";
+                       key == "budgets" || key == "forecast" || key == "anomaly_detection";
           ck_.fail(ptr_join(p + "/patch", key), "a patch of the choices only (services, cluster, batch, commitments)",
                    world ? "a change to the world section '" + key + "', which every policy must share"
                          : "a change to '" + key + "'",

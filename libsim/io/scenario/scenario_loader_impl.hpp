@@ -45,7 +45,16 @@ inline constexpr SimDuration kDefaultMaxGap = 3600 * kMicrosPerSecond;
 inline const std::vector<std::string> kPatchable = {"services", "cluster", "batch", "commitments"};
 inline const std::vector<std::string> kTopKeys = {"capsim", "name",     "description", "simulation", "traces",
                                                   "catalog", "market",  "services",    "cluster",    "batch",
-                                                  "commitments", "budgets", "policies", "baseline", "compare", "uncertainty", "sources"};
+                                                  "commitments", "budgets", "forecast", "anomaly_detection", "policies", "baseline",
+                                                  "compare", "uncertainty", "sources"};
+
+/// The window's whole UTC days (a partial first or last day left out): the days of spend a forecast is fitted on.
+inline int whole_days_in_window(const SimulationSpec& sim) {
+  const auto day = std::chrono::days{1};
+  const UtcTime first = std::chrono::ceil<std::chrono::days>(sim.start);
+  const UtcTime end = sim.start + std::chrono::microseconds{sim.duration};
+  return first >= end ? 0 : static_cast<int>(std::chrono::floor<std::chrono::days>(end - first) / day);
+}
 
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
@@ -146,6 +155,8 @@ class Loader {
   void parse_savings_plan_rates(const json& root);
   /// The organisation's cost budgets and alerts, the world (scenario_budgets.cpp).
   void parse_budgets(const json& root);
+  /// The forecast of the days after the window and anomaly detection (scenario_budgets.cpp).
+  void parse_spend_reports(const json& root);
   /// A policy's commitments: Savings Plans and Reserved Instances (scenario_commitments.cpp).
   Commitments parse_commitments(const json& doc);
   std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);

@@ -1,0 +1,55 @@
+"""The forecast of the days after the window and spend anomaly detection, from Python and the
+command line, on scenarios small enough to work out by hand."""
+import json
+import subprocess
+
+import pytest
+
+import capsim
+
+DAY = 24 * 1.006  # a g5.xlarge's day on demand, USD
+
+
+def test_forecast_of_a_flat_spend_is_exact(source_dir):
+    # tests/data/scenarios/budget_history.json: 40 days of history and 6 simulated days, all at one
+    # g5.xlarge's day: the forecast of the next 7 days is 7 such days, with a zero-wide band.
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "budget_history.json")
+    f = capsim.run(sc).policies[0].replicates[0].forecast
+    assert f.first_day_utc == "2024-05-16T00:00:00Z" and f.history_days == 46 and f.horizon_days == 7
+    assert f.total_mean_usd == pytest.approx(7 * DAY) and f.total_lower_usd == pytest.approx(7 * DAY)
+    assert list(f.daily_mean_usd) == pytest.approx([DAY] * 7)
+    assert f.level == 0.8 and f.weekly
+    assert [(m.month_start_utc, m.days) for m in f.months] == [("2024-05-01T00:00:00Z", 7)]
+
+
+def test_forecast_horizon_is_checked_before_running(cli, source_dir, tmp_path):
+    # tests/data/scenarios/anomaly.json holds 28 whole days and no history: 29 days cannot be forecast.
+    scenario = source_dir / "tests" / "data" / "scenarios" / "anomaly.json"
+    p = subprocess.run([cli, "run", str(scenario), "-q", "-o", str(tmp_path / "r.json"), "--forecast", "29"], capture_output=True, text=True)
+    assert p.returncode == 2
+    assert ("forecast: a horizon of 29 days needs at least as many days of spend to fit on (and 7 at least): the scenario has 28 "
+            "(0 of history and the window's 28 whole days)") in p.stderr
+    assert not (tmp_path / "r.json").exists()
+    p = subprocess.run([cli, "run", str(scenario), "-q", "-o", str(tmp_path / "r.json"), "--forecast", "28"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    f = json.loads((tmp_path / "r.json").read_text())["policies"][0]["replicates"][0]["forecast"]
+    assert f["horizon_days"] == 28 and f["first_day_utc"] == "2024-05-29T00:00:00Z"
+    # Calendar months of the horizon: May 29-31 and June 1-25.
+    assert [(m["month_start_utc"][:7], m["days"]) for m in f["months"]] == [("2024-05", 3), ("2024-06", 25)]
+    assert sum(m["mean_usd"] for m in f["months"]) == pytest.approx(f["total_mean_usd"])
+    assert f["total_lower_usd"] <= f["total_mean_usd"] <= f["total_upper_usd"]
+
+
+def test_an_injected_day_of_spend_is_found_with_its_root_cause(cli, source_dir, tmp_path):
+    # tests/data/scenarios/anomaly.json: one steady g5.xlarge for four weeks from 2024-05-01, and ten
+    # more (node group 'burst', team=research) for 2024-05-20 only: 10 days' worth of extra spend.
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "anomaly.json")
+    a = capsim.run(sc).policies[0].replicates[0].anomalies
+    assert len(a) == 1
+    assert a[0].day_utc == "2024-05-20T00:00:00Z" and a[0].direction == "above"
+    assert a[0].expected_usd == pytest.approx(DAY) and a[0].actual_usd == pytest.approx(11 * DAY)
+    assert a[0].impact_usd == pytest.approx(10 * DAY)
+    assert a[0].root_cause == "node_pool=burst" and a[0].root_cause_impact_usd == pytest.approx(10 * DAY)
+    p = subprocess.run([cli, "run", str(source_dir / "tests" / "data" / "scenarios" / "anomaly.json"), "-o", str(tmp_path / "r.json")],
+                       capture_output=True, text=True, check=True)
+    assert "2024-05-20 +241 USD node_pool=burst" in p.stdout
