@@ -164,6 +164,11 @@ bool ClusterAutoscaler::serves(std::size_t service, std::size_t node) {
 void ClusterAutoscaler::scale_down() {
   const SimTime now = cluster_.run.now();
   if (last_scale_up_ >= 0 && now - last_scale_up_ < spec_.scale_down_delay_after_add) return;
+  const std::uint64_t revision = cluster_.state.revision();
+  const int notices = cluster_.run.counters.interruptions;
+  LastScaleDown& last = last_scale_down_;
+  if (last.revision == revision && last.notices == notices && now < last.due && same_group_minimums()) return;
+  last.revision = 0;
   bool removed_busy = false;  // one non-empty node per scan; empty ones all at once
   // The live nodes as they were when the scan began. Nothing changes the list before the first
   // removal, so it is walked in place and copied (the rest of it) only then: most scans remove none.
@@ -176,6 +181,29 @@ void ClusterAutoscaler::scale_down() {
       if (to_remove(id, now, removed_busy)) remove(id);
     return;
   }
+  // Nothing removed, so the cluster is as the check saw it (it only marks unneeded times), and a
+  // candidate already past its unneeded time was held by its group's minimum: it stays held until
+  // the cluster or the minimum moves. The others come due in time.
+  SimTime due = kTimeMax;
+  for (std::size_t id : live) {
+    const Node& n = cluster_.state.nodes()[id];
+    if (n.unneeded_since < 0) continue;
+    const SimTime at = n.unneeded_since + spec_.scale_down_unneeded_time;
+    if (at > now) due = std::min(due, at);
+  }
+  last.revision = revision;
+  last.notices = notices;
+  last.due = due;
+  last.group_minimums.clear();
+  for (std::size_t g = 0; g < cluster_.groups.size(); ++g) last.group_minimums.push_back(cluster_.groups.group_bounds(g).first);
+}
+
+bool ClusterAutoscaler::same_group_minimums() const {
+  const std::vector<int>& mins = last_scale_down_.group_minimums;
+  if (mins.size() != cluster_.groups.size()) return false;
+  for (std::size_t g = 0; g < mins.size(); ++g)
+    if (mins[g] != cluster_.groups.group_bounds(g).first) return false;
+  return true;
 }
 
 bool ClusterAutoscaler::to_remove(std::size_t id, SimTime now, bool& removed_busy) {
