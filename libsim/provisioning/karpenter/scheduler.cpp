@@ -82,6 +82,19 @@ std::string group_key(const PodSpec& p) {
   return s;
 }
 
+// Whether two pods are of one group without building their keys: the fields group_key reads are
+// equal (a round's pending pods are mostly replicas of one template).
+bool same_group_fields(const PodSpec& a, const PodSpec& b) {
+  auto kind = [](const PodSpec& p) { return p.requests.gpus == 0 ? 0 : p.requests.device == DeviceResource::AwsNeuron ? 1 : 2; };
+  if (kind(a) != kind(b) || a.tolerations.size() != b.tolerations.size() || !(a.requirements == b.requirements)) return false;
+  for (std::size_t i = 0; i < a.tolerations.size(); ++i) {
+    const Toleration& x = a.tolerations[i];
+    const Toleration& y = b.tolerations[i];
+    if (x.key != y.key || x.op != y.op || x.value != y.value || x.effect != y.effect) return false;
+  }
+  return true;
+}
+
 struct TypeInfo {
   const InstanceType* type = nullptr;
   const Labels* labels = nullptr;
@@ -178,6 +191,11 @@ class Scheduler {
       const ResourceList& r = pods_[i]->requests;
       if (r.cpu_millicores < 0 || r.memory_mib < 0 || r.gpus < 0 || r.pods < 0)
         throw Error(fmt::format("pod {}: negative resource request", pods_[i]->name));
+      auto same = std::find_if(group_pod_.begin(), group_pod_.end(), [&](std::size_t r) { return same_group_fields(*pods_[r], *pods_[i]); });
+      if (same != group_pod_.end()) {
+        pod_group_[i] = static_cast<std::size_t>(same - group_pod_.begin());
+        continue;
+      }
       auto [it, fresh] = groups.emplace(group_key(*pods_[i]), groups.size());
       if (fresh) {
         group_pod_.push_back(i);
@@ -583,33 +601,40 @@ class Scheduler {
   // The launch request: capacity type by priority reserved > spot > on-demand among the claim's
   // compatible offerings, spot offerings priced above the cheapest on-demand one dropped; types
   // ordered by the chosen capacity type's cheapest offering, at most kMaxTypesInClaim.
-  PlannedNodeClaim finalize(const Claim& c) const {
+  // The claim is spent: its requirements and explanation move into the launch request.
+  PlannedNodeClaim finalize(Claim& c) const {
     PlannedNodeClaim out;
     out.node_pool = pools_[c.pool].name;
     for (std::size_t p : c.pods) out.pods.push_back(pods_[p]->name);
     out.requests = {c.total.cpu, c.total.mem, static_cast<int>(c.total.gpu), static_cast<int>(c.total.pods)};
     if (!c.pods.empty()) out.requests.device = pods_[c.pods.front()]->requests.device;
-    out.explanation = c.explanation;
-    out.requirements = c.req;
+    out.explanation = std::move(c.explanation);
+    // The offerings of the claim's types its zone and capacity type requirements allow, by type in
+    // the claim's order: asked once each (a label lookup), then read for every capacity type.
     const OfferingFilter filter(c.req);
+    std::vector<std::pair<std::size_t, std::size_t>> allowed;  // (type, offering)
     double cheapest_od = kNoPrice;
     bool reserved = false;
     for (std::size_t t : c.types)
       for (std::size_t o : types_[t].offerings) {
         const Offering& off = offerings_[o];
         if (!filter.allows(off)) continue;
+        allowed.emplace_back(t, o);
         if (off.capacity_type == CapacityType::OnDemand) cheapest_od = std::min(cheapest_od, off.price_usd_per_h);
         reserved = reserved || off.capacity_type == CapacityType::Reserved;
       }
     auto usable = [&](const Offering& off, CapacityType ct) {
-      return filter.allows(off) && off.capacity_type == ct && (ct != CapacityType::Spot || off.price_usd_per_h <= cheapest_od);
+      return off.capacity_type == ct && (ct != CapacityType::Spot || off.price_usd_per_h <= cheapest_od);
     };
     auto pick = [&](CapacityType ct) {
       std::vector<std::pair<double, std::pair<std::size_t, std::size_t>>> best;  // price, (type, offering)
-      for (std::size_t t : c.types) {
+      for (std::size_t i = 0; i < allowed.size();) {
+        const std::size_t t = allowed[i].first;
         std::optional<std::size_t> b;
-        for (std::size_t o : types_[t].offerings)
+        for (; i < allowed.size() && allowed[i].first == t; ++i) {
+          const std::size_t o = allowed[i].second;
           if (usable(offerings_[o], ct) && (!b || offerings_[o].price_usd_per_h < offerings_[*b].price_usd_per_h)) b = o;
+        }
         if (b) best.push_back({offerings_[*b].price_usd_per_h, {t, *b}});
       }
       std::stable_sort(best.begin(), best.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -633,6 +658,7 @@ class Scheduler {
       out.cheapest_price_usd_per_h = chosen.front().first;
       out.zone = offerings_[chosen.front().second.second].zone;
     }
+    out.requirements = std::move(c.req);  // after the filter's last look at it
     return out;
   }
 
