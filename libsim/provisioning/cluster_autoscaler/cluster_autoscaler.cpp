@@ -166,8 +166,9 @@ void ClusterAutoscaler::scale_down() {
   if (last_scale_up_ >= 0 && now - last_scale_up_ < spec_.scale_down_delay_after_add) return;
   const std::uint64_t revision = cluster_.state.revision();
   const int notices = cluster_.run.counters.interruptions;
+  const int scheduled_actions = cluster_.run.counters.scheduled_actions;
   LastScaleDown& last = last_scale_down_;
-  if (last.revision == revision && last.notices == notices && now < last.due && same_group_minimums()) return;
+  if (last.revision == revision && last.notices == notices && last.scheduled_actions == scheduled_actions && now < last.due) return;
   last.revision = 0;
   bool removed_busy = false;  // one non-empty node per scan; empty ones all at once
   // The live nodes as they were when the scan began. Nothing changes the list before the first
@@ -191,19 +192,7 @@ void ClusterAutoscaler::scale_down() {
     const SimTime at = n.unneeded_since + spec_.scale_down_unneeded_time;
     if (at > now) due = std::min(due, at);
   }
-  last.revision = revision;
-  last.notices = notices;
-  last.due = due;
-  last.group_minimums.clear();
-  for (std::size_t g = 0; g < cluster_.groups.size(); ++g) last.group_minimums.push_back(cluster_.groups.group_bounds(g).first);
-}
-
-bool ClusterAutoscaler::same_group_minimums() const {
-  const std::vector<int>& mins = last_scale_down_.group_minimums;
-  if (mins.size() != cluster_.groups.size()) return false;
-  for (std::size_t g = 0; g < mins.size(); ++g)
-    if (mins[g] != cluster_.groups.group_bounds(g).first) return false;
-  return true;
+  last = {revision, notices, scheduled_actions, due};
 }
 
 bool ClusterAutoscaler::to_remove(std::size_t id, SimTime now, bool& removed_busy) {

@@ -38,8 +38,6 @@ class ClusterAutoscaler final : public Provisioner {
   void provision_timeout(std::size_t node);
   /// Whether node `id`'s pods all fit on the other live, uncordoned nodes (a scale-down candidate's test).
   bool pods_fit_elsewhere(std::size_t id);
-  /// Whether the node groups' minimums are those the last scale-down check saw.
-  bool same_group_minimums() const;
   /// Whether `service` has a throughput for node `node`'s type.
   bool serves(std::size_t service, std::size_t node);
 
@@ -60,16 +58,16 @@ class ClusterAutoscaler final : public Provisioner {
   std::vector<std::pair<int, std::size_t>> others_;
   std::vector<std::vector<signed char>> serves_;
   // What the last scale-down check that removed nothing saw. A check reads the cluster (its
-  // revision covers nodes, pods and bindings; a spot notice cordons a node unannounced, so the
-  // notices are counted too), the groups' minimums (a scheduled action moves them unannounced) and
-  // the clock only through the unneeded times: while none of them moved and no candidate's
+  // revision covers nodes, pods and bindings), two things that move unannounced (a spot notice
+  // cordons a node, a scheduled action moves a group's minimum: both are counted as they happen)
+  // and the clock only through the unneeded times. While none of them moved and no candidate's
   // unneeded time ran out, a check would find what the last one found and change nothing, so it
   // is skipped (a 10 s scan, a month long, checked every node every time).
   struct LastScaleDown {
     std::uint64_t revision = 0;  // 0: none to go by
     int notices = 0;
+    int scheduled_actions = 0;
     SimTime due = 0;  // the earliest a candidate's unneeded time runs out
-    std::vector<int> group_minimums;
   };
   LastScaleDown last_scale_down_;
 };
