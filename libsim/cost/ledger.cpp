@@ -1,6 +1,7 @@
 #include "capsim/cost/ledger.hpp"
 
 #include <set>
+#include <string_view>
 
 #include "capsim/core/error.hpp"
 
@@ -102,14 +103,32 @@ CostSplit split_costs(const std::vector<LedgerLine>& lines) {
 
 std::map<std::string, double> costs_by_tag(const std::vector<LedgerLine>& lines) {
   std::set<std::string> keys;
+  bool joined_names_can_clash = false;  // "a=b" + "c" and "a" + "b=c" would share the bucket "a=b=c"
   for (const auto& l : lines)
-    for (const auto& [k, _] : l.tags) keys.insert(k);
-  std::map<std::string, double> out;
-  for (const auto& l : lines)
-    for (const auto& k : keys) {
-      auto it = l.tags.find(k);
-      out[k + "=" + (it == l.tags.end() ? std::string("(untagged)") : it->second)] += l.cost_usd;
+    for (const auto& [k, _] : l.tags) {
+      keys.insert(k);
+      joined_names_can_clash = joined_names_can_clash || k.find('=') != std::string::npos;
     }
+  std::map<std::string, double> out;
+  if (joined_names_can_clash) {
+    for (const auto& l : lines)
+      for (const auto& k : keys) {
+        auto it = l.tags.find(k);
+        out[k + "=" + (it == l.tags.end() ? std::string("(untagged)") : it->second)] += l.cost_usd;
+      }
+    return out;
+  }
+  // Key by key, each value's lines summed in line order (as into "key=value" directly: the same
+  // sums), and the bucket's name built once rather than once per line and key.
+  std::map<std::string_view, double> by_value;
+  for (const auto& k : keys) {
+    by_value.clear();
+    for (const auto& l : lines) {
+      auto it = l.tags.find(k);
+      by_value[it == l.tags.end() ? std::string_view("(untagged)") : std::string_view(it->second)] += l.cost_usd;
+    }
+    for (const auto& [value, usd] : by_value) out.emplace(k + "=" + std::string(value), usd);
+  }
   return out;
 }
 
