@@ -69,6 +69,14 @@ std::map<std::string, int> DisruptionController::budgets(DisruptionReason reason
 std::vector<ConsolidationCandidate> DisruptionController::candidates(const DisruptionMethod& method) const {
   const SimTime now = cluster_.run.now();
   std::vector<ConsolidationCandidate> out;
+  // A method that no NodePool's policy lets disrupt a node, empty or not, has no candidates: the
+  // walk over the nodes is left out (consolidation methods under WhenEmpty, at every poll).
+  const auto& pools = provisioner_.spec().node_pools;
+  if (std::none_of(pools.begin(), pools.end(), [&](const KarpenterNodePool& p) {
+        return p.consolidate_after &&
+               (method.should_disrupt(false, p.consolidation_policy) || method.should_disrupt(true, p.consolidation_policy));
+      }))
+    return out;
   for (std::size_t id : cluster_.state.live_node_ids()) {
     const Node& n = cluster_.state.nodes()[id];
     if (n.node_pool == kNoOwner || n.cordoned || n.disrupting || !n.ready) continue;
