@@ -2,7 +2,8 @@
 // Internal to io/: the scenario loader's state and the pieces its sections share. The loader is one
 // class whose sections live in separate files: scenario_loader.cpp (the frame, policies, choices,
 // assumptions), scenario_world.cpp (traces, catalog, market), scenario_cluster.cpp (node groups and
-// autoscalers), scenario_batch.cpp (batch jobs).
+// autoscalers), scenario_batch.cpp (batch jobs), scenario_commitments.cpp (Savings Plans, Reserved
+// Instances and their rates), scenario_spend_reports.cpp (budgets, forecast, anomaly detection).
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -153,9 +154,11 @@ class Loader {
   void check_batch_is_the_world(const json& base, const json& doc, const std::string& policy);
   /// catalog.savings_plan_rates, read against the catalog (scenario_commitments.cpp).
   void parse_savings_plan_rates(const json& root);
-  /// The organisation's cost budgets and alerts, the world (scenario_budgets.cpp).
+  /// The organisation's cost budgets and alerts, the world (scenario_spend_reports.cpp).
   void parse_budgets(const json& root);
-  /// The forecast of the days after the window and anomaly detection (scenario_budgets.cpp).
+  /// A CSV of real daily spend (date,usd) named at `ptr`, which must end the day before the window.
+  std::optional<std::vector<double>> read_spend_history(const json& name, const std::string& ptr);
+  /// The forecast of the days after the window and anomaly detection (scenario_spend_reports.cpp).
   void parse_spend_reports(const json& root);
   /// A policy's commitments: Savings Plans and Reserved Instances (scenario_commitments.cpp).
   Commitments parse_commitments(const json& doc);

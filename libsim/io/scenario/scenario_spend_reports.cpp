@@ -1,5 +1,6 @@
-// The loader's budgets: the organisation's cost budgets and their alerts (the world, as AWS Budgets
-// holds them), each with an optional history of real daily spend before the window.
+// The loader's reports on spend, all of them the world (shared by every policy): the organisation's
+// cost budgets and alerts (as AWS Budgets holds them), the forecast of the days after the window and
+// anomaly detection; budgets and the forecast may start from a history of real daily spend.
 #include <date/date.h>
 #include <fmt/format.h>
 
@@ -8,6 +9,29 @@
 #include "io/scenario/scenario_loader_impl.hpp"
 
 namespace capsim::io::detail {
+
+std::optional<std::vector<double>> Loader::read_spend_history(const json& name, const std::string& ptr) {
+  if (!name.is_string() || name.get<std::string>().empty()) {
+    ck_.fail(ptr, "the path of a CSV of daily spend (date,usd)", describe(name));
+    return std::nullopt;
+  }
+  const auto in = input_file(name.get<std::string>(), ptr);
+  if (!in) return std::nullopt;
+  try {
+    const DailySpend d = read_daily_spend(in->path, in->display);
+    // The history must end the day before the window's first day: a gap or an overlap would
+    // count spend twice or not at all.
+    const UtcTime want_last = date::floor<date::days>(sc_.simulation.start) - date::days{1};
+    const UtcTime last = d.first_day + date::days{static_cast<long>(d.usd.size()) - 1};
+    if (!simulation_ok_) return std::nullopt;
+    if (last == want_last) return d.usd;
+    ck_.fail(ptr, fmt::format("daily spend ending {} (the day before the window's first day)", format_utc(want_last).substr(0, 10)),
+             fmt::format("{} ending {}", in->display, format_utc(last).substr(0, 10)));
+  } catch (const TraceError& e) {
+    ck_.fail_message(ptr, e.what());
+  }
+  return std::nullopt;
+}
 
 void Loader::parse_budgets(const json& root) {
   auto it = root.find("budgets");
@@ -93,26 +117,8 @@ void Loader::parse_budgets(const json& root) {
       }
       b.alerts.push_back(alert);
     }
-    if (auto h = j.find("history"); h != j.end()) {
-      if (!h->is_string() || h->get<std::string>().empty()) {
-        ck_.fail(bp + "/history", "the path of a CSV of daily spend (date,usd)", describe(*h));
-      } else if (const auto in = input_file(h->get<std::string>(), bp + "/history")) {
-        try {
-          const DailySpend d = read_daily_spend(in->path, in->display);
-          // The history must end the day before the window's first day: a gap or an overlap would
-          // count spend twice or not at all.
-          const UtcTime want_last = date::floor<date::days>(sc_.simulation.start) - date::days{1};
-          const UtcTime last = d.first_day + date::days{static_cast<long>(d.usd.size()) - 1};
-          if (simulation_ok_ && last != want_last)
-            ck_.fail(bp + "/history",
-                     fmt::format("daily spend ending {} (the day before the window's first day)", format_utc(want_last).substr(0, 10)),
-                     fmt::format("{} ending {}", in->display, format_utc(last).substr(0, 10)));
-          else b.history_usd = d.usd;
-        } catch (const TraceError& e) {
-          ck_.fail_message(bp + "/history", e.what());
-        }
-      }
-    }
+    if (auto h = j.find("history"); h != j.end())
+      if (auto usd = read_spend_history(*h, bp + "/history")) b.history_usd = std::move(*usd);
     // Spend before the window in its first period is unknown without a history: the budget then
     // counts from the window's start, which understates the period's spend; say so.
     if (simulation_ok_ && b.history_usd.empty()) {
@@ -137,24 +143,8 @@ void Loader::parse_spend_reports(const json& root) {
   if (auto f = root.find("forecast"); f != root.end()) {
     const std::string p = "/forecast";
     if (ck_.object(*f, p, {"days", "history"}, {"days"})) {
-      if (auto h = f->find("history"); h != f->end()) {
-        if (!h->is_string() || h->get<std::string>().empty()) {
-          ck_.fail(p + "/history", "the path of a CSV of daily spend (date,usd)", describe(*h));
-        } else if (const auto in = input_file(h->get<std::string>(), p + "/history")) {
-          try {
-            const DailySpend d = read_daily_spend(in->path, in->display);
-            const UtcTime want_last = date::floor<date::days>(sc_.simulation.start) - date::days{1};
-            const UtcTime last = d.first_day + date::days{static_cast<long>(d.usd.size()) - 1};
-            if (simulation_ok_ && last != want_last)
-              ck_.fail(p + "/history",
-                       fmt::format("daily spend ending {} (the day before the window's first day)", format_utc(want_last).substr(0, 10)),
-                       fmt::format("{} ending {}", in->display, format_utc(last).substr(0, 10)));
-            else sc_.forecast.history_usd = d.usd;
-          } catch (const TraceError& e) {
-            ck_.fail_message(p + "/history", e.what());
-          }
-        }
-      }
+      if (auto h = f->find("history"); h != f->end())
+        if (auto usd = read_spend_history(*h, p + "/history")) sc_.forecast.history_usd = std::move(*usd);
       if (auto days = ck_.integer(*f, p, "days", 1, 3660)) {
         sc_.forecast.days = static_cast<int>(*days);
         if (simulation_ok_) {
