@@ -30,7 +30,7 @@ namespace capsim::cli {
 namespace {
 
 struct Args {
-  std::string file, out = "capsim-out", baseline, data_root, shard;
+  std::string file, out = "capsim-out", baseline, data_root, shard, advise_savings_plan;
   std::vector<std::string> policies;
   int replicates = 0;
   int threads = 1;
@@ -117,6 +117,7 @@ int run(const Args& a) {
   opt.run.threads = a.threads;
   opt.run.keep_series = true;  // replicate 0's series, for timeseries.csv
   opt.run.series_of_first_replicate_only = true;
+  opt.run.advise_savings_plan = a.advise_savings_plan;
   const Scenario chosen = scenario_to_compare(sc, opt);  // bad choices fail before anything runs
   if (!a.shard.empty()) opt.run.shard = parse_shard(a.shard);
   if (opt.run.shard.count > 1 && a.billing.wanted())
@@ -220,6 +221,10 @@ std::function<int()> add_compare_command(CLI::App& app) {
       ->capture_default_str();
   c->add_flag("-q,--quiet", args->quiet, "Print nothing on success, and no progress bar");
   add_billing_options(*c, args->billing);
+  c->add_option("--advise-savings-plan", args->advise_savings_plan,
+                "Advise each policy how much of a Savings Plan to buy (compute:1y:no-upfront, ec2-instance:g5:3y:all-upfront): the "
+                "hourly commitment that minimises the expected cost of its on-demand usage over the replicates, and the one that "
+                "minimises its P95 (needs catalog.savings_plan_rates)");
   c->add_option("--shard", args->shard,
                 "Run shard INDEX/COUNT only (0 <= INDEX < COUNT): a deterministic slice of the (policy, replicate) runs, written "
                 "to DIR/shard-INDEX-of-COUNT.json for `capsim merge`");

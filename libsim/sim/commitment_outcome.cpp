@@ -2,6 +2,9 @@
 
 #include "capsim/cost/billing_hours.hpp"
 #include "capsim/cost/commitment_billing.hpp"
+#include "capsim/core/error.hpp"
+
+#include <fmt/format.h>
 
 namespace capsim::detail {
 
@@ -12,12 +15,64 @@ namespace {
 constexpr double kPartialUpfrontShare = 0.5;
 }  // namespace
 
-CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const std::vector<LedgerLine>& lines) {
+RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLine>& lines) {
   const auto& sim = scenario.simulation;
   const SimDuration into_hour = offset_in_hour(sim.start);
   const auto clock_hours = static_cast<std::size_t>((into_hour + sim.duration + kMicrosPerHour - 1) / kMicrosPerHour);
   RunUsage usage = hourly_eligible_usage(lines, charges_by_hour(lines, into_hour), scenario.catalog);
   usage.resize(std::max(usage.size(), clock_hours));
+  return usage;
+}
+
+SavingsPlanOffer parse_savings_plan_offer(const std::string& text) {
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    const std::size_t colon = text.find(':', from);
+    parts.push_back(text.substr(from, colon - from));
+    if (colon == std::string::npos) break;
+    from = colon + 1;
+  }
+  SavingsPlanOffer offer;
+  const auto type = parts.empty() ? std::nullopt : savings_plan_type_named(parts[0]);
+  const std::size_t rest = type == SavingsPlanType::Ec2Instance ? 2 : 1;
+  const auto term = parts.size() == rest + 2 ? commitment_term_named(parts[rest]) : std::nullopt;
+  const auto payment = parts.size() == rest + 2 ? payment_option_named(parts[rest + 1]) : std::nullopt;
+  if (!type || !term || !payment || (rest == 2 && parts[1].empty()))
+    throw Error(fmt::format("--advise-savings-plan '{}': expected TYPE:TERM:PAYMENT such as compute:1y:no-upfront, or "
+                            "ec2-instance:FAMILY:TERM:PAYMENT such as ec2-instance:g5:3y:all-upfront (terms 1y, 3y; payments "
+                            "no-upfront, partial-upfront, all-upfront)",
+                            text));
+  offer.type = *type;
+  if (rest == 2) offer.family = parts[1];
+  offer.term = *term;
+  offer.payment = *payment;
+  return offer;
+}
+
+SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates) {
+  const CommitmentAdvice a = advise_savings_plan(replicates, offer, rates);
+  SavingsPlanAdvice s;
+  s.plan = fmt::format("{}{} {} {}", to_string(offer.type), offer.family.empty() ? std::string() : " " + offer.family, to_string(offer.term),
+                       to_string(offer.payment));
+  s.replicates = static_cast<int>(a.replicates);
+  s.none_expected_usd = a.no_commitment.expected_cost_usd;
+  s.none_p95_usd = a.no_commitment.p95_cost_usd;
+  s.min_expected_usd_per_h = a.min_expected_cost.usd_per_h;
+  s.min_expected_expected_usd = a.min_expected_cost.expected_cost_usd;
+  s.min_expected_p95_usd = a.min_expected_cost.p95_cost_usd;
+  s.min_expected_coverage = a.min_expected_cost.coverage;
+  s.min_expected_utilisation = a.min_expected_cost.utilisation;
+  s.min_p95_usd_per_h = a.min_p95_cost.usd_per_h;
+  s.min_p95_expected_usd = a.min_p95_cost.expected_cost_usd;
+  s.min_p95_p95_usd = a.min_p95_cost.p95_cost_usd;
+  s.min_p95_coverage = a.min_p95_cost.coverage;
+  s.min_p95_utilisation = a.min_p95_cost.utilisation;
+  s.usage_without_rate = static_cast<int>(a.usage_without_rate);
+  return s;
+}
+
+CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const std::vector<LedgerLine>& lines) {
+  const RunUsage usage = eligible_usage_of(scenario, lines);
   const CommitmentTotals t = bill_run(usage, policy.commitments, scenario.savings_plan_rates, NormalizationFactors::aws_table());
   CommitmentSummary s;
   s.on_demand_equivalent_usd = t.on_demand_equivalent_usd;

@@ -94,7 +94,7 @@ std::vector<NodeRecord> node_records(const Assembly& a) {
 }  // namespace
 
 ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series, bool explain,
-                              DemandDraws* draws) {
+                              DemandDraws* draws, std::vector<std::vector<EligibleUsage>>* eligible_usage) {
   const auto& sim = scenario.simulation;
   const SimTime window_end = sim.duration;
   Assembly a(scenario, policy, replicate, explain, draws);
@@ -132,6 +132,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.spot_usd = split.spot_usd;
   out.cost.reserved_usd = split.reserved_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
+  if (eligible_usage) *eligible_usage = detail::eligible_usage_of(scenario, lines);
   if (!policy.commitments.empty()) {
     out.commitments = detail::bill_commitments(scenario, policy, lines);
     out.cost.commitment_savings_usd = out.commitments->savings_usd;
@@ -305,6 +306,17 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     for (std::size_t p = 0; p < policies; ++p)
       if (options.shard.holds(p, r, static_cast<std::size_t>(reps))) ++held, ++runs_per_replicate[r];
   DemandDraws draws(scenario, std::move(runs_per_replicate));
+  // Commitment advice weighs every replicate's hourly usage at once: kept per run until the end.
+  std::optional<SavingsPlanOffer> offer;
+  std::vector<std::vector<RunUsage>> usage;
+  if (!options.advise_savings_plan.empty()) {
+    offer = detail::parse_savings_plan_offer(options.advise_savings_plan);
+    if (scenario.savings_plan_rates.usd_per_h.empty())
+      throw Error("--advise-savings-plan needs Savings Plan rates: give the scenario catalog.savings_plan_rates (capsim bundles none)");
+    if (options.shard.count > 1)
+      throw Error("--advise-savings-plan weighs every replicate's usage at once: a shard holds only some of them; run without --shard");
+    usage.assign(policies, std::vector<RunUsage>(static_cast<std::size_t>(reps)));
+  }
   auto worker = [&] {
     for (std::size_t t; (t = next.fetch_add(1)) < tasks;) {
       const std::size_t p = t % policies;
@@ -314,7 +326,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         if (options.cancel && options.cancel->load()) throw Interrupted();
         const bool series = options.keep_series && (r == 0 || !options.series_of_first_replicate_only);
         result.policies[p].replicates[static_cast<std::size_t>(r)] =
-            run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0, &draws);
+            run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0, &draws,
+                          offer ? &usage[p][static_cast<std::size_t>(r)] : nullptr);
         draws.run_done(r);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(failure_mutex);
@@ -338,6 +351,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     for (auto& th : pool) th.join();
   }
   if (failure) std::rethrow_exception(failure);
+  if (offer)
+    for (std::size_t p = 0; p < policies; ++p)
+      result.policies[p].savings_plan_advice = detail::advise(usage[p], *offer, scenario.savings_plan_rates);
   if (options.shard.count > 1)
     for (std::size_t p = 0; p < result.policies.size(); ++p) {
       auto& rs = result.policies[p].replicates;

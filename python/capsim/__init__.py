@@ -38,6 +38,7 @@ from ._capsim import (  # noqa: F401
     ConsolidationDecision,
     CostBreakdown,
     BillingHour,
+    SavingsPlanAdvice,
     SpendAnomalyOutcome,
     SpendForecastOutcome,
     SpendMonthForecast,
@@ -100,7 +101,7 @@ from ._capsim import (  # noqa: F401
 from .billing import billing_frame  # noqa: F401,E402
 
 __all__ = [
-    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
+    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "SavingsPlanAdvice", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "billing_frame", "billing_hours_to_csv", "builtin_catalog", "focus_to_csv", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",

@@ -454,6 +454,24 @@ class SpendAnomalyOutcome:
     root_cause_impact_usd: float
     def __init__(self) -> None: ...
 
+class SavingsPlanAdvice:
+    plan: str
+    replicates: int
+    none_expected_usd: float
+    none_p95_usd: float
+    min_expected_usd_per_h: float
+    min_expected_expected_usd: float
+    min_expected_p95_usd: float
+    min_expected_coverage: float
+    min_expected_utilisation: float
+    min_p95_usd_per_h: float
+    min_p95_expected_usd: float
+    min_p95_p95_usd: float
+    min_p95_coverage: float
+    min_p95_utilisation: float
+    usage_without_rate: int
+    def __init__(self) -> None: ...
+
 class BillingHour:
     line: int
     hour: int
@@ -497,6 +515,7 @@ class PolicyResult:
     extends: str
     replicates: List[ReplicateResult]
     assumptions: List[Assumption]
+    savings_plan_advice: Optional[SavingsPlanAdvice]
     def __init__(self) -> None: ...
 
 class RunResult:
@@ -715,7 +734,7 @@ def replay_job(policy: str, work_s: float, deadline_s: float, spot_available: Li
                on_demand_usd_per_h: float = 0.0, first: int = 0) -> ReplayOutcome: ...
 def format_comparison(result: RunResult) -> str: ...
 def compare(scenario: Scenario, policies: List[str] = ..., baseline: str = "", replicates: int = 0, threads: int = 1,
-            keep_series: bool = False) -> CompareResult: ...
+            keep_series: bool = False, advise_savings_plan: str = "") -> CompareResult: ...
 def compare_policies(run: RunResult) -> Comparison: ...
 def format_compare(comparison: Comparison, run: RunResult, width: int = 100) -> str: ...
 def render_report_html(comparison: Comparison, run: RunResult) -> str: ...

@@ -39,6 +39,8 @@ void bind_report(py::module_& m) {
   table_class<SpendMonthForecast>(m, "SpendMonthForecast", "A forecast's sum over one calendar month of its horizon.");
   table_class<SpendForecastOutcome>(m, "SpendForecastOutcome", "The forecast of the days after the window, with its prediction interval.");
   table_class<SpendAnomalyOutcome>(m, "SpendAnomalyOutcome", "A day of unexpected spend, its impact and root cause.");
+  table_class<SavingsPlanAdvice>(m, "SavingsPlanAdvice",
+                                 "How much of a Savings Plan a policy should buy: the commitments minimising the expected and the P95 cost.");
   table_class<BillingHour>(m, "BillingHour", "One cost line in one UTC clock hour: usage and cost, as AWS itemises a bill.");
   table_class<RejectedType>(m, "RejectedType", "A cheaper instance type rejected for a node claim, and why.");
   table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");

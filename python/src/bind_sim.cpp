@@ -90,7 +90,7 @@ void bind_sim(py::module_& m) {
   m.def(
       "compare",
       [](const Scenario& s, const std::vector<std::string>& policies, const std::string& baseline, int replicates, int threads,
-         bool keep_series) {
+         bool keep_series, const std::string& advise_savings_plan) {
         if (threads < 0) throw py::value_error("threads must be >= 0");
         if (replicates < 0) throw py::value_error("replicates must be >= 1 (0: the scenario's)");
         CompareOptions opt;
@@ -100,13 +100,15 @@ void bind_sim(py::module_& m) {
         opt.run.threads = threads;
         opt.run.keep_series = keep_series;
         opt.run.series_of_first_replicate_only = true;
+        opt.run.advise_savings_plan = advise_savings_plan;
         py::gil_scoped_release release;
         return compare_scenario(s, opt);
       },
       py::arg("scenario"), py::arg("policies") = std::vector<std::string>{}, py::arg("baseline") = "", py::arg("replicates") = 0,
-      py::arg("threads") = 1, py::arg("keep_series") = false,
+      py::arg("threads") = 1, py::arg("keep_series") = false, py::arg("advise_savings_plan") = "",
       "capsim compare: the chosen policies (default all) x replicates (0: the scenario's) on the same world draws, and the "
-      "comparison. keep_series keeps replicate 0's per-period series.");
+      "comparison. keep_series keeps replicate 0's per-period series; advise_savings_plan ('compute:1y:no-upfront') adds each "
+      "policy's Savings Plan advice.");
   m.def(
       "run_replicate",
       [](const Scenario& s, const std::string& policy, int replicate, bool keep_series) {

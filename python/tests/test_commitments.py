@@ -68,3 +68,30 @@ def test_commitments_in_the_cli_outputs(cli, source_dir, tmp_path):
     subprocess.run([cli, "compare", str(scenario), "-q", "-r", "2", "-o", str(tmp_path / "out")], check=True)
     rows = (tmp_path / "out" / "replicates.csv").read_text().splitlines()
     assert "commitments.coverage" in rows[0]
+
+
+def test_savings_plan_advice(cli, source_dir, tmp_path):
+    # Two g5.xlarge every hour at the fixture's 0.60 Compute rate: each hour costs c + max(0, 2 - c / 0.6) x 1.006
+    # for a commitment c, falling while c < 1.2 (each dollar committed saves 1.006 / 0.6 of on-demand), so
+    # both the expected and the P95 cost are least at c = 1.2 USD/h: 3 x 1.2 = 3.60 USD over the window.
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "commitments.json")
+    r = capsim.compare(sc, policies=["on-demand"], baseline="on-demand", replicates=2, advise_savings_plan="compute:1y:no-upfront")
+    a = r.run.policies[0].savings_plan_advice
+    assert a.plan == "compute 1y no-upfront" and a.replicates == 2
+    assert a.none_expected_usd == pytest.approx(2 * OD * HOURS)
+    assert a.min_expected_usd_per_h == pytest.approx(1.2) and a.min_expected_expected_usd == pytest.approx(1.2 * HOURS)
+    assert a.min_expected_coverage == pytest.approx(1.0) and a.min_expected_utilisation == pytest.approx(1.0)
+    assert a.min_p95_usd_per_h == pytest.approx(1.2, abs=1e-3)
+    with pytest.raises(capsim.Error, match="expected TYPE:TERM:PAYMENT such as compute:1y:no-upfront"):
+        capsim.compare(sc, replicates=1, advise_savings_plan="compute:2y")
+    out = tmp_path / "out"
+    p = subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "commitments.json"), "-r", "2", "-o", str(out),
+                        "--advise-savings-plan", "compute:1y:no-upfront"], capture_output=True, text=True, check=True)
+    assert "Savings Plan advice (compute 1y no-upfront)" in p.stdout
+    assert "1.200 USD/h minimises the expected cost: 3.60" in p.stdout
+    doc = json.loads((out / "result.json").read_text())
+    assert doc["policies"][0]["savings_plan_advice"]["min_expected_usd_per_h"] == pytest.approx(1.2)
+    # Without a rate file there is nothing to price a plan with.
+    p = subprocess.run([cli, "compare", str(source_dir / "scenarios" / "gpu-inference-eks.json"), "-q", "-r", "1", "-o", str(tmp_path / "x"),
+                        "--advise-savings-plan", "compute:1y:no-upfront"], capture_output=True, text=True)
+    assert p.returncode == 2 and "needs Savings Plan rates: give the scenario catalog.savings_plan_rates" in p.stderr

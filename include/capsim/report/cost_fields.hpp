@@ -121,4 +121,25 @@ constexpr auto fields_of(std::type_identity<SpendAnomalyOutcome>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<SavingsPlanAdvice>) {
+  using T = SavingsPlanAdvice;
+  return std::tuple{
+      field("plan", &T::plan, "the plan advised on: type, family, term, payment"),
+      field("replicates", &T::replicates, "replicates whose hourly usage it weighs"),
+      field("none_expected_usd", &T::none_expected_usd, "without a plan: expected cost of eligible usage over the window"),
+      field("none_p95_usd", &T::none_p95_usd, "...and its P95"),
+      field("min_expected_usd_per_h", &T::min_expected_usd_per_h, "the commitment minimising the expected cost, USD/h"),
+      field("min_expected_expected_usd", &T::min_expected_expected_usd, "its expected cost"),
+      field("min_expected_p95_usd", &T::min_expected_p95_usd, "its P95 cost"),
+      field("min_expected_coverage", &T::min_expected_coverage, "its coverage"),
+      field("min_expected_utilisation", &T::min_expected_utilisation, "its utilisation"),
+      field("min_p95_usd_per_h", &T::min_p95_usd_per_h, "the commitment minimising the P95 cost, USD/h"),
+      field("min_p95_expected_usd", &T::min_p95_expected_usd, "its expected cost"),
+      field("min_p95_p95_usd", &T::min_p95_p95_usd, "its P95 cost"),
+      field("min_p95_coverage", &T::min_p95_coverage, "its coverage"),
+      field("min_p95_utilisation", &T::min_p95_utilisation, "its utilisation"),
+      field("usage_without_rate", &T::usage_without_rate, "usage entries the rate file has no rate for (left on demand)"),
+  };
+}
+
 }  // namespace capsim

@@ -218,12 +218,36 @@ struct ReplicateResult {
   friend bool operator==(const ReplicateResult&, const ReplicateResult&) = default;
 };
 
+/// How much of a Savings Plan a policy should buy, from its hourly on-demand usage across every
+/// replicate (cost/commitment_advice): the commitment that minimises the expected cost of the
+/// window and the one that minimises its P95, beside buying none. Costs cover eligible usage only.
+struct SavingsPlanAdvice {
+  std::string plan;        // "compute 1y no-upfront", "ec2-instance g5 1y no-upfront"
+  int replicates = 0;
+  double none_expected_usd = 0;   // without a plan: mean over replicates of eligible usage's cost
+  double none_p95_usd = 0;
+  double min_expected_usd_per_h = 0;   // the commitment minimising the expected cost...
+  double min_expected_expected_usd = 0;
+  double min_expected_p95_usd = 0;
+  double min_expected_coverage = 0;
+  double min_expected_utilisation = 0;
+  double min_p95_usd_per_h = 0;        // ...and the one minimising the P95 cost
+  double min_p95_expected_usd = 0;
+  double min_p95_p95_usd = 0;
+  double min_p95_coverage = 0;
+  double min_p95_utilisation = 0;
+  int usage_without_rate = 0;  // usage entries the plan could cover but the rate file has no rate for
+
+  friend bool operator==(const SavingsPlanAdvice&, const SavingsPlanAdvice&) = default;
+};
+
 struct PolicyResult {
   std::string name;
   std::string description;
   std::string extends;  // the policy it builds on (a lever ladder's step); empty: the base
   std::vector<ReplicateResult> replicates;
   std::vector<Assumption> assumptions;
+  std::optional<SavingsPlanAdvice> savings_plan_advice;  // when asked for (compare --advise-savings-plan)
 
   friend bool operator==(const PolicyResult&, const PolicyResult&) = default;
 };

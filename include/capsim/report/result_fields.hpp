@@ -240,6 +240,7 @@ constexpr auto fields_of(std::type_identity<PolicyResult>) {
       field("extends", &T::extends, "the policy it builds on (a lever ladder's step); empty: the base"),
       field("replicates", &T::replicates, "one result per replicate"),
       field("assumptions", &T::assumptions, "unsourced figures this policy uses"),
+      field("savings_plan_advice", &T::savings_plan_advice, "how much of a Savings Plan to buy (when asked for)"),
   };
 }
 

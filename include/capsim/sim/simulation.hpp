@@ -23,6 +23,8 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Run only this shard's (policy, replicate) runs; each policy's result holds only those.
   Shard shard;
+  // "compute:1y:no-upfront": each policy's Savings Plan advice from its replicates' hourly usage.
+  std::string advise_savings_plan;
 };
 
 /// Requests arriving in each period of the window for one service, drawn from the service's
@@ -39,8 +41,10 @@ void check_forecast_horizon(const Scenario& scenario);
 /// With `explain`, Karpenter's reasons for every node it launched are kept (RunOptions::explain keeps
 /// them for replicate 0). `draws`: the replicate's demand shared with other policies' runs (none:
 /// drawn for this run).
+/// `eligible_usage`: when given, receives the run's hourly on-demand usage (for commitment advice).
 ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy, int replicate, bool keep_series = false,
-                              bool explain = false, DemandDraws* draws = nullptr);
+                              bool explain = false, DemandDraws* draws = nullptr,
+                              std::vector<std::vector<EligibleUsage>>* eligible_usage = nullptr);
 
 /// Throws capsim::Error unless every policy saw the same requests for every service in every
 /// replicate (policies are compared on the same traffic).

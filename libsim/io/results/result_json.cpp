@@ -67,6 +67,7 @@ ojson detail::result_document(const RunResult& r) {
       reps.push_back(rj);
     }
     pj["replicates"] = reps;
+    if (p.savings_plan_advice) pj["savings_plan_advice"] = table_json(*p.savings_plan_advice);
     ojson as = ojson::array();
     for (const auto& a : p.assumptions) {
       // A figure as written is JSON; a default in force is described in words.
