@@ -250,6 +250,10 @@ TEST_CASE("manifest limits: nesting deeper than capsim reads, and aliases that e
   CHECK(cycle_problems[0].size() < 400);
   CHECK(cycle_problems[0].find("expected mappings and sequences nested at most 256 deep") != std::string::npos);
 
+  // A path long for want of boundaries near the cut (one long key) is cut anywhere.
+  const std::string long_path = field_path(json::object(), "/" + std::string(300, 'k'));
+  CHECK(long_path == std::string(100, 'k') + " ... " + std::string(50, 'k'));
+
   std::vector<Diagnostic> problems;
   const std::string deep_json = std::string(kMaxManifestDepth + 5, '[') + std::string(kMaxManifestDepth + 5, ']');
   CHECK(parse_json_document(deep_json, "deep.json", problems).empty());
@@ -285,6 +289,14 @@ TEST_CASE("manifest JSON: numbers exactly as written") {
 TEST_CASE("bad manifests: a YAML syntax error at its line and column") {
   // Line 5 is "  labels: app: web": the second ':' is its 14th character.
   CHECK(problems_of("syntax_error.yaml") == std::vector<std::string>{"syntax_error.yaml:5:14: YAML syntax error: illegal map value"});
+}
+
+TEST_CASE("bad manifests: input on which yaml-cpp's LoadAll would never return is a syntax error") {
+  // Where a node should start: a ',' after a flow mapping, and a lone ',' in a later document.
+  CHECK(yaml_problems("{a: 1},\n") == std::vector<std::string>{"inline.yaml:1:7: YAML syntax error: no node can start here (a stray "
+                                                                 "',', ']' or '}'?)"});
+  CHECK(yaml_problems("a: 1\n---\n,\n") == std::vector<std::string>{"inline.yaml:3:1: YAML syntax error: no node can start here (a "
+                                                                      "stray ',', ']' or '}'?)"});
 }
 
 TEST_CASE("bad manifests: a key written twice, with both places") {

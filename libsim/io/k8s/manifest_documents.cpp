@@ -92,8 +92,11 @@ std::string field_path(const nlohmann::json& document, const std::string& pointe
   }
   // Only a document nested hundreds deep has a path this long; its middle tells the reader nothing.
   if (path.size() > kMaxPathChars) {
-    const std::size_t head = path.find_last_of("[.", kMaxPathChars / 2);
-    const std::size_t tail = path.find_first_of("[.", path.size() - kMaxPathChars / 4);
+    // Cut between fields where there is a boundary near the cut, else anywhere.
+    std::size_t head = path.find_last_of("[.", kMaxPathChars / 2);
+    std::size_t tail = path.find_first_of("[.", path.size() - kMaxPathChars / 4);
+    if (head == std::string::npos || head == 0) head = kMaxPathChars / 2;
+    if (tail == std::string::npos) tail = path.size() - kMaxPathChars / 4;
     path = path.substr(0, head) + " ... " + path.substr(tail);
   }
   return path;

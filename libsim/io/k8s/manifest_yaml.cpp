@@ -2,8 +2,10 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "io/json/json_checker.hpp"
@@ -135,6 +137,44 @@ bool count_values(const YAML::Node& node, std::size_t& values, std::size_t depth
   return true;
 }
 
+// yaml-cpp 0.7's LoadAll never returns on some malformed input (a stray ',' or '}' where a node
+// should start, as in "{a: 1},"): its parser reports an empty document at the same place forever,
+// and LoadAll keeps every one of them until memory runs out. A first pass through the parser's
+// events stops when a document starts where the one before it started: the parser has not moved
+// on, and never will.
+struct NoProgress {
+  YAML::Mark mark;
+};
+
+class ProgressGuard : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (started_ && mark.pos <= last_start_.pos) throw NoProgress{mark};
+    started_ = true;
+    last_start_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  bool started_ = false;
+  YAML::Mark last_start_;
+};
+
+void check_progress(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  ProgressGuard guard;
+  while (parser.HandleNextDocument(guard)) {
+  }
+}
+
 // One document's conversion. Problems are kept with their pointers until the document is complete,
 // so their field paths can tell array indices from member names.
 class Converter {
@@ -261,17 +301,24 @@ class Converter {
 
 std::vector<ManifestDocument> parse_yaml_documents(const std::string& text, const std::string& file,
                                                    std::vector<Diagnostic>& problems) {
-  std::vector<YAML::Node> nodes;
-  try {
-    nodes = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {  // ParserException, and the depth guard's DeepRecursion
+  auto syntax_error = [&](const YAML::Mark& mark, const std::string& message) {
     Diagnostic d;
     d.file = file;
-    const SourcePosition at = position(e.mark);
+    const SourcePosition at = position(mark);
     d.line = at.line;
     d.column = at.column;
-    d.message = "YAML syntax error: " + e.msg;
+    d.message = "YAML syntax error: " + message;
     problems.push_back(std::move(d));
+  };
+  std::vector<YAML::Node> nodes;
+  try {
+    check_progress(text);
+    nodes = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {  // ParserException, and the depth guard's DeepRecursion
+    syntax_error(e.mark, e.msg);
+    return {};
+  } catch (const NoProgress& e) {
+    syntax_error(e.mark, "no node can start here (a stray ',', ']' or '}'?)");
     return {};
   }
   std::vector<ManifestDocument> documents;
