@@ -147,6 +147,15 @@ TEST_CASE("an HPA on an External metric read from a trace (a queue depth)") {
   doc["cluster"]["hpa"]["api"]["metrics"][0]["external"]["target"] = {{"type", "Value"}, {"value", 20}};
   RunResult v = run_scenario(io::load_scenario_text(doc.dump(), "ext.json", test::data_dir() / "scenarios"), opt);
   CHECK(v.policies[0].replicates[0].service_series[0].ready_replicas.back() == 6);
+  // With demand drawn per replicate, the recorded metric does not follow the draws: said, not hidden.
+  for (const auto& w : v.warnings) CHECK(w.find("External metric") == std::string::npos);
+  json drawn = doc;
+  drawn["uncertainty"] = {{"demand_scale", {{"dist", "lognormal"}, {"median", 1.0}, {"sigma", 0.1}}}};
+  const Scenario with_draws = io::load_scenario_text(drawn.dump(), "ext.json", test::data_dir() / "scenarios");
+  REQUIRE(!with_draws.warnings.empty());
+  CHECK(with_draws.warnings.back() == "service 'api': its HPA's External metric 'queue' is a recorded trace, which the uncertainty section's "
+                                  "demand draws (demand_scale, demand_monthly_factor, daily_peak_shift_s) do not move: the HPA follows the "
+                                  "recorded traffic");
   // A queue depth cannot drive demand.
   doc["services"][0]["demand"]["trace"] = "queue";
   CHECK_THROWS_WITH_AS(io::load_scenario_text(doc.dump(), "ext.json", test::data_dir() / "scenarios"),

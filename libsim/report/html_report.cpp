@@ -106,6 +106,42 @@ std::string budget_table(const Comparison& c) {
                "history). AWS refreshes budget data up to three times a day, so its notification may come hours later.</p></section>\n";
 }
 
+// Commitments, the forecast and anomalies, when the scenario has them: each policy's means over its
+// replicates (the per-replicate figures are in result.json and replicates.csv).
+std::string cost_management_table(const RunResult& run) {
+  std::string out;
+  for (const auto& p : run.policies) {
+    int held = 0, forecast = 0, n = 0;
+    double saved = 0, coverage = 0, utilisation = 0, f_mean = 0, f_low = 0, f_high = 0, anomalies = 0;
+    int horizon = 0;
+    for (const auto& r : p.replicates) {
+      ++n;
+      anomalies += static_cast<double>(r.anomalies.size());
+      if (r.commitments) ++held, saved += r.commitments->savings_usd, coverage += r.commitments->coverage, utilisation += r.commitments->sp_utilisation;
+      if (r.forecast) ++forecast, f_mean += r.forecast->total_mean_usd, f_low += r.forecast->total_lower_usd, f_high += r.forecast->total_upper_usd,
+                      horizon = r.forecast->horizon_days;
+    }
+    const bool watched = std::any_of(run.policies.begin(), run.policies.end(), [](const PolicyResult& x) {
+      return std::any_of(x.replicates.begin(), x.replicates.end(), [](const ReplicateResult& r) { return !r.anomalies.empty(); });
+    });
+    if (!held && !forecast && !watched) continue;
+    if (out.empty())
+      out = "<section><h2>Commitments, forecast and anomalies</h2><table class=\"costmgmt\"><thead><tr><th>Policy</th>"
+            "<th class=\"num\">Saved by commitments (USD, window)</th><th class=\"num\">Coverage</th><th class=\"num\">Plan utilisation</th>"
+            "<th class=\"num\">Forecast (USD)</th><th class=\"num\">80% interval</th><th class=\"num\">Anomalous days</th></tr></thead><tbody>\n";
+    const auto per = [](double x, int k) { return k > 0 ? x / k : 0.0; };
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{:.1f}</td></tr>\n",
+                       esc(p.name), held ? money(per(saved, held)) : "-", held ? share(per(coverage, held)) : "-",
+                       held ? share(per(utilisation, held)) : "-",
+                       forecast ? money(per(f_mean, forecast)) + fmt::format(" ({} days)", horizon) : "-",
+                       forecast ? money(per(f_low, forecast)) + " to " + money(per(f_high, forecast)) : "-", per(anomalies, n));
+  }
+  if (out.empty()) return out;
+  return out + "</tbody></table><p class=\"note\">Means over replicates. Commitments apply to on-demand usage in AWS's order; the "
+               "forecast covers the days after the window; anomalous days are those outside capsim's robust weekday band.</p></section>\n";
+}
+
 // Batch work, when the scenario has it: each job template's deadlines and cost under each policy.
 std::string batch_table(const Comparison& c) {
   std::string out;
@@ -176,7 +212,7 @@ std::string render_report_html(const Comparison& c, const RunResult& run) {
   std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>capsim compare: {}</title>\n"
                                 "<style>\n{}</style></head><body>\n", esc(c.scenario), kStyle);
-  out += header(pg) + policy_table(c) + batch_table(c) + budget_table(c);
+  out += header(pg) + policy_table(c) + batch_table(c) + budget_table(c) + cost_management_table(run);
   out += html::demand_capacity(pg) + html::cumulative_cost(pg) + html::cost_breakdown(pg) + html::ladder(pg);
   out += html::cost_distribution(pg) + html::cost_risk(pg) + html::timeline(pg);
   out += notes(c, run);

@@ -53,3 +53,18 @@ def test_an_injected_day_of_spend_is_found_with_its_root_cause(cli, source_dir, 
     p = subprocess.run([cli, "run", str(source_dir / "tests" / "data" / "scenarios" / "anomaly.json"), "-o", str(tmp_path / "r.json")],
                        capture_output=True, text=True, check=True)
     assert "2024-05-20 +241 USD node_pool=burst" in p.stdout
+
+
+def test_compare_report_shows_commitments_forecast_and_anomalies(cli, source_dir, tmp_path):
+    out = tmp_path / "out"
+    subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "commitments.json"), "-q", "-r", "2", "-o", str(out)],
+                   check=True)
+    html = (out / "report.html").read_text()
+    assert "<h2>Commitments, forecast and anomalies</h2>" in html
+    # The Compute plan's saving worked out in test_commitments.py: 6.036 - 5.021 = 1.015 USD over the window.
+    assert '<td>savings-plan</td><td class="num">1.02</td><td class="num">41.7%</td>' in html
+    out = tmp_path / "out2"
+    subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "anomaly.json"), "-q", "-r", "2", "-o", str(out),
+                    "--forecast", "7"], check=True)
+    html = (out / "report.html").read_text()
+    assert "(7 days)" in html and "<td class=\"num\">1.0</td></tr>" in html  # one anomalous day in each replicate

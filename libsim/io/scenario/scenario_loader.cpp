@@ -240,6 +240,19 @@ Scenario Loader::load(std::string_view text) {
     sc_.policies.push_back(std::move(p));
   }
 
+  // A recorded External metric (a trace) is the world as it was: the uncertainty section's demand
+  // draws do not move it, so an HPA reading it scales to the recorded traffic, not the drawn one.
+  if (sc_.uncertainty.any_demand())
+    for (const auto& p : sc_.policies)
+      for (const auto& entry : p.cluster.hpa)
+        for (const auto& m : entry.second.metrics)
+          if (m.source == HpaMetric::Source::External && !m.service_queue) {
+            const std::string note = fmt::format(
+                "service '{}': its HPA's External metric '{}' is a recorded trace, which the uncertainty section's demand draws "
+                "(demand_scale, demand_monthly_factor, daily_peak_shift_s) do not move: the HPA follows the recorded traffic",
+                entry.first, m.name);
+            if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
+          }
   if (auto b = ck_.string(root, "", "baseline")) {
     std::vector<std::string> names;
     for (const auto& p : policies) names.push_back(p.name);
