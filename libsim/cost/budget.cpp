@@ -86,17 +86,31 @@ std::vector<BudgetOutcome> evaluate_budgets(const std::vector<BudgetSpec>& budge
         hourly[static_cast<std::size_t>(c.hour)] += c.cost_usd;
     auto hour_start = [&](std::size_t h) { return first_hour + std::chrono::hours{static_cast<long>(h)}; };
     // Daily series: the history, then each simulated whole day.
+    // The first hour starting at or after `t` (hours are in time order, so a range of instants is
+    // a range of hours, summed in the same order as a scan of all hours would).
+    auto first_hour_from = [&](UtcTime t) {
+      if (t <= first_hour) return std::size_t{0};
+      const auto since = (t - first_hour).count();
+      const auto h = static_cast<std::size_t>((since + kMicrosPerHour - 1) / kMicrosPerHour);
+      return std::min(h, hours);
+    };
     auto spend_between = [&](UtcTime from, UtcTime to) {
       double s = 0;
-      for (std::size_t h = 0; h < hours; ++h)
-        if (hour_start(h) >= from && hour_start(h) < to) s += hourly[h];
+      for (std::size_t h = first_hour_from(from), end = first_hour_from(to); h < end; ++h) s += hourly[h];
       return s;
     };
     const auto history_n = static_cast<long>(b.history_usd.size());
     auto history_day = [&](long k) { return first_day - days{history_n - k}; };  // entry k's day
+    // The simulated whole days, once: a forecast at each midnight reads a prefix of them.
+    std::vector<double> whole_days;
+    for (UtcTime d = first_whole_day; d + days{1} <= window_end; d += days{1}) whole_days.push_back(spend_between(d, d + days{1}));
+    auto days_before = [&](UtcTime midnight) {
+      const auto n = midnight <= first_whole_day ? 0L : static_cast<long>(date::floor<days>(midnight - first_whole_day).count());
+      return static_cast<std::size_t>(std::min<long>(n, static_cast<long>(whole_days.size())));
+    };
     auto series_until = [&](UtcTime midnight) {
       std::vector<double> s(b.history_usd);
-      for (UtcTime d = first_whole_day; d + days{1} <= midnight; d += days{1}) s.push_back(spend_between(d, d + days{1}));
+      s.insert(s.end(), whole_days.begin(), whole_days.begin() + static_cast<std::ptrdiff_t>(days_before(midnight)));
       return s;
     };
     const UtcTime series_first = history_n > 0 ? history_day(0) : first_whole_day;
@@ -122,12 +136,12 @@ std::vector<BudgetOutcome> evaluate_budgets(const std::vector<BudgetSpec>& budge
       };
       auto forecast_at = [&](UtcTime midnight) {
         PeriodForecast f;
-        const std::vector<double> series = series_until(midnight);
-        f.history = static_cast<int>(series.size());
+        f.history = static_cast<int>(b.history_usd.size() + days_before(midnight));
         const int rest = static_cast<int>((date::floor<days>(pe) - date::floor<days>(midnight)).count());
         // AWS's five weeks, and capsim's own rule that a trend is not extrapolated further ahead
         // than the history it was fitted on.
         if (f.history < kBudgetForecastHistoryDays || f.history < rest || midnight >= pe) return f;
+        const std::vector<double> series = series_until(midnight);
         const SpendForecast fc = forecast_spend(series, weekday_of(series_first), rest);
         const double to_date = before + spend_between(ps, midnight);
         f.ok = true;
