@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/cluster/capacity_block.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "test_paths.hpp"
@@ -447,4 +448,23 @@ TEST_CASE("spend reports: a forecast longer than its history, anomaly detection 
   check_message("anomaly_unknown_dimension.json", {"anomaly_unknown_dimension.json: /anomaly_detection/dimensions/0: expected one of node_pool, "
                                                    "capacity_type, instance_type, zone, aws_service, tag:<key>, got the string \"nodepool\" "
                                                    "(did you mean 'node_pool'?)"});
+}
+
+TEST_CASE("capacity blocks: a duration AWS does not sell, a start not at 11:30 UTC, more than 64 instances") {
+  check_message("capacity_block_15_days.json", {"capacity_block_15_days.json: /cluster/node_groups/1/capacity_block/duration_days: expected a "
+                                                "duration AWS sells: 1 to 14 days, then 21, 28, ... up to 182 days (7-day steps), got 15 days"});
+  check_message("capacity_block_start_noon.json",
+                {"capacity_block_start_noon.json: /cluster/node_groups/1/capacity_block/start: expected a start at 11:30 UTC (a Capacity "
+                 "Block ends at 11:30 UTC and lasts whole days), got \"2024-05-10T12:00:00Z\""});
+  check_message("capacity_block_65_instances.json", {"capacity_block_65_instances.json: /cluster/node_groups/1/reservation_count: expected at "
+                                                     "most 64 instances in a Capacity Block, got 65"});
+  // AWS's durations, worked from its rule: 1-14 days, then whole weeks to 26 weeks.
+  CHECK(capacity_block_duration_allowed(1));
+  CHECK(capacity_block_duration_allowed(14));
+  CHECK_FALSE(capacity_block_duration_allowed(15));
+  CHECK(capacity_block_duration_allowed(21));
+  CHECK_FALSE(capacity_block_duration_allowed(22));
+  CHECK(capacity_block_duration_allowed(182));
+  CHECK_FALSE(capacity_block_duration_allowed(189));
+  CHECK_FALSE(capacity_block_duration_allowed(0));
 }

@@ -1,5 +1,7 @@
 #include "capsim/cluster/node_groups.hpp"
 
+#include <memory>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -40,6 +42,10 @@ std::vector<std::size_t> NodeGroupController::all_pools() const {
 void NodeGroupController::start() {
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const NodeGroupSpec& group = groups_[g];
+    if (group.capacity_block) {
+      start_capacity_block(g);
+      continue;
+    }
     if (group.capacity_type == CapacityType::Reserved) {
       // A capacity reservation bills its whole size at the on-demand price for the whole window,
       // used or not (EC2 On-Demand Capacity Reservations).
@@ -51,6 +57,41 @@ void NodeGroupController::start() {
     }
     launch(g, group.count, group.initial_state == InitialState::Ready);
   }
+}
+
+void NodeGroupController::start_capacity_block(std::size_t g) {
+  const NodeGroupSpec& group = groups_[g];
+  const CapacityBlockSpec& block = *group.capacity_block;
+  const SimTime begins = (block.start - run_.start).count();
+  const SimTime ends = begins + static_cast<SimTime>(block.duration_days) * 24 * kMicrosPerHour;
+  const SimTime window_end = run_.ledger.window_end();
+  if (ends <= 0 || begins >= window_end) return;  // outside the window: nothing to bill or run
+  // The block is paid for whole: the part inside the window is billed over its hours.
+  const InstanceType& type = run_.catalog.at(group.instance_types.front());
+  Tags tags = cluster_tags_;
+  for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
+  auto open = [this, g, &type, tags, &block](SimTime at) {
+    const NodeGroupSpec& gr = groups_[g];
+    return run_.ledger.open_reservation(fmt::format("reservation/{}", gr.name), type, gr.reservation_count, at, tags,
+                                        {gr.name, gr.zones.front()}, block.usd_per_instance_h);
+  };
+  auto begin = [this, g, open](SimTime at, bool warm) {
+    const std::size_t line = open(at);
+    launch(g, groups_[g].count, warm);
+    return line;
+  };
+  // Until a future block begins its group holds nothing; its bill's line is known only then.
+  auto line = std::make_shared<std::size_t>(0);
+  if (begins <= 0) *line = begin(0, groups_[g].initial_state == InitialState::Ready);
+  else run_.engine.schedule_at(begins, [begin, line, begins] { *line = begin(begins, false); });
+  if (ends < window_end) run_.engine.schedule_at(ends, [this, line, ends] { run_.ledger.close_instance(*line, ends); });
+  // Its instances are terminated from 30 minutes before the end.
+  const SimTime stop = std::max<SimTime>(ends - kCapacityBlockTerminationLead, 0);
+  if (stop < window_end)
+    run_.engine.schedule_at(stop, [this, g] {
+      min_[g] = max_[g] = 0;
+      set_group_capacity(g, 0, SizeCause::CapacityBlockEnd);
+    });
 }
 
 void NodeGroupController::launch(std::size_t g, int count, bool warm) {
@@ -168,7 +209,7 @@ void NodeGroupController::set_group_capacity(std::size_t g, int desired, SizeCau
     }
     if (pick < 0) break;
     if (tracking) ++run_.counters.target_tracking_scale_ins;
-    nodes_.remove_node(static_cast<std::size_t>(pick), "scale-in");
+    nodes_.remove_node(static_cast<std::size_t>(pick), cause == SizeCause::CapacityBlockEnd ? "capacity-block-end" : "scale-in");
   }
   sync_replicas(g);
 }

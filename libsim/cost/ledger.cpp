@@ -43,9 +43,10 @@ std::size_t Ledger::open_instance(std::string resource, const InstanceType& type
   return line;
 }
 
-std::size_t Ledger::open_reservation(std::string resource, const InstanceType& type, double units, SimTime start, Tags tags, Placement where) {
-  const std::size_t line = open_instance(std::move(resource), type, CapacityType::Reserved, type.ondemand_usd_per_h * units, start,
-                                         std::move(tags), std::move(where));
+std::size_t Ledger::open_reservation(std::string resource, const InstanceType& type, double units, SimTime start, Tags tags, Placement where,
+                                     std::optional<double> usd_per_instance_h) {
+  const std::size_t line = open_instance(std::move(resource), type, CapacityType::Reserved,
+                                         usd_per_instance_h.value_or(type.ondemand_usd_per_h) * units, start, std::move(tags), std::move(where));
   lines_[line].units = units;
   return line;
 }

@@ -95,3 +95,25 @@ def test_savings_plan_advice(cli, source_dir, tmp_path):
     p = subprocess.run([cli, "compare", str(source_dir / "scenarios" / "gpu-inference-eks.json"), "-q", "-r", "1", "-o", str(tmp_path / "x"),
                         "--advise-savings-plan", "compute:1y:no-upfront"], capture_output=True, text=True)
     assert p.returncode == 2 and "needs Savings Plan rates: give the scenario catalog.savings_plan_rates" in p.stderr
+
+
+def test_capacity_block_billed_and_run_by_hand(cli, source_dir, tmp_path):
+    # tests/data/scenarios/capacity_block.json: two p4d.24xlarge in a one-day block from 2024-05-10 11:30Z
+    # (41,400 s into the window) at the fixture's 10 USD per instance-hour.
+    scenario = source_dir / "tests" / "data" / "scenarios" / "capacity_block.json"
+    subprocess.run([cli, "run", str(scenario), "-q", "-o", str(tmp_path / "r.json"), "--nodes", str(tmp_path / "n.csv"),
+                    "--cost-lines", str(tmp_path / "c.csv")], check=True)
+    import csv
+    lines = {r["resource"]: r for r in csv.DictReader(open(tmp_path / "c.csv"))}
+    block = lines["reservation/train"]
+    # Paid for whole, used or not: 2 x 10 x 24 USD over the block's day.
+    assert float(block["cost_usd"]) == pytest.approx(2 * 10 * 24)
+    assert float(block["start_s"]) == 41400 and float(block["end_s"]) == 41400 + 86400
+    nodes = [r for r in csv.DictReader(open(tmp_path / "n.csv")) if r["owner"] == "train"]
+    assert len(nodes) == 2
+    for n in nodes:
+        # Launched when the block begins; terminated 30 minutes before it ends (11:00Z the next day).
+        assert float(n["launched_s"]) == 41400 and float(n["terminated_s"]) == 41400 + 86400 - 1800
+        assert n["end_reason"] == "capacity-block-end" and n["capacity_type"] == "reserved"
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["policies"][0]["replicates"][0]["cost_usd"]["reserved"] == pytest.approx(480)

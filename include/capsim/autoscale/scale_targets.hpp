@@ -20,7 +20,7 @@ class ReplicaScaleTarget {
 };
 
 /// Why a group's desired capacity changes (for the counters).
-enum class SizeCause { TargetTracking, ScheduledAction };
+enum class SizeCause { TargetTracking, ScheduledAction, CapacityBlockEnd };
 
 /// An EC2 Auto Scaling group's capacity.
 class NodeGroupScaleTarget {

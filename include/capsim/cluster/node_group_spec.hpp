@@ -7,6 +7,7 @@
 #include "capsim/autoscale/target_tracking_policy.hpp"
 #include "capsim/catalog/offering.hpp"
 #include "capsim/catalog/taints.hpp"
+#include "capsim/cluster/capacity_block.hpp"
 #include "capsim/core/tags.hpp"
 #include "capsim/market/allocation.hpp"
 
@@ -30,6 +31,7 @@ struct NodeGroupSpec {
   Tags tags;
   std::vector<Taint> taints;  // on its nodes (an EKS managed node group's taints)
   std::optional<TargetTrackingPolicy> target_tracking;  // a plain ASG scaled by target tracking
+  std::optional<CapacityBlockSpec> capacity_block;       // reserved: a Capacity Block for ML (dated) rather than an ODCR
 };
 
 }  // namespace capsim

@@ -29,6 +29,8 @@ class NodeGroupController final : public NodeGroupScaleTarget {
   void start();
   /// Launches `count` instances of group `g` (`warm`: ready at once).
   void launch(std::size_t g, int count, bool warm);
+  /// A Capacity Block's group: billed from its start, launched then, emptied 30 minutes before its end.
+  void start_capacity_block(std::size_t g);
   /// A target-tracked group's service follows its instances.
   void sync_replicas(std::size_t g);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
 
 #include "capsim/core/sim_time.hpp"
 #include "capsim/cost/price_schedule.hpp"
@@ -46,6 +47,7 @@ double billed_seconds(SimTime start, SimTime end, bool terminated);
 class Ledger {
  public:
   explicit Ledger(SimTime window_end) : window_end_(window_end) {}
+  SimTime window_end() const { return window_end_; }
 
   /// Where a billed instance sits: the bill groups and filters by these (NodePool, zone).
   struct Placement {
@@ -56,7 +58,9 @@ class Ledger {
   std::size_t open_instance(std::string resource, const InstanceType& type, CapacityType capacity, double price_usd_per_h, SimTime start,
                             Tags tags, Placement where = {});
   /// A capacity reservation of `units` instances of `type`, billed whole from `start` on.
-  std::size_t open_reservation(std::string resource, const InstanceType& type, double units, SimTime start, Tags tags, Placement where);
+  /// `usd_per_instance_h`: a price other than the type's on-demand one (a Capacity Block's).
+  std::size_t open_reservation(std::string resource, const InstanceType& type, double units, SimTime start, Tags tags, Placement where,
+                               std::optional<double> usd_per_instance_h = std::nullopt);
   /// The same at a price that follows `schedule` (a spot price series).
   std::size_t open_instance(std::string resource, const InstanceType& type, CapacityType capacity,
                             std::shared_ptr<const PriceSchedule> schedule, SimTime start, Tags tags, Placement where = {});

@@ -123,7 +123,8 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     const std::string np = ptr_join(gp, i);
     if (!ck_.object(n, np,
                     {"name", "instance_type", "instance_types", "zones", "count", "capacity_type", "allocation_strategy",
-                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags", "taints", "target_tracking"},
+                     "max_pools", "reservation_count", "min_size", "max_size", "initial_state", "tags", "taints", "target_tracking",
+                     "capacity_block"},
                     {"name", "count"}))
       continue;
     NodeGroupSpec ng;
@@ -177,6 +178,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     if (n.contains("reservation_count") && ng.capacity_type != CapacityType::Reserved)
       ck_.fail(np + "/reservation_count", "'reservation_count' only with capacity_type \"reserved\"",
                std::string("capacity_type \"") + to_string(ng.capacity_type) + "\"");
+    if (auto cb = n.find("capacity_block"); cb != n.end()) parse_capacity_block(*cb, np, ng);
     ng.allocation_strategy = ng.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
     if (auto a = ck_.one_of(n, np, "allocation_strategy", {"lowest-price", "capacity-optimized", "price-capacity-optimized", "prioritized"}))
       ng.allocation_strategy = *parse_allocation_strategy(*a);

@@ -1,9 +1,12 @@
-// The loader's commitments: the Savings Plan rates the world offers (catalog.savings_plan_rates)
-// and the Savings Plans and Reserved Instances a policy holds (commitments, a choice).
+// The loader's commitments: the Savings Plan rates the world offers (catalog.savings_plan_rates),
+// the Savings Plans and Reserved Instances a policy holds (commitments, a choice), and a node
+// group's Capacity Block for ML (a dated reservation bought upfront).
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include "capsim/core/close_match.hpp"
 #include "capsim/io/cost/savings_plan_rates.hpp"
+#include "capsim/io/text_parse.hpp"
 #include "io/scenario/scenario_loader_impl.hpp"
 
 namespace capsim::io::detail {
@@ -23,6 +26,43 @@ void Loader::parse_savings_plan_rates(const json& root) {
   } catch (const TraceError& e) {
     ck_.fail_message(p, e.what());
   }
+}
+
+void Loader::parse_capacity_block(const json& cb, const std::string& group_ptr, NodeGroupSpec& ng) {
+  const std::string p = group_ptr + "/capacity_block";
+  if (ng.capacity_type != CapacityType::Reserved) {
+    ck_.fail(p, "a Capacity Block only on a group with capacity_type \"reserved\"",
+             std::string("capacity_type \"") + to_string(ng.capacity_type) + "\"");
+    return;
+  }
+  if (!ck_.object(cb, p, {"start", "duration_days", "usd_per_instance_h"}, {"start", "duration_days", "usd_per_instance_h"})) return;
+  CapacityBlockSpec block;
+  const auto start = ck_.string(cb, p, "start");
+  const auto days = ck_.integer(cb, p, "duration_days", 1, 100000);
+  const auto usd = ck_.number(cb, p, "usd_per_instance_h", Bound::Positive);
+  if (!start || !days || !usd) return;
+  const auto at = parse_iso8601(*start);
+  if (!at) {
+    ck_.fail(p + "/start", "an ISO 8601 instant such as \"2024-05-12T11:30:00Z\"", "\"" + *start + "\"");
+    return;
+  }
+  // A block ends at 11:30 UTC and lasts whole days, so it begins at 11:30 UTC too.
+  const auto since_midnight = *at - date::floor<date::days>(*at);
+  if (since_midnight != std::chrono::hours{11} + std::chrono::minutes{30})
+    ck_.fail(p + "/start", "a start at 11:30 UTC (a Capacity Block ends at 11:30 UTC and lasts whole days)", "\"" + *start + "\"");
+  if (!capacity_block_duration_allowed(static_cast<int>(*days)))
+    ck_.fail(p + "/duration_days", "a duration AWS sells: 1 to 14 days, then 21, 28, ... up to 182 days (7-day steps)",
+             fmt::format("{} days", *days));
+  if (ng.reservation_count > kCapacityBlockMaxInstances)
+    ck_.fail(group_ptr + "/reservation_count", fmt::format("at most {} instances in a Capacity Block", kCapacityBlockMaxInstances),
+             fmt::format("{}", ng.reservation_count));
+  if (ng.count > ng.reservation_count)
+    ck_.fail(group_ptr + "/count", fmt::format("at most the block's {} instances (reservation_count)", ng.reservation_count),
+             fmt::format("{}", ng.count));
+  block.start = *at;
+  block.duration_days = static_cast<int>(*days);
+  block.usd_per_instance_h = *usd;
+  ng.capacity_block = block;
 }
 
 Commitments Loader::parse_commitments(const json& doc) {

@@ -160,6 +160,8 @@ class Loader {
   std::optional<std::vector<double>> read_spend_history(const json& name, const std::string& ptr);
   /// The forecast of the days after the window and anomaly detection (scenario_spend_reports.cpp).
   void parse_spend_reports(const json& root);
+  /// A reserved node group's Capacity Block for ML (scenario_commitments.cpp).
+  void parse_capacity_block(const json& cb, const std::string& group_ptr, NodeGroupSpec& ng);
   /// A policy's commitments: Savings Plans and Reserved Instances (scenario_commitments.cpp).
   Commitments parse_commitments(const json& doc);
   std::vector<Assumption> assumptions(const json& base, const json& doc, const std::vector<const PolicyEntry*>& chain);
