@@ -68,3 +68,24 @@ def test_compare_report_shows_commitments_forecast_and_anomalies(cli, source_dir
                     "--forecast", "7"], check=True)
     html = (out / "report.html").read_text()
     assert "(7 days)" in html and "<td class=\"num\">1.0</td></tr>" in html  # one anomalous day in each replicate
+
+
+def test_a_focus_export_as_spend_history(cli, source_dir, tmp_path):
+    # The anomaly scenario's four weeks of May (one g5.xlarge, ten more on May 20) exported in FOCUS,
+    # then read back as the history of a run that starts where it ended (2024-05-29).
+    focus = tmp_path / "may.focus.csv"
+    subprocess.run([cli, "run", str(source_dir / "tests" / "data" / "scenarios" / "anomaly.json"), "-q", "-o", str(tmp_path / "a.json"),
+                    "--focus", str(focus)], check=True)
+    doc = json.loads((source_dir / "tests" / "data" / "scenarios" / "budget_history.json").read_text())
+    doc["simulation"]["start"] = "2024-05-29T00:00:00Z"
+    doc["traces"]["t"]["file"] = str(source_dir / "tests" / "data" / "traces" / "five_minutes.csv")
+    doc["budgets"][0]["history"] = str(focus)
+    doc["forecast"] = {"days": 7, "history": str(focus)}
+    scenario = tmp_path / "june.json"
+    scenario.write_text(json.dumps(doc))
+    rep = capsim.run(capsim.load_scenario(scenario)).policies[0].replicates[0]
+    # 28 days of history and the window's 6.
+    assert rep.forecast.history_days == 34
+    # May: 28 days of one instance, ten more for one day, then May 29-31 simulated.
+    may = [b for b in rep.budgets if b.period_start_utc == "2024-05-01T00:00:00Z"][0]
+    assert may.actual_usd == pytest.approx(28 * DAY + 10 * DAY + 3 * DAY)

@@ -1,5 +1,7 @@
 #include "capsim/io/cost/daily_spend.hpp"
 
+#include <algorithm>
+#include <map>
 #include <sstream>
 
 #include <date/date.h>
@@ -35,7 +37,68 @@ std::optional<date::sys_days> parse_day(std::string_view text) {
 
 }  // namespace
 
+// One CSV record's fields, quotes removed (FOCUS files quote their Tags JSON).
+std::vector<std::string> csv_fields(std::string_view line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
+      else if (c == '"') quoted = false;
+      else out.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// A FOCUS export: BilledCost summed by the UTC day of ChargePeriodStart; days between the first and
+// the last without a row spent nothing.
+DailySpend parse_focus_spend(std::string_view text, const std::string& display, const std::vector<std::string>& header) {
+  const auto col = [&](const char* name) { return std::find(header.begin(), header.end(), name) - header.begin(); };
+  const auto start_col = static_cast<std::size_t>(col("ChargePeriodStart")), cost_col = static_cast<std::size_t>(col("BilledCost"));
+  std::map<date::sys_days, double> by_day;
+  std::size_t pos = text.find('\n'), lineno = 1;
+  while (pos != std::string_view::npos && pos + 1 < text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos + 1), text.size());
+    const std::string_view line = text.substr(pos + 1, end - pos - 1);
+    pos = end == text.size() ? std::string_view::npos : end;
+    ++lineno;
+    if (trim(line).empty()) continue;
+    const std::vector<std::string> f = csv_fields(line);
+    if (f.size() != header.size())
+      throw TraceError(display, lineno, fmt::format("expected {} fields as the header has, got {}", header.size(), f.size()));
+    const auto at = parse_iso8601(f[start_col]);
+    if (!at) throw TraceError(display, lineno, fmt::format("expected ChargePeriodStart as an ISO 8601 instant, got '{}'", f[start_col]));
+    const auto usd = parse_number(f[cost_col]);
+    if (!usd) throw TraceError(display, lineno, fmt::format("expected BilledCost as a number, got '{}'", f[cost_col]));
+    by_day[date::floor<date::days>(*at)] += *usd;
+  }
+  if (by_day.empty()) throw TraceError(display, lineno, "expected at least one FOCUS row after the header, got none");
+  DailySpend out;
+  out.first_day = UtcTime{by_day.begin()->first};
+  for (date::sys_days d = by_day.begin()->first; d <= by_day.rbegin()->first; d += date::days{1}) {
+    auto it = by_day.find(d);
+    out.usd.push_back(it == by_day.end() ? 0.0 : it->second);
+  }
+  return out;
+}
+
 DailySpend parse_daily_spend(std::string_view text, const std::string& display) {
+  {
+    // A FOCUS file is known by its columns.
+    const std::string_view first = text.substr(0, text.find('\n'));
+    const std::vector<std::string> header = csv_fields(first);
+    if (std::find(header.begin(), header.end(), "BilledCost") != header.end() &&
+        std::find(header.begin(), header.end(), "ChargePeriodStart") != header.end())
+      return parse_focus_spend(text, display, header);
+  }
   DailySpend out;
   std::size_t lineno = 0, pos = 0;
   bool header = false;

@@ -1,8 +1,9 @@
 #pragma once
 // A history of real daily spend (a budget's or a forecast's history before the window): CSV with a
 // header "date,usd", one row per UTC day "2024-04-01,1234.56", consecutive days, oldest first;
-// '#' lines are comments. Export one from Cost Explorer (daily granularity, unblended cost) or sum
-// a FOCUS export's BilledCost by ChargePeriodStart day.
+// '#' lines are comments (Cost Explorer's daily unblended cost exports to it). Or a FOCUS export
+// (AWS Data Exports' FOCUS 1.2, or capsim's --focus): known by its BilledCost and ChargePeriodStart
+// columns, BilledCost summed by ChargePeriodStart's UTC day, a day without rows counting 0.
 #include <filesystem>
 #include <string>
 #include <string_view>
