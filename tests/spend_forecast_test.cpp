@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include <array>
 #include <cmath>
 #include <vector>
@@ -119,18 +121,23 @@ TEST_CASE("forecast: the periods' totals split the horizon") {
   CHECK(f.periods[0].upper > f.periods[0].mean);
 }
 
-TEST_CASE("forecast backtest: the 80% band covers 80% of held-out days and of held-out totals" * doctest::test_suite("slow")) {
-  // 8 weeks of history, 4 held out: 210 USD a day rising 0.8 a day, the weekly pattern, N(0, 15) noise.
-  const int seeds = 1000, history_days = 56, horizon = 28;
+namespace {
+
+// Over `seeds` series drawn by `draw(seed)`, each fitted on its first `history_days` and held out
+// for the next `horizon`: the share of held-out days inside their band, and of held-out totals
+// inside the total's band.
+struct Coverage {
+  double days = 0;
+  double totals = 0;
+};
+
+Coverage backtest(int seeds, int history_days, int horizon, const std::function<std::vector<double>(int)>& draw,
+                  const std::function<int(int)>& first_weekday) {
   int days_in = 0, days = 0, totals_in = 0;
   for (int seed = 0; seed < seeds; ++seed) {
-    Rng rng(static_cast<std::uint64_t>(seed) + 1000);
-    const int first_weekday = seed % 7;
-    std::vector<double> series;
-    for (int d = 0; d < history_days + horizon; ++d)
-      series.push_back(line_with_week(d, first_weekday, 210, 0.8) + sample_normal(rng, 0, 15));
+    const std::vector<double> series = draw(seed);
     const std::vector<double> history(series.begin(), series.begin() + history_days);
-    const SpendForecast f = forecast_spend(history, first_weekday, horizon);
+    const SpendForecast f = forecast_spend(history, first_weekday(seed), horizon);
     double held_out_total = 0;
     for (int k = 0; k < horizon; ++k) {
       const double actual = series[static_cast<std::size_t>(history_days + k)];
@@ -140,36 +147,42 @@ TEST_CASE("forecast backtest: the 80% band covers 80% of held-out days and of he
     }
     totals_in += held_out_total >= f.total.lower && held_out_total <= f.total.upper;
   }
-  const double day_coverage = static_cast<double>(days_in) / days;
-  const double total_coverage = static_cast<double>(totals_in) / seeds;
-  MESSAGE("daily coverage " << day_coverage << ", total coverage " << total_coverage);
-  CHECK(day_coverage == doctest::Approx(0.80).epsilon(0.05 / 0.80));
-  CHECK(total_coverage == doctest::Approx(0.80).epsilon(0.05 / 0.80));
+  return {static_cast<double>(days_in) / days, static_cast<double>(totals_in) / seeds};
+}
+
+}  // namespace
+
+TEST_CASE("forecast backtest: the 80% band covers 80% of held-out days and of held-out totals" * doctest::test_suite("slow")) {
+  // 8 weeks of history, 4 held out: 210 USD a day rising 0.8 a day, the weekly pattern, N(0, 15) noise.
+  const int history_days = 56, horizon = 28;
+  const Coverage c = backtest(
+      1000, history_days, horizon,
+      [&](int seed) {
+        Rng rng(static_cast<std::uint64_t>(seed) + 1000);
+        std::vector<double> series;
+        for (int d = 0; d < history_days + horizon; ++d) series.push_back(line_with_week(d, seed % 7, 210, 0.8) + sample_normal(rng, 0, 15));
+        return series;
+      },
+      [](int seed) { return seed % 7; });
+  MESSAGE("daily coverage " << c.days << ", total coverage " << c.totals);
+  CHECK(c.days == doctest::Approx(0.80).epsilon(0.05 / 0.80));
+  CHECK(c.totals == doctest::Approx(0.80).epsilon(0.05 / 0.80));
 }
 
 TEST_CASE("forecast backtest: under two weeks, a level series is covered 80% too" * doctest::test_suite("slow")) {
-  const int seeds = 2000, history_days = 10, horizon = 10;
-  int days_in = 0, days = 0, totals_in = 0;
-  for (int seed = 0; seed < seeds; ++seed) {
-    Rng rng(static_cast<std::uint64_t>(seed) + 50000);
-    std::vector<double> series;
-    for (int d = 0; d < history_days + horizon; ++d) series.push_back(sample_normal(rng, 80, 6));
-    const std::vector<double> history(series.begin(), series.begin() + history_days);
-    const SpendForecast f = forecast_spend(history, 0, horizon);
-    double held_out_total = 0;
-    for (int k = 0; k < horizon; ++k) {
-      const double actual = series[static_cast<std::size_t>(history_days + k)];
-      held_out_total += actual;
-      days_in += actual >= f.lower[static_cast<std::size_t>(k)] && actual <= f.upper[static_cast<std::size_t>(k)];
-      ++days;
-    }
-    totals_in += held_out_total >= f.total.lower && held_out_total <= f.total.upper;
-  }
-  const double day_coverage = static_cast<double>(days_in) / days;
-  const double total_coverage = static_cast<double>(totals_in) / seeds;
-  MESSAGE("daily coverage " << day_coverage << ", total coverage " << total_coverage);
-  CHECK(day_coverage == doctest::Approx(0.80).epsilon(0.05 / 0.80));
-  CHECK(total_coverage == doctest::Approx(0.80).epsilon(0.05 / 0.80));
+  const int history_days = 10, horizon = 10;
+  const Coverage c = backtest(
+      2000, history_days, horizon,
+      [&](int seed) {
+        Rng rng(static_cast<std::uint64_t>(seed) + 50000);
+        std::vector<double> series;
+        for (int d = 0; d < history_days + horizon; ++d) series.push_back(sample_normal(rng, 80, 6));
+        return series;
+      },
+      [](int) { return 0; });
+  MESSAGE("daily coverage " << c.days << ", total coverage " << c.totals);
+  CHECK(c.days == doctest::Approx(0.80).epsilon(0.05 / 0.80));
+  CHECK(c.totals == doctest::Approx(0.80).epsilon(0.05 / 0.80));
 }
 
 TEST_CASE("forecast: bad input is refused with what was expected and what was found") {

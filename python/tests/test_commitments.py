@@ -117,3 +117,18 @@ def test_capacity_block_billed_and_run_by_hand(cli, source_dir, tmp_path):
         assert n["end_reason"] == "capacity-block-end" and n["capacity_type"] == "reserved"
     doc = json.loads((tmp_path / "r.json").read_text())
     assert doc["policies"][0]["replicates"][0]["cost_usd"]["reserved"] == pytest.approx(480)
+
+
+def test_the_bill_of_a_committed_policy_is_refused_not_wrong(cli, source_dir, tmp_path):
+    # Its lines at their own prices would not add up to its total after the commitments.
+    scenario = source_dir / "tests" / "data" / "scenarios" / "commitments.json"
+    for flag in ("--focus", "--billing"):
+        p = subprocess.run([cli, "run", str(scenario), "-q", "-o", str(tmp_path / "r.json"), flag, str(tmp_path / "b.csv")],
+                           capture_output=True, text=True)
+        assert p.returncode == 2
+        assert f"{flag}: policy 'savings-plan' holds Savings Plans or Reserved Instances" in p.stderr
+        assert not (tmp_path / "b.csv").exists() and not (tmp_path / "r.json").exists()
+    # Without the committed policies, the bill is written.
+    subprocess.run([cli, "compare", str(scenario), "-q", "-r", "1", "--policies", "on-demand", "-o", str(tmp_path / "o"), "--focus",
+                    str(tmp_path / "f.csv")], check=True)
+    assert (tmp_path / "f.csv").exists()

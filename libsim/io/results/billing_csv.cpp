@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/core/error.hpp"
 #include "io/results/table_io.hpp"
 
 namespace capsim::io {
@@ -11,6 +12,7 @@ namespace capsim::io {
 using detail::csv_cell;
 
 std::string billing_hours_to_csv(const RunResult& r) {
+  check_billing_adds_up(r);
   std::set<std::string> keys;
   for (const auto& p : r.policies)
     for (const auto& rep : p.replicates)
@@ -39,6 +41,16 @@ std::string billing_hours_to_csv(const RunResult& r) {
         fmt::format_to(std::back_inserter(out), "\n");
       }
   return fmt::to_string(out);
+}
+
+void check_billing_adds_up(const RunResult& r) {
+  for (const PolicyResult& p : r.policies)
+    for (const ReplicateResult& rep : p.replicates)
+      if (rep.commitments && !rep.billing_hours.empty())
+        throw Error(fmt::format("--billing: policy '{}' holds Savings Plans or Reserved Instances: the hourly bill lists lines at their "
+                                "own prices and would not add up to its total after the commitments; bill the policies without "
+                                "commitments (compare --policies) and read the commitments' effect in result.json",
+                                p.name));
 }
 
 std::string billing_rollup_to_csv(const std::vector<BillingRollupRow>& rows, const std::vector<std::string>& group_by) {

@@ -10,6 +10,9 @@
 
 namespace capsim::io {
 
+/// Throws Error when a policy holds commitments: its lines at their own prices would not add up to
+/// its total after them.
+void check_billing_adds_up(const RunResult& result);
 /// Every replicate's billing hours (kept with the series), one row per line per hour.
 std::string billing_hours_to_csv(const RunResult& result);
 /// Rollup rows with a column per group key.

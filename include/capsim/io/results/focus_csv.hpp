@@ -34,7 +34,8 @@ namespace capsim::io {
 const std::vector<std::string>& focus_columns();
 
 /// Every replicate's billing hours (kept with the series) as FOCUS 1.2 rows, with x_Policy,
-/// x_Replicate, x_NodePool and x_CapacityType.
+/// x_Replicate, x_NodePool and x_CapacityType. Throws Error for a policy holding commitments (their
+/// CommitmentDiscount rows are not itemised yet, so the rows would not add up to its bill).
 std::string focus_to_csv(const RunResult& result);
 
 }  // namespace capsim::io
