@@ -43,12 +43,6 @@ std::string period_name(UtcTime start, BudgetPeriod period) {
   return period == BudgetPeriod::Quarter ? fmt::format("{}-Q{}", y, (m - 1) / 3 + 1) : fmt::format("{}-{:02}", y, m);
 }
 
-// 0 = Monday ... 6 = Sunday (the forecast's convention).
-int weekday_of(UtcTime day) {
-  return static_cast<int>(date::weekday{date::floor<days>(day)}.iso_encoding()) - 1;
-}
-
-constexpr SimDuration kDay = 24 * kMicrosPerHour;
 
 }  // namespace
 
@@ -142,7 +136,7 @@ std::vector<BudgetOutcome> evaluate_budgets(const std::vector<BudgetSpec>& budge
         // than the history it was fitted on.
         if (f.history < kBudgetForecastHistoryDays || f.history < rest || midnight >= pe) return f;
         const std::vector<double> series = series_until(midnight);
-        const SpendForecast fc = forecast_spend(series, weekday_of(series_first), rest);
+        const SpendForecast fc = forecast_spend(series, weekday_index(series_first), rest);
         const double to_date = before + spend_between(ps, midnight);
         f.ok = true;
         f.band = {to_date + fc.total.mean, to_date + fc.total.lower, to_date + fc.total.upper};

@@ -1,5 +1,7 @@
 #include "capsim/cost/spend_forecast.hpp"
 
+#include <date/date.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -138,5 +140,7 @@ SpendForecast forecast_spend(std::span<const double> daily_usd, int first_weekda
   }
   return out;
 }
+
+int weekday_index(UtcTime day) { return static_cast<int>(date::weekday{date::floor<date::days>(day)}.iso_encoding()) - 1; }
 
 }  // namespace capsim

@@ -15,11 +15,11 @@ namespace {
 constexpr double kPartialUpfrontShare = 0.5;
 }  // namespace
 
-RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLine>& lines) {
+RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges) {
   const auto& sim = scenario.simulation;
   const SimDuration into_hour = offset_in_hour(sim.start);
   const auto clock_hours = static_cast<std::size_t>((into_hour + sim.duration + kMicrosPerHour - 1) / kMicrosPerHour);
-  RunUsage usage = hourly_eligible_usage(lines, charges_by_hour(lines, into_hour), scenario.catalog);
+  RunUsage usage = hourly_eligible_usage(lines, charges, scenario.catalog);
   usage.resize(std::max(usage.size(), clock_hours));
   return usage;
 }
@@ -71,8 +71,7 @@ SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsP
   return s;
 }
 
-CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const std::vector<LedgerLine>& lines) {
-  const RunUsage usage = eligible_usage_of(scenario, lines);
+CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const RunUsage& usage) {
   const CommitmentTotals t = bill_run(usage, policy.commitments, scenario.savings_plan_rates, NormalizationFactors::aws_table());
   CommitmentSummary s;
   s.on_demand_equivalent_usd = t.on_demand_equivalent_usd;

@@ -12,15 +12,15 @@ namespace capsim::detail {
 
 /// The run's eligible usage for every UTC clock hour the window touches (an hour without usage
 /// included, so a commitment still pays for it).
-RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLine>& lines);
+RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges);
 
 /// "compute:1y:no-upfront" or "ec2-instance:g5:1y:no-upfront"; throws Error saying what was expected.
 SavingsPlanOffer parse_savings_plan_offer(const std::string& text);
 /// The advice for one policy from its replicates' eligible usage.
 SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates);
 
-/// The commitments applied hour by hour to the run's eligible usage (every UTC clock hour the
+/// The commitments applied hour by hour to `usage` (eligible_usage_of) to the run's eligible usage (every UTC clock hour the
 /// window touches, so an hour without usage still pays its commitment).
-CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const std::vector<LedgerLine>& lines);
+CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const RunUsage& usage);
 
 }  // namespace capsim::detail

@@ -132,14 +132,22 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   out.cost.spot_usd = split.spot_usd;
   out.cost.reserved_usd = split.reserved_usd;
   out.cost.by_tag_usd = costs_by_tag(lines);
-  if (eligible_usage) *eligible_usage = detail::eligible_usage_of(scenario, lines);
-  if (!policy.commitments.empty()) {
-    out.commitments = detail::bill_commitments(scenario, policy, lines);
-    out.cost.commitment_savings_usd = out.commitments->savings_usd;
-    out.cost.total_usd -= out.commitments->savings_usd;
+  // The bill hour by hour, cut once for everything that reads it (commitments, budgets, the
+  // forecast, anomalies, the kept series), and only when something does.
+  const bool spend_reports = !scenario.budgets.empty() || scenario.forecast.days > 0 || scenario.anomaly_detection.enabled;
+  const bool committed = !policy.commitments.empty();
+  std::vector<HourCharge> charges;
+  if (spend_reports || committed || eligible_usage || keep_series) charges = charges_by_hour(lines, offset_in_hour(sim.start));
+  if (committed || eligible_usage) {
+    RunUsage usage = detail::eligible_usage_of(scenario, lines, charges);
+    if (committed) {
+      out.commitments = detail::bill_commitments(scenario, policy, usage);
+      out.cost.commitment_savings_usd = out.commitments->savings_usd;
+      out.cost.total_usd -= out.commitments->savings_usd;
+    }
+    if (eligible_usage) *eligible_usage = std::move(usage);
   }
-  if (!scenario.budgets.empty() || scenario.forecast.days > 0 || scenario.anomaly_detection.enabled) {
-    const std::vector<HourCharge> charges = charges_by_hour(lines, offset_in_hour(sim.start));
+  if (spend_reports) {
     if (!scenario.budgets.empty()) out.budgets = evaluate_budgets(scenario.budgets, lines, charges, sim.start, sim.duration);
     out.forecast = detail::forecast_outcome(scenario, lines, charges);
     out.anomalies = detail::anomaly_outcomes(scenario, lines, charges);
@@ -226,7 +234,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
     out.cost_rate_usd_per_h = std::move(cost_rate);
     out.nodes = node_records(a);
     for (const LedgerLine& l : lines) out.cost_lines.push_back(cost_line_of(l));
-    for (const HourCharge& c : charges_by_hour(lines, offset_in_hour(sim.start)))
+    for (const HourCharge& c : charges)
       out.billing_hours.push_back({static_cast<int>(c.line), static_cast<int>(c.hour), c.usage_h, c.cost_usd});
   }
   return out;

@@ -13,9 +13,6 @@
 namespace capsim::detail {
 
 namespace {
-constexpr SimDuration kDay = 24 * kMicrosPerHour;
-
-int weekday_of(UtcTime day) { return static_cast<int>(date::weekday{date::floor<date::days>(day)}.iso_encoding()) - 1; }
 }  // namespace
 
 WholeDays whole_days_of_spend(const Scenario& scenario, const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges,
@@ -59,7 +56,7 @@ std::optional<SpendForecastOutcome> forecast_outcome(const Scenario& scenario, c
     if (month_starts.empty() || month_starts.back() != m) month_starts.push_back(m), month_days.push_back(0);
     ++month_days.back();
   }
-  const SpendForecast f = forecast_spend(series, weekday_of(series_first), spec.days, spec.level, month_days);
+  const SpendForecast f = forecast_spend(series, weekday_index(series_first), spec.days, spec.level, month_days);
   SpendForecastOutcome o;
   o.first_day_utc = format_utc(first);
   o.history_days = static_cast<int>(series.size());
@@ -99,7 +96,7 @@ std::vector<SpendAnomalyOutcome> anomaly_outcomes(const Scenario& scenario, cons
       parts.push_back({key, value.empty() ? "(none)" : value, std::move(d.usd)});
     }
   }
-  const SpendAnomalyReport report = detect_spend_anomalies(total.usd, parts, weekday_of(total.first_day), spec.options);
+  const SpendAnomalyReport report = detect_spend_anomalies(total.usd, parts, weekday_index(total.first_day), spec.options);
   for (const SpendAnomaly& a : report.anomalies) {
     SpendAnomalyOutcome o;
     o.day_utc = format_utc(total.first_day + date::days{a.day});
@@ -125,9 +122,7 @@ namespace capsim {
 void check_forecast_horizon(const Scenario& scenario) {
   const SpendForecastSpec& spec = scenario.forecast;
   if (spec.days <= 0) return;
-  const auto& sim = scenario.simulation;
-  const UtcTime first = std::chrono::ceil<date::days>(sim.start), end = sim.start + std::chrono::microseconds{sim.duration};
-  const int window = first >= end ? 0 : static_cast<int>(date::floor<date::days>(end - first).count());
+  const int window = scenario.simulation.whole_days();
   const int have = static_cast<int>(spec.history_usd.size()) + window;
   if (have < kMinimumForecastHistoryDays || spec.days > have)
     throw Error(fmt::format("forecast: a horizon of {} days needs at least as many days of spend to fit on (and {} at least): the scenario "

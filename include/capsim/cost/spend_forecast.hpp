@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "capsim/core/sim_time.hpp"
+
 namespace capsim {
 
 // Cost Explorer's forecasts have an 80% prediction interval
@@ -62,6 +64,9 @@ struct SpendForecast {
 /// Throws capsim::Error when the history is shorter than kMinimumForecastHistoryDays, the horizon is
 /// longer than the history (a trend is not extrapolated further ahead than the span it was fitted
 /// on), a day's spend is not finite, or an argument is out of range.
+/// The weekday of a UTC instant in the convention first_weekday uses: 0 = Monday ... 6 = Sunday.
+int weekday_index(UtcTime day);
+
 SpendForecast forecast_spend(std::span<const double> daily_usd, int first_weekday, int horizon_days,
                              double level = kAwsForecastLevel, std::span<const int> period_days = {});
 

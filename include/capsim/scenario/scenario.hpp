@@ -52,6 +52,12 @@ struct SimulationSpec {
   std::uint64_t seed = 1;
   int replicates = 1;
   std::size_t periods() const { return static_cast<std::size_t>(duration / period); }
+  /// The window's whole UTC days (a partial first or last day left out): what a forecast is fitted on.
+  int whole_days() const {
+    const UtcTime first = std::chrono::ceil<std::chrono::days>(start);
+    const UtcTime end = start + std::chrono::microseconds{duration};
+    return first >= end ? 0 : static_cast<int>(std::chrono::floor<std::chrono::days>(end - first).count());
+  }
 };
 
 struct TraceInput {

@@ -49,14 +49,6 @@ inline const std::vector<std::string> kTopKeys = {"capsim", "name",     "descrip
                                                   "commitments", "budgets", "forecast", "anomaly_detection", "policies", "baseline",
                                                   "compare", "uncertainty", "sources"};
 
-/// The window's whole UTC days (a partial first or last day left out): the days of spend a forecast is fitted on.
-inline int whole_days_in_window(const SimulationSpec& sim) {
-  const auto day = std::chrono::days{1};
-  const UtcTime first = std::chrono::ceil<std::chrono::days>(sim.start);
-  const UtcTime end = sim.start + std::chrono::microseconds{sim.duration};
-  return first >= end ? 0 : static_cast<int>(std::chrono::floor<std::chrono::days>(end - first) / day);
-}
-
 /// "/a/b~1c" → {"a", "b/c"} (RFC 6901).
 std::vector<std::string> split_pointer(const std::string& ptr);
 /// The value at `ptr`, or null when there is none (no exceptions: pointers come from users).

@@ -148,12 +148,12 @@ void Loader::parse_spend_reports(const json& root) {
       if (auto days = ck_.integer(*f, p, "days", 1, 3660)) {
         sc_.forecast.days = static_cast<int>(*days);
         if (simulation_ok_) {
-          const int have = static_cast<int>(sc_.forecast.history_usd.size()) + whole_days_in_window(sc_.simulation);
+          const int have = static_cast<int>(sc_.forecast.history_usd.size()) + sc_.simulation.whole_days();
           if (have < kMinimumForecastHistoryDays || sc_.forecast.days > have)
             ck_.fail(p + "/days",
                      fmt::format("a horizon of at most the days of spend it is fitted on ({}: {} of history and the window's {} whole days), "
                                  "and at least {} of them",
-                                 have, sc_.forecast.history_usd.size(), whole_days_in_window(sc_.simulation), kMinimumForecastHistoryDays),
+                                 have, sc_.forecast.history_usd.size(), sc_.simulation.whole_days(), kMinimumForecastHistoryDays),
                      fmt::format("{} days", sc_.forecast.days), "a trend is not extrapolated further ahead than the span it was fitted on");
         }
       }
