@@ -26,6 +26,7 @@
 #include "capsim/provisioning/cluster_autoscaler/spec.hpp"
 #include "capsim/provisioning/karpenter/spec.hpp"
 #include "capsim/provisioning/provisioner.hpp"
+#include "capsim/scenario/scenario_document.hpp"
 #include "capsim/scenario/uncertainty.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/trace/trace.hpp"
@@ -126,6 +127,7 @@ struct Scenario {
   CompareSpec compare;
   std::map<std::string, std::string> sources;  // JSON pointer → where the figure comes from
   std::vector<std::string> warnings;           // points filled, merged, dropped or clipped while reading
+  ScenarioDocument document;                   // what it was loaded from (io::load_scenario_text keeps it)
 
   const PolicySpec& policy(std::string_view name) const;
 };

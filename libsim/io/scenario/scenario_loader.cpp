@@ -908,8 +908,9 @@ void Loader::check_services_can_run(const PolicySpec& policy, const std::string&
 }
 
 std::optional<InputFile> Loader::input_file(const std::string& name, const std::string& ptr) {
-  const std::filesystem::path scenario_dir = std::filesystem::path(file_).parent_path();
-  InputFile f{base_dir_ / name, (scenario_dir / name).lexically_normal().string()};
+  // Named as found from where the scenario's relative paths resolve (a file's folder, or the folder
+  // given for a document loaded from memory).
+  InputFile f{base_dir_ / name, (base_dir_ / name).lexically_normal().string()};
   if (!options_.data_root) return f;
   // Both sides resolved the same way (symbolic links and ".." followed), then compared by component.
   std::error_code ec;
@@ -1077,8 +1078,11 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_fi
                                           (std::filesystem::exists(*options.data_root, ec) ? "is not a folder" : "does not exist"),
                                       {}, {}}});
   }
-  detail::Loader loader(display_file, base_dir.empty() ? std::filesystem::path(".") : base_dir, options);
-  return loader.load(text);
+  const std::filesystem::path base = base_dir.empty() ? std::filesystem::path(".") : base_dir;
+  detail::Loader loader(display_file, base, options);
+  Scenario sc = loader.load(text);
+  sc.document = ScenarioDocument{std::string(text), display_file, base, options.data_root};
+  return sc;
 }
 
 std::string effective_document(std::string_view scenario_text, std::string_view policy, const std::string& display_file) {

@@ -1,0 +1,20 @@
+#pragma once
+// The document a scenario was loaded from, kept with it so that a variant (another seed, another
+// policy, a dict edited in Python) is made by changing the document and loading it again: the
+// variant is validated exactly as a file is, and a result never depends on how the scenario was built.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace capsim {
+
+struct ScenarioDocument {
+  std::string text;                // the JSON text as given
+  std::string display_file;        // how messages name it ("scenarios/a.json", "<dict>")
+  std::filesystem::path base_dir;  // where the relative paths inside it resolve
+  std::optional<std::filesystem::path> data_root;  // the data root it was loaded under (LoadOptions)
+
+  bool empty() const { return text.empty(); }
+};
+
+}  // namespace capsim
