@@ -4,11 +4,13 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "capsim/core/error.hpp"
+#include "capsim/io/atomic_write.hpp"
 #include "capsim/io/results/comparison_files.hpp"
 #include "capsim/io/results/billing_csv.hpp"
 #include "capsim/io/results/focus_csv.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/report/html_report.hpp"
 
 namespace py = pybind11;
 
@@ -84,6 +86,15 @@ void bind_io(py::module_& m) {
         "The bill's lines (kept with the series) as CSV text, a 'tag:<key>' column per tag key.");
   m.def("billing_hours_to_csv", &io::billing_hours_to_csv, py::arg("result"),
         "The bill hour by hour (kept with the series) as CSV text: a row per cost line per UTC clock hour, as `--billing` writes it.");
+  m.def(
+      "write_report_html",
+      [](const std::filesystem::path& path, const Comparison& comparison, const RunResult& run) {
+        const std::string html = render_report_html(comparison, run);
+        py::gil_scoped_release release;
+        io::write_file_atomically(path, html);
+      },
+      py::arg("path"), py::arg("comparison"), py::arg("run"),
+      "Writes the compare report (render_report_html's page) to path atomically, as capsim compare writes report.html.");
   m.def("focus_to_csv", &io::focus_to_csv, py::arg("result"),
         "The bill (kept with the series) in FOCUS 1.2 as CSV text, as `--focus` writes it.");
 }

@@ -54,6 +54,9 @@ template <class T, class... Ms>
 py::class_<T> value_class(py::module_& m, const char* name, const char* doc, capsim::Field<T, Ms>... fields) {
   py::class_<T> c(m, name, doc);
   c.def(py::init<>());
+  // The field names in table order, as namedtuple's _fields: what capsim.frames walks to flatten a
+  // result into DataFrame columns without naming a field again.
+  c.attr("_fields") = py::make_tuple(std::string(fields.name)...);
   // Names and docs are string literals (null-terminated), so their data() serve as C strings.
   (c.def_property(
        fields.name.data(), [p = fields.member](const T& v) { return to_python(v.*p); },

@@ -10,6 +10,7 @@ void bind_catalog(py::module_& m);
 void bind_io(py::module_& m);
 void bind_report(py::module_& m);
 void bind_sim(py::module_& m);
+void bind_scenario(py::module_& m);
 void bind_trace(py::module_& m);
 void bind_market(py::module_& m);
 }  // namespace capsim::py_bind
@@ -23,4 +24,5 @@ PYBIND11_MODULE(_capsim, m) {
   capsim::py_bind::bind_trace(m);
   capsim::py_bind::bind_report(m);
   capsim::py_bind::bind_sim(m);
+  capsim::py_bind::bind_scenario(m);  // after bind_sim: it adds to Scenario
 }
