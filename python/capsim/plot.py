@@ -74,7 +74,7 @@ def capacity(result, policies=None, services=None, replicate=0):
             t = _times(run, len(s.arrivals))
             demand = np.asarray(s.arrivals) / run.period_s
             if first_demand is None:
-                ax.plot(t, demand, color="#222222", linewidth=1, label="demand")
+                ax.plot(t, demand, color="#222222", linewidth=1, label="demand", zorder=3)
                 first_demand = demand
             elif not np.array_equal(demand, first_demand):
                 ax.plot(t, demand, linestyle="--", linewidth=1, label=f"demand: {p.name}")

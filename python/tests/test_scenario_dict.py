@@ -153,3 +153,14 @@ def test_with_policy_on_a_scenario_without_policies(data_dir):
     assert r.policy("default").replicates[0] == capsim.run(sc).policy("default").replicates[0]
     assert r.policy("default").replicates[0].cost.total_usd == pytest.approx((2 * 1.006 + 0.10) * 300 / 3600)
     assert r.policy("three").replicates[0].cost.total_usd == pytest.approx((3 * 1.006 + 0.10) * 300 / 3600)
+
+
+def test_variants_keep_the_data_root(data_dir):
+    # Loaded under a data root, a scenario's variants are held to it too.
+    sc = capsim.load_scenario(data_dir / "scenarios" / "compare_ladder.json", data_root=data_dir)
+    assert sc.data_root == data_dir
+    assert sc.with_policy("four", {"services": [{"name": "api", "replicas": 4}]}, parent="two").data_root == data_dir
+    d = sc.to_dict()
+    with pytest.raises(capsim.ScenarioError) as e:
+        capsim.Scenario.from_dict(d, base_dir=data_dir / "scenarios", data_root=data_dir / "scenarios")
+    assert any(m.startswith("<dict>: /traces/t/file: expected a file inside the data root") for m in e.value.diagnostics), e.value.diagnostics
