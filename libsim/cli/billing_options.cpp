@@ -49,7 +49,7 @@ void add_billing_outputs(const BillingArgs& args, const RunResult& result,
     if (args.period.empty() && args.group_by.empty()) {
       outputs.emplace_back(args.billing, io::billing_hours_to_csv(result));
     } else {
-      io::check_billing_adds_up(result);
+      io::check_commitments_itemised(result, "--billing");
       const BillingPeriod period = args.period == "day" ? BillingPeriod::Day : BillingPeriod::Hour;
       outputs.emplace_back(args.billing, io::billing_rollup_to_csv(roll_up_billing(result, period, args.group_by), args.group_by));
     }

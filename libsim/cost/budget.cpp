@@ -63,21 +63,46 @@ bool in_budget_scope(const BudgetScope& scope, const LedgerLine& line) {
   return true;
 }
 
+namespace {
+
+std::vector<double> scoped_hourly(const BudgetSpec& b, const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges,
+                                  std::size_t hours) {
+  std::vector<double> hourly(hours, 0.0);
+  for (const HourCharge& c : charges)
+    if (c.hour >= 0 && static_cast<std::size_t>(c.hour) < hours && in_budget_scope(b.scope, lines[c.line]))
+      hourly[static_cast<std::size_t>(c.hour)] += c.cost_usd;
+  return hourly;
+}
+
+std::size_t clock_hours(UtcTime window_start, SimDuration duration) {
+  return static_cast<std::size_t>((offset_in_hour(window_start) + duration + kMicrosPerHour - 1) / kMicrosPerHour);
+}
+
+}  // namespace
+
+std::vector<BudgetSpend> budget_spend(const std::vector<BudgetSpec>& budgets, const std::vector<LedgerLine>& lines,
+                                      const std::vector<HourCharge>& charges, UtcTime window_start, SimDuration duration) {
+  std::vector<BudgetSpend> out;
+  for (const BudgetSpec& b : budgets) {
+    BudgetSpend s{b.name, {}, scoped_hourly(b, lines, charges, clock_hours(window_start, duration))};
+    for (const BudgetAlertSpec& a : b.alerts) s.thresholds_usd.push_back(a.threshold_usd(b.amount_usd));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::vector<BudgetOutcome> evaluate_budgets(const std::vector<BudgetSpec>& budgets, const std::vector<LedgerLine>& lines,
                                             const std::vector<HourCharge>& charges, UtcTime window_start, SimDuration duration) {
   const SimDuration into_hour = offset_in_hour(window_start);
   const UtcTime first_hour = window_start - std::chrono::microseconds{into_hour};
   const UtcTime window_end = window_start + std::chrono::microseconds{duration};
-  const auto hours = static_cast<std::size_t>((into_hour + duration + kMicrosPerHour - 1) / kMicrosPerHour);
+  const std::size_t hours = clock_hours(window_start, duration);
   const UtcTime first_day = date::floor<days>(window_start);
   // Simulated whole days: a window starting within a day leaves that day out of the forecast's series.
   const UtcTime first_whole_day = first_day == window_start ? first_day : first_day + days{1};
   std::vector<BudgetOutcome> out;
   for (const BudgetSpec& b : budgets) {
-    std::vector<double> hourly(hours, 0.0);
-    for (const HourCharge& c : charges)
-      if (c.hour >= 0 && static_cast<std::size_t>(c.hour) < hours && in_budget_scope(b.scope, lines[c.line]))
-        hourly[static_cast<std::size_t>(c.hour)] += c.cost_usd;
+    const std::vector<double> hourly = scoped_hourly(b, lines, charges, hours);
     auto hour_start = [&](std::size_t h) { return first_hour + std::chrono::hours{static_cast<long>(h)}; };
     // Daily series: the history, then each simulated whole day.
     // The first hour starting at or after `t` (hours are in time order, so a range of instants is

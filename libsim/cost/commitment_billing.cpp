@@ -161,6 +161,24 @@ double CommitmentTotals::coverage() const {
 }
 double CommitmentTotals::ri_utilisation() const { return ri_units > 0 ? ri_units_used / ri_units : 0; }
 
+RunUsage usage_left_on_demand(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
+                              const NormalizationFactors& normalization, double& fees_usd) {
+  RunUsage out(run.size());
+  for (std::size_t h = 0; h < run.size(); ++h) {
+    const HourBilling bill = apply_commitments(run[h], held, rates, normalization);
+    fees_usd += bill.sp_committed_usd + bill.ri_fee_usd;
+    for (std::size_t i = 0; i < run[h].size(); ++i) {
+      const EntryBilling& e = bill.entries[i];
+      if (e.on_demand_usage_h <= kNegligible) continue;
+      EligibleUsage left = run[h][i];
+      left.usage_h = e.on_demand_usage_h;
+      left.on_demand_usd = e.on_demand_usd;
+      out[h].push_back(std::move(left));
+    }
+  }
+  return out;
+}
+
 CommitmentTotals bill_run(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
                           const NormalizationFactors& normalization) {
   CommitmentTotals totals;

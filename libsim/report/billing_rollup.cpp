@@ -74,6 +74,26 @@ std::vector<BillingRollupRow> roll_up_billing(const RunResult& result, BillingPe
     for (const ReplicateResult& rep : p.replicates) {
       // Keyed by (period start, group values): a map keeps the rows in that order.
       std::map<std::tuple<UtcTime, std::vector<std::string>>, std::pair<double, double>> sums;
+      auto period_of = [&](int hour) {
+        const UtcTime at = billing_hour_start(result.start, hour);
+        return period == BillingPeriod::Day ? UtcTime{date::floor<date::days>(at)} : at;
+      };
+      // A policy's commitments, as the hourly bill shows them: usage they covered is billed through
+      // their fees (each a group of its own: its resource and service), so its on-demand cost leaves
+      // the line's group.
+      std::map<std::pair<int, int>, double> covered_usd;
+      for (const CommitmentCharge& c : rep.commitment_charges) {
+        if (c.line >= 0) {
+          covered_usd[{c.line, c.hour}] += c.on_demand_usd;
+          continue;
+        }
+        std::vector<std::string> group;
+        for (const auto& k : group_by)
+          group.push_back(k == "resource"      ? c.commitment
+                          : k == "aws_service" ? std::string(c.commitment.starts_with("savings-plan/") ? "ComputeSavingsPlans" : "AmazonEC2")
+                                               : std::string());
+        sums[{period_of(c.hour), std::move(group)}].second += c.recurring_fee_usd + c.upfront_usd;
+      }
       for (const BillingHour& h : rep.billing_hours) {
         const CostLine& line = rep.cost_lines.at(static_cast<std::size_t>(h.line));
         UtcTime at = billing_hour_start(result.start, h.hour);
@@ -83,7 +103,8 @@ std::vector<BillingRollupRow> roll_up_billing(const RunResult& result, BillingPe
         for (const auto& k : group_by) group.push_back(billing_group_value(line, k));
         auto& s = sums[{at, std::move(group)}];
         s.first += h.usage_h;
-        s.second += h.cost_usd;
+        const auto covered = covered_usd.find({h.line, h.hour});
+        s.second += covered == covered_usd.end() ? h.cost_usd : h.cost_usd - covered->second;
       }
       for (auto& [key, s] : sums) out.push_back({p.name, rep.replicate, std::get<0>(key), std::get<1>(key), s.first, s.second});
     }

@@ -229,14 +229,17 @@ std::string format_compare(const Comparison& c, const RunResult& run, std::size_
     if (!p.savings_plan_advice) continue;
     const SavingsPlanAdvice& a = *p.savings_plan_advice;
     if (&p == &run.policies.front() || !run.policies.front().savings_plan_advice)
-      out += fmt::format("\nSavings Plan advice ({}), on each policy's on-demand usage before any commitment it holds, over the window, {} replicates (USD):\n", a.plan,
-                         a.replicates);
+      out += fmt::format("\nSavings Plan advice ({}), on each policy's eligible on-demand usage over the window, on top of the commitments "
+                         "it holds, {} replicates (USD):\n", a.plan, a.replicates);
     out += fmt::format("  {}: none: expected {}, P95 {}; {} USD/h minimises the expected cost: {} (P95 {}, coverage {}, "
                        "utilisation {}); {} USD/h minimises the P95: {} (expected {})\n",
                        p.name, money(a.none_expected_usd), money(a.none_p95_usd), fmt::format("{:.3f}", a.min_expected_usd_per_h),
                        money(a.min_expected_expected_usd), money(a.min_expected_p95_usd), pct(100 * a.min_expected_coverage),
                        pct(100 * a.min_expected_utilisation), fmt::format("{:.3f}", a.min_p95_usd_per_h), money(a.min_p95_p95_usd),
                        money(a.min_p95_expected_usd));
+    if (!a.on_top_of.empty())
+      out += fmt::format("    (on top of what {} holds: {}; advised on the usage they leave on demand, their {} USD of fees in every cost)\n",
+                         p.name, a.on_top_of, money(a.held_fees_usd));
     if (a.usage_without_rate > 0)
       out += fmt::format("    ({} hourly usage entries have no rate in the rate file: left on demand)\n", a.usage_without_rate);
   }

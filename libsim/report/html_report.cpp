@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "report/html_charts.hpp"
+#include "report/html_spend_charts.hpp"
 #include "report/svg.hpp"
 
 namespace capsim {
@@ -112,12 +113,14 @@ std::string cost_management_table(const RunResult& run) {
   std::string out;
   for (const auto& p : run.policies) {
     int held = 0, forecast = 0, n = 0;
-    double saved = 0, coverage = 0, utilisation = 0, f_mean = 0, f_low = 0, f_high = 0, anomalies = 0;
+    double saved = 0, coverage = 0, utilisation = 0, billed = 0, effective = 0, f_mean = 0, f_low = 0, f_high = 0, anomalies = 0;
     int horizon = 0;
     for (const auto& r : p.replicates) {
       ++n;
       anomalies += static_cast<double>(r.anomalies.size());
-      if (r.commitments) ++held, saved += r.commitments->savings_usd, coverage += r.commitments->coverage, utilisation += r.commitments->sp_utilisation;
+      if (r.commitments)
+        ++held, saved += r.commitments->savings_usd, coverage += r.commitments->coverage, utilisation += r.commitments->sp_utilisation,
+            billed += r.commitments->run_billed_usd, effective += r.commitments->run_effective_usd;
       if (r.forecast) ++forecast, f_mean += r.forecast->total_mean_usd, f_low += r.forecast->total_lower_usd, f_high += r.forecast->total_upper_usd,
                       horizon = r.forecast->horizon_days;
     }
@@ -127,18 +130,21 @@ std::string cost_management_table(const RunResult& run) {
     if (!held && !forecast && !watched) continue;
     if (out.empty())
       out = "<section><h2>Commitments, forecast and anomalies</h2><table class=\"costmgmt\"><thead><tr><th>Policy</th>"
+            "<th class=\"num\">Billed (USD, window)</th><th class=\"num\">Effective (USD, window)</th>"
             "<th class=\"num\">Saved by commitments (USD, window)</th><th class=\"num\">Coverage</th><th class=\"num\">Plan utilisation</th>"
             "<th class=\"num\">Forecast (USD)</th><th class=\"num\">80% interval</th><th class=\"num\">Anomalous days</th></tr></thead><tbody>\n";
     const auto per = [](double x, int k) { return k > 0 ? x / k : 0.0; };
     out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                       "<td class=\"num\">{}</td><td class=\"num\">{:.1f}</td></tr>\n",
-                       esc(p.name), held ? money(per(saved, held)) : "-", held ? share(per(coverage, held)) : "-",
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}</td></tr>\n",
+                       esc(p.name), held ? money(per(billed, held)) : "-", held ? money(per(effective, held)) : "-",
+                       held ? money(per(saved, held)) : "-", held ? share(per(coverage, held)) : "-",
                        held ? share(per(utilisation, held)) : "-",
                        forecast ? money(per(f_mean, forecast)) + fmt::format(" ({} days)", horizon) : "-",
                        forecast ? money(per(f_low, forecast)) + " to " + money(per(f_high, forecast)) : "-", per(anomalies, n));
   }
   if (out.empty()) return out;
-  return out + "</tbody></table><p class=\"note\">Means over replicates. Commitments apply to on-demand usage in AWS's order; the "
+  return out + "</tbody></table><p class=\"note\">Means over replicates. Billed: what the window is invoiced; effective: the "
+               "amortised cost, with upfront payments spread over the hours they pay for. Commitments apply to on-demand usage in AWS's order; the "
                "forecast covers the days after the window; anomalous days are those outside capsim's robust weekday band.</p></section>\n";
 }
 
@@ -212,8 +218,9 @@ std::string render_report_html(const Comparison& c, const RunResult& run) {
   std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>capsim compare: {}</title>\n"
                                 "<style>\n{}</style></head><body>\n", esc(c.scenario), kStyle);
-  out += header(pg) + policy_table(c) + batch_table(c) + budget_table(c) + cost_management_table(run);
-  out += html::demand_capacity(pg) + html::cumulative_cost(pg) + html::cost_breakdown(pg) + html::ladder(pg);
+  out += header(pg) + policy_table(c) + batch_table(c) + budget_table(c) + cost_management_table(run) + html::anomalies_table(pg);
+  out += html::demand_capacity(pg) + html::cumulative_cost(pg) + html::budget_alerts(pg) + html::spend_forecast(pg);
+  out += html::cost_breakdown(pg) + html::ladder(pg);
   out += html::cost_distribution(pg) + html::cost_risk(pg) + html::timeline(pg);
   out += notes(c, run);
   return out + "<footer><p class=\"note\">Made by capsim compare. The page is self-contained: it loads nothing from elsewhere.</p></footer>\n</body></html>\n";

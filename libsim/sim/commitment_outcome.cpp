@@ -2,18 +2,12 @@
 
 #include "capsim/cost/billing_hours.hpp"
 #include "capsim/cost/commitment_billing.hpp"
+#include "capsim/cost/commitment_charges.hpp"
 #include "capsim/core/error.hpp"
 
 #include <fmt/format.h>
 
 namespace capsim::detail {
-
-namespace {
-// AWS: a Partial Upfront plan pays at least half of the commitment upfront. capsim takes exactly
-// half (listed in the run's warnings when such a plan is held): the invoice inside the window is an
-// estimate, the effective cost is not.
-constexpr double kPartialUpfrontShare = 0.5;
-}  // namespace
 
 RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLine>& lines, const std::vector<HourCharge>& charges) {
   const auto& sim = scenario.simulation;
@@ -49,9 +43,21 @@ SavingsPlanOffer parse_savings_plan_offer(const std::string& text) {
   return offer;
 }
 
-SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates) {
-  const CommitmentAdvice a = advise_savings_plan(replicates, offer, rates);
+SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates,
+                         const Commitments& held) {
   SavingsPlanAdvice s;
+  std::vector<RunUsage> left;
+  if (!held.empty()) {
+    // The fees do not depend on usage: every replicate's window pays the same, so adding their mean
+    // to the expected cost and to the P95 (a quantile shifts with a constant) is exact.
+    double fees = 0;
+    for (const RunUsage& run : replicates) left.push_back(usage_left_on_demand(run, held, rates, NormalizationFactors::aws_table(), fees));
+    s.held_fees_usd = replicates.empty() ? 0.0 : fees / static_cast<double>(replicates.size());
+    for (const std::string& name : describe_commitments(held)) s.on_top_of += (s.on_top_of.empty() ? "" : ", ") + name;
+  }
+  CommitmentAdvice a = advise_savings_plan(held.empty() ? replicates : left, offer, rates);
+  for (CommitmentOutcome* o : {&a.no_commitment, &a.min_expected_cost, &a.min_p95_cost})
+    o->expected_cost_usd += s.held_fees_usd, o->p95_cost_usd += s.held_fees_usd;
   s.plan = fmt::format("{}{} {} {}", to_string(offer.type), offer.family.empty() ? std::string() : " " + offer.family, to_string(offer.term),
                        to_string(offer.payment));
   s.replicates = static_cast<int>(a.replicates);
@@ -84,10 +90,8 @@ CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& p
   s.ri_fee_usd = t.ri_fee_usd;
   s.ri_utilisation = t.ri_utilisation();
   for (const SavingsPlan& sp : policy.commitments.savings_plans) {
-    const double share = sp.payment == PaymentOption::AllUpfront       ? 1.0
-                         : sp.payment == PaymentOption::PartialUpfront ? kPartialUpfrontShare
-                                                                       : 0.0;
-    s.upfront_usd += share * sp.usd_per_h * static_cast<double>(usage.size());
+    // A Partial Upfront plan's share is an estimate (see upfront_share); the effective cost is not.
+    s.upfront_usd += upfront_share(sp.payment) * sp.usd_per_h * static_cast<double>(usage.size());
   }
   s.billed_usd = s.effective_usd - s.upfront_usd;
   s.usage_without_rate = static_cast<int>(t.entries_without_rate);

@@ -16,8 +16,10 @@ RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLin
 
 /// "compute:1y:no-upfront" or "ec2-instance:g5:1y:no-upfront"; throws Error saying what was expected.
 SavingsPlanOffer parse_savings_plan_offer(const std::string& text);
-/// The advice for one policy from its replicates' eligible usage.
-SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates);
+/// The advice for one policy from its replicates' eligible usage, on top of the commitments it holds
+/// (`held`): on the usage they leave on demand, their fees added to every cost.
+SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates,
+                         const Commitments& held);
 
 /// The commitments applied hour by hour to `usage` (eligible_usage_of) to the run's eligible usage (every UTC clock hour the
 /// window touches, so an hour without usage still pays its commitment).

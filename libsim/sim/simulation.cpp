@@ -18,6 +18,7 @@
 #include "capsim/cost/allocation.hpp"
 #include "capsim/cost/billing_hours.hpp"
 #include "capsim/cost/budget.hpp"
+#include "capsim/cost/commitment_charges.hpp"
 #include "capsim/report/billing_rollup.hpp"
 #include "capsim/report/explain.hpp"
 #include "capsim/sim/assembly.hpp"
@@ -144,11 +145,18 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       out.commitments = detail::bill_commitments(scenario, policy, usage);
       out.cost.commitment_savings_usd = out.commitments->savings_usd;
       out.cost.total_usd -= out.commitments->savings_usd;
+      out.commitments->run_effective_usd = out.cost.total_usd;
+      out.commitments->run_billed_usd = out.cost.total_usd - out.commitments->upfront_usd;
+      // Itemised for the hourly bill and FOCUS, which are written from the kept series.
+      if (keep_series)
+        out.commitment_charges = itemise_commitments(usage, lines, charges, policy.commitments, scenario.savings_plan_rates,
+                                                     NormalizationFactors::aws_table());
     }
     if (eligible_usage) *eligible_usage = std::move(usage);
   }
   if (spend_reports) {
     if (!scenario.budgets.empty()) out.budgets = evaluate_budgets(scenario.budgets, lines, charges, sim.start, sim.duration);
+    if (!scenario.budgets.empty() && keep_series) out.budget_spend = budget_spend(scenario.budgets, lines, charges, sim.start, sim.duration);
     out.forecast = detail::forecast_outcome(scenario, lines, charges);
     out.anomalies = detail::anomaly_outcomes(scenario, lines, charges);
   }
@@ -361,7 +369,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (failure) std::rethrow_exception(failure);
   if (offer)
     for (std::size_t p = 0; p < policies; ++p)
-      result.policies[p].savings_plan_advice = detail::advise(usage[p], *offer, scenario.savings_plan_rates);
+      result.policies[p].savings_plan_advice = detail::advise(usage[p], *offer, scenario.savings_plan_rates, scenario.policies[p].commitments);
   if (options.shard.count > 1)
     for (std::size_t p = 0; p < result.policies.size(); ++p) {
       auto& rs = result.policies[p].replicates;

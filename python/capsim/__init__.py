@@ -38,6 +38,8 @@ from ._capsim import (  # noqa: F401
     ConsolidationDecision,
     CostBreakdown,
     BillingHour,
+    CommitmentCharge,
+    BudgetSpend,
     SavingsPlanAdvice,
     SpendAnomalyOutcome,
     SpendForecastOutcome,
@@ -153,7 +155,7 @@ CompareResult.write_html = _write_html
 Comparison.to_pandas = frames.comparison_frame
 
 __all__ = [
-    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "SavingsPlanAdvice", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
+    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "CommitmentCharge", "BudgetSpend", "SavingsPlanAdvice", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "allocate", "billing_frame", "decisions_frame", "frames", "load_scenario_text", "nodes_frame", "plot", "records_frame",

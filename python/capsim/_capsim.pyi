@@ -396,6 +396,8 @@ class CommitmentSummary:
     upfront_usd: float
     billed_usd: float
     usage_without_rate: int
+    run_billed_usd: float
+    run_effective_usd: float
     def __init__(self) -> None: ...
 
 class BudgetAlertOutcome:
@@ -473,6 +475,8 @@ class SavingsPlanAdvice:
     min_p95_coverage: float
     min_p95_utilisation: float
     usage_without_rate: int
+    on_top_of: str
+    held_fees_usd: float
     def __init__(self) -> None: ...
 
 class BillingHour:
@@ -480,6 +484,26 @@ class BillingHour:
     hour: int
     usage_h: float
     cost_usd: float
+    def __init__(self) -> None: ...
+
+class CommitmentCharge:
+    commitment: str
+    type: str
+    name: str
+    hour: int
+    line: int
+    usage_h: float
+    on_demand_usd: float
+    effective_usd: float
+    committed: float
+    recurring_fee_usd: float
+    upfront_usd: float
+    def __init__(self) -> None: ...
+
+class BudgetSpend:
+    budget: str
+    thresholds_usd: npt.NDArray[np.float64]
+    hourly_usd: npt.NDArray[np.float64]
     def __init__(self) -> None: ...
 
 class WorldDraw:
@@ -507,6 +531,8 @@ class ReplicateResult:
     nodes: List[NodeRecord]
     cost_lines: List[CostLine]
     billing_hours: List[BillingHour]
+    commitment_charges: List[CommitmentCharge]
+    budget_spend: List[BudgetSpend]
     decisions: Decisions
     explanations: List[str]
     cost_rate_usd_per_h: npt.NDArray[np.float64]

@@ -42,6 +42,9 @@ void bind_report(py::module_& m) {
   table_class<SavingsPlanAdvice>(m, "SavingsPlanAdvice",
                                  "How much of a Savings Plan a policy should buy: the commitments minimising the expected and the P95 cost.");
   table_class<BillingHour>(m, "BillingHour", "One cost line in one UTC clock hour: usage and cost, as AWS itemises a bill.");
+  table_class<BudgetSpend>(m, "BudgetSpend", "A budget's scoped spend hour by hour, with its alerts' thresholds (kept with the series).");
+  table_class<CommitmentCharge>(m, "CommitmentCharge",
+                                "One commitment's part of one UTC clock hour: a cost line's usage it covered, or its own fee and unused part.");
   table_class<RejectedType>(m, "RejectedType", "A cheaper instance type rejected for a node claim, and why.");
   table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");
   table_class<ConsolidatedNode>(m, "ConsolidatedNode", "A node a consolidation removed.");

@@ -129,6 +129,27 @@ def check_focus_file(path, columns, allowed):
         assert (r["CapacityReservationId"] == "") == (r["CapacityReservationStatus"] == "")
         assert r["ChargePeriodStart"] < r["ChargePeriodEnd"]
         assert r["BillingPeriodStart"] <= r["ChargePeriodStart"] and r["ChargePeriodEnd"] <= r["BillingPeriodEnd"]
+        # Commitment discounts (FOCUS_1.2_RULES.md 3.1, 3.5-3.7): the category and status go with the id;
+        # a Usage row of a commitment has a status; a purchase is never usage-based, its EffectiveCost 0
+        # (it is amortised onto the usage), priced Standard; covered usage is priced Committed.
+        cd = r["CommitmentDiscountId"] != ""
+        assert (r["CommitmentDiscountCategory"] != "") == cd and (r["CommitmentDiscountType"] != "") == cd
+        assert (r["CommitmentDiscountQuantity"] != "") == cd and (r["CommitmentDiscountUnit"] != "") == cd
+        if not cd:
+            assert r["CommitmentDiscountStatus"] == ""
+        elif r["ChargeCategory"] == "Usage":
+            assert r["CommitmentDiscountStatus"] in ("Used", "Unused") and r["PricingCategory"] == "Committed"
+            if r["CommitmentDiscountStatus"] == "Used":
+                assert float(r["BilledCost"]) == 0 and r["ConsumedQuantity"] != ""
+        if r["ChargeCategory"] == "Purchase":
+            assert cd and r["ChargeFrequency"] in ("One-Time", "Recurring") and r["PricingCategory"] == "Standard"
+            assert float(r["EffectiveCost"]) == 0
+    # For each commitment: its Usage rows' EffectiveCost (used and unused) adds up to its Purchase rows' BilledCost.
+    for key in {(r["x_Policy"], r["x_Replicate"], r["CommitmentDiscountId"]) for r in data if r["CommitmentDiscountId"]}:
+        mine = [r for r in data if (r["x_Policy"], r["x_Replicate"], r["CommitmentDiscountId"]) == key]
+        usage = sum(float(r["EffectiveCost"]) for r in mine if r["ChargeCategory"] == "Usage")
+        bought = sum(float(r["BilledCost"]) for r in mine if r["ChargeCategory"] == "Purchase")
+        assert usage == pytest.approx(bought, rel=1e-9), key
     return data
 
 

@@ -51,6 +51,9 @@ def test_commitments_billed_by_hand(source_dir):
     assert reps["too-much"].cost.total_usd == pytest.approx(too_much)
     assert big.sp_utilisation == pytest.approx(2 * 0.55 / 2.0) and big.coverage == pytest.approx(1.0)
     assert big.upfront_usd == pytest.approx(too_much) and big.billed_usd == pytest.approx(0.0)
+    # The whole run side by side: invoiced in the window vs amortised.
+    assert big.run_billed_usd == pytest.approx(0.0) and big.run_effective_usd == pytest.approx(too_much)
+    assert c.run_billed_usd == pytest.approx(plan) and c.run_effective_usd == pytest.approx(plan)
 
 
 def test_commitments_in_the_cli_outputs(cli, source_dir, tmp_path):
@@ -59,6 +62,7 @@ def test_commitments_in_the_cli_outputs(cli, source_dir, tmp_path):
     p = subprocess.run([cli, "run", str(scenario), "-o", str(tmp_path / "r.json")], capture_output=True, text=True, check=True)
     assert "Commitments (Savings Plans, Reserved Instances) on eligible usage" in p.stdout
     assert "Savings Plans utilisation" in p.stdout
+    assert "the run billed in the window (USD)" in p.stdout and "the run's effective cost (USD)" in p.stdout
     doc = json.loads((tmp_path / "r.json").read_text())
     assert doc["format_version"] == 4
     got = {x["name"]: x["replicates"][0] for x in doc["policies"]}
@@ -119,16 +123,165 @@ def test_capacity_block_billed_and_run_by_hand(cli, source_dir, tmp_path):
     assert doc["policies"][0]["replicates"][0]["cost_usd"]["reserved"] == pytest.approx(480)
 
 
-def test_the_bill_of_a_committed_policy_is_refused_not_wrong(cli, source_dir, tmp_path):
-    # Its lines at their own prices would not add up to its total after the commitments.
+def read_csv(path):
+    import csv
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_focus_export_of_committed_policies_by_hand(cli, source_dir, data_dir, tmp_path):
+    # Each hour, two g5.xlarge run one hour each (node/gpu/0 and node/gpu/1), 1.006 USD on demand.
+    from test_billing import check_focus_file, focus_spec
     scenario = source_dir / "tests" / "data" / "scenarios" / "commitments.json"
-    for flag in ("--focus", "--billing"):
-        p = subprocess.run([cli, "run", str(scenario), "-q", "-o", str(tmp_path / "r.json"), flag, str(tmp_path / "b.csv")],
-                           capture_output=True, text=True)
-        assert p.returncode == 2
-        assert f"{flag}: policy 'savings-plan' holds Savings Plans or Reserved Instances" in p.stderr
-        assert not (tmp_path / "b.csv").exists() and not (tmp_path / "r.json").exists()
-    # Without the committed policies, the bill is written.
-    subprocess.run([cli, "compare", str(scenario), "-q", "-r", "1", "--policies", "on-demand", "-o", str(tmp_path / "o"), "--focus",
-                    str(tmp_path / "f.csv")], check=True)
-    assert (tmp_path / "f.csv").exists()
+    subprocess.run([cli, "compare", str(scenario), "-q", "-r", "1", "-o", str(tmp_path / "out"), "--focus", str(tmp_path / "f.csv")], check=True)
+    columns, allowed = focus_spec(data_dir)
+    data = check_focus_file(tmp_path / "f.csv", columns, allowed)
+    doc = json.loads((tmp_path / "out" / "result.json").read_text())
+    reps = {p["name"]: p["replicates"][0] for p in doc["policies"]}
+    of = lambda policy: [r for r in data if r["x_Policy"] == policy]
+    money = lambda rows, col: sum(float(r[col]) for r in rows)
+    covered = 0.5 / 0.6  # instance-hours the 0.50 plan covers an hour at the 0.60 rate, shared by the two instances
+
+    sp = of("savings-plan")
+    used = [r for r in sp if r["CommitmentDiscountStatus"] == "Used"]
+    # Per hour and instance: 5/12 h covered (0.25 USD of the plan), 7/12 h on demand.
+    assert len(used) == 2 * HOURS
+    for r in used:
+        assert r["CommitmentDiscountId"] == "savings-plan/0" and r["CommitmentDiscountCategory"] == "Spend"
+        assert r["CommitmentDiscountType"] == "Compute Savings Plan" and r["ChargeCategory"] == "Usage"
+        assert float(r["ConsumedQuantity"]) == pytest.approx(covered / 2) and float(r["BilledCost"]) == 0
+        assert float(r["EffectiveCost"]) == pytest.approx(0.25) and float(r["ListCost"]) == pytest.approx(covered / 2 * OD)
+        assert float(r["CommitmentDiscountQuantity"]) == pytest.approx(0.25)
+    on_demand = [r for r in sp if r["CommitmentDiscountId"] == ""]
+    assert [float(r["PricingQuantity"]) for r in on_demand] == pytest.approx([1 - covered / 2] * 2 * HOURS)
+    fees = [r for r in sp if r["ChargeCategory"] == "Purchase"]
+    assert [(r["ChargeFrequency"], float(r["BilledCost"]), float(r["EffectiveCost"])) for r in fees] == [("Recurring", 0.5, 0.0)] * HOURS
+    assert not [r for r in sp if r["CommitmentDiscountStatus"] == "Unused"]  # the plan is used whole
+    od, plan, both, too_much, _ = expected()
+    # BilledCost adds up to the run's total (the window's invoice: nothing was paid upfront), and so does EffectiveCost.
+    assert money(sp, "BilledCost") == pytest.approx(plan) == pytest.approx(reps["savings-plan"]["cost_usd"]["total"])
+    assert money(sp, "EffectiveCost") == pytest.approx(plan)
+    assert reps["savings-plan"]["commitments"]["billed_usd"] == pytest.approx(plan)
+
+    # The reservation first (half an instance-hour of each instance, 0.35 USD each), the plan 5/12 h of each.
+    both_rows = of("plan-and-reservation")
+    ri = [r for r in both_rows if r["CommitmentDiscountId"] == "reserved-instance/0" and r["ChargeCategory"] == "Usage"]
+    assert [float(r["ConsumedQuantity"]) for r in ri] == pytest.approx([0.5] * 2 * HOURS)
+    assert [float(r["EffectiveCost"]) for r in ri] == pytest.approx([0.35] * 2 * HOURS)
+    assert {(r["CommitmentDiscountCategory"], r["CommitmentDiscountUnit"], r["CommitmentDiscountStatus"]) for r in ri} == {("Usage", "Hours", "Used")}
+    rest = [r for r in both_rows if r["CommitmentDiscountId"] == "" and r["ChargeCategory"] == "Usage"]
+    assert [float(r["BilledCost"]) for r in rest] == pytest.approx([(1 - 0.5 - covered / 2) * OD] * 2 * HOURS)
+    ri_fee = [r for r in both_rows if r["ChargeCategory"] == "Purchase" and r["CommitmentDiscountId"] == "reserved-instance/0"]
+    assert [float(r["BilledCost"]) for r in ri_fee] == pytest.approx([0.7] * HOURS)
+    assert money(both_rows, "BilledCost") == pytest.approx(both) and money(both_rows, "EffectiveCost") == pytest.approx(both)
+
+    # 2 USD/h all upfront at 0.55: both instances covered (1.10 USD an hour), 0.90 unused; no recurring fee;
+    # the 6.00 paid upfront for the window's three hours as one one-time purchase.
+    big = of("too-much")
+    unused = [r for r in big if r["CommitmentDiscountStatus"] == "Unused"]
+    assert [float(r["EffectiveCost"]) for r in unused] == pytest.approx([0.9] * HOURS)
+    assert all(r["ConsumedQuantity"] == "" and float(r["BilledCost"]) == 0 for r in unused)
+    assert [float(r["EffectiveCost"]) for r in big if r["CommitmentDiscountStatus"] == "Used"] == pytest.approx([0.55] * 2 * HOURS)
+    upfront = [r for r in big if r["ChargeCategory"] == "Purchase"]
+    assert len(upfront) == 1 and upfront[0]["ChargeFrequency"] == "One-Time"
+    assert float(upfront[0]["BilledCost"]) == pytest.approx(too_much) and float(upfront[0]["PricingQuantity"]) == HOURS
+    assert (upfront[0]["ChargePeriodStart"], upfront[0]["ChargePeriodEnd"]) == ("2024-05-10T00:00:00Z", "2024-05-10T03:00:00Z")
+    assert money(big, "BilledCost") == pytest.approx(too_much) and money(big, "EffectiveCost") == pytest.approx(too_much)
+    # Without the upfront part, what the window is invoiced: nothing.
+    assert money([r for r in big if r["ChargeFrequency"] != "One-Time"], "BilledCost") == pytest.approx(0)
+    assert reps["too-much"]["commitments"]["billed_usd"] == pytest.approx(0)
+    assert money(of("on-demand"), "BilledCost") == pytest.approx(od)
+
+
+def test_hourly_bill_of_committed_policies_by_hand(cli, source_dir, tmp_path):
+    scenario = source_dir / "tests" / "data" / "scenarios" / "commitments.json"
+    subprocess.run([cli, "compare", str(scenario), "-q", "-r", "1", "-o", str(tmp_path / "out"), "--billing", str(tmp_path / "b.csv")], check=True)
+    bill = read_csv(tmp_path / "b.csv")
+    of = lambda policy, kind: [r for r in bill if r["policy"] == policy and r["line_item_type"] == kind]
+    cost = lambda rows, col="cost_usd": sum(float(r[col]) for r in rows)
+    covered = 0.5 / 0.6
+    od, plan, both, too_much, _ = expected()
+    # The plan's covered usage at its on-demand cost, taken back by a negation; the fee each hour.
+    cov = of("savings-plan", "SavingsPlanCoveredUsage")
+    assert [float(r["usage_h"]) for r in cov] == pytest.approx([covered / 2] * 2 * HOURS)
+    assert [float(r["cost_usd"]) for r in cov] == pytest.approx([covered / 2 * OD] * 2 * HOURS)
+    assert [float(r["effective_cost_usd"]) for r in cov] == pytest.approx([0.25] * 2 * HOURS)
+    assert [float(r["cost_usd"]) for r in of("savings-plan", "SavingsPlanNegation")] == pytest.approx([-covered / 2 * OD] * 2 * HOURS)
+    fee = of("savings-plan", "SavingsPlanRecurringFee")
+    assert [(r["resource"], r["aws_service"], float(r["cost_usd"])) for r in fee] == [("savings-plan/0", "ComputeSavingsPlans", 0.5)] * HOURS
+    mine = [r for r in bill if r["policy"] == "savings-plan"]
+    assert cost(mine) == pytest.approx(plan) and cost(mine, "effective_cost_usd") == pytest.approx(plan)
+    # A reservation's covered usage costs nothing on its line; its fee is the RIFee.
+    assert [float(r["cost_usd"]) for r in of("plan-and-reservation", "DiscountedUsage")] == pytest.approx([0] * 2 * HOURS)
+    assert [float(r["cost_usd"]) for r in of("plan-and-reservation", "RIFee")] == pytest.approx([0.7] * HOURS)
+    mine = [r for r in bill if r["policy"] == "plan-and-reservation"]
+    assert cost(mine) == pytest.approx(both) and cost(mine, "effective_cost_usd") == pytest.approx(both)
+    # All upfront: no recurring fee; each hour's share of the upfront payment; the unused part on the fee row.
+    assert [float(r["cost_usd"]) for r in of("too-much", "SavingsPlanUpfrontFee")] == pytest.approx([2.0] * HOURS)
+    rec = of("too-much", "SavingsPlanRecurringFee")
+    assert [float(r["cost_usd"]) for r in rec] == [0.0] * HOURS
+    assert [float(r["effective_cost_usd"]) for r in rec] == pytest.approx([0.9] * HOURS)
+    mine = [r for r in bill if r["policy"] == "too-much"]
+    assert cost(mine) == pytest.approx(too_much) and cost(mine, "effective_cost_usd") == pytest.approx(too_much)
+    assert cost(r for r in mine if r["line_item_type"] != "SavingsPlanUpfrontFee") == pytest.approx(0)
+    assert cost(of("on-demand", "Usage")) == pytest.approx(od)
+    # Rolled up by day and service: the lines' on-demand rest under EC2, the plan's fee under its own product.
+    subprocess.run([cli, "compare", str(scenario), "-q", "-r", "1", "-o", str(tmp_path / "out2"), "--billing", str(tmp_path / "d.csv"),
+                    "--billing-by", "day", "--billing-group", "aws_service"], check=True)
+    got = {(r["policy"], r["aws_service"]): float(r["cost_usd"]) for r in read_csv(tmp_path / "d.csv")}
+    assert got[("savings-plan", "AmazonEC2")] == pytest.approx((2 - covered) * OD * HOURS)
+    assert got[("savings-plan", "ComputeSavingsPlans")] == pytest.approx(0.5 * HOURS)
+    assert got[("plan-and-reservation", "AmazonEC2")] == pytest.approx(both - 0.5 * HOURS)
+
+
+def test_billing_frame_of_a_committed_policy(source_dir):
+    pytest.importorskip("pandas")
+    od, plan, _, _, _ = expected()
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "commitments.json")
+    result = capsim.run(sc, keep_series=True)
+    frame = capsim.billing_frame(result)
+    sp = frame[frame.policy == "savings-plan"]
+    assert sp.cost_usd.sum() == pytest.approx(plan) and sp.effective_cost_usd.sum() == pytest.approx(plan)
+    daily = capsim.billing_frame(result, period="day", group_by=["aws_service"])
+    got = {(r.policy, r.aws_service): (r.usage_h, r.cost_usd) for r in daily.itertuples()}
+    # Usage counted once (6 instance-hours), the fees under their own service.
+    assert got[("savings-plan", "AmazonEC2")] == pytest.approx((2 * HOURS, (2 - 0.5 / 0.6) * OD * HOURS))
+    assert got[("savings-plan", "ComputeSavingsPlans")][1] == pytest.approx(0.5 * HOURS)
+    rep = next(p for p in result.policies if p.name == "savings-plan").replicates[0]
+    own = [c for c in rep.commitment_charges if c.line == -1]
+    assert [(c.commitment, c.hour, c.recurring_fee_usd) for c in own] == [("savings-plan/0", h, pytest.approx(0.5)) for h in range(HOURS)]
+
+
+def test_savings_plan_advice_on_top_of_held_commitments(cli, source_dir, tmp_path):
+    # 'savings-plan' holds a 0.50 USD/h Compute plan covering 5/6 of an instance-hour each hour: 7/6 are
+    # left on demand, which a further commitment c covers for c + max(0, 7/6 - c / 0.6) x 1.006 an hour,
+    # least at c = 0.6 x 7/6 = 0.70 USD/h. Every cost includes the held plan's 3 x 0.50 USD.
+    # 'plan-and-reservation' also holds a 0.70 reservation (one instance): 1/6 left, c = 0.10 USD/h.
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "commitments.json")
+    r = capsim.compare(sc, baseline="on-demand", replicates=2, advise_savings_plan="compute:1y:no-upfront")
+    advice = {p.name: p.savings_plan_advice for p in r.run.policies}
+    od, plan, both, _, _ = expected()
+    a = advice["savings-plan"]
+    assert a.on_top_of == "Compute Savings Plan compute 1y no-upfront at 0.5 USD/h"
+    assert a.held_fees_usd == pytest.approx(0.5 * HOURS)
+    assert a.none_expected_usd == pytest.approx(plan) and a.none_p95_usd == pytest.approx(plan)
+    assert a.min_expected_usd_per_h == pytest.approx(0.7)
+    assert a.min_expected_expected_usd == pytest.approx((0.5 + 0.7) * HOURS)
+    assert a.min_expected_coverage == pytest.approx(1.0) and a.min_expected_utilisation == pytest.approx(1.0)
+    assert a.min_p95_usd_per_h == pytest.approx(0.7, abs=1e-3)
+    b = advice["plan-and-reservation"]
+    assert b.on_top_of == "Reserved Instance g5.xlarge regional x1, Compute Savings Plan compute 1y no-upfront at 0.5 USD/h"
+    assert b.held_fees_usd == pytest.approx((0.7 + 0.5) * HOURS) and b.none_expected_usd == pytest.approx(both)
+    assert b.min_expected_usd_per_h == pytest.approx(0.1)
+    assert b.min_expected_expected_usd == pytest.approx((0.7 + 0.5 + 0.1) * HOURS)
+    # Nothing held: advised on all the usage, as before.
+    assert advice["on-demand"].on_top_of == "" and advice["on-demand"].held_fees_usd == 0
+    assert advice["on-demand"].min_expected_usd_per_h == pytest.approx(1.2)
+    p = subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "commitments.json"), "-r", "2", "-o",
+                        str(tmp_path / "out"), "--advise-savings-plan", "compute:1y:no-upfront"], capture_output=True, text=True, check=True)
+    assert "on top of the commitments it holds" in p.stdout
+    assert ("(on top of what savings-plan holds: Compute Savings Plan compute 1y no-upfront at 0.5 USD/h; advised on the usage they "
+            "leave on demand, their 1.50 USD of fees in every cost)") in p.stdout
+    doc = json.loads((tmp_path / "out" / "result.json").read_text())
+    got = {x["name"]: x["savings_plan_advice"] for x in doc["policies"]}
+    assert got["savings-plan"]["min_expected_usd_per_h"] == pytest.approx(0.7) and got["savings-plan"]["held_fees_usd"] == pytest.approx(1.5)

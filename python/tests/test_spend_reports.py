@@ -61,8 +61,11 @@ def test_compare_report_shows_commitments_forecast_and_anomalies(cli, source_dir
                    check=True)
     html = (out / "report.html").read_text()
     assert "<h2>Commitments, forecast and anomalies</h2>" in html
-    # The Compute plan's saving worked out in test_commitments.py: 6.036 - 5.021 = 1.015 USD over the window.
-    assert '<td>savings-plan</td><td class="num">1.02</td><td class="num">41.7%</td>' in html
+    # The Compute plan's saving worked out in test_commitments.py: 6.036 - 5.021 = 1.015 USD over the window;
+    # billed and effective alike (no upfront payment). The all-upfront plan's 6.00 was paid before the window:
+    # billed 0 in it, 6.00 effective.
+    assert '<td>savings-plan</td><td class="num">5.02</td><td class="num">5.02</td><td class="num">1.02</td><td class="num">41.7%</td>' in html
+    assert '<td>too-much</td><td class="num">0.00</td><td class="num">6.00</td>' in html
     out = tmp_path / "out2"
     subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "anomaly.json"), "-q", "-r", "2", "-o", str(out),
                     "--forecast", "7"], check=True)
@@ -89,3 +92,61 @@ def test_a_focus_export_as_spend_history(cli, source_dir, tmp_path):
     # May: 28 days of one instance, ten more for one day, then May 29-31 simulated.
     may = [b for b in rep.budgets if b.period_start_utc == "2024-05-01T00:00:00Z"][0]
     assert may.actual_usd == pytest.approx(28 * DAY + 10 * DAY + 3 * DAY)
+
+
+def px(v):
+    # The report's pixel numbers: to 0.1 px.
+    return f"{round(v * 10) / 10:.1f}"
+
+
+def test_compare_report_charts_budget_spend_against_its_alerts(cli, source_dir, tmp_path):
+    # tests/data/scenarios/budget_history.json (test_budgets.py): one g5.xlarge (24.144 USD a day) for 6 days
+    # from 2024-05-10, May's 700 USD budget holding 9 days of history: spend in May runs from 9 to 15 days'
+    # worth; the 50% alert (350 USD) fires (350 - 9 x 24.144) / 1.006 hours in, the forecast one at the start.
+    out = tmp_path / "out"
+    subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "budget_history.json"), "-q", "-r", "1", "-o", str(out)],
+                   check=True)
+    html = (out / "report.html").read_text()
+    chart = html[html.index('data-chart="budget-alerts"'):]
+    chart = chart[: chart.index("</svg>")]
+    day = 24 * 1.006
+    # The plot: x from 0 to 6 days over 730 px from x = 90; y from 0 to 1,000 USD over 200 px up from y = 234.
+    sx = lambda days: 90 + days / 6 * 730
+    sy = lambda usd: 234 - usd / 1000 * 200
+    assert "Budget ml: 2024-05-01 to 2024-06-01, 700.00 USD" in chart
+    line = chart[chart.index('<path class="line"'):]  # the one policy's spend
+    d = line[line.index(' d="') + 4:]
+    d = d[: d.index('"')]
+    assert d.startswith(f"M{px(sx(0))},{px(sy(9 * day))}") and d.endswith(f"L{px(sx(6))},{px(sy(15 * day))}")
+    assert d.count("L") == 6 * 24  # one point per clock hour
+    for label, usd in (("ACTUAL &gt; 50%", 350), ("FORECASTED &gt; 100%", 700), ("ACTUAL &gt; 900.00 USD", 900)):
+        assert f'y1="{px(sy(usd))}"' in chart and label in chart
+    # The diamonds: 50% at its crossing, the forecast alert at the window's start, both at their thresholds.
+    fired_days = (350 - 9 * day) / 1.006 / 24
+    assert f'<path d="M{px(sx(fired_days))},{px(sy(350) - 5)}' in chart
+    assert f'<path d="M{px(sx(0))},{px(sy(700) - 5)}' in chart
+
+
+def test_compare_report_charts_the_forecast_and_lists_anomalies(cli, source_dir, tmp_path):
+    # tests/data/scenarios/anomaly.json: 28 days of one g5.xlarge (24.144 USD a day) from 2024-05-01, ten more on May 20.
+    out = tmp_path / "out"
+    subprocess.run([cli, "compare", str(source_dir / "tests" / "data" / "scenarios" / "anomaly.json"), "-q", "-r", "1", "-o", str(out),
+                    "--forecast", "7"], check=True)
+    html = (out / "report.html").read_text()
+    assert ("<td>2024-05-20</td><td>above</td><td class=\"num\">265.58</td><td class=\"num\">24.14</td>") in html
+    assert "<td class=\"num\">+241.44</td><td>node_pool=burst</td><td class=\"num\">241.44</td>" in html
+    chart = html[html.index('data-chart="spend-forecast"'):]
+    chart = chart[: chart.index("</svg>")]
+    assert "days from the first forecast day, 2024-05-29" in chart
+    spend = chart[chart.index('data-series="spend: '):]
+    d = spend[spend.index(' d="') + 4:]
+    d = d[: d.index('"')]
+    assert d.count("L") == 27  # the 28 days of the window
+    # x from -30 to 10 days over 840 px from x = 90: May 1 is day -28, May 20 day -9.
+    points = [p.split(",") for p in d[1:].split("L")]
+    assert points[0][0] == px(90 + 2 / 40 * 840) and points[19][0] == px(90 + 21 / 40 * 840)
+    # Every day but May 20 is the same day's spend; May 20 is eleven of them (higher on the page: a smaller y).
+    ys = [float(p[1]) for p in points]
+    assert len(set(ys[:19] + ys[20:])) == 1 and ys[19] < ys[0]
+    forecast = chart[chart.index('data-series="forecast: '):]
+    assert forecast[: forecast.index("/>")].count("L") == 6 and 'class="band"' in chart

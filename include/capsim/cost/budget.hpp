@@ -19,6 +19,11 @@ namespace capsim {
 /// Whether a ledger line's spend counts toward a budget's scope.
 bool in_budget_scope(const BudgetScope& scope, const LedgerLine& line);
 
+/// Each budget's scoped spend per UTC clock hour of the window (`charges` as for evaluate_budgets),
+/// with its alerts' thresholds.
+std::vector<BudgetSpend> budget_spend(const std::vector<BudgetSpec>& budgets, const std::vector<LedgerLine>& lines,
+                                      const std::vector<HourCharge>& charges, UtcTime window_start, SimDuration duration);
+
 /// The budgets on one run's bill (`charges`: charges_by_hour of `lines` for a window starting at
 /// `window_start`).
 std::vector<BudgetOutcome> evaluate_budgets(const std::vector<BudgetSpec>& budgets, const std::vector<LedgerLine>& lines,

@@ -33,4 +33,14 @@ struct BudgetOutcome {
   friend bool operator==(const BudgetOutcome&, const BudgetOutcome&) = default;
 };
 
+/// A budget's scoped spend hour by hour, for charts of spend against the budget (kept with the
+/// series): what its ACTUAL alerts are judged on.
+struct BudgetSpend {
+  std::string budget;
+  std::vector<double> thresholds_usd;  // each alert's threshold, in the budget's order of alerts
+  std::vector<double> hourly_usd;      // every UTC clock hour the window touches (hour 0 holds its start)
+
+  friend bool operator==(const BudgetSpend&, const BudgetSpend&) = default;
+};
+
 }  // namespace capsim

@@ -13,7 +13,8 @@
 // at one of those breakpoints (or at 0), found by walking them in order until the slope is no longer
 // negative. The P95 is a quantile of convex functions, not itself convex: it is minimised by a search.
 //
-// The plan is advised alone: on top of on-demand usage, with no other commitment held.
+// The plan is advised alone, on the usage passed in: a policy that already holds commitments passes
+// the usage they leave on demand (usage_left_on_demand), so the new plan comes on top of them.
 #include <cstddef>
 #include <string>
 #include <vector>

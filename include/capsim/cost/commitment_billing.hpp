@@ -101,6 +101,12 @@ struct CommitmentTotals {
   double ri_utilisation() const;
 };
 
+/// What `held` leaves on demand, hour by hour: each entry's uncovered usage and its on-demand cost
+/// (entries fully covered dropped). A plan bought on top of `held` can only cover this; the fees of
+/// `held` over the hours are added to `fees_usd`.
+RunUsage usage_left_on_demand(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
+                              const NormalizationFactors& normalization, double& fees_usd);
+
 /// apply_commitments hour by hour, summed.
 CommitmentTotals bill_run(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
                           const NormalizationFactors& normalization);

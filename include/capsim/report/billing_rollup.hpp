@@ -41,7 +41,10 @@ std::string billing_group_value(const CostLine& line, const std::string& key);
 UtcTime billing_hour_start(UtcTime window_start, int hour);
 
 /// Every replicate's billing hours (kept with the series) rolled up; rows ordered by policy,
-/// replicate, period, then group values.
+/// replicate, period, then group values. Under commitments, cost is what the hourly bill charges:
+/// covered usage costs nothing on its line, and each commitment's fee (recurring and the hour's
+/// share of any upfront payment) is a group of its own (resource: the commitment; aws_service:
+/// ComputeSavingsPlans or AmazonEC2; other keys empty), so the rows add up to the run's total.
 std::vector<BillingRollupRow> roll_up_billing(const RunResult& result, BillingPeriod period, const std::vector<std::string>& group_by);
 
 }  // namespace capsim

@@ -2,6 +2,7 @@
 // The field tables of cost management's results (commitments, the hourly bill, budgets), for
 // result.json, the CSV files, the summary and the Python binding.
 #include "capsim/cost/budget_outcome.hpp"
+#include "capsim/cost/commitment_charge.hpp"
 #include "capsim/cost/spend_outcome.hpp"
 #include "capsim/report/field.hpp"
 #include "capsim/report/result.hpp"
@@ -33,6 +34,10 @@ constexpr auto fields_of(std::type_identity<CommitmentSummary>) {
             {.label = "billed in the window (USD)", .show = Show::Money}),
       field("usage_without_rate", &T::usage_without_rate, "hourly usage entries the rate file had no rate for (billed on demand)",
             {.label = "hourly usage without a plan rate", .show = Show::Count}),
+      field("run_billed_usd", &T::run_billed_usd, "the whole run's invoice in the window: its total after the commitments minus upfront payments",
+            {.label = "the run billed in the window (USD)", .show = Show::Money}),
+      field("run_effective_usd", &T::run_effective_usd, "the whole run's amortised (effective) cost: its total after the commitments",
+            {.label = "the run's effective cost (USD)", .show = Show::Money}),
   };
 }
 
@@ -43,6 +48,32 @@ constexpr auto fields_of(std::type_identity<BillingHour>) {
       field("hour", &T::hour, "UTC clock hours after the one that holds the window's start"),
       field("usage_h", &T::usage_h, "instance-hours billed in the hour"),
       field("cost_usd", &T::cost_usd, "what the line cost in the hour"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<CommitmentCharge>) {
+  using T = CommitmentCharge;
+  return std::tuple{
+      field("commitment", &T::commitment, "which commitment: savings-plan/N or reserved-instance/N, the policy's in order"),
+      field("type", &T::type, "Compute Savings Plan, EC2 Instance Savings Plan or Reserved Instance"),
+      field("name", &T::name, "what was bought"),
+      field("hour", &T::hour, "UTC clock hours after the one that holds the window's start"),
+      field("line", &T::line, "the cost line whose usage it covered (an index into cost_lines); -1: the commitment's own charge"),
+      field("usage_h", &T::usage_h, "covered instance-hours"),
+      field("on_demand_usd", &T::on_demand_usd, "what the covered usage costs on demand"),
+      field("effective_usd", &T::effective_usd, "the commitment's amortised cost of the covered usage; on its own charge, the unused part"),
+      field("committed", &T::committed, "on its own charge: the hour's commitment (USD for a plan, instances for a reservation)"),
+      field("recurring_fee_usd", &T::recurring_fee_usd, "on its own charge: billed in the hour"),
+      field("upfront_usd", &T::upfront_usd, "on its own charge: the hour's share of the upfront payment"),
+  };
+}
+
+constexpr auto fields_of(std::type_identity<BudgetSpend>) {
+  using T = BudgetSpend;
+  return std::tuple{
+      field("budget", &T::budget, "the budget's name"),
+      field("thresholds_usd", &T::thresholds_usd, "each alert's threshold in USD, in the budget's order"),
+      field("hourly_usd", &T::hourly_usd, "its scoped spend in each UTC clock hour the window touches"),
   };
 }
 
@@ -139,6 +170,8 @@ constexpr auto fields_of(std::type_identity<SavingsPlanAdvice>) {
       field("min_p95_coverage", &T::min_p95_coverage, "its coverage"),
       field("min_p95_utilisation", &T::min_p95_utilisation, "its utilisation"),
       field("usage_without_rate", &T::usage_without_rate, "usage entries the rate file has no rate for (left on demand)"),
+      field("on_top_of", &T::on_top_of, "the commitments the policy already holds, advised on top of (empty: none)"),
+      field("held_fees_usd", &T::held_fees_usd, "their fees over the window, included in every cost above (mean over replicates)"),
   };
 }
 

@@ -10,6 +10,7 @@
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/assumption.hpp"
 #include "capsim/cost/budget_outcome.hpp"
+#include "capsim/cost/commitment_charge.hpp"
 #include "capsim/cost/spend_outcome.hpp"
 #include "capsim/report/decisions.hpp"
 #include "capsim/workload/batch/job_result.hpp"
@@ -165,6 +166,10 @@ struct CommitmentSummary {
   double upfront_usd = 0;               // the part of the fees paid before the window (upfront payment options)
   double billed_usd = 0;                // the window's invoice for eligible usage: effective − upfront
   int usage_without_rate = 0;           // hour × (type, zone) entries no rate covered: billed on demand
+  // The whole run (eligible usage or not), side by side: what the window is invoiced, and its
+  // amortised cost (cost.total_usd). They differ by the upfront payments' share of the window.
+  double run_billed_usd = 0;
+  double run_effective_usd = 0;
 
   friend bool operator==(const CommitmentSummary&, const CommitmentSummary&) = default;
 };
@@ -210,6 +215,8 @@ struct ReplicateResult {
   std::vector<NodeRecord> nodes;  // every node launched, in launch order (kept with the series)
   std::vector<CostLine> cost_lines;  // every line of the bill, in the order it opened (kept with the series)
   std::vector<BillingHour> billing_hours;  // the bill hour by hour, by line then hour (kept with the series)
+  std::vector<CommitmentCharge> commitment_charges;  // the commitments hour by hour (kept with the series, when held)
+  std::vector<BudgetSpend> budget_spend;  // each budget's scoped spend hour by hour (kept with the series, with budgets)
   // The provisioners' decisions (when asked for), and the report's words for them.
   Decisions decisions;
   std::vector<std::string> explanations;
@@ -237,6 +244,10 @@ struct SavingsPlanAdvice {
   double min_p95_coverage = 0;
   double min_p95_utilisation = 0;
   int usage_without_rate = 0;  // usage entries the plan could cover but the rate file has no rate for
+  // The commitments the policy already holds ("" : none). The plan is advised on top of them: on the
+  // usage they leave on demand, and every cost above includes their fees (held_fees_usd).
+  std::string on_top_of;
+  double held_fees_usd = 0;
 
   friend bool operator==(const SavingsPlanAdvice&, const SavingsPlanAdvice&) = default;
 };

@@ -1,6 +1,8 @@
 #include "capsim/io/results/billing_csv.hpp"
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -11,46 +13,89 @@ namespace capsim::io {
 
 using detail::csv_cell;
 
+namespace {
+
+const char* covered_type(const CommitmentCharge& c) {
+  return c.commitment.starts_with("savings-plan/") ? "SavingsPlanCoveredUsage" : "DiscountedUsage";
+}
+
+}  // namespace
+
 std::string billing_hours_to_csv(const RunResult& r) {
-  check_billing_adds_up(r);
+  check_commitments_itemised(r, "--billing");
   std::set<std::string> keys;
   for (const auto& p : r.policies)
     for (const auto& rep : p.replicates)
       for (const auto& l : rep.cost_lines)
         for (const auto& [k, _] : l.tags) keys.insert(k);
   fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out),
+  auto o = std::back_inserter(out);
+  fmt::format_to(o,
                  "policy,replicate,hour_start_utc,hour_end_utc,resource,aws_service,category,instance_type,zone,capacity_type,node_pool,"
-                 "usage_h,unit_price_usd_per_h,cost_usd");
-  for (const auto& k : keys) fmt::format_to(std::back_inserter(out), ",{}", csv_cell("tag:" + k));
-  fmt::format_to(std::back_inserter(out), "\n");
+                 "usage_h,unit_price_usd_per_h,cost_usd,line_item_type,commitment,effective_cost_usd");
+  for (const auto& k : keys) fmt::format_to(o, ",{}", csv_cell("tag:" + k));
+  fmt::format_to(o, "\n");
   for (const auto& p : r.policies)
-    for (const auto& rep : p.replicates)
+    for (const auto& rep : p.replicates) {
+      std::map<std::pair<int, int>, std::vector<const CommitmentCharge*>> covered;
+      for (const CommitmentCharge& c : rep.commitment_charges)
+        if (c.line >= 0) covered[{c.line, c.hour}].push_back(&c);
       for (const BillingHour& h : rep.billing_hours) {
         const CostLine& l = rep.cost_lines.at(static_cast<std::size_t>(h.line));
         const UtcTime at = billing_hour_start(r.start, h.hour);
-        // The hour's own rate: a spot price that moved within the hour gives its time average.
-        const double rate = h.usage_h > 0 ? h.cost_usd / h.usage_h : 0.0;
-        fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_cell(p.name), rep.replicate, format_utc(at),
-                       format_utc(at + std::chrono::hours{1}), csv_cell(l.resource), aws_product_code(l), l.category, l.instance_type, l.zone,
-                       l.capacity_type, csv_cell(l.owner), h.usage_h, rate, h.cost_usd);
-        for (const auto& k : keys) {
-          auto it = l.tags.find(k);
-          fmt::format_to(std::back_inserter(out), ",{}", it == l.tags.end() ? std::string() : csv_cell(it->second));
+        auto row = [&](double usage_h, double cost, const char* type, const std::string& commitment, double effective) {
+          // The hour's own rate: a spot price that moved within the hour gives its time average.
+          const double rate = usage_h > 0 ? cost / usage_h : 0.0;
+          fmt::format_to(o, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", csv_cell(p.name), rep.replicate, format_utc(at),
+                         format_utc(at + std::chrono::hours{1}), csv_cell(l.resource), aws_product_code(l), l.category, l.instance_type,
+                         l.zone, l.capacity_type, csv_cell(l.owner), usage_h, rate, cost, type, csv_cell(commitment), effective);
+          for (const auto& k : keys) {
+            auto it = l.tags.find(k);
+            fmt::format_to(o, ",{}", it == l.tags.end() ? std::string() : csv_cell(it->second));
+          }
+          fmt::format_to(o, "\n");
+        };
+        const auto parts = covered.find({h.line, h.hour});
+        if (parts == covered.end()) {
+          row(h.usage_h, h.cost_usd, "Usage", "", h.cost_usd);
+          continue;
         }
-        fmt::format_to(std::back_inserter(out), "\n");
+        double usage_h = h.usage_h, cost = h.cost_usd;
+        for (const CommitmentCharge* c : parts->second) usage_h -= c->usage_h, cost -= c->on_demand_usd;
+        if (usage_h > 1e-12) row(usage_h, cost, "Usage", "", cost);
+        for (const CommitmentCharge* c : parts->second) {
+          const bool plan = c->commitment.starts_with("savings-plan/");
+          row(c->usage_h, plan ? c->on_demand_usd : 0.0, covered_type(*c), c->commitment, c->effective_usd);
+          if (plan) row(c->usage_h, -c->on_demand_usd, "SavingsPlanNegation", c->commitment, 0.0);
+        }
       }
+      // Each commitment's fee, hour by hour.
+      for (const CommitmentCharge& c : rep.commitment_charges) {
+        if (c.line >= 0) continue;
+        const bool plan = c.commitment.starts_with("savings-plan/");
+        const UtcTime at = billing_hour_start(r.start, c.hour);
+        auto fee_row = [&](const char* type, double cost, double effective) {
+          fmt::format_to(o, "{},{},{},{},{},{},,,,,,1,{},{},{},{},{}", csv_cell(p.name), rep.replicate, format_utc(at),
+                         format_utc(at + std::chrono::hours{1}), csv_cell(c.commitment),
+                         plan ? "ComputeSavingsPlans" : "AmazonEC2", cost, cost, type, csv_cell(c.commitment), effective);
+          for (std::size_t k = 0; k < keys.size(); ++k) fmt::format_to(o, ",");
+          fmt::format_to(o, "\n");
+        };
+        fee_row(plan ? "SavingsPlanRecurringFee" : "RIFee", c.recurring_fee_usd, c.effective_usd);
+        if (c.upfront_usd > 0) fee_row("SavingsPlanUpfrontFee", c.upfront_usd, 0.0);
+      }
+    }
   return fmt::to_string(out);
 }
 
-void check_billing_adds_up(const RunResult& r) {
+void check_commitments_itemised(const RunResult& r, const char* flag) {
   for (const PolicyResult& p : r.policies)
     for (const ReplicateResult& rep : p.replicates)
-      if (rep.commitments && !rep.billing_hours.empty())
-        throw Error(fmt::format("--billing: policy '{}' holds Savings Plans or Reserved Instances: the hourly bill lists lines at their "
-                                "own prices and would not add up to its total after the commitments; bill the policies without "
-                                "commitments (compare --policies) and read the commitments' effect in result.json",
-                                p.name));
+      if (rep.commitments && !rep.billing_hours.empty() && rep.commitment_charges.empty())
+        throw Error(fmt::format("{}: policy '{}' holds Savings Plans or Reserved Instances but replicate {} of the result does not "
+                                "itemise them (commitment_charges is empty): its lines at their own prices would not add up to its "
+                                "total; run it again with this capsim, keeping the series",
+                                flag, p.name, rep.replicate));
 }
 
 std::string billing_rollup_to_csv(const std::vector<BillingRollupRow>& rows, const std::vector<std::string>& group_by) {

@@ -20,6 +20,20 @@
 //   CapacityReservationId with status Used and the instance price; the reservation's own row is
 //   the unused rest (status Unused). capsim's ledger bills the whole reservation on one line; the
 //   split moves cost between rows without changing the total.
+// - Savings Plans and Reserved Instances (FOCUS 1.2's commitment discount rules): usage a commitment
+//   covered is a Usage row with CommitmentDiscountId ("savings-plan/0", "reserved-instance/0"),
+//   Category (Spend for a plan, Usage for a reservation), Type, Name, Status "Used", PricingCategory
+//   "Committed", BilledCost 0 and EffectiveCost the commitment's amortised cost of it, List and
+//   Contracted costs at on demand; the rest of the line's hour stays an on-demand row. Each hour a
+//   commitment's fee is a Purchase row (ChargeFrequency Recurring, one hour of it at its fee,
+//   EffectiveCost 0, Standard) and what it left unused a Usage row with status "Unused" (no
+//   ConsumedQuantity; PricingQuantity the unused share of the hour at the hour's fee). The part of
+//   an upfront payment that pays for the window's hours is a One-Time Purchase per billing month
+//   (the payment itself was made before the window, for the whole term). So each commitment's
+//   Purchase BilledCost equals its Usage rows' EffectiveCost, as FOCUS requires.
+//   CommitmentDiscountQuantity is in USD for a plan, instance-hours of its type for a reservation
+//   ("USD" and "Hours" in CommitmentDiscountUnit: capsim's choice); ServiceName for a plan's own
+//   rows "Savings Plans for AWS Compute usage" (the product its fees are billed under).
 // - Nulls are empty cells. BillingAccountType (for providers with several account types) is left
 //   out. FOCUS 1.3 adds columns (contract commitments, split cost allocation); adding them means
 //   appending them to the column list in focus_csv.cpp with their values per row.
@@ -34,8 +48,8 @@ namespace capsim::io {
 const std::vector<std::string>& focus_columns();
 
 /// Every replicate's billing hours (kept with the series) as FOCUS 1.2 rows, with x_Policy,
-/// x_Replicate, x_NodePool and x_CapacityType. Throws Error for a policy holding commitments (their
-/// CommitmentDiscount rows are not itemised yet, so the rows would not add up to its bill).
+/// x_Replicate, x_NodePool and x_CapacityType, and its commitments' rows (commitment_charges).
+/// Throws Error for a policy holding commitments whose replicates do not itemise them.
 std::string focus_to_csv(const RunResult& result);
 
 }  // namespace capsim::io
