@@ -160,3 +160,30 @@ TEST_CASE("on a random forecast of three types, no commitment on a fine grid bea
   CHECK(a.min_expected_cost.p95_cost_usd == doctest::Approx(quantile_of(costs, 0.95)));
   CHECK(a.min_expected_cost.coverage == doctest::Approx(covered / on_demand));
 }
+
+TEST_CASE("advice over a window holding part of its first clock hour") {
+  // Hour 0: the window holds half of it, with 0.5 h of a1 ($0.50 on demand, $0.25 at the plan's rate);
+  // hour 1: whole, 1 h of a1. A commitment c gives hour 0 c/2 to spend: its cost is c/2 + 0.5 - min(c, 0.5),
+  // hour 1's c + 1 - min(2c, 1). The sum falls as 1.5 - 1.5c up to c = 0.5 (both hours covered), then
+  // rises as 1.5c: 0.50 USD/h for 0.75 USD. Billing hour 0 whole would have made 0.25 to 0.50 equally good
+  // (1.00 USD): the half hour's commitment would have covered it at c = 0.25.
+  SavingsPlanRates rates;
+  rates.usd_per_h[{"a1.xlarge", SavingsPlanType::Compute, CommitmentTerm::OneYear, PaymentOption::NoUpfront}] = 0.50;
+  const std::vector<RunUsage> forecast{{{{"a1.xlarge", "a1", "us-east-1a", 0.5, 0.5}}, {{"a1.xlarge", "a1", "us-east-1a", 1.0, 1.0}}}};
+  const SavingsPlanOffer offer{SavingsPlanType::Compute, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
+  const HeldHours held_h{0.5, 1.0};
+  const CommitmentAdvice a = advise_savings_plan(forecast, offer, rates, {}, held_h);
+  CHECK(a.min_expected_cost.usd_per_h == doctest::Approx(0.5));
+  CHECK(a.min_expected_cost.expected_cost_usd == doctest::Approx(0.75));
+  CHECK(a.min_expected_cost.coverage == doctest::Approx(1.0));
+  CHECK(a.min_expected_cost.utilisation == doctest::Approx(1.0));
+  CHECK(a.no_commitment.expected_cost_usd == doctest::Approx(1.5));
+  // The same as billing the plan hour by hour with the hours' parts.
+  Commitments held;
+  held.savings_plans = {{SavingsPlanType::Compute, "", 0.5, CommitmentTerm::OneYear, PaymentOption::NoUpfront}};
+  CHECK(bill_run(forecast[0], held, rates, {}, held_h).billed_usd == doctest::Approx(0.75));
+  for (double c : {0.1, 0.25, 0.4, 0.7})
+    CHECK(evaluate_savings_plan(forecast, offer, rates, c, held_h).expected_cost_usd ==
+          doctest::Approx(bill_run(forecast[0], {{{SavingsPlanType::Compute, "", c, CommitmentTerm::OneYear, PaymentOption::NoUpfront}}, {}},
+                                   rates, {}, held_h).billed_usd));
+}

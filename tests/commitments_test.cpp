@@ -187,3 +187,31 @@ TEST_CASE("plan, term and payment names read back") {
   CHECK(NormalizationFactors::aws_table().of("g5.48xlarge") == 384);
   CHECK(!NormalizationFactors::aws_table().of("g4dn.metal"));
 }
+
+TEST_CASE("a window holding half of a clock hour holds half of each commitment's hour") {
+  // a1.xlarge: 1 h of usage ($1.00 on demand, $0.50 at the plan's rate) in the half of the hour the
+  // window holds. A $1.00/h plan commits $0.50 of it, all taken by the usage; billing the whole hour
+  // would charge $1.00 and leave $0.50 unused.
+  Commitments held;
+  held.savings_plans = {compute_plan(1.00)};
+  const HourBilling half = apply_commitments({usage("a1.xlarge", 1, 1.0)}, held, toy_rates(), {}, 0.5);
+  CHECK(half.held_h == 0.5);
+  CHECK(half.sp_committed_usd == doctest::Approx(0.5));
+  CHECK(half.sp_used_usd == doctest::Approx(0.5));
+  CHECK(half.on_demand_usd == doctest::Approx(0.0));
+  CHECK(half.billed_usd() == doctest::Approx(0.5));
+  // Two g5.xlarge reserved (regional, $0.70 each): over half an hour, 1 instance-hour of cover for $0.70.
+  Commitments ri;
+  ri.reserved_instances = {{"g5.xlarge", 2, "", 0.70}};
+  const HourBilling r = apply_commitments({usage("g5.xlarge", 1.5, 1.006)}, ri, {}, NormalizationFactors::aws_table(), 0.5);
+  CHECK(r.ri_fee_usd == doctest::Approx(0.70));
+  REQUIRE(r.entries[0].covered.size() == 1);
+  CHECK(r.entries[0].covered[0].usage_h == doctest::Approx(1.0));
+  CHECK(r.entries[0].on_demand_usage_h == doctest::Approx(0.5));
+  CHECK(r.ri_units == doctest::Approx(8.0));
+  // Over a run, each hour with its part: half an hour then a whole one.
+  const CommitmentTotals t = bill_run({{usage("a1.xlarge", 1, 1.0)}, {usage("a1.xlarge", 2, 1.0)}}, held, toy_rates(), {}, {0.5, 1.0});
+  CHECK(t.hours == doctest::Approx(1.5));
+  CHECK(t.sp_committed_usd == doctest::Approx(1.5));
+  CHECK(t.billed_usd == doctest::Approx(1.5));  // $0.50 then $1.00, both fully used
+}

@@ -53,9 +53,13 @@ struct Covering {
 };
 
 // The hour's coverable usage in apply_commitments' order (savings percentage, highest first; equal:
-// lower rate first), and the slope changes it brings.
-double add_hour(const HourUsage& hour, const SavingsPlanOffer& offer, const SavingsPlanRates& rates, ReplicateModel& m,
+// lower rate first), and the slope changes it brings. An hour the window holds only `held_h` of
+// gives the plan held_h × c to spend: its functions of c are the whole hour's at held_h × c, so
+// their breakpoints stretch by 1 / held_h and their slopes shrink by held_h. Returns the commitment
+// that would cover the hour's usage whole.
+double add_hour(const HourUsage& hour, double held_h, const SavingsPlanOffer& offer, const SavingsPlanRates& rates, ReplicateModel& m,
                 std::vector<SlopeChange>& changes, std::size_t& without_rate) {
+  m.hours += held_h;
   std::vector<Covering> cover;
   for (const EligibleUsage& e : hour) {
     m.on_demand_usd += e.on_demand_usd;
@@ -74,19 +78,20 @@ double add_hour(const HourUsage& hour, const SavingsPlanOffer& offer, const Savi
     if (lhs != rhs) return lhs > rhs;
     return a.rate < b.rate;
   });
+  if (held_h <= 0) return 0;
   double cumulative = 0;
   for (std::size_t k = 0; k < cover.size(); ++k) {
     const double ratio = cover[k].on_demand_usd / cover[k].plan_usd;
-    if (k == 0) m.covered_slope0 += ratio;
+    if (k == 0) m.covered_slope0 += ratio * held_h;
     cumulative += cover[k].plan_usd;
     const double next = k + 1 < cover.size() ? cover[k + 1].on_demand_usd / cover[k + 1].plan_usd : 0.0;
-    changes.push_back({cumulative, next - ratio, 0});
+    changes.push_back({cumulative / held_h, (next - ratio) * held_h, 0});
   }
   if (cumulative > 0) {
-    m.used_slope0 += 1;
-    changes.push_back({cumulative, 0, -1});
+    m.used_slope0 += held_h;
+    changes.push_back({cumulative / held_h, 0, -held_h});
   }
-  return cumulative;
+  return cumulative / held_h;
 }
 
 void close_model(ReplicateModel& m, std::vector<SlopeChange> changes) {
@@ -116,7 +121,8 @@ struct Models {
   std::size_t without_rate = 0;
 };
 
-Models build_models(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates) {
+Models build_models(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates,
+                    const HeldHours& held_h) {
   if (replicates.empty()) throw Error("commitment advice needs the hourly usage of at least one replicate");
   if (offer.type == SavingsPlanType::Ec2Instance && offer.family.empty())
     throw Error("an EC2 Instance Savings Plan is for one instance family: expected a family, got none");
@@ -124,10 +130,8 @@ Models build_models(const std::vector<RunUsage>& replicates, const SavingsPlanOf
   for (const RunUsage& run : replicates) {
     ReplicateModel m;
     std::vector<SlopeChange> changes;
-    for (const HourUsage& hour : run) {
-      m.hours += 1;
-      out.largest_hour_usd = std::max(out.largest_hour_usd, add_hour(hour, offer, rates, m, changes, out.without_rate));
-    }
+    for (std::size_t h = 0; h < run.size(); ++h)
+      out.largest_hour_usd = std::max(out.largest_hour_usd, add_hour(run[h], held_in(held_h, h), offer, rates, m, changes, out.without_rate));
     out.all_changes.insert(out.all_changes.end(), changes.begin(), changes.end());
     close_model(m, std::move(changes));
     out.replicates.push_back(std::move(m));
@@ -204,8 +208,8 @@ double p95_minimum(const Models& models, double expected_best, const P95Search& 
 }  // namespace
 
 CommitmentAdvice advise_savings_plan(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer,
-                                     const SavingsPlanRates& rates, const P95Search& search) {
-  const Models models = build_models(replicates, offer, rates);
+                                     const SavingsPlanRates& rates, const P95Search& search, const HeldHours& held_h) {
+  const Models models = build_models(replicates, offer, rates, held_h);
   CommitmentAdvice advice;
   advice.offer = offer;
   advice.replicates = replicates.size();
@@ -220,8 +224,8 @@ CommitmentAdvice advise_savings_plan(const std::vector<RunUsage>& replicates, co
 }
 
 CommitmentOutcome evaluate_savings_plan(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer,
-                                        const SavingsPlanRates& rates, double usd_per_h) {
-  return outcome_at(build_models(replicates, offer, rates), std::max(0.0, usd_per_h));
+                                        const SavingsPlanRates& rates, double usd_per_h, const HeldHours& held_h) {
+  return outcome_at(build_models(replicates, offer, rates, held_h), std::max(0.0, usd_per_h));
 }
 
 }  // namespace capsim

@@ -40,8 +40,8 @@ void cover(HourState& s, std::size_t entry, CommitmentKind kind, std::size_t com
 
 void apply_reservation(HourState& s, std::size_t index, const ReservedInstance& ri, const NormalizationFactors& normalization) {
   const double per_instance_units = normalization.of(ri.instance_type).value_or(1.0);
-  const double units = ri.count * per_instance_units;
-  const double fee = ri.count * ri.effective_usd_per_h;
+  const double units = ri.count * per_instance_units * s.bill.held_h;
+  const double fee = ri.count * ri.effective_usd_per_h * s.bill.held_h;
   s.bill.ri_units += units;
   s.bill.ri_fee_usd += fee;
   const std::string family = ri.instance_type.substr(0, ri.instance_type.find('.'));
@@ -111,8 +111,9 @@ void apply_savings_plans(HourState& s, SavingsPlanType type, const std::vector<S
 }  // namespace
 
 HourBilling apply_commitments(const HourUsage& hour, const Commitments& held, const SavingsPlanRates& rates,
-                              const NormalizationFactors& normalization) {
+                              const NormalizationFactors& normalization, double held_h) {
   HourState s{hour, {}, {}};
+  s.bill.held_h = std::clamp(held_h, 0.0, 1.0);
   s.bill.entries.resize(hour.size());
   for (const EligibleUsage& e : hour) {
     s.remaining_h.push_back(std::max(0.0, e.usage_h));
@@ -126,8 +127,8 @@ HourBilling apply_commitments(const HourUsage& hour, const Commitments& held, co
 
   std::vector<double> budget_usd;
   for (const SavingsPlan& plan : held.savings_plans) {
-    budget_usd.push_back(std::max(0.0, plan.usd_per_h));
-    s.bill.sp_committed_usd += std::max(0.0, plan.usd_per_h);
+    budget_usd.push_back(std::max(0.0, plan.usd_per_h) * s.bill.held_h);
+    s.bill.sp_committed_usd += std::max(0.0, plan.usd_per_h) * s.bill.held_h;
   }
   apply_savings_plans(s, SavingsPlanType::Ec2Instance, held.savings_plans, rates, budget_usd);
   apply_savings_plans(s, SavingsPlanType::Compute, held.savings_plans, rates, budget_usd);
@@ -142,7 +143,7 @@ HourBilling apply_commitments(const HourUsage& hour, const Commitments& held, co
 }
 
 void CommitmentTotals::add(const HourBilling& hour) {
-  hours += 1;
+  hours += hour.held_h;
   billed_usd += hour.billed_usd();
   on_demand_equivalent_usd += hour.on_demand_equivalent_usd;
   covered_on_demand_equivalent_usd += hour.covered_on_demand_equivalent_usd;
@@ -162,10 +163,10 @@ double CommitmentTotals::coverage() const {
 double CommitmentTotals::ri_utilisation() const { return ri_units > 0 ? ri_units_used / ri_units : 0; }
 
 RunUsage usage_left_on_demand(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
-                              const NormalizationFactors& normalization, double& fees_usd) {
+                              const NormalizationFactors& normalization, double& fees_usd, const HeldHours& held_h) {
   RunUsage out(run.size());
   for (std::size_t h = 0; h < run.size(); ++h) {
-    const HourBilling bill = apply_commitments(run[h], held, rates, normalization);
+    const HourBilling bill = apply_commitments(run[h], held, rates, normalization, held_in(held_h, h));
     fees_usd += bill.sp_committed_usd + bill.ri_fee_usd;
     for (std::size_t i = 0; i < run[h].size(); ++i) {
       const EntryBilling& e = bill.entries[i];
@@ -180,9 +181,9 @@ RunUsage usage_left_on_demand(const RunUsage& run, const Commitments& held, cons
 }
 
 CommitmentTotals bill_run(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
-                          const NormalizationFactors& normalization) {
+                          const NormalizationFactors& normalization, const HeldHours& held_h) {
   CommitmentTotals totals;
-  for (const HourUsage& hour : run) totals.add(apply_commitments(hour, held, rates, normalization));
+  for (std::size_t h = 0; h < run.size(); ++h) totals.add(apply_commitments(run[h], held, rates, normalization, held_in(held_h, h)));
   return totals;
 }
 

@@ -65,7 +65,8 @@ std::vector<std::string> describe_commitments(const Commitments& held) {
 
 std::vector<CommitmentCharge> itemise_commitments(const RunUsage& usage, const std::vector<LedgerLine>& lines,
                                                   const std::vector<HourCharge>& charges, const Commitments& held,
-                                                  const SavingsPlanRates& rates, const NormalizationFactors& normalization) {
+                                                  const SavingsPlanRates& rates, const NormalizationFactors& normalization,
+                                                  const HeldHours& held_h) {
   const std::vector<Described> names = describe(held);
   const std::size_t n_ri = held.reserved_instances.size();
   auto index_of = [n_ri](const CoveredShare& s) { return s.kind == CommitmentKind::ReservedInstance ? s.commitment : n_ri + s.commitment; };
@@ -79,7 +80,8 @@ std::vector<CommitmentCharge> itemise_commitments(const RunUsage& usage, const s
   std::vector<CommitmentCharge> out;
   for (std::size_t h = 0; h < usage.size(); ++h) {
     const HourUsage& hour = usage[h];
-    const HourBilling bill = apply_commitments(hour, held, rates, normalization);
+    const HourBilling bill = apply_commitments(hour, held, rates, normalization, held_in(held_h, h));
+    const double part = bill.held_h;
     std::map<std::pair<std::string, std::string>, std::size_t> entry_of;
     for (std::size_t i = 0; i < hour.size(); ++i) entry_of[{hour[i].instance_type, hour[i].zone}] = i;
     std::vector<double> used_usd(names.size(), 0.0);
@@ -106,15 +108,16 @@ std::vector<CommitmentCharge> itemise_commitments(const RunUsage& usage, const s
     for (std::size_t i = 0; i < names.size(); ++i) {
       CommitmentCharge x{names[i].id, names[i].type, names[i].name};
       x.hour = static_cast<int>(h);
+      x.held_h = part;
       double fee = 0;
       if (i < n_ri) {
         const ReservedInstance& ri = held.reserved_instances[i];
-        fee = ri.count * ri.effective_usd_per_h;
-        x.committed = ri.count;
+        fee = ri.count * ri.effective_usd_per_h * part;
+        x.committed = ri.count * part;
         x.recurring_fee_usd = fee;
       } else {
         const SavingsPlan& sp = held.savings_plans[i - n_ri];
-        fee = std::max(0.0, sp.usd_per_h);
+        fee = std::max(0.0, sp.usd_per_h) * part;
         x.committed = fee;
         x.upfront_usd = fee * upfront_share(sp.payment);
         x.recurring_fee_usd = fee - x.upfront_usd;

@@ -100,12 +100,16 @@ std::string budget_alerts(const Page& pg) {
                       "panel");
     body += svg::y_axis(p, "spend in the period (USD)") + svg::x_axis(p, pg.time_label());
     body += svg::line(p.x, p.sy(period.amount_usd), p.x + p.w, p.sy(period.amount_usd), "key", kLimit);
-    body += svg::text(p.x + p.w + 6, p.sy(period.amount_usd) + 4, "budget " + money(period.amount_usd), "tick");
+    // The lines' labels at the right, moved apart where lines are closer than a line of text.
+    std::vector<std::pair<double, std::string>> labels{{p.sy(period.amount_usd), "budget " + money(period.amount_usd)}};
     for (std::size_t a = 0; a < ref_spend->thresholds_usd.size() && a < period.alerts.size(); ++a) {
       const double t = ref_spend->thresholds_usd[a];
       body += svg::line(p.x, p.sy(t), p.x + p.w, p.sy(t), "key dashed", kThreshold);
-      body += svg::text(p.x + p.w + 6, p.sy(t) + 4, period.alerts[a].alert, "tick");
+      labels.emplace_back(p.sy(t), period.alerts[a].alert);
     }
+    std::stable_sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 1; i < labels.size(); ++i) labels[i].first = std::max(labels[i].first, labels[i - 1].first + 13);
+    for (const auto& [at, words] : labels) body += svg::text(p.x + p.w + 6, at + 4, words, "tick");
     for (const auto& l : lines) {
       body += svg::path(p, l.x, l.usd, pg.color(l.policy), l.policy);
       for (const auto& [x, t] : l.fired) body += svg::mark('d', p.sx(x), p.sy(t), pg.color(l.policy));

@@ -18,6 +18,18 @@ RunUsage eligible_usage_of(const Scenario& scenario, const std::vector<LedgerLin
   return usage;
 }
 
+HeldHours held_hours_of(const Scenario& scenario) {
+  const auto& sim = scenario.simulation;
+  const SimDuration into_hour = offset_in_hour(sim.start);
+  const SimDuration end = into_hour + sim.duration;
+  HeldHours out;
+  for (SimDuration from = 0; from < end; from += kMicrosPerHour) {
+    const SimDuration a = std::max(from, into_hour), b = std::min(from + kMicrosPerHour, end);
+    out.push_back(static_cast<double>(b - a) / static_cast<double>(kMicrosPerHour));
+  }
+  return out;
+}
+
 SavingsPlanOffer parse_savings_plan_offer(const std::string& text) {
   std::vector<std::string> parts;
   for (std::size_t from = 0;;) {
@@ -44,18 +56,19 @@ SavingsPlanOffer parse_savings_plan_offer(const std::string& text) {
 }
 
 SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer, const SavingsPlanRates& rates,
-                         const Commitments& held) {
+                         const Commitments& held, const HeldHours& held_h) {
   SavingsPlanAdvice s;
   std::vector<RunUsage> left;
   if (!held.empty()) {
     // The fees do not depend on usage: every replicate's window pays the same, so adding their mean
     // to the expected cost and to the P95 (a quantile shifts with a constant) is exact.
     double fees = 0;
-    for (const RunUsage& run : replicates) left.push_back(usage_left_on_demand(run, held, rates, NormalizationFactors::aws_table(), fees));
+    for (const RunUsage& run : replicates)
+      left.push_back(usage_left_on_demand(run, held, rates, NormalizationFactors::aws_table(), fees, held_h));
     s.held_fees_usd = replicates.empty() ? 0.0 : fees / static_cast<double>(replicates.size());
     for (const std::string& name : describe_commitments(held)) s.on_top_of += (s.on_top_of.empty() ? "" : ", ") + name;
   }
-  CommitmentAdvice a = advise_savings_plan(held.empty() ? replicates : left, offer, rates);
+  CommitmentAdvice a = advise_savings_plan(held.empty() ? replicates : left, offer, rates, {}, held_h);
   for (CommitmentOutcome* o : {&a.no_commitment, &a.min_expected_cost, &a.min_p95_cost})
     o->expected_cost_usd += s.held_fees_usd, o->p95_cost_usd += s.held_fees_usd;
   s.plan = fmt::format("{}{} {} {}", to_string(offer.type), offer.family.empty() ? std::string() : " " + offer.family, to_string(offer.term),
@@ -78,7 +91,8 @@ SavingsPlanAdvice advise(const std::vector<RunUsage>& replicates, const SavingsP
 }
 
 CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& policy, const RunUsage& usage) {
-  const CommitmentTotals t = bill_run(usage, policy.commitments, scenario.savings_plan_rates, NormalizationFactors::aws_table());
+  const HeldHours held_h = held_hours_of(scenario);
+  const CommitmentTotals t = bill_run(usage, policy.commitments, scenario.savings_plan_rates, NormalizationFactors::aws_table(), held_h);
   CommitmentSummary s;
   s.on_demand_equivalent_usd = t.on_demand_equivalent_usd;
   s.effective_usd = t.billed_usd;
@@ -91,7 +105,7 @@ CommitmentSummary bill_commitments(const Scenario& scenario, const PolicySpec& p
   s.ri_utilisation = t.ri_utilisation();
   for (const SavingsPlan& sp : policy.commitments.savings_plans) {
     // A Partial Upfront plan's share is an estimate (see upfront_share); the effective cost is not.
-    s.upfront_usd += upfront_share(sp.payment) * sp.usd_per_h * static_cast<double>(usage.size());
+    s.upfront_usd += upfront_share(sp.payment) * sp.usd_per_h * t.hours;
   }
   s.billed_usd = s.effective_usd - s.upfront_usd;
   s.usage_without_rate = static_cast<int>(t.entries_without_rate);

@@ -150,7 +150,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       // Itemised for the hourly bill and FOCUS, which are written from the kept series.
       if (keep_series)
         out.commitment_charges = itemise_commitments(usage, lines, charges, policy.commitments, scenario.savings_plan_rates,
-                                                     NormalizationFactors::aws_table());
+                                                     NormalizationFactors::aws_table(), detail::held_hours_of(scenario));
     }
     if (eligible_usage) *eligible_usage = std::move(usage);
   }
@@ -369,7 +369,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   if (failure) std::rethrow_exception(failure);
   if (offer)
     for (std::size_t p = 0; p < policies; ++p)
-      result.policies[p].savings_plan_advice = detail::advise(usage[p], *offer, scenario.savings_plan_rates, scenario.policies[p].commitments);
+      result.policies[p].savings_plan_advice =
+          detail::advise(usage[p], *offer, scenario.savings_plan_rates, scenario.policies[p].commitments, detail::held_hours_of(scenario));
   if (options.shard.count > 1)
     for (std::size_t p = 0; p < result.policies.size(); ++p) {
       auto& rs = result.policies[p].replicates;

@@ -495,6 +495,7 @@ class CommitmentCharge:
     usage_h: float
     on_demand_usd: float
     effective_usd: float
+    held_h: float
     committed: float
     recurring_fee_usd: float
     upfront_usd: float

@@ -83,7 +83,7 @@ def billing_frame(result, period=None, group_by=()):
                 plan = c.commitment.startswith("savings-plan/")
                 fee = {"policy": p.name, "replicate": rep.replicate, "hour_start": first_hour + pd.Timedelta(hours=c.hour),
                        "resource": c.commitment, "aws_service": "ComputeSavingsPlans" if plan else "AmazonEC2", "category": "",
-                       "instance_type": "", "zone": "", "capacity_type": "", "node_pool": "", "usage_h": 1.0,
+                       "instance_type": "", "zone": "", "capacity_type": "", "node_pool": "", "usage_h": c.held_h,
                        "cost_usd": c.recurring_fee_usd, "line_item_type": "SavingsPlanRecurringFee" if plan else "RIFee",
                        "commitment": c.commitment, "effective_cost_usd": c.effective_usd}
                 rows.append(fee)

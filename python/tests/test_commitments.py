@@ -285,3 +285,40 @@ def test_savings_plan_advice_on_top_of_held_commitments(cli, source_dir, tmp_pat
     doc = json.loads((tmp_path / "out" / "result.json").read_text())
     got = {x["name"]: x["savings_plan_advice"] for x in doc["policies"]}
     assert got["savings-plan"]["min_expected_usd_per_h"] == pytest.approx(0.7) and got["savings-plan"]["held_fees_usd"] == pytest.approx(1.5)
+
+
+def test_a_window_starting_mid_hour_holds_its_part_of_the_commitments(cli, source_dir, data_dir, tmp_path):
+    # The fixture moved to 00:30-03:30: four clock hours, the first and last half held. The window
+    # holds 3 hours of each commitment (0.25 + 0.5 + 0.5 + 0.25 of the 0.50 plan), and each half hour's
+    # 0.25 covers 0.25 / 0.6 = 5/12 of its 1 instance-hour: the bill is the whole-hour fixture's.
+    from test_billing import check_focus_file, focus_spec
+    doc = json.loads((source_dir / "tests" / "data" / "scenarios" / "commitments.json").read_text())
+    doc["simulation"]["start"] = "2024-05-10T00:30:00Z"
+    doc["traces"]["t"]["file"] = str(source_dir / "tests" / "data" / "traces" / "five_minutes.csv")
+    doc["catalog"]["savings_plan_rates"] = str(source_dir / "tests" / "data" / "commitments" / "fixture_rates.csv")
+    scenario = tmp_path / "mid_hour.json"
+    scenario.write_text(json.dumps(doc))
+    od, plan, both, too_much, _ = expected()
+    r = capsim.run(capsim.load_scenario(scenario), keep_series=True)
+    reps = {p.name: p.replicates[0] for p in r.policies}
+    sp = reps["savings-plan"].commitments
+    assert sp.sp_committed_usd == pytest.approx(0.5 * HOURS) and sp.sp_utilisation == pytest.approx(1.0)
+    assert reps["savings-plan"].cost.total_usd == pytest.approx(plan)
+    assert reps["plan-and-reservation"].commitments.ri_fee_usd == pytest.approx(0.7 * HOURS)
+    assert reps["plan-and-reservation"].cost.total_usd == pytest.approx(both)
+    assert reps["too-much"].commitments.upfront_usd == pytest.approx(too_much)
+    own = [c for c in reps["savings-plan"].commitment_charges if c.line == -1]
+    assert [c.held_h for c in own] == pytest.approx([0.5, 1, 1, 0.5])
+    assert [c.recurring_fee_usd for c in own] == pytest.approx([0.25, 0.5, 0.5, 0.25])
+    # The FOCUS rows: the half hours' fees are half an hour of the plan at its hourly fee.
+    subprocess.run([cli, "run", str(scenario), "-q", "-o", str(tmp_path / "r.json"), "--focus", str(tmp_path / "f.csv")], check=True)
+    columns, allowed = focus_spec(data_dir)
+    data = check_focus_file(tmp_path / "f.csv", columns, allowed)
+    fees = [r for r in data if r["x_Policy"] == "savings-plan" and r["ChargeCategory"] == "Purchase"]
+    assert [float(r["PricingQuantity"]) for r in fees] == pytest.approx([0.5, 1, 1, 0.5])
+    assert [float(r["ListUnitPrice"]) for r in fees] == pytest.approx([0.5] * 4)
+    assert sum(float(r["BilledCost"]) for r in data if r["x_Policy"] == "savings-plan") == pytest.approx(plan)
+    # The advice on the same window: 1.2 USD/h still covers every hour, 3 hours of it.
+    a = capsim.compare(capsim.load_scenario(scenario), policies=["on-demand"], baseline="on-demand", replicates=1,
+                       advise_savings_plan="compute:1y:no-upfront").run.policies[0].savings_plan_advice
+    assert a.min_expected_usd_per_h == pytest.approx(1.2) and a.min_expected_expected_usd == pytest.approx(1.2 * HOURS)

@@ -64,15 +64,16 @@ struct P95Search {
 };
 
 /// The advice for one policy. `replicates[r]` is replicate r's every hour of the window in order (an
-/// hour without usage still bills the commitment). Usage outside the offer (another family for an EC2
+/// hour without usage still bills the commitment; `held_h`: the part of each clock hour the window
+/// holds, as apply_commitments takes it). Usage outside the offer (another family for an EC2
 /// Instance plan, or a type the rates do not list) is counted at on-demand prices. Throws
 /// capsim::Error when there is no replicate or an EC2 Instance offer names no family.
 CommitmentAdvice advise_savings_plan(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer,
-                                     const SavingsPlanRates& rates, const P95Search& search = {});
+                                     const SavingsPlanRates& rates, const P95Search& search = {}, const HeldHours& held_h = {});
 
 /// The outcome of committing `usd_per_h` under `offer` (what advise_savings_plan reports for its
 /// choices), for a commitment the user names.
 CommitmentOutcome evaluate_savings_plan(const std::vector<RunUsage>& replicates, const SavingsPlanOffer& offer,
-                                        const SavingsPlanRates& rates, double usd_per_h);
+                                        const SavingsPlanRates& rates, double usd_per_h, const HeldHours& held_h = {});
 
 }  // namespace capsim

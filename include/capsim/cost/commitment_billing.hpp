@@ -52,6 +52,7 @@ struct EntryBilling {
 
 /// One hour's bill.
 struct HourBilling {
+  double held_h = 1;            // the part of the clock hour the commitments were held for (see apply_commitments)
   std::vector<EntryBilling> entries;  // in the order of the usage passed in
   double sp_committed_usd = 0;  // every Savings Plan's hourly commitment, billed used or not
   double sp_used_usd = 0;       // of which usage took up (at Savings Plan rates)
@@ -72,12 +73,21 @@ struct HourBilling {
 /// rates come from `rates` (an EC2 Instance plan covers only its family; a plan with no rate for a
 /// type does not cover it, counted in entries_without_rate); regional reservations are sized by
 /// `normalization`. Pure: the same inputs give the same bill.
+///
+/// `held_h` is the part of the clock hour the window holds (a window starting at 10:30 holds half of
+/// the 10:00 hour): each commitment's fee, and what it can cover, is that share of its hour's. A
+/// commitment is an amount per hour and the usage passed in is only the window's part of the hour,
+/// so the part of the commitment that pays for time outside the window is neither billed in the
+/// window nor spent on its usage (billing the whole hour charged a window starting at 10:30 for
+/// half an hour it does not hold, and let that half cover the window's usage). AWS's documentation
+/// found says how a plan is applied within an hour, not how the hour a plan is bought in is billed
+/// (CreateSavingsPlan takes the purchase time to the second): capsim's choice for a run's edges.
 HourBilling apply_commitments(const HourUsage& hour, const Commitments& held, const SavingsPlanRates& rates,
-                              const NormalizationFactors& normalization);
+                              const NormalizationFactors& normalization, double held_h = 1.0);
 
 /// A bill summed over hours (a run, or a replicate).
 struct CommitmentTotals {
-  double hours = 0;
+  double hours = 0;  // held: partial clock hours count their part
   double billed_usd = 0;                        // fees + on-demand remainder
   double on_demand_equivalent_usd = 0;          // the same usage without commitments
   double covered_on_demand_equivalent_usd = 0;  // the part commitments covered, at on-demand prices
@@ -105,11 +115,11 @@ struct CommitmentTotals {
 /// (entries fully covered dropped). A plan bought on top of `held` can only cover this; the fees of
 /// `held` over the hours are added to `fees_usd`.
 RunUsage usage_left_on_demand(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
-                              const NormalizationFactors& normalization, double& fees_usd);
+                              const NormalizationFactors& normalization, double& fees_usd, const HeldHours& held_h = {});
 
-/// apply_commitments hour by hour, summed.
+/// apply_commitments hour by hour (each with its part of the hour held), summed.
 CommitmentTotals bill_run(const RunUsage& run, const Commitments& held, const SavingsPlanRates& rates,
-                          const NormalizationFactors& normalization);
+                          const NormalizationFactors& normalization, const HeldHours& held_h = {});
 
 /// The eligible usage of a run's bill, per UTC clock hour (charges_by_hour): each on-demand
 /// instance line's usage and cost within the hour, summed per (type, zone). Spot lines, capacity

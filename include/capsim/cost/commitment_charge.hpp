@@ -17,7 +17,8 @@ struct CommitmentCharge {
   double usage_h = 0;      // covered instance-hours (line >= 0)
   double on_demand_usd = 0;   // what the covered usage costs on demand (line >= 0)
   double effective_usd = 0;   // line >= 0: the commitment's amortised cost of that usage; -1: its unused part
-  double committed = 0;       // line -1: what the hour commits, in USD for a plan, instances for a reservation
+  double held_h = 0;          // line -1: the part of the clock hour held (1; less at the window's edges)
+  double committed = 0;       // line -1: what that part commits, in USD for a plan, instance-hours for a reservation
   double recurring_fee_usd = 0;  // line -1: billed in the hour (the commitment less its upfront part)
   double upfront_usd = 0;        // line -1: the hour's share of the upfront payment
 

@@ -25,11 +25,13 @@ double upfront_share(PaymentOption payment);
 std::vector<std::string> describe_commitments(const Commitments& held);
 
 /// Every hour of `usage` (eligible_usage of the run: hour h of `usage` is clock hour h) billed under
-/// `held` as apply_commitments does, itemised: for each hour, each covered part of each eligible
-/// charge's usage (charges and lines as charges_by_hour gave them), then each commitment's own
-/// charge (reservations, then plans, in the policy's order). Ordered by hour.
+/// `held` as apply_commitments does (with each hour's part held, `held_h`), itemised: for each hour,
+/// each covered part of each eligible charge's usage (charges and lines as charges_by_hour gave
+/// them), then each commitment's own charge (reservations, then plans, in the policy's order).
+/// Ordered by hour.
 std::vector<CommitmentCharge> itemise_commitments(const RunUsage& usage, const std::vector<LedgerLine>& lines,
                                                   const std::vector<HourCharge>& charges, const Commitments& held,
-                                                  const SavingsPlanRates& rates, const NormalizationFactors& normalization);
+                                                  const SavingsPlanRates& rates, const NormalizationFactors& normalization,
+                                                  const HeldHours& held_h = {});
 
 }  // namespace capsim

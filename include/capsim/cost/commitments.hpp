@@ -127,4 +127,9 @@ struct EligibleUsage {
 using HourUsage = std::vector<EligibleUsage>;
 using RunUsage = std::vector<HourUsage>;
 
+/// The part of each clock hour of a run its window holds, in hours (1 for a whole hour; the first
+/// and last may be less); empty: every hour whole.
+using HeldHours = std::vector<double>;
+inline double held_in(const HeldHours& held_h, std::size_t hour) { return hour < held_h.size() ? held_h[hour] : 1.0; }
+
 }  // namespace capsim

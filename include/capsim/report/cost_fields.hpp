@@ -17,7 +17,7 @@ constexpr auto fields_of(std::type_identity<CommitmentSummary>) {
       field("effective_usd", &T::effective_usd, "the same with the commitments: their fees, used or not, and the on-demand rest",
             {.label = "with the commitments, effective (USD)", .show = Show::Money}),
       field("savings_usd", &T::savings_usd, "on-demand equivalent minus effective", {.label = "saved (USD)", .show = Show::Money}),
-      field("sp_committed_usd", &T::sp_committed_usd, "Savings Plan commitments over the window's clock hours",
+      field("sp_committed_usd", &T::sp_committed_usd, "Savings Plan commitments over the window (a clock hour it holds part of: that part)",
             {.label = "Savings Plans committed (USD)", .show = Show::Money}),
       field("sp_used_usd", &T::sp_used_usd, "the part of them usage consumed", {.label = "Savings Plans used (USD)", .show = Show::Money}),
       field("sp_utilisation", &T::sp_utilisation, "Savings Plan utilisation: used / committed",
@@ -62,7 +62,8 @@ constexpr auto fields_of(std::type_identity<CommitmentCharge>) {
       field("usage_h", &T::usage_h, "covered instance-hours"),
       field("on_demand_usd", &T::on_demand_usd, "what the covered usage costs on demand"),
       field("effective_usd", &T::effective_usd, "the commitment's amortised cost of the covered usage; on its own charge, the unused part"),
-      field("committed", &T::committed, "on its own charge: the hour's commitment (USD for a plan, instances for a reservation)"),
+      field("held_h", &T::held_h, "on its own charge: the part of the clock hour held (less than 1 at the window's edges)"),
+      field("committed", &T::committed, "on its own charge: that part's commitment (USD for a plan, instance-hours for a reservation)"),
       field("recurring_fee_usd", &T::recurring_fee_usd, "on its own charge: billed in the hour"),
       field("upfront_usd", &T::upfront_usd, "on its own charge: the hour's share of the upfront payment"),
   };

@@ -157,7 +157,7 @@ struct CommitmentSummary {
   double on_demand_equivalent_usd = 0;  // eligible usage at on-demand prices
   double effective_usd = 0;             // with the commitments: their fees, used or not, and the on-demand rest
   double savings_usd = 0;               // on_demand_equivalent − effective
-  double sp_committed_usd = 0;          // Savings Plan commitments over the window's clock hours
+  double sp_committed_usd = 0;          // Savings Plan commitments over the window (a partial clock hour: its part)
   double sp_used_usd = 0;
   double sp_utilisation = 0;            // used / committed
   double coverage = 0;                  // eligible on-demand equivalent covered by any commitment

@@ -75,9 +75,10 @@ std::string billing_hours_to_csv(const RunResult& r) {
         const bool plan = c.commitment.starts_with("savings-plan/");
         const UtcTime at = billing_hour_start(r.start, c.hour);
         auto fee_row = [&](const char* type, double cost, double effective) {
-          fmt::format_to(o, "{},{},{},{},{},{},,,,,,1,{},{},{},{},{}", csv_cell(p.name), rep.replicate, format_utc(at),
-                         format_utc(at + std::chrono::hours{1}), csv_cell(c.commitment),
-                         plan ? "ComputeSavingsPlans" : "AmazonEC2", cost, cost, type, csv_cell(c.commitment), effective);
+          // Usage: the part of the hour the window holds, at the hour's rate.
+          fmt::format_to(o, "{},{},{},{},{},{},,,,,,{},{},{},{},{},{}", csv_cell(p.name), rep.replicate, format_utc(at),
+                         format_utc(at + std::chrono::hours{1}), csv_cell(c.commitment), plan ? "ComputeSavingsPlans" : "AmazonEC2",
+                         c.held_h, c.held_h > 0 ? cost / c.held_h : 0.0, cost, type, csv_cell(c.commitment), effective);
           for (std::size_t k = 0; k < keys.size(); ++k) fmt::format_to(o, ",");
           fmt::format_to(o, "\n");
         };

@@ -150,19 +150,20 @@ void write_commitment_fees(const RunResult& r, const PolicyResult& p, const Repl
   struct Upfront {
     const CommitmentCharge* first = nullptr;
     int first_hour = 0, last_hour = 0;
-    double usd = 0, committed = 0;
+    double usd = 0, committed = 0, held_h = 0;
   };
   std::map<std::pair<std::string, std::string>, Upfront> upfront;  // by (billing month, commitment)
   for (const CommitmentCharge& c : rep.commitment_charges) {
     if (c.line >= 0) continue;
     const UtcTime at = billing_hour_start(r.start, c.hour);
     const double fee = c.recurring_fee_usd + c.upfront_usd;
-    if (c.recurring_fee_usd > 0) {
+    if (c.recurring_fee_usd > 0 && c.held_h > 0) {
       Row v = commitment_row(r, p, rep, c, region, at, at + std::chrono::hours{1});
       v[BilledCost] = v[ListCost] = v[ContractedCost] = decimal(c.recurring_fee_usd);
       v[EffectiveCost] = "0";
-      v[ListUnitPrice] = v[ContractedUnitPrice] = decimal(c.recurring_fee_usd);
-      v[PricingQuantity] = "1";
+      // The hour's fee for the part of it the window holds (a whole hour but at the window's edges).
+      v[ListUnitPrice] = v[ContractedUnitPrice] = decimal(c.recurring_fee_usd / c.held_h);
+      v[PricingQuantity] = decimal(c.held_h);
       v[ChargeCategory] = "Purchase";
       v[ChargeFrequency] = "Recurring";
       v[PricingCategory] = "Standard";
@@ -170,12 +171,12 @@ void write_commitment_fees(const RunResult& r, const PolicyResult& p, const Repl
       fill_commitment(v, c, "", c.committed * c.recurring_fee_usd / fee);
       write(v);
     }
-    if (c.effective_usd > 1e-12 && fee > 0) {
+    if (c.effective_usd > 1e-12 && fee > 0 && c.held_h > 0) {
       Row v = commitment_row(r, p, rep, c, region, at, at + std::chrono::hours{1});
       v[BilledCost] = "0";
       v[EffectiveCost] = v[ListCost] = v[ContractedCost] = decimal(c.effective_usd);
-      v[ListUnitPrice] = v[ContractedUnitPrice] = decimal(fee);
-      v[PricingQuantity] = decimal(c.effective_usd / fee);  // the unused share of the hour's commitment
+      v[ListUnitPrice] = v[ContractedUnitPrice] = decimal(fee / c.held_h);
+      v[PricingQuantity] = decimal(c.effective_usd / fee * c.held_h);  // the unused part of the hour's commitment
       v[ChargeCategory] = "Usage";
       v[ChargeFrequency] = "Usage-Based";
       v[PricingCategory] = "Committed";
@@ -188,18 +189,18 @@ void write_commitment_fees(const RunResult& r, const PolicyResult& p, const Repl
       if (!u.first) u.first = &c, u.first_hour = c.hour;
       u.last_hour = c.hour;
       u.usd += c.upfront_usd;
+      u.held_h += c.held_h;
       u.committed += c.committed * c.upfront_usd / fee;
     }
   }
   for (const auto& [key, u] : upfront) {
     const CommitmentCharge& c = *u.first;
-    const int hours = u.last_hour - u.first_hour + 1;
     Row v = commitment_row(r, p, rep, c, region, billing_hour_start(r.start, u.first_hour),
                            billing_hour_start(r.start, u.last_hour) + std::chrono::hours{1});
     v[BilledCost] = v[ListCost] = v[ContractedCost] = decimal(u.usd);
     v[EffectiveCost] = "0";
-    v[ListUnitPrice] = v[ContractedUnitPrice] = decimal(u.usd / hours);
-    v[PricingQuantity] = std::to_string(hours);
+    v[ListUnitPrice] = v[ContractedUnitPrice] = decimal(u.usd / u.held_h);
+    v[PricingQuantity] = decimal(u.held_h);
     v[ChargeCategory] = "Purchase";
     v[ChargeFrequency] = "One-Time";
     v[PricingCategory] = "Standard";

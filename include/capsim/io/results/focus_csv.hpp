@@ -25,9 +25,10 @@
 //   Category (Spend for a plan, Usage for a reservation), Type, Name, Status "Used", PricingCategory
 //   "Committed", BilledCost 0 and EffectiveCost the commitment's amortised cost of it, List and
 //   Contracted costs at on demand; the rest of the line's hour stays an on-demand row. Each hour a
-//   commitment's fee is a Purchase row (ChargeFrequency Recurring, one hour of it at its fee,
-//   EffectiveCost 0, Standard) and what it left unused a Usage row with status "Unused" (no
-//   ConsumedQuantity; PricingQuantity the unused share of the hour at the hour's fee). The part of
+//   commitment's fee is a Purchase row (ChargeFrequency Recurring; PricingQuantity the part of the
+//   hour the window holds, 1 but at its edges, at the hourly fee; EffectiveCost 0, Standard) and
+//   what it left unused a Usage row with status "Unused" (no ConsumedQuantity; PricingQuantity the
+//   unused part of the hour at the hourly fee). The part of
 //   an upfront payment that pays for the window's hours is a One-Time Purchase per billing month
 //   (the payment itself was made before the window, for the whole term). So each commitment's
 //   Purchase BilledCost equals its Usage rows' EffectiveCost, as FOCUS requires.
