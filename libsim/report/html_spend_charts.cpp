@@ -100,16 +100,24 @@ std::string budget_alerts(const Page& pg) {
                       "panel");
     body += svg::y_axis(p, "spend in the period (USD)") + svg::x_axis(p, pg.time_label());
     body += svg::line(p.x, p.sy(period.amount_usd), p.x + p.w, p.sy(period.amount_usd), "key", kLimit);
-    // The lines' labels at the right, moved apart where lines are closer than a line of text.
-    std::vector<std::pair<double, std::string>> labels{{p.sy(period.amount_usd), "budget " + money(period.amount_usd)}};
+    // The lines' labels at the right, moved apart where lines are closer than a line of text, each
+    // tied to its line's end by a leader when moved.
+    struct Label {
+      double line_y, y;
+      std::string words;
+    };
+    std::vector<Label> labels{{p.sy(period.amount_usd), p.sy(period.amount_usd), "budget " + money(period.amount_usd)}};
     for (std::size_t a = 0; a < ref_spend->thresholds_usd.size() && a < period.alerts.size(); ++a) {
       const double t = ref_spend->thresholds_usd[a];
       body += svg::line(p.x, p.sy(t), p.x + p.w, p.sy(t), "key dashed", kThreshold);
-      labels.emplace_back(p.sy(t), period.alerts[a].alert);
+      labels.push_back({p.sy(t), p.sy(t), period.alerts[a].alert});
     }
-    std::stable_sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t i = 1; i < labels.size(); ++i) labels[i].first = std::max(labels[i].first, labels[i - 1].first + 13);
-    for (const auto& [at, words] : labels) body += svg::text(p.x + p.w + 6, at + 4, words, "tick");
+    std::stable_sort(labels.begin(), labels.end(), [](const Label& a, const Label& b) { return a.line_y < b.line_y; });
+    for (std::size_t i = 1; i < labels.size(); ++i) labels[i].y = std::max(labels[i].line_y, labels[i - 1].y + 13);
+    for (const Label& l : labels) {
+      if (l.y - l.line_y > 0.5) body += svg::line(p.x + p.w, l.line_y, p.x + p.w + 8, l.y, "connector");
+      body += svg::text(p.x + p.w + 10, l.y + 4, l.words, "tick");
+    }
     for (const auto& l : lines) {
       body += svg::path(p, l.x, l.usd, pg.color(l.policy), l.policy);
       for (const auto& [x, t] : l.fired) body += svg::mark('d', p.sx(x), p.sy(t), pg.color(l.policy));
