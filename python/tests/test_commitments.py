@@ -322,3 +322,22 @@ def test_a_window_starting_mid_hour_holds_its_part_of_the_commitments(cli, sourc
     a = capsim.compare(capsim.load_scenario(scenario), policies=["on-demand"], baseline="on-demand", replicates=1,
                        advise_savings_plan="compute:1y:no-upfront").run.policies[0].savings_plan_advice
     assert a.min_expected_usd_per_h == pytest.approx(1.2) and a.min_expected_expected_usd == pytest.approx(1.2 * HOURS)
+
+
+def test_a_committed_result_without_its_commitment_charges_is_refused(source_dir):
+    # A result whose commitments are not itemised (built by hand, or by an older capsim) would bill its
+    # covered usage twice: both exports refuse it, naming the policy and the replicate.
+    sc = capsim.load_scenario(source_dir / "tests" / "data" / "scenarios" / "commitments.json")
+    result = capsim.run(sc, keep_series=True)
+    # The binding hands out copies: rebuild the policy list with the charges dropped.
+    policies = result.policies
+    i = [p.name for p in policies].index("savings-plan")
+    replicates = policies[i].replicates
+    assert replicates[0].commitment_charges
+    replicates[0].commitment_charges = []
+    policies[i].replicates = replicates
+    result.policies = policies
+    with pytest.raises(capsim.Error, match="--focus: policy 'savings-plan' holds Savings Plans or Reserved Instances but replicate 0"):
+        capsim.focus_to_csv(result)
+    with pytest.raises(capsim.Error, match=r"--billing: policy 'savings-plan' .* does not itemise them \(commitment_charges is empty\)"):
+        capsim.billing_hours_to_csv(result)
