@@ -31,7 +31,7 @@ namespace {
 
 struct Args {
   std::string file, out = "capsim-out", baseline, data_root, shard, advise_savings_plan;
-  std::vector<std::string> policies;
+  std::vector<std::string> policies, manifests;
   int replicates = 0;
   int threads = 1;
   bool quiet = false;
@@ -107,6 +107,7 @@ void write_outputs(const std::filesystem::path& dir, const CompareResult& result
 int run(const Args& a) {
   io::LoadOptions lo;
   if (!a.data_root.empty()) lo.data_root = a.data_root;
+  for (const auto& m : a.manifests) lo.manifests.emplace_back(m);
   check_billing_args(a.billing);
   Scenario sc = io::load_scenario(a.file, lo);
   apply_forecast(a.billing, sc);
@@ -230,6 +231,7 @@ std::function<int()> add_compare_command(CLI::App& app) {
                 "to DIR/shard-INDEX-of-COUNT.json for `capsim merge`");
   c->add_option("--data-root", args->data_root,
                 "Refuse any file the scenario names that resolves outside DIR, symbolic links followed: for scenarios you did not write");
+  c->add_option("--manifests", args->manifests, kManifestsHelp);
   auto margs = std::make_shared<MergeArgs>();
   auto* m = app.add_subcommand("merge",
                                "Combine the shards of `capsim compare --shard` into the outputs one compare would have written");

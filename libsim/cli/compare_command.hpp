@@ -8,4 +8,9 @@ namespace capsim::cli {
 
 std::function<int()> add_compare_command(CLI::App& app);
 
+inline constexpr const char* kManifestsHelp =
+    "Kubernetes manifests (files, or folders of *.yaml, *.yml and *.json) that make the choices of every policy without "
+    "manifests of its own: NodePools, EC2NodeClasses, the Deployments and StatefulSets services bind to (services[].workload), "
+    "HPAs, KEDA ScaledObjects, ResourceQuotas, LimitRanges, PodDisruptionBudgets";
+
 }  // namespace capsim::cli

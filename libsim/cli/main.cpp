@@ -29,11 +29,13 @@ struct RunArgs {
   int replicates = 0;  // 0: the scenario's
   bool quiet = false;
   std::string data_root;
+  std::vector<std::string> manifests;
 };
 
-capsim::io::LoadOptions load_options(const std::string& data_root) {
+capsim::io::LoadOptions load_options(const std::string& data_root, const std::vector<std::string>& manifests = {}) {
   capsim::io::LoadOptions o;
   if (!data_root.empty()) o.data_root = data_root;
+  for (const auto& m : manifests) o.manifests.emplace_back(m);
   return o;
 }
 
@@ -45,7 +47,7 @@ int cmd_run(const RunArgs& a, int explain) {
   const std::string &out = a.out, &series = a.series, &nodes = a.nodes, &cost_lines = a.cost_lines;
   const bool quiet = a.quiet;
   capsim::cli::check_billing_args(a.billing);
-  capsim::Scenario sc = capsim::io::load_scenario(a.file, load_options(a.data_root));
+  capsim::Scenario sc = capsim::io::load_scenario(a.file, load_options(a.data_root, a.manifests));
   capsim::cli::apply_forecast(a.billing, sc);
   if (a.replicates > 0) sc.simulation.replicates = a.replicates;
   capsim::RunOptions opt;
@@ -125,6 +127,7 @@ int main(int argc, char** argv) {
   run->add_option("-r,--replicates", run_args.replicates, "Replicates per policy (default: the scenario's simulation.replicates)")
       ->check(CLI::Range(1, 1000000));
   run->add_option("--data-root", run_args.data_root, kDataRootHelp);
+  run->add_option("--manifests", run_args.manifests, capsim::cli::kManifestsHelp);
   run->add_option("--explain", run_explain,
                   "Print the provisioner's first N decisions in each policy: nodes Karpenter launched (the pods, the types considered, "
                   "why each cheaper type was rejected), consolidations, and pods no NodePool or node group could run")

@@ -45,32 +45,35 @@ void bind_io(py::module_& m) {
     }
   });
 
-  auto options = [](const std::optional<std::filesystem::path>& data_root) {
+  auto options = [](const std::optional<std::filesystem::path>& data_root, const std::vector<std::filesystem::path>& manifests) {
     io::LoadOptions o;
     o.data_root = data_root;
+    o.manifests = manifests;
     return o;
   };
   m.def(
       "load_scenario",
-      [options](const std::filesystem::path& path, const std::optional<std::filesystem::path>& data_root) {
-        return io::load_scenario(path, options(data_root));
-      },
-      py::arg("path"), py::arg("data_root") = py::none(),
+      [options](const std::filesystem::path& path, const std::optional<std::filesystem::path>& data_root,
+                const std::vector<std::filesystem::path>& manifests) { return io::load_scenario(path, options(data_root, manifests)); },
+      py::arg("path"), py::arg("data_root") = py::none(), py::arg("manifests") = std::vector<std::filesystem::path>{},
       "Loads and validates a scenario file (paths inside it are relative to its folder). Raises ScenarioError "
-      "listing every problem. With data_root, every file the scenario names must resolve inside that folder.");
+      "listing every problem. With data_root, every file the scenario names must resolve inside that folder. "
+      "manifests: Kubernetes manifests (files or folders) that make the choices of every policy without its own, "
+      "as `capsim run --manifests`.");
   m.def(
       "validate",
-      [options](const std::filesystem::path& path, const std::optional<std::filesystem::path>& data_root) {
+      [options](const std::filesystem::path& path, const std::optional<std::filesystem::path>& data_root,
+                const std::vector<std::filesystem::path>& manifests) {
         std::vector<std::string> out;
         try {
-          io::load_scenario(path, options(data_root));
+          io::load_scenario(path, options(data_root, manifests));
         } catch (const capsim::ScenarioError& e) {
           for (const auto& d : e.diagnostics()) out.push_back(d.to_string());
         }
         return out;
       },
-      py::arg("path"), py::arg("data_root") = py::none(),
-      "Every problem in a scenario file, one message each; an empty list when it is valid.");
+      py::arg("path"), py::arg("data_root") = py::none(), py::arg("manifests") = std::vector<std::filesystem::path>{},
+      "Every problem in a scenario file (and its manifests), one message each; an empty list when it is valid.");
   m.def("result_to_json", &io::result_to_json, py::arg("result"),
         "The result document (format version, scenario, seed, every policy's replicates) as JSON text.");
   m.def("write_result_json", &io::write_result_json, py::arg("path"), py::arg("result"),

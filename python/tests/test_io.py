@@ -43,3 +43,30 @@ def test_data_root_confines_the_files_a_scenario_names(source_dir, data_dir):
     assert "which resolves outside it" in problems[0]
     with pytest.raises(capsim.ScenarioError):
         capsim.load_scenario(hand, data_root=data_dir / "scenarios")
+
+
+def test_manifests_make_the_choices_of_a_policy(data_dir, tmp_path):
+    # A policy's `manifests`: the Deployment's pods, with the namespace's LimitRange defaults for the
+    # sidecar that states none (2 CPUs + 100m, 8Gi + 128Mi), and its HPA.
+    sc = capsim.load_scenario(data_dir / "scenarios" / "manifests_chat.json")
+    assert sc.policy_names == ["cluster"]
+    twin = capsim.load_scenario(data_dir / "scenarios" / "manifests_chat_json.json")
+    a = capsim.result_to_json(capsim.run(twin))
+    b = capsim.result_to_json(capsim.run(sc))
+    import json
+    ja, jb = json.loads(a), json.loads(b)
+    assert len(jb["warnings"]) == len(ja["warnings"]) + 4
+    assert any(w.startswith("capsim skipped 2 objects of kinds it does not model: 1 Service") for w in jb["warnings"])
+    ja.pop("warnings"), jb.pop("warnings")
+    assert ja == jb
+    # --manifests: a scenario whose service names the workload, without policies.
+    doc = json.loads((data_dir / "scenarios" / "manifests_chat.json").read_text())
+    del doc["policies"]
+    doc["traces"]["t"]["file"] = str(data_dir / "traces" / "five_minutes.csv")
+    path = tmp_path / "cli.json"
+    path.write_text(json.dumps(doc))
+    assert capsim.validate(path) == [
+        f"{path}: /services/0/workload: expected a policy with Kubernetes manifests to take the workload's pods from "
+        "(the policy's 'manifests', or --manifests), got a policy without manifests"]
+    assert capsim.validate(path, manifests=[data_dir / "manifests" / "chat-cluster"]) == []
+    assert capsim.load_scenario(path, manifests=[data_dir / "manifests" / "chat-cluster"]).policy_names == ["default"]

@@ -77,6 +77,7 @@ struct PodShape {
   std::map<std::string, std::string> labels;
   bool preferred_affinity = false;  // preferredDuringScheduling terms were given (not simulated)
   std::optional<std::int64_t> termination_grace_period_s;  // terminationGracePeriodSeconds
+  std::vector<std::string> topology_spread_keys;  // topologySpreadConstraints' keys (not simulated)
 };
 
 /// A v1 PodTemplateSpec ({metadata, spec}), as a Deployment's spec.template holds it.

@@ -61,7 +61,10 @@ std::optional<int> extended(Checker& ck, const json& resources, const std::strin
 }
 
 std::optional<ContainerRequests> container(Checker& ck, const json& c, const std::string& p) {
-  if (!ck.object(c, p, {"name", "image", "resources", "command", "args", "env", "ports"})) return std::nullopt;
+  // Fields that do not change what the pod asks of a node are read past.
+  if (!ck.object(c, p, {"name", "image", "resources", "command", "args", "env", "ports", "envFrom", "volumeMounts", "imagePullPolicy",
+                        "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "securityContext", "workingDir"}))
+    return std::nullopt;
   ContainerRequests out;
   auto r = c.find("resources");
   if (r == c.end()) return out;
@@ -136,6 +139,26 @@ void node_affinity(Checker& ck, const json& a, const std::string& p, PodShape& o
   }
 }
 
+// TopologySpreadConstraints as the API server validates them: maxSkew >= 1, a topologyKey, and
+// whenUnsatisfiable DoNotSchedule or ScheduleAnyway.
+void topology_spread(Checker& ck, const json& j, const std::string& p, PodShape& out) {
+  if (!j.is_array()) {
+    ck.fail(p, "an array of {maxSkew, topologyKey, whenUnsatisfiable, labelSelector}", describe(j));
+    return;
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string cp = ptr_join(p, i);
+    if (!ck.object(j[i], cp,
+                   {"maxSkew", "topologyKey", "whenUnsatisfiable", "labelSelector", "minDomains", "matchLabelKeys", "nodeAffinityPolicy",
+                    "nodeTaintsPolicy"},
+                   {"maxSkew", "topologyKey", "whenUnsatisfiable"}))
+      continue;
+    ck.integer(j[i], cp, "maxSkew", 1, 1'000'000);
+    ck.one_of(j[i], cp, "whenUnsatisfiable", {"DoNotSchedule", "ScheduleAnyway"});
+    if (auto key = ck.string(j[i], cp, "topologyKey")) out.topology_spread_keys.push_back(*key);
+  }
+}
+
 }  // namespace
 
 std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::string& p) {
@@ -148,7 +171,8 @@ std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::stri
   const std::string sp = p + "/spec";
   if (!ck.object(spec, sp,
                  {"containers", "initContainers", "nodeSelector", "affinity", "tolerations", "priorityClassName", "serviceAccountName",
-                  "terminationGracePeriodSeconds"},
+                  "terminationGracePeriodSeconds", "topologySpreadConstraints", "volumes", "securityContext", "imagePullSecrets",
+                  "restartPolicy", "dnsPolicy", "enableServiceLinks", "automountServiceAccountToken"},
                  {"containers"}))
     return std::nullopt;
   out.termination_grace_period_s = ck.integer(spec, sp, "terminationGracePeriodSeconds", 0, 86400);
@@ -193,6 +217,7 @@ std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::stri
     for (const auto& [key, value] : ck.string_map(spec, sp, "nodeSelector")) out.requirements.push_back({key, Operator::In, {value}});
   if (auto a = spec.find("affinity"); a != spec.end()) node_affinity(ck, *a, sp + "/affinity", out);
   if (auto t = spec.find("tolerations"); t != spec.end()) out.tolerations = tolerations(ck, *t, sp + "/tolerations");
+  if (auto t = spec.find("topologySpreadConstraints"); t != spec.end()) topology_spread(ck, *t, sp + "/topologySpreadConstraints", out);
   if (!out.requirements.empty()) {
     // nodeSelector and the affinity term must hold together, and every key must be a label capsim knows.
     for (std::size_t i = 0; i < out.requirements.size(); ++i)

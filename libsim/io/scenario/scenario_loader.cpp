@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/close_match.hpp"
@@ -202,9 +203,16 @@ Scenario Loader::load(std::string_view text) {
 
   auto policies = parse_policies(root);
   if (policies.empty()) {
-    PolicySpec p = parse_choices(base, "default", "");
+    json doc = base;
+    k8s::ManifestOverlay overlay;
+    ck_.locate = [&overlay](const std::string& ptr) { return ptr; };
+    apply_policy_manifests({}, doc, overlay);
+    const std::size_t first = diags_.size();
+    PolicySpec p = parse_choices(doc, "default", "");
+    place_in_manifests(first, overlay);
     // These scans read the raw document, so they run only on one with no error anywhere.
-    if (ck_.errors() == 0) p.assumptions = assumptions(base, base, {});
+    if (ck_.errors() == 0) p.assumptions = assumptions(base, doc, {});
+    ck_.locate = [](const std::string& ptr) { return ptr; };
     add_derived_figures(p);
     sc_.policies.push_back(std::move(p));
   }
@@ -216,14 +224,22 @@ Scenario Loader::load(std::string_view text) {
     for (const PolicyEntry* c : chain)
       apply_policy_patch(doc, c->patch, c == chain.back() ? &ck_ : nullptr, fmt::format("/policies/{}/patch", c->index));
     // Errors in a policy's document are reported where the offending value is written: in the
-    // latest patch of the chain that wrote it, else in the base document.
-    ck_.locate = [chain, &doc](const std::string& ptr) -> std::string {
+    // manifest that wrote it (placed after parsing), in the latest patch of the chain that wrote it,
+    // else in the base document.
+    k8s::ManifestOverlay overlay;
+    ck_.locate = [chain, &doc, &overlay](const std::string& ptr) -> std::string {
       if (ptr.empty()) return ptr;
+      Diagnostic probe;
+      probe.pointer = ptr;
+      if (overlay.place(probe)) return ptr;
       for (auto it = chain.rbegin(); it != chain.rend(); ++it)
         if (auto at = written_by_patch((*it)->patch, doc, ptr)) return fmt::format("/policies/{}/patch{}", (*it)->index, *at);
       return ptr;
     };
+    apply_policy_manifests(chain, doc, overlay);
+    const std::size_t first = diags_.size();
     PolicySpec p = parse_choices(doc, pe.name, pe.description);
+    place_in_manifests(first, overlay);
     p.extends = pe.extends.value_or("");
     // The checks across policies read the raw documents, so they run only while no error has been
     // found anywhere (the load fails anyway, with the errors that matter).
@@ -275,6 +291,33 @@ Scenario Loader::load(std::string_view text) {
   return std::move(sc_);
 }
 
+void Loader::apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay) {
+  std::vector<InputFile> inputs;
+  for (auto it = chain.rbegin(); it != chain.rend() && inputs.empty(); ++it) inputs = (*it)->manifests;
+  if (inputs.empty())
+    for (const auto& m : options_.manifests) inputs.push_back({m, m.string()});
+  if (inputs.empty()) return;
+  std::string key;
+  for (const auto& in : inputs) key += in.path.string() + '\n';
+  auto cached = manifests_.find(key);
+  if (cached == manifests_.end()) {
+    // Problems with the files are reported once, when they are first read.
+    const auto files = k8s::manifest_files(inputs, diags_);
+    cached = manifests_.emplace(key, std::make_shared<const k8s::Manifests>(k8s::read_manifest_files(files, diags_))).first;
+  }
+  std::vector<Diagnostic> problems;
+  overlay = k8s::apply_manifests(doc, cached->second, declared_traces_, ck_, problems);
+  for (auto& d : problems) diags_.push_back(std::move(d));
+  for (const auto& note : overlay.notes)
+    if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
+}
+
+void Loader::place_in_manifests(std::size_t first, const k8s::ManifestOverlay& overlay) {
+  for (std::size_t i = first; i < diags_.size(); ++i)
+    if (diags_[i].file == file_)
+      if (auto placed = overlay.place(diags_[i])) diags_[i] = std::move(*placed);
+}
+
 void Loader::parse_compare(const json& root) {
   auto it = root.find("compare");
   if (it == root.end()) return;
@@ -324,7 +367,7 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& pj = (*it)[i];
     const std::string p = ptr_join("/policies", i);
-    if (!ck_.object(pj, p, {"name", "description", "extends", "patch", "sources"}, {"name"})) continue;
+    if (!ck_.object(pj, p, {"name", "description", "extends", "patch", "sources", "manifests"}, {"name"})) continue;
     PolicyEntry e;
     e.index = i;
     e.name = ck_.string(pj, p, "name").value_or("");
@@ -333,6 +376,17 @@ std::vector<PolicyEntry> Loader::parse_policies(const json& root) {
     e.description = ck_.string(pj, p, "description", false).value_or("");
     e.extends = ck_.string(pj, p, "extends");
     e.sources = ck_.string_map(pj, p, "sources");
+    if (auto m = pj.find("manifests"); m != pj.end()) {
+      // A folder or a file, or a list of them, relative to the scenario file.
+      const json list = m->is_string() ? json::array({*m}) : *m;
+      if (!list.is_array() || list.empty()) ck_.fail(p + "/manifests", "a folder or file of Kubernetes manifests, or a non-empty list of them", describe(*m));
+      else
+        for (std::size_t k = 0; k < list.size(); ++k) {
+          const std::string mp = m->is_string() ? p + "/manifests" : ptr_join(p + "/manifests", k);
+          if (!list[k].is_string() || list[k].get<std::string>().empty()) ck_.fail(mp, "the path of a folder or file of manifests", describe(list[k]));
+          else if (auto in = input_file(list[k].get<std::string>(), mp)) e.manifests.push_back(std::move(*in));
+        }
+    }
     if (auto patch = pj.find("patch"); patch != pj.end()) {
       if (!patch->is_object()) {
         ck_.fail(p + "/patch", "an object (a JSON Merge Patch of the choices)", describe(*patch));
@@ -559,9 +613,18 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
 ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   ServiceSpec svc;
   std::map<std::string, std::string> pod_labels;  // from a pod template: they join the service's tags
-  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags", "model", "request", "slo"},
-                  {"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
+  // A service bound to a workload takes its pods from the policy's manifests, which have replaced
+  // `workload` with them by now: one still here had no manifests to come from.
+  const bool unbound = s.is_object() && s.contains("workload");
+  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags", "model", "request", "slo", "workload"},
+                  unbound ? std::vector<std::string>{"name", "demand", "throughput_rps", "sla"}
+                          : std::vector<std::string>{"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
     return svc;
+  // null: the manifests could not bind it, which is reported. The rest of the service is still read,
+  // without its pods.
+  if (unbound && !s["workload"].is_null())
+    ck_.fail(p + "/workload", "a policy with Kubernetes manifests to take the workload's pods from (the policy's 'manifests', or --manifests)",
+             "a policy without manifests");
   svc.name = ck_.string(s, p, "name").value_or("");
   svc.namespace_name = ck_.string(s, p, "namespace").value_or("default");
   if (auto d = s.find("demand"); d != s.end()) {
@@ -595,7 +658,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
           ck_.fail(ptr_join(rp, k), "the pod's resources, affinity and tolerations in 'pod_template' only", "both");
       // The accelerator request: nvidia.com/gpu ("gpus") or Neuron devices (Inferentia, Trainium).
       const bool gpus = r->contains("gpus"), neuron = r->contains("aws.amazon.com/neuron");
-      if (gpus == neuron && !from_template)
+      if (gpus == neuron && !from_template && !unbound)
         ck_.fail(rp, "exactly one accelerator request: 'gpus' (nvidia.com/gpu) or 'aws.amazon.com/neuron'", gpus ? "both" : "neither");
       if (from_template) {
         if (auto shape = k8s::pod_template(ck_, (*r)["pod_template"], rp + "/pod_template")) {
@@ -614,6 +677,12 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
           // Services are read once per policy: say it once.
           if (shape->preferred_affinity && std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end())
             sc_.warnings.push_back(note);
+          if (!shape->topology_spread_keys.empty()) {
+            const std::string spread = fmt::format(
+                "service '{}': its pods' topologySpreadConstraints ({}) are not simulated; capsim places them without spreading",
+                svc.name, fmt::join(shape->topology_spread_keys, ", "));
+            if (std::find(sc_.warnings.begin(), sc_.warnings.end(), spread) == sc_.warnings.end()) sc_.warnings.push_back(spread);
+          }
         }
       } else if (neuron) {
         svc.replica_device = DeviceResource::AwsNeuron;

@@ -19,6 +19,7 @@
 #include "capsim/trace/generators.hpp"
 #include "io/json/json_checker.hpp"
 #include "io/k8s/decoders.hpp"
+#include "io/k8s/manifest_policy.hpp"
 
 namespace capsim::io::detail {
 
@@ -63,6 +64,7 @@ struct PolicyEntry {
   json patch = json::object();
   std::map<std::string, std::string> sources;
   std::size_t index = 0;
+  std::vector<InputFile> manifests;  // its `manifests`: files or folders, relative to the scenario
 };
 
 /// The batch section's typed-in figures (work, speeds, checkpoint and restart costs, start-up) into
@@ -109,6 +111,11 @@ class Loader {
   std::optional<TargetTrackingPolicy> parse_target_tracking(const json& j, const std::string& p, const NodeGroupSpec& group);
   std::vector<PolicyEntry> parse_policies(const json& root);
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
+  /// The manifests of a policy's chain (the latest policy that names some, else --manifests), read
+  /// once each and written into `doc`; what they wrote is in the overlay (nullopt: no manifests).
+  void apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay);
+  /// The loader's problems from `first` on that sit in what manifests wrote, moved into them.
+  void place_in_manifests(std::size_t first, const k8s::ManifestOverlay& overlay);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
   ServiceSpec parse_service(const json& s, const std::string& ptr);
   /// Its model (fluid or request level), the request model's settings and its SLO.
@@ -171,6 +178,7 @@ class Loader {
   std::set<std::string> declared_traces_;  // names under /traces, read or not
   std::map<std::string, SimDuration> trace_periods_;  // by trace, its file's own period (period_s)
   std::map<std::string, std::shared_ptr<const RequestLog>> replay_logs_;  // by trace, shared by every policy
+  std::map<std::string, std::shared_ptr<const k8s::Manifests>> manifests_;  // by the files' names, read once
 };
 
 }  // namespace capsim::io::detail

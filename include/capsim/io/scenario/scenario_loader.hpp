@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capsim/scenario/scenario.hpp"
 
@@ -16,6 +17,10 @@ struct LoadOptions {
   /// traces) must resolve, symbolic links followed, to a path inside this folder: for running
   /// scenarios you did not write (in CI or a service). Off by default.
   std::optional<std::filesystem::path> data_root;
+  /// Kubernetes manifests (files, or folders of *.yaml, *.yml and *.json) that make the choices of
+  /// every policy without manifests of its own (`capsim run --manifests`), as a policy's
+  /// `manifests` field does; paths as given (relative to the working directory).
+  std::vector<std::filesystem::path> manifests;
 };
 
 /// Loads and validates a scenario file; paths inside it are relative to its folder. Throws

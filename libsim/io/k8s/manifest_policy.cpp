@@ -1,0 +1,420 @@
+// A policy's choices from Kubernetes manifests (see manifest_policy.hpp).
+#include "io/k8s/manifest_policy.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "capsim/core/close_match.hpp"
+#include "io/k8s/decoders.hpp"
+#include "io/k8s/workloads.hpp"
+
+namespace capsim::io::k8s {
+
+namespace {
+
+using WorkloadKey = std::tuple<std::string, std::string, std::string>;  // kind, namespace, name
+
+std::string key_name(const WorkloadKey& k) { return fmt::format("{} {}/{}", std::get<0>(k), std::get<1>(k), std::get<2>(k)); }
+
+// Keys of a service's replica that describe the pod, which a bound workload gives instead.
+const std::vector<std::string> kPodKeys = {"pod_template", "gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits",
+                                           "requirements", "tolerations", "termination_grace_period_s"};
+
+struct BoundWorkload {
+  Workload workload;
+  std::size_t object = 0;
+  json pod_template;             // with the namespace's LimitRange defaults
+  std::string service;           // the service bound to it, "" when none
+  bool ok = true;                // false: its problems are reported; what refers to it says nothing more
+};
+
+class Builder {
+ public:
+  Builder(json& doc, std::shared_ptr<const Manifests> m, const std::set<std::string>& traces, detail::Checker& scenario,
+          std::vector<Diagnostic>& problems)
+      : doc_(doc), traces_(traces), scenario_(scenario), problems_(problems) {
+    out_.manifests = std::move(m);
+  }
+
+  ManifestOverlay build() {
+    const auto& objects = out_.manifests->objects;
+    // Namespaces' LimitRanges first: they change the pods of the workloads decoded next.
+    for (std::size_t i = 0; i < objects.size(); ++i)
+      if (objects[i].kind == ManifestKind::LimitRange) limit_range_of(i);
+    for (std::size_t i = 0; i < objects.size(); ++i)
+      if (objects[i].kind == ManifestKind::ResourceQuota) quota_of(i);
+    for (std::size_t i = 0; i < objects.size(); ++i)
+      if (objects[i].kind == ManifestKind::Deployment || objects[i].kind == ManifestKind::StatefulSet) workload_of(i);
+    bind_services();
+    for (const auto& [key, w] : workloads_)
+      if (w.ok && w.service.empty())
+        out_.notes.push_back(fmt::format("{} is bound to no service (services[].workload): it is read, not simulated", key_name(key)));
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      switch (objects[i].kind) {
+        case ManifestKind::HorizontalPodAutoscaler: autoscaler_of(i, false); break;
+        case ManifestKind::ScaledObject: autoscaler_of(i, true); break;
+        case ManifestKind::PodDisruptionBudget: disruption_budget_of(i); break;
+        default: break;
+      }
+    }
+    node_pools();
+    if (std::string note = unmodelled_note(*out_.manifests); !note.empty()) out_.notes.push_back(note);
+    return std::move(out_);
+  }
+
+ private:
+  const ManifestObject& obj(std::size_t i) const { return out_.manifests->objects[i]; }
+  // The document's cluster section, made when it has none; nullptr when it is not an object (the
+  // loader reports that).
+  json* cluster() {
+    if (!doc_.is_object()) return nullptr;
+    json& c = doc_["cluster"];
+    if (c.is_null()) c = json::object();
+    return c.is_object() ? &c : nullptr;
+  }
+
+  /// Runs `decode` with a checker of its own and places what it reports in object i's manifest.
+  template <class F>
+  auto decoded(std::size_t i, F&& decode) {
+    std::vector<Diagnostic> found;
+    detail::Checker ck("", found);
+    auto result = decode(ck);
+    for (const auto& d : found) problems_.push_back(in_manifest(obj(i), d));
+    return result;
+  }
+
+  void problem(std::size_t i, const std::string& pointer, std::string expected, std::string got, std::string hint = {}) {
+    Diagnostic d;
+    d.pointer = pointer;
+    d.expected = std::move(expected);
+    d.got = std::move(got);
+    d.hint = std::move(hint);
+    problems_.push_back(in_manifest(obj(i), d));
+  }
+
+  void region(const std::string& doc_ptr, std::size_t i, const std::string& suffix) {
+    out_.regions.push_back({doc_ptr, i, obj(i).pointer + suffix});
+  }
+
+  void limit_range_of(std::size_t i) {
+    auto lr = decoded(i, [&](detail::Checker& ck) { return limit_range(ck, obj(i).object, obj(i).pointer); });
+    if (!lr) return;
+    if (limit_ranges_.count(obj(i).namespace_name)) {
+      problem(i, obj(i).pointer + "/metadata/name", "one LimitRange per namespace (with two, which default applies is not defined)",
+              fmt::format("a second one in namespace '{}'", obj(i).namespace_name));
+      return;
+    }
+    limit_ranges_.emplace(obj(i).namespace_name, std::move(*lr));
+  }
+
+  void quota_of(std::size_t i) {
+    const ManifestObject& o = obj(i);
+    auto q = decoded(i, [&](detail::Checker& ck) -> std::optional<ResourceQuotaSpec> {
+      if (!ck.object(o.object, o.pointer, {"apiVersion", "kind", "metadata", "spec"}, {"spec"})) return std::nullopt;
+      return resource_quota(ck, o.object["spec"], o.pointer + "/spec");
+    });
+    if (!q) return;
+    if (quotas_.count(o.namespace_name)) {
+      problem(i, o.pointer + "/metadata/name", "one ResourceQuota per namespace (capsim holds one quota per namespace)",
+              fmt::format("a second one in namespace '{}'", o.namespace_name));
+      return;
+    }
+    quotas_.emplace(o.namespace_name, *q);
+    if (!cluster()) return;
+    json& rq = doc_["cluster"]["resource_quotas"];
+    if (!rq.is_object()) rq = json::object();
+    rq[o.namespace_name] = o.object["spec"];
+    region(detail::ptr_join("/cluster/resource_quotas", o.namespace_name), i, "/spec");
+  }
+
+  void workload_of(std::size_t i) {
+    const ManifestObject& o = obj(i);
+    auto w = decoded(i, [&](detail::Checker& ck) { return workload(ck, o.object, o.pointer); });
+    const WorkloadKey key{o.object.value("kind", ""), o.namespace_name, o.name};
+    if (!w) {
+      workloads_.emplace(key, BoundWorkload{Workload{}, i, json(), "", false});
+      return;
+    }
+    BoundWorkload b{std::move(*w), i, o.object["spec"]["template"], "", true};
+    const std::string tp = o.pointer + "/spec/template";
+    const bool ok = decoded(i, [&](detail::Checker& ck) {
+      const std::size_t before = ck.errors();
+      if (auto lr = limit_ranges_.find(o.namespace_name); lr != limit_ranges_.end()) apply_limit_range(ck, lr->second, b.pod_template, tp);
+      if (ck.errors() != before) return false;
+      auto shape = pod_template(ck, b.pod_template, tp);
+      if (!shape) return false;
+      requests_for_quota(ck, b.pod_template, tp, o.namespace_name);
+      return ck.errors() == before;
+    });
+    b.ok = ok;
+    workloads_.emplace(key, std::move(b));
+  }
+
+  /// A namespace whose ResourceQuota counts requests.cpu or requests.memory refuses a pod with a
+  /// container that requests none (its limit counts as its request), as the quota admission does.
+  void requests_for_quota(detail::Checker& ck, const json& tmpl, const std::string& tp, const std::string& ns) {
+    auto q = quotas_.find(ns);
+    if (q == quotas_.end()) return;
+    for (const char* list : {"initContainers", "containers"}) {
+      const json& spec = tmpl["spec"];
+      auto cs = spec.find(list);
+      if (cs == spec.end() || !cs->is_array()) continue;
+      for (std::size_t c = 0; c < cs->size(); ++c) {
+        const json& res = (*cs)[c].contains("resources") ? (*cs)[c]["resources"] : json::object();
+        auto has = [&](const char* r) {
+          for (const char* section : {"requests", "limits"})
+            if (res.contains(section) && res[section].is_object() && res[section].contains(r)) return true;
+          return false;
+        };
+        const std::string cp = detail::ptr_join(tp + "/spec/" + list, c);
+        for (const auto& [r, tracked] : {std::pair<const char*, bool>{"cpu", q->second.cpu_millicores.has_value()},
+                                         std::pair<const char*, bool>{"memory", q->second.memory_mib.has_value()}})
+          if (tracked && !has(r))
+            ck.fail(cp + (res.empty() ? "" : "/resources"),
+                    fmt::format("a {0} request (namespace '{1}' has a ResourceQuota on requests.{0}, so the API server refuses a pod "
+                                "without one; a LimitRange default would give it one)",
+                                r, ns),
+                    fmt::format("container '{}' without one", (*cs)[c].value("name", std::to_string(c))));
+      }
+    }
+  }
+
+  void bind_services() {
+    json* services = doc_.contains("services") && doc_["services"].is_array() ? &doc_["services"] : nullptr;
+    if (!services) return;
+    for (std::size_t s = 0; s < services->size(); ++s) {
+      json& svc = (*services)[s];
+      if (!svc.is_object() || !svc.contains("workload")) continue;
+      const std::string sp = detail::ptr_join("/services", s);
+      const std::string name = svc.value("name", "");
+      const json ref = svc["workload"];
+      svc.erase("workload");
+      const std::string text = ref.is_string() ? ref.get<std::string>() : "";
+      const auto slash = text.find('/');
+      const std::string kind = slash == std::string::npos ? "" : text.substr(0, slash);
+      const std::string wname = slash == std::string::npos ? "" : text.substr(slash + 1);
+      if ((kind != "Deployment" && kind != "StatefulSet") || wname.empty() || wname.find('/') != std::string::npos) {
+        scenario_.fail(sp + "/workload", "\"Deployment/<name>\" or \"StatefulSet/<name>\"", detail::describe(ref));
+        svc["workload"] = nullptr;
+        continue;
+      }
+      const std::optional<std::string> ns = svc.contains("namespace") && svc["namespace"].is_string()
+                                                 ? std::optional<std::string>(svc["namespace"].get<std::string>())
+                                                 : std::nullopt;
+      std::vector<BoundWorkload*> found;
+      std::vector<std::string> names;
+      for (auto& [key, w] : workloads_) {
+        names.push_back(std::get<0>(key) + "/" + std::get<2>(key));
+        if (std::get<0>(key) == kind && std::get<2>(key) == wname && (!ns || std::get<1>(key) == *ns)) found.push_back(&w);
+      }
+      if (found.empty()) {
+        scenario_.fail(sp + "/workload",
+                       fmt::format("a {} of the policy's manifests{}", kind, ns ? " in namespace '" + *ns + "'" : std::string()),
+                       fmt::format("\"{}\", which none holds{}", text, workloads_.empty() ? " (they hold no Deployment or StatefulSet)" : ""),
+                       did_you_mean(text, names));
+        svc["workload"] = nullptr;
+        continue;
+      }
+      if (found.size() > 1) {
+        scenario_.fail(sp + "/workload", "a workload one namespace holds (give the service's 'namespace')",
+                       fmt::format("\"{}\" in {} namespaces", text, found.size()));
+        svc["workload"] = nullptr;
+        continue;
+      }
+      BoundWorkload& w = *found.front();
+      if (!w.ok) {
+        svc["workload"] = nullptr;  // its manifest's problems are reported; the service is not read further
+        continue;
+      }
+      if (!w.service.empty()) {
+        scenario_.fail(sp + "/workload", "a workload bound to one service", fmt::format("\"{}\", bound to service '{}' too", text, w.service));
+        svc["workload"] = nullptr;
+        continue;
+      }
+      bool clash = svc.contains("replicas");
+      if (clash) scenario_.fail(sp + "/replicas", "the replicas in the workload's spec.replicas only", "both");
+      if (auto r = svc.find("replica"); r != svc.end() && r->is_object())
+        for (const auto& k : kPodKeys)
+          if (r->contains(k)) {
+            scenario_.fail(detail::ptr_join(sp + "/replica", k), "the pod's shape from the workload '" + text + "' only", "both");
+            clash = true;
+          }
+      if (clash) {
+        svc["workload"] = nullptr;
+        continue;
+      }
+      w.service = name;
+      if (!svc.contains("replica") || !svc["replica"].is_object()) svc["replica"] = json::object();
+      svc["replica"]["pod_template"] = w.pod_template;
+      svc["replicas"] = w.workload.replicas;
+      svc["namespace"] = w.workload.namespace_name;
+      region(sp + "/replica/pod_template", w.object, "/spec/template");
+      region(sp + "/replicas", w.object, "/spec/replicas");
+      // The manifests say how the service scales: what the scenario's JSON said is replaced.
+      for (const char* section : {"hpa", "keda"})
+        if (doc_.contains("cluster") && doc_["cluster"].is_object() && doc_["cluster"].contains(section) && doc_["cluster"][section].is_object())
+          doc_["cluster"][section].erase(name);
+    }
+  }
+
+  void autoscaler_of(std::size_t i, bool keda) {
+    const ManifestObject& o = obj(i);
+    const std::string sp = o.pointer + "/spec";
+    const json& spec = o.object.contains("spec") ? o.object["spec"] : json();
+    if (!spec.is_object() || !spec.contains("scaleTargetRef") || !spec["scaleTargetRef"].is_object()) {
+      problem(i, spec.is_object() ? sp : o.pointer, "a spec with a scaleTargetRef {apiVersion, kind, name}",
+              spec.is_object() ? "no scaleTargetRef" : "no spec");
+      return;
+    }
+    const json& ref = spec["scaleTargetRef"];
+    const std::string rp = sp + "/scaleTargetRef";
+    const auto target = decoded(i, [&](detail::Checker& ck) -> std::optional<WorkloadKey> {
+      if (!ck.object(ref, rp, keda ? std::vector<std::string>{"apiVersion", "kind", "name", "envSourceContainerName"}
+                                   : std::vector<std::string>{"apiVersion", "kind", "name"},
+                     keda ? std::vector<std::string>{"name"} : std::vector<std::string>{"kind", "name"}))
+        return std::nullopt;
+      // KEDA's scaleTargetRef.kind defaults to Deployment.
+      const auto kind = keda && !ref.contains("kind") ? std::optional<std::string>("Deployment")
+                                                      : ck.one_of(ref, rp, "kind", {"Deployment", "StatefulSet"});
+      const auto name = ck.string(ref, rp, "name");
+      if (!kind || !name) return std::nullopt;
+      return WorkloadKey{*kind, o.namespace_name, *name};
+    });
+    if (!target) return;
+    auto w = workloads_.find(*target);
+    if (w == workloads_.end()) {
+      std::vector<std::string> names;
+      for (const auto& [key, bw] : workloads_)
+        if (std::get<1>(key) == o.namespace_name) names.push_back(std::get<2>(key));
+      problem(i, rp + "/name", fmt::format("a {} of the manifests in namespace '{}'", std::get<0>(*target), o.namespace_name),
+              fmt::format("\"{}\", which they do not hold", std::get<2>(*target)), did_you_mean(std::get<2>(*target), names));
+      return;
+    }
+    if (!w->second.ok) return;  // its problems are reported
+    if (w->second.service.empty()) {
+      out_.notes.push_back(fmt::format("{} '{}' scales {}, which no service binds: not simulated", o.object.value("kind", ""),
+                                       o.name, key_name(*target)));
+      return;
+    }
+    const std::string& svc = w->second.service;
+    if (!scaled_.emplace(svc, i).second) {
+      problem(i, rp + "/name", fmt::format("one autoscaler for {} (an HPA or a ScaledObject)", key_name(*target)),
+              fmt::format("a second one, after {} '{}'", obj(scaled_[svc]).object.value("kind", ""), obj(scaled_[svc]).name));
+      return;
+    }
+    json decoded_spec = spec;
+    decoded_spec.erase("scaleTargetRef");
+    const bool ok = decoded(i, [&](detail::Checker& ck) {
+      return keda ? scaled_object(ck, decoded_spec, sp, traces_).has_value()
+                  : horizontal_pod_autoscaler(ck, decoded_spec, sp, traces_).has_value();
+    });
+    if (!ok || !cluster()) return;
+    doc_["cluster"][keda ? "keda" : "hpa"][svc] = decoded_spec;
+    region(detail::ptr_join(keda ? "/cluster/keda" : "/cluster/hpa", svc), i, "/spec");
+  }
+
+  void disruption_budget_of(std::size_t i) {
+    const ManifestObject& o = obj(i);
+    auto pdb = decoded(i, [&](detail::Checker& ck) { return pod_disruption_budget(ck, o.object, o.pointer); });
+    if (!pdb) return;
+    std::vector<std::string> selected;
+    for (const auto& [key, w] : workloads_)
+      if (std::get<1>(key) == pdb->namespace_name && pdb->selector.matches(w.workload.pod_labels)) selected.push_back(key_name(key));
+    const bool unknown_labels = std::any_of(workloads_.begin(), workloads_.end(), [&](const auto& entry) {
+      return !entry.second.ok && std::get<1>(entry.first) == pdb->namespace_name;
+    });
+    if (selected.empty() && unknown_labels) return;  // a workload whose labels could not be read may be the one
+    if (selected.empty()) {
+      problem(i, o.pointer + "/spec/selector",
+              fmt::format("a selector of the pods of a Deployment or StatefulSet of the manifests in namespace '{}'", pdb->namespace_name),
+              "one that selects none of their pods");
+      return;
+    }
+    out_.notes.push_back(fmt::format("PodDisruptionBudget {}/{} ({} {}, over {}) is read; capsim's drains and consolidation do not "
+                                     "respect PodDisruptionBudgets yet",
+                                     pdb->namespace_name, pdb->name, pdb->max_unavailable ? "maxUnavailable" : "minAvailable",
+                                     pdb->max_unavailable.value_or(pdb->min_available.value_or("")), fmt::join(selected, ", ")));
+  }
+
+  void node_pools() {
+    std::map<std::string, Ec2NodeClassSpec> classes;
+    for (std::size_t i = 0; i < out_.manifests->objects.size(); ++i) {
+      if (obj(i).kind != ManifestKind::EC2NodeClass) continue;
+      auto nc = decoded(i, [&](detail::Checker& ck) { return ec2_node_class(ck, obj(i).object, obj(i).pointer); });
+      if (!nc) continue;
+      if (!nc->ignored_fields.empty())
+        out_.notes.push_back(fmt::format("EC2NodeClass '{}': {} read and ignored (they do not change what capsim simulates)", nc->name,
+                                         fmt::join(nc->ignored_fields, ", ")));
+      if (nc->instance_store_policy)
+        out_.notes.push_back(fmt::format("EC2NodeClass '{}': instanceStorePolicy {} makes the instance store the nodes' ephemeral "
+                                         "storage; capsim does not schedule ephemeral-storage, so it changes no placement or cost",
+                                         nc->name, *nc->instance_store_policy));
+      if (nc->capacity_reservation_terms > 0)
+        out_.notes.push_back(fmt::format("EC2NodeClass '{}': capacityReservationSelectorTerms are read, but capsim's Karpenter does not "
+                                         "launch into capacity reservations (capacity-type reserved): its nodes are priced as spot or "
+                                         "on-demand",
+                                         nc->name));
+      classes.emplace(nc->name, std::move(*nc));
+    }
+    json pools = json::array();
+    for (std::size_t i = 0; i < out_.manifests->objects.size(); ++i) {
+      const ManifestObject& o = obj(i);
+      if (o.kind != ManifestKind::NodePool) continue;
+      const bool ok = decoded(i, [&](detail::Checker& ck) { return node_pool(ck, o.object, o.pointer).has_value(); });
+      if (!ok) continue;
+      const json* ref = &o.object;
+      for (const char* k : {"spec", "template", "spec", "nodeClassRef", "name"})
+        ref = ref && ref->is_object() && ref->contains(k) ? &(*ref)[k] : nullptr;
+      if (ref && ref->is_string() && !classes.empty() && !classes.count(ref->get<std::string>())) {
+        std::vector<std::string> names;
+        for (const auto& [n, c] : classes) names.push_back(n);
+        problem(i, o.pointer + "/spec/template/spec/nodeClassRef/name", "the name of an EC2NodeClass of the manifests",
+                detail::describe(*ref), did_you_mean(ref->get<std::string>(), names));
+        continue;
+      }
+      region(detail::ptr_join("/cluster/node_pools", pools.size()), i, "");
+      pools.push_back(o.object);
+    }
+    if (pools.empty() || !cluster()) return;
+    doc_["cluster"]["node_pools"] = std::move(pools);
+    doc_["cluster"]["provisioner"] = "karpenter";
+  }
+
+  json& doc_;
+  const std::set<std::string>& traces_;
+  detail::Checker& scenario_;
+  std::vector<Diagnostic>& problems_;
+  ManifestOverlay out_;
+  std::map<std::string, LimitRangeDefaults> limit_ranges_;  // by namespace
+  std::map<std::string, ResourceQuotaSpec> quotas_;         // by namespace
+  std::map<WorkloadKey, BoundWorkload> workloads_;
+  std::map<std::string, std::size_t> scaled_;  // service → its autoscaler's object
+};
+
+}  // namespace
+
+std::optional<Diagnostic> ManifestOverlay::place(const Diagnostic& problem) const {
+  if (problem.line > 0 || !manifests) return std::nullopt;
+  const ManifestRegion* best = nullptr;
+  for (const auto& r : regions) {
+    const std::string& p = problem.pointer;
+    const bool inside = p.compare(0, r.document_pointer.size(), r.document_pointer) == 0 &&
+                        (p.size() == r.document_pointer.size() || p[r.document_pointer.size()] == '/');
+    if (inside && (!best || r.document_pointer.size() > best->document_pointer.size())) best = &r;
+  }
+  if (!best) return std::nullopt;
+  Diagnostic d = problem;
+  d.pointer = best->object_pointer + problem.pointer.substr(best->document_pointer.size());
+  return in_manifest(manifests->objects[best->object], d);
+}
+
+ManifestOverlay apply_manifests(json& doc, std::shared_ptr<const Manifests> manifests, const std::set<std::string>& traces,
+                                detail::Checker& scenario, std::vector<Diagnostic>& problems) {
+  return Builder(doc, std::move(manifests), traces, scenario, problems).build();
+}
+
+}  // namespace capsim::io::k8s

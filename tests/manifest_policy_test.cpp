@@ -1,0 +1,165 @@
+// A policy's choices from Kubernetes manifests (a policy's `manifests`, or --manifests): the chat
+// cluster of tests/data/manifests/chat-cluster runs as its JSON twin (manifests_chat_json.json,
+// written by hand from the manifests and Kubernetes' rules), and bad manifests are reported in
+// their files with line, column, document and field path.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/results/result_json.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+namespace {
+
+std::filesystem::path scenario(const std::string& name) { return test::data_dir() / "scenarios" / name; }
+std::string cluster_file(const std::string& name) {
+  return (test::data_dir() / "scenarios" / ".." / "manifests" / "chat-cluster" / name).lexically_normal().string();
+}
+
+std::string load_error(const std::filesystem::path& path, const io::LoadOptions& options = {}) {
+  try {
+    io::load_scenario(path, options);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  FAIL("expected " << path.string() << " to be rejected");
+  return {};
+}
+
+void check_message(const std::string& bad, const std::vector<std::string>& parts) {
+  const std::string msg = load_error(test::data_dir() / "bad" / bad);
+  INFO("message: " << msg);
+  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("the chat cluster's manifests make the policy its JSON twin writes by hand") {
+  const Scenario sc = io::load_scenario(scenario("manifests_chat.json"));
+  REQUIRE(sc.policies.size() == 1);
+  const PolicySpec& p = sc.policies.front();
+  REQUIRE(p.services.size() == 1);
+  const ServiceSpec& chat = p.services.front();
+  // The server asks 2 CPUs and 8Gi; the log shipper states nothing, so the namespace's LimitRange
+  // gives it its defaultRequest (100m, 128Mi) and its default limits (500m, 256Mi).
+  CHECK(chat.replica_cpu_millicores == 2000 + 100);
+  CHECK(chat.replica_memory_mib == 8192 + 128);
+  CHECK(chat.limit_cpu_millicores == 4000 + 500);
+  CHECK(chat.limit_memory_mib == 8192 + 256);
+  CHECK(chat.replica_gpus == 1);
+  CHECK(chat.replicas == 2);
+  CHECK(chat.namespace_name == "inference");
+  CHECK(p.cluster.provisioner == ProvisionerKind::Karpenter);
+  REQUIRE(p.cluster.karpenter.node_pools.size() == 1);
+  CHECK(p.cluster.karpenter.node_pools.front().scheduling.name == "gpu");
+  REQUIRE(p.cluster.hpa.count("chat") == 1);
+  CHECK(p.cluster.hpa.at("chat").spec.min_replicas == 2);
+  CHECK(p.cluster.hpa.at("chat").spec.max_replicas == 6);
+  REQUIRE(p.cluster.resource_quotas.count("inference") == 1);
+  CHECK(p.cluster.resource_quotas.at("inference").gpus == 8);
+  CHECK(p.cluster.resource_quotas.at("inference").cpu_millicores == 32000);
+
+  // What capsim read past or does not simulate, each said once; the kinds it does not model are
+  // listed where each first appears (the Service opens chat.yaml's fourth document, on line 79; the
+  // Namespace is the first item of namespace.yaml's List, on line 6 at column 5).
+  std::vector<std::string> want = {
+      "trace 't' is tiled every 5 min; the window starts at its instant 2024-05-10T00:00:00Z",  // the twin's too
+      "EC2NodeClass 'gpu': amiSelectorTerms, role, securityGroupSelectorTerms, subnetSelectorTerms read and ignored (they do not "
+      "change what capsim simulates)",
+      "EC2NodeClass 'gpu': instanceStorePolicy RAID0 makes the instance store the nodes' ephemeral storage; capsim does not schedule "
+      "ephemeral-storage, so it changes no placement or cost",
+      "PodDisruptionBudget inference/chat (maxUnavailable 1, over Deployment inference/chat) is read; capsim's drains and "
+      "consolidation do not respect PodDisruptionBudgets yet",
+      "capsim skipped 2 objects of kinds it does not model: 1 Service at " + cluster_file("chat.yaml") + ":79:1 (document 3); 1 Namespace at " +
+          cluster_file("namespace.yaml") + ":6:5 (document 0, items[0])",
+  };
+  std::vector<std::string> got = sc.warnings;
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  CHECK(got == want);
+}
+
+TEST_CASE("the run from manifests equals the run from the JSON twin, byte for byte") {
+  const Scenario from_json = io::load_scenario(scenario("manifests_chat_json.json"));
+  const Scenario from_manifests = io::load_scenario(scenario("manifests_chat.json"));
+  CHECK(from_json.warnings == std::vector<std::string>{"trace 't' is tiled every 5 min; the window starts at its instant 2024-05-10T00:00:00Z"});
+  RunResult a = run_scenario(from_json, {});
+  RunResult b = run_scenario(from_manifests, {});
+  // The manifests' notes (checked above) are the one difference: the twin has nothing else to note.
+  CHECK(b.warnings == from_manifests.warnings);
+  CHECK(b.warnings.size() == a.warnings.size() + 4);
+  b.warnings = a.warnings;
+  const std::string ja = io::result_to_json(a), jb = io::result_to_json(b);
+  CHECK(ja == jb);
+  // Not a vacuous equality: the runs launched nodes and served the demand.
+  const json r = json::parse(ja);
+  CHECK(r["policies"][0]["replicates"].size() == 2);
+  CHECK(r["policies"][0]["replicates"][0]["cost_usd"]["total"].get<double>() > 0);
+}
+
+TEST_CASE("--manifests makes the choices of a scenario without policies") {
+  json doc = json::parse(std::ifstream(scenario("manifests_chat.json")));
+  doc.erase("policies");
+  io::LoadOptions options;
+  options.manifests = {test::data_dir() / "manifests" / "chat-cluster"};
+  const Scenario sc = io::load_scenario_text(doc.dump(), "cli.json", test::data_dir() / "scenarios", options);
+  REQUIRE(sc.policies.size() == 1);
+  CHECK(sc.policies.front().name == "default");
+  CHECK(sc.policies.front().services.front().replica_cpu_millicores == 2100);
+  CHECK(sc.policies.front().cluster.hpa.count("chat") == 1);
+  // Without manifests, a service bound to a workload has no pods to run.
+  const std::string msg = [&] {
+    try {
+      io::load_scenario_text(doc.dump(), "cli.json", test::data_dir() / "scenarios");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  }();
+  CHECK(msg.find("cli.json: /services/0/workload: expected a policy with Kubernetes manifests to take the workload's pods from (the "
+                 "policy's 'manifests', or --manifests), got a policy without manifests") != std::string::npos);
+}
+
+TEST_CASE("bad manifests of a policy are reported in their files: line, column, document, field path") {
+  // Each bad scenario is manifests_chat.json with one file of its manifests replaced or added.
+  check_message("manifests_nodepool_api_version.json",
+                {"bad/manifests/nodepool_v1beta1.yaml:1:1: document 0, apiVersion: expected apiVersion karpenter.sh/v1 for a NodePool "
+                 "(capsim reads the v1 API), got the string \"karpenter.sh/v1beta1\""});
+  // Line 17 is "          operator: LessThan": the third requirement's operator, its value at column 11.
+  check_message("manifests_nodepool_operator.json",
+                {"bad/manifests/bad_operator.yaml:17:11: document 0, spec.template.spec.requirements[2].operator: expected one of "
+                 "\"In\", \"NotIn\", \"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", got the string \"LessThan\""});
+  // Without the namespace's LimitRange the log shipper (line 44, "        - name: log-shipper")
+  // requests nothing, which the ResourceQuota on requests.cpu and requests.memory refuses; the
+  // service bound to the Deployment says nothing more.
+  const std::string quota = load_error(test::data_dir() / "bad" / "manifests_deployment_without_requests.json");
+  CHECK(quota == cluster_file("chat.yaml") +
+                     ":44:11: document 0, spec.template.spec.containers[1]: expected a cpu request (namespace 'inference' has a "
+                     "ResourceQuota on requests.cpu, so the API server refuses a pod without one; a LimitRange default would give it "
+                     "one), got container 'log-shipper' without one\n" +
+                     cluster_file("chat.yaml") +
+                     ":44:11: document 0, spec.template.spec.containers[1]: expected a memory request (namespace 'inference' has a "
+                     "ResourceQuota on requests.memory, so the API server refuses a pod without one; a LimitRange default would give it "
+                     "one), got container 'log-shipper' without one");
+  // Line 11 is "    name: chat-canary" under scaleTargetRef.
+  check_message("manifests_hpa_unknown_target.json",
+                {"bad/manifest_policies/hpa_unknown_target.yaml:11:5: document 0, spec.scaleTargetRef.name: expected a Deployment of "
+                 "the manifests in namespace 'inference', got \"chat-canary\", which they do not hold"});
+  // Line 9 is "  selector:"; its matchLabels (app: chat-canary) match no pod template's labels.
+  check_message("manifests_pdb_selects_nothing.json",
+                {"bad/manifest_policies/pdb_selects_nothing.yaml:9:3: document 0, spec.selector: expected a selector of the pods of a "
+                 "Deployment or StatefulSet of the manifests in namespace 'inference', got one that selects none of their pods"});
+  const std::string unknown = load_error(test::data_dir() / "bad" / "manifests_unknown_workload.json");
+  CHECK(unknown.find("manifests_unknown_workload.json: /services/0/workload: expected a Deployment of the policy's manifests, got "
+                     "\"Deployment/chatt\", which none holds (did you mean 'Deployment/chat'?)") != std::string::npos);
+  CHECK(std::count(unknown.begin(), unknown.end(), '\n') == 0);  // one problem, not a cascade
+}
