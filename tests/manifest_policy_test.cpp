@@ -5,13 +5,17 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "capsim/core/error.hpp"
+#include "capsim/io/k8s/manifest_diff.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/report/policy_diff.hpp"
+#include "capsim/sim/compare.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
 
@@ -162,4 +166,69 @@ TEST_CASE("bad manifests of a policy are reported in their files: line, column, 
   CHECK(unknown.find("manifests_unknown_workload.json: /services/0/workload: expected a Deployment of the policy's manifests, got "
                      "\"Deployment/chatt\", which none holds (did you mean 'Deployment/chat'?)") != std::string::npos);
   CHECK(std::count(unknown.begin(), unknown.end(), '\n') == 0);  // one problem, not a cascade
+}
+
+namespace {
+struct Diffed {
+  PolicyDiff diff;
+  Scenario scenario;
+};
+// manifests_diff.json run with the manifests of tests/data/manifests/diff/<before> and /<after>.
+Diffed diff_of(const std::string& before, const std::string& after) {
+  const auto dir = test::data_dir() / "manifests" / "diff";
+  io::LoadOptions lo;
+  lo.manifest_policies = {{"before", {dir / before}}, {"after", {dir / after}}};
+  Scenario sc = io::load_scenario(scenario("manifests_diff.json"), lo);
+  CompareOptions opt;
+  opt.baseline = "before";
+  opt.run.keep_series = true;
+  opt.run.explain = true;
+  opt.run.explain_every_replicate = true;
+  const CompareResult r = compare_scenario(sc, opt);
+  return {diff_policies(r.run, r.comparison, "before", "after", io::diff_manifests({dir / before}, {dir / after})), std::move(sc)};
+}
+}  // namespace
+
+TEST_CASE("capsim diff: a NodePool that drops the g6 family costs what the price gap says") {
+  const Diffed d = diff_of("before", "after");
+  CHECK(d.scenario.baseline == "before");
+  CHECK(d.scenario.policies.size() == 2);
+  // Two one-GPU pods (2 CPUs, 8Gi) at fixed replicas: before, Karpenter's cheapest fit is g6.xlarge
+  // (0.8048 USD/h); without g6, g5.xlarge (1.006 USD/h). Both nodes launch after Karpenter's 1 s
+  // batch idle and run to the end of the hour: 3599 s each, and a 1 h window is 1/720 of a month.
+  const double hours = 3599.0 / 3600.0 * 720;
+  const double before = 2 * 0.8048 * hours + 0.10 * 720, after = 2 * 1.006 * hours + 0.10 * 720;
+  CHECK(d.diff.cost_before_usd == doctest::Approx(before).epsilon(1e-9));
+  CHECK(d.diff.cost_after_usd == doctest::Approx(after).epsilon(1e-9));
+  CHECK(d.diff.cost_change_usd == doctest::Approx(2 * (1.006 - 0.8048) * hours).epsilon(1e-9));  // 289.65 USD/month
+  CHECK(d.diff.cost_change_pct == doctest::Approx(100 * (after - before) / before).epsilon(1e-9));
+  // Every replicate sees the same change (nothing random differs): a zero-width interval.
+  CHECK(d.diff.cost_change_ci_low_usd == doctest::Approx(d.diff.cost_change_usd));
+  CHECK(d.diff.cost_change_ci_high_usd == doctest::Approx(d.diff.cost_change_usd));
+  CHECK(std::isnan(d.diff.p_breach_change));  // no service declares an objective
+  CHECK(d.diff.instance_types_appeared == std::vector<std::string>{"g5.xlarge"});
+  CHECK(d.diff.instance_types_disappeared == std::vector<std::string>{"g6.xlarge"});
+  CHECK(d.diff.newly_unschedulable.empty());
+  CHECK(d.diff.node_pools_now_limited.empty());
+  REQUIRE(d.diff.manifest_changes.size() == 1);
+  CHECK(d.diff.manifest_changes[0] == ManifestChange{"NodePool gpu", "changed", {"spec.template.spec.requirements[1].values[1]"}});
+  // The gates: +23.5% fails --fail-above 20 and passes --fail-above 25; no risk is judged.
+  CHECK(failed_gates(d.diff, 20, NAN) == std::vector<std::string>{"the monthly cost rises by 23.5%, more than --fail-above 20%"});
+  CHECK(failed_gates(d.diff, 25, 0).empty());
+}
+
+TEST_CASE("capsim diff: a NodePool capped at one GPU leaves the second pod unschedulable") {
+  const Diffed d = diff_of("before", "limited");
+  // limits nvidia.com/gpu: 1 lets one g6.xlarge run; the other pod stays pending in every replicate.
+  REQUIRE(d.diff.newly_unschedulable.size() == 1);
+  CHECK(d.diff.newly_unschedulable[0].service == "chat");
+  CHECK(d.diff.newly_unschedulable[0].replicates == 2);
+  CHECK(d.diff.newly_unschedulable[0].reason == "pool gpu: limits: nvidia.com/gpu 1 > 0 remaining (g6.xlarge)");
+  CHECK(d.diff.node_pools_now_limited == std::vector<std::string>{"gpu"});
+  const double hours = 3599.0 / 3600.0 * 720;
+  CHECK(d.diff.cost_change_usd == doctest::Approx(-0.8048 * hours).epsilon(1e-9));  // one g6.xlarge fewer
+  CHECK(d.diff.manifest_changes == std::vector<ManifestChange>{{"NodePool gpu", "changed", {"spec.limits"}}});
+  const std::string text = format_policy_diff(d.diff);
+  CHECK(text.find("chat (in 2 of 2 replicates): pool gpu: limits: nvidia.com/gpu 1 > 0 remaining (g6.xlarge)") != std::string::npos);
+  CHECK(text.find("NodePools whose limits now bind: gpu") != std::string::npos);
 }

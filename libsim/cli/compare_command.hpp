@@ -1,5 +1,6 @@
 #pragma once
 // `capsim compare`: every policy × R replicates, the comparison, and its files.
+#include <filesystem>
 #include <functional>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,9 @@
 namespace capsim::cli {
 
 std::function<int()> add_compare_command(CLI::App& app);
+
+/// An output directory that exists or can be made, and can be written to (checked before long runs).
+void prepare_out_dir(const std::filesystem::path& dir);
 
 inline constexpr const char* kManifestsHelp =
     "Kubernetes manifests (files, or folders of *.yaml, *.yml and *.json) that make the choices of every policy without "

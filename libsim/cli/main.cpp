@@ -1,4 +1,4 @@
-// The capsim command line: run, compare, validate, trace, catalog.
+// The capsim command line: run, compare, diff, validate, trace, catalog.
 #include <cstdio>
 #include <iostream>
 
@@ -15,6 +15,7 @@
 #include "billing_options.hpp"
 #include "catalog_command.hpp"
 #include "compare_command.hpp"
+#include "diff_command.hpp"
 #include "trace_commands.hpp"
 
 namespace {
@@ -144,6 +145,7 @@ int main(int argc, char** argv) {
   auto run_trace = capsim::cli::add_trace_commands(app);
   auto run_catalog = capsim::cli::add_catalog_command(app);
   auto run_compare = capsim::cli::add_compare_command(app);
+  auto run_diff = capsim::cli::add_diff_command(app);
 
   try {
     app.parse(argc, argv);
@@ -157,6 +159,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("trace")) return run_trace();
     if (app.got_subcommand("catalog")) return run_catalog();
     if (app.got_subcommand("compare") || app.got_subcommand("merge")) return run_compare();
+    if (app.got_subcommand("diff")) return run_diff();
   } catch (const capsim::ScenarioError& e) {
     std::cerr << fmt::format("capsim: {} problem{} in the scenario:\n", e.diagnostics().size(),
                              e.diagnostics().size() == 1 ? "" : "s");

@@ -342,7 +342,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         if (options.cancel && options.cancel->load()) throw Interrupted();
         const bool series = options.keep_series && (r == 0 || !options.series_of_first_replicate_only);
         result.policies[p].replicates[static_cast<std::size_t>(r)] =
-            run_replicate(scenario, scenario.policies[p], r, series, options.explain && r == 0, &draws,
+            run_replicate(scenario, scenario.policies[p], r, series, options.explain && (r == 0 || options.explain_every_replicate), &draws,
                           offer ? &usage[p][static_cast<std::size_t>(r)] : nullptr);
         draws.run_done(r);
         if (options.progress) {

@@ -16,6 +16,7 @@ struct RunOptions {
   bool keep_series = false;  // keep the per-period recorder series in the results
   bool series_of_first_replicate_only = false;  // ...of replicate 0 only (compare: memory stays flat in replicates)
   bool explain = false;      // keep Karpenter's reasons for every node it launched
+  bool explain_every_replicate = false;  // ...in every replicate, not only replicate 0 (capsim diff)
   // Called after each (policy, replicate) run with how many are done and of how many, from the
   // worker that finished it, one call at a time.
   std::function<void(std::size_t done, std::size_t total)> progress;

@@ -202,6 +202,26 @@ Scenario Loader::load(std::string_view text) {
   }
 
   auto policies = parse_policies(root);
+  if (!options_.manifest_policies.empty()) {
+    if (!policies.empty())
+      sc_.warnings.push_back(fmt::format("the scenario's {} polic{} not run: each policy compared here is the scenario's base choices "
+                                         "with one set of manifests",
+                                         policies.size(), policies.size() == 1 ? "y is" : "ies are"));
+    policies.clear();
+    for (std::size_t i = 0; i < options_.manifest_policies.size(); ++i) {
+      const auto& mp = options_.manifest_policies[i];
+      PolicyEntry e;
+      e.name = mp.name;
+      e.index = i;
+      std::vector<std::string> shown;
+      for (const auto& m : mp.manifests) {
+        e.manifests.push_back({m, m.string()});
+        shown.push_back(m.string());
+      }
+      e.description = fmt::format("the manifests in {}", fmt::join(shown, ", "));
+      policies.push_back(std::move(e));
+    }
+  }
   if (policies.empty()) {
     json doc = base;
     k8s::ManifestOverlay overlay;
@@ -269,7 +289,9 @@ Scenario Loader::load(std::string_view text) {
                 entry.first, m.name);
             if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
           }
-  if (auto b = ck_.string(root, "", "baseline")) {
+  if (!options_.manifest_policies.empty()) {
+    sc_.baseline = options_.manifest_policies.front().name;
+  } else if (auto b = ck_.string(root, "", "baseline")) {
     std::vector<std::string> names;
     for (const auto& p : policies) names.push_back(p.name);
     if (policies.empty()) names.push_back("default");

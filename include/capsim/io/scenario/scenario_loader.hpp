@@ -21,6 +21,14 @@ struct LoadOptions {
   /// every policy without manifests of its own (`capsim run --manifests`), as a policy's
   /// `manifests` field does; paths as given (relative to the working directory).
   std::vector<std::filesystem::path> manifests;
+  /// When given, the scenario's own policies are not run: each of these is a policy of that name
+  /// whose choices are the scenario's with its manifests written in (`capsim diff`); the first is
+  /// the baseline.
+  struct ManifestPolicy {
+    std::string name;
+    std::vector<std::filesystem::path> manifests;
+  };
+  std::vector<ManifestPolicy> manifest_policies;
 };
 
 /// Loads and validates a scenario file; paths inside it are relative to its folder. Throws
