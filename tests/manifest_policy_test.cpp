@@ -232,3 +232,37 @@ TEST_CASE("capsim diff: a NodePool capped at one GPU leaves the second pod unsch
   CHECK(text.find("chat (in 2 of 2 replicates): pool gpu: limits: nvidia.com/gpu 1 > 0 remaining (g6.xlarge)") != std::string::npos);
   CHECK(text.find("NodePools whose limits now bind: gpu") != std::string::npos);
 }
+
+TEST_CASE("a StatefulSet and its KEDA ScaledObject from --manifests run as their JSON twin, byte for byte") {
+  // keda_queue.json's service as a StatefulSet without spec.replicas (the API server's default: 1)
+  // and its ScaledObject; the pod template's label app=api joins the service's tags, which the twin
+  // writes as a tag.
+  io::LoadOptions options;
+  options.manifests = {test::data_dir() / "manifests" / "statefulset-keda"};
+  const Scenario from_manifests = io::load_scenario(scenario("manifests_keda.json"), options);
+  const Scenario from_json = io::load_scenario(scenario("manifests_keda_json.json"));
+  const PolicySpec& p = from_manifests.policies.front();
+  CHECK(p.services.front().replicas == 1);
+  CHECK(p.services.front().replica_gpus == 1);
+  REQUIRE(p.cluster.keda.count("api") == 1);
+  CHECK(p.cluster.keda.at("api").min_replica_count == 0);
+  CHECK(p.cluster.keda.at("api").max_replica_count == 3);
+  CHECK(from_manifests.warnings.empty());
+  CHECK(io::result_to_json(run_scenario(from_manifests, {})) == io::result_to_json(run_scenario(from_json, {})));
+}
+
+TEST_CASE("bad manifests: a LimitRange min above a request, a selector that misses its template, a missing EC2NodeClass") {
+  // Line 38 is the server's "              cpu: \"2\"" under requests; the LimitRange's min is 3.
+  check_message("manifests_limit_range_min.json",
+                {cluster_file("chat.yaml") + ":38:15: document 0, spec.template.spec.containers[0].resources.requests.cpu: expected at "
+                                             "least the namespace's LimitRange min (3000m); the API server refuses the pod, got 2000m"});
+  // Line 13 is "      labels:" of the template's metadata.
+  check_message("manifests_selector_mismatch.json",
+                {"bad/manifest_policies/selector_mismatch.yaml:13:7: document 0, spec.template.metadata.labels: expected labels the "
+                 "selector selects (the API server refuses a template its selector does not match), got app=chat-v2, which it does "
+                 "not select"});
+  // Line 13 is "        name: gpu-nodes" under nodeClassRef.
+  check_message("manifests_nodeclass_missing.json",
+                {"bad/manifest_policies/nodeclass_missing.yaml:13:9: document 0, spec.template.spec.nodeClassRef.name: expected the "
+                 "name of an EC2NodeClass of the manifests (gpu), got the string \"gpu-nodes\""});
+}

@@ -372,8 +372,9 @@ class Builder {
       if (ref && ref->is_string() && !classes.empty() && !classes.count(ref->get<std::string>())) {
         std::vector<std::string> names;
         for (const auto& [n, c] : classes) names.push_back(n);
-        problem(i, o.pointer + "/spec/template/spec/nodeClassRef/name", "the name of an EC2NodeClass of the manifests",
-                detail::describe(*ref), did_you_mean(ref->get<std::string>(), names));
+        problem(i, o.pointer + "/spec/template/spec/nodeClassRef/name",
+                fmt::format("the name of an EC2NodeClass of the manifests ({})", fmt::join(names, ", ")), detail::describe(*ref),
+                did_you_mean(ref->get<std::string>(), names));
         continue;
       }
       region(detail::ptr_join("/cluster/node_pools", pools.size()), i, "");

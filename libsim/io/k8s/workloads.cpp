@@ -116,11 +116,14 @@ std::optional<Workload> workload(Checker& ck, const json& j, const std::string& 
   if (tmpl.is_object())
     if (auto md = tmpl.find("metadata"); md != tmpl.end() && md->is_object()) out.pod_labels = ck.string_map(*md, sp + "/template/metadata", "labels");
   if (ck.errors() != before) return std::nullopt;
-  if (out.selector.match_labels.empty() && out.selector.match_expressions.empty())
+  if (out.selector.match_labels.empty() && out.selector.match_expressions.empty()) {
     ck.fail(sp + "/selector", "a non-empty selector (the API server refuses an empty one for a " + out.kind + ")", "an empty selector");
-  else if (!out.selector.matches(out.pod_labels))
+  } else if (!out.selector.matches(out.pod_labels)) {
+    std::string labels;
+    for (const auto& [k, v] : out.pod_labels) labels += (labels.empty() ? "" : ", ") + k + "=" + v;
     ck.fail(sp + "/template/metadata/labels", "labels the selector selects (the API server refuses a template its selector does not match)",
-            out.pod_labels.empty() ? "no labels" : fmt::format("{} labels that the selector does not match", out.pod_labels.size()));
+            labels.empty() ? "no labels" : labels + ", which it does not select");
+  }
   if (ck.errors() != before) return std::nullopt;
   return out;
 }
