@@ -266,3 +266,13 @@ TEST_CASE("bad manifests: a LimitRange min above a request, a selector that miss
                 {"bad/manifest_policies/nodeclass_missing.yaml:13:9: document 0, spec.template.spec.nodeClassRef.name: expected the "
                  "name of an EC2NodeClass of the manifests (gpu), got the string \"gpu-nodes\""});
 }
+
+TEST_CASE("the manifests say how a bound service scales: the scenario's HPA for it is replaced") {
+  json doc = json::parse(std::ifstream(scenario("manifests_chat.json")));
+  doc["cluster"]["hpa"] = json::parse(R"({"chat": {"minReplicas": 1, "maxReplicas": 9, "metrics": [
+      {"type": "Pods", "pods": {"metric": {"name": "requests_per_second"}, "target": {"type": "AverageValue", "averageValue": "2"}}}]}})");
+  const Scenario sc = io::load_scenario_text(doc.dump(), "hpa.json", test::data_dir() / "scenarios");
+  REQUIRE(sc.policies.front().cluster.hpa.count("chat") == 1);
+  CHECK(sc.policies.front().cluster.hpa.at("chat").spec.min_replicas == 2);  // chat.yaml's HPA, not the JSON's
+  CHECK(sc.policies.front().cluster.hpa.at("chat").spec.max_replicas == 6);
+}
