@@ -3,6 +3,7 @@
 
 #include "fuzz_input.hpp"
 #include "io/k8s/decoders.hpp"
+#include "io/k8s/workloads.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace capsim::io;
@@ -21,6 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)k8s::tolerations(ck, j, "");
     (void)k8s::cpu_quantity(ck, j, "", "cpu");
     (void)k8s::memory_quantity(ck, j, "", "memory");
+    (void)k8s::workload(ck, j, "");
+    (void)k8s::label_selector(ck, j, "");
+    (void)k8s::pod_disruption_budget(ck, j, "");
+    (void)k8s::ec2_node_class(ck, j, "");
+    if (auto lr = k8s::limit_range(ck, j, "")) {
+      nlohmann::json tmpl = j;
+      k8s::apply_limit_range(ck, *lr, tmpl, "");
+    }
   });
   return 0;
 }

@@ -18,6 +18,11 @@ namespace {
 
 using WorkloadKey = std::tuple<std::string, std::string, std::string>;  // kind, namespace, name
 
+// obj[key] when it is a string, else `fallback`: values a decoder checks, read before it reports them.
+std::string text_of(const json& obj, const char* key, const std::string& fallback) {
+  return obj.is_object() && obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : fallback;
+}
+
 std::string key_name(const WorkloadKey& k) { return fmt::format("{} {}/{}", std::get<0>(k), std::get<1>(k), std::get<2>(k)); }
 
 // Keys of a service's replica that describe the pod, which a bound workload gives instead.
@@ -134,7 +139,7 @@ class Builder {
   void workload_of(std::size_t i) {
     const ManifestObject& o = obj(i);
     auto w = decoded(i, [&](detail::Checker& ck) { return workload(ck, o.object, o.pointer); });
-    const WorkloadKey key{o.object.value("kind", ""), o.namespace_name, o.name};
+    const WorkloadKey key{text_of(o.object, "kind", ""), o.namespace_name, o.name};
     if (!w) {
       workloads_.emplace(key, BoundWorkload{Workload{}, i, json(), "", false});
       return;
@@ -178,7 +183,7 @@ class Builder {
                     fmt::format("a {0} request (namespace '{1}' has a ResourceQuota on requests.{0}, so the API server refuses a pod "
                                 "without one; a LimitRange default would give it one)",
                                 r, ns),
-                    fmt::format("container '{}' without one", (*cs)[c].value("name", std::to_string(c))));
+                    fmt::format("container '{}' without one", text_of((*cs)[c], "name", std::to_string(c))));
       }
     }
   }
@@ -190,7 +195,7 @@ class Builder {
       json& svc = (*services)[s];
       if (!svc.is_object() || !svc.contains("workload")) continue;
       const std::string sp = detail::ptr_join("/services", s);
-      const std::string name = svc.value("name", "");
+      const std::string name = text_of(svc, "name", "");
       const json ref = svc["workload"];
       svc.erase("workload");
       const std::string text = ref.is_string() ? ref.get<std::string>() : "";
@@ -235,6 +240,11 @@ class Builder {
         svc["workload"] = nullptr;
         continue;
       }
+      if (svc.contains("replica") && !svc["replica"].is_object()) {
+        scenario_.fail(sp + "/replica", "an object of capsim's replica keys (startup_s, concurrency, usage, ...)", detail::describe(svc["replica"]));
+        svc["workload"] = nullptr;
+        continue;
+      }
       bool clash = svc.contains("replicas");
       if (clash) scenario_.fail(sp + "/replicas", "the replicas in the workload's spec.replicas only", "both");
       if (auto r = svc.find("replica"); r != svc.end() && r->is_object())
@@ -248,7 +258,7 @@ class Builder {
         continue;
       }
       w.service = name;
-      if (!svc.contains("replica") || !svc["replica"].is_object()) svc["replica"] = json::object();
+      if (!svc.contains("replica")) svc["replica"] = json::object();
       svc["replica"]["pod_template"] = w.pod_template;
       svc["replicas"] = w.workload.replicas;
       svc["namespace"] = w.workload.namespace_name;
@@ -296,14 +306,14 @@ class Builder {
     }
     if (!w->second.ok) return;  // its problems are reported
     if (w->second.service.empty()) {
-      out_.notes.push_back(fmt::format("{} '{}' scales {}, which no service binds: not simulated", o.object.value("kind", ""),
+      out_.notes.push_back(fmt::format("{} '{}' scales {}, which no service binds: not simulated", text_of(o.object, "kind", ""),
                                        o.name, key_name(*target)));
       return;
     }
     const std::string& svc = w->second.service;
     if (!scaled_.emplace(svc, i).second) {
       problem(i, rp + "/name", fmt::format("one autoscaler for {} (an HPA or a ScaledObject)", key_name(*target)),
-              fmt::format("a second one, after {} '{}'", obj(scaled_[svc]).object.value("kind", ""), obj(scaled_[svc]).name));
+              fmt::format("a second one, after {} '{}'", text_of(obj(scaled_[svc]).object, "kind", ""), obj(scaled_[svc]).name));
       return;
     }
     json decoded_spec = spec;

@@ -91,7 +91,7 @@ std::optional<Workload> workload(Checker& ck, const json& j, const std::string& 
   if (!ck.object(j, p, {"apiVersion", "kind", "metadata", "spec"}, {"metadata", "spec"})) return std::nullopt;
   const std::size_t before = ck.errors();
   Workload out;
-  out.kind = j.value("kind", "");
+  out.kind = j.contains("kind") && j["kind"].is_string() ? j["kind"].get<std::string>() : "Deployment";
   if (ck.object(j["metadata"], p + "/metadata", kMetadataKeys, {"name"})) {
     out.name = ck.string(j["metadata"], p + "/metadata", "name").value_or("");
     out.namespace_name = ck.string(j["metadata"], p + "/metadata", "namespace").value_or("default");
