@@ -14,6 +14,7 @@
 #include "capsim/io/k8s/manifest_diff.hpp"
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_variants.hpp"
 #include "capsim/report/policy_diff.hpp"
 #include "capsim/sim/compare.hpp"
 #include "capsim/sim/simulation.hpp"
@@ -83,8 +84,9 @@ TEST_CASE("the chat cluster's manifests make the policy its JSON twin writes by 
       "ephemeral-storage, so it changes no placement or cost",
       "PodDisruptionBudget inference/chat (maxUnavailable 1, over Deployment inference/chat) is read; capsim's drains and "
       "consolidation do not respect PodDisruptionBudgets yet",
-      "capsim skipped 2 objects of kinds it does not model: 1 Service at " + cluster_file("chat.yaml") + ":79:1 (document 3); 1 Namespace at " +
-          cluster_file("namespace.yaml") + ":6:5 (document 0, items[0])",
+      // The scenario was named by an absolute path; the results name its manifests from its folder.
+      "capsim skipped 2 objects of kinds it does not model: 1 Service at ../manifests/chat-cluster/chat.yaml:79:1 (document 3); "
+      "1 Namespace at ../manifests/chat-cluster/namespace.yaml:6:5 (document 0, items[0])",
   };
   std::vector<std::string> got = sc.warnings;
   std::sort(got.begin(), got.end());
@@ -120,6 +122,20 @@ TEST_CASE("--manifests makes the choices of a scenario without policies") {
   CHECK(sc.policies.front().name == "default");
   CHECK(sc.policies.front().services.front().replica_cpu_millicores == 2100);
   CHECK(sc.policies.front().cluster.hpa.count("chat") == 1);
+  // A variant (here a second policy, from Python's with_policy or a sweep) is the document loaded
+  // again: it keeps the manifests it was loaded with, or its bound service would have no pods.
+  const Scenario variant = io::with_policy(sc, {"more", "{}", "default", ""});
+  REQUIRE(variant.policies.size() == 2);
+  CHECK(variant.policies.back().services.front().replica_cpu_millicores == 2100);
+  CHECK(variant.document.manifests == options.manifests);
+  // The manifests were named by an absolute path; the notes that reach the results name them from
+  // the scenario's folder (tests/data/scenarios), never absolutely.
+  REQUIRE(options.manifests.front().is_absolute());
+  const auto skipped = std::find_if(sc.warnings.begin(), sc.warnings.end(),
+                                    [](const std::string& w) { return w.rfind("capsim skipped", 0) == 0; });
+  REQUIRE(skipped != sc.warnings.end());
+  CHECK(skipped->find("1 Service at ../manifests/chat-cluster/chat.yaml:79:1") != std::string::npos);
+  for (const auto& w : sc.warnings) CHECK(w.find(test::source_dir().string()) == std::string::npos);
   // Without manifests, a service bound to a workload has no pods to run.
   const std::string msg = [&] {
     try {

@@ -330,8 +330,22 @@ void Loader::apply_policy_manifests(const std::vector<const PolicyEntry*>& chain
   std::vector<Diagnostic> problems;
   overlay = k8s::apply_manifests(doc, cached->second, declared_traces_, ck_, problems);
   for (auto& d : problems) diags_.push_back(std::move(d));
-  for (const auto& note : overlay.notes)
+  // The notes reach the results (the kinds skipped name their files): a manifest given by an
+  // absolute path, or found from a scenario named by one, is named there from the scenario's folder,
+  // so results hold no absolute path. Messages keep the names as given.
+  std::vector<std::pair<std::string, std::string>> shown;
+  for (const auto& in : inputs)
+    if (std::filesystem::path(in.display).is_absolute()) {
+      std::error_code ec;
+      const std::filesystem::path base = std::filesystem::absolute(base_dir_, ec).lexically_normal();
+      shown.emplace_back(in.display, std::filesystem::path(in.display).lexically_normal().lexically_proximate(base).string());
+    }
+  for (std::string note : overlay.notes) {
+    for (const auto& [absolute, relative] : shown)
+      for (auto at = note.find(absolute); at != std::string::npos; at = note.find(absolute, at + relative.size()))
+        note.replace(at, absolute.size(), relative);
     if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
+  }
 }
 
 void Loader::place_in_manifests(std::size_t first, const k8s::ManifestOverlay& overlay) {
@@ -1172,7 +1186,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_fi
   const std::filesystem::path base = base_dir.empty() ? std::filesystem::path(".") : base_dir;
   detail::Loader loader(display_file, base, options);
   Scenario sc = loader.load(text);
-  sc.document = ScenarioDocument{std::string(text), display_file, base, options.data_root};
+  sc.document = ScenarioDocument{std::string(text), display_file, base, options.data_root, options.manifests, options.manifest_policies};
   return sc;
 }
 

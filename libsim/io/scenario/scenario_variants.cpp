@@ -19,6 +19,8 @@ ojson parse_document(const Scenario& sc) {
 Scenario reload(const Scenario& sc, const ojson& doc, const std::string& display_file) {
   LoadOptions options;
   options.data_root = sc.document.data_root;
+  options.manifests = sc.document.manifests;
+  options.manifest_policies = sc.document.manifest_policies;
   return load_scenario_text(doc.dump(2), display_file, sc.document.base_dir, options);
 }
 

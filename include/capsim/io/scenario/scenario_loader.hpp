@@ -24,10 +24,7 @@ struct LoadOptions {
   /// When given, the scenario's own policies are not run: each of these is a policy of that name
   /// whose choices are the scenario's with its manifests written in (`capsim diff`); the first is
   /// the baseline.
-  struct ManifestPolicy {
-    std::string name;
-    std::vector<std::filesystem::path> manifests;
-  };
+  using ManifestPolicy = capsim::ManifestPolicy;
   std::vector<ManifestPolicy> manifest_policies;
 };
 
