@@ -24,6 +24,7 @@
 #include "capsim/report/html_report.hpp"
 #include "capsim/sim/compare.hpp"
 #include "billing_options.hpp"
+#include "out_dir.hpp"
 
 namespace capsim::cli {
 

@@ -1,4 +1,4 @@
-// The capsim command line: run, compare, diff, validate, trace, catalog.
+// The capsim command line: run, compare, merge, diff, sweep, validate, trace, catalog.
 #include <cstdio>
 #include <iostream>
 
@@ -16,6 +16,7 @@
 #include "catalog_command.hpp"
 #include "compare_command.hpp"
 #include "diff_command.hpp"
+#include "sweep_command.hpp"
 #include "trace_commands.hpp"
 
 namespace {
@@ -146,6 +147,7 @@ int main(int argc, char** argv) {
   auto run_catalog = capsim::cli::add_catalog_command(app);
   auto run_compare = capsim::cli::add_compare_command(app);
   auto run_diff = capsim::cli::add_diff_command(app);
+  auto run_sweep = capsim::cli::add_sweep_command(app);
 
   try {
     app.parse(argc, argv);
@@ -160,6 +162,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("catalog")) return run_catalog();
     if (app.got_subcommand("compare") || app.got_subcommand("merge")) return run_compare();
     if (app.got_subcommand("diff")) return run_diff();
+    if (app.got_subcommand("sweep")) return run_sweep();
   } catch (const capsim::ScenarioError& e) {
     std::cerr << fmt::format("capsim: {} problem{} in the scenario:\n", e.diagnostics().size(),
                              e.diagnostics().size() == 1 ? "" : "s");

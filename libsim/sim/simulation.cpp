@@ -1,4 +1,5 @@
 #include "capsim/sim/simulation.hpp"
+#include "capsim/sim/replicate_blocks.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -279,8 +280,7 @@ void check_same_demand(const RunResult& result) {
       }
 }
 
-RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
-  check_forecast_horizon(scenario);
+RunResult run_header(const Scenario& scenario) {
   RunResult result;
   result.scenario = scenario.name;
   result.seed = scenario.simulation.seed;
@@ -295,16 +295,22 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   result.sources = scenario.sources;
   result.warnings = scenario.warnings;
   result.uncertain = describe_uncertainty(scenario);
-  const int reps = scenario.simulation.replicates;
   for (const auto& p : scenario.policies) {
     PolicyResult pr;
     pr.name = p.name;
     pr.description = p.description;
     pr.extends = p.extends;
     pr.assumptions = p.assumptions;
-    pr.replicates.resize(static_cast<std::size_t>(reps));
     result.policies.push_back(std::move(pr));
   }
+  return result;
+}
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  check_forecast_horizon(scenario);
+  RunResult result = run_header(scenario);
+  const int reps = scenario.simulation.replicates;
+  for (auto& pr : result.policies) pr.replicates.resize(static_cast<std::size_t>(reps));
   // Each task writes its own pre-sized slot, so the result does not depend on scheduling.
   const std::size_t tasks = scenario.policies.size() * static_cast<std::size_t>(reps);
   std::atomic<std::size_t> next{0};

@@ -18,6 +18,7 @@
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
+#include "capsim/scenario/scenario_document.hpp"
 #include "capsim/cost/budget_spec.hpp"
 #include "capsim/cost/commitments.hpp"
 #include "capsim/cost/spend_report_spec.hpp"

@@ -1,7 +1,8 @@
 #pragma once
-// The document a scenario was loaded from, kept with it so that a variant (another seed, another
-// policy, a dict edited in Python) is made by changing the document and loading it again: the
-// variant is validated exactly as a file is, and a result never depends on how the scenario was built.
+// Where a scenario came from: the document as loaded, the name messages give it, the folder its
+// relative paths resolve against, and the files it named. A variant of the scenario (a sweep point,
+// Scenario.patch in Python) is this document changed and loaded again, so it is checked exactly as
+// a file would be; a Dask worker is sent the document and the named files' bytes.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ struct ScenarioDocument {
   // a variant keeps them, as it keeps the data root.
   std::vector<std::filesystem::path> manifests;
   std::vector<ManifestPolicy> manifest_policies;
+  std::vector<std::filesystem::path> files;  // every data file it named, resolved (base_dir / name), in reading order
 
   bool empty() const { return text.empty(); }
 };

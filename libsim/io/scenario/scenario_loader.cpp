@@ -1016,6 +1016,7 @@ std::optional<InputFile> Loader::input_file(const std::string& name, const std::
   // Named as found from where the scenario's relative paths resolve (a file's folder, or the folder
   // given for a document loaded from memory).
   InputFile f{base_dir_ / name, (base_dir_ / name).lexically_normal().string()};
+  sc_.document.files.push_back(f.path.lexically_normal());
   if (!options_.data_root) return f;
   // Both sides resolved the same way (symbolic links and ".." followed), then compared by component.
   std::error_code ec;
@@ -1185,8 +1186,13 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_fi
   }
   const std::filesystem::path base = base_dir.empty() ? std::filesystem::path(".") : base_dir;
   detail::Loader loader(display_file, base, options);
-  Scenario sc = loader.load(text);
-  sc.document = ScenarioDocument{std::string(text), display_file, base, options.data_root, options.manifests, options.manifest_policies};
+  Scenario sc = loader.load(text);  // its document already lists the files it named
+  sc.document.text = std::string(text);
+  sc.document.display_file = display_file;
+  sc.document.base_dir = base;
+  sc.document.data_root = options.data_root;
+  sc.document.manifests = options.manifests;
+  sc.document.manifest_policies = options.manifest_policies;
   return sc;
 }
 
