@@ -11,13 +11,10 @@
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
-#include "capsim/io/atomic_write.hpp"
-#include "capsim/io/results/comparison_files.hpp"
 #include "capsim/io/results/sweep_table.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/io/scenario/scenario_patch.hpp"
 #include "capsim/io/scenario/sweep_points.hpp"
-#include "capsim/report/sweep_text.hpp"
 #include "capsim/sim/compare.hpp"
 #include "out_dir.hpp"
 
@@ -34,11 +31,11 @@ struct Args {
   bool quiet = false;
 };
 
-// `--dask ADDRESS`: the Python package submits the tasks (capsim.sweep); the arguments are passed
+// `--dask ADDRESS`: the Python package submits the tasks (capsim/sweeps.py); the arguments are passed
 // on as given. The module is looked for beside this program first (a build tree's python/ folder),
 // then wherever the interpreter finds it.
 int delegate_to_python(const Args& a) {
-  std::vector<std::string> argv{std::getenv("CAPSIM_PYTHON") ? std::getenv("CAPSIM_PYTHON") : "/usr/bin/python3", "-m", "capsim.sweep",
+  std::vector<std::string> argv{std::getenv("CAPSIM_PYTHON") ? std::getenv("CAPSIM_PYTHON") : "/usr/bin/python3", "-m", "capsim", "sweep",
                                 a.file, "--dask", a.dask, "--out", a.out, "--on-error", a.on_error};
   for (const auto& p : a.params) argv.insert(argv.end(), {"--param", p});
   if (!a.points_file.empty()) argv.insert(argv.end(), {"--points", a.points_file});
@@ -141,30 +138,14 @@ int run(const Args& a) {
   }
   if (bar) std::fprintf(stderr, "\n");
 
-  std::vector<io::SweepPointRows> replicate_rows, summary_rows;
-  std::vector<SweepPointSummary> summaries;
-  std::vector<std::pair<std::filesystem::path, std::string>> files;
-  const std::filesystem::path dir = a.out;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const Point& p = points[i];
-    summaries.push_back({static_cast<int>(i), io::describe_values(p.values),
-                         p.result ? std::optional<Comparison>(p.result->comparison) : std::nullopt, p.error});
-    if (!p.result) continue;
-    const std::string reps = io::replicates_csv(p.result->run, p.result->comparison.month_factor);
-    const std::string summary = io::comparison_summary_csv(p.result->comparison);
-    replicate_rows.push_back({static_cast<int>(i), p.values, reps});
-    summary_rows.push_back({static_cast<int>(i), p.values, summary});
-    const auto point_dir = dir / "points" / std::to_string(i);
-    std::filesystem::create_directories(point_dir);
-    files.emplace_back(point_dir / "replicates.csv", reps);
-    files.emplace_back(point_dir / "summary.csv", summary);
+  std::vector<io::SweepPointOutcome> outcomes;
+  for (auto& p : points) {
+    io::SweepPointOutcome o{p.values, {}, {}, p.error};
+    if (p.result) o.run = std::move(p.result->run), o.comparison = std::move(p.result->comparison);
+    outcomes.push_back(std::move(o));
   }
-  const auto pointers = io::sweep_pointers(values);
-  const std::string text = format_sweep(base.name, summaries);
-  files.emplace_back(dir / "sweep.csv", io::sweep_table_csv(pointers, replicate_rows));
-  files.emplace_back(dir / "sweep_summary.csv", io::sweep_table_csv(pointers, summary_rows));
-  files.emplace_back(dir / "summary.txt", text);
-  io::write_files_atomically(files);
+  const std::filesystem::path dir = a.out;
+  const std::string text = io::write_sweep(dir, base.name, outcomes);
   if (!a.quiet) {
     std::cout << text;
     std::cout << fmt::format("\nWrote {}: sweep.csv (point x policy x replicate), sweep_summary.csv (point x policy), summary.txt, "
@@ -205,7 +186,7 @@ std::function<int()> add_sweep_command(CLI::App& app) {
                 "run, the failures are reported and the exit code is 1)")
       ->capture_default_str();
   c->add_option("--dask", a->dask,
-                "Run on a Dask cluster: the scheduler's address (tcp://host:8786). Delegates to `python3 -m capsim.sweep` "
+                "Run on a Dask cluster: the scheduler's address (tcp://host:8786). Delegates to `python3 -m capsim sweep` "
                 "(Debian python3-distributed); the scenario and its data files are sent to the workers as bytes");
   c->add_option("--block-size", a->block_size, "With --dask: replicates per task (default: all of a policy's)")->check(CLI::Range(1, 1000000));
   c->add_option("--data-root", a->data_root,

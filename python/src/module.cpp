@@ -13,6 +13,7 @@ void bind_sim(py::module_& m);
 void bind_scenario(py::module_& m);
 void bind_trace(py::module_& m);
 void bind_market(py::module_& m);
+void bind_sweep(py::module_& m);
 }  // namespace capsim::py_bind
 
 PYBIND11_MODULE(_capsim, m) {
@@ -25,4 +26,5 @@ PYBIND11_MODULE(_capsim, m) {
   capsim::py_bind::bind_report(m);
   capsim::py_bind::bind_sim(m);
   capsim::py_bind::bind_scenario(m);  // after bind_sim: it adds to Scenario
+  capsim::py_bind::bind_sweep(m);  // after bind_sim: it adds Scenario.patch
 }

@@ -4,6 +4,9 @@
 #include <map>
 
 #include "capsim/core/error.hpp"
+#include "capsim/io/atomic_write.hpp"
+#include "capsim/io/results/comparison_files.hpp"
+#include "capsim/report/sweep_text.hpp"
 #include "capsim/io/scenario/sweep_points.hpp"
 #include "io/results/table_io.hpp"
 
@@ -64,6 +67,35 @@ std::string sweep_table_csv(const std::vector<std::string>& pointers, const std:
     }
   }
   return out;
+}
+
+std::string write_sweep(const std::filesystem::path& dir, const std::string& scenario_name, const std::vector<SweepPointOutcome>& points) {
+  std::vector<SweepPointRows> replicate_rows, summary_rows;
+  std::vector<SweepPointSummary> summaries;
+  std::vector<std::vector<PointerValue>> values;
+  std::vector<std::pair<std::filesystem::path, std::string>> files;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const SweepPointOutcome& p = points[i];
+    const int n = static_cast<int>(i);
+    values.push_back(p.values);
+    summaries.push_back({n, describe_values(p.values), p.comparison, p.error});
+    if (!p.run || !p.comparison) continue;
+    const std::string reps = replicates_csv(*p.run, p.comparison->month_factor);
+    const std::string summary = comparison_summary_csv(*p.comparison);
+    replicate_rows.push_back({n, p.values, reps});
+    summary_rows.push_back({n, p.values, summary});
+    const auto point_dir = dir / "points" / std::to_string(i);
+    std::filesystem::create_directories(point_dir);
+    files.emplace_back(point_dir / "replicates.csv", reps);
+    files.emplace_back(point_dir / "summary.csv", summary);
+  }
+  const auto pointers = sweep_pointers(values);
+  const std::string text = format_sweep(scenario_name, summaries);
+  files.emplace_back(dir / "sweep.csv", sweep_table_csv(pointers, replicate_rows));
+  files.emplace_back(dir / "sweep_summary.csv", sweep_table_csv(pointers, summary_rows));
+  files.emplace_back(dir / "summary.txt", text);
+  write_files_atomically(files);
+  return text;
 }
 
 }  // namespace capsim::io

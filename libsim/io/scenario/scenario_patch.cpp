@@ -126,6 +126,19 @@ std::string patch_document(std::string_view text, const std::vector<PointerValue
   return doc.dump(2);
 }
 
+std::string set_document_value(std::string_view text, const std::string& pointer, const std::string& value_json) {
+  if (text.empty()) return {};
+  try {
+    json doc = json::parse(text);
+    const json::json_pointer ptr(pointer);
+    if (!doc.contains(ptr.parent_pointer())) throw Error(fmt::format("{}: the document has no {}", pointer, ptr.parent_pointer().to_string()));
+    doc[ptr] = json::parse(value_json);
+    return doc.dump(2);
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("setting {} in the scenario's document: {}", pointer, e.what()));
+  }
+}
+
 Scenario patch_scenario(const Scenario& scenario, const std::vector<PointerValue>& values, const std::string& label) {
   const ScenarioDocument& d = scenario.document;
   if (d.text.empty())

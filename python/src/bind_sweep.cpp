@@ -1,0 +1,183 @@
+// Sweeps: scenario variants by JSON pointer (Scenario.patch), sweep points, replicate blocks that
+// run on any worker, and the sweep's files (the Python half is capsim/sweep.py).
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "capsim/io/results/sweep_table.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_patch.hpp"
+#include "capsim/io/scenario/sweep_points.hpp"
+#include "capsim/sim/compare.hpp"
+#include "capsim/sim/replicate_blocks.hpp"
+
+namespace py = pybind11;
+
+namespace capsim::py_bind {
+
+namespace {
+
+using ValueList = std::vector<std::pair<std::string, std::string>>;  // (pointer, JSON text)
+
+// {pointer: Python value} -> values as JSON text (json.dumps: what the loader would read).
+std::vector<io::PointerValue> pointer_values(const py::dict& values) {
+  const py::object dumps = py::module_::import("json").attr("dumps");
+  std::vector<io::PointerValue> out;
+  for (const auto& [k, v] : values) {
+    if (!py::isinstance<py::str>(k)) throw py::type_error("patch keys are JSON pointers (str), such as '/services/0/replica/gpus'");
+    out.push_back({k.cast<std::string>(), dumps(v, py::arg("allow_nan") = false).cast<std::string>()});
+  }
+  return out;
+}
+
+std::vector<io::PointerValue> from_list(const ValueList& values) {
+  std::vector<io::PointerValue> out;
+  for (const auto& [p, v] : values) out.push_back({p, v});
+  return out;
+}
+
+ValueList to_list(const std::vector<io::PointerValue>& values) {
+  ValueList out;
+  for (const auto& v : values) out.emplace_back(v.pointer, v.value_json);
+  return out;
+}
+
+}  // namespace
+
+void bind_sweep(py::module_& m) {
+  auto scenario = py::reinterpret_borrow<py::class_<Scenario>>(m.attr("Scenario"));
+  scenario.def(
+      "patch",
+      [](const Scenario& s, const py::dict& values, const std::string& label) { return io::patch_scenario(s, pointer_values(values), label); },
+      py::arg("values"), py::arg("label") = "",
+      "A new scenario with values set by JSON pointer ({'/services/0/replica/gpus': 2}), loaded and checked as a file is (the "
+      "same messages; label names the variant in them). Only places the document sets can be changed: a pointer that does not "
+      "exist raises ScenarioError naming the closest ones.");
+  scenario.def_property_readonly("document_text", [](const Scenario& s) { return s.document.text; },
+                                 "the JSON document it was loaded from (patched, for a variant)");
+  scenario.def_property_readonly("document_file", [](const Scenario& s) { return s.document.display_file; },
+                                 "the file name its messages give");
+  scenario.def_property_readonly("document_dir", [](const Scenario& s) { return s.document.base_dir.string(); },
+                                 "the folder its relative paths resolve against");
+  scenario.def_property_readonly(
+      "document_files",
+      [](const Scenario& s) {
+        std::vector<std::string> out;
+        for (const auto& f : s.document.files) out.push_back(f.string());
+        return out;
+      },
+      "every data file it named (traces, catalogs, price histories), resolved against document_dir");
+
+  m.def(
+      "load_sweep_point",
+      [](const std::string& text, const std::string& display_file, const std::filesystem::path& base_dir, const ValueList& values,
+         const std::string& label, const std::optional<std::filesystem::path>& data_root) {
+        io::LoadOptions o;
+        o.data_root = data_root;
+        const Scenario base = io::load_scenario_text(text, display_file, base_dir, o);
+        return values.empty() ? base : io::patch_scenario(base, from_list(values), label);
+      },
+      py::arg("text"), py::arg("display_file"), py::arg("base_dir"), py::arg("values"), py::arg("label") = "",
+      py::arg("data_root") = py::none(),
+      "A scenario document (text, named display_file in messages, relative paths against base_dir) with a sweep point's "
+      "(pointer, JSON) values set: what a Dask worker loads from the bytes it was sent.");
+  m.def(
+      "compare_choices",
+      [](const Scenario& s, const std::vector<std::string>& policies, const std::string& baseline, int replicates) {
+        CompareOptions o;
+        o.policies = policies;
+        o.baseline = baseline;
+        o.replicates = replicates;
+        return scenario_to_compare(s, o);
+      },
+      py::arg("scenario"), py::arg("policies") = std::vector<std::string>{}, py::arg("baseline") = "", py::arg("replicates") = 0,
+      "The scenario narrowed to the chosen policies (default all), baseline and replicates (0: the scenario's), as compare does.");
+
+  m.def(
+      "parse_sweep_param",
+      [](const std::string& text) {
+        const auto p = io::parse_sweep_param(text);
+        return std::make_pair(p.pointer, p.values_json);
+      },
+      py::arg("text"), "'/pointer=v1,v2' -> (pointer, [JSON text of each value]), as capsim sweep --param reads it.");
+  m.def(
+      "cartesian_points",
+      [](const std::vector<std::pair<std::string, std::vector<std::string>>>& params) {
+        std::vector<io::SweepParam> ps;
+        for (const auto& [p, vs] : params) ps.push_back({p, vs});
+        std::vector<ValueList> out;
+        for (const auto& point : io::cartesian_points(ps)) out.push_back(to_list(point));
+        return out;
+      },
+      py::arg("params"), "Every combination of (pointer, [JSON values]) parameters, the first varying slowest.");
+  m.def(
+      "read_sweep_points",
+      [](const std::filesystem::path& file) {
+        std::vector<ValueList> out;
+        for (const auto& point : io::read_sweep_points(file)) out.push_back(to_list(point));
+        return out;
+      },
+      py::arg("path"), "A points file ([{pointer: value, ...}, ...]) as lists of (pointer, JSON text).");
+  m.def(
+      "describe_values", [](const ValueList& values) { return io::describe_values(from_list(values)); }, py::arg("values"),
+      "'/a=1 /b=\"x\"': a point's values as its label.");
+
+  py::class_<ReplicateBlock>(m, "ReplicateBlock", "A policy's replicates first .. first + count - 1: one task of a distributed sweep.")
+      .def(py::init([](const std::string& policy, int first, int count) { return ReplicateBlock{policy, first, count}; }),
+           py::arg("policy"), py::arg("first"), py::arg("count"))
+      .def_readonly("policy", &ReplicateBlock::policy)
+      .def_readonly("first", &ReplicateBlock::first)
+      .def_readonly("count", &ReplicateBlock::count)
+      .def("__eq__", [](const ReplicateBlock& a, const ReplicateBlock& b) { return a == b; })
+      .def("__repr__", [](const ReplicateBlock& b) {
+        return "ReplicateBlock('" + b.policy + "', " + std::to_string(b.first) + ", " + std::to_string(b.count) + ")";
+      })
+      .def(py::pickle([](const ReplicateBlock& b) { return py::make_tuple(b.policy, b.first, b.count); },
+                      [](const py::tuple& t) {
+                        if (t.size() != 3) throw std::runtime_error("bad pickle state for ReplicateBlock");
+                        return ReplicateBlock{t[0].cast<std::string>(), t[1].cast<int>(), t[2].cast<int>()};
+                      }));
+  m.def("replicate_blocks", &replicate_blocks, py::arg("scenario"), py::arg("block_size"),
+        "Each policy's replicates in blocks of at most block_size, policy by policy.");
+  m.def(
+      "run_block",
+      [](const Scenario& s, const ReplicateBlock& b) {
+        py::gil_scoped_release release;
+        return run_block(s, b);
+      },
+      py::arg("scenario"), py::arg("block"), "The block's replicates (no series): the same results the whole run gives them.");
+  m.def("gather_blocks", &gather_blocks, py::arg("scenario"), py::arg("pieces"), py::arg("blocks"),
+        "The run made of the blocks' results (any order), as run() would return it; raises Error on a missing or repeated replicate.");
+  m.def(
+      "write_sweep",
+      [](const std::filesystem::path& dir, const std::string& scenario_name, const std::vector<ValueList>& values,
+         const std::vector<std::optional<CompareResult>>& results, const std::vector<std::string>& errors) {
+        if (values.size() != results.size() || values.size() != errors.size())
+          throw py::value_error("write_sweep: values, results and errors need one entry per point");
+        std::vector<io::SweepPointOutcome> points;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          io::SweepPointOutcome o{from_list(values[i]), {}, {}, errors[i]};
+          if (results[i]) o.run = results[i]->run, o.comparison = results[i]->comparison;
+          points.push_back(std::move(o));
+        }
+        return io::write_sweep(dir, scenario_name, points);
+      },
+      py::arg("dir"), py::arg("scenario_name"), py::arg("values"), py::arg("results"), py::arg("errors"),
+      "Writes the sweep's files as capsim sweep does (sweep.csv, sweep_summary.csv, summary.txt, points/N/); returns summary.txt.");
+  m.def(
+      "sweep_table_csv",
+      [](const std::vector<ValueList>& values, const std::vector<std::optional<std::string>>& csvs) {
+        if (values.size() != csvs.size()) throw py::value_error("sweep_table_csv: one CSV (or None) per point");
+        std::vector<io::SweepPointRows> rows;
+        std::vector<std::vector<io::PointerValue>> all;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          all.push_back(from_list(values[i]));
+          if (csvs[i]) rows.push_back({static_cast<int>(i), all.back(), *csvs[i]});
+        }
+        return io::sweep_table_csv(io::sweep_pointers(all), rows);
+      },
+      py::arg("values"), py::arg("csvs"),
+      "The points' CSVs (None for a failed point) stacked, each row led by its point number and values (sweep.csv's layout).");
+}
+
+}  // namespace capsim::py_bind

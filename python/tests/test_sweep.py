@@ -1,0 +1,197 @@
+"""Sweeps: Scenario.patch, capsim sweep and capsim.sweep, in one process and on Dask.
+
+The byte-for-byte checks compare a sweep point's files with those `capsim compare` writes for the
+point's scenario written out as a file (alone and as shards merged): a point is the same comparison
+whichever way it runs.
+"""
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+import capsim
+from capsim import sweeps
+
+
+def copy_case(source_dir, tmp_path, scenario="tests/data/scenarios/compare_uncertain.json",
+              data="tests/data/traces/five_minutes.csv"):
+    """The scenario and its data file under tmp_path, their folders kept relative to each other."""
+    for rel in (scenario, data):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source_dir / rel, tmp_path / rel)
+    return tmp_path / scenario
+
+
+def write_patched(path, name, values):
+    """The scenario file with the values set by hand (json, not capsim), beside the original."""
+    doc = json.loads(path.read_text())
+    for pointer, value in values.items():
+        node = doc
+        tokens = pointer.strip("/").split("/")
+        for t in tokens[:-1]:
+            node = node[int(t)] if isinstance(node, list) else node[t]
+        node[int(tokens[-1]) if isinstance(node, list) else tokens[-1]] = value
+    out = path.parent / name
+    out.write_text(json.dumps(doc))
+    return out
+
+
+def run(cmd, **kw):
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kw)
+
+
+def test_patch_returns_a_new_checked_scenario(data_dir):
+    sc = capsim.load_scenario(data_dir / "scenarios" / "compare_ladder.json")
+    assert sc.seed == 7
+    other = sc.patch({"/simulation/seed": 11, "/simulation/replicates": 3})
+    assert (other.seed, other.replicates) == (11, 3)
+    assert (sc.seed, sc.replicates) == (7, 2)  # unchanged
+    # A copy changed in code keeps its change through a patch (its document says what it runs).
+    assert sc.with_seed(5).patch({"/simulation/replicates": 3}).seed == 5
+    assert sc.with_replicates(4).patch({"/simulation/seed": 3}).replicates == 4
+    # A throughput of 2 requests/s per node lets policy 'one' (one node) serve the 1-2 requests/s of
+    # the five minutes: it stops breaching (at 1 request/s it breaches in every replicate).
+    assert capsim.compare(sc).comparison.policies[2].risk.p_breach == 1.0
+    faster = sc.patch({"/services/0/throughput_rps/g5.xlarge": 2})
+    assert capsim.compare(faster).comparison.policies[2].risk.p_breach == 0.0
+    assert json.loads(faster.document_text)["services"][0]["throughput_rps"]["g5.xlarge"] == 2
+
+    with pytest.raises(capsim.ScenarioError) as e:
+        sc.patch({"/services/0/replica/gpu": 2})
+    assert "compare_ladder.json: /services/0/replica/gpu: expected a JSON pointer to a value the scenario sets" in str(e.value)
+    assert "closest pointers that exist: /services/0/replica/gpus" in str(e.value)
+    with pytest.raises(capsim.ScenarioError) as e:
+        sc.patch({"/services/0/replicas": "two"}, label="sweep point 4: /services/0/replicas=\"two\"")
+    assert ('compare_ladder.json (sweep point 4: /services/0/replicas="two"): /services/0/replicas: expected an integer'
+            in str(e.value))
+    assert 'got the string "two"' in str(e.value)
+
+
+def test_cli_sweep_point_equals_compare_alone_and_sharded(cli, source_dir, tmp_path):
+    scenario = copy_case(source_dir, tmp_path)
+    out = tmp_path / "sweep"
+    r = run([cli, "sweep", scenario, "--param", "/simulation/seed=7,8", "--param", "/compare/risk_tolerance=0.1,0.3",
+             "-r", "4", "-o", out, "-q"])
+    assert r.returncode == 0, r.stderr
+    # Point 3 is seed 8 with tolerance 0.3 (the first parameter varies slowest).
+    alone = write_patched(scenario, "point3.json", {"/simulation/seed": 8, "/compare/risk_tolerance": 0.3,
+                                                    "/simulation/replicates": 4})
+    assert run([cli, "compare", alone, "-o", tmp_path / "alone", "-q"]).returncode == 0
+    for i in (0, 1):
+        assert run([cli, "compare", alone, "--shard", f"{i}/2", "-o", tmp_path / "shards", "-q"]).returncode == 0
+    assert run([cli, "merge", tmp_path / "shards", "-o", tmp_path / "merged", "-q"]).returncode == 0
+    for name in ("summary.csv", "replicates.csv"):
+        mine = (out / "points" / "3" / name).read_bytes()
+        assert mine == (tmp_path / "alone" / name).read_bytes()
+        assert mine == (tmp_path / "merged" / name).read_bytes()
+    # The tidy table: 4 points x 3 policies x 4 replicates, led by the point and its values.
+    lines = (out / "sweep.csv").read_text().splitlines()
+    assert lines[0].startswith("point,/simulation/seed,/compare/risk_tolerance,policy,replicate,")
+    assert len(lines) == 1 + 4 * 3 * 4
+    assert lines[-1].startswith("3,8,0.3,one,3,")
+    summary = (out / "sweep_summary.csv").read_text().splitlines()
+    assert len(summary) == 1 + 4 * 3 and summary[1].startswith("0,7,0.1,two,")
+    text = (out / "summary.txt").read_text()
+    assert "point 3: /simulation/seed=8 /compare/risk_tolerance=0.3" in text
+
+
+def test_python_sweep_writes_the_cli_bytes(cli, source_dir, tmp_path):
+    scenario = copy_case(source_dir, tmp_path)
+    assert run([cli, "sweep", scenario, "--param", "/simulation/seed=7,8", "-r", "3", "-o", tmp_path / "cli", "-q"]).returncode == 0
+    result = capsim.sweep(capsim.load_scenario(scenario), {"/simulation/seed": [7, 8]}, replicates=3)
+    result.write(str(tmp_path / "py"))
+    for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/0/summary.csv", "points/1/replicates.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    frame = result.to_pandas()
+    assert list(frame.columns[:4]) == ["point", "/simulation/seed", "policy", "replicate"]
+    assert len(frame) == 2 * 3 * 3
+    assert result.points == [{"/simulation/seed": 7}, {"/simulation/seed": 8}]
+    # Common random numbers: a parameter that changes no run (the risk tolerance only judges them) leaves
+    # every replicate's results the same, while replicates differ among themselves (uncertain demand).
+    crn = capsim.sweep(capsim.load_scenario(scenario), {"/compare/risk_tolerance": [0.1, 0.3]}, replicates=3)
+    first, second = (capsim.replicates_csv(c.run, c.comparison.month_factor) for c in crn.comparisons)
+    assert first == second
+    demand = [r.services[0].sla.requests for r in crn.comparisons[0].run.policies[0].replicates]
+    assert len(set(demand)) == 3
+
+
+def test_points_that_fail_stop_or_continue(cli, source_dir, tmp_path):
+    scenario = copy_case(source_dir, tmp_path)
+    points = tmp_path / "points.json"
+    points.write_text(json.dumps([{"/simulation/seed": 3}, {"/services/0/replicas": "two"}, {"/simulation/seed": 4}]))
+    r = run([cli, "sweep", scenario, "--points", points, "-r", "2", "-o", tmp_path / "stop"])
+    assert r.returncode == 2
+    assert "1 of 3 sweep points cannot run; nothing ran (--on-error continue runs the others)" in r.stderr
+    assert 'compare_uncertain.json (sweep point 1: /services/0/replicas="two"): /services/0/replicas: expected an integer' in r.stderr
+    assert not (tmp_path / "stop").exists()
+    r = run([cli, "sweep", scenario, "--points", points, "-r", "2", "-o", tmp_path / "go", "-q", "--on-error", "continue"])
+    assert r.returncode == 1
+    assert "1 of 3 sweep points failed (--on-error continue)" in r.stderr
+    text = (tmp_path / "go" / "summary.txt").read_text()
+    assert "3 points, 1 failed" in text and "  FAILED: " in text
+    rows = (tmp_path / "go" / "sweep.csv").read_text().splitlines()
+    assert {row.split(",")[0] for row in rows[1:]} == {"0", "2"}
+    assert not (tmp_path / "go" / "points" / "1").exists()
+
+    r = run([cli, "sweep", scenario, "--param", "/services/0/replica/gpu=1,2", "-o", tmp_path / "typo"])
+    assert r.returncode == 2
+    assert "closest pointers that exist: /services/0/replica/gpus" in r.stderr
+    r = run([cli, "sweep", scenario, "--param", "/simulation/seed=1", "--on-error", "maybe", "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "--on-error 'maybe': expected stop" in r.stderr
+    with pytest.raises(capsim.Error) as e:
+        capsim.sweep(capsim.load_scenario(scenario), points=[{"/simulation/seed": 3}, {"/services/0/replicas": "two"}])
+    assert "1 of 2 sweep points cannot run" in str(e.value)
+    result = capsim.sweep(capsim.load_scenario(scenario), points=[{"/simulation/seed": 3}, {"/services/0/replicas": "two"}],
+                          replicates=2, on_error="continue")
+    assert result.comparisons[1] is None and list(result.errors) == [1]
+
+
+def test_a_package_loads_without_the_scenarios_files(source_dir, tmp_path):
+    scenario = copy_case(source_dir, tmp_path / "case")
+    sc = capsim.compare_choices(capsim.load_scenario(scenario), [], "", 2)
+    package = sweeps.scenario_package(sc)
+    assert sorted(package["files"]) == ["traces/five_minutes.csv"] and package["dir"] == "scenarios"
+    expected = capsim.run_block(sc, capsim.ReplicateBlock("one", 0, 2))
+    shutil.rmtree(tmp_path / "case")  # what a worker without the file system sees
+    got = sweeps.run_task(package, [("/simulation/seed", "7")], "point", ([], "", 2), capsim.ReplicateBlock("one", 0, 2))
+    assert got == expected
+
+
+def test_unreachable_scheduler_is_a_clear_error_within_10_s(cli, tmp_path, data_dir):
+    pytest.importorskip("distributed")
+    started = time.monotonic()
+    r = run([cli, "sweep", data_dir / "scenarios" / "compare_ladder.json", "--param", "/simulation/seed=1,2",
+             "--dask", "tcp://127.0.0.1:9", "-o", tmp_path / "x"], timeout=60)
+    elapsed = time.monotonic() - started
+    assert r.returncode == 2, r.stderr
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 5 s" in r.stderr
+    assert elapsed < 10
+
+
+def test_dask_sweep_with_a_killed_worker_equals_one_process(source_dir, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    scenario = copy_case(source_dir, tmp_path, "scenarios/gpu-inference-eks.json",
+                         "scenarios/data/azure-llm-2024/coding_per_minute.get-metric-data.json")
+    sc = capsim.load_scenario(scenario)
+    grid = {"/simulation/seed": [1, 2]}
+    policies = ["+hpa", "+spot"]
+    here = capsim.sweep(sc, grid, replicates=6, policies=policies, baseline="+hpa")
+    killed = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        def kill_one(done, total):
+            if not killed:
+                pid = sorted(client.run(os.getpid).values())[0]
+                os.kill(pid, signal.SIGKILL)
+                killed.append((pid, done, total))
+        remote = capsim.sweep(sc, grid, replicates=6, policies=policies, baseline="+hpa", client=client, block_size=1, progress=kill_one)
+    # 2 points x 2 policies x 6 blocks of one replicate; the kill came after the first of them.
+    assert killed and killed[0][1:] == (1, 24)
+    assert remote.table_csv() == here.table_csv()
+    assert remote.summary_csv() == here.summary_csv()
+    assert [c.comparison for c in remote.comparisons] == [c.comparison for c in here.comparisons]
