@@ -146,6 +146,11 @@ TEST_CASE("replicate blocks run anywhere and gather into the run run_scenario ma
   const RunResult whole = run_scenario(sc);
   CHECK(gathered.policies == whole.policies);
   CHECK(gathered.warnings == whole.warnings);
+  // With demand drawn once per replicate and shared by the policies' blocks: the same results.
+  DemandDraws shared(sc, std::vector<std::size_t>(5, sc.policies.size()));
+  std::vector<std::vector<ReplicateResult>> shared_pieces;
+  for (const auto& b : blocks) shared_pieces.push_back(run_block(sc, b, &shared));
+  CHECK(gather_blocks(sc, shared_pieces, blocks).policies == whole.policies);
   pieces.pop_back();
   auto fewer = blocks;
   fewer.pop_back();

@@ -18,14 +18,17 @@ std::vector<ReplicateBlock> replicate_blocks(const Scenario& scenario, int block
   return out;
 }
 
-std::vector<ReplicateResult> run_block(const Scenario& scenario, const ReplicateBlock& block) {
+std::vector<ReplicateResult> run_block(const Scenario& scenario, const ReplicateBlock& block, DemandDraws* draws) {
   check_forecast_horizon(scenario);
   const PolicySpec& policy = scenario.policy(block.policy);
   if (block.first < 0 || block.count < 1 || block.first + block.count > scenario.simulation.replicates)
     throw Error(fmt::format("replicates {}..{} of policy '{}': the scenario runs replicates 0..{}", block.first, block.first + block.count - 1,
                             block.policy, scenario.simulation.replicates - 1));
   std::vector<ReplicateResult> out;
-  for (int r = block.first; r < block.first + block.count; ++r) out.push_back(run_replicate(scenario, policy, r));
+  for (int r = block.first; r < block.first + block.count; ++r) {
+    out.push_back(run_replicate(scenario, policy, r, false, false, draws));
+    if (draws) draws->run_done(r);
+  }
   return out;
 }
 

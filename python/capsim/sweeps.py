@@ -248,7 +248,7 @@ def scenario_package(scenario, variants=()) -> Dict[str, Any]:
 
 
 _MATERIALISED: Dict[str, str] = {}  # package digest -> its base folder on this worker
-_LOADED: Dict[Tuple[str, str], _capsim.Scenario] = {}  # (digest, point and choices) -> scenario, a few kept
+_LOADED: Dict[Tuple[str, str], tuple] = {}  # (digest, point and choices) -> (scenario, its demand draws), a few kept
 
 
 def _materialise(package) -> str:
@@ -272,15 +272,18 @@ def run_task(package, values: Values, label: str, choices, block) -> list:
     """One task on a worker: the point's scenario from the package's bytes, one block of one policy's
     replicates. Returns their ReplicateResults."""
     key = (package["digest"], json.dumps([values, list(choices[0]), choices[1], choices[2]]))
-    sc = _LOADED.get(key)
-    if sc is None:
+    loaded = _LOADED.get(key)
+    if loaded is None:
         base = _materialise(package)
         sc = _capsim.load_sweep_point(package["text"], package["file"], base, values, label)
         sc = _capsim.compare_choices(sc, list(choices[0]), choices[1], choices[2])
-        if len(_LOADED) >= 8:
+        # Demand is the world: drawn once per replicate here and shared by every policy's block of it
+        # that this worker runs (the results are the same as drawing it per run).
+        loaded = (sc, _capsim.DemandDraws(sc, len(sc.policy_names)))
+        if len(_LOADED) >= 4:
             _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = sc
-    return _capsim.run_block(sc, block)
+        _LOADED[key] = loaded
+    return _capsim.run_block(loaded[0], block, loaded[1])
 
 
 def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):

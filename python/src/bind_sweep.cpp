@@ -139,13 +139,23 @@ void bind_sweep(py::module_& m) {
                       }));
   m.def("replicate_blocks", &replicate_blocks, py::arg("scenario"), py::arg("block_size"),
         "Each policy's replicates in blocks of at most block_size, policy by policy.");
+  py::class_<DemandDraws>(m, "DemandDraws",
+                          "Each replicate's demand, drawn once and shared by the blocks of every policy run in this process "
+                          "(a Dask worker keeps one per sweep point); a replicate's draws go after runs_per_replicate runs.")
+      .def(py::init([](const Scenario& s, std::size_t runs_per_replicate) {
+             return std::make_unique<DemandDraws>(s, std::vector<std::size_t>(static_cast<std::size_t>(s.simulation.replicates),
+                                                                               runs_per_replicate));
+           }),
+           py::arg("scenario"), py::arg("runs_per_replicate"), py::keep_alive<1, 2>());
   m.def(
       "run_block",
-      [](const Scenario& s, const ReplicateBlock& b) {
+      [](const Scenario& s, const ReplicateBlock& b, DemandDraws* draws) {
         py::gil_scoped_release release;
-        return run_block(s, b);
+        return run_block(s, b, draws);
       },
-      py::arg("scenario"), py::arg("block"), "The block's replicates (no series): the same results the whole run gives them.");
+      py::arg("scenario"), py::arg("block"), py::arg("draws") = nullptr,
+      "The block's replicates (no series): the same results the whole run gives them. draws: demand shared with other "
+      "policies' blocks in this process (the same scenario); None draws it for each run.");
   m.def("gather_blocks", &gather_blocks, py::arg("scenario"), py::arg("pieces"), py::arg("blocks"),
         "The run made of the blocks' results (any order), as run() would return it; raises Error on a missing or repeated replicate.");
   m.def(

@@ -7,6 +7,7 @@
 
 #include "capsim/report/result.hpp"
 #include "capsim/scenario/scenario.hpp"
+#include "capsim/sim/demand_draws.hpp"
 
 namespace capsim {
 
@@ -22,8 +23,10 @@ struct ReplicateBlock {
 /// policy in the scenario's order. Throws Error when block_size < 1.
 std::vector<ReplicateBlock> replicate_blocks(const Scenario& scenario, int block_size);
 
-/// The block's replicates, in order (no series: the pieces travel).
-std::vector<ReplicateResult> run_block(const Scenario& scenario, const ReplicateBlock& block);
+/// The block's replicates, in order (no series: the pieces travel). `draws`: demand shared with the
+/// blocks of the same replicates of other policies that run in this process (each run tells it when
+/// it is done); none: drawn for each run. The results are the same either way.
+std::vector<ReplicateResult> run_block(const Scenario& scenario, const ReplicateBlock& block, DemandDraws* draws = nullptr);
 
 /// The run made of the pieces (in any order): as run_scenario would return it without series.
 /// Throws Error naming a policy the scenario lacks, or a replicate missing or held twice, and when
