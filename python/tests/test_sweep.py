@@ -173,7 +173,7 @@ def test_unreachable_scheduler_is_a_clear_error_within_10_s(cli, tmp_path, data_
     assert elapsed < 10
 
 
-def test_dask_sweep_with_a_killed_worker_equals_one_process(source_dir, tmp_path):
+def test_dask_sweep_with_a_killed_worker_equals_one_process(cli, source_dir, tmp_path):
     distributed = pytest.importorskip("distributed")
     scenario = copy_case(source_dir, tmp_path, "scenarios/gpu-inference-eks.json",
                          "scenarios/data/azure-llm-2024/coding_per_minute.get-metric-data.json")
@@ -190,8 +190,16 @@ def test_dask_sweep_with_a_killed_worker_equals_one_process(source_dir, tmp_path
                 os.kill(pid, signal.SIGKILL)
                 killed.append((pid, done, total))
         remote = capsim.sweep(sc, grid, replicates=6, policies=policies, baseline="+hpa", client=client, block_size=1, progress=kill_one)
+        # The command line hands --dask to python3 -m capsim sweep: the same files as without it.
+        common = [cli, "sweep", scenario, "--param", "/simulation/seed=1,2", "-r", "2", "--policies", "+hpa,+spot",
+                  "--baseline", "+hpa", "-q"]
+        r = run(common + ["--dask", cluster.scheduler_address, "--block-size", "1", "-o", tmp_path / "dask"], timeout=120)
+        assert r.returncode == 0, r.stderr
     # 2 points x 2 policies x 6 blocks of one replicate; the kill came after the first of them.
     assert killed and killed[0][1:] == (1, 24)
     assert remote.table_csv() == here.table_csv()
     assert remote.summary_csv() == here.summary_csv()
     assert [c.comparison for c in remote.comparisons] == [c.comparison for c in here.comparisons]
+    assert run(common + ["-o", tmp_path / "here"]).returncode == 0
+    for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/1/replicates.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
