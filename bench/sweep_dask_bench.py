@@ -2,7 +2,8 @@
 
 1. A sweep of 40 (point x policy) tasks on a 2-worker distributed.LocalCluster (one thread each)
    reaches >= 1.6x the rate of the same sweep in one process (tasks per second of wall time, the
-   cluster started and warmed before the clock starts); the two results must be the same bytes.
+   cluster started and warmed before the clock starts; the best of two trials each); the two results
+   must be the same bytes.
 2. Pickled results of a 30-day run without series stay under 50 kB per replicate (what a Dask task
    sends back): every policy of the default scenario.
 
@@ -23,6 +24,7 @@ SOURCE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIO = os.path.join(SOURCE, "scenarios", "gpu-inference-eks.json")  # 30 days, 8 policies
 POINTS = {"/simulation/seed": [1, 2, 3, 4, 5]}                          # 5 points x 8 policies = 40 tasks
 REPLICATES = 8
+TRIALS = 2
 
 
 def check(what, target, measured, ok):
@@ -37,16 +39,21 @@ def main():
     sc = capsim.load_scenario(SCENARIO)
     tasks = len(POINTS["/simulation/seed"]) * len(sc.policy_names)
 
-    started = time.perf_counter()
-    here = capsim.sweep(sc, POINTS, replicates=REPLICATES)
-    one_process_s = time.perf_counter() - started
+    # The best of TRIALS of each: the machine may be shared, and other work only ever slows a trial.
+    one_process_s = float("inf")
+    for _ in range(TRIALS):
+        started = time.perf_counter()
+        here = capsim.sweep(sc, POINTS, replicates=REPLICATES)
+        one_process_s = min(one_process_s, time.perf_counter() - started)
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         capsim.sweep(sc, {"/simulation/seed": [9]}, replicates=1, client=client)  # workers import and unpack once
-        started = time.perf_counter()
-        remote = capsim.sweep(sc, POINTS, replicates=REPLICATES, client=client)
-        cluster_s = time.perf_counter() - started
+        cluster_s = float("inf")
+        for _ in range(TRIALS):
+            started = time.perf_counter()
+            remote = capsim.sweep(sc, POINTS, replicates=REPLICATES, client=client)
+            cluster_s = min(cluster_s, time.perf_counter() - started)
     if remote.table_csv() != here.table_csv():
         print("sweep on Dask: results differ from one process's: FAIL")
         failures += 1
