@@ -74,6 +74,8 @@ int run(const Args& a) {
     throw Error(fmt::format("--on-error '{}': expected stop (the first point that fails stops the sweep before anything "
                             "runs) or continue (the others run and the failures are reported)",
                             a.on_error));
+  if (a.block_size > 0 && a.dask.empty())
+    throw Error("--block-size cuts the tasks sent to a Dask cluster: give it with --dask (in one process, -j sets the threads)");
   if (!a.params.empty() && !a.points_file.empty())
     throw Error("give the points either as --param (their Cartesian product) or as --points FILE, not both");
   std::vector<std::vector<io::PointerValue>> values;

@@ -143,6 +143,10 @@ def test_points_that_fail_stop_or_continue(cli, source_dir, tmp_path):
     assert "closest pointers that exist: /services/0/replica/gpus" in r.stderr
     r = run([cli, "sweep", scenario, "--param", "/simulation/seed=1", "--on-error", "maybe", "-o", tmp_path / "x"])
     assert r.returncode == 2 and "--on-error 'maybe': expected stop" in r.stderr
+    r = run([cli, "sweep", scenario, "--param", "/simulation/seed=1", "--block-size", "2", "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "--block-size cuts the tasks sent to a Dask cluster: give it with --dask" in r.stderr
+    r = run([cli, "sweep", scenario, "--param", "/simulation/seed=1", "--points", points, "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "either as --param (their Cartesian product) or as --points FILE, not both" in r.stderr
     with pytest.raises(capsim.Error) as e:
         capsim.sweep(capsim.load_scenario(scenario), points=[{"/simulation/seed": 3}, {"/services/0/replicas": "two"}])
     assert "1 of 2 sweep points cannot run" in str(e.value)
