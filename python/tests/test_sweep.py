@@ -194,6 +194,7 @@ def test_dask_sweep_with_a_killed_worker_equals_one_process(cli, source_dir, tmp
                 os.kill(pid, signal.SIGKILL)
                 killed.append((pid, done, total))
         remote = capsim.sweep(sc, grid, replicates=6, policies=policies, baseline="+hpa", client=client, block_size=1, progress=kill_one)
+        assert killed[0][0] not in client.run(os.getpid).values()  # that worker is gone (its nanny started another)
         # The command line hands --dask to python3 -m capsim sweep: the same files as without it.
         common = [cli, "sweep", scenario, "--param", "/simulation/seed=1,2", "-r", "2", "--policies", "+hpa,+spot",
                   "--baseline", "+hpa", "-q"]
