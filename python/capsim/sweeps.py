@@ -118,8 +118,8 @@ def list_points(points: Sequence[Mapping[str, Any]]) -> List[Values]:
     return [[(p, json.dumps(v, allow_nan=False)) for p, v in point.items()] for point in points]
 
 
-def sweep(scenario: _capsim.Scenario, grid: Optional[Mapping[str, Sequence[Any]]] = None, *,
-          points: Optional[Sequence[Mapping[str, Any]]] = None, replicates: int = 0,
+def sweep(scenario: _capsim.Scenario, grid: Optional[Mapping[str, Sequence[Any]]] = None, replicates: int = 0, *,
+          points: Optional[Sequence[Mapping[str, Any]]] = None,
           policies: Sequence[str] = (), baseline: str = "", client=None, block_size: int = 0,
           on_error: str = "stop", threads: int = 1, progress: Any = False, retries: int = 2) -> SweepResult:
     """Runs every point of the grid (their Cartesian product) or of ``points`` through compare.

@@ -103,7 +103,7 @@ def test_cli_sweep_point_equals_compare_alone_and_sharded(cli, source_dir, tmp_p
 def test_python_sweep_writes_the_cli_bytes(cli, source_dir, tmp_path):
     scenario = copy_case(source_dir, tmp_path)
     assert run([cli, "sweep", scenario, "--param", "/simulation/seed=7,8", "-r", "3", "-o", tmp_path / "cli", "-q"]).returncode == 0
-    result = capsim.sweep(capsim.load_scenario(scenario), {"/simulation/seed": [7, 8]}, replicates=3)
+    result = capsim.sweep(capsim.load_scenario(scenario), {"/simulation/seed": [7, 8]}, 3)
     result.write(str(tmp_path / "py"))
     for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/0/summary.csv", "points/1/replicates.csv"):
         assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
