@@ -9,9 +9,6 @@ namespace capsim::cli {
 
 std::function<int()> add_compare_command(CLI::App& app);
 
-/// An output directory that exists or can be made, and can be written to (checked before long runs).
-void prepare_out_dir(const std::filesystem::path& dir);
-
 inline constexpr const char* kManifestsHelp =
     "Kubernetes manifests (files, or folders of *.yaml, *.yml and *.json) that make the choices of every policy without "
     "manifests of its own: NodePools, EC2NodeClasses, the Deployments and StatefulSets services bind to (services[].workload), "

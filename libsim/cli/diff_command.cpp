@@ -18,6 +18,7 @@
 #include "capsim/report/policy_diff.hpp"
 #include "capsim/sim/compare.hpp"
 #include "compare_command.hpp"
+#include "out_dir.hpp"
 
 namespace capsim::cli {
 

@@ -233,7 +233,7 @@ def _files_of(scenarios) -> List[str]:
 def scenario_package(scenario, variants=()) -> Dict[str, Any]:
     """The scenario's document and the bytes of every file it (or a variant) names, their folders kept
     relative to each other: what a worker without the scenario's file system needs to load it."""
-    base_dir = os.path.abspath(scenario.document_dir)
+    base_dir = os.path.abspath(scenario.base_dir)
     files = _files_of([scenario, *variants])
     root = os.path.commonpath([base_dir, *files]) if files else base_dir
     blobs = {}
@@ -243,7 +243,7 @@ def scenario_package(scenario, variants=()) -> Dict[str, Any]:
         with open(f, "rb") as fh:
             blobs[rel] = fh.read()
         digest.update(rel.encode() + b"\0" + hashlib.sha256(blobs[rel]).digest())
-    return {"text": scenario.document_text, "file": scenario.document_file, "dir": os.path.relpath(base_dir, root),
+    return {"text": scenario.document_text, "file": scenario.display_file, "dir": os.path.relpath(base_dir, root),
             "files": blobs, "digest": digest.hexdigest()}
 
 

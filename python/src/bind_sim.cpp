@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "capsim/core/close_match.hpp"
-#include "capsim/io/scenario/scenario_patch.hpp"
 #include "capsim/scenario/scenario.hpp"
 #include "capsim/sim/compare.hpp"
 #include "capsim/sim/simulation.hpp"
@@ -51,7 +50,6 @@ void bind_sim(py::module_& m) {
           [](const Scenario& s, std::uint64_t seed) {
             Scenario c = s;
             c.simulation.seed = seed;
-            c.document.text = io::set_document_value(c.document.text, "/simulation/seed", std::to_string(seed));
             return c;
           },
           py::arg("seed"), "A copy with another root seed.")
@@ -61,7 +59,6 @@ void bind_sim(py::module_& m) {
             if (n < 1) throw py::value_error("replicates must be >= 1");
             Scenario c = s;
             c.simulation.replicates = n;
-            c.document.text = io::set_document_value(c.document.text, "/simulation/replicates", std::to_string(n));
             return c;
           },
           py::arg("replicates"), "A copy with another number of replicates.");

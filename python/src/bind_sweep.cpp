@@ -53,12 +53,6 @@ void bind_sweep(py::module_& m) {
       "A new scenario with values set by JSON pointer ({'/services/0/replica/gpus': 2}), loaded and checked as a file is (the "
       "same messages; label names the variant in them). Only places the document sets can be changed: a pointer that does not "
       "exist raises ScenarioError naming the closest ones.");
-  scenario.def_property_readonly("document_text", [](const Scenario& s) { return s.document.text; },
-                                 "the JSON document it was loaded from (patched, for a variant)");
-  scenario.def_property_readonly("document_file", [](const Scenario& s) { return s.document.display_file; },
-                                 "the file name its messages give");
-  scenario.def_property_readonly("document_dir", [](const Scenario& s) { return s.document.base_dir.string(); },
-                                 "the folder its relative paths resolve against");
   scenario.def_property_readonly(
       "document_files",
       [](const Scenario& s) {
@@ -66,7 +60,7 @@ void bind_sweep(py::module_& m) {
         for (const auto& f : s.document.files) out.push_back(f.string());
         return out;
       },
-      "every data file it named (traces, catalogs, price histories), resolved against document_dir");
+      "every data file it named (traces, catalogs, price histories), resolved against base_dir");
 
   m.def(
       "load_sweep_point",

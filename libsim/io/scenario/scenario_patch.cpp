@@ -8,6 +8,7 @@
 #include "capsim/core/close_match.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/io/scenario/scenario_variants.hpp"
 #include "io/json/json_checker.hpp"
 #include "io/text_file.hpp"
 
@@ -126,29 +127,15 @@ std::string patch_document(std::string_view text, const std::vector<PointerValue
   return doc.dump(2);
 }
 
-std::string set_document_value(std::string_view text, const std::string& pointer, const std::string& value_json) {
-  if (text.empty()) return {};
-  try {
-    json doc = json::parse(text);
-    const json::json_pointer ptr(pointer);
-    if (!doc.contains(ptr.parent_pointer())) throw Error(fmt::format("{}: the document has no {}", pointer, ptr.parent_pointer().to_string()));
-    doc[ptr] = json::parse(value_json);
-    return doc.dump(2);
-  } catch (const json::exception& e) {
-    throw Error(fmt::format("setting {} in the scenario's document: {}", pointer, e.what()));
-  }
-}
-
 Scenario patch_scenario(const Scenario& scenario, const std::vector<PointerValue>& values, const std::string& label) {
   const ScenarioDocument& d = scenario.document;
   if (d.text.empty())
     throw Error("this scenario was not loaded from a document (load_scenario or load_scenario_text), so it cannot be patched");
   const std::string named = label.empty() ? d.display_file : fmt::format("{} ({})", d.display_file, label);
-  LoadOptions options;
-  options.data_root = d.data_root;
   try {
-    const std::string text = patch_document(d.text, values, d.display_file);
-    Scenario out = load_scenario_text(text, d.display_file, d.base_dir, options);
+    // The current document: a copy's seed and replicates (with_seed) are kept.
+    const std::string text = patch_document(current_document(scenario), values, d.display_file);
+    Scenario out = load_scenario_text(text, d.display_file, d.base_dir, load_options_of(scenario));
     out.document.display_file = d.display_file;
     return out;
   } catch (const ScenarioError& e) {

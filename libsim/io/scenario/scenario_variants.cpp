@@ -17,14 +17,18 @@ ojson parse_document(const Scenario& sc) {
 }
 
 Scenario reload(const Scenario& sc, const ojson& doc, const std::string& display_file) {
+  return load_scenario_text(doc.dump(2), display_file, sc.document.base_dir, load_options_of(sc));
+}
+
+}  // namespace
+
+LoadOptions load_options_of(const Scenario& sc) {
   LoadOptions options;
   options.data_root = sc.document.data_root;
   options.manifests = sc.document.manifests;
   options.manifest_policies = sc.document.manifest_policies;
-  return load_scenario_text(doc.dump(2), display_file, sc.document.base_dir, options);
+  return options;
 }
-
-}  // namespace
 
 std::string current_document(const Scenario& sc) {
   ojson doc = parse_document(sc);

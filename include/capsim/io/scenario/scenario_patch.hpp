@@ -27,14 +27,10 @@ std::string describe_values(const std::vector<PointerValue>& values);
 /// the value when it is not JSON. The result is not validated (patch_scenario loads it).
 std::string patch_document(std::string_view text, const std::vector<PointerValue>& values, const std::string& display_file);
 
-/// The document with `pointer`'s value set, the last key added when missing (its parent must exist):
-/// for copies changed in code (Python's with_seed), whose document must say what they run. A
-/// document that is empty (a scenario not loaded from one) stays empty. Throws Error otherwise.
-std::string set_document_value(std::string_view text, const std::string& pointer, const std::string& value_json);
-
-/// The scenario's document (Scenario::document) with the values set, loaded again with the same
-/// folder and data root. A value the loader refuses gives the loader's message, its file named with
-/// `label` ("scenario.json (sweep point 3: /services/0/replica/gpus="two")"). Throws ScenarioError.
+/// The scenario's current document (io::current_document: its seed and replicates) with the values
+/// set, loaded again with the same folder and load options. A value the loader refuses gives the
+/// loader's message, its file named with `label` ("scenario.json (sweep point 3:
+/// /services/0/replica/gpus="two")"). Throws ScenarioError.
 Scenario patch_scenario(const Scenario& scenario, const std::vector<PointerValue>& values, const std::string& label = "");
 
 }  // namespace capsim::io

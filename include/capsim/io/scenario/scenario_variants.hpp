@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/scenario/scenario.hpp"
 
 namespace capsim::io {
@@ -22,6 +23,10 @@ struct PolicyVariant {
   std::optional<std::string> extends;  // the policy it builds on; none: the base document
   std::string description;
 };
+
+/// The options `sc` was loaded with (data root, manifests given outside the document): a variant
+/// is loaded again with them.
+LoadOptions load_options_of(const Scenario& sc);
 
 /// `sc` with `policy` added after the others, or replacing the policy of that name where it stands
 /// (policies extending it then build on the new one). Loaded again from the changed document: a
