@@ -203,6 +203,10 @@ TEST_CASE("Karpenter NodePools: disruption budgets, expireAfter, taints; tolerat
                                                           "schedule and duration are set together"});
   check_message("budget_unknown_reason.json", {"/cluster/node_pools/0/spec/disruption/budgets/0",
                                                "reasons: expected Underutilized, Empty or Drifted", "got \"Expired\""});
+  check_message("balanced_threshold_without_balanced.json",
+                {"/cluster/node_pools/0/spec/disruption/consolidationThreshold", "expected consolidationThreshold only with consolidationPolicy Balanced",
+                 "consolidationThreshold 4 with consolidationPolicy WhenEmptyOrUnderutilized"});
+  check_message("balanced_threshold_zero.json", {"/cluster/node_pools/0/spec/disruption/consolidationThreshold", "expected a number > 0"});
   check_message("expire_after_soon.json", {"/cluster/node_pools/0/spec/template/spec/expireAfter",
                                            "expected a duration such as \"720h\", or \"Never\"", "got the string \"soon\""});
   check_message("taint_unknown_effect.json", {"/cluster/node_pools/0/spec/template/spec/taints/0/effect",

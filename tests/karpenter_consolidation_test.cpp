@@ -244,3 +244,85 @@ TEST_CASE("an on-demand node is replaced by spot when its NodePool allows spot, 
   CHECK(cmd.replacement->instance_types.size() == 20);
   CHECK(cmd.replacement->instance_type_prices.front() == doctest::Approx(0.55));
 }
+
+TEST_CASE("Balanced consolidation takes a move scoring >= 1/k and refuses one below, with its score") {
+  // One gx.8 (5.00 USD/h) running three 1-GPU pods, alone in the cluster: the pods need one claim of
+  // 3 GPUs + 3000m, and the only cheaper type that holds them is gx.4 (2.50). Savings 5.00 - 2.50 =
+  // 2.50 USD/h; the move's disruption cost is the node's baseline 1 + 3 pods = 4.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.8", CapacityType::OnDemand, 5.00, {pod("p0", 1000, 1), pod("p1", 1000, 1), pod("p2", 1000, 1)});
+  World w = gx_world({a});
+  ConsolidationSettings settings;
+
+  SUBCASE("approved: NodePool cost 10 USD/h and disruption cost 10") {
+    // savings fraction 2.50 / 10 = 0.25; disruption fraction 4 / 10 = 0.4; score 0.25 / 0.4 = 0.625 >= 1/2.
+    settings.pools["gpu"] = BalancedPool{true, 2, 10.0, 10.0};
+    const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), settings);
+    REQUIRE(cmd.action == ConsolidationAction::Replace);
+    CHECK(cmd.replacement->instance_types == std::vector<std::string>{"gx.4"});
+    REQUIRE(cmd.scores.size() == 1);
+    const MoveScore& s = cmd.scores.front();
+    CHECK(s.method == "single-node");
+    CHECK(s.candidates == std::vector<std::string>{"a"});
+    CHECK(s.savings_usd_per_h == doctest::Approx(2.50));
+    CHECK(s.savings_fraction == doctest::Approx(0.25));
+    CHECK(s.disruption_cost == doctest::Approx(4.0));
+    CHECK(s.disruption_fraction == doctest::Approx(0.4));
+    CHECK(s.score == doctest::Approx(0.625));
+    CHECK(s.threshold == doctest::Approx(0.5));
+    CHECK(s.approved);
+  }
+  SUBCASE("refused: NodePool cost 20 USD/h; taken again with consolidationThreshold 4") {
+    // savings fraction 2.50 / 20 = 0.125; disruption fraction 4 / 10 = 0.4; score 0.3125 < 1/2.
+    settings.pools["gpu"] = BalancedPool{true, 2, 20.0, 10.0};
+    ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), settings);
+    CHECK(cmd.action == ConsolidationAction::None);
+    CHECK(cmd.reason.rfind("node a: Balanced: score 0.31", 0) == 0);
+    CHECK(cmd.reason.find("< threshold 0.500 (savings 12.5%, disruption 40.0%)") != std::string::npos);
+    REQUIRE(cmd.scores.size() == 1);
+    CHECK(cmd.scores.front().score == doctest::Approx(0.3125));
+    CHECK_FALSE(cmd.scores.front().approved);
+    // k = 4: threshold 0.25 <= 0.3125.
+    settings.pools["gpu"].k = 4;
+    cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), settings);
+    CHECK(cmd.action == ConsolidationAction::Replace);
+    REQUIRE(cmd.scores.size() == 1);
+    CHECK(cmd.scores.front().threshold == doctest::Approx(0.25));
+    CHECK(cmd.scores.front().approved);
+  }
+  SUBCASE("a NodePool that is not Balanced is not scored") {
+    settings.pools["gpu"] = BalancedPool{false, 2, 20.0, 10.0};
+    const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), settings);
+    CHECK(cmd.action == ConsolidationAction::Replace);
+    CHECK(cmd.scores.empty());
+  }
+}
+
+TEST_CASE("Balanced multi-node consolidation: a delete saving the whole price of two nodes is scored against the NodePool") {
+  // Two gx.2 (1.50 USD/h each) with one 1-GPU pod each, and a gx.4 (2.50) with one 1-GPU pod and 3
+  // GPUs free: both gx.2's pods fit on the gx.4, so deleting the two saves 3.00 USD/h. Candidates are
+  // the two gx.2 (the gx.4 is not a candidate here). NodePool totals: cost 1.50 + 1.50 + 2.50 = 5.50,
+  // disruption cost (1+1) × 3 = 6. Move: savings fraction 3.00 / 5.50 = 0.5454...; disruption 2 + 2 = 4,
+  // fraction 4 / 6 = 0.6667; score 0.8182 >= 0.5: taken.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.2", CapacityType::OnDemand, 1.50, {pod("p0", 1000, 1)});
+  const TestNode b = node(cat, "b", "gx.2", CapacityType::OnDemand, 1.50, {pod("p1", 1000, 1)});
+  const TestNode c = node(cat, "c", "gx.4", CapacityType::OnDemand, 2.50, {pod("p2", 1000, 1)});
+  World w = gx_world({a, b, c});
+  ConsolidationSettings settings;
+  settings.pools["gpu"] = BalancedPool{true, 2, 5.50, 6.0};
+  const ConsolidationCommand cmd = multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 10}}, w.view(), settings);
+  REQUIRE(cmd.action == ConsolidationAction::Delete);
+  CHECK(cmd.candidates == std::vector<std::string>{"a", "b"});
+  REQUIRE(cmd.scores.size() == 1);
+  CHECK(cmd.scores.front().method == "multi-node");
+  CHECK(cmd.scores.front().savings_usd_per_h == doctest::Approx(3.00));
+  CHECK(cmd.scores.front().score == doctest::Approx((3.00 / 5.50) / (4.0 / 6.0)));
+  CHECK(cmd.scores.front().score == doctest::Approx(0.8182).epsilon(1e-4));
+  // consolidationThreshold 1 (threshold 1.0) refuses it: 0.818 < 1.
+  settings.pools["gpu"].k = 1;
+  const ConsolidationCommand refused = multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 10}}, w.view(), settings);
+  CHECK(refused.action == ConsolidationAction::None);
+  REQUIRE(refused.scores.size() == 1);
+  CHECK_FALSE(refused.scores.front().approved);
+}

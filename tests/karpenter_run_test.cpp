@@ -150,6 +150,46 @@ TEST_CASE("single-node consolidation replaces an underutilized node by a cheaper
   CHECK(explained);
 }
 
+TEST_CASE("Balanced consolidation in a run: the replacement scored by hand, taken at k = 2 and refused at k = 1") {
+  // The NodePool holds one node, the g5.12xlarge (5.672 USD/h) with the one replica left: its totals
+  // are cost 5.672 and disruption cost 1 (the node) + 1 (the pod) = 2. Replacing it by a g5.xlarge
+  // (1.006) saves 4.666 USD/h: savings fraction 4.666 / 5.672 = 0.82264, disruption fraction 2 / 2
+  // = 1, score 0.82264 — over 1/2 (taken), under 1/1 (refused).
+  json doc = underutilized_doc();
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["consolidationPolicy"] = "Balanced";
+  RunResult r = run_explained(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.consolidation_replacements == 1);
+  REQUIRE(rep.decisions.consolidation_scores.size() == 1);
+  const ConsolidationScoreDecision& s = rep.decisions.consolidation_scores[0];
+  CHECK(s.method == "single-node");
+  CHECK(s.nodes == std::vector<std::string>{"g5.12xlarge"});
+  CHECK(s.savings_usd_per_h == doctest::Approx(4.666));
+  CHECK(s.savings_fraction == doctest::Approx(4.666 / 5.672));
+  CHECK(s.disruption_cost == doctest::Approx(2.0));
+  CHECK(s.disruption_fraction == doctest::Approx(1.0));
+  CHECK(s.score == doctest::Approx(0.82264).epsilon(1e-5));
+  CHECK(s.threshold == doctest::Approx(0.5));
+  CHECK(s.approved);
+  bool explained = false;
+  for (const auto& e : rep.explanations)
+    explained = explained || e.find("Balanced approved single-node consolidation of [g5.12xlarge]: score 0.823 >= threshold 0.500") != std::string::npos;
+  CHECK(explained);
+
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["consolidationThreshold"] = 1;
+  RunResult refused = run_explained(doc);
+  const auto& held = refused.policies[0].replicates[0];
+  CHECK(held.fleet.consolidations == 0);
+  CHECK(held.fleet.consolidation_replacements == 0);
+  REQUIRE_FALSE(held.decisions.consolidation_scores.empty());
+  for (const auto& d : held.decisions.consolidation_scores) {
+    CHECK_FALSE(d.approved);
+    CHECK(d.score == doctest::Approx(0.82264).epsilon(1e-5));
+    CHECK(d.threshold == doctest::Approx(1.0));
+  }
+  CHECK(held.cost_rate_usd_per_h.back() == doctest::Approx(5.672));
+}
+
 TEST_CASE("a disruption budget of 0 blocks consolidation inside its cron window only") {
   // Without a budget the replacement comes within the first half hour; with nodes "0" from midnight
   // (the run's start) for 30 minutes, for Underutilized, the g5.12xlarge bills alone until 00:30 and

@@ -59,12 +59,22 @@ std::string consolidation_text(const ConsolidationDecision& d, UtcTime start) {
   return text;
 }
 
+std::string score_text(const ConsolidationScoreDecision& d, UtcTime start) {
+  std::string nodes;
+  for (std::size_t i = 0; i < d.nodes.size(); ++i) nodes += (i ? ", " : "") + d.nodes[i];
+  return fmt::format("{} Balanced {} {} consolidation of [{}]: score {:.3f} {} threshold {:.3f} (saves {:.4f} USD/h, {:.1f}% of the "
+                     "NodePool's cost; disruption cost {:g}, {:.1f}% of the NodePool's)",
+                     when(start, d.at_s), d.approved ? "approved" : "refused", d.method, nodes, d.score, d.approved ? ">=" : "<", d.threshold,
+                     d.savings_usd_per_h, 100 * d.savings_fraction, d.disruption_cost, 100 * d.disruption_fraction);
+}
+
 }  // namespace
 
 std::vector<std::string> explain(const Decisions& decisions, UtcTime start) {
   std::map<std::uint64_t, std::string> ordered;
   for (const auto& d : decisions.launches) ordered.emplace(d.sequence, launch_text(d, start));
   for (const auto& d : decisions.consolidations) ordered.emplace(d.sequence, consolidation_text(d, start));
+  for (const auto& d : decisions.consolidation_scores) ordered.emplace(d.sequence, score_text(d, start));
   for (const auto& d : decisions.unschedulable)
     ordered.emplace(d.sequence, fmt::format("{} pod {} could not be scheduled: {}", when(start, d.at_s), d.pod, d.reason));
   std::vector<std::string> out;

@@ -36,6 +36,7 @@ from ._capsim import (  # noqa: F401
     replicates_csv,
     ConsolidatedNode,
     ConsolidationDecision,
+    ConsolidationScoreDecision,
     CostBreakdown,
     BillingHour,
     CommitmentCharge,
@@ -162,7 +163,7 @@ CompareResult.write_html = _write_html
 Comparison.to_pandas = frames.comparison_frame
 
 __all__ = [
-    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "BillingHour", "CommitmentCharge", "BudgetSpend", "SavingsPlanAdvice", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
+    "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "ConsolidationScoreDecision", "BillingHour", "CommitmentCharge", "BudgetSpend", "SavingsPlanAdvice", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
     "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
     "SweepResult", "sweep", "ReplicateBlock", "DemandDraws", "compare_choices", "gather_blocks", "replicate_blocks", "run_block",

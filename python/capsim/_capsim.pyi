@@ -353,6 +353,20 @@ class ConsolidationDecision:
     replacement_types_in_request: int
     def __init__(self) -> None: ...
 
+class ConsolidationScoreDecision:
+    sequence: int
+    at_s: float
+    method: str
+    nodes: List[str]
+    savings_usd_per_h: float
+    savings_fraction: float
+    disruption_cost: float
+    disruption_fraction: float
+    score: float
+    threshold: float
+    approved: bool
+    def __init__(self) -> None: ...
+
 class UnschedulableDecision:
     sequence: int
     at_s: float
@@ -363,6 +377,7 @@ class UnschedulableDecision:
 class Decisions:
     launches: List[LaunchDecision]
     consolidations: List[ConsolidationDecision]
+    consolidation_scores: List[ConsolidationScoreDecision]
     unschedulable: List[UnschedulableDecision]
     next_sequence: int
     def __init__(self) -> None: ...

@@ -49,6 +49,8 @@ void bind_report(py::module_& m) {
   table_class<LaunchDecision>(m, "LaunchDecision", "A node Karpenter launched for pending pods.");
   table_class<ConsolidatedNode>(m, "ConsolidatedNode", "A node a consolidation removed.");
   table_class<ConsolidationDecision>(m, "ConsolidationDecision", "Karpenter deleted nodes, or replaced them by one cheaper node.");
+  table_class<ConsolidationScoreDecision>(m, "ConsolidationScoreDecision",
+                                          "A consolidation move a Balanced NodePool scored: taken when its score reaches the threshold.");
   table_class<UnschedulableDecision>(m, "UnschedulableDecision", "A pod no NodePool or node group could run.");
   table_class<Decisions>(m, "Decisions", "The provisioners' decisions of one run (kept when explained).");
   table_class<WorldDraw>(m, "WorldDraw", "The world one replicate drew from the scenario's uncertainty section.");

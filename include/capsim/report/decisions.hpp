@@ -60,6 +60,24 @@ struct ConsolidationDecision {
   friend bool operator==(const ConsolidationDecision&, const ConsolidationDecision&) = default;
 };
 
+/// A consolidation move a Balanced NodePool scored (Karpenter's ConsolidationApproved /
+/// ConsolidationRejected events): taken when score >= threshold.
+struct ConsolidationScoreDecision {
+  std::uint64_t sequence = 0;
+  double at_s = 0;
+  std::string method;  // "multi-node", "single-node"
+  std::vector<std::string> nodes;  // the candidates' instance types
+  double savings_usd_per_h = 0;
+  double savings_fraction = 0;     // of its NodePool's cost
+  double disruption_cost = 0;
+  double disruption_fraction = 0;  // of its NodePool's disruption cost
+  double score = 0;
+  double threshold = 0;  // 1/k
+  bool approved = false;
+
+  friend bool operator==(const ConsolidationScoreDecision&, const ConsolidationScoreDecision&) = default;
+};
+
 /// No NodePool or node group could run a pending pod (recorded once per service and reason).
 struct UnschedulableDecision {
   std::uint64_t sequence = 0;
@@ -73,6 +91,7 @@ struct UnschedulableDecision {
 struct Decisions {
   std::vector<LaunchDecision> launches;
   std::vector<ConsolidationDecision> consolidations;
+  std::vector<ConsolidationScoreDecision> consolidation_scores;
   std::vector<UnschedulableDecision> unschedulable;
   std::uint64_t next_sequence = 0;  // the next record's sequence
 

@@ -215,6 +215,23 @@ constexpr auto fields_of(std::type_identity<ConsolidationDecision>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<ConsolidationScoreDecision>) {
+  using T = ConsolidationScoreDecision;
+  return std::tuple{
+      field("sequence", &T::sequence, "its place among the run's decisions"),
+      field("at_s", &T::at_s, "seconds from the window's start"),
+      field("method", &T::method, "multi-node or single-node"),
+      field("nodes", &T::nodes, "the candidates' instance types"),
+      field("savings_usd_per_h", &T::savings_usd_per_h, "their price less the replacement's (cheapest option)"),
+      field("savings_fraction", &T::savings_fraction, "savings / the NodePool's cost"),
+      field("disruption_cost", &T::disruption_cost, "per candidate 1 + its pods"),
+      field("disruption_fraction", &T::disruption_fraction, "disruption cost / the NodePool's"),
+      field("score", &T::score, "savings fraction / disruption fraction"),
+      field("threshold", &T::threshold, "1/k (consolidationThreshold k)"),
+      field("approved", &T::approved, "score >= threshold"),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<UnschedulableDecision>) {
   using T = UnschedulableDecision;
   return std::tuple{
@@ -230,6 +247,7 @@ constexpr auto fields_of(std::type_identity<Decisions>) {
   return std::tuple{
       field("launches", &T::launches, "nodes Karpenter launched"),
       field("consolidations", &T::consolidations, "Karpenter's consolidations"),
+      field("consolidation_scores", &T::consolidation_scores, "moves Balanced NodePools scored, taken or refused"),
       field("unschedulable", &T::unschedulable, "pods no provisioner could place (each service and reason once)"),
       field("next_sequence", &T::next_sequence, "the number of decisions recorded"),
   };

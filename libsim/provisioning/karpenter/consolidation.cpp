@@ -1,6 +1,7 @@
 #include "capsim/provisioning/karpenter/consolidation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <set>
 
@@ -47,7 +48,58 @@ void filter_out_same_type(PlannedNodeClaim& claim, const std::vector<Consolidati
 
 bool by_disruption_cost(const ConsolidationCandidate& a, const ConsolidationCandidate& b) { return a.disruption_cost < b.disruption_cost; }
 
+// Balanced's gate on a command found for `set`: scores it (when a NodePool of the set is Balanced),
+// keeps the score, and says whether the move may go ahead.
+bool balanced_approves(ConsolidationCommand& cmd, const std::vector<ConsolidationCandidate>& set, const ConsolidationSettings& settings,
+                       const char* method, std::vector<MoveScore>& scores) {
+  const double replacement = cmd.action == ConsolidationAction::Replace ? cmd.replacement->instance_type_prices.front() : 0.0;
+  std::optional<MoveScore> score = score_move(set, replacement, settings);
+  if (!score) return true;
+  score->method = method;
+  scores.push_back(*score);
+  if (score->approved) return true;
+  cmd.action = ConsolidationAction::None;
+  cmd.replacement.reset();
+  cmd.reason = fmt::format("Balanced: score {:.3f} < threshold {:.3f} (savings {:.1f}%, disruption {:.1f}%)", score->score, score->threshold,
+                           100 * score->savings_fraction, 100 * score->disruption_fraction);
+  return false;
+}
+
 }  // namespace
+
+std::optional<MoveScore> score_move(const std::vector<ConsolidationCandidate>& set, double replacement_price_usd_per_h,
+                                    const ConsolidationSettings& settings) {
+  if (settings.pools.empty()) return std::nullopt;
+  std::set<std::string> pools;
+  double k = std::numeric_limits<double>::infinity();
+  MoveScore s;
+  double price = 0;
+  for (const auto& c : set) {
+    auto it = settings.pools.find(c.node_pool);
+    if (it == settings.pools.end()) continue;
+    if (it->second.balanced) k = std::min(k, it->second.k);
+    pools.insert(c.node_pool);
+    price += c.price_usd_per_h;
+    s.disruption_cost += 1.0 + static_cast<double>(c.pods.size());
+    s.candidates.push_back(c.node);
+  }
+  if (!std::isfinite(k)) return std::nullopt;
+  double pool_cost = 0, pool_disruption = 0;
+  for (const auto& name : pools) {
+    pool_cost += settings.pools.at(name).cost_usd_per_h;
+    pool_disruption += settings.pools.at(name).disruption_cost;
+  }
+  s.savings_usd_per_h = price - replacement_price_usd_per_h;
+  s.threshold = 1.0 / k;
+  // Nothing saved (or a pool that costs nothing) scores 0, refused at any k.
+  if (s.savings_usd_per_h > 0 && pool_cost > 0 && pool_disruption > 0) {
+    s.savings_fraction = s.savings_usd_per_h / pool_cost;
+    s.disruption_fraction = s.disruption_cost / pool_disruption;
+    s.score = s.savings_fraction / s.disruption_fraction;
+  }
+  s.approved = s.score > 0 && s.score >= s.threshold;
+  return s;
+}
 
 ConsolidationCommand compute_consolidation(const std::vector<ConsolidationCandidate>& candidates, const ClusterView& view,
                                            const ConsolidationSettings& settings) {
@@ -115,6 +167,7 @@ ConsolidationCommand multi_node_consolidation(std::vector<ConsolidationCandidate
   int hi = static_cast<int>(std::min(eligible.size(), karpenter::kMaxMultiNodeCandidates));
   if (eligible.size() <= karpenter::kMaxMultiNodeCandidates) hi = static_cast<int>(eligible.size()) - 1;
   ConsolidationCommand best = none("");
+  std::vector<MoveScore> scores;
   while (lo <= hi) {
     const int mid = (lo + hi) / 2;
     const std::vector<ConsolidationCandidate> set(eligible.begin(), eligible.begin() + mid + 1);
@@ -124,6 +177,7 @@ ConsolidationCommand multi_node_consolidation(std::vector<ConsolidationCandidate
       filter_out_same_type(*cmd.replacement, set);
       ok = !cmd.replacement->instance_types.empty();
     }
+    if (ok) ok = balanced_approves(cmd, set, settings, "multi-node", scores);
     if (ok) {
       best = std::move(cmd);
       best.method = "multi-node";
@@ -133,6 +187,7 @@ ConsolidationCommand multi_node_consolidation(std::vector<ConsolidationCandidate
       hi = mid - 1;
     }
   }
+  best.scores = std::move(scores);
   return best;
 }
 
@@ -140,18 +195,21 @@ ConsolidationCommand single_node_consolidation(std::vector<ConsolidationCandidat
                                                const ClusterView& view, const ConsolidationSettings& settings) {
   std::stable_sort(candidates.begin(), candidates.end(), by_disruption_cost);
   ConsolidationCommand last = none("");
+  std::vector<MoveScore> scores;
   for (const auto& c : candidates) {
     if (auto it = allowed.find(c.node_pool); it != allowed.end() && it->second <= 0) continue;
     // An empty node left here was held back by an Empty budget; consolidation does not take it.
     if (c.pods.empty()) continue;
     ConsolidationCommand cmd = compute_consolidation({c}, view, settings);
-    if (cmd.action != ConsolidationAction::None) {
+    if (cmd.action != ConsolidationAction::None && balanced_approves(cmd, {c}, settings, "single-node", scores)) {
       cmd.method = "single-node";
+      cmd.scores = std::move(scores);
       return cmd;
     }
     last = std::move(cmd);
     last.reason = fmt::format("node {}: {}", c.node, last.reason);
   }
+  last.scores = std::move(scores);
   return last;
 }
 

@@ -107,6 +107,48 @@ ClusterView DisruptionController::view() {
   return ClusterView{&view_pools_, &view_nodes_, &provisioner_.snapshot()};
 }
 
+ConsolidationSettings DisruptionController::settings() const {
+  ConsolidationSettings s{provisioner_.spec().spot_to_spot_consolidation, {}};
+  const auto& pools = provisioner_.spec().node_pools;
+  if (std::none_of(pools.begin(), pools.end(), [](const KarpenterNodePool& p) { return p.consolidation_policy == ConsolidationPolicy::Balanced; }))
+    return s;
+  // Every node counts in its NodePool's totals, candidates or not (a move's fractions are of the
+  // whole NodePool).
+  std::vector<BalancedPool> totals(pools.size());
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    totals[p].balanced = pools[p].consolidation_policy == ConsolidationPolicy::Balanced;
+    totals[p].k = pools[p].consolidation_threshold;
+  }
+  const SimTime now = cluster_.run.now();
+  for (const Node& n : cluster_.state.live_nodes()) {
+    if (n.node_pool == kNoOwner) continue;
+    totals[n.node_pool].cost_usd_per_h += cluster_.run.market.at(n.pool).prices->price_at(now);
+    totals[n.node_pool].disruption_cost += 1.0 + static_cast<double>(n.pods.size());
+  }
+  for (std::size_t p = 0; p < pools.size(); ++p) s.pools[pools[p].scheduling.name] = totals[p];
+  return s;
+}
+
+void DisruptionController::record_scores(const std::vector<MoveScore>& scores) {
+  RunContext& run = cluster_.run;
+  if (!run.explain) return;
+  for (const MoveScore& m : scores) {
+    ConsolidationScoreDecision d;
+    d.sequence = run.next_decision();
+    d.at_s = to_seconds(run.now());
+    d.method = m.method;
+    for (const auto& c : m.candidates) d.nodes.push_back(cluster_.state.nodes()[std::stoul(c)].type->name);
+    d.savings_usd_per_h = m.savings_usd_per_h;
+    d.savings_fraction = m.savings_fraction;
+    d.disruption_cost = m.disruption_cost;
+    d.disruption_fraction = m.disruption_fraction;
+    d.score = m.score;
+    d.threshold = m.threshold;
+    d.approved = m.approved;
+    run.decisions.consolidation_scores.push_back(std::move(d));
+  }
+}
+
 void DisruptionController::poll() {
   poll_pending_ = false;
   if (validating_ || cluster_.state.revision() == evaluated_revision_) return;
@@ -132,11 +174,12 @@ void DisruptionController::poll() {
 }
 
 bool DisruptionController::disrupt(bool& constrained) {
-  const DisruptionInputs inputs{[this] { return view(); }, {provisioner_.spec().spot_to_spot_consolidation}};
+  const DisruptionInputs inputs{[this] { return view(); }, settings()};
   for (const auto& method : methods_) {
     std::vector<ConsolidationCandidate> set = candidates(*method);
     if (set.empty()) continue;
     ConsolidationCommand cmd = method->compute(std::move(set), budgets(method->reason()), inputs, constrained);
+    record_scores(cmd.scores);
     if (cmd.action == ConsolidationAction::None) continue;
     std::vector<std::uint64_t> versions;
     for (const auto& c : cmd.candidates) versions.push_back(cluster_.state.nodes()[std::stoul(c)].pods_version);

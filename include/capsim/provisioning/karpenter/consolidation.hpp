@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "capsim/provisioning/karpenter/scheduler.hpp"
+#include "capsim/provisioning/karpenter/spec.hpp"
 
 namespace capsim {
 
@@ -47,9 +48,43 @@ struct ClusterView {
   const SchedulingSnapshot* snapshot = nullptr;
 };
 
+/// A NodePool as Balanced consolidation weighs it: its totals over all its nodes (candidates or not)
+/// and whether its policy is Balanced.
+struct BalancedPool {
+  bool balanced = false;
+  double k = kBalancedConsolidationK;
+  double cost_usd_per_h = 0;  // Σ its nodes' prices
+  double disruption_cost = 0;  // Σ over its nodes of 1 (the per-node baseline) + 1 per pod
+};
+
 struct ConsolidationSettings {
   bool spot_to_spot = false;  // the SpotToSpotConsolidation feature gate (off by default)
+  /// By NodePool name; empty when no NodePool is Balanced (then no move is scored).
+  std::map<std::string, BalancedPool> pools = {};
 };
+
+/// Balanced's score of a move (Karpenter v1.14 ScoreMove): savings = the candidates' price − the
+/// replacement's (its cheapest option; 0 for a delete); the move's disruption cost = Σ over the
+/// candidates of 1 + their pods (each pod's eviction cost is 1 at default priority, and capsim's
+/// pods carry no priority or deletion cost); score = (savings / NodePool cost) ÷ (disruption cost /
+/// NodePool disruption cost), 0 when nothing is saved; approved at score >= 1/k. A move of nodes
+/// from several NodePools is weighed against their totals together and the smallest k among the
+/// Balanced ones (the most conservative source governs).
+struct MoveScore {
+  std::string method;  // "multi-node" or "single-node"
+  std::vector<std::string> candidates;
+  double savings_usd_per_h = 0;
+  double savings_fraction = 0;
+  double disruption_cost = 0;
+  double disruption_fraction = 0;
+  double score = 0;
+  double threshold = 0;  // 1/k
+  bool approved = false;
+};
+
+/// The score of a Delete or Replace of `set`; nullopt when none of their NodePools is Balanced.
+std::optional<MoveScore> score_move(const std::vector<ConsolidationCandidate>& set, double replacement_price_usd_per_h,
+                                    const ConsolidationSettings& settings);
 
 enum class ConsolidationAction { None, Delete, Replace };
 
@@ -63,6 +98,8 @@ struct ConsolidationCommand {
   double candidates_price_usd_per_h = 0;
   /// None: why nothing was done for the last set tried ("" when there were no candidates).
   std::string reason;
+  /// Every move Balanced scored while looking, refused and approved, in the order tried.
+  std::vector<MoveScore> scores;
 };
 
 /// One candidate set as consolidation.go's computeConsolidation does it.

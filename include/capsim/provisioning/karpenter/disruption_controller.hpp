@@ -35,6 +35,10 @@ class DisruptionController {
   std::map<std::string, int> budgets(DisruptionReason reason) const;
   std::vector<ConsolidationCandidate> candidates(const DisruptionMethod& method) const;
   ClusterView view();
+  /// The settings of a consolidation: the feature gate and, when a NodePool is Balanced, every
+  /// NodePool's totals.
+  ConsolidationSettings settings() const;
+  void record_scores(const std::vector<MoveScore>& scores);
   void validate_and_execute(ConsolidationCommand command, std::vector<std::uint64_t> versions);
   void execute(const ConsolidationCommand& command);
   void replacement_ready(std::size_t node);

@@ -39,12 +39,14 @@ class DisruptionMethod {
 };
 
 /// What multi-node and single-node consolidation share (Karpenter's consolidation base): nodes of
-/// WhenEmptyOrUnderutilized NodePools, Underutilized budgets, a command proved by the scheduling
+/// WhenEmptyOrUnderutilized and Balanced NodePools, Underutilized budgets, a command proved by the scheduling
 /// simulation.
 class ConsolidationMethod : public DisruptionMethod {
  public:
   DisruptionReason reason() const override { return DisruptionReason::Underutilized; }
-  bool should_disrupt(bool, ConsolidationPolicy policy) const override { return policy == ConsolidationPolicy::WhenEmptyOrUnderutilized; }
+  bool should_disrupt(bool, ConsolidationPolicy policy) const override {
+    return policy == ConsolidationPolicy::WhenEmptyOrUnderutilized || policy == ConsolidationPolicy::Balanced;
+  }
   ConsolidationCommand compute(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
                                const DisruptionInputs& inputs, bool& constrained) const final;
 

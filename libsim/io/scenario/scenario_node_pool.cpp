@@ -1,0 +1,51 @@
+// A NodePool of the scenario's cluster.node_pools: io/k8s decodes the Karpenter v1 fields it
+// shares with manifests; the v1.x additions capsim simulates are read here and taken out of the
+// document io/k8s sees (spec.disruption.consolidationPolicy with Balanced, consolidationThreshold).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "io/json/json_checker.hpp"
+#include "io/k8s/decoders.hpp"
+#include "io/scenario/scenario_loader_impl.hpp"
+
+namespace capsim::io::detail {
+
+std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const std::string& p) {
+  json rest = j;
+  std::optional<ConsolidationPolicy> policy;
+  std::optional<double> threshold;
+  const std::string dp = p + "/spec/disruption";
+  bool ok = true;
+  if (rest.is_object() && rest.contains("spec") && rest["spec"].is_object() && rest["spec"].contains("disruption") &&
+      rest["spec"]["disruption"].is_object()) {
+    json& d = rest["spec"]["disruption"];
+    if (d.contains("consolidationPolicy")) {
+      if (auto cp = ck_.one_of(d, dp, "consolidationPolicy", {"WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"}))
+        policy = *cp == "WhenEmpty" ? ConsolidationPolicy::WhenEmpty
+                 : *cp == "Balanced" ? ConsolidationPolicy::Balanced
+                                     : ConsolidationPolicy::WhenEmptyOrUnderutilized;
+      else
+        ok = false;
+      d.erase("consolidationPolicy");
+    }
+    if (d.contains("consolidationThreshold")) {
+      threshold = ck_.number(d, dp, "consolidationThreshold", Bound::Positive);
+      ok = ok && threshold.has_value();
+      // Karpenter's validation: the threshold means something only to Balanced.
+      if (threshold && policy != ConsolidationPolicy::Balanced) {
+        ck_.fail(dp + "/consolidationThreshold", "consolidationThreshold only with consolidationPolicy Balanced",
+                 fmt::format("consolidationThreshold {} with consolidationPolicy {}", *threshold,
+                             policy == ConsolidationPolicy::WhenEmpty ? "WhenEmpty" : "WhenEmptyOrUnderutilized"));
+        ok = false;
+      }
+      d.erase("consolidationThreshold");
+    }
+  }
+  std::optional<KarpenterNodePool> pool = k8s::node_pool(ck_, rest, p);
+  if (!pool || !ok) return std::nullopt;
+  if (policy) pool->consolidation_policy = *policy;
+  if (threshold) pool->consolidation_threshold = *threshold;
+  return pool;
+}
+
+}  // namespace capsim::io::detail
