@@ -207,6 +207,11 @@ TEST_CASE("Karpenter NodePools: disruption budgets, expireAfter, taints; tolerat
                 {"/cluster/node_pools/0/spec/disruption/consolidationThreshold", "expected consolidationThreshold only with consolidationPolicy Balanced",
                  "consolidationThreshold 4 with consolidationPolicy WhenEmptyOrUnderutilized"});
   check_message("balanced_threshold_zero.json", {"/cluster/node_pools/0/spec/disruption/consolidationThreshold", "expected a number > 0"});
+  check_message("static_node_pool_with_weight.json",
+                {"/cluster/node_pools/0/spec/weight", "'weight' is not supported on static NodePools", "weight 10 with replicas"});
+  check_message("static_node_pool_with_gpu_limit.json",
+                {"/cluster/node_pools/0/spec/limits", "only 'limits.nodes' is supported on static NodePools",
+                 "limits {\"nvidia.com/gpu\":8} with replicas"});
   check_message("expire_after_soon.json", {"/cluster/node_pools/0/spec/template/spec/expireAfter",
                                            "expected a duration such as \"720h\", or \"Never\"", "got the string \"soon\""});
   check_message("taint_unknown_effect.json", {"/cluster/node_pools/0/spec/template/spec/taints/0/effect",

@@ -190,6 +190,38 @@ TEST_CASE("Balanced consolidation in a run: the replacement scored by hand, take
   CHECK(held.cost_rate_usd_per_h.back() == doctest::Approx(5.672));
 }
 
+TEST_CASE("a static NodePool keeps its replicas whatever the pods need, never consolidates them, and replaces expired ones") {
+  // replicas 2 of g5.xlarge (1 GPU, 1.006 USD/h): both launched at the start; the service's three
+  // 1-GPU replicas find room for two (no dynamic NodePool provisions for the third). The empty
+  // second node would go under WhenEmpty, but a static NodePool is never consolidated.
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 3, {"on-demand"});
+  auto& spec = doc["cluster"]["node_pools"][0]["spec"];
+  spec["replicas"] = 2;
+  spec["template"]["spec"]["requirements"].push_back({{"key", "node.kubernetes.io/instance-type"}, {"operator", "In"}, {"values", {"g5.xlarge"}}});
+  spec["template"]["spec"]["expireAfter"] = "20m";
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  // Launched at 0, expired at 20 and 40 min (the ones of 40 min would expire at 60, the window's
+  // end): 2 + 2 + 2 launches, 4 expirations, no consolidation; two nodes bill at the end.
+  CHECK(rep.fleet.launches == 6);
+  CHECK(rep.fleet.expirations == 4);
+  CHECK(rep.fleet.consolidations == 0);
+  REQUIRE(rep.nodes.size() == 6);
+  for (std::size_t i = 0; i < rep.nodes.size(); ++i) {
+    CHECK(rep.nodes[i].instance_type == "g5.xlarge");
+    CHECK(rep.nodes[i].launched_s == doctest::Approx(1200.0 * static_cast<double>(i / 2)));
+  }
+  CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(2 * 1.006));
+  CHECK(rep.service_series[0].ready_replicas.back() == 2);
+
+  // limits.nodes 1 holds it to one node, 1 < replicas.
+  spec["limits"] = {{"nodes", 1}};
+  spec["template"]["spec"]["expireAfter"] = "Never";
+  RunResult capped = run(doc);
+  CHECK(capped.policies[0].replicates[0].fleet.launches == 1);
+  CHECK(capped.policies[0].replicates[0].cost_rate_usd_per_h.back() == doctest::Approx(1.006));
+}
+
 TEST_CASE("a disruption budget of 0 blocks consolidation inside its cron window only") {
   // Without a budget the replacement comes within the first half hour; with nodes "0" from midnight
   // (the run's start) for 30 minutes, for Underutilized, the g5.12xlarge bills alone until 00:30 and

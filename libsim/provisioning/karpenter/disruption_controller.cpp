@@ -82,6 +82,7 @@ std::vector<ConsolidationCandidate> DisruptionController::candidates(const Disru
     if (n.node_pool == kNoOwner || n.cordoned || n.disrupting || !n.ready) continue;
     const KarpenterNodePool& pool = provisioner_.spec().node_pools[n.node_pool];
     if (!pool.consolidate_after) continue;  // consolidateAfter: Never
+    if (pool.replicas) continue;            // a static NodePool is never consolidated
     if (!method.should_disrupt(!n.pods.empty(), pool.consolidation_policy)) continue;
     if (now - std::max(n.last_pod_change, n.ready_at) < *pool.consolidate_after) continue;
     ConsolidationCandidate c;
@@ -102,7 +103,8 @@ std::vector<ConsolidationCandidate> DisruptionController::candidates(const Disru
 
 ClusterView DisruptionController::view() {
   view_pools_.clear();
-  for (const auto& np : provisioner_.spec().node_pools) view_pools_.push_back(np.scheduling);
+  for (const auto& np : provisioner_.spec().node_pools)
+    if (!np.replicas) view_pools_.push_back(np.scheduling);  // no replacement comes from a static NodePool
   view_nodes_ = provisioner_.existing_nodes();
   return ClusterView{&view_pools_, &view_nodes_, &provisioner_.snapshot()};
 }

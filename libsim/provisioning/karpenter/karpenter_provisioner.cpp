@@ -114,13 +114,81 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
 KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, const ProvisionerSpecs& specs)
     : cluster_(cluster), spec_(specs.karpenter), offerings_(cluster, specs.has_spot_prices) {
   for (const KarpenterNodePool& np : spec_.node_pools) {
-    pools_.push_back(np.scheduling);
+    // Pods are never provisioned for on a static NodePool; they land on its nodes when they fit.
+    if (!np.replicas) pools_.push_back(np.scheduling);
     Tags tags = specs.cluster_tags;
     for (const auto& [k, v] : np.labels) tags[k] = v;
     tags["karpenter.sh/nodepool"] = np.scheduling.name;
     node_tags_.push_back(std::move(tags));
   }
   disruption_ = std::make_unique<DisruptionController>(cluster_, *this);
+  const auto& pools = spec_.node_pools;
+  if (std::any_of(pools.begin(), pools.end(), [](const KarpenterNodePool& np) { return np.replicas.has_value(); })) {
+    cluster_.run.engine.schedule_at(0, [this] {
+      for (std::size_t np = 0; np < spec_.node_pools.size(); ++np)
+        if (spec_.node_pools[np].replicas) keep_static(np);
+    }, kPriorityCluster);
+    // A node that goes (expiry, interruption) is replaced at once, as Karpenter's static provisioning
+    // controller keeps the NodeClaim count.
+    auto replace = [this](std::size_t id) {
+      const std::size_t np = cluster_.state.nodes()[id].node_pool;
+      if (np != kNoOwner && spec_.node_pools[np].replicas)
+        cluster_.run.engine.schedule_in(0, [this, np] { keep_static(np); }, kPriorityCluster);
+    };
+    cluster_.nodes.on_removed(replace);
+  }
+}
+
+void KarpenterProvisioner::keep_static(std::size_t np) {
+  RunContext& run = cluster_.run;
+  const KarpenterNodePool& pool = spec_.node_pools[np];
+  int staying = 0, live = 0;
+  for (const Node& n : cluster_.state.live_nodes()) {
+    if (n.node_pool != np) continue;
+    ++live;
+    if (!n.disrupting && !n.interrupted) ++staying;
+  }
+  int missing = *pool.replicas - staying;
+  // limits.nodes bounds the nodes there are, leaving ones included (as during a replacement).
+  if (pool.scheduling.limits.nodes) missing = std::min(missing, *pool.scheduling.limits.nodes - live);
+  if (missing <= 0) return;
+  // The claim is the NodePool's template alone: a pod that asks for nothing and tolerates its taints
+  // gives every type its requirements allow, cheapest first.
+  PodSpec nothing;
+  nothing.name = "static";
+  nothing.requests = ResourceList{0, 0, 0, 1, DeviceResource::NvidiaGpu};
+  for (const Taint& t : pool.scheduling.taints) nothing.tolerations.push_back(Toleration{t.key, Toleration::Op::Exists, "", t.effect});
+  const std::vector<NodePoolSpec> only{pool.scheduling};
+  const std::vector<const PodSpec*> pods{&nothing};
+  const SchedulingResult r = schedule(pods, only, std::vector<const ExistingNode*>{}, snapshot(), false);
+  for (int i = 0; i < missing; ++i) {
+    std::optional<std::size_t> launched;
+    if (!r.claims.empty()) {
+      PlannedNodeClaim claim = r.claims.front();
+      claim.pods.clear();
+      launched = launch(claim);
+    }
+    if (!launched) {
+      // No capacity (or no type) now: look again after the unavailable period.
+      run.engine.schedule_in(run.market.spec().unavailable_after_ice, [this, np] { keep_static(np); }, kPriorityCluster);
+      return;
+    }
+    if (run.explain) {
+      const Node& n = cluster_.state.nodes()[*launched];
+      const MarketPool& mp = run.market.at(n.pool);
+      LaunchDecision d;
+      d.sequence = run.next_decision();
+      d.at_s = to_seconds(run.now());
+      d.node_pool = pool.scheduling.name;
+      d.instance_type = n.type->name;
+      d.capacity_type = std::string(to_string(mp.offering.capacity_type));
+      d.zone = mp.offering.zone;
+      d.price_usd_per_h = mp.prices->price_at(run.now());
+      d.types_considered = static_cast<int>(r.claims.front().explanation.types_considered);
+      d.types_in_request = static_cast<int>(r.claims.front().instance_types.size());
+      run.decisions.launches.push_back(std::move(d));
+    }
+  }
 }
 
 KarpenterProvisioner::~KarpenterProvisioner() = default;

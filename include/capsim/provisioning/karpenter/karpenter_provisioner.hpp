@@ -94,6 +94,8 @@ class KarpenterProvisioner final : public Provisioner {
   void provision();
   std::size_t node_pool_index(const std::string& name) const;
   void expire(std::size_t node);
+  /// A static NodePool (spec.replicas): launches what its replicas miss, within limits.nodes.
+  void keep_static(std::size_t node_pool);
   /// Pod `p` as pod(p) gives it, built once per pod slot and service and kept.
   const PodSpec& pod_spec(std::size_t p);
   /// The nodes of existing_nodes(), kept per node between rounds (only the free room changes).
@@ -114,7 +116,7 @@ class KarpenterProvisioner final : public Provisioner {
   Batch batch_;
   std::vector<int> node_pool_launches_;
   MarketOfferings offerings_;
-  std::vector<NodePoolSpec> pools_;   // each NodePool's scheduling spec, as every round hands it over
+  std::vector<NodePoolSpec> pools_;   // each dynamic NodePool's scheduling spec, as every round hands it over
   std::vector<Tags> node_tags_;       // per NodePool: the cost tags of its nodes
   std::vector<std::pair<std::size_t, std::unique_ptr<PodSpec>>> pod_specs_;  // per pod slot: (service, its PodSpec)
   std::vector<std::unique_ptr<ExistingNode>> node_views_;  // per node id, made when first seen live

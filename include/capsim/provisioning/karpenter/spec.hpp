@@ -34,6 +34,10 @@ struct KarpenterNodePool {
   Tags labels;  // spec.template.metadata.labels: on its nodes, and so on their cost lines
   std::vector<DisruptionBudget> budgets = default_budgets();  // spec.disruption.budgets
   std::optional<SimDuration> expire_after = kKarpenterExpireAfter;  // template.spec.expireAfter; nullopt: "Never"
+  /// spec.replicas (static NodePool, alpha since v1.8): this many nodes whatever the pods need, never
+  /// consolidated, replaced when one goes (expiry, interruption); only limits.nodes bounds it, and
+  /// pods are never provisioned for on it (they land on its nodes when they fit). nullopt: dynamic.
+  std::optional<int> replicas;
 };
 
 // The disruption controller's cadence (kubernetes-sigs/karpenter pkg/controllers/disruption:
