@@ -212,6 +212,8 @@ TEST_CASE("Karpenter NodePools: disruption budgets, expireAfter, taints; tolerat
   check_message("static_node_pool_with_gpu_limit.json",
                 {"/cluster/node_pools/0/spec/limits", "only 'limits.nodes' is supported on static NodePools",
                  "limits {\"nvidia.com/gpu\":8} with replicas"});
+  check_message("min_values_above_listed_values.json", {"/cluster/node_pools/0/spec/template/spec/requirements/1/minValues",
+                                                       "expected at most as many as the values listed with In (2)", "got minValues 3"});
   check_message("expire_after_soon.json", {"/cluster/node_pools/0/spec/template/spec/expireAfter",
                                            "expected a duration such as \"720h\", or \"Never\"", "got the string \"soon\""});
   check_message("taint_unknown_effect.json", {"/cluster/node_pools/0/spec/template/spec/taints/0/effect",

@@ -326,3 +326,37 @@ TEST_CASE("Balanced multi-node consolidation: a delete saving the whole price of
   REQUIRE(refused.scores.size() == 1);
   CHECK_FALSE(refused.scores.front().approved);
 }
+
+TEST_CASE("minValues: a claim keeps that many distinct instance types, or the NodePool does not take the pod") {
+  // NodePool gpu with node.kubernetes.io/instance-type Exists, minValues 3. On the gx catalog the
+  // types that hold 2 GPUs are gx.2, gx.4, gx.8 (3: a claim) and those that hold 3 GPUs are gx.4 and
+  // gx.8 (2 < 3: none).
+  const InstanceCatalog cat = gx_catalog();
+  World w = gx_world({});
+  w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 3}};
+  std::vector<Offering> offerings = w.offerings;
+
+  SUBCASE("a 3-GPU pod is refused with the reason") {
+    const SchedulingResult r = schedule({pod("big", 1000, 3)}, w.pools, {}, cat, offerings);
+    CHECK(r.claims.empty());
+    REQUIRE(r.unschedulable.size() == 1);
+    CHECK(r.unschedulable[0].reason ==
+          "pool gpu: minValues: the types that fit have 2 distinct value(s) of node.kubernetes.io/instance-type, the NodePool requires 3");
+  }
+  SUBCASE("a 2-GPU pod does not join the 1-GPU pod's claim, which would keep only gx.4 and gx.8") {
+    // Pods go largest first by CPU then memory, equal here, so in the order given: the 1-GPU pod opens
+    // a claim of all four types; the 2-GPU pod with it would need 3 GPUs (gx.4, gx.8: 2 types), so it
+    // opens its own claim of gx.2, gx.4, gx.8.
+    const SchedulingResult r = schedule({pod("one", 1000, 1), pod("two", 1000, 2)}, w.pools, {}, cat, offerings);
+    REQUIRE(r.claims.size() == 2);
+    CHECK(r.claims[0].pods == std::vector<std::string>{"one"});
+    CHECK(r.claims[0].instance_types == std::vector<std::string>{"gx.1", "gx.2", "gx.4", "gx.8"});
+    CHECK(r.claims[1].pods == std::vector<std::string>{"two"});
+    CHECK(r.claims[1].instance_types == std::vector<std::string>{"gx.2", "gx.4", "gx.8"});
+    // Without the floor the two share one claim of gx.4 and gx.8.
+    w.pools[0].min_values.clear();
+    const SchedulingResult free = schedule({pod("one", 1000, 1), pod("two", 1000, 2)}, w.pools, {}, cat, offerings);
+    REQUIRE(free.claims.size() == 1);
+    CHECK(free.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
+  }
+}

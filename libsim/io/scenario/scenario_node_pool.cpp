@@ -1,7 +1,9 @@
 // A NodePool of the scenario's cluster.node_pools: io/k8s decodes the Karpenter v1 fields it
 // shares with manifests; the v1.x additions capsim simulates are read here and taken out of the
 // document io/k8s sees (spec.disruption.consolidationPolicy with Balanced, consolidationThreshold;
-// spec.replicas of a static NodePool and spec.limits.nodes).
+// spec.replicas of a static NodePool and spec.limits.nodes; minValues on its requirements).
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,8 @@ namespace capsim::io::detail {
 namespace {
 // A bound on replicas and limits.nodes that only catches typing mistakes.
 constexpr std::int64_t kMaxStaticReplicas = 100'000;
+// Karpenter's CRD bounds a requirement's minValues to 1..50.
+constexpr std::int64_t kMaxMinValues = 50;
 }  // namespace
 
 std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const std::string& p) {
@@ -76,12 +80,39 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
       }
     }
   }
+  // minValues on the template's requirements (Karpenter's CRD: 1 to 50; with In, at least that many
+  // values listed).
+  std::vector<MinValues> min_values;
+  if (rest.is_object() && rest.contains("spec") && rest["spec"].is_object() && rest["spec"].contains("template") &&
+      rest["spec"]["template"].is_object() && rest["spec"]["template"].contains("spec") && rest["spec"]["template"]["spec"].is_object() &&
+      rest["spec"]["template"]["spec"].contains("requirements") && rest["spec"]["template"]["spec"]["requirements"].is_array()) {
+    json& reqs = rest["spec"]["template"]["spec"]["requirements"];
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+      if (!reqs[i].is_object() || !reqs[i].contains("minValues")) continue;
+      const std::string rp = ptr_join(p + "/spec/template/spec/requirements", i);
+      const std::optional<std::int64_t> mv = ck_.integer(reqs[i], rp, "minValues", 1, kMaxMinValues);
+      const std::string key = reqs[i].contains("key") && reqs[i]["key"].is_string() ? reqs[i]["key"].get<std::string>() : "";
+      if (mv && reqs[i].value("operator", "") == "In" && reqs[i].contains("values") && reqs[i]["values"].is_array() &&
+          reqs[i]["values"].size() < static_cast<std::size_t>(*mv)) {
+        ck_.fail(rp + "/minValues", fmt::format("at most as many as the values listed with In ({})", reqs[i]["values"].size()),
+                 fmt::format("minValues {}", *mv));
+        ok = false;
+      } else if (mv && !key.empty()) {
+        auto same = std::find_if(min_values.begin(), min_values.end(), [&](const MinValues& m) { return m.key == key; });
+        if (same == min_values.end()) min_values.push_back(MinValues{key, static_cast<int>(*mv)});
+        else same->min = std::max(same->min, static_cast<int>(*mv));  // the largest on a key applies
+      }
+      ok = ok && mv.has_value();
+      reqs[i].erase("minValues");
+    }
+  }
   std::optional<KarpenterNodePool> pool = k8s::node_pool(ck_, rest, p);
   if (!pool || !ok) return std::nullopt;
   if (policy) pool->consolidation_policy = *policy;
   if (threshold) pool->consolidation_threshold = *threshold;
   if (replicas) pool->replicas = static_cast<int>(*replicas);
   if (limit_nodes) pool->scheduling.limits.nodes = static_cast<int>(*limit_nodes);
+  pool->scheduling.min_values = std::move(min_values);
   return pool;
 }
 

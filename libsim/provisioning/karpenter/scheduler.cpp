@@ -4,6 +4,7 @@
 #include <tuple>
 #include <limits>
 #include <map>
+#include <set>
 #include <numeric>
 #include <utility>
 
@@ -327,7 +328,23 @@ class Scheduler {
       }
       out.req = std::move(req);
     }
-    return out.types.empty() ? Join::No : Join::Narrowed;
+    if (out.types.empty() || !min_values_unmet(c.pool, out.types).empty()) return Join::No;
+    return Join::Narrowed;
+  }
+
+  // The first minValues of pool p that `types` do not meet, said ("" when all are met).
+  std::string min_values_unmet(std::size_t p, const std::vector<std::size_t>& types) const {
+    for (const MinValues& mv : pools_[p].min_values) {
+      std::set<std::string_view> seen;
+      for (std::size_t t : types) {
+        if (auto it = types_[t].labels->find(mv.key); it != types_[t].labels->end()) seen.insert(it->second);
+        if (static_cast<int>(seen.size()) >= mv.min) break;
+      }
+      if (static_cast<int>(seen.size()) < mv.min)
+        return fmt::format("minValues: the types that fit have {} distinct value(s) of {}, the NodePool requires {}", seen.size(), mv.key,
+                           mv.min);
+    }
+    return {};
   }
 
   // Commit what can_add computed.
@@ -492,6 +509,7 @@ class Scheduler {
             reason = no_type_reason(cand, p, *pods_[pod], need);
           }
         }
+        if (reason.empty()) reason = min_values_unmet(p, kept);
         if (!reason.empty()) {
           if (why) *why += fmt::format("{}pool {}: {}", why->empty() ? "" : "; ", pools_[p].name, reason);
           continue;

@@ -38,12 +38,21 @@ struct PoolLimits {
   std::optional<int> nodes;
 };
 
+/// A requirement's `minValues` (a flexibility floor): a claim of the NodePool keeps at least `min`
+/// distinct values of `key` among its instance types, or the NodePool does not take the pods
+/// (Karpenter's default MIN_VALUES_POLICY, Strict). The largest of several on one key applies.
+struct MinValues {
+  std::string key;
+  int min = 1;
+};
+
 struct NodePoolSpec {
   std::string name;
   Requirements requirements;
   int weight = 0;  // higher first; ties keep the input order
   PoolLimits limits;
   std::vector<Taint> taints;  // template.spec.taints: on every node it launches
+  std::vector<MinValues> min_values;
 };
 
 /// A node already in the cluster. `type` may be null (unknown type: it then counts nothing against
