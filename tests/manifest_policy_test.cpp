@@ -292,3 +292,56 @@ TEST_CASE("the manifests say how a bound service scales: the scenario's HPA for 
   CHECK(sc.policies.front().cluster.hpa.at("chat").spec.min_replicas == 2);  // chat.yaml's HPA, not the JSON's
   CHECK(sc.policies.front().cluster.hpa.at("chat").spec.max_replicas == 6);
 }
+
+namespace {
+// The chat cluster's manifests copied to a fresh folder, its NodePool's disruption and the
+// instance-family requirement rewritten: Karpenter v1.x fields a manifest must carry as the
+// scenario's cluster.node_pools do.
+std::filesystem::path chat_cluster_with(const std::string& folder, const std::string& disruption, const std::string& family) {
+  const auto dir = std::filesystem::temp_directory_path() / folder;
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(test::data_dir() / "manifests" / "chat-cluster", dir);
+  std::ifstream in(dir / "karpenter.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto swap = [&](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  swap("    consolidationPolicy: WhenEmptyOrUnderutilized\n", disruption);
+  swap("          values: [\"g5\"]\n", family);
+  std::ofstream(dir / "karpenter.yaml") << text;
+  return dir;
+}
+}  // namespace
+
+TEST_CASE("a manifest NodePool carries Karpenter v1.x fields: Balanced with its threshold, minValues") {
+  json doc = json::parse(std::ifstream(scenario("manifests_chat.json")));
+  doc.erase("policies");
+  io::LoadOptions options;
+  options.manifests = {chat_cluster_with("capsim-balanced-manifests", "    consolidationPolicy: Balanced\n    consolidationThreshold: 4\n",
+                                         "          values: [\"g5\", \"g6\"]\n          minValues: 2\n")};
+  const Scenario sc = io::load_scenario_text(doc.dump(), "cli.json", test::data_dir() / "scenarios", options);
+  REQUIRE(sc.policies.front().cluster.karpenter.node_pools.size() == 1);
+  const KarpenterNodePool& pool = sc.policies.front().cluster.karpenter.node_pools.front();
+  CHECK(pool.consolidation_policy == ConsolidationPolicy::Balanced);
+  CHECK(pool.consolidation_threshold == 4.0);
+  REQUIRE(pool.scheduling.min_values.size() == 1);
+  CHECK(pool.scheduling.min_values.front().key == "karpenter.k8s.aws/instance-family");
+  CHECK(pool.scheduling.min_values.front().min == 2);
+
+  // Karpenter's rule: a threshold only with Balanced. In karpenter.yaml the threshold is line 32,
+  // indented 4 (column 5).
+  options.manifests = {chat_cluster_with("capsim-threshold-manifests", "    consolidationPolicy: WhenEmpty\n    consolidationThreshold: 4\n",
+                                         "          values: [\"g5\"]\n")};
+  const std::string msg = [&] {
+    try {
+      io::load_scenario_text(doc.dump(), "cli.json", test::data_dir() / "scenarios", options);
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  }();
+  CHECK(msg.find("karpenter.yaml:32:5: document 0, spec.disruption.consolidationThreshold: expected consolidationThreshold only with "
+                 "consolidationPolicy Balanced, got consolidationThreshold 4 with consolidationPolicy WhenEmpty") != std::string::npos);
+}

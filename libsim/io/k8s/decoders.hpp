@@ -43,8 +43,12 @@ std::vector<Taint> taints(Checker& ck, const json& j, const std::string& p);
 /// Tolerations ({key, operator, value, effect, tolerationSeconds}), as the API server validates them.
 std::vector<Toleration> tolerations(Checker& ck, const json& j, const std::string& p);
 
-/// A Karpenter v1 NodePool object ({apiVersion, kind, metadata, spec}).
+/// A Karpenter NodePool object ({apiVersion, kind, metadata, spec}) with the v1.x additions capsim
+/// simulates (Balanced consolidation, static replicas, minValues): manifests and the scenario's
+/// cluster.node_pools read NodePools through this one function.
 std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std::string& p);
+/// The fields of karpenter.sh/v1 without those additions (node_pool takes them out first).
+std::optional<KarpenterNodePool> node_pool_v1(Checker& ck, const json& j, const std::string& p);
 /// A NodePool's spec.disruption.budgets.
 std::vector<DisruptionBudget> disruption_budgets(Checker& ck, const json& j, const std::string& p);
 

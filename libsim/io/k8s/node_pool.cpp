@@ -9,7 +9,7 @@
 
 namespace capsim::io::k8s {
 
-std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std::string& p) {
+std::optional<KarpenterNodePool> node_pool_v1(Checker& ck, const json& j, const std::string& p) {
   if (!ck.object(j, p, {"apiVersion", "kind", "metadata", "spec"}, {"metadata", "spec"})) return std::nullopt;
   const std::size_t before = ck.errors();
   KarpenterNodePool pool;

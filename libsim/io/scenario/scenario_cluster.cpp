@@ -42,7 +42,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     } else {
       std::set<std::string> names;
       for (std::size_t i = 0; i < np->size(); ++i)
-        if (auto pool = parse_node_pool((*np)[i], ptr_join(p + "/node_pools", i))) {
+        if (auto pool = k8s::node_pool(ck_, (*np)[i], ptr_join(p + "/node_pools", i))) {
           if (!names.insert(pool->scheduling.name).second)
             ck_.fail(ptr_join(p + "/node_pools", i) + "/metadata/name", "a NodePool name used once", "\"" + pool->scheduling.name + "\" again");
           cl.karpenter.node_pools.push_back(std::move(*pool));

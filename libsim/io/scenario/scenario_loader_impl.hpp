@@ -144,7 +144,6 @@ class Loader {
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
   /// A NodePool of cluster.node_pools (scenario_node_pool.cpp): the Karpenter v1 fields io/k8s
   /// decodes, and the v1.x additions read here (Balanced and its consolidationThreshold).
-  std::optional<KarpenterNodePool> parse_node_pool(const json& j, const std::string& ptr);
   /// The batch section of a policy's document (scenario_batch.cpp): its job templates, each checked
   /// for a DAG, somewhere to run every task and a deadline its critical path can meet.
   BatchSpec parse_batch(const json& doc);

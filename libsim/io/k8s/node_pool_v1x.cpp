@@ -1,17 +1,15 @@
-// A NodePool of the scenario's cluster.node_pools: io/k8s decodes the Karpenter v1 fields it
-// shares with manifests; the v1.x additions capsim simulates are read here and taken out of the
-// document io/k8s sees (spec.disruption.consolidationPolicy with Balanced, consolidationThreshold;
-// spec.replicas of a static NodePool and spec.limits.nodes; minValues on its requirements).
+// A Karpenter NodePool (a manifest's, or the scenario's cluster.node_pools): the v1.x additions
+// capsim simulates are read here and taken out of the document the v1 decoder (node_pool.cpp) sees:
+// spec.disruption.consolidationPolicy with Balanced, consolidationThreshold; spec.replicas of a
+// static NodePool and spec.limits.nodes; minValues on its requirements.
 #include <algorithm>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "io/json/json_checker.hpp"
 #include "io/k8s/decoders.hpp"
-#include "io/scenario/scenario_loader_impl.hpp"
 
-namespace capsim::io::detail {
+namespace capsim::io::k8s {
 
 namespace {
 // A bound on replicas and limits.nodes that only catches typing mistakes.
@@ -20,7 +18,7 @@ constexpr std::int64_t kMaxStaticReplicas = 100'000;
 constexpr std::int64_t kMaxMinValues = 50;
 }  // namespace
 
-std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const std::string& p) {
+std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std::string& p) {
   json rest = j;
   std::optional<ConsolidationPolicy> policy;
   std::optional<double> threshold;
@@ -30,7 +28,7 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
       rest["spec"]["disruption"].is_object()) {
     json& d = rest["spec"]["disruption"];
     if (d.contains("consolidationPolicy")) {
-      if (auto cp = ck_.one_of(d, dp, "consolidationPolicy", {"WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"}))
+      if (auto cp = ck.one_of(d, dp, "consolidationPolicy", {"WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"}))
         policy = *cp == "WhenEmpty" ? ConsolidationPolicy::WhenEmpty
                  : *cp == "Balanced" ? ConsolidationPolicy::Balanced
                                      : ConsolidationPolicy::WhenEmptyOrUnderutilized;
@@ -39,11 +37,11 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
       d.erase("consolidationPolicy");
     }
     if (d.contains("consolidationThreshold")) {
-      threshold = ck_.number(d, dp, "consolidationThreshold", Bound::Positive);
+      threshold = ck.number(d, dp, "consolidationThreshold", Bound::Positive);
       ok = ok && threshold.has_value();
       // Karpenter's validation: the threshold means something only to Balanced.
       if (threshold && policy != ConsolidationPolicy::Balanced) {
-        ck_.fail(dp + "/consolidationThreshold", "consolidationThreshold only with consolidationPolicy Balanced",
+        ck.fail(dp + "/consolidationThreshold", "consolidationThreshold only with consolidationPolicy Balanced",
                  fmt::format("consolidationThreshold {} with consolidationPolicy {}", *threshold,
                              policy == ConsolidationPolicy::WhenEmpty ? "WhenEmpty" : "WhenEmptyOrUnderutilized"));
         ok = false;
@@ -57,24 +55,24 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
     const std::string sp = p + "/spec";
     const bool is_static = spec.contains("replicas");
     if (is_static) {
-      replicas = ck_.integer(spec, sp, "replicas", 0, kMaxStaticReplicas);
+      replicas = ck.integer(spec, sp, "replicas", 0, kMaxStaticReplicas);
       ok = ok && replicas.has_value();
       spec.erase("replicas");
     }
     if (spec.contains("limits") && spec["limits"].is_object() && spec["limits"].contains("nodes")) {
-      limit_nodes = ck_.integer(spec["limits"], sp + "/limits", "nodes", 0, kMaxStaticReplicas);
+      limit_nodes = ck.integer(spec["limits"], sp + "/limits", "nodes", 0, kMaxStaticReplicas);
       ok = ok && limit_nodes.has_value();
       spec["limits"].erase("nodes");
     }
     // Karpenter's validation of a static NodePool (its CRD's rules, their messages).
     if (is_static) {
       if (spec.contains("weight")) {
-        ck_.fail(sp + "/weight", "no weight on a static NodePool ('weight' is not supported on static NodePools)",
+        ck.fail(sp + "/weight", "no weight on a static NodePool ('weight' is not supported on static NodePools)",
                  fmt::format("weight {} with replicas", spec["weight"].dump()));
         ok = false;
       }
       if (spec.contains("limits") && spec["limits"].is_object() && !spec["limits"].empty()) {
-        ck_.fail(sp + "/limits", "only limits.nodes on a static NodePool (only 'limits.nodes' is supported on static NodePools)",
+        ck.fail(sp + "/limits", "only limits.nodes on a static NodePool (only 'limits.nodes' is supported on static NodePools)",
                  fmt::format("limits {} with replicas", spec["limits"].dump()));
         ok = false;
       }
@@ -90,11 +88,11 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
     for (std::size_t i = 0; i < reqs.size(); ++i) {
       if (!reqs[i].is_object() || !reqs[i].contains("minValues")) continue;
       const std::string rp = ptr_join(p + "/spec/template/spec/requirements", i);
-      const std::optional<std::int64_t> mv = ck_.integer(reqs[i], rp, "minValues", 1, kMaxMinValues);
+      const std::optional<std::int64_t> mv = ck.integer(reqs[i], rp, "minValues", 1, kMaxMinValues);
       const std::string key = reqs[i].contains("key") && reqs[i]["key"].is_string() ? reqs[i]["key"].get<std::string>() : "";
       if (mv && reqs[i].value("operator", "") == "In" && reqs[i].contains("values") && reqs[i]["values"].is_array() &&
           reqs[i]["values"].size() < static_cast<std::size_t>(*mv)) {
-        ck_.fail(rp + "/minValues", fmt::format("at most as many as the values listed with In ({})", reqs[i]["values"].size()),
+        ck.fail(rp + "/minValues", fmt::format("at most as many as the values listed with In ({})", reqs[i]["values"].size()),
                  fmt::format("minValues {}", *mv));
         ok = false;
       } else if (mv && !key.empty()) {
@@ -106,7 +104,7 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
       reqs[i].erase("minValues");
     }
   }
-  std::optional<KarpenterNodePool> pool = k8s::node_pool(ck_, rest, p);
+  std::optional<KarpenterNodePool> pool = node_pool_v1(ck, rest, p);
   if (!pool || !ok) return std::nullopt;
   if (policy) pool->consolidation_policy = *policy;
   if (threshold) pool->consolidation_threshold = *threshold;
@@ -116,4 +114,4 @@ std::optional<KarpenterNodePool> Loader::parse_node_pool(const json& j, const st
   return pool;
 }
 
-}  // namespace capsim::io::detail
+}  // namespace capsim::io::k8s
