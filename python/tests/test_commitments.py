@@ -341,3 +341,20 @@ def test_a_committed_result_without_its_commitment_charges_is_refused(source_dir
         capsim.focus_to_csv(result)
     with pytest.raises(capsim.Error, match=r"--billing: policy 'savings-plan' .* does not itemise them \(commitment_charges is empty\)"):
         capsim.billing_hours_to_csv(result)
+
+
+def test_spend_reports_of_committed_policies_are_flagged(source_dir):
+    # Budgets, the forecast and anomaly detection read spend before commitments: a committed policy's
+    # reports would not be its bill, which the scenario's warnings (and so result.json) must say.
+    folder = source_dir / "tests" / "data" / "scenarios"
+    doc = json.loads((folder / "commitments.json").read_text())
+    plain = capsim.Scenario.from_dict(doc, base_dir=folder)
+    assert not [w for w in plain.warnings if "Savings Plans or Reserved Instances" in w]
+    doc["anomaly_detection"] = {"dimensions": ["node_pool"]}
+    flagged = capsim.Scenario.from_dict(doc, base_dir=folder)
+    said = [w for w in flagged.warnings if "Savings Plans or Reserved Instances" in w]
+    # Three of the four policies hold commitments; "on-demand" does not.
+    assert [w.split("'")[1] for w in said] == ["savings-plan", "plan-and-reservation", "too-much"]
+    assert said[0] == ("policy 'savings-plan' holds Savings Plans or Reserved Instances: its budgets, spend forecast and "
+                       "anomalies read its spend before them (at on-demand and spot prices, without the commitments' fees), "
+                       "not the bill after them")
