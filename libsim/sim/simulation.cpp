@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -27,6 +28,7 @@
 #include "capsim/trace/align.hpp"
 #include "capsim/workload/objective.hpp"
 #include "commitment_outcome.hpp"
+#include "committed_spend.hpp"
 #include "spend_outcome.hpp"
 
 namespace capsim {
@@ -140,6 +142,7 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
   const bool committed = !policy.commitments.empty();
   std::vector<HourCharge> charges;
   if (spend_reports || committed || eligible_usage || keep_series) charges = charges_by_hour(lines, offset_in_hour(sim.start));
+  std::optional<detail::CommittedSpend> committed_bill;
   if (committed || eligible_usage) {
     RunUsage usage = detail::eligible_usage_of(scenario, lines, charges);
     if (committed) {
@@ -148,18 +151,26 @@ ReplicateResult run_replicate(const Scenario& scenario, const PolicySpec& policy
       out.cost.total_usd -= out.commitments->savings_usd;
       out.commitments->run_effective_usd = out.cost.total_usd;
       out.commitments->run_billed_usd = out.cost.total_usd - out.commitments->upfront_usd;
-      // Itemised for the hourly bill and FOCUS, which are written from the kept series.
-      if (keep_series)
-        out.commitment_charges = itemise_commitments(usage, lines, charges, policy.commitments, scenario.savings_plan_rates,
-                                                     NormalizationFactors::aws_table(), detail::held_hours_of(scenario));
+      // Itemised for the hourly bill and FOCUS, which are written from the kept series, and for the
+      // spend reports, which read the bill after the commitments.
+      if (keep_series || spend_reports) {
+        std::vector<CommitmentCharge> items = itemise_commitments(usage, lines, charges, policy.commitments, scenario.savings_plan_rates,
+                                                                  NormalizationFactors::aws_table(), detail::held_hours_of(scenario));
+        if (spend_reports) committed_bill = detail::committed_spend(lines, charges, items, sim.start);
+        if (keep_series) out.commitment_charges = std::move(items);
+      }
     }
     if (eligible_usage) *eligible_usage = std::move(usage);
   }
   if (spend_reports) {
-    if (!scenario.budgets.empty()) out.budgets = evaluate_budgets(scenario.budgets, lines, charges, sim.start, sim.duration);
-    if (!scenario.budgets.empty() && keep_series) out.budget_spend = budget_spend(scenario.budgets, lines, charges, sim.start, sim.duration);
-    out.forecast = detail::forecast_outcome(scenario, lines, charges);
-    out.anomalies = detail::anomaly_outcomes(scenario, lines, charges);
+    // A committed policy's reports read its bill after the commitments (AWS Budgets' default, unblended cost).
+    const std::vector<LedgerLine>& spent_lines = committed_bill ? committed_bill->lines : lines;
+    const std::vector<HourCharge>& spent = committed_bill ? committed_bill->charges : charges;
+    if (!scenario.budgets.empty()) out.budgets = evaluate_budgets(scenario.budgets, spent_lines, spent, sim.start, sim.duration);
+    if (!scenario.budgets.empty() && keep_series)
+      out.budget_spend = budget_spend(scenario.budgets, spent_lines, spent, sim.start, sim.duration);
+    out.forecast = detail::forecast_outcome(scenario, spent_lines, spent);
+    out.anomalies = detail::anomaly_outcomes(scenario, spent_lines, spent);
   }
   out.fleet = a.record.counters;
   for (const auto& l : lines) {

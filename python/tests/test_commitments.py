@@ -343,18 +343,39 @@ def test_a_committed_result_without_its_commitment_charges_is_refused(source_dir
         capsim.billing_hours_to_csv(result)
 
 
-def test_spend_reports_of_committed_policies_are_flagged(source_dir):
-    # Budgets, the forecast and anomaly detection read spend before commitments: a committed policy's
-    # reports would not be its bill, which the scenario's warnings (and so result.json) must say.
+def test_budgets_read_the_bill_after_commitments(source_dir):
+    # A budget on the run's spend, as AWS Budgets reads it by default (unblended cost: the bill, not
+    # the amortised cost): covered usage costs nothing, a plan's recurring fee is billed each hour and
+    # an upfront payment at once. Its ACTUAL alert at 5.50 USD lies between the on-demand bill and the plan's.
     folder = source_dir / "tests" / "data" / "scenarios"
     doc = json.loads((folder / "commitments.json").read_text())
-    plain = capsim.Scenario.from_dict(doc, base_dir=folder)
-    assert not [w for w in plain.warnings if "Savings Plans or Reserved Instances" in w]
-    doc["anomaly_detection"] = {"dimensions": ["node_pool"]}
-    flagged = capsim.Scenario.from_dict(doc, base_dir=folder)
-    said = [w for w in flagged.warnings if "Savings Plans or Reserved Instances" in w]
-    # Three of the four policies hold commitments; "on-demand" does not.
-    assert [w.split("'")[1] for w in said] == ["savings-plan", "plan-and-reservation", "too-much"]
-    assert said[0] == ("policy 'savings-plan' holds Savings Plans or Reserved Instances: its budgets, spend forecast and "
-                       "anomalies read its spend before them (at on-demand and spot prices, without the commitments' fees), "
-                       "not the bill after them")
+    doc["budgets"] = [{"name": "fleet", "amount_usd": 10, "period": "month",
+                       "alerts": [{"type": "actual", "threshold": 5.5, "threshold_type": "absolute"}]}]
+    result = capsim.run(capsim.Scenario.from_dict(doc, base_dir=folder))
+    # On demand: 2 x 1.006 = 2.012 USD an hour, 6.036 over the 3 hours; 5.50 is reached 5.5 / 2.012
+    # hours (2.7336 h = 9840.95 s) in.
+    # Compute plan, no upfront, 0.50 USD/h at the 0.60 rate: 0.5 / 0.6 = 5/6 instance-hour covered an
+    # hour, so 2 - 5/6 = 7/6 on demand (1.173667 USD) plus the 0.50 fee: 1.673667 an hour, 5.021 over
+    # 3 hours, short of 5.50.
+    # The plan and a 0.70 USD/h Reserved Instance (applied first, one instance): 0.70 + 0.50 + 1/6 x
+    # 1.006 = 1.367667 an hour, 4.103 over 3 hours.
+    # 2 USD/h all upfront: everything covered (1.10 of 2.00 used), nothing recurring; the 3 hours'
+    # upfront, 6.00 USD, is billed in the window's first hour (May's), so 5.50 is reached 5.5 / 6 of
+    # that hour (3300 s) in.
+    by_policy = {p.name: p.replicates[0].budgets[0] for p in result.policies}
+    od_h = 2 * 1.006
+    plan_h = (2 - 5 / 6) * 1.006 + 0.5
+    both_h = 0.7 + 0.5 + (1 / 6) * 1.006
+    assert by_policy["on-demand"].actual_usd == pytest.approx(3 * od_h)
+    assert by_policy["savings-plan"].actual_usd == pytest.approx(3 * plan_h)
+    assert 3 * plan_h == pytest.approx(5.021) and 3 * od_h == pytest.approx(6.036)
+    assert by_policy["plan-and-reservation"].actual_usd == pytest.approx(3 * both_h)
+    assert by_policy["too-much"].actual_usd == pytest.approx(6.0)
+    fired = {name: b.alerts[0] for name, b in by_policy.items()}
+    assert fired["on-demand"].alert == "ACTUAL > 5.50 USD"
+    assert fired["on-demand"].fired and fired["on-demand"].fired_at_s == pytest.approx(5.5 / od_h * 3600, abs=1e-3)
+    assert not fired["savings-plan"].fired
+    assert not fired["plan-and-reservation"].fired
+    assert fired["too-much"].fired and fired["too-much"].fired_at_s == pytest.approx(5.5 / 6.0 * 3600, abs=1e-3)
+    # No warning that the reports read spend before the commitments any more.
+    assert not [w for w in result.warnings if "Savings Plans or Reserved Instances" in w]

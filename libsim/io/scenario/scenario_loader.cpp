@@ -301,7 +301,6 @@ Scenario Loader::load(std::string_view text) {
       sc_.baseline = *b;
   }
   if (sc_.baseline.empty() && !sc_.policies.empty()) sc_.baseline = sc_.policies.front().name;
-  warn_spend_reports_before_commitments();
 
   if (!diags_.empty()) {
     // A problem in the base document shows up once per policy; report it once.
@@ -312,20 +311,6 @@ Scenario Loader::load(std::string_view text) {
     throw ScenarioError(std::move(unique));
   }
   return std::move(sc_);
-}
-
-void Loader::warn_spend_reports_before_commitments() {
-  // Budgets, the forecast and anomaly detection read a run's spend at its lines' own prices, before
-  // Savings Plans and Reserved Instances: a committed policy's alerts would fire on spend it does not
-  // pay (and miss its unused commitment). Said, not silent, until they read the committed bill.
-  const bool reports = !sc_.budgets.empty() || sc_.forecast.days > 0 || sc_.anomaly_detection.enabled;
-  if (!reports) return;
-  for (const auto& p : sc_.policies)
-    if (!p.commitments.empty())
-      sc_.warnings.push_back(fmt::format(
-          "policy '{}' holds Savings Plans or Reserved Instances: its budgets, spend forecast and anomalies read its spend "
-          "before them (at on-demand and spot prices, without the commitments' fees), not the bill after them",
-          p.name));
 }
 
 void Loader::apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay) {

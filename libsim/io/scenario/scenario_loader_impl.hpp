@@ -113,7 +113,6 @@ class Loader {
   std::vector<const PolicyEntry*> chain_of(const std::vector<PolicyEntry>& all, const PolicyEntry& p, bool report);
   /// The manifests of a policy's chain (the latest policy that names some, else --manifests), read
   /// once each and written into `doc`; what they wrote is in the overlay (nullopt: no manifests).
-  void warn_spend_reports_before_commitments();
   void apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay);
   /// The loader's problems from `first` on that sit in what manifests wrote, moved into them.
   void place_in_manifests(std::size_t first, const k8s::ManifestOverlay& overlay);
