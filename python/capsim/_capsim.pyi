@@ -842,6 +842,54 @@ def replay_job(policy: str, work_s: float, deadline_s: float, spot_available: Li
                checkpoint_interval_s: float = 0.0, checkpoint_cost_s: float = 0.0, spot_usd_per_h: float = 0.0,
                on_demand_usd_per_h: float = 0.0, first: int = 0) -> ReplayOutcome: ...
 def format_comparison(result: RunResult) -> str: ...
+class ManifestChange:
+    object: str
+    change: str
+    fields: List[str]
+    def __init__(self) -> None: ...
+
+class ServiceSlaChange:
+    name: str
+    missed_share_before: float
+    missed_share_after: float
+    minutes_under_provisioned_before: float
+    minutes_under_provisioned_after: float
+    def __init__(self) -> None: ...
+
+class UnschedulablePods:
+    service: str
+    reason: str
+    replicates: int
+    def __init__(self) -> None: ...
+
+class PolicyDiff:
+    before: str
+    after: str
+    replicates: int
+    cost_before_usd: float
+    cost_after_usd: float
+    cost_change_usd: float
+    cost_change_ci_low_usd: float
+    cost_change_ci_high_usd: float
+    cost_change_pct: float
+    cost_change_pct_ci_low: float
+    cost_change_pct_ci_high: float
+    p_breach_before: float
+    p_breach_after: float
+    p_breach_change: float
+    services: List[ServiceSlaChange]
+    newly_unschedulable: List[UnschedulablePods]
+    node_pools_now_limited: List[str]
+    instance_types_appeared: List[str]
+    instance_types_disappeared: List[str]
+    manifest_changes: List[ManifestChange]
+    def __init__(self) -> None: ...
+
+def diff(scenario: "str | os.PathLike[str]", before: "List[str | os.PathLike[str]]", after: "List[str | os.PathLike[str]]",
+         replicates: int = 0, threads: int = 1, data_root: "str | os.PathLike[str] | None" = None) -> Tuple[PolicyDiff, CompareResult]: ...
+def failed_gates(diff: PolicyDiff, max_cost_rise_pct: Optional[float] = None, max_risk_rise_pct: Optional[float] = None) -> List[str]: ...
+def format_policy_diff(diff: PolicyDiff) -> str: ...
+def policy_diff_to_json(diff: PolicyDiff) -> str: ...
 def compare(scenario: Scenario, policies: List[str] = ..., baseline: str = "", replicates: int = 0, threads: int = 1,
             keep_series: bool = False, advise_savings_plan: str = "") -> CompareResult: ...
 def compare_policies(run: RunResult) -> Comparison: ...

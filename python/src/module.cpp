@@ -14,6 +14,7 @@ void bind_scenario(py::module_& m);
 void bind_trace(py::module_& m);
 void bind_market(py::module_& m);
 void bind_sweep(py::module_& m);
+void bind_diff(py::module_& m);
 }  // namespace capsim::py_bind
 
 PYBIND11_MODULE(_capsim, m) {
@@ -27,4 +28,5 @@ PYBIND11_MODULE(_capsim, m) {
   capsim::py_bind::bind_sim(m);
   capsim::py_bind::bind_scenario(m);  // after bind_sim: it adds to Scenario
   capsim::py_bind::bind_sweep(m);  // after bind_sim: it adds Scenario.patch
+  capsim::py_bind::bind_diff(m);
 }

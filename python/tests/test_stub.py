@@ -37,7 +37,8 @@ RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
                   "ConsolidatedNode", "ConsolidationDecision", "ConsolidationScoreDecision", "UnschedulableDecision", "Decisions", "CostLine", "BillingHour", "CommitmentCharge", "BudgetSpend", "CommitmentSummary", "BudgetOutcome", "BudgetAlertOutcome", "SpendMonthForecast", "SpendForecastOutcome", "SpendAnomalyOutcome", "SavingsPlanAdvice",
                   "ObjectiveOutcome", "CostSpread", "PairedSaving", "MonthlySplit", "ServiceRisk", "BreachRisk", "PolicyComparison",
-                  "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw", "JobResult", "BatchResult", "DeadlineRisk", "BudgetAlertRisk"]
+                  "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw", "JobResult", "BatchResult", "DeadlineRisk", "BudgetAlertRisk",
+                  "ManifestChange", "ServiceSlaChange", "UnschedulablePods", "PolicyDiff"]
 
 
 def test_every_stub_class_exists_with_the_same_attributes():
