@@ -17,6 +17,7 @@
 #include "capsim/io/scenario/scenario_variants.hpp"
 #include "capsim/report/policy_diff.hpp"
 #include "capsim/sim/compare.hpp"
+#include "capsim/sim/policy_diff_run.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
 
@@ -195,13 +196,8 @@ Diffed diff_of(const std::string& before, const std::string& after) {
   io::LoadOptions lo;
   lo.manifest_policies = {{"before", {dir / before}}, {"after", {dir / after}}};
   Scenario sc = io::load_scenario(scenario("manifests_diff.json"), lo);
-  CompareOptions opt;
-  opt.baseline = "before";
-  opt.run.keep_series = true;
-  opt.run.explain = true;
-  opt.run.explain_every_replicate = true;
-  const CompareResult r = compare_scenario(sc, opt);
-  return {diff_policies(r.run, r.comparison, "before", "after", io::diff_manifests({dir / before}, {dir / after})), std::move(sc)};
+  PolicyDiffRun run = run_policy_diff(sc, io::diff_manifests({dir / before}, {dir / after}), 0, 1);
+  return {std::move(run.diff), std::move(sc)};
 }
 }  // namespace
 

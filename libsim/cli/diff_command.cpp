@@ -16,7 +16,7 @@
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/html_report.hpp"
 #include "capsim/report/policy_diff.hpp"
-#include "capsim/sim/compare.hpp"
+#include "capsim/sim/policy_diff_run.hpp"
 #include "compare_command.hpp"
 #include "out_dir.hpp"
 
@@ -46,17 +46,9 @@ int run_diff(const DiffArgs& a) {
   const Scenario sc = io::load_scenario(a.file, lo);
   auto changes = io::diff_manifests(paths(a.before), paths(a.after));
   prepare_out_dir(a.out);
-  CompareOptions opt;
-  opt.baseline = "before";
-  opt.replicates = a.replicates;
-  opt.run.threads = a.threads;
-  // Every replicate's decisions and node log: which pods no pool could run, which pools' limits
-  // refused a launch, which instance types ran.
-  opt.run.keep_series = true;
-  opt.run.explain = true;
-  opt.run.explain_every_replicate = true;
-  const CompareResult result = compare_scenario(sc, opt);
-  const PolicyDiff diff = diff_policies(result.run, result.comparison, "before", "after", std::move(changes));
+  const PolicyDiffRun run = run_policy_diff(sc, std::move(changes), a.replicates, a.threads);
+  const PolicyDiff& diff = run.diff;
+  const CompareResult& result = run.result;
   const std::vector<std::string> failed = failed_gates(diff, a.fail_above_pct, a.fail_risk_pct);
   std::string text = format_policy_diff(diff);
   for (const auto& f : failed) text += "FAIL: " + f + "\n";

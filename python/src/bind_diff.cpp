@@ -12,7 +12,7 @@
 #include "capsim/io/results/policy_diff_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/report/policy_diff_fields.hpp"
-#include "capsim/sim/compare.hpp"
+#include "capsim/sim/policy_diff_run.hpp"
 
 namespace py = pybind11;
 
@@ -36,18 +36,9 @@ void bind_diff(py::module_& m) {
         lo.manifest_policies = {{"before", before}, {"after", after}};
         const Scenario sc = io::load_scenario(scenario, lo);
         std::vector<ManifestChange> changes = io::diff_manifests(before, after);
-        CompareOptions opt;
-        opt.baseline = "before";
-        opt.replicates = replicates;
-        opt.run.threads = threads;
-        // As the CLI: every replicate's decisions and node log (unschedulable pods, limits, types).
-        opt.run.keep_series = true;
-        opt.run.explain = true;
-        opt.run.explain_every_replicate = true;
         py::gil_scoped_release release;
-        CompareResult result = compare_scenario(sc, opt);
-        PolicyDiff d = diff_policies(result.run, result.comparison, "before", "after", std::move(changes));
-        return std::make_pair(std::move(d), std::move(result));
+        PolicyDiffRun run = run_policy_diff(sc, std::move(changes), replicates, threads);
+        return std::make_pair(std::move(run.diff), std::move(run.result));
       },
       py::arg("scenario"), py::arg("before"), py::arg("after"), py::arg("replicates") = 0, py::arg("threads") = 1,
       py::arg("data_root") = py::none(),
