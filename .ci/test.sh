@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build everything (release), run every test; then the
 # sanitized build (asan preset: clang with AddressSanitizer and UBSan) runs the tests again, and
-# each fuzz target for 30 s from its seed corpus.
+# each fuzz target for 15 s from its seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install-deps.sh

@@ -225,7 +225,7 @@ Scenario Loader::load(std::string_view text) {
   if (policies.empty()) {
     json doc = base;
     k8s::ManifestOverlay overlay;
-    ck_.locate = [&overlay](const std::string& ptr) { return ptr; };
+    ck_.locate = [](const std::string& ptr) { return ptr; };
     apply_policy_manifests({}, doc, overlay);
     const std::size_t first = diags_.size();
     PolicySpec p = parse_choices(doc, "default", "");
