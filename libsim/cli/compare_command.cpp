@@ -25,6 +25,7 @@
 #include "capsim/sim/compare.hpp"
 #include "billing_options.hpp"
 #include "out_dir.hpp"
+#include "sweep_command.hpp"
 
 namespace capsim::cli {
 
@@ -57,6 +58,8 @@ std::size_t terminal_width() {
   return 120;
 }
 
+}  // namespace
+
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   std::size_t i = 0, n = 0;
@@ -74,6 +77,8 @@ Shard parse_shard(const std::string& text) {
                             text));
   return {i, n};
 }
+
+namespace {
 
 // The comparison's files, replaced together, then its text.
 void write_outputs(const std::filesystem::path& dir, const CompareResult& result, bool quiet, const BillingArgs& billing = {}) {
@@ -174,15 +179,25 @@ int merge(const MergeArgs& a) {
       std::vector<std::filesystem::path> found;
       for (const auto& e : std::filesystem::directory_iterator(in)) {
         const std::string name = e.path().filename().string();
-        if (name.rfind("shard-", 0) == 0 && e.path().extension() == ".json") found.push_back(e.path());
+        if ((name.rfind("shard-", 0) == 0 || name.rfind("sweep-shard-", 0) == 0) && e.path().extension() == ".json")
+          found.push_back(e.path());
       }
-      if (found.empty()) throw Error(fmt::format("{}: no shard file (shard-I-of-N.json) in the directory", in));
+      if (found.empty()) throw Error(fmt::format("{}: no shard file (shard-I-of-N.json or sweep-shard-I-of-N.json) in the directory", in));
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.emplace_back(in);
     }
   }
+  // A sweep's shards (capsim sweep --shard) merge into the sweep's files; their names tell them apart.
+  const auto is_sweep = [](const std::filesystem::path& f) { return f.filename().string().rfind("sweep-shard-", 0) == 0; };
+  const auto sweeps = std::count_if(files.begin(), files.end(), is_sweep);
+  if (sweeps > 0 && static_cast<std::size_t>(sweeps) < files.size())
+    throw Error(fmt::format("cannot merge a sweep's shards (sweep-shard-I-of-N.json, from capsim sweep --shard) with a comparison's "
+                            "(shard-I-of-N.json, from capsim compare --shard): {} and {}",
+                            std::find_if(files.begin(), files.end(), is_sweep)->string(),
+                            std::find_if_not(files.begin(), files.end(), is_sweep)->string()));
+  if (sweeps > 0) return merge_sweep(files, a.out, a.quiet);
   std::vector<ShardedRun> shards;
   for (const auto& f : files) shards.push_back(io::read_shard(f));
   prepare_out_dir(a.out);

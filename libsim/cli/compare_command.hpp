@@ -5,7 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "capsim/report/shards.hpp"
+
 namespace capsim::cli {
+
+/// `--shard INDEX/COUNT` (compare and sweep). Throws capsim::Error unless 0 <= INDEX < COUNT.
+Shard parse_shard(const std::string& text);
 
 std::function<int()> add_compare_command(CLI::App& app);
 

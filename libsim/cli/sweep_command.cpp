@@ -11,11 +11,16 @@
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
+#include "capsim/core/version.hpp"
+#include "capsim/io/atomic_write.hpp"
+#include "capsim/io/results/shard_file.hpp"
+#include "capsim/io/results/sweep_shard_file.hpp"
 #include "capsim/io/results/sweep_table.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/io/scenario/scenario_patch.hpp"
 #include "capsim/io/scenario/sweep_points.hpp"
 #include "capsim/sim/compare.hpp"
+#include "compare_command.hpp"
 #include "out_dir.hpp"
 
 namespace capsim::cli {
@@ -23,8 +28,8 @@ namespace capsim::cli {
 namespace {
 
 struct Args {
-  std::string file, out = "capsim-sweep", points_file, on_error = "stop", dask, data_root, baseline;
-  std::vector<std::string> params, policies;
+  std::string file, out = "capsim-sweep", points_file, on_error = "stop", dask, data_root, baseline, shard;
+  std::vector<std::string> params, policies, manifests;
   int replicates = 0;
   int threads = 1;
   int block_size = 0;
@@ -44,6 +49,7 @@ int delegate_to_python(const Args& a) {
   if (!a.policies.empty()) argv.insert(argv.end(), {"--policies", fmt::format("{}", fmt::join(a.policies, ","))});
   if (!a.baseline.empty()) argv.insert(argv.end(), {"--baseline", a.baseline});
   if (!a.data_root.empty()) argv.insert(argv.end(), {"--data-root", a.data_root});
+  for (const auto& m : a.manifests) argv.insert(argv.end(), {"--manifests", m});
   if (a.quiet) argv.emplace_back("--quiet");
   std::error_code ec;
   const auto beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "python";
@@ -66,8 +72,27 @@ struct Point {
   std::vector<io::PointerValue> values;
   std::optional<Scenario> scenario;  // loaded and narrowed to the comparison's choices
   std::optional<CompareResult> result;
+  std::optional<ShardedRun> run;  // with --shard: this shard's runs of the point
   std::string error;
 };
+
+// summary.txt's text and the files written, then the failures: the end of a sweep, whole or merged.
+int finish(const std::filesystem::path& dir, const std::string& scenario_name, const std::vector<io::SweepPointOutcome>& outcomes,
+           const std::vector<std::string>& failures, bool quiet) {
+  const std::string text = io::write_sweep(dir, scenario_name, outcomes);
+  if (!quiet) {
+    std::cout << text;
+    std::cout << fmt::format("\nWrote {}: sweep.csv (point x policy x replicate), sweep_summary.csv (point x policy), summary.txt, "
+                             "points/N/ (each point's summary.csv and replicates.csv, as compare writes them)\n",
+                             dir.string());
+  }
+  if (!failures.empty()) {
+    std::cerr << fmt::format("capsim: {} of {} sweep points failed (--on-error continue):\n{}\n", failures.size(), outcomes.size(),
+                             fmt::join(failures, "\n"));
+    return 1;
+  }
+  return 0;
+}
 
 int run(const Args& a) {
   if (a.on_error != "stop" && a.on_error != "continue")
@@ -86,9 +111,15 @@ int run(const Args& a) {
     for (const auto& p : a.params) params.push_back(io::parse_sweep_param(p));
     values = io::cartesian_points(params);
   }
+  Shard shard;
+  if (!a.shard.empty()) shard = parse_shard(a.shard);
+  if (!a.shard.empty() && !a.dask.empty())
+    throw Error("--shard runs a slice of the sweep here, for a Kubernetes Indexed Job or an AWS Batch array job; --dask sends the "
+                "whole sweep to a Dask cluster: give one of them");
   if (!a.dask.empty()) return delegate_to_python(a);
   io::LoadOptions lo;
   if (!a.data_root.empty()) lo.data_root = a.data_root;
+  for (const auto& m : a.manifests) lo.manifests.emplace_back(m);
   const Scenario base = io::load_scenario(a.file, lo);
   CompareOptions opt;
   opt.policies = a.policies;
@@ -102,7 +133,7 @@ int run(const Args& a) {
   std::vector<Point> points;
   std::vector<std::string> failures;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    Point p{values[i], {}, {}, {}};
+    Point p{values[i], {}, {}, {}, {}};
     const std::string label = fmt::format("sweep point {}: {}", i, io::describe_values(p.values));
     try {
       p.scenario = scenario_to_compare(io::patch_scenario(base, p.values, label), opt);
@@ -123,13 +154,21 @@ int run(const Args& a) {
   prepare_out_dir(a.out);
 
   const bool bar = !a.quiet && isatty(STDERR_FILENO);
+  io::SweepShard sharded{shard, "", "", base.name, {}};
+  std::size_t offset = 0;  // runs of the points before this one: the sweep's runs are numbered across points
   for (std::size_t i = 0; i < points.size(); ++i) {
     Point& p = points[i];
     if (!p.scenario) continue;
     if (bar) std::fprintf(stderr, "\rpoint %zu/%zu ", i + 1, points.size()), std::fflush(stderr);
+    opt.run.shard = io::sweep_point_shard(shard, offset);
+    offset += p.scenario->policies.size() * static_cast<std::size_t>(p.scenario->simulation.replicates);
     try {
       CompareResult r;
       r.run = run_scenario(*p.scenario, opt.run);
+      if (shard.count > 1) {
+        p.run = ShardedRun{opt.run.shard, "", "", std::move(r.run)};
+        continue;
+      }
       r.comparison = compare_policies(r.run);
       p.result = std::move(r);
     } catch (const Error& e) {
@@ -140,29 +179,60 @@ int run(const Args& a) {
   }
   if (bar) std::fprintf(stderr, "\n");
 
+  if (shard.count > 1) {
+    // Every choice that changes a result is in the identity, so `capsim merge` refuses shards of
+    // different sweeps; the points are in it too, as each shard loaded them.
+    std::vector<std::string> labels;
+    for (const auto& p : points) labels.push_back(io::describe_values(p.values));
+    const std::string choices =
+        fmt::format("capsim {}; sweep; policies {}; baseline {}; replicates {}; on-error {}; manifests {}; points {}", version(),
+                    fmt::join(a.policies, ","), a.baseline, a.replicates, a.on_error, fmt::join(a.manifests, ","), fmt::join(labels, " | "));
+    sharded.identity = io::shard_identity(a.file, choices);
+    for (auto& p : points) {
+      if (p.run) p.run->identity = sharded.identity;
+      sharded.points.push_back({p.values, std::move(p.run), p.error});
+    }
+    const auto file = std::filesystem::path(a.out) / io::sweep_shard_file_name(shard);
+    io::write_file_atomically(file, io::sweep_shard_to_json(sharded));
+    if (!a.quiet)
+      std::cout << fmt::format("Wrote {} (shard {} of {} of a sweep of {} points); `capsim merge` combines the shards\n", file.string(),
+                               shard.index, shard.count, points.size());
+    if (!failures.empty()) {
+      std::cerr << fmt::format("capsim: {} of {} sweep points failed (--on-error continue):\n{}\n", failures.size(), points.size(),
+                               fmt::join(failures, "\n"));
+      return 1;
+    }
+    return 0;
+  }
+
   std::vector<io::SweepPointOutcome> outcomes;
   for (auto& p : points) {
     io::SweepPointOutcome o{p.values, {}, {}, p.error};
     if (p.result) o.run = std::move(p.result->run), o.comparison = std::move(p.result->comparison);
     outcomes.push_back(std::move(o));
   }
-  const std::filesystem::path dir = a.out;
-  const std::string text = io::write_sweep(dir, base.name, outcomes);
-  if (!a.quiet) {
-    std::cout << text;
-    std::cout << fmt::format("\nWrote {}: sweep.csv (point x policy x replicate), sweep_summary.csv (point x policy), summary.txt, "
-                             "points/N/ (each point's summary.csv and replicates.csv, as compare writes them)\n",
-                             dir.string());
-  }
-  if (!failures.empty()) {
-    std::cerr << fmt::format("capsim: {} of {} sweep points failed (--on-error continue):\n{}\n", failures.size(), points.size(),
-                             fmt::join(failures, "\n"));
-    return 1;
-  }
-  return 0;
+  return finish(a.out, base.name, outcomes, failures, a.quiet);
 }
 
 }  // namespace
+
+int merge_sweep(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out, bool quiet) {
+  std::vector<io::SweepShard> shards;
+  for (const auto& f : files) shards.push_back(io::read_sweep_shard(f));
+  std::vector<io::SweepPointOutcome> outcomes = io::merge_sweep_shards(shards);
+  prepare_out_dir(out);
+  std::vector<std::string> failures;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    auto& o = outcomes[i];
+    if (!o.run) {
+      failures.push_back(fmt::format("point {} failed: {}", i, o.error));
+      continue;
+    }
+    check_same_demand(*o.run);
+    o.comparison = compare_policies(*o.run);
+  }
+  return finish(out, shards.front().scenario_name, outcomes, failures, quiet);
+}
 
 std::function<int()> add_sweep_command(CLI::App& app) {
   auto a = std::make_shared<Args>();
@@ -191,6 +261,10 @@ std::function<int()> add_sweep_command(CLI::App& app) {
                 "Run on a Dask cluster: the scheduler's address (tcp://host:8786). Delegates to `python3 -m capsim sweep` "
                 "(Debian python3-distributed); the scenario and its data files are sent to the workers as bytes");
   c->add_option("--block-size", a->block_size, "With --dask: replicates per task (default: all of a policy's)")->check(CLI::Range(1, 1000000));
+  c->add_option("--shard", a->shard,
+                "Run shard INDEX/COUNT only (0 <= INDEX < COUNT): a deterministic slice of the sweep's (point, policy, replicate) "
+                "runs, written to DIR/sweep-shard-INDEX-of-COUNT.json; `capsim merge` writes the sweep's files from all of them");
+  c->add_option("--manifests", a->manifests, kManifestsHelp);
   c->add_option("--data-root", a->data_root,
                 "Refuse any file the scenario names that resolves outside DIR, symbolic links followed: for scenarios you did not write");
   c->add_flag("-q,--quiet", a->quiet, "Print nothing on success, and no progress");

@@ -208,3 +208,61 @@ def test_dask_sweep_with_a_killed_worker_equals_one_process(cli, source_dir, tmp
     assert run(common + ["-o", tmp_path / "here"]).returncode == 0
     for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/1/replicates.csv"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+
+
+def test_cli_sweep_shards_merge_into_the_sweep_bytes(cli, source_dir, tmp_path):
+    # 3 points x 3 policies x 3 replicates = 27 runs over 4 shards (Kubernetes Indexed Job pods
+    # 0..3): shard i runs the runs numbered i mod 4, point by point, so shards 0, 1 and 2 hold 7 runs
+    # (27 = 4 x 6 + 3) and shard 3 holds 6; merged, every file is the unsharded sweep's.
+    scenario = copy_case(source_dir, tmp_path)
+    common = [cli, "sweep", scenario, "--param", "/simulation/seed=7,8,9", "-r", "3", "-q"]
+    assert run(common + ["-o", tmp_path / "whole"]).returncode == 0
+    for i in range(4):
+        r = run(common + ["--shard", f"{i}/4", "-o", tmp_path / "shards"])
+        assert r.returncode == 0, r.stderr
+    held = []
+    for i in range(4):
+        doc = json.loads((tmp_path / "shards" / f"sweep-shard-{i}-of-4.json").read_text())
+        held.append(sum(len(p["replicates"]) for point in doc["points"] for p in point["run"]["run"]["policies"]))
+    assert held == [7, 7, 7, 6]
+    r = run([cli, "merge", tmp_path / "shards", "-o", tmp_path / "merged"])
+    assert r.returncode == 0, r.stderr
+    assert "point 2: /simulation/seed=9" in r.stdout
+    for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/0/summary.csv", "points/2/replicates.csv"):
+        assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+    # A missing shard, a shard of another sweep, a compare shard among them, and bad --shard values.
+    (tmp_path / "shards" / "sweep-shard-3-of-4.json").rename(tmp_path / "kept.json")
+    r = run([cli, "merge", tmp_path / "shards", "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "sweep shard 3 of 4 missing: merge needs all of them" in r.stderr
+    assert run([cli, "sweep", scenario, "--param", "/simulation/seed=7,8,10", "-r", "3", "-q", "--shard", "3/4",
+                "-o", tmp_path / "shards"]).returncode == 0
+    r = run([cli, "merge", tmp_path / "shards", "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "are of different sweeps" in r.stderr
+    assert "the scenario file, the points or the choices (policies, baseline, replicates, --on-error) changed" in r.stderr
+    (tmp_path / "kept.json").replace(tmp_path / "shards" / "sweep-shard-3-of-4.json")
+    assert run([cli, "compare", scenario, "-r", "2", "--shard", "0/2", "-q", "-o", tmp_path / "shards"]).returncode == 0
+    r = run([cli, "merge", tmp_path / "shards", "-o", tmp_path / "x"])
+    assert r.returncode == 2
+    assert "cannot merge a sweep's shards (sweep-shard-I-of-N.json, from capsim sweep --shard) with a comparison's" in r.stderr
+    r = run(common + ["--shard", "4/4", "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "--shard '4/4': expected INDEX/COUNT with 0 <= INDEX < COUNT" in r.stderr
+    r = run(common + ["--shard", "0/2", "--dask", "tcp://127.0.0.1:9", "-o", tmp_path / "x"])
+    assert r.returncode == 2 and "--dask sends the whole sweep to a Dask cluster: give one of them" in r.stderr
+
+
+def test_cli_sweep_shards_keep_a_failed_point(cli, source_dir, tmp_path):
+    # --on-error continue: a point that does not load is failed in every shard and in the merge, as in
+    # the sweep run whole (exit 1 and the same files).
+    scenario = copy_case(source_dir, tmp_path)
+    points = tmp_path / "points.json"
+    points.write_text(json.dumps([{"/simulation/seed": 3}, {"/services/0/replicas": "two"}, {"/simulation/seed": 4}]))
+    common = [cli, "sweep", scenario, "--points", points, "-r", "2", "-q", "--on-error", "continue"]
+    assert run(common + ["-o", tmp_path / "whole"]).returncode == 1
+    for i in range(2):
+        assert run(common + ["--shard", f"{i}/2", "-o", tmp_path / "shards"]).returncode == 1
+    r = run([cli, "merge", tmp_path / "shards", "-o", tmp_path / "merged", "-q"])
+    assert r.returncode == 1 and "1 of 3 sweep points failed" in r.stderr
+    for name in ("sweep.csv", "sweep_summary.csv", "summary.txt"):
+        assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+

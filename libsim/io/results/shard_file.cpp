@@ -9,7 +9,7 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/report/result_fields.hpp"
-#include "io/results/table_io.hpp"
+#include "io/results/shard_json.hpp"
 
 namespace capsim::io {
 
@@ -35,7 +35,9 @@ std::string shard_identity(const std::filesystem::path& scenario_file, std::stri
   return fmt::format("{:016x}", h);
 }
 
-std::string shard_to_json(const ShardedRun& s) {
+namespace detail {
+
+ojson shard_json(const ShardedRun& s) {
   const RunResult& r = s.run;
   ojson j;
   j["format"] = "capsim-shard";
@@ -59,50 +61,56 @@ std::string shard_to_json(const ShardedRun& s) {
   ojson policies = ojson::array();
   for (const auto& p : r.policies) policies.push_back(table_json(p));
   j["run"]["policies"] = policies;
-  return j.dump() + "\n";
+  return j;
 }
+
+ShardedRun shard_from_json(const ojson& j, const std::string& source) {
+  ShardedRun s;
+  s.source = source;
+  if (!j.is_object() || j.value("format", "") != "capsim-shard")
+    throw Error(fmt::format("{}: not a capsim shard file (written by capsim compare --shard)", source));
+  if (j.at("format_version") != kShardFormatVersion)
+    throw Error(fmt::format("{}: shard format {} where this capsim reads {}", source, j.at("format_version").dump(), kShardFormatVersion));
+  s.shard.index = j.at("shard").at("index").get<std::size_t>();
+  s.shard.count = j.at("shard").at("count").get<std::size_t>();
+  s.identity = j.at("identity").get<std::string>();
+  const ojson& r = j.at("run");
+  RunResult& run = s.run;
+  run.scenario = r.at("scenario").get<std::string>();
+  run.seed = r.at("seed").get<std::uint64_t>();
+  run.replicates = r.at("replicates").get<int>();
+  const auto start = parse_iso8601(r.at("start").get<std::string>());
+  if (!start) throw Error(fmt::format("{}: /run/start is not a time", source));
+  run.start = *start;
+  run.duration = r.at("duration_us").get<SimDuration>();
+  run.period = r.at("period_us").get<SimDuration>();
+  run.baseline = r.at("baseline").get<std::string>();
+  run.risk_tolerance = r.at("risk_tolerance").get<double>();
+  run.risk_tolerance_given = r.at("risk_tolerance_given").get<bool>();
+  run.catalog_source = r.at("catalog_source").get<std::string>();
+  run.sources = r.at("sources").get<std::map<std::string, std::string>>();
+  run.warnings = r.at("warnings").get<std::vector<std::string>>();
+  run.uncertain = r.at("uncertain").get<std::vector<std::string>>();
+  for (const auto& p : r.at("policies")) table_from_json(p, run.policies.emplace_back());
+  if (s.shard.count == 0 || s.shard.index >= s.shard.count)
+    throw Error(fmt::format("{}: shard {} of {} is not a place among the shards", source, s.shard.index, s.shard.count));
+  return s;
+}
+
+}  // namespace detail
+
+std::string shard_to_json(const ShardedRun& s) { return shard_json(s).dump() + "\n"; }
 
 ShardedRun read_shard(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot read the shard file", path.string()));
   std::stringstream text;
   text << in.rdbuf();
-  ShardedRun s;
-  s.source = path.string();
   try {
-    const ojson j = ojson::parse(text.str());
-    if (!j.is_object() || j.value("format", "") != "capsim-shard")
-      throw Error(fmt::format("{}: not a capsim shard file (written by capsim compare --shard)", path.string()));
-    if (j.at("format_version") != kShardFormatVersion)
-      throw Error(fmt::format("{}: shard format {} where this capsim reads {}", path.string(), j.at("format_version").dump(),
-                              kShardFormatVersion));
-    s.shard.index = j.at("shard").at("index").get<std::size_t>();
-    s.shard.count = j.at("shard").at("count").get<std::size_t>();
-    s.identity = j.at("identity").get<std::string>();
-    const ojson& r = j.at("run");
-    RunResult& run = s.run;
-    run.scenario = r.at("scenario").get<std::string>();
-    run.seed = r.at("seed").get<std::uint64_t>();
-    run.replicates = r.at("replicates").get<int>();
-    const auto start = parse_iso8601(r.at("start").get<std::string>());
-    if (!start) throw Error(fmt::format("{}: /run/start is not a time", path.string()));
-    run.start = *start;
-    run.duration = r.at("duration_us").get<SimDuration>();
-    run.period = r.at("period_us").get<SimDuration>();
-    run.baseline = r.at("baseline").get<std::string>();
-    run.risk_tolerance = r.at("risk_tolerance").get<double>();
-    run.risk_tolerance_given = r.at("risk_tolerance_given").get<bool>();
-    run.catalog_source = r.at("catalog_source").get<std::string>();
-    run.sources = r.at("sources").get<std::map<std::string, std::string>>();
-    run.warnings = r.at("warnings").get<std::vector<std::string>>();
-    run.uncertain = r.at("uncertain").get<std::vector<std::string>>();
-    for (const auto& p : r.at("policies")) table_from_json(p, run.policies.emplace_back());
+    return shard_from_json(ojson::parse(text.str()), path.string());
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: not a readable capsim shard: {}", path.string(), e.what()));
   }
-  if (s.shard.count == 0 || s.shard.index >= s.shard.count)
-    throw Error(fmt::format("{}: shard {} of {} is not a place among the shards", path.string(), s.shard.index, s.shard.count));
-  return s;
 }
 
 }  // namespace capsim::io
