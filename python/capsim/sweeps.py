@@ -217,44 +217,61 @@ def _run_here(loaded, values, errors, on_error, threads, report):
 
 # ---- Dask -------------------------------------------------------------------------------------
 
-def _files_of(scenarios) -> List[str]:
-    files = set()
+def _files_of(scenarios) -> List[Tuple[str, str]]:
+    """(absolute path, name as the scenario or --manifests gave it) of every file to send: the files
+    the documents name, and every file in a folder of manifests. Raises capsim.Error naming a file that
+    cannot be read now (moved or deleted since the scenario loaded): a worker would fail on it later,
+    far from the cause."""
+    files: Dict[str, str] = {}
     for sc in scenarios:
-        for f in sc.document_files:
-            f = os.path.abspath(f)
+        for given in [*sc.document_files, *sc.document_manifests]:
+            f = os.path.abspath(given)
             if os.path.isdir(f):  # a folder of Kubernetes manifests: every file in it
                 for d, _, names in os.walk(f):
-                    files.update(os.path.join(d, n) for n in names)
-            elif os.path.exists(f):
-                files.add(f)
-    return sorted(files)
+                    files.update((os.path.join(d, n), os.path.join(given, os.path.relpath(os.path.join(d, n), f))) for n in names)
+            else:
+                files[f] = given
+    return sorted(files.items())
+
+
+def _read_to_ship(path: str, given: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as e:
+        raise _capsim.Error(f"{given}: cannot send it to the Dask workers: {e.strerror or e} (the scenario or its manifests "
+                            "name it, and it could be read when the scenario loaded: was it moved or deleted since?)") from None
 
 
 def scenario_package(scenario, variants=()) -> Dict[str, Any]:
-    """The scenario's document and the bytes of every file it (or a variant) names, their folders kept
+    """The scenario's document and the bytes of every file it (or a variant) names, the Kubernetes
+    manifests it was loaded with (load_scenario(manifests=), --manifests) included, their folders kept
     relative to each other: what a worker without the scenario's file system needs to load it."""
     base_dir = os.path.abspath(scenario.base_dir)
     files = _files_of([scenario, *variants])
-    root = os.path.commonpath([base_dir, *files]) if files else base_dir
+    manifests = [os.path.abspath(m) for m in scenario.document_manifests]
+    root = os.path.commonpath([base_dir, *manifests, *(f for f, _ in files)])
     blobs = {}
     digest = hashlib.sha256(scenario.document_text.encode())
-    for f in files:
+    for f, given in files:
         rel = os.path.relpath(f, root)
-        with open(f, "rb") as fh:
-            blobs[rel] = fh.read()
+        blobs[rel] = _read_to_ship(f, given)
         digest.update(rel.encode() + b"\0" + hashlib.sha256(blobs[rel]).digest())
+    shipped_manifests = [os.path.relpath(m, root) for m in manifests]
+    digest.update(json.dumps(shipped_manifests).encode())
     return {"text": scenario.document_text, "file": scenario.display_file, "dir": os.path.relpath(base_dir, root),
-            "files": blobs, "digest": digest.hexdigest()}
+            "files": blobs, "manifests": shipped_manifests, "digest": digest.hexdigest()}
 
 
-_MATERIALISED: Dict[str, str] = {}  # package digest -> its base folder on this worker
+_MATERIALISED: Dict[str, str] = {}  # package digest -> its root folder on this worker
+_BASES: Dict[str, Any] = {}  # package digest -> the scenario loaded from it (a sweep's points are patches of it)
 _LOADED: Dict[Tuple[str, str], tuple] = {}  # (digest, point and choices) -> (scenario, its demand draws), a few kept
 
 
 def _materialise(package) -> str:
-    base = _MATERIALISED.get(package["digest"])
-    if base is not None:
-        return base
+    root = _MATERIALISED.get(package["digest"])
+    if root is not None:
+        return root
     root = tempfile.mkdtemp(prefix="capsim-sweep-")
     atexit.register(shutil.rmtree, root, True)
     for rel, data in package["files"].items():
@@ -262,9 +279,21 @@ def _materialise(package) -> str:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
             fh.write(data)
-    base = os.path.normpath(os.path.join(root, package["dir"]))
-    os.makedirs(base, exist_ok=True)
-    _MATERIALISED[package["digest"]] = base
+    os.makedirs(os.path.join(root, package["dir"]), exist_ok=True)
+    _MATERIALISED[package["digest"]] = root
+    return root
+
+
+def _base_scenario(package):
+    """The package's scenario, loaded once per worker: each point is a patch of it, as on the client."""
+    base = _BASES.get(package["digest"])
+    if base is None:
+        root = _materialise(package)
+        base = _capsim.load_sweep_point(package["text"], package["file"], os.path.normpath(os.path.join(root, package["dir"])), [],
+                                        manifests=[os.path.join(root, m) for m in package.get("manifests", [])])
+        if len(_BASES) >= 2:
+            _BASES.pop(next(iter(_BASES)))
+        _BASES[package["digest"]] = base
     return base
 
 
@@ -274,8 +303,8 @@ def run_task(package, values: Values, label: str, choices, block) -> list:
     key = (package["digest"], json.dumps([values, list(choices[0]), choices[1], choices[2]]))
     loaded = _LOADED.get(key)
     if loaded is None:
-        base = _materialise(package)
-        sc = _capsim.load_sweep_point(package["text"], package["file"], base, values, label)
+        base = _base_scenario(package)
+        sc = _capsim.patch_sweep_point(base, values, label) if values else base
         sc = _capsim.compare_choices(sc, list(choices[0]), choices[1], choices[2])
         # Demand is the world: drawn once per replicate here and shared by every policy's block of it
         # that this worker runs (the results are the same as drawing it per run).
@@ -300,6 +329,17 @@ def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):
                             "(tcp://host:8786)") from None
 
 
+def _preferred_workers(client, tasks: int) -> Callable[[int], Dict[str, Any]]:
+    """Where task t should run: the workers take the task list in contiguous runs (tasks are ordered
+    point by point), so each point's scenario is loaded and its demand drawn on one worker, or two
+    at a run's edge, rather than on every worker. A preference only: a task goes elsewhere when its
+    worker is gone, and an idle worker steals queued tasks at the end."""
+    workers = sorted(client.scheduler_info().get("workers", {}))
+    if len(workers) < 2 or tasks < 2:
+        return lambda t: {}
+    return lambda t: {"workers": [workers[t * len(workers) // tasks]], "allow_other_workers": True}
+
+
 def _run_on_dask(client, scenario, loaded, values, errors, choices, block_size, on_error, retries, report):
     from distributed import as_completed
 
@@ -309,14 +349,15 @@ def _run_on_dask(client, scenario, loaded, values, errors, choices, block_size, 
     tasks = {}
     blocks: Dict[int, list] = {}
     for i, sc in enumerate(loaded):
-        if sc is None:
-            continue
-        blocks[i] = _capsim.replicate_blocks(sc, block_size or sc.replicates)
+        if sc is not None:
+            blocks[i] = _capsim.replicate_blocks(sc, block_size or sc.replicates)
+    plan = [(i, b) for i in blocks for b in range(len(blocks[i]))]
+    where = _preferred_workers(client, len(plan))
+    for t, (i, b) in enumerate(plan):
         label = f"sweep point {i}: {_capsim.describe_values(values[i])}"
-        for b, block in enumerate(blocks[i]):
-            f = client.submit(run_task, shipped, values[i], label, choices, block, retries=retries, pure=False,
-                              key=f"capsim-sweep-{run_id}-{i}-{b}")
-            tasks[f] = (i, b)
+        f = client.submit(run_task, shipped, values[i], label, choices, blocks[i][b], retries=retries, pure=False,
+                          key=f"capsim-sweep-{run_id}-{i}-{b}", **where(t))
+        tasks[f] = (i, b)
     pieces = {i: [None] * len(bs) for i, bs in blocks.items()}
     done = 0
     try:
@@ -361,6 +402,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--dask", help="the scheduler's address (tcp://host:8786); without it the sweep runs in this process")
     ap.add_argument("--block-size", type=int, default=0, help="replicates per task (default: all of a policy's)")
     ap.add_argument("--data-root")
+    ap.add_argument("--manifests", action="append", default=[],
+                    help="Kubernetes manifests (files or folders) for every policy without its own, as capsim compare --manifests")
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args(argv)
     try:
@@ -370,7 +413,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             values = _capsim.read_sweep_points(a.points)
         else:
             values = _capsim.cartesian_points([_capsim.parse_sweep_param(p) for p in a.param])
-        scenario = _capsim.load_scenario(a.scenario, a.data_root)
+        scenario = _capsim.load_scenario(a.scenario, a.data_root, a.manifests)
         client = connect(a.dask) if a.dask else None
         try:
             result = _sweep_values(scenario, values, replicates=a.replicates,

@@ -61,20 +61,42 @@ void bind_sweep(py::module_& m) {
         return out;
       },
       "every data file it named (traces, catalogs, price histories), resolved against base_dir");
+  scenario.def_property_readonly(
+      "document_manifests",
+      [](const Scenario& s) {
+        std::vector<std::string> out;
+        for (const auto& f : s.document.manifests) out.push_back(f.string());
+        return out;
+      },
+      "the Kubernetes manifests (files or folders) it was loaded with from outside the document (load_scenario(manifests=), "
+      "--manifests), as given");
 
   m.def(
       "load_sweep_point",
       [](const std::string& text, const std::string& display_file, const std::filesystem::path& base_dir, const ValueList& values,
-         const std::string& label, const std::optional<std::filesystem::path>& data_root) {
+         const std::string& label, const std::optional<std::filesystem::path>& data_root,
+         const std::vector<std::filesystem::path>& manifests) {
         io::LoadOptions o;
         o.data_root = data_root;
+        o.manifests = manifests;
+        py::gil_scoped_release release;
         const Scenario base = io::load_scenario_text(text, display_file, base_dir, o);
         return values.empty() ? base : io::patch_scenario(base, from_list(values), label);
       },
       py::arg("text"), py::arg("display_file"), py::arg("base_dir"), py::arg("values"), py::arg("label") = "",
-      py::arg("data_root") = py::none(),
-      "A scenario document (text, named display_file in messages, relative paths against base_dir) with a sweep point's "
-      "(pointer, JSON) values set: what a Dask worker loads from the bytes it was sent.");
+      py::arg("data_root") = py::none(), py::arg("manifests") = std::vector<std::filesystem::path>{},
+      "A scenario document (text, named display_file in messages, relative paths against base_dir, loaded with the given "
+      "Kubernetes manifests as load_scenario(manifests=) does) with a sweep point's (pointer, JSON) values set: what a Dask "
+      "worker loads from the bytes it was sent.");
+  m.def(
+      "patch_sweep_point",
+      [](const Scenario& base, const ValueList& values, const std::string& label) {
+        py::gil_scoped_release release;
+        return io::patch_scenario(base, from_list(values), label);
+      },
+      py::arg("base"), py::arg("values"), py::arg("label") = "",
+      "The scenario with a sweep point's (pointer, JSON text) values set, loaded again (Scenario.patch with the values as the "
+      "sweep holds them): a Dask worker patches the base it loaded once.");
   m.def(
       "compare_choices",
       [](const Scenario& s, const std::vector<std::string>& policies, const std::string& baseline, int replicates) {

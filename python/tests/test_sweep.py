@@ -266,3 +266,71 @@ def test_cli_sweep_shards_keep_a_failed_point(cli, source_dir, tmp_path):
     for name in ("sweep.csv", "sweep_summary.csv", "summary.txt"):
         assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
 
+
+def manifests_case(source_dir, tmp_path):
+    """A scenario without policies whose service takes its pods from --manifests (the chat cluster),
+    its trace and the manifests folder under tmp_path."""
+    shutil.copytree(source_dir / "tests/data/manifests/chat-cluster", tmp_path / "k8s" / "chat-cluster")
+    (tmp_path / "traces").mkdir(parents=True)
+    shutil.copy(source_dir / "tests/data/traces/five_minutes.csv", tmp_path / "traces" / "five_minutes.csv")
+    doc = json.loads((source_dir / "tests/data/scenarios/manifests_chat.json").read_text())
+    del doc["policies"]
+    (tmp_path / "scenarios").mkdir()
+    path = tmp_path / "scenarios" / "chat.json"
+    path.write_text(json.dumps(doc))
+    return path, tmp_path / "k8s" / "chat-cluster"
+
+
+def test_manifests_given_outside_the_document_are_shipped(source_dir, tmp_path):
+    scenario, manifests = manifests_case(source_dir, tmp_path / "case")
+    sc = capsim.load_scenario(scenario, manifests=[manifests])
+    assert sc.document_manifests == [str(manifests)]
+    package = sweeps.scenario_package(sc)
+    # The common folder of the scenario's folder, its trace and the manifests is case/.
+    assert sorted(package["files"]) == ["k8s/chat-cluster/chat.yaml", "k8s/chat-cluster/karpenter.yaml",
+                                        "k8s/chat-cluster/namespace.yaml", "traces/five_minutes.csv"]
+    assert package["manifests"] == ["k8s/chat-cluster"] and package["dir"] == "scenarios"
+    narrowed = capsim.compare_choices(sc, [], "", 2)
+    expected = capsim.run_block(capsim.compare_choices(sc.patch({"/simulation/seed": 12}), [], "", 2),
+                                capsim.ReplicateBlock("default", 0, 2))
+    shutil.rmtree(tmp_path / "case")  # what a worker without the file system sees
+    got = sweeps.run_task(package, [("/simulation/seed", "12")], "point", ([], "", 2), capsim.ReplicateBlock("default", 0, 2))
+    assert got == expected
+    assert narrowed.policy_names == ["default"]
+
+    # A file that cannot be read when the sweep is sent: named, before anything runs.
+    scenario, manifests = manifests_case(source_dir, tmp_path / "gone")
+    sc = capsim.load_scenario(scenario, manifests=[manifests])
+    shutil.rmtree(manifests)
+    with pytest.raises(capsim.Error) as e:
+        sweeps.scenario_package(sc)
+    assert str(e.value) == (f"{manifests}: cannot send it to the Dask workers: No such file or directory (the scenario or its "
+                            "manifests name it, and it could be read when the scenario loaded: was it moved or deleted since?)")
+    scenario, manifests = manifests_case(source_dir, tmp_path / "trace-gone")
+    sc = capsim.load_scenario(scenario, manifests=[manifests])
+    os.remove(tmp_path / "trace-gone" / "traces" / "five_minutes.csv")
+    with pytest.raises(capsim.Error) as e:
+        sweeps.scenario_package(sc)
+    assert "five_minutes.csv: cannot send it to the Dask workers: No such file or directory" in str(e.value)
+
+
+def test_dask_sweep_with_manifests_from_the_command_line(cli, source_dir, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    scenario, manifests = manifests_case(source_dir, tmp_path / "case")
+    common = [cli, "sweep", scenario, "--manifests", manifests, "--param", "/simulation/seed=11,12", "-r", "2", "-q"]
+    assert run(common + ["-o", tmp_path / "here"]).returncode == 0
+    sc = capsim.load_scenario(scenario, manifests=[manifests])
+    package = sweeps.scenario_package(sc)
+    block = capsim.ReplicateBlock("default", 0, 2)
+    expected = capsim.run_block(capsim.compare_choices(sc.patch({"/simulation/seed": 12}), [], "", 2), block)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        r = run(common + ["--dask", cluster.scheduler_address, "-o", tmp_path / "dask"], timeout=120)
+        assert r.returncode == 0, r.stderr
+        # The workers load the sent bytes: with the files gone from the (shared) disk, the same runs.
+        shutil.rmtree(tmp_path / "case")
+        [shipped] = client.scatter([package], broadcast=True, hash=False)
+        got = client.submit(sweeps.run_task, shipped, [("/simulation/seed", "12")], "point", ([], "", 2), block, pure=False).result()
+    assert got == expected
+    for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/1/replicates.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
