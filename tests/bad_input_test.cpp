@@ -479,3 +479,16 @@ TEST_CASE("capacity blocks: a duration AWS does not sell, a start not at 11:30 U
   CHECK_FALSE(capacity_block_duration_allowed(189));
   CHECK_FALSE(capacity_block_duration_allowed(0));
 }
+
+TEST_CASE("capacity reservations: an unknown field, a reservation type no reservation has, an ODCR with a block's length") {
+  check_message("reservation_unknown_field.json",
+                {"/market/capacity_reservations/0/count: expected one of the keys id, type, instance_type, zone, instance_count",
+                 "got unknown key 'count'",
+                 "/market/capacity_reservations/0: expected the required key 'instance_count'"});
+  check_message("reservation_type_mismatch.json",
+                {"reservation_type_mismatch.json: /cluster/node_pools/0/spec/template/spec/requirements: expected a "
+                 "karpenter.k8s.aws/capacity-reservation-type requirement that allows \"default\" or \"capacity-block\", got In [capacityblock]"});
+  check_message("odcr_with_duration.json",
+                {"odcr_with_duration.json: /market/capacity_reservations/0/duration_days: expected no 'duration_days' on an On-Demand "
+                 "Capacity Reservation (type \"default\"): only a Capacity Block has one"});
+}

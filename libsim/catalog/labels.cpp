@@ -11,7 +11,8 @@ const std::vector<std::string>& well_known_label_keys() {
       std::string(label::kCategory),       std::string(label::kGeneration),    std::string(label::kSize),
       std::string(label::kCpu),            std::string(label::kMemory),        std::string(label::kGpuName),
       std::string(label::kGpuManufacturer), std::string(label::kGpuCount),     std::string(label::kGpuMemory),
-      std::string(label::kAcceleratorName), std::string(label::kAcceleratorCount)};
+      std::string(label::kAcceleratorName), std::string(label::kAcceleratorCount), std::string(label::kCapacityReservationId),
+      std::string(label::kCapacityReservationType)};
   return keys;
 }
 
@@ -48,9 +49,15 @@ Labels labels_of(const InstanceType& t, const Offering& o) {
   Labels l = labels_of(t);
   l[std::string(label::kZone)] = o.zone;
   l[std::string(label::kCapacityType)] = to_string(o.capacity_type);
+  if (!o.reservation_id.empty()) {
+    l[std::string(label::kCapacityReservationId)] = o.reservation_id;
+    l[std::string(label::kCapacityReservationType)] = o.reservation_type;
+  }
   return l;
 }
 
-bool is_offering_label(std::string_view key) { return key == label::kZone || key == label::kCapacityType; }
+bool is_offering_label(std::string_view key) {
+  return key == label::kZone || key == label::kCapacityType || key == label::kCapacityReservationId || key == label::kCapacityReservationType;
+}
 
 }  // namespace capsim

@@ -111,6 +111,12 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
     // An On-Demand Capacity Reservation is paid for as a whole (see FleetController); an instance
     // running in it adds nothing.
     p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(0.0));
+    // The account's reservation of this type in this zone, if any (one per pair: see the loader).
+    for (const CapacityReservation& r : spec_.capacity_reservations)
+      if (r.instance_type == type && r.zone == zone) {
+        p.offering.reservation_id = r.id;
+        p.offering.reservation_type = to_string(r.type);
+      }
   } else {
     p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h));
   }
@@ -122,6 +128,10 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
 
 std::optional<int> SpotMarket::capacity_at(std::size_t pool, SimTime t) const {
   const MarketPool& p = pools_[pool];
+  // A reserved pool of the account's reservation holds its instance count while it is offered.
+  if (p.offering.capacity_type == CapacityType::Reserved && !p.offering.reservation_id.empty())
+    for (const CapacityReservation& r : spec_.capacity_reservations)
+      if (r.id == p.offering.reservation_id) return reservation_offered_at(r, t) ? r.instance_count : 0;
   std::optional<int> cap = p.offering.capacity;
   auto limit = [&](int c) { cap = cap ? std::min(*cap, c) : c; };
   if (p.availability) {

@@ -15,6 +15,30 @@ namespace capsim {
 
 namespace {
 
+// The account's capacity reservations, billed whole in every policy (they are the world's): an ODCR at
+// its type's on-demand rate for every reserved instance-hour while active, a Capacity Block at its
+// price for all its instance-hours (paid upfront; the part inside the window is billed over its
+// hours). Instances running in them are billed nothing (their pool's price is 0), so the line is the
+// whole cost of the reservation, used or not.
+void bill_capacity_reservations(Ledger& ledger, const InstanceCatalog& catalog, const std::vector<CapacityReservation>& reservations,
+                                const Tags& cluster_tags) {
+  const SimTime window_end = ledger.window_end();
+  for (const CapacityReservation& r : reservations) {
+    const SimTime from = std::max<SimTime>(r.begins, 0);
+    if (from >= window_end || (r.ends && *r.ends <= 0)) continue;
+    Tags tags = cluster_tags;
+    for (const auto& [k, v] : r.tags) tags[k] = v;
+    const char* kind = r.type == ReservationType::CapacityBlock ? "capacity-block" : "odcr";
+    const std::size_t line = ledger.open_reservation(std::string(kind) + "/" + r.id, catalog.at(r.instance_type), r.instance_count, from,
+                                                     std::move(tags), {"capacity-reservations", r.zone}, r.usd_per_instance_h);
+    if (r.ends && *r.ends < window_end) ledger.close_instance(line, *r.ends);
+  }
+}
+
+}  // namespace
+
+namespace {
+
 bool has_spot_prices(const Scenario& s, const std::string& type) {
   return s.spot_advisor.find(type) ||
          std::any_of(s.market.spot_price_history.begin(), s.market.spot_price_history.end(),
@@ -195,6 +219,7 @@ void Assembly::start() {
   provisioner->start();
   autoscalers.hpas.start();
   autoscalers.target_tracking.start();
+  bill_capacity_reservations(ledger, run.catalog, market.spec().capacity_reservations, policy.cluster.tags);
   if (policy.cluster.eks_control_plane) ledger.add_control_plane(policy.cluster.eks_control_plane_usd_per_h, policy.cluster.tags);
 }
 

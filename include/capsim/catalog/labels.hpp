@@ -31,12 +31,15 @@ inline constexpr std::string_view kGpuCount = "karpenter.k8s.aws/instance-gpu-co
 inline constexpr std::string_view kGpuMemory = "karpenter.k8s.aws/instance-gpu-memory";  // MiB per GPU
 inline constexpr std::string_view kAcceleratorName = "karpenter.k8s.aws/instance-accelerator-name";
 inline constexpr std::string_view kAcceleratorCount = "karpenter.k8s.aws/instance-accelerator-count";
+// On a reserved offering (and its nodes): the reservation's id and type ("default" | "capacity-block").
+inline constexpr std::string_view kCapacityReservationId = "karpenter.k8s.aws/capacity-reservation-id";
+inline constexpr std::string_view kCapacityReservationType = "karpenter.k8s.aws/capacity-reservation-type";
 }  // namespace label
 
 /// Every well-known key capsim understands in requirements (others are rejected, with close matches).
 const std::vector<std::string>& well_known_label_keys();
 
-/// Whether `key` belongs to an offering (zone, capacity type) rather than to an instance type: a
+/// Whether `key` belongs to an offering (zone, capacity type, capacity reservation) rather than to an instance type: a
 /// requirement on it says where and how a type is bought, which its type's labels cannot answer.
 bool is_offering_label(std::string_view key);
 

@@ -21,6 +21,8 @@ struct Offering {
   std::optional<int> capacity;  // instances the pool can supply at once; nullopt: no limit
   bool available = true;
   int interruption_bucket = -1;  // spot: the Spot Instance Advisor bucket 0-4; -1: unknown or not spot
+  std::string reservation_id;    // reserved: the capacity reservation it launches into ("cr-..."); else ""
+  std::string reservation_type;  // reserved: "default" (an ODCR) or "capacity-block"; else ""
 
   /// "g5.xlarge/us-east-1a/spot": the pool's name in messages and stream keys.
   std::string pool() const;

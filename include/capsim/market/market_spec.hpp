@@ -10,6 +10,7 @@
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/market/availability_trace.hpp"
+#include "capsim/market/capacity_reservation.hpp"
 #include "capsim/market/interruption_model.hpp"
 #include "capsim/market/spot_prices.hpp"
 
@@ -70,6 +71,7 @@ struct MarketSpec {
   std::optional<int> spot_pool_capacity;             // instances a spot pool can supply; none: no limit
   std::vector<SpotPriceSeries> spot_price_history;   // per pool; pools without one use the Advisor's savings
   std::vector<PoolAvailability> availability;        // recorded pools replace the random shortage model
+  std::vector<CapacityReservation> capacity_reservations;  // ODCRs and Capacity Blocks the account holds
   MarketUncertainty uncertainty;
 };
 

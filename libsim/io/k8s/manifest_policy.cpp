@@ -352,6 +352,7 @@ class Builder {
 
   void node_pools() {
     std::map<std::string, Ec2NodeClassSpec> classes;
+    json node_classes = json::array();
     for (std::size_t i = 0; i < out_.manifests->objects.size(); ++i) {
       if (obj(i).kind != ManifestKind::EC2NodeClass) continue;
       auto nc = decoded(i, [&](detail::Checker& ck) { return ec2_node_class(ck, obj(i).object, obj(i).pointer); });
@@ -363,11 +364,10 @@ class Builder {
         out_.notes.push_back(fmt::format("EC2NodeClass '{}': instanceStorePolicy {} makes the instance store the nodes' ephemeral "
                                          "storage; capsim does not schedule ephemeral-storage, so it changes no placement or cost",
                                          nc->name, *nc->instance_store_policy));
-      if (nc->capacity_reservation_terms > 0)
-        out_.notes.push_back(fmt::format("EC2NodeClass '{}': capacityReservationSelectorTerms are read, but capsim's Karpenter does not "
-                                         "launch into capacity reservations (capacity-type reserved): its nodes are priced as spot or "
-                                         "on-demand",
-                                         nc->name));
+      // The class goes into the policy as the scenario's JSON form has it (cluster.node_classes), where
+      // the loader resolves its capacityReservationSelectorTerms against market.capacity_reservations.
+      region(detail::ptr_join("/cluster/node_classes", node_classes.size()), i, "");
+      node_classes.push_back(obj(i).object);
       classes.emplace(nc->name, std::move(*nc));
     }
     json pools = json::array();
@@ -392,6 +392,7 @@ class Builder {
     }
     if (pools.empty() || !cluster()) return;
     doc_["cluster"]["node_pools"] = std::move(pools);
+    if (!node_classes.empty()) doc_["cluster"]["node_classes"] = std::move(node_classes);
     doc_["cluster"]["provisioner"] = "karpenter";
   }
 

@@ -282,10 +282,13 @@ std::optional<Ec2NodeClassSpec> ec2_node_class(Checker& ck, const json& j, const
         // Karpenter's validation: a term names an id, or tags; an id stands alone.
         const bool id = (*cr)[i].contains("id"), tags = (*cr)[i].contains("tags");
         if (id == tags) ck.fail(tp, "either 'id' or 'tags' (with an optional ownerID)", id ? "both" : "neither");
-        if (id) ck.string((*cr)[i], tp, "id");
-        if (tags) ck.string_map((*cr)[i], tp, "tags");
+        CapacityReservationTerm term;
+        if (id) term.id = ck.string((*cr)[i], tp, "id");
+        if (tags) term.tags = ck.string_map((*cr)[i], tp, "tags");
+        if ((*cr)[i].contains("ownerID")) term.owner_id = ck.string((*cr)[i], tp, "ownerID").value_or("");
+        if (id && (*cr)[i].contains("ownerID")) ck.fail(tp + "/ownerID", "ownerID only with tags (an id stands alone)", "an ownerID with an id");
+        out.capacity_reservation_terms.push_back(std::move(term));
       }
-      out.capacity_reservation_terms = cr->size();
     }
   }
   for (const auto& [key, value] : spec.items())

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "capsim/market/capacity_reservation.hpp"
 #include "io/k8s/decoders.hpp"
 
 namespace capsim::io::k8s {
@@ -73,7 +74,7 @@ std::optional<PodDisruptionBudgetSpec> pod_disruption_budget(Checker& ck, const 
 struct Ec2NodeClassSpec {
   std::string name;
   std::optional<std::string> instance_store_policy;  // "RAID0"
-  std::size_t capacity_reservation_terms = 0;         // capacityReservationSelectorTerms
+  std::vector<CapacityReservationTerm> capacity_reservation_terms;  // capacityReservationSelectorTerms
   std::vector<std::string> ignored_fields;            // spec fields capsim does not model, sorted
 };
 

@@ -18,7 +18,7 @@ namespace capsim::io::detail {
 ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
   if (!ck_.object(c, p,
-                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "hpa", "keda", "schedules", "resource_quotas", "eks_control_plane",
+                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "node_classes", "hpa", "keda", "schedules", "resource_quotas", "eks_control_plane",
                    "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
                   {"node_groups"}))
     return cl;
@@ -49,6 +49,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
         }
     }
   }
+  if (auto nc = c.find("node_classes"); nc != c.end()) parse_node_classes(c, *nc, p, cl.karpenter);
   if (cl.provisioner == ProvisionerKind::Karpenter && cl.karpenter.node_pools.empty() &&
       (!c.contains("node_pools") || (c["node_pools"].is_array() && c["node_pools"].empty())))
     ck_.fail(p, "at least one NodePool under 'node_pools' for provisioner karpenter", "none");

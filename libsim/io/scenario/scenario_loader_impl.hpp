@@ -106,6 +106,10 @@ class Loader {
   void parse_catalog(const json& root);
   std::optional<GeneratorSpec> parse_generator(const json& g, const std::string& p);
   void parse_market(const json& root);
+  void parse_capacity_reservations(const json& list);  // market.capacity_reservations
+  /// cluster.node_classes (EC2NodeClasses): each NodePool's nodeClassRef resolved, and the capacity
+  /// reservations its class selects recorded on the NodePool.
+  void parse_node_classes(const json& cluster, const json& list, const std::string& cluster_ptr, KarpenterSpec& karpenter);
   void parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out);
   std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
   std::optional<TargetTrackingPolicy> parse_target_tracking(const json& j, const std::string& p, const NodeGroupSpec& group);

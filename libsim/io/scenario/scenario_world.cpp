@@ -345,9 +345,10 @@ void Loader::parse_market(const json& root) {
   const json& m = *it;
   if (!ck_.object(m, p,
                   {"interruption_rate_by_bucket", "interruption_buckets", "notice", "rebalance_lead", "unavailable_after_insufficient_capacity",
-                   "pool_events", "shortages", "spot_pool_capacity", "spot_price_history", "availability"}))
+                   "pool_events", "shortages", "spot_pool_capacity", "spot_price_history", "availability", "capacity_reservations"}))
     return;
   MarketSpec& spec = sc_.market;
+  if (auto cr = m.find("capacity_reservations"); cr != m.end()) parse_capacity_reservations(*cr);
   if (auto r = m.find("interruption_rate_by_bucket"); r != m.end()) {
     if (!r->is_array() || r->size() != 5) {
       ck_.fail(p + "/interruption_rate_by_bucket", "5 monthly interruption shares, one per Advisor bucket 0-4", describe(*r));

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/cluster/capacity_block.hpp"
 #include "capsim/cluster/cluster_state.hpp"
 #include "capsim/cluster/node_lifecycle.hpp"
 #include "capsim/cluster/pod_scheduler.hpp"
@@ -59,7 +60,10 @@ bool MarketOfferings::look(Watched& w, SimTime now) {
   const double price = prices.at.empty() ? 0.0 : prices.usd_per_h[w.price_step];
   const std::optional<int> cap = w.limited ? cluster_.run.market.capacity_at(w.pool, now) : std::nullopt;
   const bool available = !cluster_.nodes.avoided(w.pool, now) && (!cap || *cap > cluster_.nodes.running_in(w.pool));
-  const bool changed = price != w.price || available != w.available;
+  // A reserved offering's free instances are part of it (each round's claims share them).
+  const int room = w.reserved && cap ? *cap - cluster_.nodes.running_in(w.pool) : -1;
+  const bool changed = price != w.price || available != w.available || room != w.room;
+  w.room = room;
   w.price = price;
   w.available = available;
   if (w.price_step + 1 < prices.at.size()) checked_.until = std::min(checked_.until, prices.at[w.price_step + 1]);
@@ -87,6 +91,19 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
           if (w.limited) limited_.push_back(watched_.size());
           watched_.push_back(w);
         }
+    // The account's capacity reservations: one reserved offering each (the loader allows one per type
+    // and zone), its capacity what the reservation holds while it is offered.
+    for (const CapacityReservation& r : run.market.spec().capacity_reservations) {
+      auto z = std::find(run.zones.begin(), run.zones.end(), r.zone);
+      if (z == run.zones.end()) continue;
+      Watched w;
+      w.pool = pool(type_index(r.instance_type), static_cast<std::size_t>(z - run.zones.begin()), CapacityType::Reserved);
+      w.prices = run.market.at(w.pool).prices.get();
+      w.limited = true;
+      w.reserved = true;
+      limited_.push_back(watched_.size());
+      watched_.push_back(w);
+    }
   }
   // An offering without a capacity limit changes only with its price steps and its avoidance, so
   // between a price step or the end of an avoidance and the next, and with no pool avoided since,
@@ -105,6 +122,15 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
     Offering o = run.market.at(w.pool).offering;
     o.price_usd_per_h = w.price;
     o.available = w.available;
+    if (o.capacity_type == CapacityType::Reserved) {
+      // Reserved capacity is already paid for: Karpenter prices it near zero so it is tried first
+      // (karpenter-provider-aws ODCR design: "a price near 0"); capsim takes kReservedOfferingPriceFactor
+      // of the on-demand price, which keeps reserved types in their on-demand order. Its capacity is
+      // what the reservation still holds.
+      o.price_usd_per_h = run.catalog.at(o.instance_type).ondemand_usd_per_h * kReservedOfferingPriceFactor;
+      const std::optional<int> cap = run.market.capacity_at(w.pool, now);
+      o.capacity = std::max(0, cap.value_or(0) - cluster_.nodes.running_in(w.pool));
+    }
     offerings.push_back(std::move(o));
   }
   snapshot_.emplace(catalog_, std::move(offerings));
@@ -122,6 +148,7 @@ KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, co
     node_tags_.push_back(std::move(tags));
   }
   disruption_ = std::make_unique<DisruptionController>(cluster_, *this);
+  watch_capacity_blocks();
   const auto& pools = spec_.node_pools;
   if (std::any_of(pools.begin(), pools.end(), [](const KarpenterNodePool& np) { return np.replicas.has_value(); })) {
     cluster_.run.engine.schedule_at(0, [this] {
@@ -188,6 +215,35 @@ void KarpenterProvisioner::keep_static(std::size_t np) {
       d.types_in_request = static_cast<int>(r.claims.front().instance_types.size());
       run.decisions.launches.push_back(std::move(d));
     }
+  }
+}
+
+void KarpenterProvisioner::watch_capacity_blocks() {
+  // Karpenter drains a Capacity Block's nodes 40 minutes before the block ends, when EC2 warns that it
+  // will begin terminating them 10 minutes later (karpenter-provider-aws design "Capacity Block
+  // Support"); their pods go pending and are provisioned for like any others (the block is no longer
+  // offered, so on-demand or spot as the NodePool allows). From 30 minutes before the end EC2
+  // terminates what still runs in the block: pods still on such a node stop abruptly.
+  RunContext& run = cluster_.run;
+  for (const CapacityReservation& r : run.market.spec().capacity_reservations) {
+    if (r.type != ReservationType::CapacityBlock || !r.ends) continue;
+    const SimTime drain = std::max<SimTime>(*r.ends - kCapacityBlockDrainLead, 0);
+    const SimTime terminate = std::max<SimTime>(*r.ends - kCapacityBlockTerminationLead, 0);
+    if (drain < run.window_end) run.engine.schedule_at(drain, [this, id = r.id] { end_capacity_block(id, false); }, kPriorityCluster);
+    if (terminate < run.window_end) run.engine.schedule_at(terminate, [this, id = r.id] { end_capacity_block(id, true); }, kPriorityCluster);
+  }
+}
+
+void KarpenterProvisioner::end_capacity_block(const std::string& id, bool terminated) {
+  std::vector<std::size_t> in_block;
+  for (std::size_t n : cluster_.state.live_node_ids()) {
+    const Node& node = cluster_.state.nodes()[n];
+    if (node.node_pool != kNoOwner && cluster_.run.market.at(node.pool).offering.reservation_id == id) in_block.push_back(n);
+  }
+  for (std::size_t n : in_block) {
+    cluster_.state.nodes()[n].disrupting = true;
+    if (terminated) cluster_.replicas.cut_off(n);
+    cluster_.nodes.remove_node(n, terminated ? "capacity-block-end" : "capacity-block-drain");
   }
 }
 
@@ -279,6 +335,11 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       const std::size_t p = offerings_.pool(type, zone, claim.capacity_type);
       const MarketPool& mp = run.market.at(p);
       if (!offerings_.admits(np, pool.scheduling.requirements, p)) continue;
+      // Reserved: only into a reservation its EC2NodeClass selects.
+      if (claim.capacity_type == CapacityType::Reserved) {
+        const auto& ids = pool.scheduling.capacity_reservations;
+        if (mp.offering.reservation_id.empty() || std::find(ids.begin(), ids.end(), mp.offering.reservation_id) == ids.end()) continue;
+      }
       // The pods' own zone (and capacity type) requirements bind the launch as the NodePool's do.
       if (!claim_allows(pods_allow, p)) continue;
       if (cluster_.nodes.avoided(p, now)) continue;

@@ -105,15 +105,34 @@ struct TypeInfo {
   double ref_price = kNoPrice;         // cheapest available offering, else the on-demand price
 };
 
+// Which offerings a claim's requirements and its NodePool allow. A reserved offering needs the
+// NodePool's EC2NodeClass to select its reservation; the reservation labels (id, type) exist only on
+// reserved offerings, so an In requirement on them leaves only those.
 struct OfferingFilter {
   const KeyConstraint* zone = nullptr;
   const KeyConstraint* capacity = nullptr;
-  explicit OfferingFilter(const Requirements& r) {
-    if (auto it = r.keys().find(std::string(label::kZone)); it != r.keys().end()) zone = &it->second;
-    if (auto it = r.keys().find(std::string(label::kCapacityType)); it != r.keys().end()) capacity = &it->second;
+  const KeyConstraint* reservation_id = nullptr;
+  const KeyConstraint* reservation_type = nullptr;
+  const std::vector<std::string>* reservations = nullptr;
+  OfferingFilter(const Requirements& r, const NodePoolSpec& pool) : reservations(&pool.capacity_reservations) {
+    auto key = [&](std::string_view k) -> const KeyConstraint* {
+      auto it = r.keys().find(std::string(k));
+      return it == r.keys().end() ? nullptr : &it->second;
+    };
+    zone = key(label::kZone);
+    capacity = key(label::kCapacityType);
+    reservation_id = key(label::kCapacityReservationId);
+    reservation_type = key(label::kCapacityReservationType);
+  }
+  static bool label_allows(const KeyConstraint* k, const std::string& value) {
+    return !k || (value.empty() ? k->allows_absent() : k->allows(value));
   }
   bool allows(const Offering& o) const {
-    return o.available && (!zone || zone->allows(o.zone)) && (!capacity || capacity->allows(to_string(o.capacity_type)));
+    if (!o.available || (zone && !zone->allows(o.zone)) || (capacity && !capacity->allows(to_string(o.capacity_type)))) return false;
+    if (o.capacity_type == CapacityType::Reserved &&
+        std::find(reservations->begin(), reservations->end(), o.reservation_id) == reservations->end())
+      return false;
+    return label_allows(reservation_id, o.reservation_id) && label_allows(reservation_type, o.reservation_type);
   }
 };
 
@@ -315,7 +334,7 @@ class Scheduler {
         return Join::No;
       }
       Requirements req = c.req.intersect(pods_[pod]->requirements);
-      const OfferingFilter filter(req);
+      const OfferingFilter filter(req, pools_[c.pool]);
       std::vector<std::pair<double, std::size_t>> kept;
       for (std::size_t t : c.types) {
         if (!cand.allowed[t] || !fits(total, types_[t].alloc)) continue;
@@ -408,7 +427,7 @@ class Scheduler {
       return c;
     }
     c.req = pool.requirements.intersect(pod.requirements);
-    const OfferingFilter filter(c.req);
+    const OfferingFilter filter(c.req, pool);
     const std::size_t n = types_.size();
     c.price.assign(n, kNoPrice);
     c.reason.assign(n, {});
@@ -620,7 +639,7 @@ class Scheduler {
   // compatible offerings, spot offerings priced above the cheapest on-demand one dropped; types
   // ordered by the chosen capacity type's cheapest offering, at most kMaxTypesInClaim.
   // The claim is spent: its requirements and explanation move into the launch request.
-  PlannedNodeClaim finalize(Claim& c) const {
+  PlannedNodeClaim finalize(Claim& c) {
     PlannedNodeClaim out;
     out.node_pool = pools_[c.pool].name;
     for (std::size_t p : c.pods) out.pods.push_back(pods_[p]->name);
@@ -629,7 +648,7 @@ class Scheduler {
     out.explanation = std::move(c.explanation);
     // The offerings of the claim's types its zone and capacity type requirements allow, by type in
     // the claim's order: asked once each (a label lookup), then read for every capacity type.
-    const OfferingFilter filter(c.req);
+    const OfferingFilter filter(c.req, pools_[c.pool]);
     std::vector<std::pair<std::size_t, std::size_t>> allowed;  // (type, offering)
     double cheapest_od = kNoPrice;
     bool reserved = false;
@@ -641,8 +660,13 @@ class Scheduler {
         if (off.capacity_type == CapacityType::OnDemand) cheapest_od = std::min(cheapest_od, off.price_usd_per_h);
         reserved = reserved || off.capacity_type == CapacityType::Reserved;
       }
+    // A reserved offering holds only its reservation's free instances, shared by this round's claims
+    // (Karpenter's scheduler counts them so it never plans more claims into a reservation than it holds).
+    if (reserved && reserved_taken_.empty()) reserved_taken_.assign(offerings_.size(), 0);
     auto usable = [&](const Offering& off, CapacityType ct) {
-      return off.capacity_type == ct && (ct != CapacityType::Spot || off.price_usd_per_h <= cheapest_od);
+      if (off.capacity_type != ct) return false;
+      if (ct == CapacityType::Reserved) return !off.capacity || reserved_taken_[static_cast<std::size_t>(&off - offerings_.data())] < *off.capacity;
+      return ct != CapacityType::Spot || off.price_usd_per_h <= cheapest_od;
     };
     auto pick = [&](CapacityType ct) {
       std::vector<std::pair<double, std::pair<std::size_t, std::size_t>>> best;  // price, (type, offering)
@@ -666,6 +690,10 @@ class Scheduler {
         out.capacity_type = ct;
         break;
       }
+    }
+    if (out.capacity_type == CapacityType::Reserved) {
+      // The launch goes to the cheapest (first) reserved offering: it takes one of its instances.
+      ++reserved_taken_[chosen.front().second.second];
     }
     if (chosen.size() > karpenter::kMaxTypesInClaim) chosen.resize(karpenter::kMaxTypesInClaim);
     for (const auto& [price, to] : chosen) {
@@ -698,6 +726,7 @@ class Scheduler {
   std::vector<signed char> node_match_;    // group × existing node: -1 unknown
   std::vector<Claim> claims_;
   Narrowed scratch_;  // can_add writes here; add takes it (buffers reused across calls)
+  std::vector<int> reserved_taken_;  // by offering: reserved instances this round's claims take (empty: none yet)
   std::vector<std::size_t> claim_order_;
 };
 

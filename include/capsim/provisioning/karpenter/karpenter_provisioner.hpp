@@ -49,6 +49,8 @@ class MarketOfferings {
     bool limited = false;          // a capacity, recorded availability or shortages can limit it
     double price = 0;              // as the snapshot has them
     bool available = false;
+    bool reserved = false;         // a capacity reservation's offering
+    int room = -1;                 // reserved: its free instances at the last look
   };
   struct Checked {                 // the last look at every offering
     std::uint64_t avoidances = 0;  // pools avoided by then
@@ -94,6 +96,11 @@ class KarpenterProvisioner final : public Provisioner {
   void provision();
   std::size_t node_pool_index(const std::string& name) const;
   void expire(std::size_t node);
+  /// Schedules the drain (40 minutes before the end) and EC2's termination (30 minutes before) of
+  /// every Capacity Block's nodes.
+  void watch_capacity_blocks();
+  /// Removes the nodes running in reservation `id`: drained (pods rescheduled) or terminated.
+  void end_capacity_block(const std::string& id, bool terminated);
   /// A static NodePool (spec.replicas): launches what its replicas miss, within limits.nodes.
   void keep_static(std::size_t node_pool);
   /// Pod `p` as pod(p) gives it, built once per pod slot and service and kept.

@@ -53,6 +53,9 @@ struct NodePoolSpec {
   PoolLimits limits;
   std::vector<Taint> taints;  // template.spec.taints: on every node it launches
   std::vector<MinValues> min_values;
+  /// The capacity reservations its EC2NodeClass's capacityReservationSelectorTerms select (their ids):
+  /// the only reserved offerings it may launch into.
+  std::vector<std::string> capacity_reservations;
 };
 
 /// A node already in the cluster. `type` may be null (unknown type: it then counts nothing against

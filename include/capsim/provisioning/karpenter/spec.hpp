@@ -22,6 +22,11 @@ enum class ConsolidationPolicy { WhenEmpty, WhenEmptyOrUnderutilized, Balanced }
 // "Balanced Consolidation Policy") names the knob `consolidationThreshold`; capsim reads it so.
 inline constexpr double kBalancedConsolidationK = 2;
 
+// A reserved offering's price in scheduling, as a share of its type's on-demand price: near zero, as
+// Karpenter prices reserved offerings so they are chosen before spot and on-demand (the reservation is
+// already paid for); the exact factor is capsim's (any tiny factor orders types the same way).
+inline constexpr double kReservedOfferingPriceFactor = 1e-7;
+
 // Karpenter's default NodePool expireAfter (karpenter.sh/docs/concepts/nodepools).
 inline constexpr SimDuration kKarpenterExpireAfter = 720 * kMicrosPerHour;
 
