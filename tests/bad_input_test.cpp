@@ -491,4 +491,7 @@ TEST_CASE("capacity reservations: an unknown field, a reservation type no reserv
   check_message("odcr_with_duration.json",
                 {"odcr_with_duration.json: /market/capacity_reservations/0/duration_days: expected no 'duration_days' on an On-Demand "
                  "Capacity Reservation (type \"default\"): only a Capacity Block has one"});
+  check_message("reservations_same_pool.json",
+                {"reservations_same_pool.json: /market/capacity_reservations/1: expected one capacity reservation per instance type and zone "
+                 "(capsim models one reserved pool per g5.xlarge in us-east-1a), got a second one"});
 }

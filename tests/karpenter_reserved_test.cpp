@@ -91,6 +91,28 @@ TEST_CASE("an ODCR that is not used is billed all the same, and Karpenter withou
   CHECK(rep.cost.on_demand_usd == doctest::Approx(3 * 1.006 * 7199 / 3600));
 }
 
+TEST_CASE("an ODCR that ends inside the window leaves its nodes running on demand") {
+  // The reservation ends at 01:00Z (3,600 s): billed 2 x 1.006 x 1 h = 2.012 until then; its two
+  // nodes run on, each billed on demand from 3,600 s to 7,200 s (1.006 each); the third node is on
+  // demand throughout (1.006 x 7199/3600).
+  json doc = doc_of("karpenter_reserved.json");
+  doc["market"]["capacity_reservations"][0]["end"] = "2024-05-10T01:00:00Z";
+  const RunResult r = run(doc);
+  const ReplicateResult& rep = r.policies[0].replicates[0];
+  REQUIRE(rep.nodes.size() == 3);
+  CHECK(line_named(rep, "odcr/cr-0a1b2c3d4e5f60001").end_s == 3600);
+  CHECK(rep.cost.reserved_usd == doctest::Approx(2.012));
+  CHECK(rep.cost.on_demand_usd == doctest::Approx(2 * 1.006 + 1.006 * 7199 / 3600));
+  int moved = 0;
+  for (const CostLine& l : rep.cost_lines)
+    if (l.capacity_type == "on-demand" && l.start_s == 3600) {
+      ++moved;
+      CHECK(l.end_s == 7200);
+      CHECK(l.resource.rfind("node/gpu/", 0) == 0);
+    }
+  CHECK(moved == 2);
+}
+
 TEST_CASE("a Capacity Block ending at 11:30 UTC has its node drained by 11:00 and replaced") {
   // The block (one g5.xlarge, 0.5 USD per instance-hour) runs 2024-05-09 11:30Z to 2024-05-10 11:30Z;
   // the window starts 2024-05-10 00:00Z, so the block ends 41,400 s in. Karpenter drains its node 40

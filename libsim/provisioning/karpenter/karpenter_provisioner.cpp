@@ -148,7 +148,7 @@ KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, co
     node_tags_.push_back(std::move(tags));
   }
   disruption_ = std::make_unique<DisruptionController>(cluster_, *this);
-  watch_capacity_blocks();
+  watch_reservation_ends();
   const auto& pools = spec_.node_pools;
   if (std::any_of(pools.begin(), pools.end(), [](const KarpenterNodePool& np) { return np.replicas.has_value(); })) {
     cluster_.run.engine.schedule_at(0, [this] {
@@ -218,14 +218,18 @@ void KarpenterProvisioner::keep_static(std::size_t np) {
   }
 }
 
-void KarpenterProvisioner::watch_capacity_blocks() {
+void KarpenterProvisioner::watch_reservation_ends() {
   // Karpenter drains a Capacity Block's nodes 40 minutes before the block ends, when EC2 warns that it
   // will begin terminating them 10 minutes later (karpenter-provider-aws design "Capacity Block
   // Support"); their pods go pending and are provisioned for like any others (the block is no longer
   // offered, so on-demand or spot as the NodePool allows). From 30 minutes before the end EC2
   // terminates what still runs in the block: pods still on such a node stop abruptly.
+  // An ODCR that ends keeps its instances running, billed on demand from then on (EC2 User Guide: when
+  // a reservation expires, its instances are charged at the on-demand rate).
   RunContext& run = cluster_.run;
   for (const CapacityReservation& r : run.market.spec().capacity_reservations) {
+    if (r.type == ReservationType::Default && r.ends && *r.ends > 0 && *r.ends < run.window_end)
+      run.engine.schedule_at(*r.ends, [this, id = r.id] { odcr_ended(id); }, kPriorityCluster);
     if (r.type != ReservationType::CapacityBlock || !r.ends) continue;
     const SimTime drain = std::max<SimTime>(*r.ends - kCapacityBlockDrainLead, 0);
     const SimTime terminate = std::max<SimTime>(*r.ends - kCapacityBlockTerminationLead, 0);
@@ -244,6 +248,20 @@ void KarpenterProvisioner::end_capacity_block(const std::string& id, bool termin
     cluster_.state.nodes()[n].disrupting = true;
     if (terminated) cluster_.replicas.cut_off(n);
     cluster_.nodes.remove_node(n, terminated ? "capacity-block-end" : "capacity-block-drain");
+  }
+}
+
+void KarpenterProvisioner::odcr_ended(const std::string& id) {
+  RunContext& run = cluster_.run;
+  const SimTime now = run.now();
+  for (std::size_t n : cluster_.state.live_node_ids()) {
+    Node& node = cluster_.state.nodes()[n];
+    if (node.node_pool == kNoOwner || run.market.at(node.pool).offering.reservation_id != id) continue;
+    // Its bill goes on under the same resource, now at the on-demand price.
+    const LedgerLine reserved = run.ledger.line(node.ledger_line);
+    run.ledger.close_instance(node.ledger_line, now);
+    node.ledger_line = run.ledger.open_instance(reserved.resource, *node.type, CapacityType::OnDemand, node.type->ondemand_usd_per_h, now,
+                                                reserved.tags, {reserved.owner, reserved.zone});
   }
 }
 

@@ -97,8 +97,10 @@ class KarpenterProvisioner final : public Provisioner {
   std::size_t node_pool_index(const std::string& name) const;
   void expire(std::size_t node);
   /// Schedules the drain (40 minutes before the end) and EC2's termination (30 minutes before) of
-  /// every Capacity Block's nodes.
-  void watch_capacity_blocks();
+  /// every Capacity Block's nodes, and the end of every ODCR that ends inside the window.
+  void watch_reservation_ends();
+  /// An ODCR ended: its nodes run on, billed on demand.
+  void odcr_ended(const std::string& id);
   /// Removes the nodes running in reservation `id`: drained (pods rescheduled) or terminated.
   void end_capacity_block(const std::string& id, bool terminated);
   /// A static NodePool (spec.replicas): launches what its replicas miss, within limits.nodes.
