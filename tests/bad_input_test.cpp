@@ -258,7 +258,7 @@ TEST_CASE("pod templates: extended resources, node affinity terms, one way to gi
   check_message("pod_template_two_terms.json",
                 {"/services/0/replica/pod_template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms",
                  "expected exactly one nodeSelectorTerm (capsim cannot express ORed terms)"});
-  check_message("pod_template_with_gpus.json", {"/services/0/replica/gpus", "the pod's resources, affinity and tolerations in 'pod_template' only"});
+  check_message("pod_template_with_gpus.json", {"/services/0/replica/gpus", "the pod's resources, affinity, tolerations and topology spread in 'pod_template' only"});
   check_message("pod_template_no_accelerator.json", {"/services/0/replica/pod_template/spec/containers",
                                                      "expected an accelerator request in one kind: nvidia.com/gpu or aws.amazon.com/neuron",
                                                      "got neither"});

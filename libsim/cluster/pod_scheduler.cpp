@@ -4,6 +4,8 @@
 #include <set>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace capsim {
 
 PodScheduler::PodScheduler(ClusterState& state, ReplicaController& replicas, const std::vector<ServiceSpec>& services)
@@ -35,8 +37,26 @@ void PodScheduler::place_pending() {
     auto it = pending.upper_bound(p);
     return it == pending.end() ? std::nullopt : std::optional<std::size_t>(*it);
   };
+  std::vector<std::optional<std::vector<DomainCounts>>> spread(services_.size());  // by service, computed when first needed
   for (std::optional<std::size_t> p = *pending.begin(); p; p = after(*p)) {
     const std::size_t s = state_.pods()[*p].service;
+    if (!services_[s].topology_spread.empty()) {
+      // Each pod sees the counts the pods before it left: scanned whole, without the resume point
+      // (a node refused for the skew may take the next pod once other domains have filled).
+      std::optional<std::vector<DomainCounts>>& counts = spread[s];
+      if (!counts) counts = spread_counts(s);
+      std::string refused;
+      if (const auto id = spread_node(s, *counts, refused)) {
+        replicas_.bind(*p, *id);
+        for (std::size_t c = 0; c < counts->size(); ++c)
+          if (std::string d = domain_of(state_.nodes()[*id], *id, services_[s].topology_spread[c].key); !d.empty()) ++(*counts)[c][d];
+        continue;
+      }
+      // Its PodScheduled message, unless a provisioner has said more.
+      if (Pod& pod = state_.pods()[*p]; !refused.empty() && pod.unschedulable.empty()) pod.unschedulable = refused;
+      left = true;
+      continue;
+    }
     std::size_t& k = resume[s];
     if (k < ids.size()) {
       while (k < ids.size() && !fits(state_.nodes()[ids[k]], s)) ++k;
@@ -50,6 +70,58 @@ void PodScheduler::place_pending() {
     if (exhausted == services_.size()) break;
   }
   if (left && unplaced_) unplaced_();
+}
+
+std::string PodScheduler::domain_of(const Node& n, std::size_t id, const std::string& key) {
+  if (key == label::kHostname) return std::to_string(id);
+  auto it = n.labels->find(key);
+  return it == n.labels->end() ? std::string() : it->second;
+}
+
+std::vector<DomainCounts> PodScheduler::spread_counts(std::size_t service) const {
+  const ServiceSpec& svc = services_[service];
+  std::vector<DomainCounts> out(svc.topology_spread.size());
+  for (std::size_t id : state_.live_node_ids()) {
+    const Node& n = state_.nodes()[id];
+    if (!svc.replica_requirements.empty() && !svc.replica_requirements.matches(*n.labels)) continue;
+    int mine = 0;
+    for (std::size_t p : n.pods) {
+      const Pod& pod = state_.pods()[p];
+      mine += pod.service == service && pod.node == static_cast<std::ptrdiff_t>(id) && !pod.removed ? 1 : 0;
+    }
+    for (std::size_t c = 0; c < out.size(); ++c)
+      if (std::string d = domain_of(n, id, svc.topology_spread[c].key); !d.empty()) out[c][d] += mine;
+  }
+  return out;
+}
+
+std::optional<std::size_t> PodScheduler::spread_node(std::size_t service, const std::vector<DomainCounts>& counts,
+                                                      std::string& refused) const {
+  const std::vector<TopologySpreadConstraint>& spread = services_[service].topology_spread;
+  std::vector<int> mins;
+  for (std::size_t c = 0; c < spread.size(); ++c) mins.push_back(spread_global_min(spread[c], counts[c]));
+  std::optional<std::size_t> best;
+  long best_score = 0;
+  for (std::size_t id : state_.live_node_ids()) {
+    const Node& n = state_.nodes()[id];
+    if (!fits(n, service)) continue;
+    bool ok = true;
+    long score = 0;  // the service's pods in the node's ScheduleAnyway domains: fewer is better
+    for (std::size_t c = 0; c < spread.size() && ok; ++c) {
+      const std::string d = domain_of(n, id, spread[c].key);
+      auto it = counts[c].find(d);
+      if (spread[c].schedule_anyway) score += it == counts[c].end() ? 0 : it->second;
+      else ok = it != counts[c].end() && spread_allows(spread[c], counts[c], d, mins[c]);
+      if (!ok && refused.empty())
+        refused = fmt::format("no node keeps its topology spread; node {}: {}", id,
+                              it == counts[c].end() ? fmt::format("no {} label", spread[c].key) : spread_violation(spread[c], counts[c], d, mins[c]));
+    }
+    if (ok && (!best || score < best_score)) {
+      best = id;
+      best_score = score;
+    }
+  }
+  return best;
 }
 
 }  // namespace capsim

@@ -108,6 +108,8 @@ std::vector<PodSpec> pod_templates(const std::vector<ServiceSpec>& services) {
     p.affinity = svc.replica_requirements;
     p.serving_types = std::move(types);
     p.tolerations = svc.tolerations;
+    p.topology_spread = svc.topology_spread;
+    p.workload = svc.name;
     out.push_back(std::move(p));
   }
   return out;

@@ -7,6 +7,7 @@
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
+#include "capsim/catalog/topology_spread.hpp"
 
 namespace capsim {
 
@@ -29,6 +30,9 @@ struct PodSpec {
   /// The instance types its service has a throughput for (empty: no such restriction). capsim runs
   /// a replica only there, so explanations name this restriction rather than the requirement it becomes.
   std::vector<std::string> serving_types;
+  /// Its topologySpreadConstraints; the pods they count are those of `workload` (its service).
+  std::vector<TopologySpreadConstraint> topology_spread{};
+  std::string workload{};
 };
 
 }  // namespace capsim

@@ -12,6 +12,7 @@
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
+#include "capsim/catalog/topology_spread.hpp"
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
@@ -71,6 +72,7 @@ struct ServiceSpec {
   Tags tags;
   std::string namespace_name = "default";  // its pods' Kubernetes namespace (ResourceQuota)
   std::vector<Toleration> tolerations;      // the pod's tolerations (for GPU taints)
+  std::vector<TopologySpreadConstraint> topology_spread{};  // over the service's own pods
   std::optional<std::int64_t> limit_cpu_millicores;  // limits (Kubernetes: a missing request defaults to its limit)
   std::optional<std::int64_t> limit_memory_mib;
   std::optional<std::int64_t> usage_cpu_millicores;  // what a replica actually uses on average (default: its request)

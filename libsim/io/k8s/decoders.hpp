@@ -15,6 +15,7 @@
 #include "capsim/catalog/instance_type.hpp"
 #include "capsim/catalog/requirements.hpp"
 #include "capsim/catalog/taints.hpp"
+#include "capsim/catalog/topology_spread.hpp"
 #include "capsim/cluster/resource_quota.hpp"
 #include "capsim/provisioning/karpenter/disruption_budget.hpp"
 #include "capsim/provisioning/karpenter/spec.hpp"
@@ -42,6 +43,16 @@ std::vector<Requirement> requirements(Checker& ck, const json& j, const std::str
 std::vector<Taint> taints(Checker& ck, const json& j, const std::string& p);
 /// Tolerations ({key, operator, value, effect, tolerationSeconds}), as the API server validates them.
 std::vector<Toleration> tolerations(Checker& ck, const json& j, const std::string& p);
+
+/// capsim's short form of topology spread (a service replica's `topology_spread`: {key, max_skew,
+/// when_unsatisfiable, min_domains}); keys other than the zone and the hostname are refused.
+std::vector<TopologySpreadConstraint> topology_spread_short(Checker& ck, const json& j, const std::string& p);
+/// A pod spec's topologySpreadConstraints, checked as the API server does: the zone and hostname
+/// constraints into `out`, and a note in `notes` for each constraint or field capsim does not
+/// simulate (another topologyKey, nodeAffinityPolicy Ignore, nodeTaintsPolicy Honor, a labelSelector
+/// that does not select the pod's own `pod_labels`).
+void topology_spread_constraints(Checker& ck, const json& j, const std::string& p, const std::map<std::string, std::string>& pod_labels,
+                                 std::vector<TopologySpreadConstraint>& out, std::vector<std::string>& notes);
 
 /// A Karpenter NodePool object ({apiVersion, kind, metadata, spec}) with the v1.x additions capsim
 /// simulates (Balanced consolidation, static replicas, minValues): manifests and the scenario's
@@ -81,7 +92,8 @@ struct PodShape {
   std::map<std::string, std::string> labels;
   bool preferred_affinity = false;  // preferredDuringScheduling terms were given (not simulated)
   std::optional<std::int64_t> termination_grace_period_s;  // terminationGracePeriodSeconds
-  std::vector<std::string> topology_spread_keys;  // topologySpreadConstraints' keys (not simulated)
+  std::vector<TopologySpreadConstraint> topology_spread;  // topologySpreadConstraints capsim simulates
+  std::vector<std::string> topology_spread_notes;         // and what of them it does not
 };
 
 /// A v1 PodTemplateSpec ({metadata, spec}), as a Deployment's spec.template holds it.

@@ -139,26 +139,6 @@ void node_affinity(Checker& ck, const json& a, const std::string& p, PodShape& o
   }
 }
 
-// TopologySpreadConstraints as the API server validates them: maxSkew >= 1, a topologyKey, and
-// whenUnsatisfiable DoNotSchedule or ScheduleAnyway.
-void topology_spread(Checker& ck, const json& j, const std::string& p, PodShape& out) {
-  if (!j.is_array()) {
-    ck.fail(p, "an array of {maxSkew, topologyKey, whenUnsatisfiable, labelSelector}", describe(j));
-    return;
-  }
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string cp = ptr_join(p, i);
-    if (!ck.object(j[i], cp,
-                   {"maxSkew", "topologyKey", "whenUnsatisfiable", "labelSelector", "minDomains", "matchLabelKeys", "nodeAffinityPolicy",
-                    "nodeTaintsPolicy"},
-                   {"maxSkew", "topologyKey", "whenUnsatisfiable"}))
-      continue;
-    ck.integer(j[i], cp, "maxSkew", 1, 1'000'000);
-    ck.one_of(j[i], cp, "whenUnsatisfiable", {"DoNotSchedule", "ScheduleAnyway"});
-    if (auto key = ck.string(j[i], cp, "topologyKey")) out.topology_spread_keys.push_back(*key);
-  }
-}
-
 }  // namespace
 
 std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::string& p) {
@@ -217,7 +197,8 @@ std::optional<PodShape> pod_template(Checker& ck, const json& j, const std::stri
     for (const auto& [key, value] : ck.string_map(spec, sp, "nodeSelector")) out.requirements.push_back({key, Operator::In, {value}});
   if (auto a = spec.find("affinity"); a != spec.end()) node_affinity(ck, *a, sp + "/affinity", out);
   if (auto t = spec.find("tolerations"); t != spec.end()) out.tolerations = tolerations(ck, *t, sp + "/tolerations");
-  if (auto t = spec.find("topologySpreadConstraints"); t != spec.end()) topology_spread(ck, *t, sp + "/topologySpreadConstraints", out);
+  if (auto t = spec.find("topologySpreadConstraints"); t != spec.end())
+    topology_spread_constraints(ck, *t, sp + "/topologySpreadConstraints", out.labels, out.topology_spread, out.topology_spread_notes);
   if (!out.requirements.empty()) {
     // nodeSelector and the affinity term must hold together, and every key must be a label capsim knows.
     for (std::size_t i = 0; i < out.requirements.size(); ++i)

@@ -686,12 +686,12 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   if (auto r = s.find("replica"); r != s.end()) {
     const std::string rp = p + "/replica";
     if (ck_.object(*r, rp, {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "usage", "concurrency",
-                            "startup_s", "pod_template", "usage_by_load", "termination_grace_period_s"})) {
+                            "startup_s", "pod_template", "usage_by_load", "termination_grace_period_s", "topology_spread"})) {
       // The pod: a Kubernetes pod template (a Deployment's spec.template) or capsim's short keys.
       const bool from_template = r->contains("pod_template");
-      for (const char* k : {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations"})
+      for (const char* k : {"gpus", "aws.amazon.com/neuron", "cpu", "memory", "limits", "requirements", "tolerations", "topology_spread"})
         if (from_template && r->contains(k))
-          ck_.fail(ptr_join(rp, k), "the pod's resources, affinity and tolerations in 'pod_template' only", "both");
+          ck_.fail(ptr_join(rp, k), "the pod's resources, affinity, tolerations and topology spread in 'pod_template' only", "both");
       // The accelerator request: nvidia.com/gpu ("gpus") or Neuron devices (Inferentia, Trainium).
       const bool gpus = r->contains("gpus"), neuron = r->contains("aws.amazon.com/neuron");
       if (gpus == neuron && !from_template && !unbound)
@@ -713,10 +713,9 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
           // Services are read once per policy: say it once.
           if (shape->preferred_affinity && std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end())
             sc_.warnings.push_back(note);
-          if (!shape->topology_spread_keys.empty()) {
-            const std::string spread = fmt::format(
-                "service '{}': its pods' topologySpreadConstraints ({}) are not simulated; capsim places them without spreading",
-                svc.name, fmt::join(shape->topology_spread_keys, ", "));
+          svc.topology_spread = shape->topology_spread;
+          for (const std::string& n : shape->topology_spread_notes) {
+            const std::string spread = fmt::format("service '{}': {}", svc.name, n);
             if (std::find(sc_.warnings.begin(), sc_.warnings.end(), spread) == sc_.warnings.end()) sc_.warnings.push_back(spread);
           }
         }
@@ -750,6 +749,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
                    fmt::format("{}Mi", *svc.limit_memory_mib));
         if (auto rq = r->find("requirements"); rq != r->end()) svc.replica_requirements = Requirements(k8s::requirements(ck_, *rq, rp + "/requirements"));
         if (auto tl = r->find("tolerations"); tl != r->end()) svc.tolerations = k8s::tolerations(ck_, *tl, rp + "/tolerations");
+        if (auto ts = r->find("topology_spread"); ts != r->end()) svc.topology_spread = k8s::topology_spread_short(ck_, *ts, rp + "/topology_spread");
       }
       // What a replica uses on average, against what it requests: over-requesting shows as waste.
       if (auto us = r->find("usage"); us != r->end() && ck_.object(*us, rp + "/usage", {"cpu", "memory"})) {

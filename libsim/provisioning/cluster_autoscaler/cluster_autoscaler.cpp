@@ -1,9 +1,11 @@
 #include "capsim/provisioning/cluster_autoscaler/cluster_autoscaler.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
+#include "capsim/catalog/topology_spread.hpp"
 #include "capsim/cluster/cluster_state.hpp"
 #include "capsim/cluster/node_groups.hpp"
 #include "capsim/cluster/node_lifecycle.hpp"
@@ -44,6 +46,8 @@ void ClusterAutoscaler::scale_up() {
   // Cluster Autoscaler simulates the pod on it); a pod no group can ever run stays pending, and the
   // run says why.
   std::vector<int> groups_that_run(pending.size(), 0);
+  std::vector<char> packed(pending.size(), 0);           // onto some group's new nodes
+  std::vector<std::string> spread_refused(pending.size());  // why a group's zone breaks the pod's spread
   // The template node's labels are its first pool's (the pool's type is the group's first type).
   auto template_labels = [&](std::size_t g) -> const Labels& { return *cluster_.nodes.pool_labels(groups.pools(g).front()); };
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -58,25 +62,67 @@ void ClusterAutoscaler::scale_up() {
     if (g < backoff_until_.size() && run.now() < backoff_until_[g]) continue;
     const int room = groups.group_bounds(g).second - groups.active(g);
     if (room <= 0) continue;
-    // Pack the pending pods this group can run onto new nodes, first fit.
+    // Pack the pending pods this group can run onto new nodes, first fit. The autoscaler's
+    // simulation runs the scheduler's filters, PodTopologySpread among them: a pod with DoNotSchedule
+    // constraints goes onto a new node only while one more of its service's pods in the template's
+    // zone (or on that node, for kubernetes.io/hostname) keeps the skew, counted over the live nodes
+    // and the pods packed so far. ScheduleAnyway only scores, so it does not enter here.
     ExpansionOption o{g};
     std::vector<ResourceList> free;
+    std::vector<std::map<std::size_t, int>> node_pods;  // by new node: pods packed, by service
+    std::map<std::size_t, std::vector<DomainCounts>> counts;  // by spread service: its zone counts here
+    const auto zone_label = labels.find(label::kZone);
+    const std::string zone = zone_label == labels.end() ? std::string() : zone_label->second;
     for (std::size_t i = 0; i < pending.size(); ++i) {
       if (!runs[i]) continue;
-      const ResourceList& need = state.template_of(state.pods()[pending[i]]).requests;
-      auto fits_in = [&](const ResourceList& f) {
-        return f.cpu_millicores >= need.cpu_millicores && f.memory_mib >= need.memory_mib && f.gpus >= need.gpus && f.pods >= 1;
+      const std::size_t service = state.pods()[pending[i]].service;
+      const PodSpec& pod = state.template_of(state.pods()[pending[i]]);
+      const ResourceList& need = pod.requests;
+      std::vector<DomainCounts>* spread = nullptr;
+      if (!pod.topology_spread.empty()) {
+        auto [c, fresh] = counts.try_emplace(service);
+        if (fresh) {
+          c->second = cluster_.scheduler.spread_counts(service);
+          for (std::size_t k = 0; k < pod.topology_spread.size(); ++k)
+            if (pod.topology_spread[k].key == label::kZone && !zone.empty()) c->second[k].try_emplace(zone, 0);  // the template's zone is a domain
+        }
+        spread = &c->second;
+        std::string refused;
+        for (std::size_t k = 0; k < pod.topology_spread.size() && refused.empty(); ++k) {
+          const TopologySpreadConstraint& tc = pod.topology_spread[k];
+          if (tc.schedule_anyway || tc.key != label::kZone) continue;
+          refused = spread_violation(tc, (*spread)[k], zone, spread_global_min(tc, (*spread)[k]));
+        }
+        if (!refused.empty()) {
+          spread_refused[i] = fmt::format("{} ({}): {}", group.name, type.name, refused);
+          continue;
+        }
+      }
+      auto fits_in = [&](std::size_t n) {
+        const ResourceList& f = free[n];
+        if (f.cpu_millicores < need.cpu_millicores || f.memory_mib < need.memory_mib || f.gpus < need.gpus || f.pods < 1) return false;
+        // A new node is a hostname domain of its own, and the least-populated one (it started empty).
+        for (const TopologySpreadConstraint& tc : pod.topology_spread)
+          if (!tc.schedule_anyway && tc.key == label::kHostname && node_pods[n][service] + 1 > tc.max_skew) return false;
+        return true;
       };
-      auto it = std::find_if(free.begin(), free.end(), fits_in);
-      if (it == free.end()) {
+      std::size_t n = 0;
+      while (n < free.size() && !fits_in(n)) ++n;
+      if (n == free.size()) {
         if (static_cast<int>(free.size()) == room) continue;
         free.push_back({type.alloc_cpu_millicores, type.alloc_memory_mib, device_count(type, need.device), type.alloc_pods});
-        it = free.end() - 1;
+        node_pods.emplace_back();
       }
-      it->cpu_millicores -= need.cpu_millicores;
-      it->memory_mib -= need.memory_mib;
-      it->gpus -= need.gpus;
-      it->pods -= 1;
+      ResourceList& f = free[n];
+      f.cpu_millicores -= need.cpu_millicores;
+      f.memory_mib -= need.memory_mib;
+      f.gpus -= need.gpus;
+      f.pods -= 1;
+      ++node_pods[n][service];
+      if (spread)
+        for (std::size_t k = 0; k < pod.topology_spread.size(); ++k)
+          if (pod.topology_spread[k].key == label::kZone && !zone.empty()) ++(*spread)[k][zone];
+      packed[i] = 1;
       ++o.pods;
     }
     if (o.pods == 0) continue;
@@ -86,6 +132,12 @@ void ClusterAutoscaler::scale_up() {
     options.push_back(o);
   }
   for (std::size_t i = 0; i < pending.size(); ++i) {
+    // A pod every group could run but whose spread no group's zone keeps: it does not trigger a
+    // scale-up either ("node(s) didn't match pod topology spread constraints").
+    if (groups_that_run[i] > 0 && !packed[i] && !spread_refused[i].empty()) {
+      explain_unschedulable(pending[i], "no node group keeps its topology spread: " + spread_refused[i]);
+      continue;
+    }
     // Counted once per pending spell (the flag clears when the pod is bound); explained once per reason.
     if (groups_that_run[i] > 0) continue;
     // Why, group by group: written only for a pod no group can run (most scans have none).
@@ -95,15 +147,7 @@ void ClusterAutoscaler::scale_up() {
       const auto why = why_pod_cannot_run(state.template_of(state.pods()[pending[i]]), type, template_labels(g), groups.spec(g).taints);
       cannot_run += fmt::format("{}{} ({}): {}", cannot_run.empty() ? "" : "; ", groups.spec(g).name, type.name, *why);
     }
-    Pod& pod = state.pods()[pending[i]];
-    pod.unschedulable = "no node group can run it: " + cannot_run;
-    if (pod.unschedulable_counted) continue;
-    pod.unschedulable_counted = true;
-    ++run.counters.unschedulable;
-    const std::string& svc = state.template_of(pod).name;
-    const std::string reason = "no node group can run it: " + cannot_run;
-    if (run.explain && unschedulable_explained_.insert(svc + '\n' + reason).second)
-      run.decisions.unschedulable.push_back({run.next_decision(), to_seconds(run.now()), fmt::format("{}#{}", svc, pending[i]), reason});
+    explain_unschedulable(pending[i], "no node group can run it: " + cannot_run);
   }
   if (options.empty()) return;
   const ExpansionOption& best = expander_->best_option(options, {run.seed, run.replicate, scans_});
@@ -114,6 +158,18 @@ void ClusterAutoscaler::scale_up() {
   for (std::size_t id = first_new; id < state.nodes().size(); ++id)
     run.engine.schedule_in(spec_.max_node_provision_time, [this, id] { provision_timeout(id); }, kPriorityCluster);
   cluster_.scheduler.place_pending();  // the pending pods wait on the new nodes, so the next scan does not add more
+}
+
+void ClusterAutoscaler::explain_unschedulable(std::size_t p, const std::string& reason) {
+  RunContext& run = cluster_.run;
+  Pod& pod = cluster_.state.pods()[p];
+  pod.unschedulable = reason;
+  if (pod.unschedulable_counted) return;
+  pod.unschedulable_counted = true;
+  ++run.counters.unschedulable;
+  const std::string& svc = cluster_.state.template_of(pod).name;
+  if (run.explain && unschedulable_explained_.insert(svc + '\n' + reason).second)
+    run.decisions.unschedulable.push_back({run.next_decision(), to_seconds(run.now()), fmt::format("{}#{}", svc, p), reason});
 }
 
 void ClusterAutoscaler::provision_timeout(std::size_t id) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -301,6 +302,22 @@ const PodSpec& KarpenterProvisioner::pod_spec(std::size_t p) {
   return *spec;
 }
 
+namespace {
+
+// The node's pods by workload, for the workloads with topology spread constraints (Karpenter counts
+// them per domain); empty when there are none.
+std::map<std::string, int, std::less<>> spread_pods(const ClusterState& state, std::size_t id) {
+  std::map<std::string, int, std::less<>> out;
+  for (std::size_t p : state.nodes()[id].pods) {
+    const Pod& pod = state.pods()[p];
+    const PodSpec& t = state.template_of(pod);
+    if (!t.topology_spread.empty() && pod.node == static_cast<std::ptrdiff_t>(id) && !pod.removed) ++out[t.workload];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<ExistingNode> KarpenterProvisioner::existing_nodes() const {
   std::vector<ExistingNode> existing;
   for (std::size_t id : cluster_.state.live_node_ids()) {
@@ -308,7 +325,7 @@ std::vector<ExistingNode> KarpenterProvisioner::existing_nodes() const {
     if (n.cordoned) continue;
     existing.push_back({std::to_string(id), n.type, n.free, n.labels,
                         n.node_pool == kNoOwner ? std::string() : spec_.node_pools[n.node_pool].scheduling.name,
-                        n.taints ? *n.taints : std::vector<Taint>{}});
+                        n.taints ? *n.taints : std::vector<Taint>{}, spread_pods(cluster_.state, id)});
   }
   return existing;
 }
@@ -327,6 +344,7 @@ const std::vector<const ExistingNode*>& KarpenterProvisioner::existing_node_view
                                                          n.node_pool == kNoOwner ? std::string() : spec_.node_pools[n.node_pool].scheduling.name,
                                                          n.taints ? *n.taints : std::vector<Taint>{}});
     view->free = n.free;
+    view->workload_pods = spread_pods(cluster_.state, id);
     existing_.push_back(view.get());
   }
   return existing_;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "capsim/catalog/topology_spread.hpp"
 #include "capsim/core/error.hpp"
 
 namespace capsim {
@@ -205,26 +206,16 @@ class Scheduler {
         }
     }
     // Pod groups.
-    std::map<std::string, std::size_t> groups;
     pod_group_.resize(pods_.size());
     for (std::size_t i = 0; i < pods_.size(); ++i) {
       const ResourceList& r = pods_[i]->requests;
       if (r.cpu_millicores < 0 || r.memory_mib < 0 || r.gpus < 0 || r.pods < 0)
         throw Error(fmt::format("pod {}: negative resource request", pods_[i]->name));
-      auto same = std::find_if(group_pod_.begin(), group_pod_.end(), [&](std::size_t r) { return same_group_fields(*pods_[r], *pods_[i]); });
-      if (same != group_pod_.end()) {
-        pod_group_[i] = static_cast<std::size_t>(same - group_pod_.begin());
-        continue;
-      }
-      auto [it, fresh] = groups.emplace(group_key(*pods_[i]), groups.size());
-      if (fresh) {
-        group_pod_.push_back(i);
-        group_key_.push_back(it->first);
-      }
-      pod_group_[i] = it->second;
+      pod_group_[i] = group_of(i);
     }
-    candidates_.assign(groups.size() * pools.size(), nullptr);
-    node_match_.assign(groups.size() * existing.size(), -1);
+    candidates_.assign(group_pod_.size() * pools.size(), nullptr);
+    node_match_.assign(group_pod_.size() * existing.size(), -1);
+    collect_spreads();
   }
 
   SchedulingResult run() {
@@ -242,7 +233,15 @@ class Scheduler {
     // placed (placing one changes what pools have left, and so the reasons).
     std::vector<std::tuple<std::size_t, Res, std::string>> refused;
     for (std::size_t pod : queue) {
-      if (try_existing(pod, result) || try_planned(pod) || try_new_claim(pod, nullptr)) {
+      // ScheduleAnyway spread is honoured as if required first, and dropped only when the pod
+      // cannot be placed otherwise (Karpenter's preference relaxation).
+      relaxed_ = false;
+      bool placed = try_existing(pod, result) || try_planned(pod) || try_new_claim(pod, nullptr);
+      if (!placed && has_preferred_spread(pod)) {
+        relaxed_ = true;
+        placed = try_existing(pod, result) || try_planned(pod) || try_new_claim(pod, nullptr);
+      }
+      if (placed) {
         refused.clear();
         continue;
       }
@@ -267,6 +266,14 @@ class Scheduler {
   }
 
  private:
+  // One (workload, constraint) of the round's pods with its count per domain.
+  struct Spread {
+    std::string workload;
+    TopologySpreadConstraint c;
+    DomainCounts counts;  // zone: by zone; hostname: by node name, or "claim <i>" for planned claim i
+    std::size_t owner = 0;  // a pod of the workload (its requirements say which domains are eligible)
+  };
+
   bool try_existing(std::size_t pod, SchedulingResult& result) {
     const Res need = res_of(pods_[pod]->requests);
     const std::size_t g = pod_group_[pod];
@@ -280,6 +287,11 @@ class Scheduler {
                 ? 1
                 : 0;
       if (!m) continue;
+      if (!pod_spreads_[pod].empty()) {
+        const std::string zone = zone_of(*existing_[n]->labels);
+        if (!spread_allows_node(pod, zone, existing_[n]->name)) continue;
+        record(pod, zone, existing_[n]->name);
+      }
       Res& f = nodes_free_[n];
       f = {f.cpu - need.cpu, f.mem - need.mem, f.gpu - need.gpu, f.pods - need.pods};
       result.bound_to_existing.push_back({pods_[pod]->name, existing_[n]->name});
@@ -292,9 +304,17 @@ class Scheduler {
   bool try_planned(std::size_t pod) {
     for (std::size_t pos = 0; pos < claim_order_.size(); ++pos) {
       Claim& c = claims_[claim_order_[pos]];
-      const Join join = can_add(c, pod);
+      const bool spread = !pod_spreads_[pod].empty();
+      std::size_t q = pod;
+      if (spread) {
+        const std::optional<std::size_t> pinned = spread_placement(pod, c.req, claim_host(claim_order_[pos]), nullptr);
+        if (!pinned) continue;
+        q = *pinned;
+      }
+      const Join join = can_add(c, q);
       if (join == Join::No) continue;
-      add(c, pod, join);
+      add(c, q, join);
+      if (spread) record(pod, pinned_zone(q), claim_host(claim_order_[pos]));
       // One more pod: move right past the claims with fewer pods than it now has (a stable re-sort).
       const std::size_t n = c.pods.size();
       while (pos + 1 < claim_order_.size() && claims_[claim_order_[pos + 1]].pods.size() < n) {
@@ -500,20 +520,33 @@ class Scheduler {
            (!l.memory_mib || cap.mem <= *l.memory_mib - used.mem) && (!l.gpus || cap.gpu <= *l.gpus - used.gpu);
   }
 
-  bool try_new_claim(std::size_t pod, std::string* why) {
-    const Res need = res_of(pods_[pod]->requests);
-    const std::size_t g = pod_group_[pod];
+  bool try_new_claim(std::size_t original, std::string* why) {
+    const Res need = res_of(pods_[original]->requests);
     if (pools_.empty() && why) *why = "no NodePool";
     // Karpenter first honours PreferNoSchedule taints as if they were NoSchedule, and tolerates them
     // only when no NodePool can take the pod otherwise (its preference relaxation).
     for (int pass = 0; pass < 2; ++pass) {
       bool held_back = false;
       for (std::size_t p : pool_order_) {
-        if (pass == 0 && first_untolerated_any_effect(pools_[p].taints, pods_[pod]->tolerations) &&
-            !first_untolerated(pools_[p].taints, pods_[pod]->tolerations)) {
+        if (pass == 0 && first_untolerated_any_effect(pools_[p].taints, pods_[original]->tolerations) &&
+            !first_untolerated(pools_[p].taints, pods_[original]->tolerations)) {
           held_back = true;
           continue;
         }
+        // The pod as it opens a claim of this pool: pinned to the zone its topology spread picks
+        // among those the pool allows.
+        const bool spread = !pod_spreads_[original].empty();
+        std::size_t pod = original;
+        if (spread) {
+          std::string spread_why;
+          const std::optional<std::size_t> q = spread_placement(original, pools_[p].requirements, claim_host(claims_.size()), why ? &spread_why : nullptr);
+          if (!q) {
+            if (why) *why += fmt::format("{}pool {}: {}", why->empty() ? "" : "; ", pools_[p].name, spread_why);
+            continue;
+          }
+          pod = *q;
+        }
+        const std::size_t g = pod_group_[pod];
         const Candidates& cand = candidates(g, p);
         std::string reason = cand.pool_reason;
         std::vector<std::size_t> kept;
@@ -529,10 +562,14 @@ class Scheduler {
           }
         }
         if (reason.empty()) reason = min_values_unmet(p, kept);
+        if (!reason.empty() && pod != original)
+          reason = fmt::format("topology spread picks {} {} (the least-populated zone within maxSkew), where {}", label::kZone,
+                               pinned_zone(pod), reason);
         if (!reason.empty()) {
           if (why) *why += fmt::format("{}pool {}: {}", why->empty() ? "" : "; ", pools_[p].name, reason);
           continue;
         }
+        if (spread) record(original, pinned_zone(pod), claim_host(claims_.size()));
         open_claim(pod, p, cand, std::move(kept));
         return true;
       }
@@ -708,6 +745,180 @@ class Scheduler {
     return out;
   }
 
+  // Pod groups: a pod joins the first group whose fields it shares, else the group of its key.
+  std::size_t group_of(std::size_t i) {
+    auto same = std::find_if(group_pod_.begin(), group_pod_.end(), [&](std::size_t r) { return same_group_fields(*pods_[r], *pods_[i]); });
+    if (same != group_pod_.end()) return static_cast<std::size_t>(same - group_pod_.begin());
+    auto [it, fresh] = groups_.emplace(group_key(*pods_[i]), groups_.size());
+    if (fresh) {
+      group_pod_.push_back(i);
+      group_key_.push_back(it->first);
+    }
+    return it->second;
+  }
+
+  // Topology spread, as Karpenter's TopologyGroups keep it: per (workload, constraint), the
+  // workload's pods per domain. Zone domains are the zones of the available offerings of the types
+  // some NodePool allows (and its zone requirement admits), those the pod's own zone requirement
+  // allows, plus the zones of existing nodes that pass the pod's node affinity, whose pods of the
+  // workload are counted (nodeAffinityPolicy Honor). Hostname domains are nodes, and a planned
+  // claim is a node of its own ("claim <i>"); their global minimum is 0, as a new node can always
+  // be made.
+  void collect_spreads() {
+    pod_spreads_.assign(pods_.size(), {});
+    bool zones = false;
+    for (std::size_t i = 0; i < pods_.size(); ++i)
+      for (const TopologySpreadConstraint& c : pods_[i]->topology_spread) {
+        auto it = std::find_if(spreads_.begin(), spreads_.end(), [&](const Spread& s) { return s.workload == pods_[i]->workload && s.c == c; });
+        if (it == spreads_.end()) {
+          spreads_.push_back({pods_[i]->workload, c, {}, i});
+          it = spreads_.end() - 1;
+          zones = zones || c.key == label::kZone;
+        }
+        pod_spreads_[i].push_back(static_cast<std::size_t>(it - spreads_.begin()));
+      }
+    if (spreads_.empty()) return;
+    std::set<std::string> pool_zones;
+    if (zones)
+      for (const NodePoolSpec& pool : pools_) {
+        const OfferingFilter filter(pool.requirements);
+        for (const TypeInfo& t : types_) {
+          if (!type_matches(pool.requirements, *t.labels)) continue;
+          for (std::size_t o : t.offerings)
+            if (filter.allows(offerings_[o])) pool_zones.insert(offerings_[o].zone);
+        }
+      }
+    for (Spread& s : spreads_) {
+      const PodSpec& owner = *pods_[s.owner];
+      const bool by_zone = s.c.key == label::kZone;
+      if (by_zone) {
+        const KeyConstraint* allowed = zone_constraint(owner.requirements);
+        for (const std::string& z : pool_zones)
+          if (!allowed || allowed->allows(z)) s.counts.emplace(z, 0);
+      }
+      for (const ExistingNode* n : existing_) {
+        if (!owner.affinity.matches(*n->labels)) continue;
+        const std::string domain = by_zone ? zone_of(*n->labels) : n->name;
+        if (domain.empty()) continue;
+        auto w = n->workload_pods.find(s.workload);
+        s.counts[domain] += w == n->workload_pods.end() ? 0 : w->second;
+      }
+    }
+  }
+
+  static const KeyConstraint* zone_constraint(const Requirements& r) {
+    auto it = r.keys().find(std::string(label::kZone));
+    return it == r.keys().end() ? nullptr : &it->second;
+  }
+  static std::string zone_of(const Labels& labels) {
+    auto it = labels.find(label::kZone);
+    return it == labels.end() ? std::string() : it->second;
+  }
+  static std::string claim_host(std::size_t claim) { return fmt::format("claim {}", claim); }
+  const std::string& pinned_zone(std::size_t pod) const {
+    static const std::string none;
+    return pod < pinned_.size() ? pinned_[pod] : none;
+  }
+  bool active(const Spread& s) const { return !(relaxed_ && s.c.schedule_anyway); }
+  bool has_preferred_spread(std::size_t pod) const {
+    return std::any_of(pod_spreads_[pod].begin(), pod_spreads_[pod].end(), [&](std::size_t k) { return spreads_[k].c.schedule_anyway; });
+  }
+
+  // Whether one more pod of `pod`'s workload on an existing node of `zone` named `host` keeps its spread.
+  bool spread_allows_node(std::size_t pod, const std::string& zone, const std::string& host) const {
+    for (std::size_t k : pod_spreads_[pod]) {
+      const Spread& s = spreads_[k];
+      if (!active(s)) continue;
+      if (s.c.key == label::kHostname) {
+        if (!spread_allows(s.c, s.counts, host, 0)) return false;
+      } else if (!s.counts.count(zone) || !spread_allows(s.c, s.counts, zone, spread_global_min(s.c, s.counts))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The pod as it joins a claim whose requirements are `req` (a planned claim's, or a NodePool's for
+  // a new one) and whose node is `host`: itself when it has no zone spread, else a copy pinned to the
+  // zone Karpenter's topology picks: the least-populated zone `req` allows where one more pod keeps
+  // every zone constraint within maxSkew (ties: the first by name; Karpenter takes any). None, with
+  // the reason in `why`, when no zone (or the host) keeps the spread.
+  std::optional<std::size_t> spread_placement(std::size_t original, const Requirements& req, const std::string& host, std::string* why) {
+    if (pod_spreads_[original].empty()) return original;
+    const Spread* first = nullptr;
+    for (std::size_t k : pod_spreads_[original]) {
+      const Spread& s = spreads_[k];
+      if (!active(s)) continue;
+      if (s.c.key == label::kHostname) {
+        if (!spread_allows(s.c, s.counts, host, 0)) {
+          if (why) *why = spread_violation(s.c, s.counts, host, 0);
+          return std::nullopt;
+        }
+      } else if (!first) {
+        first = &s;
+      }
+    }
+    if (!first) return original;
+    const KeyConstraint* allowed = zone_constraint(req);
+    std::optional<std::string> best;
+    int best_count = 0;
+    std::string refused;
+    for (const auto& [zone, n] : first->counts) {
+      if (allowed && !allowed->allows(zone)) continue;
+      bool ok = true;
+      for (std::size_t k : pod_spreads_[original]) {
+        const Spread& s = spreads_[k];
+        if (!active(s) || s.c.key != label::kZone) continue;
+        const int min = spread_global_min(s.c, s.counts);
+        if (spread_allows(s.c, s.counts, zone, min)) continue;
+        ok = false;
+        if (why && refused.empty()) refused = spread_violation(s.c, s.counts, zone, min);
+        break;
+      }
+      if (ok && (!best || n < best_count)) {
+        best = zone;
+        best_count = n;
+      }
+    }
+    if (!best) {
+      if (why)
+        *why = !refused.empty() ? refused
+                                : fmt::format("topology spread: no eligible {} domain that both the NodePool and the pod allow", label::kZone);
+      return std::nullopt;
+    }
+    return variant(original, *best);
+  }
+
+  // A copy of the pod pinned to `zone` (its name and requests the same), made once per pod and zone.
+  std::size_t variant(std::size_t original, const std::string& zone) {
+    auto key = std::make_pair(original, zone);
+    if (auto it = variants_.find(key); it != variants_.end()) return it->second;
+    auto spec = std::make_unique<PodSpec>(*pods_[original]);
+    const Requirements pin({{std::string(label::kZone), Operator::In, {zone}}});
+    spec->requirements = spec->requirements.intersect(pin);
+    spec->affinity = spec->affinity.intersect(pin);
+    pods_.push_back(spec.get());
+    variant_specs_.push_back(std::move(spec));
+    const std::size_t i = pods_.size() - 1;
+    pinned_.resize(pods_.size());
+    pinned_[i] = zone;
+    pod_group_.push_back(group_of(i));
+    candidates_.resize(group_pod_.size() * pools_.size(), nullptr);
+    node_match_.resize(group_pod_.size() * existing_.size(), -1);
+    variants_.emplace(std::move(key), i);
+    return i;
+  }
+
+  // The pod is placed in `zone` ("" when not pinned to one: Karpenter records a pod only once its
+  // domain is known) on the node `host`: it counts for its workload's spreads.
+  void record(std::size_t original, const std::string& zone, const std::string& host) {
+    for (std::size_t k : pod_spreads_[original]) {
+      Spread& s = spreads_[k];
+      if (s.c.key == label::kHostname) ++s.counts[host];
+      else if (!zone.empty() && s.counts.count(zone)) ++s.counts[zone];
+    }
+  }
+
   bool explain_ = true;
   std::vector<const PodSpec*> pods_;
   const std::vector<NodePoolSpec>& pools_;
@@ -728,6 +939,13 @@ class Scheduler {
   Narrowed scratch_;  // can_add writes here; add takes it (buffers reused across calls)
   std::vector<int> reserved_taken_;  // by offering: reserved instances this round's claims take (empty: none yet)
   std::vector<std::size_t> claim_order_;
+  std::map<std::string, std::size_t> groups_;  // group key -> group
+  std::vector<Spread> spreads_;
+  std::vector<std::vector<std::size_t>> pod_spreads_;  // by original pod: its spreads
+  bool relaxed_ = false;                               // ScheduleAnyway spreads dropped for the pod at hand
+  std::map<std::pair<std::size_t, std::string>, std::size_t> variants_;  // (pod, zone) -> its pinned copy
+  std::vector<std::unique_ptr<PodSpec>> variant_specs_;
+  std::vector<std::string> pinned_;  // by pod: the zone its copy is pinned to ("" for the originals)
 };
 
 }  // namespace

@@ -36,6 +36,8 @@ class ClusterAutoscaler final : public Provisioner {
   bool to_remove(std::size_t id, SimTime now, bool& removed_busy);
   void remove(std::size_t id);
   void provision_timeout(std::size_t node);
+  /// The pod stays pending for `reason`: said on the pod, counted once per pending spell, explained once per reason.
+  void explain_unschedulable(std::size_t p, const std::string& reason);
   /// Whether node `id`'s pods all fit on the other live, uncordoned nodes (a scale-down candidate's test).
   bool pods_fit_elsewhere(std::size_t id);
   /// Whether `service` has a throughput for node `node`'s type.

@@ -6,6 +6,7 @@
 // explanation of why every cheaper type was rejected.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,9 @@ struct ExistingNode {
   std::shared_ptr<const Labels> labels;  // shared: a simulation hands the same node to many rounds
   std::string node_pool;
   std::vector<Taint> taints;
+  /// Pods bound to it, by workload, for the workloads with topology spread constraints (they count
+  /// its zone's pods, or its own for kubernetes.io/hostname).
+  std::map<std::string, int, std::less<>> workload_pods{};
 };
 
 /// Why one instance type was not used. `reason` starts with its kind: "requirements: ...",
