@@ -781,7 +781,7 @@ class Scheduler {
     std::set<std::string> pool_zones;
     if (zones)
       for (const NodePoolSpec& pool : pools_) {
-        const OfferingFilter filter(pool.requirements);
+        const OfferingFilter filter(pool.requirements, pool);
         for (const TypeInfo& t : types_) {
           if (!type_matches(pool.requirements, *t.labels)) continue;
           for (std::size_t o : t.offerings)
