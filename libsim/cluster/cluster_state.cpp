@@ -58,7 +58,9 @@ void ClusterState::release(std::size_t p) {
 
 double ClusterState::request_share(const Node& n, std::size_t service) const {
   const ResourceList& r = templates_[service].requests;
-  if (const int devices = n.type->gpus + n.type->accelerators; devices > 0) return std::min(1.0, static_cast<double>(r.gpus) / devices);
+  // A pod's share of a time-sliced GPU node is its slice: 1 of the 4 a NodeOverlay advertises.
+  if (const int devices = n.overlay_devices > 0 ? n.overlay_devices : n.type->gpus + n.type->accelerators; devices > 0)
+    return std::min(1.0, static_cast<double>(r.gpus) / devices);
   double share = 0;
   if (n.type->alloc_cpu_millicores > 0) share = static_cast<double>(r.cpu_millicores) / n.type->alloc_cpu_millicores;
   if (n.type->alloc_memory_mib > 0) share = std::max(share, static_cast<double>(r.memory_mib) / n.type->alloc_memory_mib);

@@ -123,7 +123,7 @@ void NodeGroupController::launch(std::size_t g, int count, bool warm) {
       for (std::size_t k = 0; k < supplied; ++k) {
         Tags tags = cluster_tags_;
         for (const auto& [tk, tv] : group.tags) tags[tk] = tv;
-        nodes_.create_node(p, NodeOwner{g, kNoOwner, group.name, launches_[g]++, &group.taints}, warm, tags);
+        nodes_.create_node(p, NodeOwner{g, kNoOwner, group.name, launches_[g]++, &group.taints, std::nullopt}, warm, tags);
       }
       remaining -= static_cast<int>(supplied);
       if (supplied < n) {

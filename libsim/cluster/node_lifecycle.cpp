@@ -48,8 +48,9 @@ std::size_t NodeLifecycle::create_node(std::size_t p, const NodeOwner& owner, bo
   node.type = &run_.catalog.at(mp.offering.instance_type);
   node.labels = pool_labels(p);
   // Its GPUs or its Neuron devices.
-  node.free = {node.type->alloc_cpu_millicores, node.type->alloc_memory_mib, node.type->gpus + node.type->accelerators,
-               node.type->alloc_pods};
+  node.free = {node.type->alloc_cpu_millicores, node.type->alloc_memory_mib,
+               owner.devices.value_or(node.type->gpus + node.type->accelerators), node.type->alloc_pods};
+  node.overlay_devices = owner.devices.value_or(0);
   node.pool_ordinal = launches_[p]++;
   ++running_[p];
   FleetSummary& f = run_.counters;

@@ -33,6 +33,9 @@ struct Node {
   const std::vector<Taint>* taints = nullptr;  // its owner's taints
   std::size_t ledger_line = 0;
   ResourceList free;  // allocatable its pods have not requested (`gpus`: devices of either kind)
+  /// Devices it offers pods when a Karpenter NodeOverlay's capacity replaces its type's count (GPU
+  /// time-slicing); 0: its type's GPUs or Neuron devices.
+  int overlay_devices = 0;
   SimTime created_at = 0;
   SimTime ready_at = 0;
   SimTime cordoned_at = -1;

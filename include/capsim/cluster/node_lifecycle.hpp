@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct NodeOwner {
   std::string name;                  // its name: the cost line is "node/<name>/<ordinal>"
   int ordinal = 0;                   // launch ordinal within the owner (keys start-up latency)
   const std::vector<Taint>* taints = nullptr;
+  /// The accelerator devices the node offers pods when not its type's own count (a Karpenter
+  /// NodeOverlay's capacity, e.g. GPU time-slicing); nullopt: its GPUs or Neuron devices.
+  std::optional<int> devices;
 };
 
 class NodeLifecycle {

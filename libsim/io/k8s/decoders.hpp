@@ -18,6 +18,7 @@
 #include "capsim/catalog/topology_spread.hpp"
 #include "capsim/cluster/resource_quota.hpp"
 #include "capsim/provisioning/karpenter/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/node_overlay.hpp"
 #include "capsim/provisioning/karpenter/spec.hpp"
 #include "io/json/json_checker.hpp"
 
@@ -62,6 +63,11 @@ std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std
 std::optional<KarpenterNodePool> node_pool_v1(Checker& ck, const json& j, const std::string& p);
 /// A NodePool's spec.disruption.budgets.
 std::vector<DisruptionBudget> disruption_budgets(Checker& ck, const json& j, const std::string& p);
+
+/// A Karpenter NodeOverlay object ({apiVersion, kind, metadata, spec}), as a manifest or the
+/// scenario's cluster.node_overlays gives it: requirements on well-known labels, weight, price or
+/// priceAdjustment, capacity of extended resources.
+std::optional<NodeOverlay> node_overlay(Checker& ck, const json& j, const std::string& p);
 
 /// A KEDA ScaledObject's spec (minReplicaCount, maxReplicaCount, pollingInterval, cooldownPeriod,
 /// triggers, advanced.horizontalPodAutoscalerConfig.behavior). A trigger of type "queue" reads the

@@ -67,6 +67,7 @@ class Builder {
       }
     }
     node_pools();
+    node_overlays();
     if (std::string note = unmodelled_note(*out_.manifests); !note.empty()) out_.notes.push_back(note);
     return std::move(out_);
   }
@@ -394,6 +395,19 @@ class Builder {
     doc_["cluster"]["node_pools"] = std::move(pools);
     if (!node_classes.empty()) doc_["cluster"]["node_classes"] = std::move(node_classes);
     doc_["cluster"]["provisioner"] = "karpenter";
+  }
+
+  void node_overlays() {
+    json overlays = json::array();
+    for (std::size_t i = 0; i < out_.manifests->objects.size(); ++i) {
+      const ManifestObject& o = obj(i);
+      if (o.kind != ManifestKind::NodeOverlay) continue;
+      if (!decoded(i, [&](detail::Checker& ck) { return node_overlay(ck, o.object, o.pointer).has_value(); })) continue;
+      region(detail::ptr_join("/cluster/node_overlays", overlays.size()), i, "");
+      overlays.push_back(o.object);
+    }
+    if (overlays.empty() || !cluster()) return;
+    doc_["cluster"]["node_overlays"] = std::move(overlays);
   }
 
   json& doc_;

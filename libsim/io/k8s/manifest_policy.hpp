@@ -2,7 +2,8 @@
 // Internal to io/: a policy's choices from Kubernetes manifests. The manifests are written into the
 // policy's scenario document (after its patches), where the scenario loader reads them as it reads
 // choices written in JSON, so a policy from manifests and its JSON twin are the same policy:
-//   - NodePools become cluster.node_pools (the provisioner becomes karpenter);
+//   - NodePools become cluster.node_pools (the provisioner becomes karpenter), NodeOverlays
+//     cluster.node_overlays;
 //   - a service naming a workload (`services[].workload: "Deployment/chat"`) takes its pods from
 //     it: the pod template (the namespace's LimitRange defaults applied) as replica.pod_template,
 //     spec.replicas as replicas, the namespace as namespace;

@@ -19,6 +19,7 @@ namespace capsim::io::k8s {
 /// The kinds capsim models, each read at one API version only.
 enum class ManifestKind {
   NodePool,
+  NodeOverlay,
   EC2NodeClass,
   Deployment,
   StatefulSet,
@@ -33,11 +34,12 @@ struct ManifestKindInfo {
   ManifestKind kind;
   const char* name;         // the object's `kind`
   const char* api_version;  // the only `apiVersion` capsim reads it at
-  bool namespaced;          // false: cluster-scoped (NodePool, EC2NodeClass), no namespace
+  bool namespaced;          // false: cluster-scoped (NodePool, NodeOverlay, EC2NodeClass), no namespace
 };
 
 inline constexpr ManifestKindInfo kManifestKinds[] = {
     {ManifestKind::NodePool, "NodePool", "karpenter.sh/v1", false},
+    {ManifestKind::NodeOverlay, "NodeOverlay", "karpenter.sh/v1alpha1", false},
     {ManifestKind::EC2NodeClass, "EC2NodeClass", "karpenter.k8s.aws/v1", false},
     {ManifestKind::Deployment, "Deployment", "apps/v1", true},
     {ManifestKind::StatefulSet, "StatefulSet", "apps/v1", true},

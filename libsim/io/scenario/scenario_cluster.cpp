@@ -18,7 +18,7 @@ namespace capsim::io::detail {
 ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
   if (!ck_.object(c, p,
-                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "node_classes", "hpa", "keda", "schedules", "resource_quotas", "eks_control_plane",
+                  {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "node_classes", "node_overlays", "hpa", "keda", "schedules", "resource_quotas", "eks_control_plane",
                    "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
                   {"node_groups"}))
     return cl;
@@ -26,6 +26,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     cl.provisioner = *pv == "cluster-autoscaler" ? ProvisionerKind::ClusterAutoscaler
                      : *pv == "karpenter"       ? ProvisionerKind::Karpenter
                                                 : ProvisionerKind::Static;
+  bool node_overlay_gate = false;  // settings.featureGates.nodeOverlay: alpha, off by default
   if (auto k = c.find("karpenter"); k != c.end() &&
       ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s"})) {
     const std::string kp = p + "/karpenter";
@@ -33,8 +34,10 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     if (auto d = ck_.duration(*k, kp, "batch_max_duration")) cl.karpenter.batch_max = *d;
     if (auto d = ck_.duration(*k, kp, "disruption_poll_s")) cl.karpenter.disruption_poll = *d;
     if (auto d = ck_.duration(*k, kp, "consolidation_validation_s")) cl.karpenter.consolidation_validation = *d;
-    if (auto fg = k->find("featureGates"); fg != k->end() && ck_.object(*fg, kp + "/featureGates", {"spotToSpotConsolidation"}))
+    if (auto fg = k->find("featureGates"); fg != k->end() && ck_.object(*fg, kp + "/featureGates", {"spotToSpotConsolidation", "nodeOverlay"})) {
       cl.karpenter.spot_to_spot_consolidation = ck_.boolean(*fg, kp + "/featureGates", "spotToSpotConsolidation").value_or(false);
+      node_overlay_gate = ck_.boolean(*fg, kp + "/featureGates", "nodeOverlay").value_or(false);
+    }
   }
   if (auto np = c.find("node_pools"); np != c.end()) {
     if (!np->is_array()) {
@@ -50,6 +53,27 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     }
   }
   if (auto nc = c.find("node_classes"); nc != c.end()) parse_node_classes(c, *nc, p, cl.karpenter);
+  if (auto no = c.find("node_overlays"); no != c.end()) {
+    const std::string op = p + "/node_overlays";
+    if (!no->is_array()) {
+      ck_.fail(op, "an array of Karpenter NodeOverlays (karpenter.sh/v1alpha1)", describe(*no));
+    } else if (cl.provisioner != ProvisionerKind::Karpenter) {
+      ck_.fail(op, "node_overlays only with provisioner \"karpenter\" (NodeOverlays change Karpenter's simulation only)", "another provisioner");
+    } else if (!no->empty() && !node_overlay_gate) {
+      // Karpenter runs no NodeOverlay controller without the gate: its overlays would change nothing.
+      ck_.fail(op, "the NodeOverlay feature gate on (cluster.karpenter.featureGates.nodeOverlay: true, as the Helm value "
+                   "settings.featureGates.nodeOverlay must be): NodeOverlays are alpha and Karpenter ignores them without it",
+               fmt::format("{} NodeOverlay(s) with the gate off", no->size()));
+    } else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < no->size(); ++i)
+        if (auto ov = k8s::node_overlay(ck_, (*no)[i], ptr_join(op, i))) {
+          if (!names.insert(ov->name).second)
+            ck_.fail(ptr_join(op, i) + "/metadata/name", "a NodeOverlay name used once", "\"" + ov->name + "\" again");
+          cl.karpenter.node_overlays.push_back(std::move(*ov));
+        }
+    }
+  }
   if (cl.provisioner == ProvisionerKind::Karpenter && cl.karpenter.node_pools.empty() &&
       (!c.contains("node_pools") || (c["node_pools"].is_array() && c["node_pools"].empty())))
     ck_.fail(p, "at least one NodePool under 'node_pools' for provisioner karpenter", "none");

@@ -615,6 +615,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cluster Autoscaler's template type for a group it scales) and every type a NodePool allows, among
   // the types the service has a throughput for. Else its pods stay pending for the whole run.
   check_services_can_run(out, name);
+  warn_node_overlays(out, name);
   // Nodes that start cold, or spot nodes whose replacements do, need the start-up latencies.
   const NodeGroupSpec* cold = nullptr;
   for (const auto& g : out.cluster.node_groups)
@@ -950,6 +951,47 @@ void Loader::warn_throughput_without_hpa(const json& base, const PolicySpec& pol
         if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
       }
     }
+  }
+}
+
+void Loader::warn_node_overlays(const PolicySpec& policy, const std::string& policy_name) {
+  const auto& overlays = policy.cluster.karpenter.node_overlays;
+  if (overlays.empty() || ck_.errors() != 0) return;
+  const NodeOverlayEffects fx = resolve_node_overlays(overlays, sc_.catalog, sc_.zones);
+  auto note = [&](const std::string& text) {
+    if (std::find(sc_.warnings.begin(), sc_.warnings.end(), text) == sc_.warnings.end()) sc_.warnings.push_back(text);
+  };
+  for (const OverlayConflict& c : fx.conflicts)
+    note(fmt::format("policy '{}': NodeOverlay '{}' (weight {}) sets {} of {}, which NodeOverlay '{}' of the same weight set first: "
+                     "Karpenter marks '{}' ValidationSucceeded=False (Conflict) and applies none of it",
+                     policy_name, c.overlay, c.weight, c.field == "price" ? "the price" : "capacity " + c.field, c.where, c.other,
+                     c.overlay));
+  for (const std::string& o : fx.unmatched)
+    note(fmt::format("policy '{}': NodeOverlay '{}' selects no offering of the catalog in the scenario's zones: it changes nothing",
+                     policy_name, o));
+  for (const std::string& n : fx.capacity_not_simulated) note(fmt::format("policy '{}': {}", policy_name, n));
+  if (!fx.prices.empty()) {
+    // One example, the first on-demand offering changed (the catalog's own price is its price).
+    std::set<std::string> types;
+    std::string example;
+    for (const auto& [pool, change] : fx.prices) {
+      const std::string type = pool.substr(0, pool.find('/'));
+      types.insert(type);
+      if (example.empty() && pool.size() > 10 && pool.compare(pool.size() - 10, 10, "/on-demand") == 0) {
+        const double real = sc_.catalog.at(type).ondemand_usd_per_h;
+        example = fmt::format(", e.g. {} on-demand {:.4g} -> {:.4g} USD/h ({})", type, real, change.apply(real), change.text);
+      }
+    }
+    note(fmt::format("policy '{}': NodeOverlays change the prices Karpenter decides by on {} offering(s) of {} instance type(s){}: its "
+                     "launches and consolidation follow them, but the bill stays at the real prices, so decisions and bill diverge",
+                     policy_name, fx.prices.size(), types.size(), example));
+  }
+  for (const auto& [type, devices] : fx.devices) {
+    const InstanceType& t = sc_.catalog.at(type);
+    if (devices <= t.gpus + t.accelerators) continue;
+    note(fmt::format("policy '{}': a NodeOverlay gives {} {} device(s) for its {}: pods share them (GPU time-slicing), and each pod "
+                     "still serves its service's full throughput_rps on the type, which capsim does not divide among them",
+                     policy_name, type, devices, t.gpus + t.accelerators));
   }
 }
 

@@ -145,6 +145,9 @@ class Loader {
   void warn_throughput_without_hpa(const json& base, const PolicySpec& policy);
   /// Each service fits some instance type the policy can launch (and has a throughput for it).
   void check_services_can_run(const PolicySpec& policy, const std::string& policy_name);
+  // The effects of a policy's NodeOverlays a user should know of: conflicts, overlays that select
+  // nothing, prices that decisions and the bill now see differently, shared devices.
+  void warn_node_overlays(const PolicySpec& policy, const std::string& policy_name);
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
   /// A NodePool of cluster.node_pools (scenario_node_pool.cpp): the Karpenter v1 fields io/k8s
   /// decodes, and the v1.x additions read here (Balanced and its consolidationThreshold).

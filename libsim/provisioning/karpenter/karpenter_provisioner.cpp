@@ -23,9 +23,28 @@ namespace {
 constexpr std::size_t kCapacityTypes = 3;  // on-demand, spot, reserved: the slots per (type, zone)
 }  // namespace
 
-MarketOfferings::MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices)
-    : cluster_(cluster), has_spot_prices_(std::move(has_spot_prices)), catalog_(cluster.run.catalog) {
+MarketOfferings::MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices,
+                                 const std::vector<NodeOverlay>& overlays)
+    : cluster_(cluster),
+      has_spot_prices_(std::move(has_spot_prices)),
+      catalog_(cluster.run.catalog),
+      overlays_(resolve_node_overlays(overlays, cluster.run.catalog, cluster.run.zones)) {
   pools_.assign(cluster.run.catalog.types().size() * cluster.run.zones.size() * kCapacityTypes, 0);
+  // A capacity overlay changes what a node of the type holds in Karpenter's simulation.
+  for (const auto& [type, n] : overlays_.devices) catalog_.devices[catalog_.index.at(type)] = n;
+}
+
+double MarketOfferings::decided_price(std::size_t pool, double usd_per_h) {
+  if (overlays_.prices.empty()) return usd_per_h;
+  if (adjustment_known_.size() <= pool) {
+    adjustment_known_.resize(pool + 1, 0);
+    adjustments_.resize(pool + 1, nullptr);
+  }
+  if (!adjustment_known_[pool]) {
+    adjustments_[pool] = overlays_.price_change(cluster_.run.market.at(pool).offering.pool());
+    adjustment_known_[pool] = 1;
+  }
+  return adjustments_[pool] ? adjustments_[pool]->apply(usd_per_h) : usd_per_h;
 }
 
 std::size_t MarketOfferings::pool(std::size_t type, std::size_t zone, CapacityType capacity) {
@@ -121,7 +140,7 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
   offerings.reserve(watched_.size());
   for (const Watched& w : watched_) {
     Offering o = run.market.at(w.pool).offering;
-    o.price_usd_per_h = w.price;
+    o.price_usd_per_h = decided_price(w.pool, w.price);
     o.available = w.available;
     if (o.capacity_type == CapacityType::Reserved) {
       // Reserved capacity is already paid for: Karpenter prices it near zero so it is tried first
@@ -139,7 +158,7 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
 }
 
 KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, const ProvisionerSpecs& specs)
-    : cluster_(cluster), spec_(specs.karpenter), offerings_(cluster, specs.has_spot_prices) {
+    : cluster_(cluster), spec_(specs.karpenter), offerings_(cluster, specs.has_spot_prices, specs.karpenter.node_overlays) {
   for (const KarpenterNodePool& np : spec_.node_pools) {
     // Pods are never provisioned for on a static NodePool; they land on its nodes when they fit.
     if (!np.replicas) pools_.push_back(np.scheduling);
@@ -268,6 +287,10 @@ void KarpenterProvisioner::odcr_ended(const std::string& id) {
 
 KarpenterProvisioner::~KarpenterProvisioner() = default;
 
+double KarpenterProvisioner::decided_price(std::size_t pool) {
+  return offerings_.decided_price(pool, cluster_.run.market.at(pool).prices->price_at(cluster_.run.now()));
+}
+
 void KarpenterProvisioner::pods_pending() {
   const std::uint64_t stamp = ++batch_.stamp;
   if (!batch_.open) {
@@ -379,7 +402,9 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       // The pods' own zone (and capacity type) requirements bind the launch as the NodePool's do.
       if (!claim_allows(pods_allow, p)) continue;
       if (cluster_.nodes.avoided(p, now)) continue;
-      states.push_back(PoolState{p, mp.prices->price_at(now), 1e9, mp.hazard_per_h, static_cast<int>(i)});
+      // With a price overlay Karpenter's AWS provider asks CreateFleet to prefer the overlaid prices
+      // (strategy prioritized, priorities by them): the launch follows the prices it decided by.
+      states.push_back(PoolState{p, offerings_.decided_price(p, mp.prices->price_at(now)), 1e9, mp.hazard_per_h, static_cast<int>(i)});
     }
   }
   const AllocationStrategy strategy =
@@ -396,7 +421,10 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       continue;
     }
     if (node_pool_launches_.size() < spec_.node_pools.size()) node_pool_launches_.resize(spec_.node_pools.size(), 0);
-    const NodeOwner owner{kNoOwner, np, claim.node_pool, node_pool_launches_[np]++, &pool.scheduling.taints};
+    NodeOwner owner{kNoOwner, np, claim.node_pool, node_pool_launches_[np]++, &pool.scheduling.taints, std::nullopt};
+    const std::string& type_name = run.market.at(p).offering.instance_type;
+    const InstanceType& type = run.catalog.at(type_name);
+    if (const int d = offerings_.devices(offerings_.type_index(type_name)); d != type.gpus + type.accelerators) owner.devices = d;
     return cluster_.nodes.create_node(p, owner, false, node_tags_[np], [&](std::size_t id) {
       if (pool.expire_after && now + *pool.expire_after < run.window_end)
         run.engine.schedule_at(now + *pool.expire_after, [this, id] { expire(id); }, kPriorityCluster);

@@ -967,6 +967,7 @@ SchedulingCatalog::SchedulingCatalog(const InstanceCatalog& c) : catalog(&c) {
   for (std::size_t i = 0; i < c.types().size(); ++i) {
     labels.push_back(labels_of(c.types()[i]));
     index.emplace(c.types()[i].name, i);
+    devices.push_back(c.types()[i].gpus + c.types()[i].accelerators);
   }
 }
 
@@ -981,7 +982,7 @@ SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::ve
     ti.type = &t;
     ti.labels = &catalog.labels[i];
     // The device slot holds whichever accelerators the type has (a type has GPUs or Neuron devices, not both).
-    ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, t.gpus + t.accelerators, t.alloc_pods};
+    ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, catalog.devices[i], t.alloc_pods};
     ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, t.gpus, 1};
     ti.gpu_like = t.accelerated();
     ti.metal = t.name.find("metal") != std::string::npos;

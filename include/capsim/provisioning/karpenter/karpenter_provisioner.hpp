@@ -15,6 +15,7 @@
 
 #include "capsim/core/tags.hpp"
 #include "capsim/cost/price_schedule.hpp"
+#include "capsim/provisioning/karpenter/node_overlay.hpp"
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/provisioning/karpenter/spec.hpp"
 #include "capsim/provisioning/provisioner.hpp"
@@ -29,7 +30,9 @@ class DisruptionController;
 /// month while these seldom change, so each is worked out once and then only re-checked.
 class MarketOfferings {
  public:
-  MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices);
+  /// `overlays`: the NodeOverlays whose prices and device capacity Karpenter decides by.
+  MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices,
+                  const std::vector<NodeOverlay>& overlays);
 
   /// The market pool of the catalog's `type`-th type in the run's `zone`-th zone (made on first use).
   std::size_t pool(std::size_t type, std::size_t zone, CapacityType capacity);
@@ -40,6 +43,11 @@ class MarketOfferings {
   /// Every offering in the scenario's zones, priced and available as the market says now (the
   /// prepared snapshot, and the type filtering it has cached, kept until one of them changes).
   const SchedulingSnapshot& snapshot();
+  /// The price Karpenter decides by for market pool `pool` priced `usd_per_h` (a NodeOverlay's, or
+  /// the market's): what it schedules, launches and consolidates by, never what is billed.
+  double decided_price(std::size_t pool, double usd_per_h);
+  /// The accelerator devices a node of the catalog's `type`-th type offers pods (a NodeOverlay's capacity, or its own).
+  int devices(std::size_t type) const { return catalog_.devices[type]; }
 
  private:
   struct Watched {                 // one offering of the snapshot
@@ -68,6 +76,9 @@ class MarketOfferings {
   std::vector<std::size_t> limited_;        // those `limited`, by position in watched_
   Checked checked_;
   std::optional<SchedulingSnapshot> snapshot_;
+  NodeOverlayEffects overlays_;
+  std::vector<const PriceAdjustment*> adjustments_;  // by market pool; filled as pools are met
+  std::vector<char> adjustment_known_;
 };
 
 class KarpenterProvisioner final : public Provisioner {
@@ -80,6 +91,8 @@ class KarpenterProvisioner final : public Provisioner {
   /// The catalog's offerings in the scenario's zones, priced and available as the market says now
   /// (kept while prices and availability do not change).
   const SchedulingSnapshot& snapshot() { return offerings_.snapshot(); }
+  /// The price Karpenter decides by now for market pool `pool` (its NodeOverlays' price, or the market's).
+  double decided_price(std::size_t pool);
   /// The cluster's nodes as the scheduling simulation sees them (not gone, not cordoned).
   std::vector<ExistingNode> existing_nodes() const;
   /// Launches `claim` (its types in every zone its NodePool allows); the node, or nullopt when no

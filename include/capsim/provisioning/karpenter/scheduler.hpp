@@ -132,6 +132,9 @@ struct SchedulingCatalog {
   const InstanceCatalog* catalog = nullptr;
   std::vector<Labels> labels;                          // by position in catalog->types()
   std::unordered_map<std::string, std::size_t> index;  // type name -> position
+  /// By position: the accelerator devices a node of the type offers pods, its GPUs or Neuron
+  /// devices unless a NodeOverlay's capacity says otherwise (set after construction).
+  std::vector<int> devices;
 };
 
 /// A catalog with its offerings at one moment (prices, availability), prepared once for any number

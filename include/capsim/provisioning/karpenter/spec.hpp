@@ -5,6 +5,7 @@
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
 #include "capsim/provisioning/karpenter/disruption_budget.hpp"
+#include "capsim/provisioning/karpenter/node_overlay.hpp"
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 
 namespace capsim {
@@ -57,6 +58,9 @@ struct KarpenterSpec {
   SimDuration consolidation_validation = kKarpenterConsolidationValidation;
   bool spot_to_spot_consolidation = false;  // settings.featureGates.spotToSpotConsolidation (off by default)
   std::vector<KarpenterNodePool> node_pools;
+  /// NodeOverlays (need settings.featureGates.nodeOverlay, off by default): the prices and device
+  /// capacity Karpenter decides by; the bill keeps the real prices.
+  std::vector<NodeOverlay> node_overlays;
 };
 
 }  // namespace capsim
