@@ -356,6 +356,11 @@ TEST_CASE("request-level model and SLO settings") {
   check_message("request_concurrency_fraction.json",
                 {"/services/0/replica/concurrency", "expected a whole number of requests from 1 to 65536", "got 2.5"});
   check_message("concurrency_zero.json", {"/services/0/replica/concurrency", "expected a number > 0", "got the number 0"});
+  check_message("pdb_both_bounds.json", {"/services/0/disruption_budget", "expected exactly one of max_unavailable and min_available",
+                                         "got both"});
+  check_message("pdb_fractional_percent.json", {"/services/0/disruption_budget/max_unavailable",
+                                                "expected a count of pods (an integer, 0 or more) or a whole percentage of them such as \"25%\"",
+                                                "got the string \"12.5%\""});
   check_message("request_unknown_router.json",
                 {"/services/0/request/router", "\"least-outstanding\"", "\"shared-queue\"", "got the string \"least-connections\""});
   check_message("service_time_empirical_bad_line.json",

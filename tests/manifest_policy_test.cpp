@@ -64,6 +64,11 @@ TEST_CASE("the chat cluster's manifests make the policy its JSON twin writes by 
   CHECK(chat.replica_gpus == 1);
   CHECK(chat.replicas == 2);
   CHECK(chat.namespace_name == "inference");
+  // The PodDisruptionBudget inference/chat (maxUnavailable: 1) over the Deployment's pods.
+  REQUIRE(chat.disruption_budget);
+  CHECK(chat.disruption_budget->kind == PodDisruptionBudget::Kind::MaxUnavailable);
+  CHECK(chat.disruption_budget->count == 1);
+  CHECK_FALSE(chat.disruption_budget->percent);
   CHECK(p.cluster.provisioner == ProvisionerKind::Karpenter);
   REQUIRE(p.cluster.karpenter.node_pools.size() == 1);
   CHECK(p.cluster.karpenter.node_pools.front().scheduling.name == "gpu");
@@ -83,8 +88,6 @@ TEST_CASE("the chat cluster's manifests make the policy its JSON twin writes by 
       "change what capsim simulates)",
       "EC2NodeClass 'gpu': instanceStorePolicy RAID0 makes the instance store the nodes' ephemeral storage; capsim does not schedule "
       "ephemeral-storage, so it changes no placement or cost",
-      "PodDisruptionBudget inference/chat (maxUnavailable 1, over Deployment inference/chat) is read; capsim's drains and "
-      "consolidation do not respect PodDisruptionBudgets yet",
       // The scenario was named by an absolute path; the results name its manifests from its folder.
       "capsim skipped 2 objects of kinds it does not model: 1 Service at ../manifests/chat-cluster/chat.yaml:79:1 (document 3); "
       "1 Namespace at ../manifests/chat-cluster/namespace.yaml:6:5 (document 0, items[0])",
@@ -103,7 +106,7 @@ TEST_CASE("the run from manifests equals the run from the JSON twin, byte for by
   RunResult b = run_scenario(from_manifests, {});
   // The manifests' notes (checked above) are the one difference: the twin has nothing else to note.
   CHECK(b.warnings == from_manifests.warnings);
-  CHECK(b.warnings.size() == a.warnings.size() + 4);
+  CHECK(b.warnings.size() == a.warnings.size() + 3);
   b.warnings = a.warnings;
   const std::string ja = io::result_to_json(a), jb = io::result_to_json(b);
   CHECK(ja == jb);
@@ -179,6 +182,11 @@ TEST_CASE("bad manifests of a policy are reported in their files: line, column, 
   check_message("manifests_pdb_selects_nothing.json",
                 {"bad/manifest_policies/pdb_selects_nothing.yaml:9:3: document 0, spec.selector: expected a selector of the pods of a "
                  "Deployment or StatefulSet of the manifests in namespace 'inference', got one that selects none of their pods"});
+  // Line 10 is "  selector:" of the second budget over the chat pods.
+  check_message("manifests_pdb_second_budget.json",
+                {"bad/manifest_policies/pdb_second_budget.yaml:10:3: document 0, spec.selector: expected one PodDisruptionBudget over "
+                 "the pods of Deployment inference/chat (the Eviction API refuses to evict a pod two budgets select), got a second "
+                 "one, after inference/chat"});
   const std::string unknown = load_error(test::data_dir() / "bad" / "manifests_unknown_workload.json");
   CHECK(unknown.find("manifests_unknown_workload.json: /services/0/workload: expected a Deployment of the policy's manifests, got "
                      "\"Deployment/chatt\", which none holds (did you mean 'Deployment/chat'?)") != std::string::npos);

@@ -103,6 +103,7 @@ void NodeLifecycle::remove_node(std::size_t id, const char* reason) {
   if (n.cordoned_at < 0) n.cordoned_at = now;
   n.cordoned = true;
   state_.mark_gone(id);
+  drains_.erase(id);  // a reclaim ends a drain: the pods still on the node go with it
   n.terminated_at = now;
   n.end_reason = reason;
   --run_.counters.nodes_at_end;

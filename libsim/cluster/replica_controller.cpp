@@ -1,6 +1,7 @@
 #include "capsim/cluster/replica_controller.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -149,22 +150,54 @@ void ReplicaController::evict(std::size_t n) {
   Node& node = state_.nodes()[n];
   if (node.pods.empty()) return;
   run_.counters.pods_disrupted += static_cast<int>(node.pods.size());
-  for (std::size_t id : node.pods) {
-    state_.account_unbind(id, run_.now());
-    state_.release(id);
-    Pod& p = state_.pods()[id];
-    if (p.ready) {
-      services_[p.service]->replica_stopped(run_.now(), id, *node.type);
-      p.down_since = run_.now();
-      --ready_[p.service];
-    }
-    p.ready = false;
-    p.node = -1;
-    ++p.start;
-    pending_.insert(id);
-  }
+  for (std::size_t id : node.pods) unbind_evicted(id, node);
   node.pods.clear();
   state_.pods_changed(n, run_.now());
+}
+
+void ReplicaController::unbind_evicted(std::size_t id, const Node& node) {
+  state_.account_unbind(id, run_.now());
+  state_.release(id);
+  Pod& p = state_.pods()[id];
+  if (p.ready) {
+    services_[p.service]->replica_stopped(run_.now(), id, *node.type);
+    p.down_since = run_.now();
+    --ready_[p.service];
+  }
+  p.ready = false;
+  p.node = -1;
+  ++p.start;
+  pending_.insert(id);
+}
+
+int ReplicaController::disruptions_allowed(std::size_t service) const {
+  const auto& budget = specs_[service].disruption_budget;
+  if (!budget) return std::numeric_limits<int>::max();
+  return capsim::disruptions_allowed(*budget, {desired_[service], ready_[service]});
+}
+
+bool ReplicaController::eviction_allowed(std::size_t id) const {
+  const Pod& p = state_.pods()[id];
+  const auto& budget = specs_[p.service].disruption_budget;
+  return !budget || capsim::eviction_allowed(*budget, {desired_[p.service], ready_[p.service]}, p.ready);
+}
+
+bool ReplicaController::disruption_blocked(std::size_t id) const {
+  const Pod& p = state_.pods()[id];
+  const auto& budget = specs_[p.service].disruption_budget;
+  if (!budget || (!p.ready && budget->always_allow_unhealthy)) return false;
+  return disruptions_allowed(p.service) == 0;
+}
+
+void ReplicaController::evict_pod(std::size_t id) {
+  const auto n = static_cast<std::size_t>(state_.pods()[id].node);
+  Node& node = state_.nodes()[n];
+  ++run_.counters.pods_disrupted;
+  unbind_evicted(id, node);
+  node.pods.erase(std::find(node.pods.begin(), node.pods.end(), id));
+  state_.pods_changed(n, run_.now());
+  // The budget's status moved: a consolidation held back by it may be possible now.
+  state_.changed();
 }
 
 void ReplicaController::cut_off(std::size_t n) {
@@ -215,6 +248,9 @@ void ReplicaController::pod_ready(std::size_t id, std::uint64_t start) {
     p.down_since = -1;
   }
   services_[p.service]->replica_ready(run_.now(), id, *n.type);
+  // A Ready pod raises its budget's disruptionsAllowed: a drain or a consolidation it held back
+  // may go on (Karpenter and the Cluster Autoscaler read the budget's status as it changes).
+  if (specs_[p.service].disruption_budget) state_.changed();
 }
 
 std::vector<int> ReplicaController::placed() const {

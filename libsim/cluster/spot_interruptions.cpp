@@ -52,11 +52,12 @@ void NodeLifecycle::notice(std::size_t id) {
   if (n.cordoned_at < 0) n.cordoned_at = run_.now();
   ++run_.counters.interruptions;
   // The reclaimed offering is avoided for a while, and a replacement is launched at once: a node
-  // group's by the group; Karpenter cordons and drains the node, and provisions for its pods.
+  // group's by the group; Karpenter deletes the NodeClaim, whose termination drains the node
+  // through the Eviction API (PodDisruptionBudgets respected, refusals retried), and provisions for
+  // its pods. The instance is reclaimed at its time whatever is left on it.
   avoid(n.pool);
   if (n.group == kNoOwner) {
-    replicas_.evict(id);
-    place_pending();
+    drain_node(id, nullptr, kKarpenterEvictionRetry);
   } else {
     group_notice(n.group);
   }

@@ -1,18 +1,21 @@
 #pragma once
 // A node's life: launched into a market pool (billed from then, Ready after its start-up latency),
-// then removed — drained (its pods go pending) and terminated. Spot interruption handling is part of
+// then removed — drained (its pods go pending; a voluntary drain evicts them one by one as their
+// PodDisruptionBudgets allow, node_drain.cpp) and terminated. Spot interruption handling is part of
 // that life (spot_interruptions.cpp): at the two-minute notice the node is cordoned and its owner
 // told; at the reclaim, pods still on it stop abruptly. Pool bookkeeping (instances running, pools
 // avoided after insufficient capacity) is shared by every owner that launches: node groups and
 // Karpenter.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "capsim/cluster/cluster_state.hpp"
+#include "capsim/cluster/eviction_retry.hpp"
 #include "capsim/cluster/node_startup.hpp"
 #include "capsim/cluster/replica_controller.hpp"
 #include "capsim/cluster/run_context.hpp"
@@ -64,6 +67,13 @@ class NodeLifecycle {
                           const std::function<void(std::size_t)>& before_announce = {});
   /// Drains (its pods go pending) and terminates node `id`, its end recorded as `reason`.
   void remove_node(std::size_t id, const char* reason);
+  /// A voluntary drain (node_drain.cpp): node `id` is cordoned and its pods evicted through the
+  /// Eviction API, each as its PodDisruptionBudget allows, the refused ones retried as `retry`
+  /// says; when the last is gone the node is terminated as `reason` (nullptr: it is left to whoever
+  /// terminates it, as a spot reclaim does). A drain abandoned (retry.give_up_after) uncordons the
+  /// node and calls `abandoned`. Without a budget over its pods this is remove_node.
+  void drain_node(std::size_t id, const char* reason, const EvictionRetry& retry, std::function<void()> abandoned = {});
+  bool draining(std::size_t id) const { return drains_.count(id) > 0; }
   int ready_nodes() const { return ready_nodes_; }
 
   // Spot interruptions (spot_interruptions.cpp).
@@ -75,6 +85,13 @@ class NodeLifecycle {
   void node_ready(std::size_t id);
   void notice(std::size_t id);
   void reclaim(std::size_t id);
+  struct Drain {
+    const char* reason = nullptr;
+    EvictionRetry retry;
+    std::function<void()> abandoned;
+  };
+  void try_evict(std::size_t id, std::size_t pod, int refusals);
+  void abandon_drain(std::size_t id);
 
   RunContext& run_;
   ClusterState& state_;
@@ -87,6 +104,7 @@ class NodeLifecycle {
   std::uint64_t avoidances_ = 0;
   std::vector<std::shared_ptr<const Labels>> pool_labels_;  // per pool, made when first asked for
   int ready_nodes_ = 0;
+  std::map<std::size_t, Drain> drains_;  // nodes being drained through the Eviction API
 };
 
 }  // namespace capsim

@@ -53,6 +53,19 @@ class ReplicaController final : public ReplicaScaleTarget {
   /// The ready pods of node `n` stop abruptly (its instance is reclaimed under them).
   void cut_off(std::size_t n);
 
+  // The Eviction API (voluntary disruptions) over services' PodDisruptionBudgets.
+  bool has_disruption_budget(std::size_t service) const { return specs_[service].disruption_budget.has_value(); }
+  /// The service's budget's disruptionsAllowed now (no budget: no limit).
+  int disruptions_allowed(std::size_t service) const;
+  /// Whether the Eviction API would evict pod `p` now (its service's budget allows it, or it has none).
+  bool eviction_allowed(std::size_t p) const;
+  /// Whether pod `p`'s budget allows no disruption now, as Karpenter's candidate filter reads it
+  /// (disruptionsAllowed 0; a pod not Ready under AlwaysAllow never blocks).
+  bool disruption_blocked(std::size_t p) const;
+  /// Evicts the one pod `p` from its node: it goes pending (its ReplicaSet's replacement) and its
+  /// service loses it.
+  void evict_pod(std::size_t p);
+
   // At the end of the window.
   std::vector<int> placed() const;
   const std::vector<int>& desired() const { return desired_; }
@@ -65,6 +78,7 @@ class ReplicaController final : public ReplicaScaleTarget {
   void remove(std::size_t id);
   void start_pod(std::size_t p, bool warm);
   void pod_ready(std::size_t p, std::uint64_t start);
+  void unbind_evicted(std::size_t p, const Node& node);  // it leaves the node (kept in its list) and goes pending
 
   RunContext& run_;
   ClusterState& state_;

@@ -18,6 +18,7 @@
 #include "capsim/core/tags.hpp"
 #include "capsim/trace/request_log.hpp"
 #include "capsim/workload/fluid/fluid_queue.hpp"
+#include "capsim/workload/pod_disruption_budget.hpp"
 #include "capsim/workload/request/request_spec.hpp"
 
 namespace capsim {
@@ -83,6 +84,7 @@ struct ServiceSpec {
   ServiceModelKind model = ServiceModelKind::Fluid;
   RequestModelSpec request;   // with the request-level model
   std::optional<SloSpec> slo;  // its service level objective (request-level model)
+  std::optional<PodDisruptionBudget> disruption_budget;  // a PodDisruptionBudget over its pods
 };
 
 }  // namespace capsim

@@ -35,6 +35,8 @@ struct BoundWorkload {
   json pod_template;             // with the namespace's LimitRange defaults
   std::string service;           // the service bound to it, "" when none
   bool ok = true;                // false: its problems are reported; what refers to it says nothing more
+  std::string service_ptr;       // that service's JSON pointer in the scenario
+  std::string budget;            // the PodDisruptionBudget over its pods, "" when none
 };
 
 class Builder {
@@ -142,10 +144,10 @@ class Builder {
     auto w = decoded(i, [&](detail::Checker& ck) { return workload(ck, o.object, o.pointer); });
     const WorkloadKey key{text_of(o.object, "kind", ""), o.namespace_name, o.name};
     if (!w) {
-      workloads_.emplace(key, BoundWorkload{Workload{}, i, json(), "", false});
+      workloads_.emplace(key, BoundWorkload{Workload{}, i, json(), "", false, "", ""});
       return;
     }
-    BoundWorkload b{std::move(*w), i, o.object["spec"]["template"], "", true};
+    BoundWorkload b{std::move(*w), i, o.object["spec"]["template"], "", true, "", ""};
     const std::string tp = o.pointer + "/spec/template";
     const bool ok = decoded(i, [&](detail::Checker& ck) {
       const std::size_t before = ck.errors();
@@ -259,6 +261,7 @@ class Builder {
         continue;
       }
       w.service = name;
+      w.service_ptr = sp;
       if (!svc.contains("replica")) svc["replica"] = json::object();
       svc["replica"]["pod_template"] = w.pod_template;
       svc["replicas"] = w.workload.replicas;
@@ -333,8 +336,12 @@ class Builder {
     auto pdb = decoded(i, [&](detail::Checker& ck) { return pod_disruption_budget(ck, o.object, o.pointer); });
     if (!pdb) return;
     std::vector<std::string> selected;
-    for (const auto& [key, w] : workloads_)
-      if (std::get<1>(key) == pdb->namespace_name && pdb->selector.matches(w.workload.pod_labels)) selected.push_back(key_name(key));
+    std::vector<BoundWorkload*> workloads;
+    for (auto& [key, w] : workloads_)
+      if (std::get<1>(key) == pdb->namespace_name && pdb->selector.matches(w.workload.pod_labels)) {
+        selected.push_back(key_name(key));
+        workloads.push_back(&w);
+      }
     const bool unknown_labels = std::any_of(workloads_.begin(), workloads_.end(), [&](const auto& entry) {
       return !entry.second.ok && std::get<1>(entry.first) == pdb->namespace_name;
     });
@@ -345,10 +352,36 @@ class Builder {
               "one that selects none of their pods");
       return;
     }
-    out_.notes.push_back(fmt::format("PodDisruptionBudget {}/{} ({} {}, over {}) is read; capsim's drains and consolidation do not "
-                                     "respect PodDisruptionBudgets yet",
-                                     pdb->namespace_name, pdb->name, pdb->max_unavailable ? "maxUnavailable" : "minAvailable",
-                                     pdb->max_unavailable.value_or(pdb->min_available.value_or("")), fmt::join(selected, ", ")));
+    if (selected.size() > 1) {
+      // Kubernetes counts one budget over all the pods it selects; capsim keeps a budget per service.
+      problem(i, o.pointer + "/spec/selector", "a selector of the pods of one Deployment or StatefulSet (capsim keeps a budget per workload)",
+              fmt::format("one that selects the pods of {}", fmt::join(selected, ", ")));
+      return;
+    }
+    BoundWorkload& w = *workloads.front();
+    if (w.service.empty()) return;  // not simulated, which is noted
+    const std::string budget = pdb->namespace_name + "/" + pdb->name;
+    if (!w.budget.empty()) {
+      problem(i, o.pointer + "/spec/selector",
+              fmt::format("one PodDisruptionBudget over the pods of {} (the Eviction API refuses to evict a pod two budgets select)",
+                          selected.front()),
+              fmt::format("a second one, after {}", w.budget));
+      return;
+    }
+    json& svc = doc_.at(json::json_pointer(w.service_ptr));
+    if (svc.contains("disruption_budget")) {
+      scenario_.fail(w.service_ptr + "/disruption_budget", "the PodDisruptionBudget from the manifests only", "both");
+      return;
+    }
+    w.budget = budget;
+    // capsim's spelling of the budget: a count stays a number, a percentage a string.
+    auto value = [](const std::string& text) { return text.back() == '%' ? json(text) : json(std::stoll(text)); };
+    json out = json::object();
+    if (pdb->max_unavailable) out["max_unavailable"] = value(*pdb->max_unavailable);
+    else out["min_available"] = value(*pdb->min_available);
+    if (pdb->unhealthy_pod_eviction_policy) out["unhealthy_pod_eviction_policy"] = *pdb->unhealthy_pod_eviction_policy;
+    svc["disruption_budget"] = out;
+    region(w.service_ptr + "/disruption_budget", i, "/spec");
   }
 
   void node_pools() {

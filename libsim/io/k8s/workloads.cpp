@@ -245,7 +245,7 @@ std::optional<PodDisruptionBudgetSpec> pod_disruption_budget(Checker& ck, const 
   // The API server refuses both; with neither, how many pods a drain may take is not said.
   if (spec.contains("minAvailable") == spec.contains("maxUnavailable"))
     ck.fail(sp, "exactly one of minAvailable and maxUnavailable", spec.contains("minAvailable") ? "both" : "neither");
-  ck.one_of(spec, sp, "unhealthyPodEvictionPolicy", {"IfHealthyBudget", "AlwaysAllow"});
+  out.unhealthy_pod_eviction_policy = ck.one_of(spec, sp, "unhealthyPodEvictionPolicy", {"IfHealthyBudget", "AlwaysAllow"});
   if (auto s = spec.find("selector"); s != spec.end()) {
     if (auto sel = label_selector(ck, *s, sp + "/selector")) out.selector = std::move(*sel);
   } else {

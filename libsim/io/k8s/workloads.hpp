@@ -65,6 +65,7 @@ struct PodDisruptionBudgetSpec {
   std::string name, namespace_name;
   LabelSelector selector;
   std::optional<std::string> min_available, max_unavailable;  // "1" or "25%", as written
+  std::optional<std::string> unhealthy_pod_eviction_policy;   // IfHealthyBudget (the default) or AlwaysAllow
 };
 
 std::optional<PodDisruptionBudgetSpec> pod_disruption_budget(Checker& ck, const json& j, const std::string& p);

@@ -303,9 +303,10 @@ std::optional<TargetTrackingPolicy> Loader::parse_target_tracking(const json& j,
 void Loader::parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out) {
   if (!ck_.object(j, p, {"scan_interval", "scale_down_unneeded_time", "scale_down_utilization_threshold", "scale_down_delay_after_add",
                          "max_node_provision_time", "initial_node_group_backoff_duration", "max_node_group_backoff_duration",
-                         "node_group_backoff_reset_timeout", "expander"}))
+                         "node_group_backoff_reset_timeout", "max_pod_eviction_time", "expander"}))
     return;
   if (auto d = ck_.duration(j, p, "max_node_provision_time")) out.max_node_provision_time = *d;
+  if (auto d = ck_.duration(j, p, "max_pod_eviction_time")) out.max_pod_eviction_time = *d;
   if (auto d = ck_.duration(j, p, "initial_node_group_backoff_duration")) out.initial_node_group_backoff = *d;
   if (auto d = ck_.duration(j, p, "max_node_group_backoff_duration")) out.max_node_group_backoff = *d;
   if (auto d = ck_.duration(j, p, "node_group_backoff_reset_timeout")) out.node_group_backoff_reset_timeout = *d;

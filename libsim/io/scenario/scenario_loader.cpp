@@ -647,13 +647,47 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   return out;
 }
 
+std::optional<PodDisruptionBudget> Loader::parse_disruption_budget(const json& j, const std::string& p) {
+  // A PodDisruptionBudget over the service's pods: policy/v1's fields in capsim's spelling.
+  if (!ck_.object(j, p, {"max_unavailable", "min_available", "unhealthy_pod_eviction_policy"})) return std::nullopt;
+  const bool max = j.contains("max_unavailable"), min = j.contains("min_available");
+  if (max == min) {
+    ck_.fail(p, "exactly one of max_unavailable and min_available (a PodDisruptionBudget has one)", max ? "both" : "neither");
+    return std::nullopt;
+  }
+  PodDisruptionBudget out;
+  out.kind = max ? PodDisruptionBudget::Kind::MaxUnavailable : PodDisruptionBudget::Kind::MinAvailable;
+  const char* key = max ? "max_unavailable" : "min_available";
+  const json& v = j[key];
+  const std::string vp = ptr_join(p, key);
+  const std::string expected = "a count of pods (an integer, 0 or more) or a whole percentage of them such as \"25%\"";
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= kMaxReplicas) {
+    out.count = static_cast<int>(v.get<std::int64_t>());
+  } else if (v.is_string()) {
+    const std::string text = v.get<std::string>();
+    const auto n = text.size() > 1 && text.back() == '%' ? parse_number(text.substr(0, text.size() - 1)) : std::nullopt;
+    if (!n || *n < 0 || *n > 100 || *n != static_cast<double>(static_cast<int>(*n))) {
+      ck_.fail(vp, expected, describe(v));
+      return std::nullopt;
+    }
+    out.percent = *n;
+  } else {
+    ck_.fail(vp, expected, describe(v));
+    return std::nullopt;
+  }
+  out.always_allow_unhealthy =
+      ck_.one_of(j, p, "unhealthy_pod_eviction_policy", {"IfHealthyBudget", "AlwaysAllow"}).value_or("IfHealthyBudget") == "AlwaysAllow";
+  return out;
+}
+
 ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
   ServiceSpec svc;
   std::map<std::string, std::string> pod_labels;  // from a pod template: they join the service's tags
   // A service bound to a workload takes its pods from the policy's manifests, which have replaced
   // `workload` with them by now: one still here had no manifests to come from.
   const bool unbound = s.is_object() && s.contains("workload");
-  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags", "model", "request", "slo", "workload"},
+  if (!ck_.object(s, p, {"name", "namespace", "demand", "replica", "replicas", "throughput_rps", "sla", "tags", "model", "request", "slo", "workload",
+                         "disruption_budget"},
                   unbound ? std::vector<std::string>{"name", "demand", "throughput_rps", "sla"}
                           : std::vector<std::string>{"name", "demand", "replica", "replicas", "throughput_rps", "sla"}))
     return svc;
@@ -798,6 +832,7 @@ ServiceSpec Loader::parse_service(const json& s, const std::string& p) {
     }
   }
   svc.replicas = static_cast<int>(ck_.integer(s, p, "replicas", 0, kMaxReplicas).value_or(0));
+  if (auto b = s.find("disruption_budget"); b != s.end()) svc.disruption_budget = parse_disruption_budget(*b, p + "/disruption_budget");
   if (auto t = s.find("throughput_rps"); t != s.end()) {
     const std::string tp = p + "/throughput_rps";
     if (!t->is_object() || t->empty()) {

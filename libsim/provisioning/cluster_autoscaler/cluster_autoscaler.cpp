@@ -258,7 +258,7 @@ bool ClusterAutoscaler::to_remove(std::size_t id, SimTime now, bool& removed_bus
   if (devices == 0) return false;  // pods only request accelerators here; CPU-only groups are left alone
   const double utilization = 1.0 - static_cast<double>(n.free.gpus) / devices;
   bool candidate = utilization < spec_.scale_down_utilization_threshold;
-  if (candidate && !n.pods.empty()) candidate = pods_fit_elsewhere(id);  // its pods must fit on the other nodes
+  if (candidate && !n.pods.empty()) candidate = pods_fit_elsewhere(id) && budgets_allow(id);  // its pods must fit on the other nodes
   if (!candidate) {
     n.unneeded_since = -1;
     return false;
@@ -273,9 +273,23 @@ bool ClusterAutoscaler::to_remove(std::size_t id, SimTime now, bool& removed_bus
   return true;
 }
 
+bool ClusterAutoscaler::budgets_allow(std::size_t id) const {
+  // The scale-down simulation's PodDisruptionBudget check (its RemainingPdbTracker): the node's pods
+  // under one budget must not outnumber the disruptions it allows now ("not enough pod disruption
+  // budget to move"), or the node is not removable. One non-empty node goes per scan, so the
+  // budgets are not shared with another removal of the same scan.
+  std::map<std::size_t, int> per_service;
+  for (std::size_t p : cluster_.state.nodes()[id].pods) ++per_service[cluster_.state.pods()[p].service];
+  return std::all_of(per_service.begin(), per_service.end(),
+                     [&](const auto& entry) { return entry.second <= cluster_.replicas.disruptions_allowed(entry.first); });
+}
+
 void ClusterAutoscaler::remove(std::size_t id) {
   ++cluster_.run.counters.scale_downs;
-  cluster_.nodes.remove_node(id, "scale-down");
+  // Its pods are evicted through the Eviction API; a refusal is retried every 10 s, and a drain not
+  // done within --max-pod-eviction-time fails: the node is uncordoned and stays.
+  const EvictionRetry retry{kCaEvictionRetryTime, kCaEvictionRetryTime, spec_.max_pod_eviction_time};
+  cluster_.nodes.drain_node(id, "scale-down", retry, [this] { --cluster_.run.counters.scale_downs; });
 }
 
 }  // namespace capsim

@@ -85,6 +85,7 @@ std::vector<ConsolidationCandidate> DisruptionController::candidates(const Disru
     if (pool.replicas) continue;            // a static NodePool is never consolidated
     if (!method.should_disrupt(!n.pods.empty(), pool.consolidation_policy)) continue;
     if (now - std::max(n.last_pod_change, n.ready_at) < *pool.consolidate_after) continue;
+    if (budget_blocks(id)) continue;
     ConsolidationCandidate c;
     c.node = std::to_string(id);
     c.node_pool = pool.scheduling.name;
@@ -99,6 +100,15 @@ std::vector<ConsolidationCandidate> DisruptionController::candidates(const Disru
     out.push_back(std::move(c));
   }
   return out;
+}
+
+bool DisruptionController::budget_blocks(std::size_t node) const {
+  // Consolidation is a graceful disruption: Karpenter passes over a node one of whose pods a
+  // PodDisruptionBudget protects with no disruption allowed now ("pdb prevents pod evictions"),
+  // unless the pod is not Ready and its budget always allows evicting unhealthy pods.
+  const ReplicaController& replicas = cluster_.replicas;
+  const auto& pods = cluster_.state.nodes()[node].pods;
+  return std::any_of(pods.begin(), pods.end(), [&](std::size_t id) { return replicas.disruption_blocked(id); });
 }
 
 ClusterView DisruptionController::view() {
@@ -264,7 +274,7 @@ void DisruptionController::execute(const ConsolidationCommand& command) {
     for (std::size_t id : ids) {
       ++run.counters.consolidations;
       nodes[id].disrupting = true;
-      cluster_.nodes.remove_node(id, "consolidation");
+      cluster_.nodes.drain_node(id, "consolidation", kKarpenterEvictionRetry);
     }
     return;
   }
@@ -287,7 +297,7 @@ void DisruptionController::replacement_ready(std::size_t node) {
   for (std::size_t id : ids) {
     if (cluster_.state.nodes()[id].gone) continue;
     ++cluster_.run.counters.consolidations;
-    cluster_.nodes.remove_node(id, "consolidation");
+    cluster_.nodes.drain_node(id, "consolidation", kKarpenterEvictionRetry);
   }
 }
 

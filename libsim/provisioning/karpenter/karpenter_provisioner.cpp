@@ -450,13 +450,15 @@ bool KarpenterProvisioner::claim_allows(ClaimMatches& m, std::size_t pool) {
 }
 
 void KarpenterProvisioner::expire(std::size_t id) {
-  // Forceful, as in Karpenter v1: drained and deleted at its expiry without consulting budgets or
-  // launching a replacement first; its pods go pending and are provisioned for like any others.
+  // Forceful, as in Karpenter v1: drained and deleted at its expiry without consulting the
+  // NodePool's disruption budgets or launching a replacement first; its pods go pending and are
+  // provisioned for like any others. The drain still evicts through the Eviction API, so
+  // PodDisruptionBudgets hold it back (capsim models no terminationGracePeriod to cut it short).
   Node& n = cluster_.state.nodes()[id];
-  if (n.gone) return;
+  if (n.gone || cluster_.nodes.draining(id)) return;
   ++cluster_.run.counters.expirations;
   n.disrupting = true;
-  cluster_.nodes.remove_node(id, "expiration");
+  cluster_.nodes.drain_node(id, "expiration", kKarpenterEvictionRetry);
 }
 
 void KarpenterProvisioner::provision() {

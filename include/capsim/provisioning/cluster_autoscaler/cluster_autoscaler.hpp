@@ -40,6 +40,7 @@ class ClusterAutoscaler final : public Provisioner {
   void explain_unschedulable(std::size_t p, const std::string& reason);
   /// Whether node `id`'s pods all fit on the other live, uncordoned nodes (a scale-down candidate's test).
   bool pods_fit_elsewhere(std::size_t id);
+  bool budgets_allow(std::size_t id) const;
   /// Whether `service` has a throughput for node `node`'s type.
   bool serves(std::size_t service, std::size_t node);
 

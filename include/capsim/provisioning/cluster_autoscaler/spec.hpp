@@ -14,6 +14,10 @@ inline constexpr SimDuration kCaMaxNodeProvisionTime = 15 * kMicrosPerMinute;   
 inline constexpr SimDuration kCaInitialNodeGroupBackoff = 5 * kMicrosPerMinute;       // --initial-node-group-backoff-duration
 inline constexpr SimDuration kCaMaxNodeGroupBackoff = 30 * kMicrosPerMinute;          // --max-node-group-backoff-duration
 inline constexpr SimDuration kCaNodeGroupBackoffResetTimeout = 3 * kMicrosPerHour;    // --node-group-backoff-reset-timeout
+inline constexpr SimDuration kCaMaxPodEvictionTime = 2 * kMicrosPerMinute;            // --max-pod-eviction-time
+// A scale-down's eviction refused by a PodDisruptionBudget is retried this often (the scale-down
+// actuator's DefaultEvictionRetryTime; not a flag).
+inline constexpr SimDuration kCaEvictionRetryTime = 10 * kMicrosPerSecond;
 
 enum class Expander { Random, MostPods, LeastWaste, LeastNodes, Price, Priority };
 
@@ -26,6 +30,7 @@ struct ClusterAutoscalerSpec {
   SimDuration initial_node_group_backoff = kCaInitialNodeGroupBackoff;
   SimDuration max_node_group_backoff = kCaMaxNodeGroupBackoff;
   SimDuration node_group_backoff_reset_timeout = kCaNodeGroupBackoffResetTimeout;
+  SimDuration max_pod_eviction_time = kCaMaxPodEvictionTime;  // a scale-down's drain fails after this
   Expander expander = Expander::LeastWaste;  // the Cluster Autoscaler's default
 };
 

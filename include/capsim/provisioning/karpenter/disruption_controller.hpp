@@ -34,6 +34,7 @@ class DisruptionController {
   bool disrupt(bool& constrained);
   std::map<std::string, int> budgets(DisruptionReason reason) const;
   std::vector<ConsolidationCandidate> candidates(const DisruptionMethod& method) const;
+  bool budget_blocks(std::size_t node) const;  // a PodDisruptionBudget keeps the node from being a candidate
   ClusterView view();
   /// The settings of a consolidation: the feature gate and, when a NodePool is Balanced, every
   /// NodePool's totals.

@@ -1,0 +1,223 @@
+// PodDisruptionBudgets: the Eviction API's arithmetic, a drain they serialise, and consolidations and
+// scale-downs they hold back, each worked out by hand.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/cluster/eviction_retry.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "capsim/workload/pod_disruption_budget.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+namespace {
+PodDisruptionBudget max_unavailable(int count, std::optional<double> percent = std::nullopt) {
+  return {PodDisruptionBudget::Kind::MaxUnavailable, count, percent, false};
+}
+PodDisruptionBudget min_available(int count, std::optional<double> percent = std::nullopt) {
+  return {PodDisruptionBudget::Kind::MinAvailable, count, percent, false};
+}
+
+// hand.json's service under Karpenter, as tests/karpenter_run_test.cpp sets it up: one NodePool,
+// on-demand only, nodes Ready 60 s after launch, replicas Ready 60 s after their node.
+json karpenter_doc(json throughput, int replicas) {
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 1}}}};
+  doc["catalog"] = {{"zones", {"us-east-1a"}}};
+  doc["market"] = {{"interruption_rate_by_bucket", {0, 0, 0, 0, 0}}};
+  doc["services"][0]["replicas"] = replicas;
+  doc["services"][0]["throughput_rps"] = throughput;
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"] = json::parse(R"({
+    "provisioner": "karpenter", "eks_control_plane": false, "node_ready_s": 60, "node_groups": [],
+    "node_pools": [{"metadata": {"name": "gpu"},
+                    "spec": {"template": {"spec": {"requirements": [{"key": "karpenter.sh/capacity-type", "operator": "In",
+                                                                     "values": ["on-demand"]}]}},
+                             "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s"}}}]})");
+  return doc;
+}
+RunResult run(const json& doc) {
+  RunOptions opt;
+  opt.keep_series = true;
+  return run_scenario(io::load_scenario_text(doc.dump(), "pdb.json", test::data_dir() / "scenarios"), opt);
+}
+}  // namespace
+
+TEST_CASE("a budget's disruptionsAllowed and the Eviction API's answer, as Kubernetes computes them") {
+  // maxUnavailable 1 of 4: 3 must stay healthy; 4 Ready allow 1, 3 Ready allow none.
+  CHECK(desired_healthy(max_unavailable(1), {4, 4}) == 3);
+  CHECK(disruptions_allowed(max_unavailable(1), {4, 4}) == 1);
+  CHECK(disruptions_allowed(max_unavailable(1), {4, 3}) == 0);
+  CHECK(eviction_allowed(max_unavailable(1), {4, 4}, true));
+  CHECK_FALSE(eviction_allowed(max_unavailable(1), {4, 3}, true));
+  // maxUnavailable 25% of 5 rounds up to 2: 3 must stay healthy, so 5 Ready allow 2.
+  CHECK(desired_healthy(max_unavailable(0, 25), {5, 5}) == 3);
+  CHECK(disruptions_allowed(max_unavailable(0, 25), {5, 5}) == 2);
+  // minAvailable 50% of 3 rounds up to 2; minAvailable 2 is 2 whatever the scale.
+  CHECK(desired_healthy(min_available(0, 50), {3, 3}) == 2);
+  CHECK(disruptions_allowed(min_available(0, 50), {3, 3}) == 1);
+  CHECK(desired_healthy(min_available(2), {5, 5}) == 2);
+  // maxUnavailable 0 blocks every voluntary eviction of a Ready pod.
+  CHECK(disruptions_allowed(max_unavailable(0), {3, 3}) == 0);
+  // A pod not Ready (IfHealthyBudget): evicted while the workload is not disrupted (2 Ready of the
+  // 2 minAvailable wants), refused once it is (1 Ready); AlwaysAllow evicts it regardless.
+  CHECK(eviction_allowed(min_available(2), {3, 2}, false));
+  CHECK_FALSE(eviction_allowed(min_available(2), {3, 1}, false));
+  PodDisruptionBudget always = min_available(2);
+  always.always_allow_unhealthy = true;
+  CHECK(eviction_allowed(always, {3, 1}, false));
+}
+
+TEST_CASE("Karpenter's eviction back-off: 100 ms doubling to 10 s") {
+  CHECK(kKarpenterEvictionRetry.delay_after(1) == seconds(0.1));
+  CHECK(kKarpenterEvictionRetry.delay_after(2) == seconds(0.2));
+  CHECK(kKarpenterEvictionRetry.delay_after(7) == seconds(6.4));
+  CHECK(kKarpenterEvictionRetry.delay_after(8) == seconds(10));  // 12.8 s, capped
+  CHECK(kKarpenterEvictionRetry.delay_after(40) == seconds(10));
+}
+
+TEST_CASE("a PDB of maxUnavailable: 1 serialises the expiry drain of four pods") {
+  // Four 1-GPU replicas: the first pod opens a claim [g5.xlarge, g5.12xlarge] and the other three
+  // join it, which only g5.12xlarge (4 GPUs, 5.672 USD/h) holds. It is launched at 1 s (the batch
+  // window), Ready at 61 s, the replicas at 121 s. expireAfter 30m: it expires at 1,801 s.
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 4);
+  doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "30m";
+  doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  // The drain, worked by hand (desired 4, so 3 must stay Ready; each evicted pod is Ready again
+  // 1 s (batch window) + 60 s (node) + 60 s (pod) = 121 s after its eviction, on a new g5.xlarge):
+  //  1801     p0 evicted (4 Ready allow 1); p1..p3 refused (3 Ready allow 0).
+  //           Their retries back off 0.1, 0.2, ... 6.4 s, then every 10 s: 1801.1, 1801.3, 1801.7,
+  //           1802.5, 1804.1, 1807.3, 1813.7, 1823.7, ...
+  //  1802     node 1 (g5.xlarge) launched for p0; Ready 1862; p0 Ready 1922.
+  //  1923.7   the first retry after 1922 (1813.7 + 110): p1 evicted; p2, p3 refused.
+  //  1924.7   node 2 launched; Ready 1984.7; p1 Ready 2044.7.
+  //  2053.7   (2043.7 came before p1 was Ready): p2 evicted. Node 3 at 2054.7, p2 Ready 2174.7.
+  //  2183.7   p3 evicted: the node is empty and terminated. Node 4 at 2184.7, p3 Ready 2304.7.
+  CHECK(rep.fleet.expirations == 1);
+  CHECK(rep.fleet.pods_disrupted == 4);
+  REQUIRE(rep.nodes.size() == 5);
+  CHECK(rep.nodes[0].instance_type == "g5.12xlarge");
+  CHECK(rep.nodes[0].end_reason == "expiration");
+  CHECK(rep.nodes[0].cordoned_s == doctest::Approx(1801));
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(2183.7));
+  // Each eviction shows as the launch of its pod's node one batch window (1 s) later.
+  const double launched[] = {1802, 1924.7, 2054.7, 2184.7};
+  for (int k = 0; k < 4; ++k) {
+    CAPTURE(k);
+    CHECK(rep.nodes[1 + k].instance_type == "g5.xlarge");
+    CHECK(rep.nodes[1 + k].launched_s == doctest::Approx(launched[k]));
+    CHECK(rep.nodes[1 + k].ready_s == doctest::Approx(launched[k] + 60));
+  }
+  // Never fewer than 3 replicas Ready once they first were (each minute's sample).
+  const auto& ready = rep.service_series[0].ready_replicas;
+  CHECK(*std::min_element(ready.begin() + 3, ready.end()) == 3);
+  CHECK(ready.back() == 4);
+  // Each replica was down 121 s: 4 × 121 / 60 min.
+  CHECK(rep.services[0].replica_minutes_lost == doctest::Approx(4 * 121 / 60.0));
+  // Billed per second, a started second in full: the g5.12xlarge 1 → 2183.7 s, 2182.7 → 2183 s; the
+  // g5.xlarges from their launches to 3,600 s: 1798 + 1675.3 + 1545.3 + 1415.3 → 1798 + 1676 + 1546
+  // + 1416 = 6,436 s at 1.006/h.
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx(5.672 * 2183 / 3600 + 1.006 * 6436 / 3600));
+
+  // Without the budget the four go at once and the node ends at its expiry.
+  doc["services"][0].erase("disruption_budget");
+  const auto& free = run(doc).policies[0].replicates[0];
+  CHECK(free.nodes[0].terminated_s == doctest::Approx(1801));
+  CHECK(free.fleet.pods_disrupted == 4);
+}
+
+namespace {
+// Three 1-GPU replicas on one g5.12xlarge (5.672/h); the HPA keeps one (1 req/s against a target
+// of 1 per replica), so the node is underutilized and a g5.xlarge (1.006/h) would hold the replica
+// (tests/karpenter_run_test.cpp runs this consolidation).
+json underutilized_doc() {
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3);
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["consolidationPolicy"] = "WhenEmptyOrUnderutilized";
+  doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 6},
+                                    {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
+                                                                            {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
+  return doc;
+}
+}  // namespace
+
+TEST_CASE("Karpenter does not consolidate a node whose pod's PDB allows no disruption") {
+  // minAvailable 1 over one replica: 1 Ready − 1 desired = 0 disruptions allowed, so the node is no
+  // candidate ("pdb prevents pod evictions"): the g5.12xlarge runs the hour from 1 s, alone.
+  json doc = underutilized_doc();
+  doc["services"][0]["disruption_budget"] = {{"min_available", 1}};
+  const auto& blocked = run(doc).policies[0].replicates[0];
+  CHECK(blocked.fleet.consolidations == 0);
+  CHECK(blocked.fleet.launches == 1);
+  REQUIRE(blocked.nodes.size() == 1);
+  CHECK(blocked.nodes[0].terminated_s == -1);
+  CHECK(blocked.cost.gpu_instances_usd == doctest::Approx(5.672 * 3599 / 3600));
+  // maxUnavailable 1 over one replica wants 0 Ready, so it allows the one disruption: the node is
+  // replaced by a g5.xlarge as without a budget.
+  doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
+  const auto& allowed = run(doc).policies[0].replicates[0];
+  CHECK(allowed.fleet.consolidations == 1);
+  REQUIRE(allowed.nodes.size() == 2);
+  CHECK(allowed.nodes[1].instance_type == "g5.xlarge");
+  CHECK(allowed.nodes[0].end_reason == "consolidation");
+}
+
+namespace {
+// Three g5.12xlarge (4 GPUs) of one Cluster Autoscaler group, warm at the start. Pods go to the
+// first node that fits, by node id: the three "filler" replicas and the first "api" replica fill
+// node 0, the second "api" replica is alone on node 1 (1 of 4 GPUs: 0.25 < the 0.5 threshold, and
+// it fits on node 2), node 2 is empty.
+json autoscaler_doc() {
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 1}}}};
+  json api = doc["services"][0];
+  api["replicas"] = 2;
+  api["throughput_rps"] = {{"g5.12xlarge", 1.0}};
+  api["replica"]["startup_s"] = 60;
+  json filler = api;
+  filler["name"] = "filler";
+  filler["replicas"] = 3;
+  doc["services"] = {filler, api};
+  doc["cluster"]["provisioner"] = "cluster-autoscaler";
+  doc["cluster"]["node_ready_s"] = 60;
+  doc["cluster"]["node_groups"] = {{{"name", "gpu"}, {"instance_type", "g5.12xlarge"}, {"count", 3}, {"min_size", 1}, {"max_size", 3}}};
+  return doc;
+}
+}  // namespace
+
+TEST_CASE("the Cluster Autoscaler does not scale down a node whose pod's PDB allows no disruption") {
+  // minAvailable 2 over the two api replicas: 2 Ready − 2 = 0 allowed, and node 1 holds one of them,
+  // so node 1 is not removable ("not enough pod disruption budget"). The empty node 2 is: the first
+  // scan (10 s) finds it unneeded, and the scan 10 minutes later (610 s) removes it. Nodes 0 and 1
+  // run the hour and no api replica is ever down.
+  json doc = autoscaler_doc();
+  doc["services"][1]["disruption_budget"] = {{"min_available", 2}};
+  const auto& blocked = run(doc).policies[0].replicates[0];
+  REQUIRE(blocked.nodes.size() == 3);
+  CHECK(blocked.fleet.scale_downs == 1);
+  CHECK(blocked.nodes[1].terminated_s == -1);
+  CHECK(blocked.nodes[1].cordoned_s == -1);
+  CHECK(blocked.nodes[2].end_reason == "scale-down");
+  CHECK(blocked.nodes[2].terminated_s == doctest::Approx(610));
+  CHECK(blocked.services[1].replica_minutes_lost == 0);
+  // maxUnavailable 1 allows the one eviction: node 1 goes at 610 s instead (the busy node comes
+  // first in the scan), its replica moves to node 2, which is then no longer empty and stays (its one
+  // pod fits nowhere else). The replica is down from 610 s until Ready 60 s later on node 2.
+  doc["services"][1]["disruption_budget"] = {{"max_unavailable", 1}};
+  const auto& allowed = run(doc).policies[0].replicates[0];
+  REQUIRE(allowed.nodes.size() == 3);
+  CHECK(allowed.fleet.scale_downs == 1);
+  CHECK(allowed.nodes[1].end_reason == "scale-down");
+  CHECK(allowed.nodes[1].terminated_s == doctest::Approx(610));
+  CHECK(allowed.nodes[2].terminated_s == -1);
+  CHECK(allowed.services[1].replica_minutes_lost == doctest::Approx(1.0));
+}
