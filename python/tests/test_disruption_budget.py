@@ -1,0 +1,39 @@
+"""A PodDisruptionBudget from Python: the scenario field runs as in the C++ test
+(tests/pod_disruption_budget_test.cpp), the drain's times worked out by hand there."""
+import json
+
+import capsim
+
+
+def test_max_unavailable_one_serialises_an_expiry_drain(data_dir, tmp_path):
+    doc = json.loads((data_dir / "scenarios" / "hand.json").read_text())
+    doc["simulation"] = {"start": "2024-05-10T00:00:00Z", "duration": "1h", "period_s": 60, "seed": 5}
+    doc["traces"]["t"] = {"format": "generator", "period_s": 60, "generator": {"kind": "constant", "rps": 1}}
+    doc["catalog"] = {"zones": ["us-east-1a"]}
+    doc["market"] = {"interruption_rate_by_bucket": [0, 0, 0, 0, 0]}
+    svc = doc["services"][0]
+    svc["replicas"] = 4
+    svc["throughput_rps"] = {"g5.xlarge": 1.0, "g5.12xlarge": 1.0}
+    svc["replica"]["startup_s"] = 60
+    svc["disruption_budget"] = {"max_unavailable": 1}
+    doc["cluster"] = {
+        "provisioner": "karpenter", "eks_control_plane": False, "node_ready_s": 60, "node_groups": [],
+        "node_pools": [{"metadata": {"name": "gpu"},
+                        "spec": {"template": {"spec": {"expireAfter": "30m", "requirements": [
+                            {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]}]}},
+                                 "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s"}}}]}
+    path = tmp_path / "pdb.json"
+    path.write_text(json.dumps(doc))
+    rep = capsim.run(capsim.load_scenario(path), keep_series=True).policies[0].replicates[0]
+    # The g5.12xlarge expires at 1,801 s; one pod leaves at a time, each after the previous one is
+    # Ready again 121 s later and the next 10 s retry comes: evictions at 1801, 1923.7, 2053.7 and
+    # 2183.7 s, each followed 1 s later by its pod's g5.xlarge; the node ends with the last.
+    nodes = rep.nodes
+    assert len(nodes) == 5
+    assert nodes[0].end_reason == "expiration"
+    assert abs(nodes[0].cordoned_s - 1801) < 1e-6
+    assert abs(nodes[0].terminated_s - 2183.7) < 1e-6
+    for node, at in zip(nodes[1:], [1802, 1924.7, 2054.7, 2184.7]):
+        assert node.instance_type == "g5.xlarge"
+        assert abs(node.launched_s - at) < 1e-6
+    assert rep.fleet.pods_disrupted == 4
