@@ -221,3 +221,12 @@ TEST_CASE("the Cluster Autoscaler does not scale down a node whose pod's PDB all
   CHECK(allowed.nodes[2].terminated_s == -1);
   CHECK(allowed.services[1].replica_minutes_lost == doctest::Approx(1.0));
 }
+
+TEST_CASE("the Cluster Autoscaler's max_pod_eviction_time: 2 minutes unless the scenario says otherwise") {
+  json doc = autoscaler_doc();
+  const Scenario plain = io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios");
+  CHECK(plain.policies[0].cluster.cluster_autoscaler.max_pod_eviction_time == seconds(120));
+  doc["cluster"]["cluster_autoscaler"] = {{"max_pod_eviction_time", "5m"}};
+  const Scenario set = io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios");
+  CHECK(set.policies[0].cluster.cluster_autoscaler.max_pod_eviction_time == seconds(300));
+}
