@@ -500,3 +500,18 @@ TEST_CASE("capacity reservations: an unknown field, a reservation type no reserv
                 {"reservations_same_pool.json: /market/capacity_reservations/1: expected one capacity reservation per instance type and zone "
                  "(capsim models one reserved pool per g5.xlarge in us-east-1a), got a second one"});
 }
+
+TEST_CASE("NodePool changes (drift): a time outside the window or out of order, an unknown or static NodePool, a bad merged field") {
+  check_message("drift_change_outside_window.json",
+                {"/cluster/karpenter/changes/0/at", "expected a time inside the simulation window (after 2024-05-10T00:00:00Z, before 2024-05-10T00:05:00Z)",
+                 "got 2024-05-10T00:10:00Z"});
+  check_message("drift_change_out_of_order.json", {"/cluster/karpenter/changes/1/at", "expected a time after the previous change's (2024-05-10T00:03:00Z)",
+                                                   "got 2024-05-10T00:02:00Z"});
+  check_message("drift_change_unknown_node_pool.json", {"/cluster/karpenter/changes/0/node_pools/0/metadata/name",
+                                                        "expected a NodePool of cluster.node_pools (gpu)", "did you mean 'gpu'?", "got \"gpus\""});
+  check_message("drift_change_static_node_pool.json", {"/cluster/karpenter/changes/0/node_pools/0", "expected a change to a dynamic NodePool",
+                                                       "a change to static NodePool \"gpu\""});
+  // The merged NodePool is read like any: its error sits at the change's place.
+  check_message("drift_change_bad_field.json", {"/cluster/karpenter/changes/0/node_pools/0/spec/weight", "expected an integer from 0 to 100",
+                                                "got the number 200"});
+}

@@ -51,11 +51,14 @@ std::string consolidation_text(const ConsolidationDecision& d, UtcTime start) {
   std::string nodes;
   for (std::size_t i = 0; i < d.nodes.size(); ++i)
     nodes += fmt::format("{}{} ({}, {} pod(s))", i ? ", " : "", d.nodes[i].instance_type, d.nodes[i].capacity_type, d.nodes[i].pods);
-  std::string text = fmt::format("{} consolidation ({}): {} {} node(s) [{}] costing {:.4f} USD/h", when(start, d.at_s), d.method,
-                                 d.replaced ? "replace" : "delete", d.nodes.size(), nodes, d.nodes_price_usd_per_h);
+  // Drift's replacement is what the changed NodePool asks for, cheaper or not.
+  const bool drift = d.method == "drift";
+  std::string text = fmt::format("{} {}: {} {} node(s) [{}] costing {:.4f} USD/h", when(start, d.at_s),
+                                 drift ? "drift" : fmt::format("consolidation ({})", d.method), d.replaced ? "replace" : "delete",
+                                 d.nodes.size(), nodes, d.nodes_price_usd_per_h);
   if (d.replaced)
-    text += fmt::format(" by {} ({}, {:.4f} USD/h; {} cheaper type(s) in the launch request)", d.replacement_type,
-                        d.replacement_capacity_type, d.replacement_price_usd_per_h, d.replacement_types_in_request);
+    text += fmt::format(" by {} ({}, {:.4f} USD/h; {} {}type(s) in the launch request)", d.replacement_type, d.replacement_capacity_type,
+                        d.replacement_price_usd_per_h, d.replacement_types_in_request, drift ? "" : "cheaper ");
   return text;
 }
 

@@ -48,7 +48,7 @@ struct ConsolidatedNode {
 struct ConsolidationDecision {
   std::uint64_t sequence = 0;
   double at_s = 0;
-  std::string method;  // "empty", "multi-node", "single-node"
+  std::string method;  // "empty", "multi-node", "single-node", or "drift" (a Drifted node replaced or deleted)
   std::vector<ConsolidatedNode> nodes;
   double nodes_price_usd_per_h = 0;
   bool replaced = false;  // false: deleted

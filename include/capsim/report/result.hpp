@@ -125,7 +125,7 @@ struct NodeRecord {
   double cordoned_s = -1;
   double terminated_s = -1;       // -1: still running when the window closed
   std::string end_reason;         // "spot-interruption", "consolidation", "expiration", "scale-down",
-                                  // "provision-timeout", "scale-in", or "" (running at the end)
+                                  // "provision-timeout", "scale-in", "drifted" (Karpenter drift), or "" (running at the end)
   int pods_bound = 0;             // pods bound to it over its life
 
   friend bool operator==(const NodeRecord&, const NodeRecord&) = default;

@@ -16,6 +16,34 @@ namespace {
 constexpr std::int64_t kMaxStaticReplicas = 100'000;
 // Karpenter's CRD bounds a requirement's minValues to 1..50.
 constexpr std::int64_t kMaxMinValues = 50;
+
+// The NodePool's hash as Karpenter's static drift compares it (kubernetes-sigs/karpenter: the
+// karpenter.sh/nodepool-hash of spec.template with hashstructure, lists as sets, zero values left
+// out): the template's labels and annotations, taints, nodeClassRef and expireAfter. Requirements
+// are left out (they drift dynamically: a node drifts when its labels no longer meet them), and so
+// is everything outside the template (weight, limits, disruption: behavioural fields, never drift).
+// expireAfter enters as read, so a left-out "720h" and a written one are the same.
+std::string template_hash(const json& j, const KarpenterNodePool& pool) {
+  json h = json::object();
+  const json* tmpl = nullptr;
+  if (j.contains("spec") && j["spec"].is_object() && j["spec"].contains("template")) tmpl = &j["spec"]["template"];
+  if (tmpl && tmpl->contains("metadata"))
+    for (const char* key : {"labels", "annotations"})
+      if ((*tmpl)["metadata"].contains(key) && !(*tmpl)["metadata"][key].empty()) h[key] = (*tmpl)["metadata"][key];
+  if (tmpl && tmpl->contains("spec")) {
+    const json& ts = (*tmpl)["spec"];
+    if (ts.contains("taints") && ts["taints"].is_array() && !ts["taints"].empty()) {
+      std::vector<std::string> taints;
+      for (const auto& t : ts["taints"]) taints.push_back(t.dump());
+      std::sort(taints.begin(), taints.end());
+      h["taints"] = taints;
+    }
+    if (ts.contains("nodeClassRef")) h["nodeClassRef"] = ts["nodeClassRef"];
+  }
+  h["expireAfter"] = pool.expire_after ? json(*pool.expire_after) : json("Never");
+  return h.dump();  // objects dump with their keys sorted
+}
+
 }  // namespace
 
 std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std::string& p) {
@@ -111,6 +139,7 @@ std::optional<KarpenterNodePool> node_pool(Checker& ck, const json& j, const std
   if (replicas) pool->replicas = static_cast<int>(*replicas);
   if (limit_nodes) pool->scheduling.limits.nodes = static_cast<int>(*limit_nodes);
   pool->scheduling.min_values = std::move(min_values);
+  pool->template_hash = template_hash(j, *pool);
   return pool;
 }
 

@@ -28,7 +28,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
                                                 : ProvisionerKind::Static;
   bool node_overlay_gate = false;  // settings.featureGates.nodeOverlay: alpha, off by default
   if (auto k = c.find("karpenter"); k != c.end() &&
-      ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s"})) {
+      ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s", "changes"})) {
     const std::string kp = p + "/karpenter";
     if (auto d = ck_.duration(*k, kp, "batch_idle_duration")) cl.karpenter.batch_idle = *d;
     if (auto d = ck_.duration(*k, kp, "batch_max_duration")) cl.karpenter.batch_max = *d;
@@ -73,6 +73,10 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
           cl.karpenter.node_overlays.push_back(std::move(*ov));
         }
     }
+  }
+  if (auto k = c.find("karpenter"); k != c.end() && k->is_object() && k->contains("changes")) {
+    if (c.contains("node_pools")) parse_node_pool_changes((*k)["changes"], c["node_pools"], p + "/karpenter/changes", cl.karpenter);
+    else ck_.fail(p + "/karpenter/changes", "changes of the NodePools under 'node_pools'", "no node_pools");
   }
   if (cl.provisioner == ProvisionerKind::Karpenter && cl.karpenter.node_pools.empty() &&
       (!c.contains("node_pools") || (c["node_pools"].is_array() && c["node_pools"].empty())))

@@ -150,6 +150,10 @@ class Loader {
   // nothing, prices that decisions and the bill now see differently, shared devices.
   void warn_node_overlays(const PolicySpec& policy, const std::string& policy_name);
   ClusterSpec parse_cluster(const json& c, const std::string& ptr);
+  /// cluster.karpenter.changes (scenario_node_pool_changes.cpp): NodePools changed at a time, each
+  /// change merged into the NodePools (`node_pools`, the document's; `out.node_pools`, as read) as
+  /// the earlier ones left them.
+  void parse_node_pool_changes(const json& changes, const json& node_pools, const std::string& ptr, KarpenterSpec& out);
   /// A NodePool of cluster.node_pools (scenario_node_pool.cpp): the Karpenter v1 fields io/k8s
   /// decodes, and the v1.x additions read here (Balanced and its consolidationThreshold).
   /// The batch section of a policy's document (scenario_batch.cpp): its job templates, each checked

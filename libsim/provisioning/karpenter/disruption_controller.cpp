@@ -17,6 +17,7 @@ DisruptionController::DisruptionController(const ClusterControllers& cluster, Ka
     : cluster_(cluster), provisioner_(provisioner) {
   // The methods, in the order Karpenter tries them: one line each.
   methods_.push_back(make_emptiness());
+  methods_.push_back(make_drift());
   methods_.push_back(make_multi_node_consolidation());
   methods_.push_back(make_single_node_consolidation());
 
@@ -72,6 +73,7 @@ std::vector<ConsolidationCandidate> DisruptionController::candidates(const Disru
   // A method that no NodePool's policy lets disrupt a node, empty or not, has no candidates: the
   // walk over the nodes is left out (consolidation methods under WhenEmpty, at every poll).
   const auto& pools = provisioner_.spec().node_pools;
+  if (method.takes_drifted()) return drifted_candidates();
   if (std::none_of(pools.begin(), pools.end(), [&](const KarpenterNodePool& p) {
         return p.consolidate_after &&
                (method.should_disrupt(false, p.consolidation_policy) || method.should_disrupt(true, p.consolidation_policy));
@@ -86,13 +88,7 @@ std::vector<ConsolidationCandidate> DisruptionController::candidates(const Disru
     if (!method.should_disrupt(!n.pods.empty(), pool.consolidation_policy)) continue;
     if (now - std::max(n.last_pod_change, n.ready_at) < *pool.consolidate_after) continue;
     if (budget_blocks(id)) continue;
-    ConsolidationCandidate c;
-    c.node = std::to_string(id);
-    c.node_pool = pool.scheduling.name;
-    c.instance_type = n.type->name;
-    c.capacity_type = cluster_.run.market.at(n.pool).offering.capacity_type;
-    c.price_usd_per_h = provisioner_.decided_price(n.pool);  // a NodeOverlay's price, if one applies
-    for (std::size_t p : n.pods) c.pods.push_back(provisioner_.pod(p));
+    ConsolidationCandidate c = candidate(id);
     double lifetime_left = 1.0;
     if (pool.expire_after && *pool.expire_after > 0)
       lifetime_left = std::clamp(1.0 - static_cast<double>(now - n.created_at) / static_cast<double>(*pool.expire_after), 0.0, 1.0);
@@ -109,6 +105,32 @@ bool DisruptionController::budget_blocks(std::size_t node) const {
   const ReplicaController& replicas = cluster_.replicas;
   const auto& pods = cluster_.state.nodes()[node].pods;
   return std::any_of(pods.begin(), pods.end(), [&](std::size_t id) { return replicas.disruption_blocked(id); });
+}
+
+ConsolidationCandidate DisruptionController::candidate(std::size_t id) const {
+  const Node& n = cluster_.state.nodes()[id];
+  ConsolidationCandidate c;
+  c.node = std::to_string(id);
+  c.node_pool = provisioner_.spec().node_pools[n.node_pool].scheduling.name;
+  c.instance_type = n.type->name;
+  c.capacity_type = cluster_.run.market.at(n.pool).offering.capacity_type;
+  c.price_usd_per_h = provisioner_.decided_price(n.pool);  // a NodeOverlay's price, if one applies
+  for (std::size_t p : n.pods) c.pods.push_back(provisioner_.pod(p));
+  return c;
+}
+
+std::vector<ConsolidationCandidate> DisruptionController::drifted_candidates() const {
+  // Initialized nodes not already being disrupted, oldest drift first (ties by node, as launched).
+  std::vector<std::pair<SimTime, std::size_t>> order;
+  for (const auto& [id, at] : provisioner_.drifted()) {
+    const Node& n = cluster_.state.nodes()[id];
+    if (n.gone || n.cordoned || n.disrupting || n.interrupted || !n.ready || budget_blocks(id)) continue;
+    order.emplace_back(at, id);
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<ConsolidationCandidate> out;
+  for (const auto& entry : order) out.push_back(candidate(entry.second));
+  return out;
 }
 
 ClusterView DisruptionController::view() {
@@ -192,6 +214,10 @@ bool DisruptionController::disrupt(bool& constrained) {
     ConsolidationCommand cmd = method->compute(std::move(set), budgets(method->reason()), inputs, constrained);
     record_scores(cmd.scores);
     if (cmd.action == ConsolidationAction::None) continue;
+    if (method->takes_drifted()) {
+      execute(cmd);
+      return true;
+    }
     std::vector<std::uint64_t> versions;
     for (const auto& c : cmd.candidates) versions.push_back(cluster_.state.nodes()[std::stoul(c)].pods_version);
     validate_and_execute(std::move(cmd), std::move(versions));
@@ -244,11 +270,12 @@ void DisruptionController::execute(const ConsolidationCommand& command) {
   auto& nodes = cluster_.state.nodes();
   std::vector<std::size_t> ids;
   for (const auto& c : command.candidates) ids.push_back(std::stoul(c));
+  const bool drift = command.method == "drift";
   std::optional<std::size_t> replacement;
   if (command.action == ConsolidationAction::Replace) {
     replacement = provisioner_.launch(*command.replacement);
     if (!replacement) return;  // no capacity for the replacement: the nodes stay as they are
-    ++run.counters.consolidation_replacements;
+    if (!drift) ++run.counters.consolidation_replacements;
   }
   if (run.explain) {
     ConsolidationDecision d;
@@ -272,9 +299,9 @@ void DisruptionController::execute(const ConsolidationCommand& command) {
   }
   if (!replacement) {
     for (std::size_t id : ids) {
-      ++run.counters.consolidations;
+      if (!drift) ++run.counters.consolidations;
       nodes[id].disrupting = true;
-      cluster_.nodes.drain_node(id, "consolidation", kKarpenterEvictionRetry);
+      cluster_.nodes.drain_node(id, drift ? "drifted" : "consolidation", kKarpenterEvictionRetry);
     }
     return;
   }
@@ -285,26 +312,26 @@ void DisruptionController::execute(const ConsolidationCommand& command) {
     nodes[id].cordoned_at = now;
     nodes[id].disrupting = true;
   }
-  replacements_[*replacement] = ids;
+  replacements_[*replacement] = Replacing{ids, drift};
   if (nodes[*replacement].ready) replacement_ready(*replacement);
 }
 
 void DisruptionController::replacement_ready(std::size_t node) {
   auto it = replacements_.find(node);
   if (it == replacements_.end()) return;
-  const std::vector<std::size_t> ids = std::move(it->second);
+  const Replacing replacing = std::move(it->second);
   replacements_.erase(it);
-  for (std::size_t id : ids) {
+  for (std::size_t id : replacing.nodes) {
     if (cluster_.state.nodes()[id].gone) continue;
-    ++cluster_.run.counters.consolidations;
-    cluster_.nodes.drain_node(id, "consolidation", kKarpenterEvictionRetry);
+    if (!replacing.drifted) ++cluster_.run.counters.consolidations;
+    cluster_.nodes.drain_node(id, replacing.drifted ? "drifted" : "consolidation", kKarpenterEvictionRetry);
   }
 }
 
 void DisruptionController::release_candidates(std::size_t replacement) {
   auto it = replacements_.find(replacement);
   if (it == replacements_.end()) return;
-  for (std::size_t id : it->second) {
+  for (std::size_t id : it->second.nodes) {
     Node& n = cluster_.state.nodes()[id];
     if (n.gone || n.interrupted) continue;
     n.cordoned = false;

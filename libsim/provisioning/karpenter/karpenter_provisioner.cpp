@@ -15,6 +15,7 @@
 #include "capsim/core/error.hpp"
 #include "capsim/market/allocation.hpp"
 #include "capsim/provisioning/karpenter/disruption_controller.hpp"
+#include "capsim/provisioning/karpenter/drift.hpp"
 #include "capsim/workload/service_spec.hpp"
 
 namespace capsim {
@@ -70,6 +71,11 @@ bool MarketOfferings::admits(std::size_t node_pool, const Requirements& requirem
   if (known.size() <= pool) known.resize(pool + 1, -1);
   if (known[pool] < 0) known[pool] = requirements.matches(*cluster_.nodes.pool_labels(pool)) ? 1 : 0;
   return known[pool] == 1;
+}
+
+void MarketOfferings::node_pools_changed() {
+  admits_.clear();
+  snapshot_.reset();  // its type filtering is cached by NodePool name
 }
 
 bool MarketOfferings::look(Watched& w, SimTime now) {
@@ -159,13 +165,21 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
 
 KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, const ProvisionerSpecs& specs)
     : cluster_(cluster), spec_(specs.karpenter), offerings_(cluster, specs.has_spot_prices, specs.karpenter.node_overlays) {
+  drift_.source = &specs.karpenter;
+  drift_.cluster_tags = specs.cluster_tags;
+  for (const KarpenterNodePool& np : specs.karpenter.node_pools) drift_.current.push_back(&np);
+  for (std::size_t k = 0; k < spec_.changes.size(); ++k) {
+    const SimTime at = std::chrono::duration_cast<std::chrono::microseconds>(spec_.changes[k].at - cluster_.run.start).count();
+    if (at > 0 && at < cluster_.run.window_end) cluster_.run.engine.schedule_at(at, [this, k] { apply_change(k); }, kPriorityCluster);
+  }
+  if (!spec_.changes.empty()) cluster_.nodes.on_removed([this](std::size_t id) { drift_.drifted.erase(id); });
   for (const KarpenterNodePool& np : spec_.node_pools) {
     // Pods are never provisioned for on a static NodePool; they land on its nodes when they fit.
     if (!np.replicas) pools_.push_back(np.scheduling);
     Tags tags = specs.cluster_tags;
     for (const auto& [k, v] : np.labels) tags[k] = v;
     tags["karpenter.sh/nodepool"] = np.scheduling.name;
-    node_tags_.push_back(std::move(tags));
+    drift_.node_tags.push_back(std::move(tags));
   }
   disruption_ = std::make_unique<DisruptionController>(cluster_, *this);
   watch_reservation_ends();
@@ -421,11 +435,15 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       continue;
     }
     if (node_pool_launches_.size() < spec_.node_pools.size()) node_pool_launches_.resize(spec_.node_pools.size(), 0);
-    NodeOwner owner{kNoOwner, np, claim.node_pool, node_pool_launches_[np]++, &pool.scheduling.taints, std::nullopt};
+    // The taints live in the scenario's NodePool (spec_'s is replaced at a change, the node keeps its own).
+    const KarpenterNodePool* launched_under = drift_.current[np];
+    NodeOwner owner{kNoOwner, np, claim.node_pool, node_pool_launches_[np]++, &launched_under->scheduling.taints, std::nullopt};
     const std::string& type_name = run.market.at(p).offering.instance_type;
     const InstanceType& type = run.catalog.at(type_name);
     if (const int d = offerings_.devices(offerings_.type_index(type_name)); d != type.gpus + type.accelerators) owner.devices = d;
-    return cluster_.nodes.create_node(p, owner, false, node_tags_[np], [&](std::size_t id) {
+    return cluster_.nodes.create_node(p, owner, false, drift_.node_tags[np], [&](std::size_t id) {
+      if (drift_.of_node.size() <= id) drift_.of_node.resize(id + 1, nullptr);
+      drift_.of_node[id] = launched_under;
       if (pool.expire_after && now + *pool.expire_after < run.window_end)
         run.engine.schedule_at(now + *pool.expire_after, [this, id] { expire(id); }, kPriorityCluster);
     });
@@ -459,6 +477,34 @@ void KarpenterProvisioner::expire(std::size_t id) {
   ++cluster_.run.counters.expirations;
   n.disrupting = true;
   cluster_.nodes.drain_node(id, "expiration", kKarpenterEvictionRetry);
+}
+
+void KarpenterProvisioner::apply_change(std::size_t k) {
+  const NodePoolChange& change = drift_.source->changes[k];
+  pools_.clear();
+  for (std::size_t np = 0; np < change.node_pools.size(); ++np) {
+    const KarpenterNodePool& now = change.node_pools[np];
+    drift_.current[np] = &now;
+    spec_.node_pools[np] = now;
+    if (!now.replicas) pools_.push_back(now.scheduling);
+    // New nodes carry the new labels as cost tags; the nodes there keep theirs.
+    Tags tags = drift_.cluster_tags;
+    for (const auto& [key, v] : now.labels) tags[key] = v;
+    tags["karpenter.sh/nodepool"] = now.scheduling.name;
+    drift_.node_tags[np] = std::move(tags);
+  }
+  offerings_.node_pools_changed();
+  // Karpenter re-evaluates the Drifted condition of every NodeClaim: set when its NodePool no longer
+  // matches it, cleared when a later change matches it again.
+  const SimTime now = cluster_.run.now();
+  for (std::size_t id : cluster_.state.live_node_ids()) {
+    const Node& n = cluster_.state.nodes()[id];
+    if (n.node_pool == kNoOwner || id >= drift_.of_node.size() || !drift_.of_node[id]) continue;
+    const DriftKind kind = drift_of(*drift_.of_node[id], *drift_.current[n.node_pool], *cluster_.nodes.pool_labels(n.pool));
+    if (kind == DriftKind::None) drift_.drifted.erase(id);
+    else drift_.drifted.emplace(id, now);
+  }
+  cluster_.state.changed();
 }
 
 void KarpenterProvisioner::provision() {

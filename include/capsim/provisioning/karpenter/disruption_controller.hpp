@@ -2,15 +2,18 @@
 // Karpenter's disruption controller (kubernetes-sigs/karpenter pkg/controllers/disruption). It polls
 // every disruption_poll, but only while the cluster has changed since its last fruitless evaluation
 // (Karpenter's "consolidated" state), so quiet hours cost nothing. Each evaluation tries its methods
-// in order — emptiness, multi-node, single-node consolidation — each under its NodePools' budgets. A
-// decision is re-validated after consolidation_validation (Karpenter's consolidationTTL, 15 s) and
-// only then carried out: deletions drain at once; a replacement is launched first, its candidates
-// cordoned, and they are drained when it is ready (or released if it never comes).
+// in order — emptiness, drift, multi-node, single-node consolidation (Karpenter v1's order) — each
+// under its NodePools' budgets for its reason. A consolidation decision is re-validated after
+// consolidation_validation (Karpenter's consolidationTTL, 15 s) and only then carried out; a drift
+// decision is carried out at once (drift is not a consolidation, and has no such wait). Deletions
+// drain at once; a replacement is launched first, its candidates cordoned, and they are drained when
+// it is ready (or released if it never comes).
 //
 // Simplifications, said so nobody assumes otherwise: no decision is taken while pods wait for the
 // provisioner (Karpenter simulates pending pods with the candidates' ones; here the provisioner acts
 // first; pods it could not place do not hold consolidation back), and single-node candidates are not
-// interleaved across NodePools. Drift is not modelled.
+// interleaved across NodePools. Drift happens only by a scheduled change of the NodePools (no
+// EC2NodeClass, AMI or cloud-provider drift).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,6 +38,10 @@ class DisruptionController {
   std::map<std::string, int> budgets(DisruptionReason reason) const;
   std::vector<ConsolidationCandidate> candidates(const DisruptionMethod& method) const;
   bool budget_blocks(std::size_t node) const;  // a PodDisruptionBudget keeps the node from being a candidate
+  /// Node `id` as a candidate (its NodePool, type, price now and pods).
+  ConsolidationCandidate candidate(std::size_t id) const;
+  /// The Drifted nodes the Drift method may take, oldest drift first.
+  std::vector<ConsolidationCandidate> drifted_candidates() const;
   ClusterView view();
   /// The settings of a consolidation: the feature gate and, when a NodePool is Balanced, every
   /// NodePool's totals.
@@ -51,7 +58,11 @@ class DisruptionController {
   std::uint64_t evaluated_revision_ = 0;  // the revision the last fruitless evaluation saw
   bool poll_pending_ = false;
   bool validating_ = false;  // a decision waits for its re-validation: no new ones
-  std::map<std::size_t, std::vector<std::size_t>> replacements_;  // replacement node -> the nodes it replaces
+  struct Replacing {
+    std::vector<std::size_t> nodes;  // the nodes it replaces
+    bool drifted = false;            // for drift, not consolidation
+  };
+  std::map<std::size_t, Replacing> replacements_;  // by replacement node
   std::vector<NodePoolSpec> view_pools_;     // what the last view points to
   std::vector<ExistingNode> view_nodes_;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // A way Karpenter disrupts nodes (its disruption.Method): which consolidatable nodes it considers,
 // whose budgets it spends, and the command it computes for them. Each method lives in its own file
-// (emptiness.cpp, multi_node_consolidation.cpp, single_node_consolidation.cpp); the disruption
+// (emptiness.cpp, drift.cpp, multi_node_consolidation.cpp, single_node_consolidation.cpp); the disruption
 // controller lists them in the order Karpenter tries them.
 #include <functional>
 #include <map>
@@ -26,12 +26,14 @@ struct DisruptionInputs {
 class DisruptionMethod {
  public:
   virtual ~DisruptionMethod() = default;
-  /// "empty", "multi-node", "single-node".
+  /// "empty", "drift", "multi-node", "single-node".
   virtual std::string_view name() const = 0;
   /// The budget reason it spends.
   virtual DisruptionReason reason() const = 0;
   /// Whether a consolidatable node is a candidate: by its pods and its NodePool's policy.
   virtual bool should_disrupt(bool has_pods, ConsolidationPolicy policy) const = 0;
+  /// Its candidates are the Drifted nodes (in the order they drifted), not the consolidatable ones.
+  virtual bool takes_drifted() const { return false; }
   /// The command for `candidates` with `allowed` disruptions left per NodePool (None: nothing to
   /// do); sets `constrained` when a budget held a candidate back.
   virtual ConsolidationCommand compute(std::vector<ConsolidationCandidate> candidates, std::map<std::string, int> allowed,
@@ -56,6 +58,7 @@ class ConsolidationMethod : public DisruptionMethod {
 };
 
 std::unique_ptr<DisruptionMethod> make_emptiness();
+std::unique_ptr<DisruptionMethod> make_drift();
 std::unique_ptr<DisruptionMethod> make_multi_node_consolidation();
 std::unique_ptr<DisruptionMethod> make_single_node_consolidation();
 

@@ -5,6 +5,8 @@
 // through the market: spot by price-capacity-optimized, on-demand by lowest price, a pool that fails
 // with insufficient capacity avoided for its unavailable period and the next one tried. A node
 // expires at its NodePool's expireAfter. Disruption is its own controller (disruption_controller).
+// At each scheduled change (KarpenterSpec::changes) the NodePools become the changed ones: new claims
+// come from them, and the nodes launched under a template that changed are marked Drifted (drift.hpp).
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +50,9 @@ class MarketOfferings {
   double decided_price(std::size_t pool, double usd_per_h);
   /// The accelerator devices a node of the catalog's `type`-th type offers pods (a NodeOverlay's capacity, or its own).
   int devices(std::size_t type) const { return catalog_.devices[type]; }
+  /// The NodePools changed (a scheduled change): what was worked out from their requirements is
+  /// forgotten.
+  void node_pools_changed();
 
  private:
   struct Watched {                 // one offering of the snapshot
@@ -102,7 +107,10 @@ class KarpenterProvisioner final : public Provisioner {
   const std::set<std::size_t>& stuck() const { return stuck_; }
   /// A pod as the scheduling simulation sees it (named by its index).
   PodSpec pod(std::size_t p) const;
+  /// The settings and the NodePools as they are now (after the changes so far).
   const KarpenterSpec& spec() const { return spec_; }
+  /// The Drifted nodes, each with when it drifted.
+  const std::map<std::size_t, SimTime>& drifted() const { return drift_.drifted; }
 
  private:
   void batch_close(std::uint64_t stamp, bool at_max);
@@ -116,6 +124,8 @@ class KarpenterProvisioner final : public Provisioner {
   void odcr_ended(const std::string& id);
   /// Removes the nodes running in reservation `id`: drained (pods rescheduled) or terminated.
   void end_capacity_block(const std::string& id, bool terminated);
+  /// Applies the `k`-th scheduled change of the NodePools and marks the nodes it drifts.
+  void apply_change(std::size_t k);
   /// A static NodePool (spec.replicas): launches what its replicas miss, within limits.nodes.
   void keep_static(std::size_t node_pool);
   /// Pod `p` as pod(p) gives it, built once per pod slot and service and kept.
@@ -129,7 +139,16 @@ class KarpenterProvisioner final : public Provisioner {
   bool claim_allows(ClaimMatches& m, std::size_t pool);
 
   ClusterControllers cluster_;
-  const KarpenterSpec& spec_;
+  KarpenterSpec spec_;  // the scenario's, its NodePools replaced at each change
+  struct Templates {
+    const KarpenterSpec* source = nullptr;            // the scenario's: the NodePools of every change live there
+    Tags cluster_tags;
+    std::vector<Tags> node_tags;                      // per NodePool: the cost tags of its new nodes
+    std::vector<const KarpenterNodePool*> current;    // per NodePool, its template now
+    std::vector<const KarpenterNodePool*> of_node;    // per node id, the template it was launched under
+    std::map<std::size_t, SimTime> drifted;           // Drifted nodes, with when they drifted
+  };
+  Templates drift_;
   std::unique_ptr<DisruptionController> disruption_;
   struct Batch {
     bool open = false;       // a batching window is open
@@ -139,7 +158,6 @@ class KarpenterProvisioner final : public Provisioner {
   std::vector<int> node_pool_launches_;
   MarketOfferings offerings_;
   std::vector<NodePoolSpec> pools_;   // each dynamic NodePool's scheduling spec, as every round hands it over
-  std::vector<Tags> node_tags_;       // per NodePool: the cost tags of its nodes
   std::vector<std::pair<std::size_t, std::unique_ptr<PodSpec>>> pod_specs_;  // per pod slot: (service, its PodSpec)
   std::vector<std::unique_ptr<ExistingNode>> node_views_;  // per node id, made when first seen live
   std::vector<const ExistingNode*> existing_;               // the last round's live, uncordoned nodes

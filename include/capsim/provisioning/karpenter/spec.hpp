@@ -1,6 +1,7 @@
 #pragma once
 // Karpenter as the scenario gives it: its settings and NodePools, with the real defaults.
 #include <optional>
+#include <string>
 #include <vector>
 #include "capsim/core/sim_time.hpp"
 #include "capsim/core/tags.hpp"
@@ -44,6 +45,19 @@ struct KarpenterNodePool {
   /// consolidated, replaced when one goes (expiry, interruption); only limits.nodes bounds it, and
   /// pods are never provisioned for on it (they land on its nodes when they fit). nullopt: dynamic.
   std::optional<int> replicas;
+  /// What Karpenter's static drift compares (the NodePool hash of spec.template, less the fields it
+  /// hashes not: requirements, which drift dynamically): the template's labels and annotations,
+  /// taints, nodeClassRef and expireAfter, written canonically. A node whose NodePool's text differs
+  /// from the one it was launched under has drifted.
+  std::string template_hash;
+};
+
+/// A scheduled change of the NodePools (cluster.karpenter.changes): from `at` on, `node_pools` (every
+/// NodePool, in the scenario's order, the change merged in) are the NodePools. Behavioural fields
+/// (weight, limits, disruption) just apply; a node whose template changed is Drifted.
+struct NodePoolChange {
+  UtcTime at{};
+  std::vector<KarpenterNodePool> node_pools;
 };
 
 // The disruption controller's cadence (kubernetes-sigs/karpenter pkg/controllers/disruption:
@@ -61,6 +75,7 @@ struct KarpenterSpec {
   /// NodeOverlays (need settings.featureGates.nodeOverlay, off by default): the prices and device
   /// capacity Karpenter decides by; the bill keeps the real prices.
   std::vector<NodeOverlay> node_overlays;
+  std::vector<NodePoolChange> changes;  // in time order, each inside the window
 };
 
 }  // namespace capsim

@@ -1,0 +1,201 @@
+// Karpenter drift: a scheduled change of a NodePool drifts the nodes launched under its old template,
+// and the Drift method replaces them under the NodePool's Drifted budgets. Cases worked by hand.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/provisioning/karpenter/drift.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+namespace {
+// Four 1-GPU replicas that may run on g5.xlarge (1 GPU, 1.006 USD/h) or g6.xlarge (1 GPU, 0.8048):
+// no type they may use holds two, so each gets its own node. The NodePool allows on-demand g5 only,
+// so Karpenter launches four g5.xlarge 1 s in (the batch window), ready 60 s later (node_ready_s).
+// WhenEmpty keeps consolidation out of the way; the one budget limits Drifted disruptions alone.
+json drift_doc(const std::string& budget_nodes) {
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 1}}}};
+  doc["catalog"] = {{"zones", {"us-east-1a"}}};
+  doc["market"] = {{"interruption_rate_by_bucket", {0, 0, 0, 0, 0}}};
+  doc["services"][0]["replicas"] = 4;
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.0}, {"g6.xlarge", 1.0}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"] = json::parse(R"({
+    "provisioner": "karpenter", "eks_control_plane": false, "node_ready_s": 60, "node_groups": [],
+    "node_pools": [{"metadata": {"name": "gpu"},
+                    "spec": {"template": {"spec": {"requirements": [
+                               {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]},
+                               {"key": "karpenter.k8s.aws/instance-family", "operator": "In", "values": ["g5"]}]}},
+                             "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s",
+                                            "budgets": [{"nodes": "", "reasons": ["Drifted"]}]}}}]})");
+  doc["cluster"]["node_pools"][0]["spec"]["disruption"]["budgets"][0]["nodes"] = budget_nodes;
+  return doc;
+}
+// The NodePool as changed at 00:10:00 (600 s into the run).
+json& change(json& doc, json pool_patch) {
+  pool_patch["metadata"] = {{"name", "gpu"}};
+  doc["cluster"]["karpenter"]["changes"] = {{{"at", "2024-05-10T00:10:00Z"}, {"node_pools", {pool_patch}}}};
+  return doc;
+}
+RunResult run(const json& doc) {
+  RunOptions opt;
+  opt.keep_series = true;
+  opt.explain = true;
+  return run_scenario(io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios"), opt);
+}
+std::vector<const NodeRecord*> ended(const ReplicateResult& rep, const std::string& reason) {
+  std::vector<const NodeRecord*> out;
+  for (const auto& n : rep.nodes)
+    if (n.end_reason == reason) out.push_back(&n);
+  return out;
+}
+json label_change() { return {{"spec", {{"template", {{"metadata", {{"labels", {{"team", "ml"}}}}}}}}}}; }
+}  // namespace
+
+TEST_CASE("a NodePool's new label drifts its four nodes, replaced one at a time under a Drifted budget of 1") {
+  // The change at 600 s adds a template label: static drift of all four nodes (launched at 1 s). The
+  // disruption controller polls on its 10 s grid after the change: at 610 s Drift takes the first
+  // node (budget 1 - 0 disrupting = 1); its pod fits on no other node, so one g5.xlarge (the cheapest
+  // type of the NodePool for a 1-GPU pod) is launched and the node cordoned. While that node is being
+  // disrupted the budget is 1 - 1 = 0. The replacement is ready at 610 + 60 = 670 s, when the drifted
+  // node is drained and terminated (its pod restarts on the replacement); the next poll, at 680 s,
+  // takes the second node. So replacements launch at 610, 680, 750, 820 s and the drifted nodes end
+  // at 670, 740, 810, 880 s: one at a time, 70 s apart (10 s poll + 60 s to ready).
+  json doc = drift_doc("1");
+  RunResult r = run(change(doc, label_change()));
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.launches == 8);
+  CHECK(rep.fleet.consolidations == 0);
+  CHECK(rep.fleet.consolidation_replacements == 0);
+  const auto drifted = ended(rep, "drifted");
+  REQUIRE(drifted.size() == 4);
+  const double expected_end[] = {670, 740, 810, 880};
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(drifted[i]->launched_s == doctest::Approx(1));
+    CHECK(drifted[i]->terminated_s == doctest::Approx(expected_end[i]));
+    CHECK(drifted[i]->cordoned_s == doctest::Approx(expected_end[i] - 60));
+  }
+  std::vector<double> replacement_launch;
+  for (const auto& n : rep.nodes)
+    if (n.launched_s > 1) {
+      CHECK(n.instance_type == "g5.xlarge");
+      CHECK(n.terminated_s == doctest::Approx(-1));
+      replacement_launch.push_back(n.launched_s);
+    }
+  CHECK(replacement_launch == std::vector<double>{610, 680, 750, 820});
+  // Each replacement is a decision: method drift, the drifted g5.xlarge with its pod, replaced.
+  REQUIRE(rep.decisions.consolidations.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& d = rep.decisions.consolidations[i];
+    CHECK(d.method == "drift");
+    CHECK(d.at_s == doctest::Approx(replacement_launch[i]));
+    CHECK(d.replaced);
+    CHECK(d.replacement_type == "g5.xlarge");
+    REQUIRE(d.nodes.size() == 1);
+    CHECK(d.nodes[0].pods == 1);
+  }
+  CHECK(rep.services[0].replicas_placed == 4);
+  CHECK(rep.service_series[0].ready_replicas.back() == 4);
+  bool explained = false;
+  for (const auto& e : rep.explanations) explained = explained || e.find("drift: replace 1 node(s) [g5.xlarge (on-demand, 1 pod(s))]") != std::string::npos;
+  CHECK(explained);
+}
+
+TEST_CASE("a Drifted budget of 0 holds every drifted node") {
+  json doc = drift_doc("0");
+  RunResult r = run(change(doc, label_change()));
+  const auto& rep = r.policies[0].replicates[0];
+  // The four nodes launched at 1 s run to the end of the window; nothing else is launched.
+  CHECK(rep.fleet.launches == 4);
+  CHECK(ended(rep, "drifted").empty());
+  CHECK(rep.decisions.consolidations.empty());
+  for (const auto& n : rep.nodes) CHECK(n.terminated_s == doctest::Approx(-1));
+}
+
+TEST_CASE("a relaxed requirement that still admits the nodes drifts nothing; a tightened one drifts them all") {
+  // Requirements are not in the NodePool hash: widening instance-family to [g5, g6] leaves the
+  // g5.xlarge nodes admitted, so nothing drifts (and WhenEmpty consolidation does not move the pods
+  // to the cheaper g6.xlarge).
+  json relaxed = drift_doc("1");
+  json reqs = relaxed["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"];
+  reqs[1]["values"] = {"g5", "g6"};
+  RunResult r = run(change(relaxed, {{"spec", {{"template", {{"spec", {{"requirements", reqs}}}}}}}}));
+  CHECK(r.policies[0].replicates[0].fleet.launches == 4);
+  CHECK(ended(r.policies[0].replicates[0], "drifted").empty());
+
+  // Narrowing it to [g6] no longer admits g5.xlarge: requirement drift. The replacements come from
+  // the NodePool as it now is: g6.xlarge (0.8048 USD/h), at the same times as for a label change.
+  json tightened = drift_doc("1");
+  reqs[1]["values"] = {"g6"};
+  RunResult t = run(change(tightened, {{"spec", {{"template", {{"spec", {{"requirements", reqs}}}}}}}}));
+  const auto& rep = t.policies[0].replicates[0];
+  CHECK(ended(rep, "drifted").size() == 4);
+  std::vector<std::string> types;
+  for (const auto& n : rep.nodes)
+    if (n.launched_s > 1) types.push_back(n.instance_type);
+  CHECK(types == std::vector<std::string>(4, "g6.xlarge"));
+  // From 880 s on the four g6.xlarge bill: 4 × 0.8048 = 3.2192 USD/h.
+  CHECK(rep.cost_rate_usd_per_h.back() == doctest::Approx(4 * 0.8048));
+}
+
+TEST_CASE("what drifts a node: the template's labels, taints, nodeClassRef and expireAfter, not weight, limits or disruption") {
+  KarpenterNodePool base;
+  base.template_hash = "a";
+  KarpenterNodePool same = base, other = base;
+  other.template_hash = "b";
+  const Labels g5{{"karpenter.k8s.aws/instance-family", "g5"}};
+  CHECK(drift_of(base, same, g5) == DriftKind::None);
+  CHECK(drift_of(base, other, g5) == DriftKind::Static);
+  same.scheduling.requirements = Requirements({{"karpenter.k8s.aws/instance-family", Operator::In, {"g6"}}});
+  CHECK(drift_of(base, same, g5) == DriftKind::Requirements);
+
+  // The hash as the loader writes it: a change is compared field by field with the NodePool before.
+  auto hashes = [](json pool_patch) {
+    json doc = drift_doc("1");
+    doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["taints"] = {{{"key", "a"}, {"value", "1"}, {"effect", "NoSchedule"}},
+                                                                             {{"key", "b"}, {"effect", "NoSchedule"}}};
+    change(doc, std::move(pool_patch));
+    Scenario sc = io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios");
+    const KarpenterSpec& k = sc.policies[0].cluster.karpenter;
+    return std::make_pair(k.node_pools[0].template_hash, k.changes.at(0).node_pools[0].template_hash);
+  };
+  auto same_hash = [&](json patch) {
+    auto [before, after] = hashes(std::move(patch));
+    return before == after;
+  };
+  CHECK(same_hash({{"spec", {{"weight", 10}}}}));
+  CHECK(same_hash({{"spec", {{"limits", {{"cpu", "100"}}}}}}));
+  CHECK(same_hash({{"spec", {{"disruption", {{"consolidateAfter", "5m"}}}}}}));
+  CHECK(same_hash({{"spec", {{"template", {{"spec", {{"expireAfter", "720h"}}}}}}}}));  // Karpenter's default, written out
+  CHECK(same_hash({{"spec", {{"template", {{"spec", {{"taints", {{{"key", "b"}, {"effect", "NoSchedule"}},
+                                                                 {{"key", "a"}, {"value", "1"}, {"effect", "NoSchedule"}}}}}}}}}}}));  // a set
+  CHECK_FALSE(same_hash({{"spec", {{"template", {{"spec", {{"expireAfter", "24h"}}}}}}}}));
+  CHECK_FALSE(same_hash({{"spec", {{"template", {{"spec", {{"taints", json::array()}}}}}}}}));
+  CHECK_FALSE(same_hash({{"spec", {{"template", {{"spec", {{"nodeClassRef", {{"group", "karpenter.k8s.aws"}, {"kind", "EC2NodeClass"}, {"name", "gpu"}}}}}}}}}}));
+  CHECK_FALSE(same_hash(label_change()));
+}
+
+TEST_CASE("a policy's patch schedules the change; the policy without it keeps its nodes") {
+  // The same label change as above, written by the policy "rollout" only: its four nodes are
+  // replaced (8 launches), while "steady" launches its four and keeps them.
+  json doc = drift_doc("1");
+  json changed = doc;
+  change(changed, label_change());
+  doc["policies"] = {{{"name", "steady"}},
+                     {{"name", "rollout"}, {"patch", {{"cluster", {{"karpenter", changed["cluster"]["karpenter"]}}}}}}};
+  RunResult r = run(doc);
+  REQUIRE(r.policies.size() == 2);
+  CHECK(r.policies[0].replicates[0].fleet.launches == 4);
+  CHECK(ended(r.policies[0].replicates[0], "drifted").empty());
+  CHECK(r.policies[1].replicates[0].fleet.launches == 8);
+  CHECK(ended(r.policies[1].replicates[0], "drifted").size() == 4);
+}
