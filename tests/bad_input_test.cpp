@@ -515,3 +515,8 @@ TEST_CASE("NodePool changes (drift): a time outside the window or out of order, 
   check_message("drift_change_bad_field.json", {"/cluster/karpenter/changes/0/node_pools/0/spec/weight", "expected an integer from 0 to 100",
                                                 "got the number 200"});
 }
+
+TEST_CASE("Karpenter's min_values_policy is Strict or BestEffort") {
+  check_message("min_values_policy_unknown.json",
+                {"/cluster/karpenter/min_values_policy", "expected one of \"Strict\", \"BestEffort\"", "got the string \"Relaxed\""});
+}

@@ -360,3 +360,92 @@ TEST_CASE("minValues: a claim keeps that many distinct instance types, or the No
     CHECK(free.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
   }
 }
+
+TEST_CASE("minValues BestEffort: the floor gives way to the types there are, and the claim says so") {
+  // The same NodePool (instance-type minValues 3) under MIN_VALUES_POLICY BestEffort: the 3-GPU pod,
+  // refused under Strict, gets a claim of the two types that hold it (gx.4, gx.8), relaxed; the
+  // 2-GPU pod joins the 1-GPU pod's claim as it would without the floor (gx.4, gx.8), relaxed.
+  const InstanceCatalog cat = gx_catalog();
+  World w = gx_world({});
+  w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 3}};
+  w.pools[0].min_values_policy = MinValuesPolicy::BestEffort;
+  const SchedulingResult big = schedule({pod("big", 1000, 3)}, w.pools, {}, cat, w.offerings);
+  REQUIRE(big.claims.size() == 1);
+  CHECK(big.unschedulable.empty());
+  CHECK(big.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
+  CHECK(big.claims[0].min_values_relaxed);
+  const SchedulingResult two = schedule({pod("one", 1000, 1), pod("two", 1000, 2)}, w.pools, {}, cat, w.offerings);
+  REQUIRE(two.claims.size() == 1);
+  CHECK(two.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
+  CHECK(two.claims[0].min_values_relaxed);
+  // A claim that meets the floor is not relaxed: the 1-GPU pod alone has gx.1, gx.2, gx.4, gx.8.
+  const SchedulingResult one = schedule({pod("one", 1000, 1)}, w.pools, {}, cat, w.offerings);
+  REQUIRE(one.claims.size() == 1);
+  CHECK(one.claims[0].instance_types.size() == 4);
+  CHECK_FALSE(one.claims[0].min_values_relaxed);
+}
+
+TEST_CASE("minValues and the launch request's cut to 60 types: Strict fails the launch, BestEffort sends the 60") {
+  // 70 one-GPU types: fa.0 ... fa.29 at 1.00 + 0.01 i USD/h, fb.0 ... fb.29 at 1.30 + 0.01 i, and
+  // fc.0 ... fc.9 at 2.00 + 0.01 i. A 1-GPU pod's claim holds all 70 (three families), so the
+  // NodePool's instance-family minValues 3 holds while scheduling. The launch request keeps the 60
+  // cheapest: the 30 fa and 30 fb (the dearest, fb.29, 1.59 < fc.0's 2.00), two families < 3.
+  std::vector<InstanceType> types;
+  for (int i = 0; i < 30; ++i) types.push_back(gpu_type("fa." + std::to_string(i), 4, 1, 1.00 + 0.01 * i));
+  for (int i = 0; i < 30; ++i) types.push_back(gpu_type("fb." + std::to_string(i), 4, 1, 1.30 + 0.01 * i));
+  for (int i = 0; i < 10; ++i) types.push_back(gpu_type("fc." + std::to_string(i), 4, 1, 2.00 + 0.01 * i));
+  const InstanceCatalog cat(types, "test");
+  std::vector<NodePoolSpec> pools(1);
+  pools[0].name = "gpu";
+  pools[0].min_values = {MinValues{std::string(label::kFamily), 3}};
+  std::vector<Offering> offerings;
+  for (const auto& t : cat.types()) offerings.push_back(offering(t.name, CapacityType::OnDemand, t.ondemand_usd_per_h));
+
+  const SchedulingResult strict = schedule({pod("p", 1000, 1)}, pools, {}, cat, offerings);
+  CHECK(strict.claims.empty());
+  REQUIRE(strict.unschedulable.size() == 1);
+  CHECK(strict.unschedulable[0].reason ==
+        "pool gpu: minValues: the types that fit have 2 distinct value(s) of karpenter.k8s.aws/instance-family, the NodePool requires 3 "
+        "among the 60 cheapest types of the launch request");
+
+  pools[0].min_values_policy = MinValuesPolicy::BestEffort;
+  const SchedulingResult best = schedule({pod("p", 1000, 1)}, pools, {}, cat, offerings);
+  REQUIRE(best.claims.size() == 1);
+  CHECK(best.claims[0].instance_types.size() == 60);
+  CHECK(best.claims[0].instance_types.back() == "fb.29");
+
+  // With minValues 2 the 60 cheapest (fa and fb) meet it under Strict too.
+  pools[0].min_values_policy = MinValuesPolicy::Strict;
+  pools[0].min_values = {MinValues{std::string(label::kFamily), 2}};
+  const SchedulingResult two = schedule({pod("p", 1000, 1)}, pools, {}, cat, offerings);
+  REQUIRE(two.claims.size() == 1);
+  CHECK(two.claims[0].instance_types.size() == 60);
+}
+
+TEST_CASE("consolidation keeps minValues: a replacement whose cheaper types fall below the floor is refused") {
+  // One gx.8 (5.00 USD/h) with one 1-GPU pod: the pod's claim holds gx.1, gx.2, gx.4, gx.8 (4
+  // types); the cheaper ones are gx.1, gx.2, gx.4 (3). With instance-type minValues 3 the
+  // replacement keeps 3 >= 3 (replaced); with 4 the cheaper types have 3 < 4 (refused, Karpenter's
+  // "Filtering by price" on minValues). Under BestEffort with minValues 5, the claim was relaxed to
+  // its 4 distinct types, and the 3 cheaper ones still fall below 4: refused too.
+  const InstanceCatalog cat = gx_catalog();
+  const TestNode a = node(cat, "a", "gx.8", CapacityType::OnDemand, 5.00, {pod("p0", 1000, 1)});
+  World w = gx_world({a});
+  w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 3}};
+  ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
+  REQUIRE(cmd.action == ConsolidationAction::Replace);
+  CHECK(cmd.replacement->instance_types == std::vector<std::string>{"gx.1", "gx.2", "gx.4"});
+
+  w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 4}};
+  cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
+  CHECK(cmd.action == ConsolidationAction::None);
+  CHECK(cmd.reason ==
+        "node a: Filtering by price: minValues: the types have 3 distinct value(s) of node.kubernetes.io/instance-type, the NodePool requires 4 "
+        "among the cheaper types");
+
+  w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 5}};
+  w.pools[0].min_values_policy = MinValuesPolicy::BestEffort;
+  cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
+  CHECK(cmd.action == ConsolidationAction::None);
+  CHECK(cmd.reason.find("the NodePool requires 4 among the cheaper types") != std::string::npos);
+}

@@ -199,3 +199,15 @@ TEST_CASE("a policy's patch schedules the change; the policy without it keeps it
   CHECK(r.policies[1].replicates[0].fleet.launches == 8);
   CHECK(ended(r.policies[1].replicates[0], "drifted").size() == 4);
 }
+
+TEST_CASE("min_values_policy BestEffort reaches every NodePool, those of a change too; Strict is the default") {
+  json doc = drift_doc("1");
+  change(doc, label_change());
+  Scenario strict = io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios");
+  CHECK(strict.policies[0].cluster.karpenter.node_pools[0].scheduling.min_values_policy == MinValuesPolicy::Strict);
+  doc["cluster"]["karpenter"]["min_values_policy"] = "BestEffort";
+  Scenario best = io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios");
+  const KarpenterSpec& k = best.policies[0].cluster.karpenter;
+  CHECK(k.node_pools[0].scheduling.min_values_policy == MinValuesPolicy::BestEffort);
+  CHECK(k.changes.at(0).node_pools[0].scheduling.min_values_policy == MinValuesPolicy::BestEffort);
+}

@@ -28,7 +28,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
                                                 : ProvisionerKind::Static;
   bool node_overlay_gate = false;  // settings.featureGates.nodeOverlay: alpha, off by default
   if (auto k = c.find("karpenter"); k != c.end() &&
-      ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s", "changes"})) {
+      ck_.object(*k, p + "/karpenter", {"batch_idle_duration", "batch_max_duration", "featureGates", "disruption_poll_s", "consolidation_validation_s", "changes", "min_values_policy"})) {
     const std::string kp = p + "/karpenter";
     if (auto d = ck_.duration(*k, kp, "batch_idle_duration")) cl.karpenter.batch_idle = *d;
     if (auto d = ck_.duration(*k, kp, "batch_max_duration")) cl.karpenter.batch_max = *d;
@@ -78,6 +78,13 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     if (c.contains("node_pools")) parse_node_pool_changes((*k)["changes"], c["node_pools"], p + "/karpenter/changes", cl.karpenter);
     else ck_.fail(p + "/karpenter/changes", "changes of the NodePools under 'node_pools'", "no node_pools");
   }
+  // Karpenter's MIN_VALUES_POLICY is one setting; capsim's scheduling reads it on each NodePool.
+  if (auto k = c.find("karpenter"); k != c.end() && k->is_object() && k->contains("min_values_policy"))
+    if (auto mv = ck_.one_of(*k, p + "/karpenter", "min_values_policy", {"Strict", "BestEffort"}); mv && *mv == "BestEffort") {
+      for (auto& np : cl.karpenter.node_pools) np.scheduling.min_values_policy = MinValuesPolicy::BestEffort;
+      for (auto& change : cl.karpenter.changes)
+        for (auto& np : change.node_pools) np.scheduling.min_values_policy = MinValuesPolicy::BestEffort;
+    }
   if (cl.provisioner == ProvisionerKind::Karpenter && cl.karpenter.node_pools.empty() &&
       (!c.contains("node_pools") || (c["node_pools"].is_array() && c["node_pools"].empty())))
     ck_.fail(p, "at least one NodePool under 'node_pools' for provisioner karpenter", "none");

@@ -46,6 +46,28 @@ void filter_out_same_type(PlannedNodeClaim& claim, const std::vector<Consolidati
   keep_cheaper(claim, max_price);
 }
 
+// The minValues a replacement must still meet once its types are cut (cheaper ones only, same types
+// out, spot-to-spot's cheapest), as RemoveInstanceTypeOptionsByPriceAndMinValues checks them: its
+// NodePool's, or under BestEffort as the claim had them relaxed (no more than the distinct values its
+// types had before the cut).
+std::vector<MinValues> min_values_floor(const PlannedNodeClaim& claim, const ClusterView& view) {
+  auto pool = std::find_if(view.pools->begin(), view.pools->end(), [&](const NodePoolSpec& p) { return p.name == claim.node_pool; });
+  if (pool == view.pools->end()) return {};
+  std::vector<MinValues> floor = pool->min_values;
+  if (pool->min_values_policy == MinValuesPolicy::BestEffort)
+    for (MinValues& mv : floor) mv.min = std::min(mv.min, distinct_values(mv.key, claim.instance_types, *view.snapshot));
+  return floor;
+}
+
+// How many of the claim's cheapest types meet `floor` (all of them when they never do).
+std::size_t types_to_meet(const std::vector<MinValues>& floor, const PlannedNodeClaim& claim, const SchedulingSnapshot& snapshot) {
+  for (std::size_t n = 1; n <= claim.instance_types.size(); ++n) {
+    const std::vector<std::string> prefix(claim.instance_types.begin(), claim.instance_types.begin() + static_cast<std::ptrdiff_t>(n));
+    if (min_values_unmet(floor, prefix, snapshot).empty()) return n;
+  }
+  return claim.instance_types.size();
+}
+
 bool by_disruption_cost(const ConsolidationCandidate& a, const ConsolidationCandidate& b) { return a.disruption_cost < b.disruption_cost; }
 
 // Balanced's gate on a command found for `set`: scores it (when a NodePool of the set is Balanced),
@@ -131,8 +153,11 @@ ConsolidationCommand compute_consolidation(const std::vector<ConsolidationCandid
   PlannedNodeClaim claim = sim.claims.front();
   const bool spot_to_spot = all_spot && claim.capacity_type == CapacityType::Spot;
   if (spot_to_spot && !settings.spot_to_spot) return none("SpotToSpotConsolidation is disabled, can't replace a spot node with a spot node");
+  const std::vector<MinValues> floor = min_values_floor(claim, view);
   keep_cheaper(claim, price);
   if (claim.instance_types.empty()) return none("Can't replace with a cheaper node");
+  if (std::string why = min_values_unmet(floor, claim.instance_types, *view.snapshot); !why.empty())
+    return none("Filtering by price: " + why + " among the cheaper types");
   if (spot_to_spot && candidates.size() == 1) {
     // With 15 cheaper types the candidate is not among the 15 cheapest, and launching only those 15
     // keeps the next round from replacing the replacement.
@@ -140,11 +165,14 @@ ConsolidationCommand compute_consolidation(const std::vector<ConsolidationCandid
       return none(fmt::format("SpotToSpotConsolidation requires {} cheaper instance type options than the current candidate to "
                               "consolidate, got {}",
                               karpenter::kMinTypesForSpotToSpot, claim.instance_types.size()));
-    claim.instance_types.resize(karpenter::kMinTypesForSpotToSpot);
-    claim.instance_type_prices.resize(karpenter::kMinTypesForSpotToSpot);
+    // ...or as many of the cheapest as its minValues need, if more (consolidation.go).
+    const std::size_t keep = std::max(karpenter::kMinTypesForSpotToSpot, types_to_meet(floor, claim, *view.snapshot));
+    claim.instance_types.resize(std::min(keep, claim.instance_types.size()));
+    claim.instance_type_prices.resize(claim.instance_types.size());
   }
   cmd.action = ConsolidationAction::Replace;
   cmd.replacement = std::move(claim);
+  cmd.min_values_floor = floor;
   return cmd;
 }
 
@@ -175,7 +203,7 @@ ConsolidationCommand multi_node_consolidation(std::vector<ConsolidationCandidate
     bool ok = cmd.action == ConsolidationAction::Delete;
     if (cmd.action == ConsolidationAction::Replace) {
       filter_out_same_type(*cmd.replacement, set);
-      ok = !cmd.replacement->instance_types.empty();
+      ok = !cmd.replacement->instance_types.empty() && min_values_unmet(cmd.min_values_floor, cmd.replacement->instance_types, *view.snapshot).empty();
     }
     if (ok) ok = balanced_approves(cmd, set, settings, "multi-node", scores);
     if (ok) {

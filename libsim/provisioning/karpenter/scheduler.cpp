@@ -158,6 +158,7 @@ struct Claim {
   Res total, max_alloc, min_alloc, reserved;  // min_alloc: the smallest allocatable per resource over its types
   std::vector<std::size_t> excluded_groups;  // groups none of its types allows (types only shrink)
   ClaimExplanation explanation;
+  bool min_values_relaxed = false;  // BestEffort gave way on a minValues for it
 };
 
 /// Whether a pod can join a claim: no; yes, and every type of the claim still holds it; or yes, with
@@ -168,6 +169,7 @@ struct Narrowed {
   std::vector<std::size_t> types;
   std::vector<double> prices;
   std::optional<Requirements> req;  // set when the pod brings a new group
+  bool relaxed = false;              // BestEffort gave way on a minValues to take the pod
 };
 
 }  // namespace
@@ -261,7 +263,18 @@ class Scheduler {
       }
       result.unschedulable.push_back({pods_[pod]->name, std::move(why)});
     }
-    for (Claim& c : claims_) result.claims.push_back(finalize(c));
+    for (Claim& c : claims_) {
+      std::string unmet;
+      PlannedNodeClaim claim = finalize(c, unmet);
+      if (unmet.empty()) {
+        result.claims.push_back(std::move(claim));
+        continue;
+      }
+      // Strict: the launch request cut to 60 types no longer meets a minValues, so the launch fails
+      // (karpenter-provider-aws truncates the types and validates minValues before CreateFleet) and
+      // the claim's pods stay pending.
+      for (const auto& name : claim.pods) result.unschedulable.push_back({name, fmt::format("pool {}: {}", claim.node_pool, unmet)});
+    }
     return result;
   }
 
@@ -336,6 +349,7 @@ class Scheduler {
     out.types.clear();
     out.prices.clear();
     out.req.reset();
+    out.relaxed = false;
     if (std::find(c.groups.begin(), c.groups.end(), g) != c.groups.end()) {
       // The pod's group is already in the claim, so its requirements narrow nothing; when even the
       // smallest type still holds the total, no type drops out either.
@@ -367,7 +381,11 @@ class Scheduler {
       }
       out.req = std::move(req);
     }
-    if (out.types.empty() || !min_values_unmet(c.pool, out.types).empty()) return Join::No;
+    if (out.types.empty()) return Join::No;
+    if (!min_values_unmet(c.pool, out.types).empty()) {
+      if (pools_[c.pool].min_values_policy == MinValuesPolicy::Strict) return Join::No;
+      out.relaxed = true;  // BestEffort: the floor gives way to what is left
+    }
     return Join::Narrowed;
   }
 
@@ -396,6 +414,7 @@ class Scheduler {
       c.req = std::move(*n.req);
       c.groups.push_back(pod_group_[pod]);
     }
+    c.min_values_relaxed = c.min_values_relaxed || n.relaxed;
     c.types.swap(n.types);  // the claim's old buffers become the next scratch
     c.prices.swap(n.prices);
     refresh_bounds(c);
@@ -561,7 +580,12 @@ class Scheduler {
             reason = no_type_reason(cand, p, *pods_[pod], need);
           }
         }
-        if (reason.empty()) reason = min_values_unmet(p, kept);
+        bool relaxed = false;
+        if (reason.empty()) {
+          reason = min_values_unmet(p, kept);
+          relaxed = !reason.empty() && pools_[p].min_values_policy == MinValuesPolicy::BestEffort;
+          if (relaxed) reason.clear();
+        }
         if (!reason.empty() && pod != original)
           reason = fmt::format("topology spread picks {} {} (the least-populated zone within maxSkew), where {}", label::kZone,
                                pinned_zone(pod), reason);
@@ -571,6 +595,7 @@ class Scheduler {
         }
         if (spread) record(original, pinned_zone(pod), claim_host(claims_.size()));
         open_claim(pod, p, cand, std::move(kept));
+        claims_.back().min_values_relaxed = relaxed;
         return true;
       }
       if (!held_back) break;
@@ -676,8 +701,9 @@ class Scheduler {
   // compatible offerings, spot offerings priced above the cheapest on-demand one dropped; types
   // ordered by the chosen capacity type's cheapest offering, at most kMaxTypesInClaim.
   // The claim is spent: its requirements and explanation move into the launch request.
-  PlannedNodeClaim finalize(Claim& c) {
+  PlannedNodeClaim finalize(Claim& c, std::string& min_values_unmet_after_cut) {
     PlannedNodeClaim out;
+    out.min_values_relaxed = c.min_values_relaxed;
     out.node_pool = pools_[c.pool].name;
     for (std::size_t p : c.pods) out.pods.push_back(pods_[p]->name);
     out.requests = {c.total.cpu, c.total.mem, static_cast<int>(c.total.gpu), static_cast<int>(c.total.pods)};
@@ -732,7 +758,15 @@ class Scheduler {
       // The launch goes to the cheapest (first) reserved offering: it takes one of its instances.
       ++reserved_taken_[chosen.front().second.second];
     }
-    if (chosen.size() > karpenter::kMaxTypesInClaim) chosen.resize(karpenter::kMaxTypesInClaim);
+    if (chosen.size() > karpenter::kMaxTypesInClaim) {
+      chosen.resize(karpenter::kMaxTypesInClaim);
+      if (pools_[c.pool].min_values_policy == MinValuesPolicy::Strict) {
+        std::vector<std::size_t> kept;
+        for (const auto& entry : chosen) kept.push_back(entry.second.first);
+        if (std::string why = min_values_unmet(c.pool, kept); !why.empty())
+          min_values_unmet_after_cut = fmt::format("{} among the {} cheapest types of the launch request", why, karpenter::kMaxTypesInClaim);
+      }
+    }
     for (const auto& [price, to] : chosen) {
       out.instance_types.push_back(types_[to.first].type->name);
       out.instance_type_prices.push_back(price);
@@ -1048,6 +1082,27 @@ std::vector<Offering> ondemand_offerings(const InstanceCatalog& catalog, const s
       out.push_back(std::move(o));
     }
   return out;
+}
+
+const Labels* SchedulingSnapshot::type_labels(std::string_view name) const {
+  for (const TypeInfo& t : impl_->types)
+    if (t.type->name == name) return t.labels;
+  return nullptr;
+}
+
+int distinct_values(const std::string& key, const std::vector<std::string>& types, const SchedulingSnapshot& snapshot) {
+  std::set<std::string> seen;
+  for (const auto& name : types)
+    if (const Labels* labels = snapshot.type_labels(name))
+      if (auto it = labels->find(key); it != labels->end()) seen.insert(it->second);
+  return static_cast<int>(seen.size());
+}
+
+std::string min_values_unmet(const std::vector<MinValues>& min_values, const std::vector<std::string>& types, const SchedulingSnapshot& snapshot) {
+  for (const MinValues& mv : min_values)
+    if (const int n = distinct_values(mv.key, types, snapshot); n < mv.min)
+      return fmt::format("minValues: the types have {} distinct value(s) of {}, the NodePool requires {}", n, mv.key, mv.min);
+  return {};
 }
 
 }  // namespace capsim

@@ -100,6 +100,9 @@ struct ConsolidationCommand {
   std::string reason;
   /// Every move Balanced scored while looking, refused and approved, in the order tried.
   std::vector<MoveScore> scores;
+  /// Replace: the minValues its types must keep through any further cut (its NodePool's; under
+  /// BestEffort no more than the distinct values the claim had).
+  std::vector<MinValues> min_values_floor;
 };
 
 /// One candidate set as consolidation.go's computeConsolidation does it.

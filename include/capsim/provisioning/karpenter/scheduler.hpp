@@ -47,6 +47,13 @@ struct MinValues {
   int min = 1;
 };
 
+/// Karpenter's MIN_VALUES_POLICY (--min-values-policy), one setting for every NodePool. Strict (the
+/// default): a NodePool whose types cannot meet a minValues does not take the pod, and a launch
+/// request whose 60 cheapest types no longer meet it fails. BestEffort: the floor is relaxed to the
+/// distinct values there are (the claim is marked relaxed, as Karpenter annotates the NodeClaim
+/// karpenter.sh/nodeclaim-min-values-relaxed) and the request is cut to 60 types whatever it keeps.
+enum class MinValuesPolicy { Strict, BestEffort };
+
 struct NodePoolSpec {
   std::string name;
   Requirements requirements;
@@ -57,6 +64,7 @@ struct NodePoolSpec {
   /// The capacity reservations its EC2NodeClass's capacityReservationSelectorTerms select (their ids):
   /// the only reserved offerings it may launch into.
   std::vector<std::string> capacity_reservations;
+  MinValuesPolicy min_values_policy = MinValuesPolicy::Strict;  // the Karpenter setting, copied to every NodePool
 };
 
 /// A node already in the cluster. `type` may be null (unknown type: it then counts nothing against
@@ -102,6 +110,7 @@ struct PlannedNodeClaim {
   double cheapest_price_usd_per_h = 0;
   ResourceList requests;  // sum over its pods
   ClaimExplanation explanation;
+  bool min_values_relaxed = false;  // BestEffort relaxed a minValues of its NodePool for it
 };
 
 struct Binding {
@@ -147,6 +156,8 @@ class SchedulingSnapshot {
   ~SchedulingSnapshot();
   SchedulingSnapshot(SchedulingSnapshot&&) noexcept;
   SchedulingSnapshot& operator=(SchedulingSnapshot&&) noexcept;
+  /// The labels of the catalog's type `name` (nullptr for a type it lacks).
+  const Labels* type_labels(std::string_view name) const;
   struct Impl;
 
  private:
@@ -172,6 +183,12 @@ SchedulingResult schedule(const std::vector<PodSpec>& pods, const std::vector<No
 /// The same with the pods given by address (none copied).
 SchedulingResult schedule(const std::vector<const PodSpec*>& pods, const std::vector<NodePoolSpec>& pools,
                           const std::vector<const ExistingNode*>& existing, const SchedulingSnapshot& snapshot, bool explain);
+
+/// The first of `min_values` that the types named `types` do not meet, said ("" when all are met).
+std::string min_values_unmet(const std::vector<MinValues>& min_values, const std::vector<std::string>& types,
+                             const SchedulingSnapshot& snapshot);
+/// The distinct values of `key` among the types named `types`.
+int distinct_values(const std::string& key, const std::vector<std::string>& types, const SchedulingSnapshot& snapshot);
 
 /// One available on-demand offering per catalog type and zone, at the catalog's on-demand price.
 std::vector<Offering> ondemand_offerings(const InstanceCatalog& catalog, const std::vector<std::string>& zones);
