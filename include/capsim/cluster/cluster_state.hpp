@@ -61,7 +61,7 @@ struct Pod {
   bool ready = false;
   bool removed = false;      // scaled away by the replica controller (its slot may be reused)
   bool unschedulable_counted = false;  // Cluster Autoscaler: this pending spell was counted
-  std::string unschedulable;  // why no provisioner could place it (its PodScheduled condition's message); cleared when bound
+  std::string unschedulable{};  // why no provisioner could place it (its PodScheduled condition's message); cleared when bound
   SimTime down_since = -1;   // when it stopped because its node went away
   SimTime bound_since = -1;  // when it was bound to its node
   std::uint64_t start = 0;   // bumps at every (re)start, so a stale ready event is ignored

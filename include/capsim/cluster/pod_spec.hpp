@@ -26,10 +26,10 @@ struct PodSpec {
   Requirements requirements;  // everything a node must satisfy: `affinity` and the serving types
   std::vector<Toleration> tolerations;
   /// The pod's own required node affinity / node selector, as its manifest says.
-  Requirements affinity;
+  Requirements affinity{};
   /// The instance types its service has a throughput for (empty: no such restriction). capsim runs
   /// a replica only there, so explanations name this restriction rather than the requirement it becomes.
-  std::vector<std::string> serving_types;
+  std::vector<std::string> serving_types{};
   /// Its topologySpreadConstraints; the pods they count are those of `workload` (its service).
   std::vector<TopologySpreadConstraint> topology_spread{};
   std::string workload{};
