@@ -10,29 +10,13 @@
 #include "capsim/cluster/capacity_block.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
+#include "bad_input_check.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
 
 namespace {
-// All diagnostics of loading tests/data/bad/<name>, one per line.
-std::string load_error(const std::string& name) {
-  const auto path = test::data_dir() / "bad" / name;
-  try {
-    io::load_scenario(path);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  FAIL("expected " << name << " to be rejected");
-  return {};
-}
-
-void check_message(const std::string& name, const std::vector<std::string>& parts) {
-  const std::string msg = load_error(name);
-  INFO("message: " << msg);
-  CHECK(msg.find(name) != std::string::npos);  // the file
-  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
-}
+using test::check_message;
 }  // namespace
 
 TEST_CASE("malformed JSON is reported by line and column") {
@@ -84,7 +68,7 @@ TEST_CASE("policies: patching the world, extends cycles, unknown parents and bas
 }
 
 TEST_CASE("every problem in a file is reported at once") {
-  const std::string msg = load_error("unknown_key.json");
+  const std::string msg = test::bad_input_error("unknown_key.json");
   // Unknown top-level key, unknown node-group key, and the missing required keys they hide.
   CHECK(std::count(msg.begin(), msg.end(), '\n') >= 3);
 }

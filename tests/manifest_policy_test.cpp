@@ -19,6 +19,7 @@
 #include "capsim/sim/compare.hpp"
 #include "capsim/sim/policy_diff_run.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "bad_input_check.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
@@ -31,21 +32,9 @@ std::string cluster_file(const std::string& name) {
   return (test::data_dir() / "scenarios" / ".." / "manifests" / "chat-cluster" / name).lexically_normal().string();
 }
 
-std::string load_error(const std::filesystem::path& path, const io::LoadOptions& options = {}) {
-  try {
-    io::load_scenario(path, options);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  FAIL("expected " << path.string() << " to be rejected");
-  return {};
-}
-
-void check_message(const std::string& bad, const std::vector<std::string>& parts) {
-  const std::string msg = load_error(test::data_dir() / "bad" / bad);
-  INFO("message: " << msg);
-  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
-}
+using test::load_error;
+// A manifest's problem names the manifest, not the scenario file.
+void check_message(const std::string& bad, const std::vector<std::string>& parts) { test::check_message(bad, parts, false); }
 
 }  // namespace
 

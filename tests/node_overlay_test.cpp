@@ -12,6 +12,7 @@
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/provisioning/karpenter/node_overlay.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "bad_input_check.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
@@ -72,23 +73,7 @@ json with_overlays(const std::vector<int>& keep) {
   return doc;
 }
 
-std::string load_error(const std::string& bad) {
-  try {
-    io::load_scenario(test::data_dir() / "bad" / bad);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  FAIL("expected " << bad << " to be rejected");
-  return {};
-}
-
-// `in_file`: the message names the scenario file (a manifest's problem names the manifest instead).
-void check_message(const std::string& bad, const std::vector<std::string>& parts, bool in_file = true) {
-  const std::string msg = load_error(bad);
-  INFO("message: " << msg);
-  if (in_file) CHECK(msg.find(bad) != std::string::npos);
-  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
-}
+using test::check_message;
 
 // One node runs from its launch at 1 s (the batch closes 1 s after the pods go pending at 0 s,
 // batchIdleDuration) to the end of the 30 min window: billed 1799 s.

@@ -14,6 +14,7 @@
 #include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
+#include "bad_input_check.hpp"
 #include "test_paths.hpp"
 
 using namespace capsim;
@@ -121,21 +122,7 @@ TEST_CASE("Cluster Autoscaler: a node group grows only while its zone keeps the 
 }
 
 namespace {
-std::string load_error(const std::string& name) {
-  try {
-    io::load_scenario(test::data_dir() / "bad" / name);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  FAIL("expected " << name << " to be rejected");
-  return {};
-}
-void check_message(const std::string& name, const std::vector<std::string>& parts) {
-  const std::string msg = load_error(name);
-  INFO("message: " << msg);
-  CHECK(msg.find(name) != std::string::npos);
-  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
-}
+using test::check_message;
 }  // namespace
 
 TEST_CASE("bad topology spread: a key nodes do not carry, minDomains with ScheduleAnyway, a duplicate, in JSON and a manifest") {
@@ -150,7 +137,7 @@ TEST_CASE("bad topology spread: a key nodes do not carry, minDomains with Schedu
                  "expected one constraint per topology key and whenUnsatisfiable (the API server refuses a duplicate), got a second "
                  "topology.kubernetes.io/zone DoNotSchedule"});
   // The manifest's problem is named in the manifest: line 21 is "          minDomains: 3".
-  CHECK(load_error("manifests_spread_min_domains.json")
+  CHECK(test::bad_input_error("manifests_spread_min_domains.json")
             .find("bad/manifest_policies/spread_min_domains.yaml:21:11: document 0, spec.template.spec.topologySpreadConstraints[0].minDomains: "
                   "expected no minDomains with whenUnsatisfiable ScheduleAnyway (the API server allows it only with DoNotSchedule), got 3") !=
         std::string::npos);
