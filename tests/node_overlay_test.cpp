@@ -212,10 +212,10 @@ TEST_CASE("a price overlay that makes the pricier type the cheapest flips the la
   {
     json doc = with_overlays({0, 1});
     doc["cluster"]["node_overlays"][1]["spec"]["weight"] = 20;
-    const auto& rep = run_doc(doc).policies[0].replicates[0];
+    const auto rep = run_doc(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
     REQUIRE(rep.nodes.size() == 2);
     CHECK(rep.nodes[0].instance_type == "g6.xlarge");
-    const auto& shipped = run_doc(with_overlays({0, 1})).policies[0].replicates[0];
+    const auto shipped = run_doc(with_overlays({0, 1})).policies[0].replicates[0];  // a copy: the run result is a temporary
     REQUIRE(shipped.nodes.size() == 2);
     CHECK(shipped.nodes[0].instance_type == "g5.xlarge");
   }

@@ -130,7 +130,7 @@ TEST_CASE("a PDB of maxUnavailable: 1 serialises the expiry drain of four pods")
 
   // Without the budget the four go at once and the node ends at its expiry.
   doc["services"][0].erase("disruption_budget");
-  const auto& free = run(doc).policies[0].replicates[0];
+  const auto free = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(free.nodes[0].terminated_s == doctest::Approx(1801));
   CHECK(free.fleet.pods_disrupted == 4);
 }
@@ -154,7 +154,7 @@ TEST_CASE("Karpenter does not consolidate a node whose pod's PDB allows no disru
   // candidate ("pdb prevents pod evictions"): the g5.12xlarge runs the hour from 1 s, alone.
   json doc = underutilized_doc();
   doc["services"][0]["disruption_budget"] = {{"min_available", 1}};
-  const auto& blocked = run(doc).policies[0].replicates[0];
+  const auto blocked = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(blocked.fleet.consolidations == 0);
   CHECK(blocked.fleet.launches == 1);
   REQUIRE(blocked.nodes.size() == 1);
@@ -163,7 +163,7 @@ TEST_CASE("Karpenter does not consolidate a node whose pod's PDB allows no disru
   // maxUnavailable 1 over one replica wants 0 Ready, so it allows the one disruption: the node is
   // replaced by a g5.xlarge as without a budget.
   doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
-  const auto& allowed = run(doc).policies[0].replicates[0];
+  const auto allowed = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(allowed.fleet.consolidations == 1);
   REQUIRE(allowed.nodes.size() == 2);
   CHECK(allowed.nodes[1].instance_type == "g5.xlarge");
@@ -201,7 +201,7 @@ TEST_CASE("the Cluster Autoscaler does not scale down a node whose pod's PDB all
   // run the hour and no api replica is ever down.
   json doc = autoscaler_doc();
   doc["services"][1]["disruption_budget"] = {{"min_available", 2}};
-  const auto& blocked = run(doc).policies[0].replicates[0];
+  const auto blocked = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   REQUIRE(blocked.nodes.size() == 3);
   CHECK(blocked.fleet.scale_downs == 1);
   CHECK(blocked.nodes[1].terminated_s == -1);
@@ -213,7 +213,7 @@ TEST_CASE("the Cluster Autoscaler does not scale down a node whose pod's PDB all
   // first in the scan), its replica moves to node 2, which is then no longer empty and stays (its one
   // pod fits nowhere else). The replica is down from 610 s until Ready 60 s later on node 2.
   doc["services"][1]["disruption_budget"] = {{"max_unavailable", 1}};
-  const auto& allowed = run(doc).policies[0].replicates[0];
+  const auto allowed = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   REQUIRE(allowed.nodes.size() == 3);
   CHECK(allowed.fleet.scale_downs == 1);
   CHECK(allowed.nodes[1].end_reason == "scale-down");
