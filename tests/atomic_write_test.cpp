@@ -8,6 +8,7 @@
 
 #include "capsim/core/error.hpp"
 #include "capsim/io/atomic_write.hpp"
+#include "test_paths.hpp"
 
 using namespace capsim;
 namespace fs = std::filesystem;
@@ -25,7 +26,7 @@ int temporaries_in(const fs::path& dir) {
   return n;
 }
 struct ScratchDir {
-  fs::path path = fs::temp_directory_path() / "capsim-atomic-write-test";
+  fs::path path = test::temp_dir() / "capsim-atomic-write-test";
   ScratchDir() {
     fs::remove_all(path);
     fs::create_directories(path);

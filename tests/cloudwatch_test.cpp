@@ -202,7 +202,7 @@ TEST_CASE("get-metric-data has no Unit: whole numbers read as a rate, or fractio
     t.start = at("2024-05-10T00:00:00Z");
     t.period = seconds(60);
     t.values = std::move(values);
-    const auto path = std::filesystem::temp_directory_path() / name;
+    const auto path = test::temp_dir() / name;
     std::ofstream(path) << io::to_get_metric_data_json(t, "requests", "RequestCount");
     io::TraceSource s;
     s.name = "t";

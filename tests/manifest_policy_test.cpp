@@ -291,7 +291,7 @@ namespace {
 // instance-family requirement rewritten: Karpenter v1.x fields a manifest must carry as the
 // scenario's cluster.node_pools do.
 std::filesystem::path chat_cluster_with(const std::string& folder, const std::string& disruption, const std::string& family) {
-  const auto dir = std::filesystem::temp_directory_path() / folder;
+  const auto dir = test::temp_dir() / folder;
   std::filesystem::remove_all(dir);
   std::filesystem::copy(test::data_dir() / "manifests" / "chat-cluster", dir);
   std::ifstream in(dir / "karpenter.yaml");

@@ -71,7 +71,7 @@ TEST_CASE("JSON Lines requests: offsets from an origin, or epoch milliseconds") 
 }
 
 TEST_CASE("an Azure LLM CSV in another zone is moved to UTC, daylight saving included") {
-  const auto path = std::filesystem::temp_directory_path() / "capsim_azure_tz.csv";
+  const auto path = test::temp_dir() / "capsim_azure_tz.csv";
   std::ofstream(path) << "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 10:17:03.5000000,100,10\n"
                          "2023-07-01 10:00:00.0000000,100,10\n";
   std::vector<std::string> w;

@@ -270,7 +270,7 @@ TEST_CASE("--data-root confines the files a scenario names to one folder") {
                        doctest::Contains("no-such-folder\", which does not exist"), ScenarioError);
 
   // Nor is a symbolic link inside the root that points out of it.
-  const auto root = std::filesystem::temp_directory_path() / "capsim-data-root-test";
+  const auto root = test::temp_dir() / "capsim-data-root-test";
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root);
   std::filesystem::create_symlink(test::data_dir() / "traces" / "five_minutes.csv", root / "link.csv");

@@ -52,7 +52,7 @@ TEST_CASE("sweep shards written, read back and merged make every point's run, an
   std::vector<Scenario> points;
   for (const auto& v : values) points.push_back(io::patch_scenario(base, {v[0], {"/simulation/replicates", "2"}}));
   const std::size_t n = 5;
-  const auto dir = std::filesystem::temp_directory_path() / "capsim-sweep-shard-test";
+  const auto dir = test::temp_dir() / "capsim-sweep-shard-test";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::vector<io::SweepShard> shards;

@@ -116,7 +116,7 @@ TEST_CASE("the Cartesian product varies the first parameter slowest") {
 }
 
 TEST_CASE("a points file lists points; a bad one is refused with its place") {
-  const auto dir = std::filesystem::temp_directory_path() / "capsim_sweep_points_test";
+  const auto dir = test::temp_dir() / "capsim_sweep_points_test";
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "ok.json") << R"([{"/b": 2, "/a": "x"}, {"/c": [1, 2]}])";
   const auto points = io::read_sweep_points(dir / "ok.json");
