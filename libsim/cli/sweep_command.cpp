@@ -182,12 +182,7 @@ int run(const Args& a) {
   if (shard.count > 1) {
     // Every choice that changes a result is in the identity, so `capsim merge` refuses shards of
     // different sweeps; the points are in it too, as each shard loaded them.
-    std::vector<std::string> labels;
-    for (const auto& p : points) labels.push_back(io::describe_values(p.values));
-    const std::string choices =
-        fmt::format("capsim {}; sweep; policies {}; baseline {}; replicates {}; on-error {}; manifests {}; points {}", version(),
-                    fmt::join(a.policies, ","), a.baseline, a.replicates, a.on_error, fmt::join(a.manifests, ","), fmt::join(labels, " | "));
-    sharded.identity = io::shard_identity(a.file, choices);
+    sharded.identity = io::shard_identity(a.file, io::sweep_shard_choices({a.policies, a.baseline, a.replicates, a.on_error, a.manifests}, values));
     for (auto& p : points) {
       if (p.run) p.run->identity = sharded.identity;
       sharded.points.push_back({p.values, std::move(p.run), p.error});

@@ -21,6 +21,12 @@ The scenario and every data file it names are sent to the workers as bytes (thei
 relative to each other), so workers need no shared file system; files the scenario names by absolute
 path are shipped too, but the document still names them by that path, so they must exist there on
 the workers. ``python3 -m capsim sweep`` is the command line behind ``capsim sweep --dask``.
+
+Without a scheduler (a Kubernetes Indexed Job, an AWS Batch array job), each pod runs one shard::
+
+    part = capsim.sweep(sc, grid, replicates=200, shard=(index, 8))   # capsim sweep --shard index/8
+    part.write("/shared/sweep-42")                                    # the CLI's sweep-shard-index-of-8.json
+    result = capsim.merge_sweep_shards(["/shared/sweep-42"])          # capsim merge: the unsharded SweepResult
 """
 from __future__ import annotations
 
@@ -34,7 +40,7 @@ import sys
 import tempfile
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _capsim
 
@@ -100,6 +106,68 @@ class SweepResult:
         return f"SweepResult('{self.scenario_name}', {len(self._values)} points, {len(self.errors)} failed)"
 
 
+class SweepShard:
+    """One shard of a sweep, run here (``sweep(..., shard=(index, count))``): the file ``capsim sweep
+    --shard index/count`` writes, byte for byte. ``merge_sweep_shards`` makes the sweep from all of them."""
+
+    def __init__(self, index: int, count: int, scenario_name: str, text: str, errors: List[str]):
+        self.index = index
+        self.count = count
+        self.scenario_name = scenario_name
+        self.errors = {i: e for i, e in enumerate(errors) if e}
+        self._text = text
+
+    @property
+    def file_name(self) -> str:
+        """sweep-shard-INDEX-of-COUNT.json, the name capsim sweep --shard gives it."""
+        return f"sweep-shard-{self.index}-of-{self.count}.json"
+
+    def to_json(self) -> str:
+        return self._text
+
+    def write(self, out_dir: str) -> str:
+        """Writes out_dir/sweep-shard-INDEX-of-COUNT.json atomically (out_dir made if missing); returns its path."""
+        os.makedirs(out_dir, exist_ok=True)
+        return str(_capsim.write_sweep_shard(out_dir, self.index, self.count, self._text))
+
+    def __repr__(self) -> str:
+        return f"SweepShard('{self.scenario_name}', shard {self.index} of {self.count}, {len(self.errors)} failed)"
+
+
+def merge_sweep_shards(shards: Sequence[Any]) -> SweepResult:
+    """The sweep its shards make together, as ``capsim merge`` makes it: the SweepResult (and so the
+    files) an unsharded sweep gives. shards: SweepShard values, their files, or folders holding
+    sweep-shard-I-of-N.json files. Raises capsim.Error when they do not belong together (another
+    scenario file, points or choices; another shard count), when one is missing or given twice."""
+    if isinstance(shards, (str, bytes, os.PathLike, SweepShard)):
+        shards = [shards]
+    paths: List[str] = []
+    texts: List[Tuple[str, str]] = []
+    for s in shards:
+        if isinstance(s, SweepShard):
+            texts.append((f"shard {s.index} of {s.count} of sweep '{s.scenario_name}' (in memory)", s.to_json()))
+        elif isinstance(s, (str, os.PathLike)):
+            if os.path.isdir(s):
+                found = sorted(n for n in os.listdir(s) if n.startswith("sweep-shard-") and n.endswith(".json"))
+                if not found:
+                    raise _capsim.Error(f"{os.fspath(s)}: no sweep shard file (sweep-shard-I-of-N.json) in the directory")
+                paths += [os.path.join(s, n) for n in found]
+            else:
+                paths.append(os.fspath(s))
+        else:
+            raise TypeError(f"merge_sweep_shards: expected SweepShard values, files or folders, got {type(s).__name__}")
+    name, values, comparisons, errors = _capsim.merge_sweep_shards(paths, texts)
+    return SweepResult(name, values, comparisons, errors)
+
+
+def _check_shard(shard) -> Tuple[int, int]:
+    ok = isinstance(shard, (tuple, list)) and len(shard) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in shard)
+    if not ok or shard[1] < 1 or not 0 <= shard[0] < shard[1]:
+        raise ValueError(f"shard={shard!r}: expected (INDEX, COUNT) with 0 <= INDEX < COUNT, such as (0, 4) (Kubernetes "
+                         "Indexed Jobs number from 0)")
+    return shard[0], shard[1]
+
+
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> List[Values]:
     """The Cartesian product of {pointer: [values]}, the first pointer varying slowest."""
     if not isinstance(grid, Mapping):
@@ -121,7 +189,8 @@ def list_points(points: Sequence[Mapping[str, Any]]) -> List[Values]:
 def sweep(scenario: _capsim.Scenario, grid: Optional[Mapping[str, Sequence[Any]]] = None, replicates: int = 0, *,
           points: Optional[Sequence[Mapping[str, Any]]] = None,
           policies: Sequence[str] = (), baseline: str = "", client=None, block_size: int = 0,
-          on_error: str = "stop", threads: int = 1, progress: Any = False, retries: int = 2) -> SweepResult:
+          on_error: str = "stop", threads: int = 1, progress: Any = False, retries: int = 2,
+          shard: Optional[Tuple[int, int]] = None) -> Union[SweepResult, SweepShard]:
     """Runs every point of the grid (their Cartesian product) or of ``points`` through compare.
 
     grid: {JSON pointer: [values]}; points: [{JSON pointer: value}, ...] instead. replicates (0: the
@@ -130,19 +199,29 @@ def sweep(scenario: _capsim.Scenario, grid: Optional[Mapping[str, Sequence[Any]]
     a task whose worker dies is run again elsewhere. on_error: 'stop' (raise before anything runs
     when a point does not load, or when one fails) or 'continue' (the failures are in
     result.errors). progress: True for a text bar on stderr, or a callable(done, total).
+
+    shard=(index, count): run only shard index of count of the sweep's (point, policy, replicate)
+    runs, as ``capsim sweep --shard index/count`` does (one per Kubernetes Indexed Job pod or AWS
+    Batch array child), and return a SweepShard (its .write(dir) writes the CLI's file, byte for
+    byte); ``merge_sweep_shards`` makes the SweepResult from all of them. Without shard: a SweepResult.
     """
     if on_error not in ("stop", "continue"):
         raise ValueError(f"on_error='{on_error}': expected 'stop' or 'continue'")
+    if shard is not None:
+        shard = _check_shard(shard)
+        if client is not None:
+            raise ValueError("shard runs a slice of the sweep in this process, for a Kubernetes Indexed Job or an AWS Batch "
+                             "array job; client sends the whole sweep to a Dask cluster: give one of them")
     if (grid is None) == (points is None):
         raise ValueError("give either grid ({pointer: [values]}) or points ([{pointer: value}, ...])")
     values = grid_points(grid) if grid is not None else list_points(points)
     return _sweep_values(scenario, values, replicates=replicates, policies=list(policies), baseline=baseline,
                          client=client, block_size=block_size, on_error=on_error, threads=threads,
-                         progress=progress, retries=retries)
+                         progress=progress, retries=retries, shard=shard)
 
 
 def _sweep_values(scenario, values: List[Values], *, replicates, policies, baseline, client, block_size, on_error,
-                  threads, progress, retries) -> SweepResult:
+                  threads, progress, retries, shard=None) -> Union[SweepResult, SweepShard]:
     _capsim.compare_choices(scenario, policies, baseline, replicates)  # bad choices fail before any point loads
     loaded: List[Optional[_capsim.Scenario]] = []
     errors: List[str] = []
@@ -160,6 +239,10 @@ def _sweep_values(scenario, values: List[Values], *, replicates, policies, basel
     if failures and on_error == "stop":
         raise _capsim.Error(f"{len(failures)} of {len(values)} sweep points cannot run; nothing ran "
                             "(on_error='continue' runs the others):\n" + "\n".join(failures))
+    if shard is not None:
+        text, errors = _capsim.run_sweep_shard(scenario, values, loaded, errors, shard[0], shard[1], policies, baseline,
+                                               replicates, on_error, threads)
+        return SweepShard(shard[0], shard[1], scenario.name, text, errors)
     report = _progress_reporter(progress)
     if client is None:
         comparisons = _run_here(loaded, values, errors, on_error, threads, report)

@@ -1,9 +1,14 @@
 // Sweeps: scenario variants by JSON pointer (Scenario.patch), sweep points, replicate blocks that
 // run on any worker, and the sweep's files (the Python half is capsim/sweep.py).
+#include <fmt/format.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include "capsim/core/error.hpp"
+#include "capsim/io/atomic_write.hpp"
+#include "capsim/io/results/shard_file.hpp"
+#include "capsim/io/results/sweep_shard_file.hpp"
 #include "capsim/io/results/sweep_table.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/io/scenario/scenario_patch.hpp"
@@ -40,6 +45,44 @@ ValueList to_list(const std::vector<io::PointerValue>& values) {
   ValueList out;
   for (const auto& v : values) out.emplace_back(v.pointer, v.value_json);
   return out;
+}
+
+// A sweep's shard i of n run here, as `capsim sweep --shard i/n` runs it: the sweep's (point,
+// policy, replicate) runs are numbered point by point and this shard runs those whose number leaves
+// i when divided by n. `loaded`: each point's scenario narrowed to the choices (none when it did not
+// load; its error is in `errors`). Returns the shard's file text and the errors, a point that failed
+// to run added (on_error "continue"; "stop" raises naming the point).
+std::pair<std::string, std::vector<std::string>> run_sweep_shard(const Scenario& base, const std::vector<ValueList>& values,
+                                                                 const std::vector<std::optional<Scenario>>& loaded,
+                                                                 std::vector<std::string> errors, Shard shard,
+                                                                 const io::SweepShardChoices& choices, int threads) {
+  if (loaded.size() != values.size() || errors.size() != values.size())
+    throw py::value_error("run_sweep_shard: values, loaded and errors need one entry per point");
+  std::vector<std::vector<io::PointerValue>> points;
+  for (const auto& v : values) points.push_back(from_list(v));
+  io::SweepShard sharded{shard, "", "", base.name, {}};
+  // The CLI digests the scenario file's bytes; a scenario loaded in Python keeps that text.
+  sharded.identity = io::shard_identity_of_text(base.document.text, io::sweep_shard_choices(choices, points));
+  RunOptions opt;
+  opt.threads = threads;
+  std::size_t offset = 0;  // runs of the points before this one
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    io::SweepShardPoint p{points[i], {}, errors[i]};
+    if (loaded[i]) {
+      const Scenario& sc = *loaded[i];
+      opt.shard = io::sweep_point_shard(shard, offset);
+      offset += sc.policies.size() * static_cast<std::size_t>(sc.simulation.replicates);
+      try {
+        py::gil_scoped_release release;
+        p.run = ShardedRun{opt.shard, "", sharded.identity, run_scenario(sc, opt)};
+      } catch (const Error& e) {
+        if (choices.on_error == "stop") throw Error(fmt::format("sweep point {} ({}): {}", i, io::describe_values(points[i]), e.what()));
+        p.error = errors[i] = e.what();
+      }
+    }
+    sharded.points.push_back(std::move(p));
+  }
+  return {io::sweep_shard_to_json(sharded), errors};
 }
 
 }  // namespace
@@ -190,6 +233,62 @@ void bind_sweep(py::module_& m) {
       },
       py::arg("dir"), py::arg("scenario_name"), py::arg("values"), py::arg("results"), py::arg("errors"),
       "Writes the sweep's files as capsim sweep does (sweep.csv, sweep_summary.csv, summary.txt, points/N/); returns summary.txt.");
+  m.def(
+      "run_sweep_shard",
+      [](const Scenario& base, const std::vector<ValueList>& values, const std::vector<std::optional<Scenario>>& loaded,
+         const std::vector<std::string>& errors, std::size_t index, std::size_t count, const std::vector<std::string>& policies,
+         const std::string& baseline, int replicates, const std::string& on_error, int threads) {
+        if (count == 0 || index >= count)
+          throw py::value_error(fmt::format("shard=({}, {}): expected (INDEX, COUNT) with 0 <= INDEX < COUNT", index, count));
+        std::vector<std::string> manifests;
+        for (const auto& m : base.document.manifests) manifests.push_back(m.string());
+        return run_sweep_shard(base, values, loaded, errors, {index, count}, {policies, baseline, replicates, on_error, manifests},
+                               threads);
+      },
+      py::arg("base"), py::arg("values"), py::arg("loaded"), py::arg("errors"), py::arg("index"), py::arg("count"),
+      py::arg("policies"), py::arg("baseline"), py::arg("replicates"), py::arg("on_error"), py::arg("threads") = 1,
+      "Shard index of count of a sweep of base's points (values; loaded: each point's scenario narrowed to the choices, None "
+      "when it did not load, its error in errors): runs the shard's runs and returns (the text capsim sweep --shard "
+      "index/count writes, the errors with points that failed to run added).");
+  m.def(
+      "write_sweep_shard",
+      [](const std::filesystem::path& dir, std::size_t index, std::size_t count, const std::string& text) {
+        const auto file = dir / io::sweep_shard_file_name({index, count});
+        io::write_file_atomically(file, text);
+        return file;
+      },
+      py::arg("dir"), py::arg("index"), py::arg("count"), py::arg("text"),
+      "Writes a sweep shard's text atomically to dir/sweep-shard-INDEX-of-COUNT.json (dir must exist); returns the path.");
+  m.def(
+      "merge_sweep_shards",
+      [](const std::vector<std::filesystem::path>& paths, const std::vector<std::pair<std::string, std::string>>& texts) {
+        std::vector<io::SweepShard> shards;
+        for (const auto& p : paths) shards.push_back(io::read_sweep_shard(p));
+        for (const auto& [source, text] : texts) shards.push_back(io::sweep_shard_from_json(text, source));
+        py::gil_scoped_release release;
+        std::vector<io::SweepPointOutcome> outcomes = io::merge_sweep_shards(shards);
+        std::vector<ValueList> values;
+        std::vector<std::optional<CompareResult>> results;
+        std::vector<std::string> errors;
+        for (auto& o : outcomes) {
+          values.push_back(to_list(o.values));
+          errors.push_back(o.error);
+          if (!o.run) {
+            results.emplace_back();
+            continue;
+          }
+          check_same_demand(*o.run);
+          CompareResult r;
+          r.comparison = compare_policies(*o.run);
+          r.run = std::move(*o.run);
+          results.emplace_back(std::move(r));
+        }
+        return std::make_tuple(shards.front().scenario_name, values, results, errors);
+      },
+      py::arg("paths"), py::arg("texts") = std::vector<std::pair<std::string, std::string>>{},
+      "The sweep made of its shards (files, and (source, text) pairs), as capsim merge makes it: (scenario name, each point's "
+      "values, its CompareResult or None when it failed, its error). Raises Error when the shards do not belong together or "
+      "one is missing.");
   m.def(
       "sweep_table_csv",
       [](const std::vector<ValueList>& values, const std::vector<std::optional<std::string>>& csvs) {

@@ -334,3 +334,111 @@ def test_dask_sweep_with_manifests_from_the_command_line(cli, source_dir, tmp_pa
     assert got == expected
     for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/1/replicates.csv"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+
+
+def shard_runs(doc):
+    """(point, policy index, replicate) of every run a sweep shard file holds, from its JSON."""
+    out = []
+    for i, point in enumerate(doc["points"]):
+        for k, p in enumerate(point["run"]["run"]["policies"]):
+            out += [(i, k, r["replicate"]) for r in p["replicates"]]
+    return sorted(out)
+
+
+def test_python_sweep_shards_are_the_cli_shards_and_merge_to_the_sweep(cli, source_dir, tmp_path):
+    # 3 points x 3 policies x 3 replicates = 27 runs, numbered point by point (point p's runs are
+    # 9p .. 9p + 8, run 9p + 3k + r being policy k's replicate r). Shard 1 of 4 holds the runs
+    # numbered 1 mod 4: 1, 5 (point 0: policy 0 replicate 1, policy 1 replicate 2), 9, 13, 17
+    # (point 1: local runs 0, 4, 8: (0, 0), (1, 1), (2, 2)), 21, 25 (point 2: local 3, 7: (1, 0), (2, 1)).
+    scenario = copy_case(source_dir, tmp_path)
+    sc = capsim.load_scenario(scenario)
+    grid = {"/simulation/seed": [7, 8, 9]}
+    common = [cli, "sweep", scenario, "--param", "/simulation/seed=7,8,9", "-r", "3", "-q"]
+    assert run(common + ["-o", tmp_path / "whole"]).returncode == 0
+    parts = []
+    for i in range(4):
+        r = run(common + ["--shard", f"{i}/4", "-o", tmp_path / "cli"])
+        assert r.returncode == 0, r.stderr
+        part = capsim.sweep(sc, grid, 3, shard=(i, 4))
+        assert isinstance(part, capsim.SweepShard) and (part.index, part.count) == (i, 4) and part.errors == {}
+        path = part.write(str(tmp_path / "py"))
+        assert path == str(tmp_path / "py" / f"sweep-shard-{i}-of-4.json") == str(tmp_path / "py" / part.file_name)
+        assert (tmp_path / "py" / part.file_name).read_bytes() == (tmp_path / "cli" / part.file_name).read_bytes(), i
+        assert part.to_json() == (tmp_path / "cli" / part.file_name).read_text()
+        parts.append(part)
+    assert shard_runs(json.loads(parts[1].to_json())) == [(0, 0, 1), (0, 1, 2), (1, 0, 0), (1, 1, 1), (1, 2, 2), (2, 1, 0), (2, 2, 1)]
+    # 27 = 4 x 6 + 3: shards 0, 1, 2 hold 7 runs, shard 3 holds 6.
+    assert [len(shard_runs(json.loads(p.to_json()))) for p in parts] == [7, 7, 7, 6]
+
+    # Merged (in memory, from the folder, from files mixed with values): the unsharded sweep.
+    whole = capsim.sweep(sc, grid, 3)
+    for given in (parts, [str(tmp_path / "py")], [tmp_path / "cli" / "sweep-shard-0-of-4.json", *parts[1:]]):
+        merged = capsim.merge_sweep_shards(given)
+        assert isinstance(merged, capsim.SweepResult) and merged.errors == {}
+        assert merged.points == [{"/simulation/seed": 7}, {"/simulation/seed": 8}, {"/simulation/seed": 9}]
+        assert merged.table_csv() == whole.table_csv() and merged.summary_csv() == whole.summary_csv()
+    merged.write(str(tmp_path / "merged"))
+    r = run([cli, "merge", tmp_path / "py", "-o", tmp_path / "cli-merged"])
+    assert r.returncode == 0, r.stderr
+    for name in ("sweep.csv", "sweep_summary.csv", "summary.txt", "points/0/summary.csv", "points/2/replicates.csv"):
+        assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+        assert (tmp_path / "cli-merged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+
+def test_python_sweep_shard_errors(cli, source_dir, tmp_path):
+    scenario = copy_case(source_dir, tmp_path)
+    sc = capsim.load_scenario(scenario)
+    grid = {"/simulation/seed": [7, 8]}
+    for bad in [(4, 4), (-1, 2), (0, 0), (1,), ("0", "2"), (True, 2), 3]:
+        with pytest.raises(ValueError) as e:
+            capsim.sweep(sc, grid, 2, shard=bad)
+        assert str(e.value) == (f"shard={bad!r}: expected (INDEX, COUNT) with 0 <= INDEX < COUNT, such as (0, 4) "
+                                "(Kubernetes Indexed Jobs number from 0)")
+    with pytest.raises(ValueError, match="client sends the whole sweep to a Dask cluster: give one of them"):
+        capsim.sweep(sc, grid, 2, shard=(0, 2), client=object())
+
+    parts = [capsim.sweep(sc, grid, 2, shard=(i, 3)) for i in range(3)]
+    with pytest.raises(capsim.Error, match="sweep shard 1 of 3 missing: merge needs all of them"):
+        capsim.merge_sweep_shards([parts[0], parts[2]])
+    with pytest.raises(capsim.Error, match=r"sweep shard 2 of 3 is given twice \(shard 2 of 3 of sweep 'compare-uncertain"):
+        capsim.merge_sweep_shards(parts + [parts[2]])
+    other = capsim.sweep(sc, {"/simulation/seed": [7, 9]}, 2, shard=(1, 3))
+    with pytest.raises(capsim.Error) as e:
+        capsim.merge_sweep_shards([parts[0], other, parts[2]])
+    assert "are of different sweeps" in str(e.value)
+    assert "the scenario file, the points or the choices (policies, baseline, replicates, --on-error) changed" in str(e.value)
+    fewer = capsim.sweep(sc, grid, 1, shard=(1, 3))  # replicates are a choice: in the identity
+    with pytest.raises(capsim.Error, match="are of different sweeps"):
+        capsim.merge_sweep_shards([parts[0], fewer, parts[2]])
+    with pytest.raises(capsim.Error, match="nothing to merge: no sweep shard given"):
+        capsim.merge_sweep_shards([])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(capsim.Error, match=r"empty: no sweep shard file \(sweep-shard-I-of-N.json\) in the directory"):
+        capsim.merge_sweep_shards(str(tmp_path / "empty"))
+    with pytest.raises(TypeError, match="expected SweepShard values, files or folders, got int"):
+        capsim.merge_sweep_shards([1])
+    not_a_shard = tmp_path / "sweep-shard-0-of-1.json"
+    not_a_shard.write_text('{"format": "capsim-result"}')
+    with pytest.raises(capsim.Error, match="not a capsim sweep shard file"):
+        capsim.merge_sweep_shards([not_a_shard])
+
+
+def test_python_sweep_shards_keep_a_failed_point(cli, source_dir, tmp_path):
+    # on_error='continue': a point that does not load is failed in each shard, as the CLI's shards
+    # hold it (the same bytes), and in the merge, as in the sweep run whole.
+    scenario = copy_case(source_dir, tmp_path)
+    points = [{"/simulation/seed": 3}, {"/services/0/replicas": "two"}, {"/simulation/seed": 4}]
+    (tmp_path / "points.json").write_text(json.dumps(points))
+    sc = capsim.load_scenario(scenario)
+    parts = []
+    for i in range(2):
+        assert run([cli, "sweep", scenario, "--points", tmp_path / "points.json", "-r", "2", "-q", "--on-error", "continue",
+                    "--shard", f"{i}/2", "-o", tmp_path / "cli"]).returncode == 1
+        part = capsim.sweep(sc, points=points, replicates=2, on_error="continue", shard=(i, 2))
+        assert list(part.errors) == [1] and 'expected an integer from 0 to 1000000, got the string "two"' in part.errors[1]
+        assert part.to_json() == (tmp_path / "cli" / part.file_name).read_text()
+        parts.append(part)
+    merged = capsim.merge_sweep_shards(parts)
+    whole = capsim.sweep(sc, points=points, replicates=2, on_error="continue")
+    assert list(merged.errors) == [1] and merged.comparisons[1] is None
+    assert merged.table_csv() == whole.table_csv() and merged.summary_csv() == whole.summary_csv()

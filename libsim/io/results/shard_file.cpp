@@ -20,7 +20,10 @@ std::string shard_identity(const std::filesystem::path& scenario_file, std::stri
   if (!in) throw Error(fmt::format("{}: cannot read the scenario file", scenario_file.string()));
   std::stringstream text;
   text << in.rdbuf();
-  const std::string scenario_text = text.str();
+  return shard_identity_of_text(text.str(), choices);
+}
+
+std::string shard_identity_of_text(std::string_view scenario_text, std::string_view choices) {
   std::uint64_t h = 1469598103934665603ULL;
   auto mix = [&](std::string_view s) {
     for (unsigned char c : s) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
+#include "capsim/core/version.hpp"
 #include "io/results/shard_json.hpp"
 
 namespace capsim::io {
@@ -19,6 +20,13 @@ Shard sweep_point_shard(Shard sweep_shard, std::size_t offset) {
   // that is when k mod n == (index - offset) mod n.
   const std::size_t n = sweep_shard.count;
   return {(sweep_shard.index + n - offset % n) % n, n};
+}
+
+std::string sweep_shard_choices(const SweepShardChoices& c, const std::vector<std::vector<PointerValue>>& points) {
+  std::vector<std::string> labels;
+  for (const auto& p : points) labels.push_back(describe_values(p));
+  return fmt::format("capsim {}; sweep; policies {}; baseline {}; replicates {}; on-error {}; manifests {}; points {}", version(),
+                     fmt::join(c.policies, ","), c.baseline, c.replicates, c.on_error, fmt::join(c.manifests, ","), fmt::join(labels, " | "));
 }
 
 std::string sweep_shard_file_name(const Shard& shard) { return fmt::format("sweep-shard-{}-of-{}.json", shard.index, shard.count); }
@@ -45,16 +53,21 @@ SweepShard read_sweep_shard(const std::filesystem::path& path) {
   if (!in) throw Error(fmt::format("{}: cannot read the sweep shard file", path.string()));
   std::stringstream text;
   text << in.rdbuf();
+  return sweep_shard_from_json(text.str(), path.string());
+}
+
+SweepShard sweep_shard_from_json(const std::string& text, const std::string& source) {
   SweepShard s;
-  s.source = path.string();
+  s.source = source;
+  const std::string& name = source;
   try {
-    const ojson j = ojson::parse(text.str());
+    const ojson j = ojson::parse(text);
     if (!j.is_object() || j.value("format", "") != "capsim-sweep-shard")
       throw Error(fmt::format("{}: not a capsim sweep shard file (written by capsim sweep --shard; capsim compare --shard writes "
                               "shard-I-of-N.json)",
-                              path.string()));
+                              name));
     if (j.at("format_version") != kSweepShardFormatVersion)
-      throw Error(fmt::format("{}: sweep shard format {} where this capsim reads {}", path.string(), j.at("format_version").dump(),
+      throw Error(fmt::format("{}: sweep shard format {} where this capsim reads {}", name, j.at("format_version").dump(),
                               kSweepShardFormatVersion));
     s.shard.index = j.at("shard").at("index").get<std::size_t>();
     s.shard.count = j.at("shard").at("count").get<std::size_t>();
@@ -65,14 +78,14 @@ SweepShard read_sweep_shard(const std::filesystem::path& path) {
       SweepShardPoint point;
       for (const auto& v : p.at("values")) point.values.push_back({v.at(0).get<std::string>(), v.at(1).get<std::string>()});
       point.error = p.at("error").get<std::string>();
-      if (!p.at("run").is_null()) point.run = shard_from_json(p.at("run"), fmt::format("{} (sweep point {})", path.string(), i));
+      if (!p.at("run").is_null()) point.run = shard_from_json(p.at("run"), fmt::format("{} (sweep point {})", name, i));
       s.points.push_back(std::move(point));
     }
   } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: not a readable capsim sweep shard: {}", path.string(), e.what()));
+    throw Error(fmt::format("{}: not a readable capsim sweep shard: {}", name, e.what()));
   }
   if (s.shard.count == 0 || s.shard.index >= s.shard.count)
-    throw Error(fmt::format("{}: shard {} of {} is not a place among the shards", path.string(), s.shard.index, s.shard.count));
+    throw Error(fmt::format("{}: shard {} of {} is not a place among the shards", name, s.shard.index, s.shard.count));
   return s;
 }
 

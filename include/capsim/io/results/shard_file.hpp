@@ -16,6 +16,8 @@ inline constexpr int kShardFormatVersion = 1;
 /// The files the scenario names (traces, catalogs) are not in it: the loader's warnings and the
 /// results' identity (seed, policies) are compared separately.
 std::string shard_identity(const std::filesystem::path& scenario_file, std::string_view choices);
+/// The same digest of a scenario document's text (a scenario loaded in Python keeps its file's text).
+std::string shard_identity_of_text(std::string_view scenario_text, std::string_view choices);
 
 std::string shard_to_json(const ShardedRun& shard);
 /// Throws capsim::Error naming the file when it is not a capsim shard of this format.

@@ -35,11 +35,26 @@ struct SweepShard {
   std::vector<SweepShardPoint> points;
 };
 
+/// The sweep's choices that change its results: with the scenario's text they make the shards'
+/// identity (shard_identity), so `capsim merge` refuses shards of different sweeps.
+struct SweepShardChoices {
+  std::vector<std::string> policies;  // as given (empty: all)
+  std::string baseline;
+  int replicates = 0;  // 0: the scenario's
+  std::string on_error;
+  std::vector<std::string> manifests;  // the Kubernetes manifests given outside the document, as given
+};
+
+/// The choices and every point's values as one text, the same from the CLI and from Python.
+std::string sweep_shard_choices(const SweepShardChoices& choices, const std::vector<std::vector<PointerValue>>& points);
+
 /// "sweep-shard-I-of-N.json".
 std::string sweep_shard_file_name(const Shard& shard);
 std::string sweep_shard_to_json(const SweepShard& shard);
 /// Throws capsim::Error naming the file when it is not a capsim sweep shard of this format.
 SweepShard read_sweep_shard(const std::filesystem::path& path);
+/// The same from a shard's JSON text; `source` names it in messages.
+SweepShard sweep_shard_from_json(const std::string& text, const std::string& source);
 
 /// The sweep the shards make together, point by point: each point's runs merged (merge_shards), or
 /// its error (the first shard's that has one). The outcomes have no comparison yet. Throws
