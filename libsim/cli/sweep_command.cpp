@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
-#include "capsim/core/version.hpp"
 #include "capsim/io/atomic_write.hpp"
 #include "capsim/io/results/shard_file.hpp"
 #include "capsim/io/results/sweep_shard_file.hpp"

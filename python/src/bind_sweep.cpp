@@ -1,5 +1,5 @@
 // Sweeps: scenario variants by JSON pointer (Scenario.patch), sweep points, replicate blocks that
-// run on any worker, and the sweep's files (the Python half is capsim/sweep.py).
+// run on any worker, and the sweep's files (the Python half is capsim/sweeps.py).
 #include <fmt/format.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
