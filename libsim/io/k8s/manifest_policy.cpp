@@ -105,7 +105,7 @@ class Builder {
   }
 
   void region(const std::string& doc_ptr, std::size_t i, const std::string& suffix) {
-    out_.regions.push_back({doc_ptr, i, obj(i).pointer + suffix});
+    out_.regions.push_back({doc_ptr, i, obj(i).pointer + suffix, nullptr});
   }
 
   void limit_range_of(std::size_t i) {
@@ -457,7 +457,7 @@ class Builder {
 }  // namespace
 
 std::optional<Diagnostic> ManifestOverlay::place(const Diagnostic& problem) const {
-  if (problem.line > 0 || !manifests) return std::nullopt;
+  if (problem.line > 0) return std::nullopt;
   const ManifestRegion* best = nullptr;
   for (const auto& r : regions) {
     const std::string& p = problem.pointer;
@@ -465,10 +465,11 @@ std::optional<Diagnostic> ManifestOverlay::place(const Diagnostic& problem) cons
                         (p.size() == r.document_pointer.size() || p[r.document_pointer.size()] == '/');
     if (inside && (!best || r.document_pointer.size() > best->document_pointer.size())) best = &r;
   }
-  if (!best) return std::nullopt;
+  const Manifests* from = best && best->source ? best->source.get() : manifests.get();
+  if (!best || !from) return std::nullopt;
   Diagnostic d = problem;
   d.pointer = best->object_pointer + problem.pointer.substr(best->document_pointer.size());
-  return in_manifest(manifests->objects[best->object], d);
+  return in_manifest(from->objects[best->object], d);
 }
 
 ManifestOverlay apply_manifests(json& doc, std::shared_ptr<const Manifests> manifests, const std::set<std::string>& traces,

@@ -29,6 +29,7 @@ struct ManifestRegion {
   std::string document_pointer;  // in the policy's document: "/cluster/node_pools/0"
   std::size_t object = 0;        // index into Manifests::objects
   std::string object_pointer;    // from the object's document root: its pointer + "/spec/template"
+  std::shared_ptr<const Manifests> source;  // the object's manifests when not the overlay's (a change's)
 };
 
 struct ManifestOverlay {

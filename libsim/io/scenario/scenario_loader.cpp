@@ -227,6 +227,7 @@ Scenario Loader::load(std::string_view text) {
     k8s::ManifestOverlay overlay;
     ck_.locate = [](const std::string& ptr) { return ptr; };
     apply_policy_manifests({}, doc, overlay);
+    apply_change_manifests(doc, overlay);
     const std::size_t first = diags_.size();
     PolicySpec p = parse_choices(doc, "default", "");
     place_in_manifests(first, overlay);
@@ -257,6 +258,7 @@ Scenario Loader::load(std::string_view text) {
       return ptr;
     };
     apply_policy_manifests(chain, doc, overlay);
+    apply_change_manifests(doc, overlay);
     const std::size_t first = diags_.size();
     PolicySpec p = parse_choices(doc, pe.name, pe.description);
     place_in_manifests(first, overlay);

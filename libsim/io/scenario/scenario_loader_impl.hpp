@@ -118,6 +118,10 @@ class Loader {
   /// The manifests of a policy's chain (the latest policy that names some, else --manifests), read
   /// once each and written into `doc`; what they wrote is in the overlay (nullopt: no manifests).
   void apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay);
+  /// cluster.karpenter.changes entries with `manifests` (scenario_node_pool_change_manifests.cpp):
+  /// each becomes the `node_pools` entry that replaces the NodePools of the same name with those of
+  /// the manifests, its objects added to `overlay` so the loader's problems are placed in them.
+  void apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay);
   /// The loader's problems from `first` on that sit in what manifests wrote, moved into them.
   void place_in_manifests(std::size_t first, const k8s::ManifestOverlay& overlay);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);

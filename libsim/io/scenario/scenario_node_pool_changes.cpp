@@ -20,7 +20,8 @@ namespace capsim::io::detail {
 
 void Loader::parse_node_pool_changes(const json& changes, const json& node_pools, const std::string& p, KarpenterSpec& out) {
   if (!changes.is_array()) {
-    ck_.fail(p, "an array of NodePool changes {\"at\": time, \"node_pools\": [NodePool, ...]}", describe(changes));
+    ck_.fail(p, "an array of NodePool changes {\"at\": time, \"node_pools\": [NodePool, ...]} or {\"at\": time, \"manifests\": \"after/\"}",
+             describe(changes));
     return;
   }
   // The NodePools as each change leaves them (the documents), by their place in node_pools.
@@ -36,7 +37,14 @@ void Loader::parse_node_pool_changes(const json& changes, const json& node_pools
   for (std::size_t c = 0; c < changes.size(); ++c) {
     const std::string cp = ptr_join(p, c);
     const std::size_t before = ck_.errors();
-    if (!ck_.object(changes[c], cp, {"at", "node_pools"}, {"at", "node_pools"})) continue;
+    if (!ck_.object(changes[c], cp, {"at", "node_pools", "manifests"}, {"at"})) continue;
+    // An entry that still has its manifests was not turned into node_pools (apply_change_manifests
+    // reported why).
+    if (changes[c].contains("manifests")) continue;
+    if (!changes[c].contains("node_pools")) {
+      ck_.fail(cp, "a change with node_pools (JSON Merge Patches of NodePools) or manifests (NodePools that replace them)", "neither");
+      continue;
+    }
     NodePoolChange change;
     if (auto at = ck_.string(changes[c], cp, "at")) {
       if (auto t = parse_iso8601(*at)) change.at = *t;

@@ -1,0 +1,141 @@
+// Karpenter drift from manifests: cluster.karpenter.changes entries with `manifests` replace the
+// NodePools of the same name at the change's time, as `kubectl apply -f` of the edited files would.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "capsim/core/error.hpp"
+#include "capsim/io/results/result_json.hpp"
+#include "capsim/io/scenario/scenario_loader.hpp"
+#include "capsim/sim/simulation.hpp"
+#include "test_paths.hpp"
+
+using namespace capsim;
+using nlohmann::json;
+
+namespace {
+// The drift test's scenario (tests/karpenter_drift_test.cpp): four 1-GPU replicas, each on its own
+// on-demand g5.xlarge of NodePool "gpu", whose Drifted budget is 1.
+json drift_doc() {
+  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
+  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
+  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 1}}}};
+  doc["catalog"] = {{"zones", {"us-east-1a"}}};
+  doc["market"] = {{"interruption_rate_by_bucket", {0, 0, 0, 0, 0}}};
+  doc["services"][0]["replicas"] = 4;
+  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.0}, {"g6.xlarge", 1.0}};
+  doc["services"][0]["replica"]["startup_s"] = 60;
+  doc["cluster"] = json::parse(R"({
+    "provisioner": "karpenter", "eks_control_plane": false, "node_ready_s": 60, "node_groups": [],
+    "node_pools": [{"metadata": {"name": "gpu"},
+                    "spec": {"template": {"spec": {"requirements": [
+                               {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]},
+                               {"key": "karpenter.k8s.aws/instance-family", "operator": "In", "values": ["g5"]}]}},
+                             "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s",
+                                            "budgets": [{"nodes": "1", "reasons": ["Drifted"]}]}}}]})");
+  return doc;
+}
+Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios"); }
+// The run's result.json and node log (nodes.csv), as the CLI writes them.
+std::pair<std::string, std::string> run_files(const json& doc) {
+  RunOptions opt;
+  opt.keep_series = true;
+  opt.explain = true;
+  const RunResult r = run_scenario(load(doc), opt);
+  return {io::result_to_json(r), io::nodes_to_csv(r)};
+}
+std::string load_error(const json& doc) {
+  try {
+    load(doc);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  FAIL("expected the scenario to be rejected");
+  return {};
+}
+}  // namespace
+
+TEST_CASE("a change's manifests give the same run as its JSON Merge Patch twin, byte for byte") {
+  // tests/data/manifests/drift/team-ml/ is the NodePool "gpu" with the template label team: ml added,
+  // the label change of karpenter_drift_test.cpp (which works out its four drifted nodes by hand).
+  json patched = drift_doc();
+  patched["cluster"]["karpenter"]["changes"] = json::parse(R"([{"at": "2024-05-10T00:10:00Z", "node_pools": [
+      {"metadata": {"name": "gpu"}, "spec": {"template": {"metadata": {"labels": {"team": "ml"}}}}}]}])");
+  json manifests = drift_doc();
+  manifests["cluster"]["karpenter"]["changes"] =
+      json::parse(R"([{"at": "2024-05-10T00:10:00Z", "manifests": "../manifests/drift/team-ml/"}])");
+  const auto a = run_files(patched);
+  CHECK(a.second.find("drifted") != std::string::npos);  // the change drifted nodes at all
+  const auto b = run_files(manifests);
+  CHECK(b.first == a.first);
+  CHECK(b.second == a.second);
+  // The NodePool as changed: its label, and the hash that drifts the nodes, equal the twin's.
+  const auto& pa = load(patched).policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
+  const auto& pm = load(manifests).policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
+  CHECK(pm.labels == Tags{{"team", "ml"}});
+  CHECK(pm.template_hash == pa.template_hash);
+}
+
+TEST_CASE("a change's manifests replace the NodePool: a label the new manifest drops is removed") {
+  // 00:10 adds team: ml, 00:20 applies the manifest without it: the second change's NodePool has no
+  // label and the hash of the NodePool before any change (the template as at the start), so the nodes
+  // launched at 00:10's template drift back. A merge would have kept the label.
+  json doc = drift_doc();
+  doc["cluster"]["karpenter"]["changes"] = json::parse(R"([
+      {"at": "2024-05-10T00:10:00Z", "manifests": "../manifests/drift/team-ml"},
+      {"at": "2024-05-10T00:20:00Z", "manifests": ["../manifests/drift/no-label/nodepool.yaml"]}])");
+  Scenario sc = load(doc);
+  const KarpenterSpec& k = sc.policies[0].cluster.karpenter;
+  REQUIRE(k.changes.size() == 2);
+  CHECK(k.changes[0].node_pools.at(0).labels == Tags{{"team", "ml"}});
+  CHECK(k.changes[1].node_pools.at(0).labels.empty());
+  CHECK(k.changes[1].node_pools.at(0).template_hash == k.node_pools.at(0).template_hash);
+  CHECK(k.changes[1].node_pools.at(0).template_hash != k.changes[0].node_pools.at(0).template_hash);
+}
+
+TEST_CASE("a change's manifests: a NodePool the policy lacks, a file without NodePools, both forms at once") {
+  json doc = drift_doc();
+  doc["cluster"]["karpenter"]["changes"] =
+      json::parse(R"([{"at": "2024-05-10T00:10:00Z", "manifests": "../manifests/chat-cluster/chat.yaml"}])");
+  std::string msg = load_error(doc);
+  INFO(msg);
+  CHECK(msg.find("/cluster/karpenter/changes/0/manifests") != std::string::npos);
+  CHECK(msg.find("expected manifests holding at least one NodePool") != std::string::npos);
+
+  doc["cluster"]["karpenter"]["changes"][0]["node_pools"] = json::array({{{"metadata", {{"name", "gpu"}}}}});
+  msg = load_error(doc);
+  CHECK(msg.find("expected either node_pools (JSON Merge Patches) or manifests (NodePools that replace), not both") != std::string::npos);
+
+  doc["cluster"]["karpenter"]["changes"][0].erase("node_pools");
+  doc["cluster"]["karpenter"]["changes"][0].erase("manifests");
+  msg = load_error(doc);
+  CHECK(msg.find("/cluster/karpenter/changes/0: expected a change with node_pools") != std::string::npos);
+}
+
+TEST_CASE("a change's manifest with a wrong value is reported in its file, line and field") {
+  // bad_operator.yaml is NodePool "gpu" whose third requirement's operator is LessThan (line 17,
+  // column 11): the loader decodes it where the change is read and places the problem in the file.
+  json doc = drift_doc();
+  doc["cluster"]["karpenter"]["changes"] =
+      json::parse(R"([{"at": "2024-05-10T00:10:00Z", "manifests": "../bad/manifests/bad_operator.yaml"}])");
+  const std::string msg = load_error(doc);
+  INFO(msg);
+  CHECK(msg.find("bad/manifests/bad_operator.yaml:17:11: document 0, spec.template.spec.requirements[2].operator: expected one of") !=
+        std::string::npos);
+}
+
+TEST_CASE("bad input: a change's manifests with a NodePool the policy does not have") {
+  // tests/data/bad/change_manifests_new_pool.json: the policy's NodePool is "gpu" (chat-cluster's
+  // karpenter.yaml); its change's manifest names "gpu-spot" on line 6 ("  name: gpu-spot": the key at column 3).
+  std::string msg;
+  try {
+    io::load_scenario(test::data_dir() / "bad" / "change_manifests_new_pool.json");
+  } catch (const ScenarioError& e) {
+    msg = e.what();
+  }
+  INFO(msg);
+  CHECK(msg.find("drift_new_pool/nodepool.yaml:6:3: document 0, metadata.name: expected the name of a NodePool of the policy (gpu): "
+                 "a change replaces NodePools, capsim cannot add one mid-run, got \"gpu-spot\"") != std::string::npos);
+}
