@@ -72,8 +72,9 @@ TEST_CASE("a change's manifests give the same run as its JSON Merge Patch twin, 
   CHECK(b.first == a.first);
   CHECK(b.second == a.second);
   // The NodePool as changed: its label, and the hash that drifts the nodes, equal the twin's.
-  const auto& pa = load(patched).policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
-  const auto& pm = load(manifests).policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
+  // Copies: the loaded scenarios are temporaries.
+  const auto pa = load(patched).policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
+  const auto pm = load(manifests).policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
   CHECK(pm.labels == Tags{{"team", "ml"}});
   CHECK(pm.template_hash == pa.template_hash);
 }
