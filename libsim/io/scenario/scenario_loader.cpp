@@ -315,12 +315,7 @@ Scenario Loader::load(std::string_view text) {
   return std::move(sc_);
 }
 
-void Loader::apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay) {
-  std::vector<InputFile> inputs;
-  for (auto it = chain.rbegin(); it != chain.rend() && inputs.empty(); ++it) inputs = (*it)->manifests;
-  if (inputs.empty())
-    for (const auto& m : options_.manifests) inputs.push_back({m, m.string()});
-  if (inputs.empty()) return;
+std::shared_ptr<const k8s::Manifests> Loader::read_manifests(const std::vector<InputFile>& inputs) {
   std::string key;
   for (const auto& in : inputs) key += in.path.string() + '\n';
   auto cached = manifests_.find(key);
@@ -329,8 +324,17 @@ void Loader::apply_policy_manifests(const std::vector<const PolicyEntry*>& chain
     const auto files = k8s::manifest_files(inputs, diags_);
     cached = manifests_.emplace(key, std::make_shared<const k8s::Manifests>(k8s::read_manifest_files(files, diags_))).first;
   }
+  return cached->second;
+}
+
+void Loader::apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay) {
+  std::vector<InputFile> inputs;
+  for (auto it = chain.rbegin(); it != chain.rend() && inputs.empty(); ++it) inputs = (*it)->manifests;
+  if (inputs.empty())
+    for (const auto& m : options_.manifests) inputs.push_back({m, m.string()});
+  if (inputs.empty()) return;
   std::vector<Diagnostic> problems;
-  overlay = k8s::apply_manifests(doc, cached->second, declared_traces_, ck_, problems);
+  overlay = k8s::apply_manifests(doc, read_manifests(inputs), declared_traces_, ck_, problems);
   for (auto& d : problems) diags_.push_back(std::move(d));
   // The notes reach the results (the kinds skipped name their files): a manifest given by an
   // absolute path, or found from a scenario named by one, is named there from the scenario's folder,

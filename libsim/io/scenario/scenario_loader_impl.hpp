@@ -118,6 +118,8 @@ class Loader {
   /// The manifests of a policy's chain (the latest policy that names some, else --manifests), read
   /// once each and written into `doc`; what they wrote is in the overlay (nullopt: no manifests).
   void apply_policy_manifests(const std::vector<const PolicyEntry*>& chain, json& doc, k8s::ManifestOverlay& overlay);
+  /// The manifests of `inputs`, read once per set of files (their problems reported when first read).
+  std::shared_ptr<const k8s::Manifests> read_manifests(const std::vector<InputFile>& inputs);
   /// cluster.karpenter.changes entries with `manifests` (scenario_node_pool_change_manifests.cpp):
   /// each becomes the `node_pools` entry that replaces the NodePools of the same name with those of
   /// the manifests, its objects added to `overlay` so the loader's problems are placed in them.

@@ -95,14 +95,7 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
       }
     }
     if (!paths_ok) continue;
-    std::string key;
-    for (const auto& in : inputs) key += in.path.string() + '\n';
-    auto cached = manifests_.find(key);
-    if (cached == manifests_.end()) {
-      const auto files = k8s::manifest_files(inputs, diags_);
-      cached = manifests_.emplace(key, std::make_shared<const k8s::Manifests>(k8s::read_manifest_files(files, diags_))).first;
-    }
-    const auto& manifests = cached->second;
+    const std::shared_ptr<const k8s::Manifests> manifests = read_manifests(inputs);
     json patches = json::array();
     bool ok = true;
     std::size_t others = 0;
