@@ -51,11 +51,7 @@ void BM_AllocateLaunch(benchmark::State& state) {
 BENCHMARK(BM_AllocateLaunch);
 
 // 1234567.8 → "1,234,568".
-std::string grouped(double x) {
-  std::string digits = fmt::format("{:.0f}", x);
-  for (std::size_t i = digits.size(); i > 3 && digits[i - 4] != '-'; i -= 3) digits.insert(i - 3, ",");
-  return digits;
-}
+using capsim::bench::grouped;
 
 const capsim::bench::RegisterCheck kAllocateTarget([](const capsim::bench::Measurements& m) {
   const auto it = m.find("BM_AllocateLaunch");

@@ -2,11 +2,19 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
+
 namespace capsim::bench {
 
 std::vector<Check>& checks() {
   static std::vector<Check> all;
   return all;
+}
+
+std::string grouped(double x) {
+  std::string digits = fmt::format("{:.0f}", x);
+  for (std::size_t i = digits.size(); i > 3 && digits[i - 4] != '-'; i -= 3) digits.insert(i - 3, ",");
+  return digits;
 }
 
 const Measurement* find(const Measurements& m, const std::string& prefix) {

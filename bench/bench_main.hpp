@@ -29,6 +29,9 @@ struct RegisterCheck {
 /// The measurement whose benchmark name starts with `prefix` ("BM_Window/60/"); null when filtered out.
 const Measurement* find(const Measurements& m, const std::string& prefix);
 
+/// 1234567 → "1,234,567": rates read more easily with thousands separators.
+std::string grouped(double x);
+
 /// "target ... measured ... PASS|FAIL" line; returns 1 on FAIL.
 int report(const std::string& what, const std::string& target, const std::string& measured, bool pass);
 

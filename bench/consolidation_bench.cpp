@@ -19,7 +19,7 @@
 
 namespace {
 
-constexpr double kTargetS = 1.0;
+constexpr double kConsolidationTargetS = 1.0;
 constexpr int kGpuNodes = 500, kCpuNodes = 500;
 
 struct Fixture {
@@ -125,7 +125,7 @@ const capsim::bench::RegisterCheck kConsolidationTarget([](const capsim::bench::
     failures += capsim::bench::report(
         fmt::format("one Karpenter disruption evaluation over {} nodes and {} pods, {} (WhenEmptyOrUnderutilized)",
                     kGpuNodes + kCpuNodes, fixture(packed).pods, packed ? "packed: nothing to do" : "with room"),
-        fmt::format("<= {:.1f} s", kTargetS), fmt::format("{:.3f} s ({})", s, g_outcome[packed]), s <= kTargetS);
+        fmt::format("<= {:.1f} s", kConsolidationTargetS), fmt::format("{:.3f} s ({})", s, g_outcome[packed]), s <= kConsolidationTargetS);
   }
   return failures;
 });

@@ -12,7 +12,7 @@
 
 namespace {
 
-constexpr double kTargetMs = 250;
+constexpr double kReplicateTargetMs = 250;
 
 const capsim::Scenario& scenario() {
   static const capsim::Scenario s = capsim::io::load_scenario(CAPSIM_SOURCE_DIR "/scenarios/fleet-options.json");
@@ -46,8 +46,8 @@ const capsim::bench::RegisterCheck kRunTarget([](const capsim::bench::Measuremen
   return capsim::bench::report(
       fmt::format("{:.0f}-day run of fleet-options.json's `autoscaled` policy (at most {} ready nodes, {} replicas)", days, g_max_nodes,
                   g_max_replicas),
-      fmt::format("<= {:.0f} ms per replicate", kTargetMs),
-      fmt::format("{:.1f} ms per replicate ({:.0f} simulated days/s)", ms, days / (ms / 1000.0)), ms <= kTargetMs);
+      fmt::format("<= {:.0f} ms per replicate", kReplicateTargetMs),
+      fmt::format("{:.1f} ms per replicate ({:.0f} simulated days/s)", ms, days / (ms / 1000.0)), ms <= kReplicateTargetMs);
 });
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "capsim/cost/budget.hpp"
 #include "capsim/io/text_parse.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
@@ -17,7 +18,7 @@ InstanceType one_dollar() {
   return t;
 }
 
-UtcTime at(const char* iso) { return *io::parse_iso8601(iso); }
+using test::at;
 
 struct Run {
   std::vector<LedgerLine> lines;

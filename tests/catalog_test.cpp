@@ -10,6 +10,7 @@
 #include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/market/interruption_model.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
@@ -24,10 +25,7 @@ Offering spot(std::string type, std::string zone) {
   o.capacity_type = CapacityType::Spot;
   return o;
 }
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 }  // namespace
 
 TEST_CASE("well-known labels of a type, as Karpenter's AWS provider names them") {

@@ -14,6 +14,7 @@
 #include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/known_metrics.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
@@ -40,7 +41,7 @@ std::string error_of(const io::TraceSource& s) {
   FAIL("expected an error");
   return {};
 }
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 const std::vector<double> kTen{10, 20, 30, 40, 50};  // minutes 0..4 of the fixtures
 }  // namespace
 

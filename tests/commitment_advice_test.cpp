@@ -18,7 +18,7 @@ namespace {
 
 // One made-up type: $1.00/h on demand, Compute plan $0.625/h (37.5% off): a dollar of commitment
 // covers $1.60 of on-demand usage.
-SavingsPlanRates toy_rates() {
+SavingsPlanRates advice_rates() {
   SavingsPlanRates r;
   r.usd_per_h[{"a1.xlarge", SavingsPlanType::Compute, CommitmentTerm::OneYear, PaymentOption::NoUpfront}] = 0.625;
   return r;
@@ -46,7 +46,7 @@ TEST_CASE("advice on a two-replicate toy forecast, optimum derived by hand") {
   // 0.625 + 3 × 0.625 = 2.5 of 2 × 3 × 0.625 = 3.75: 2/3. At 1.875: coverage 1; used 0.625 + 5.625 =
   // 6.25 of 11.25: 5/9.
   const SavingsPlanOffer offer{SavingsPlanType::Compute, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
-  const CommitmentAdvice a = advise_savings_plan(toy_forecast(), offer, toy_rates());
+  const CommitmentAdvice a = advise_savings_plan(toy_forecast(), offer, advice_rates());
   CHECK(a.replicates == 2);
   CHECK(a.no_commitment.expected_cost_usd == doctest::Approx(5.0));
   CHECK(a.no_commitment.p95_cost_usd == doctest::Approx(8.6));
@@ -74,8 +74,8 @@ TEST_CASE("advice agrees with the hourly billing and with compare's P95") {
     Commitments held;
     held.savings_plans = {{SavingsPlanType::Compute, "", c, CommitmentTerm::OneYear, PaymentOption::NoUpfront}};
     std::vector<double> costs;
-    for (const RunUsage& run : forecast) costs.push_back(bill_run(run, held, toy_rates(), {}).billed_usd);
-    const CommitmentOutcome o = evaluate_savings_plan(forecast, offer, toy_rates(), c);
+    for (const RunUsage& run : forecast) costs.push_back(bill_run(run, held, advice_rates(), {}).billed_usd);
+    const CommitmentOutcome o = evaluate_savings_plan(forecast, offer, advice_rates(), c);
     CAPTURE(c);
     CHECK(o.expected_cost_usd == doctest::Approx(mean_of(costs)));
     CHECK(o.p95_cost_usd == doctest::Approx(quantile_of(costs, 0.95)));
@@ -83,7 +83,7 @@ TEST_CASE("advice agrees with the hourly billing and with compare's P95") {
 }
 
 TEST_CASE("an EC2 Instance plan is advised on its family only; the rest stays on demand") {
-  SavingsPlanRates rates = toy_rates();
+  SavingsPlanRates rates = advice_rates();
   rates.usd_per_h[{"a1.xlarge", SavingsPlanType::Ec2Instance, CommitmentTerm::OneYear, PaymentOption::NoUpfront}] = 0.5;
   // Every hour: 2 h of a1 ($2) and 1 h of b1 ($3, no rate at all). A steady forecast: the best
   // commitment covers a1 exactly, 2 × 0.5 = $1/h; the hour then costs $1 + $3.
@@ -105,7 +105,7 @@ TEST_CASE("an EC2 Instance plan is advised on its family only; the rest stays on
 
 TEST_CASE("a forecast with no usage advises no commitment") {
   const SavingsPlanOffer offer{SavingsPlanType::Compute, "", CommitmentTerm::OneYear, PaymentOption::NoUpfront};
-  const CommitmentAdvice a = advise_savings_plan({{{}, {}}}, offer, toy_rates());
+  const CommitmentAdvice a = advise_savings_plan({{{}, {}}}, offer, advice_rates());
   CHECK(a.min_expected_cost.usd_per_h == 0);
   CHECK(a.min_p95_cost.usd_per_h == 0);
   CHECK(a.min_expected_cost.expected_cost_usd == 0);

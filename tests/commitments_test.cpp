@@ -8,6 +8,7 @@
 #include "capsim/cost/commitment_billing.hpp"
 #include "capsim/cost/commitments.hpp"
 #include "capsim/io/catalog/catalog_csv.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
@@ -29,10 +30,7 @@ EligibleUsage usage(const std::string& type, double hours, double od_usd_per_h, 
 
 SavingsPlan compute_plan(double usd_per_h) { return {SavingsPlanType::Compute, "", usd_per_h, CommitmentTerm::OneYear, PaymentOption::NoUpfront}; }
 
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 
 }  // namespace
 

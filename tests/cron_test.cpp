@@ -11,11 +11,12 @@
 #include "capsim/core/cron.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 
 // The successive firings after `start`.
 std::vector<UtcTime> firings(const CronSchedule& s, const char* start, int n) {

@@ -11,11 +11,12 @@
 #include "capsim/provisioning/karpenter/disruption_budget.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 
 DisruptionBudget always(const char* nodes, std::vector<std::string> reasons = {}) {
   return DisruptionBudget::parse(nodes, std::nullopt, std::nullopt, reasons);

@@ -46,7 +46,7 @@ json& change(json& doc, json pool_patch) {
   doc["cluster"]["karpenter"]["changes"] = {{{"at", "2024-05-10T00:10:00Z"}, {"node_pools", {pool_patch}}}};
   return doc;
 }
-RunResult run(const json& doc) {
+RunResult run_drift(const json& doc) {
   RunOptions opt;
   opt.keep_series = true;
   opt.explain = true;
@@ -71,7 +71,7 @@ TEST_CASE("a NodePool's new label drifts its four nodes, replaced one at a time 
   // takes the second node. So replacements launch at 610, 680, 750, 820 s and the drifted nodes end
   // at 670, 740, 810, 880 s: one at a time, 70 s apart (10 s poll + 60 s to ready).
   json doc = drift_doc("1");
-  RunResult r = run(change(doc, label_change()));
+  RunResult r = run_drift(change(doc, label_change()));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.launches == 8);
   CHECK(rep.fleet.consolidations == 0);
@@ -112,7 +112,7 @@ TEST_CASE("a NodePool's new label drifts its four nodes, replaced one at a time 
 
 TEST_CASE("a Drifted budget of 0 holds every drifted node") {
   json doc = drift_doc("0");
-  RunResult r = run(change(doc, label_change()));
+  RunResult r = run_drift(change(doc, label_change()));
   const auto& rep = r.policies[0].replicates[0];
   // The four nodes launched at 1 s run to the end of the window; nothing else is launched.
   CHECK(rep.fleet.launches == 4);
@@ -128,7 +128,7 @@ TEST_CASE("a relaxed requirement that still admits the nodes drifts nothing; a t
   json relaxed = drift_doc("1");
   json reqs = relaxed["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"];
   reqs[1]["values"] = {"g5", "g6"};
-  RunResult r = run(change(relaxed, {{"spec", {{"template", {{"spec", {{"requirements", reqs}}}}}}}}));
+  RunResult r = run_drift(change(relaxed, {{"spec", {{"template", {{"spec", {{"requirements", reqs}}}}}}}}));
   CHECK(r.policies[0].replicates[0].fleet.launches == 4);
   CHECK(ended(r.policies[0].replicates[0], "drifted").empty());
 
@@ -136,7 +136,7 @@ TEST_CASE("a relaxed requirement that still admits the nodes drifts nothing; a t
   // the NodePool as it now is: g6.xlarge (0.8048 USD/h), at the same times as for a label change.
   json tightened = drift_doc("1");
   reqs[1]["values"] = {"g6"};
-  RunResult t = run(change(tightened, {{"spec", {{"template", {{"spec", {{"requirements", reqs}}}}}}}}));
+  RunResult t = run_drift(change(tightened, {{"spec", {{"template", {{"spec", {{"requirements", reqs}}}}}}}}));
   const auto& rep = t.policies[0].replicates[0];
   CHECK(ended(rep, "drifted").size() == 4);
   std::vector<std::string> types;
@@ -192,7 +192,7 @@ TEST_CASE("a policy's patch schedules the change; the policy without it keeps it
   change(changed, label_change());
   doc["policies"] = {{{"name", "steady"}},
                      {{"name", "rollout"}, {"patch", {{"cluster", {{"karpenter", changed["cluster"]["karpenter"]}}}}}}};
-  RunResult r = run(doc);
+  RunResult r = run_drift(doc);
   REQUIRE(r.policies.size() == 2);
   CHECK(r.policies[0].replicates[0].fleet.launches == 4);
   CHECK(ended(r.policies[0].replicates[0], "drifted").empty());

@@ -23,9 +23,9 @@ using nlohmann::json;
 
 namespace {
 
-std::filesystem::path scenario(const std::string& name) { return test::data_dir() / "scenarios" / name; }
-json doc_of(const std::string& name) { return json::parse(std::ifstream(scenario(name))); }
-RunResult run(const json& doc) {
+using test::scenario_file;
+json doc_of(const std::string& name) { return json::parse(std::ifstream(scenario_file(name))); }
+RunResult run_reserved(const json& doc) {
   RunOptions opt;
   opt.keep_series = true;
   return run_scenario(io::load_scenario_text(doc.dump(), "reserved.json", test::data_dir() / "scenarios"), opt);
@@ -45,7 +45,7 @@ TEST_CASE("a 2-instance ODCR takes the first two nodes; the third goes on demand
   // Three replicas of 1 GPU; the NodePool allows reserved and on-demand g5.xlarge (1 GPU each), so
   // each pod gets its own claim. The reservation holds 2: the first two claims take it (reserved
   // is tried first), the third is on demand. All three launch when the batch window closes, 1 s in.
-  const RunResult r = run(doc_of("karpenter_reserved.json"));
+  const RunResult r = run_reserved(doc_of("karpenter_reserved.json"));
   const ReplicateResult& rep = r.policies[0].replicates[0];
   REQUIRE(rep.nodes.size() == 3);
   int reserved = 0, on_demand = 0;
@@ -83,7 +83,7 @@ TEST_CASE("an ODCR that is not used is billed all the same, and Karpenter withou
   // reservation still bills 4.024 (the account holds it whatever the policy).
   json doc = doc_of("karpenter_reserved.json");
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"][0]["values"] = {"on-demand"};
-  const RunResult r = run(doc);
+  const RunResult r = run_reserved(doc);
   const ReplicateResult& rep = r.policies[0].replicates[0];
   REQUIRE(rep.nodes.size() == 3);
   for (const NodeRecord& n : rep.nodes) CHECK(n.capacity_type == "on-demand");
@@ -97,7 +97,7 @@ TEST_CASE("an ODCR that ends inside the window leaves its nodes running on deman
   // demand throughout (1.006 x 7199/3600).
   json doc = doc_of("karpenter_reserved.json");
   doc["market"]["capacity_reservations"][0]["end"] = "2024-05-10T01:00:00Z";
-  const RunResult r = run(doc);
+  const RunResult r = run_reserved(doc);
   const ReplicateResult& rep = r.policies[0].replicates[0];
   REQUIRE(rep.nodes.size() == 3);
   CHECK(line_named(rep, "odcr/cr-0a1b2c3d4e5f60001").end_s == 3600);
@@ -120,7 +120,7 @@ TEST_CASE("a Capacity Block ending at 11:30 UTC has its node drained by 11:00 an
   // and, the block no longer offered, the replacement is on demand at 39,001 s, Ready 60 s later
   // (39,061 s, 10:51:01Z) and serving after the replica's 60 s startup, before EC2 starts
   // terminating the block's instances at 11:00Z (39,600 s).
-  const RunResult r = run(doc_of("karpenter_capacity_block.json"));
+  const RunResult r = run_reserved(doc_of("karpenter_capacity_block.json"));
   const ReplicateResult& rep = r.policies[0].replicates[0];
   REQUIRE(rep.nodes.size() == 2);
   const NodeRecord& block = rep.nodes[0];
@@ -145,8 +145,8 @@ TEST_CASE("a Capacity Block ending at 11:30 UTC has its node drained by 11:00 an
 }
 
 TEST_CASE("the NodePool and EC2NodeClass as manifests run as their JSON twin, byte for byte") {
-  const Scenario from_json = io::load_scenario(scenario("karpenter_reserved.json"));
-  const Scenario from_manifests = io::load_scenario(scenario("manifests_reserved.json"));
+  const Scenario from_json = io::load_scenario(scenario_file("karpenter_reserved.json"));
+  const Scenario from_manifests = io::load_scenario(scenario_file("manifests_reserved.json"));
   REQUIRE(from_manifests.policies.front().cluster.karpenter.node_pools.size() == 1);
   CHECK(from_manifests.policies.front().cluster.karpenter.node_pools[0].scheduling.capacity_reservations ==
         std::vector<std::string>{"cr-0a1b2c3d4e5f60001"});
@@ -171,7 +171,7 @@ TEST_CASE("selector terms that match no reservation are a warning, as Karpenter 
                                  "market.capacity_reservations, so Karpenter has no reserved capacity from it"));
   CHECK(sc.policies[0].cluster.karpenter.node_pools[0].scheduling.capacity_reservations.empty());
   // Reserved and on-demand allowed: all three on demand.
-  const RunResult r = run(doc);
+  const RunResult r = run_reserved(doc);
   for (const NodeRecord& n : r.policies[0].replicates[0].nodes) CHECK(n.capacity_type == "on-demand");
   // Reserved only: the pods get no node, and the loader says why before the run.
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"][0]["values"] = {"reserved"};
@@ -189,11 +189,11 @@ TEST_CASE("a NodePool requiring Capacity Blocks does not launch into an ODCR") {
   const Scenario sc = io::load_scenario_text(doc.dump(), "reserved.json", test::data_dir() / "scenarios");
   CHECK(has_warning(sc.warnings, "NodePool 'gpu' allows only reserved capacity of type In [capacity-block], but its EC2NodeClass 'gpu' "
                                  "selects no such capacity reservation: its pods get no node from it"));
-  const RunResult r = run(doc);
+  const RunResult r = run_reserved(doc);
   CHECK(r.policies[0].replicates[0].nodes.empty());
   // Requiring "default" instead, the two reserved nodes launch and the third pod finds nothing.
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"][2]["values"] = {"default"};
-  const RunResult d = run(doc);
+  const RunResult d = run_reserved(doc);
   CHECK(d.policies[0].replicates[0].nodes.size() == 2);
   for (const NodeRecord& n : d.policies[0].replicates[0].nodes) CHECK(n.capacity_type == "reserved");
 }

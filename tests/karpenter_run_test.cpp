@@ -33,7 +33,7 @@ json karpenter_doc(json throughput, int replicas, json capacity_types) {
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"][0]["values"] = capacity_types;
   return doc;
 }
-RunResult run(const json& doc) {
+RunResult run_karpenter(const json& doc) {
   RunOptions opt;
   opt.keep_series = true;
   return run_scenario(io::load_scenario_text(doc.dump(), "karpenter.json", test::data_dir() / "scenarios"), opt);
@@ -46,7 +46,7 @@ TEST_CASE("Karpenter packs three 1-GPU replicas onto one node that holds them al
   // can hold: one on-demand g5.12xlarge. The batch window closes 1 s (batchIdleDuration) after the
   // pods appear at 0, so the node runs 3,599 s of the hour: 5.672 × 3599/3600; it is ready at 61 s and
   // the replicas at 121 s.
-  RunResult r = run(karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3, {"on-demand"}));
+  RunResult r = run_karpenter(karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3, {"on-demand"}));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.launches == 1);
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(5.672 * 3599 / 3600));
@@ -58,7 +58,7 @@ TEST_CASE("Karpenter packs three 1-GPU replicas onto one node that holds them al
 TEST_CASE("Karpenter prefers spot when the NodePool allows both and spot is cheaper") {
   // One replica on g5.xlarge: spot at the Advisor's 59% savings, 1.006 × 0.41 = 0.41246/h, is below
   // on-demand 1.006, so the claim is spot, launched 1 s in (the batch window): 0.41246 × 3599/3600.
-  RunResult r = run(karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"spot", "on-demand"}));
+  RunResult r = run_karpenter(karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"spot", "on-demand"}));
   CHECK(r.policies[0].replicates[0].cost.gpu_instances_usd == doctest::Approx(1.006 * 0.41 * 3599 / 3600));
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("Karpenter removes nodes the HPA emptied, after consolidateAfter") {
   doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 6},
                                     {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
                                                                             {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.launches == 3);
   CHECK(rep.fleet.consolidations == 2);
@@ -86,7 +86,7 @@ TEST_CASE("a spot interruption drains a Karpenter node at the notice and provisi
   // at the notice Karpenter drains it and launches a new node for the replica.
   json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"spot"});
   doc["market"]["pool_events"] = {{"per_month", 2000}, {"fraction", 1.0}};
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.interruptions >= 1);
   CHECK(rep.fleet.launches == 1 + rep.fleet.interruptions);
@@ -199,7 +199,7 @@ TEST_CASE("a static NodePool keeps its replicas whatever the pods need, never co
   spec["replicas"] = 2;
   spec["template"]["spec"]["requirements"].push_back({{"key", "node.kubernetes.io/instance-type"}, {"operator", "In"}, {"values", {"g5.xlarge"}}});
   spec["template"]["spec"]["expireAfter"] = "20m";
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   // Launched at 0, expired at 20 and 40 min (the ones of 40 min would expire at 60, the window's
   // end): 2 + 2 + 2 launches, 4 expirations, no consolidation; two nodes bill at the end.
@@ -217,7 +217,7 @@ TEST_CASE("a static NodePool keeps its replicas whatever the pods need, never co
   // limits.nodes 1 holds it to one node, 1 < replicas.
   spec["limits"] = {{"nodes", 1}};
   spec["template"]["spec"]["expireAfter"] = "Never";
-  RunResult capped = run(doc);
+  RunResult capped = run_karpenter(doc);
   CHECK(capped.policies[0].replicates[0].fleet.launches == 1);
   CHECK(capped.policies[0].replicates[0].cost_rate_usd_per_h.back() == doctest::Approx(1.006));
 }
@@ -226,14 +226,14 @@ TEST_CASE("a disruption budget of 0 blocks consolidation inside its cron window 
   // Without a budget the replacement comes within the first half hour; with nodes "0" from midnight
   // (the run's start) for 30 minutes, for Underutilized, the g5.12xlarge bills alone until 00:30 and
   // is replaced after the window closes.
-  RunResult free_run = run(underutilized_doc());
+  RunResult free_run = run_karpenter(underutilized_doc());
   const std::size_t free_at = first_change(free_run.policies[0].replicates[0].cost_rate_usd_per_h);
   CHECK(free_at < 30);
 
   json doc = underutilized_doc();
   doc["cluster"]["node_pools"][0]["spec"]["disruption"]["budgets"] =
       json::parse(R"([{"nodes": "0", "schedule": "0 0 * * *", "duration": "30m", "reasons": ["Underutilized"]}])");
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   const std::size_t at = first_change(rep.cost_rate_usd_per_h);
   CHECK(at >= 30);
@@ -249,7 +249,7 @@ TEST_CASE("expireAfter removes a node at its age and its pods are provisioned fo
   // 3 launches, and each expiry disrupts the one replica.
   json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"});
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "20m";
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.expirations == 2);
   CHECK(rep.fleet.launches == 3);
@@ -284,14 +284,14 @@ TEST_CASE("a NodePool's GPU taint keeps pods without the toleration off its node
   json doc = karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"});
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["taints"] =
       json::parse(R"([{"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"}])");
-  RunResult blocked = run(doc);
+  RunResult blocked = run_karpenter(doc);
   const auto& b = blocked.policies[0].replicates[0];
   CHECK(b.fleet.launches == 0);
   CHECK(b.fleet.unschedulable > 0);
   CHECK(b.services[0].replicas_placed == 0);
 
   doc["services"][0]["replica"]["tolerations"] = json::parse(R"([{"key": "nvidia.com/gpu", "operator": "Exists"}])");
-  RunResult allowed = run(doc);
+  RunResult allowed = run_karpenter(doc);
   const auto& a = allowed.policies[0].replicates[0];
   CHECK(a.fleet.launches == 1);
   CHECK(a.services[0].replicas_placed == 1);
@@ -305,7 +305,7 @@ TEST_CASE("a node's cost is allocated to its pods by the GPUs they request; the 
   json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3, {"on-demand"});
   doc["services"][0]["replica"]["cpu"] = "2";
   doc["services"][0]["replica"]["usage"] = {{"cpu", "500m"}};
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   const double node_cost = 5.672 * 3599 / 3600;
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(node_cost));
@@ -331,13 +331,13 @@ TEST_CASE("a Neuron service runs on inf2 under Karpenter and bills it as acceler
   json doc = karpenter_doc({{"inf2.xlarge", 1.0}, {"inf2.8xlarge", 1.0}}, 1, {"on-demand"});
   doc["services"][0]["replica"].erase("gpus");
   doc["services"][0]["replica"]["aws.amazon.com/neuron"] = 1;
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.launches == 1);
   CHECK(rep.cost.gpu_instances_usd == doctest::Approx(0.7582 * 3599 / 3600));
   CHECK(rep.services[0].replicas_placed == 1);
   doc["services"][0]["throughput_rps"]["g5.xlarge"] = 1.0;
-  CHECK_THROWS_WITH_AS(run(doc),
+  CHECK_THROWS_WITH_AS(run_karpenter(doc),
                        doctest::Contains("/services/0/throughput_rps/g5.xlarge: expected an instance type with at least 1 Neuron "
                                          "device(s) (aws.amazon.com/neuron) for one replica, got g5.xlarge with 0 Neuron device(s)"),
                        ScenarioError);
@@ -360,7 +360,7 @@ TEST_CASE("multi-node consolidation in a run: two half-empty gx.2 nodes become o
   doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
                                     {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
                                                                             {"target", {{"type", "AverageValue"}, {"averageValue", "1"}}}}}}}}}}};
-  RunResult held = run(doc);
+  RunResult held = run_karpenter(doc);
   CHECK(held.policies[0].replicates[0].fleet.launches == 2);
   CHECK(held.policies[0].replicates[0].fleet.consolidations == 0);
   doc["cluster"]["node_pools"][0]["spec"]["disruption"]["budgets"] = json::parse(R"([{"nodes": "100%"}])");
@@ -403,7 +403,7 @@ TEST_CASE("the disruption controller evaluates only after the cluster changed, s
   // 40 s); the node is ready at 61 s (poll at 70 s) and its consolidateAfter passes at 91 s (poll at
   // 100 s). Four evaluations, none finding anything, and none in the 59 quiet minutes after: the
   // 10-second poll would otherwise have run 359 times.
-  RunResult r = run(karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"}));
+  RunResult r = run_karpenter(karpenter_doc({{"g5.xlarge", 1.0}}, 1, {"on-demand"}));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.disruption_evaluations == 4);
   CHECK(rep.fleet.consolidations == 0);
@@ -421,7 +421,7 @@ TEST_CASE("a pod no NodePool can place does not hold consolidation back") {
   big["replica"]["gpus"] = 8;
   big["throughput_rps"] = {{"p5.48xlarge", 10.0}};
   doc["services"].push_back(big);
-  RunResult r = run(doc);
+  RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.services[1].replicas_placed == 0);
   CHECK(rep.fleet.unschedulable > 0);
@@ -440,7 +440,7 @@ TEST_CASE("a pod's zone requirement binds the zone Karpenter launches in") {
   doc["catalog"] = {{"zones", {"us-east-1a", "us-east-1b", "us-east-1c"}}};
   doc["services"][0]["replica"]["requirements"] =
       json::parse(R"([{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["us-east-1c"]}])");
-  const RunResult r = run(doc);
+  const RunResult r = run_karpenter(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.launches == 1);
   REQUIRE(rep.nodes.size() == 1);

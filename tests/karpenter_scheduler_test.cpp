@@ -11,14 +11,12 @@
 #include "capsim/provisioning/karpenter/scheduler.hpp"
 #include "capsim/core/error.hpp"
 #include "capsim/io/catalog/catalog_csv.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 Requirement req(std::string_view key, Operator op, std::vector<std::string> values = {}) {
   return Requirement{std::string(key), op, std::move(values)};
 }

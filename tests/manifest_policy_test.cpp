@@ -34,7 +34,7 @@ std::string cluster_file(const std::string& name) {
 
 using test::load_error;
 // A manifest's problem names the manifest, not the scenario file.
-void check_message(const std::string& bad, const std::vector<std::string>& parts) { test::check_message(bad, parts, false); }
+void check_manifest_message(const std::string& bad, const std::vector<std::string>& parts) { test::check_message(bad, parts, false); }
 
 }  // namespace
 
@@ -144,11 +144,11 @@ TEST_CASE("--manifests makes the choices of a scenario without policies") {
 
 TEST_CASE("bad manifests of a policy are reported in their files: line, column, document, field path") {
   // Each bad scenario is manifests_chat.json with one file of its manifests replaced or added.
-  check_message("manifests_nodepool_api_version.json",
+  check_manifest_message("manifests_nodepool_api_version.json",
                 {"bad/manifests/nodepool_v1beta1.yaml:1:1: document 0, apiVersion: expected apiVersion karpenter.sh/v1 for a NodePool "
                  "(capsim reads the v1 API), got the string \"karpenter.sh/v1beta1\""});
   // Line 17 is "          operator: LessThan": the third requirement's operator, its value at column 11.
-  check_message("manifests_nodepool_operator.json",
+  check_manifest_message("manifests_nodepool_operator.json",
                 {"bad/manifests/bad_operator.yaml:17:11: document 0, spec.template.spec.requirements[2].operator: expected one of "
                  "\"In\", \"NotIn\", \"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", got the string \"LessThan\""});
   // Without the namespace's LimitRange the log shipper (line 44, "        - name: log-shipper")
@@ -164,15 +164,15 @@ TEST_CASE("bad manifests of a policy are reported in their files: line, column, 
                      "ResourceQuota on requests.memory, so the API server refuses a pod without one; a LimitRange default would give it "
                      "one), got container 'log-shipper' without one");
   // Line 11 is "    name: chat-canary" under scaleTargetRef.
-  check_message("manifests_hpa_unknown_target.json",
+  check_manifest_message("manifests_hpa_unknown_target.json",
                 {"bad/manifest_policies/hpa_unknown_target.yaml:11:5: document 0, spec.scaleTargetRef.name: expected a Deployment of "
                  "the manifests in namespace 'inference', got \"chat-canary\", which they do not hold"});
   // Line 9 is "  selector:"; its matchLabels (app: chat-canary) match no pod template's labels.
-  check_message("manifests_pdb_selects_nothing.json",
+  check_manifest_message("manifests_pdb_selects_nothing.json",
                 {"bad/manifest_policies/pdb_selects_nothing.yaml:9:3: document 0, spec.selector: expected a selector of the pods of a "
                  "Deployment or StatefulSet of the manifests in namespace 'inference', got one that selects none of their pods"});
   // Line 10 is "  selector:" of the second budget over the chat pods.
-  check_message("manifests_pdb_second_budget.json",
+  check_manifest_message("manifests_pdb_second_budget.json",
                 {"bad/manifest_policies/pdb_second_budget.yaml:10:3: document 0, spec.selector: expected one PodDisruptionBudget over "
                  "the pods of Deployment inference/chat (the Eviction API refuses to evict a pod two budgets select), got a second "
                  "one, after inference/chat"});
@@ -262,16 +262,16 @@ TEST_CASE("a StatefulSet and its KEDA ScaledObject from --manifests run as their
 
 TEST_CASE("bad manifests: a LimitRange min above a request, a selector that misses its template, a missing EC2NodeClass") {
   // Line 38 is the server's "              cpu: \"2\"" under requests; the LimitRange's min is 3.
-  check_message("manifests_limit_range_min.json",
+  check_manifest_message("manifests_limit_range_min.json",
                 {cluster_file("chat.yaml") + ":38:15: document 0, spec.template.spec.containers[0].resources.requests.cpu: expected at "
                                              "least the namespace's LimitRange min (3000m); the API server refuses the pod, got 2000m"});
   // Line 13 is "      labels:" of the template's metadata.
-  check_message("manifests_selector_mismatch.json",
+  check_manifest_message("manifests_selector_mismatch.json",
                 {"bad/manifest_policies/selector_mismatch.yaml:13:7: document 0, spec.template.metadata.labels: expected labels the "
                  "selector selects (the API server refuses a template its selector does not match), got app=chat-v2, which it does "
                  "not select"});
   // Line 13 is "        name: gpu-nodes" under nodeClassRef.
-  check_message("manifests_nodeclass_missing.json",
+  check_manifest_message("manifests_nodeclass_missing.json",
                 {"bad/manifest_policies/nodeclass_missing.yaml:13:9: document 0, spec.template.spec.nodeClassRef.name: expected the "
                  "name of an EC2NodeClass of the manifests (gpu), got the string \"gpu-nodes\""});
 }

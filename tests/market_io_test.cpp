@@ -19,17 +19,15 @@
 #include "capsim/market/availability_trace.hpp"
 #include "capsim/market/spot_prices.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
 
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 
 // The two zone IDs of the hand-written files. Zone names are shuffled per account; this is one
 // account's view.

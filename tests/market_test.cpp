@@ -13,15 +13,13 @@
 #include "capsim/market/spot_market.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 using nlohmann::json;
 
 namespace {
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 const SpotAdvisor& advisor() {
   static const SpotAdvisor a = io::builtin_spot_advisor("aws-us-east-1");
   return a;

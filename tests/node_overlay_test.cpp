@@ -52,9 +52,9 @@ Offering offering(const std::string& type, CapacityType c) {
   return o;
 }
 
-std::filesystem::path scenario(const std::string& name) { return test::data_dir() / "scenarios" / name; }
+using test::scenario_file;
 
-json twin_doc() { return json::parse(std::ifstream(scenario("node_overlay_json.json"))); }
+json twin_doc() { return json::parse(std::ifstream(scenario_file("node_overlay_json.json"))); }
 
 RunResult run_doc(const json& doc) {
   RunOptions opt;
@@ -151,8 +151,8 @@ TEST_CASE("overlays resolve by weight: the first price wins, equal weights confl
 }
 
 TEST_CASE("the NodeOverlays of manifests run as their JSON twin, byte for byte") {
-  const Scenario from_json = io::load_scenario(scenario("node_overlay_json.json"));
-  const Scenario from_manifests = io::load_scenario(scenario("node_overlay.json"));
+  const Scenario from_json = io::load_scenario(scenario_file("node_overlay_json.json"));
+  const Scenario from_manifests = io::load_scenario(scenario_file("node_overlay.json"));
   REQUIRE(from_manifests.policies.size() == 1);
   const auto& overlays = from_manifests.policies[0].cluster.karpenter.node_overlays;
   REQUIRE(overlays.size() == 3);
@@ -170,7 +170,7 @@ TEST_CASE("the NodeOverlays of manifests run as their JSON twin, byte for byte")
 }
 
 TEST_CASE("the run warns that decisions follow the overlaid prices while the bill does not") {
-  const Scenario sc = io::load_scenario(scenario("node_overlay_json.json"));
+  const Scenario sc = io::load_scenario(scenario_file("node_overlay_json.json"));
   // g5 has 8 types in the catalog, 3 zones, on-demand and spot: 48 offerings. The first on-demand
   // one by name is g5.12xlarge: 5.672 × 0.75 = 4.254.
   const std::vector<std::string> want = {

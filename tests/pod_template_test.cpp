@@ -18,10 +18,10 @@ using nlohmann::json;
 
 namespace {
 json explain_doc() { return json::parse(std::ifstream(test::data_dir() / "scenarios" / "karpenter_explain.json")); }
-Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "pod.json", test::data_dir() / "scenarios"); }
-std::string load_error(const json& doc) {
+Scenario load_pod_doc(const json& doc) { return io::load_scenario_text(doc.dump(), "pod.json", test::data_dir() / "scenarios"); }
+std::string pod_doc_error(const json& doc) {
   try {
-    load(doc);
+    load_pod_doc(doc);
   } catch (const Error& e) {
     return e.what();
   }
@@ -44,7 +44,7 @@ json two_containers() {
 TEST_CASE("a pod template's containers add up to the replica's requests") {
   // 1500m + 500m = 2000m CPU, 6Gi + 2Gi = 8192Mi, one nvidia.com/gpu (a limit); the sidecar has no
   // memory limit, so the pod has none either.
-  const Scenario sc = load(with_template(explain_doc(), two_containers()));
+  const Scenario sc = load_pod_doc(with_template(explain_doc(), two_containers()));
   const ServiceSpec& svc = sc.policies[0].services[0];
   CHECK(svc.replica_cpu_millicores == 2000);
   CHECK(svc.replica_memory_mib == 8192);
@@ -52,7 +52,7 @@ TEST_CASE("a pod template's containers add up to the replica's requests") {
   CHECK(svc.replica_device == DeviceResource::NvidiaGpu);
   CHECK_FALSE(svc.limit_memory_mib.has_value());
   // The same pod as capsim's short keys (gpus 1, cpu "2", memory "8Gi") gives the same run.
-  CHECK(io::result_to_json(run_scenario(sc)) == io::result_to_json(run_scenario(load(explain_doc()))));
+  CHECK(io::result_to_json(run_scenario(sc)) == io::result_to_json(run_scenario(load_pod_doc(explain_doc()))));
 }
 
 TEST_CASE("init containers, nodeSelector, required node affinity, tolerations and labels") {
@@ -66,7 +66,7 @@ TEST_CASE("init containers, nodeSelector, required node affinity, tolerations an
       "preferredDuringSchedulingIgnoredDuringExecution": []}})");
   tmpl["spec"]["tolerations"] = json::parse(R"([{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}])");
   tmpl["metadata"] = {{"labels", {{"team", "ml"}, {"service", "other"}}}};
-  const Scenario sc = load(with_template(explain_doc(), tmpl));
+  const Scenario sc = load_pod_doc(with_template(explain_doc(), tmpl));
   const ServiceSpec& svc = sc.policies[0].services[0];
   CHECK(svc.replica_cpu_millicores == 4000);
   CHECK(svc.replica_memory_mib == 8192);
@@ -85,21 +85,21 @@ TEST_CASE("init containers, nodeSelector, required node affinity, tolerations an
 TEST_CASE("a pod template that breaks Kubernetes' rules is refused with the place and the rule") {
   json request_only = two_containers();
   request_only["spec"]["containers"][0]["resources"] = json::parse(R"({"requests": {"nvidia.com/gpu": 1}})");
-  CHECK(load_error(with_template(explain_doc(), request_only))
+  CHECK(pod_doc_error(with_template(explain_doc(), request_only))
             .find("/services/0/replica/pod_template/spec/containers/0/resources/limits/nvidia.com~1gpu: expected a limit for nvidia.com/gpu") !=
         std::string::npos);
   json fractional = two_containers();
   fractional["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] = "0.5";
-  CHECK(load_error(with_template(explain_doc(), fractional)).find("expected a whole number of nvidia.com/gpu") != std::string::npos);
+  CHECK(pod_doc_error(with_template(explain_doc(), fractional)).find("expected a whole number of nvidia.com/gpu") != std::string::npos);
   // Found by the CLI mutation run: a count beyond int was converted before it was checked (UBSan).
   json huge = two_containers();
   huge["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] = 9223372036854775807LL;
-  CHECK(load_error(with_template(explain_doc(), huge)).find("expected a whole number of nvidia.com/gpu from 0 to 1000000, got the number "
+  CHECK(pod_doc_error(with_template(explain_doc(), huge)).find("expected a whole number of nvidia.com/gpu from 0 to 1000000, got the number "
                                                             "9223372036854775807") != std::string::npos);
   json two_kinds = two_containers();
   two_kinds["spec"]["containers"][1]["resources"]["limits"] = {{"aws.amazon.com/neuron", 1}};
-  CHECK(load_error(with_template(explain_doc(), two_kinds)).find("expected an accelerator request in one kind") != std::string::npos);
+  CHECK(pod_doc_error(with_template(explain_doc(), two_kinds)).find("expected an accelerator request in one kind") != std::string::npos);
   json pod_affinity = two_containers();
   pod_affinity["spec"]["affinity"] = json::parse(R"({"podAntiAffinity": {}})");
-  CHECK(load_error(with_template(explain_doc(), pod_affinity)).find("capsim does not simulate pod (anti-)affinity") != std::string::npos);
+  CHECK(pod_doc_error(with_template(explain_doc(), pod_affinity)).find("capsim does not simulate pod (anti-)affinity") != std::string::npos);
 }

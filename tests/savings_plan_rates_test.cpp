@@ -11,14 +11,12 @@
 #include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/io/cost/savings_plan_rates.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 }  // namespace
 
 namespace {

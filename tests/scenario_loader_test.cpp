@@ -23,7 +23,7 @@ json hand_doc() {
     "cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 2}]}
   })");
 }
-Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir()); }
+Scenario load_inline(const json& doc) { return io::load_scenario_text(doc.dump(), "inline.json", test::data_dir()); }
 }  // namespace
 
 TEST_CASE("the bundled default scenario loads with its policies: a ladder, each step extending the one before") {
@@ -59,7 +59,7 @@ TEST_CASE("the bundled default scenario loads with its policies: a ladder, each 
 }
 
 TEST_CASE("defaults: one policy named default, seed 1, period 60 s, drop on overload") {
-  Scenario sc = load(hand_doc());
+  Scenario sc = load_inline(hand_doc());
   REQUIRE(sc.policies.size() == 1);
   CHECK(sc.policies[0].name == "default");
   CHECK(sc.baseline == "default");
@@ -80,7 +80,7 @@ TEST_CASE("policies are merge patches applied parent first") {
     {"name": "bigger", "extends": "base", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.12xlarge", "count": 3}]}}},
     {"name": "bigger-no-eks", "extends": "bigger", "patch": {"cluster": {"eks_control_plane": false, "tags": {"env": "dev"}}}}
   ])");
-  Scenario sc = load(doc);
+  Scenario sc = load_inline(doc);
   REQUIRE(sc.policies.size() == 3);
   CHECK(sc.policies[0].cluster.node_groups[0].instance_types.front() == "g5.xlarge");
   CHECK(sc.policies[1].cluster.node_groups[0].instance_types.front() == "g5.12xlarge");
@@ -104,7 +104,7 @@ TEST_CASE("unsourced figures are assumptions; a source stops covering a figure a
        "throughput_rps": {"g5.xlarge": 3.0, "g5.12xlarge": 1.5}, "sla": {"max_wait_s": 10}}]}},
     {"name": "faster-sourced", "extends": "faster", "sources": {"/services/0/throughput_rps": "vLLM benchmark Y"}}
   ])");
-  Scenario sc = load(doc);
+  Scenario sc = load_inline(doc);
   auto pointers = [](const PolicySpec& p) {
     std::vector<std::string> out;
     for (const auto& a : p.assumptions) out.push_back(a.pointer);
@@ -123,7 +123,7 @@ TEST_CASE("latency distributions parse into their kinds") {
   doc["services"][0]["replica"]["startup_s"] = {{"dist", "uniform"}, {"min", 30}, {"max", 90}};
   doc["cluster"]["node_ready_s"] = 45;
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
-  Scenario sc = load(doc);
+  Scenario sc = load_inline(doc);
   const auto& p = sc.policies[0];
   REQUIRE(p.services[0].startup_s);
   CHECK(std::holds_alternative<Distribution::Uniform>(p.services[0].startup_s->spec));
@@ -136,37 +136,37 @@ TEST_CASE("latency distributions parse into their kinds") {
 TEST_CASE("a launching group needs both latencies") {
   json doc = hand_doc();
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("inline.json: /cluster: expected the key 'node_ready_s'"), ScenarioError);
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("inline.json: /cluster: expected the key 'node_ready_s'"), ScenarioError);
   doc["cluster"]["node_ready_s"] = 45;
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("inline.json: /services/0/replica: expected the key 'startup_s'"),
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("inline.json: /services/0/replica: expected the key 'startup_s'"),
                        ScenarioError);
 }
 
 TEST_CASE("duration must be a whole number of periods") {
   json doc = hand_doc();
   doc["simulation"]["duration"] = "150s";
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/simulation/duration: expected a whole number of periods of 60 s, got 150 s"),
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/simulation/duration: expected a whole number of periods of 60 s, got 150 s"),
                        ScenarioError);
 }
 
 TEST_CASE("price overrides replace catalog prices and are figures that need a source") {
   json doc = hand_doc();
   doc["catalog"] = {{"price_overrides", {{"g5.xlarge", {{"ondemand_usd_per_h", 0.8}}}}}};
-  Scenario sc = load(doc);
+  Scenario sc = load_inline(doc);
   CHECK(sc.catalog.at("g5.xlarge").ondemand_usd_per_h == doctest::Approx(0.8));
   bool listed = false;
   for (const auto& a : sc.policies[0].assumptions)
     if (a.pointer == "/catalog/price_overrides/g5.xlarge/ondemand_usd_per_h") listed = true;
   CHECK(listed);
   doc["catalog"]["price_overrides"] = {{"g5.xlargee", {{"ondemand_usd_per_h", 0.8}}}};
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("did you mean 'g5.xlarge'"), ScenarioError);
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("did you mean 'g5.xlarge'"), ScenarioError);
 }
 
 TEST_CASE("user catalogs, CSV and JSON, add and replace types") {
   json doc = hand_doc();
   doc["catalog"] = {{"files", {"catalog/discounted.csv", "catalog/lab.json"}}};
   doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.5}, {"lab.gpu8", 20}};
-  Scenario sc = load(doc);
+  Scenario sc = load_inline(doc);
   CHECK(sc.catalog.at("g5.xlarge").ondemand_usd_per_h == doctest::Approx(0.8));  // replaced
   CHECK(sc.catalog.at("lab.gpu8").gpus == 8);                                   // added
   CHECK(sc.catalog.types().size() == 81);
@@ -179,14 +179,14 @@ TEST_CASE("limits: a request left out defaults to its limit; usage may exceed a 
   doc["services"][0]["replica"]["limits"] = {{"cpu", "3"}, {"memory", "12Gi"}};
   doc["services"][0]["replica"]["memory"] = "8Gi";
   doc["services"][0]["replica"]["usage"] = {{"cpu", "2"}, {"memory", "10Gi"}};
-  const Scenario sc = load(doc);
+  const Scenario sc = load_inline(doc);
   const ServiceSpec& svc = sc.policies[0].services[0];
   CHECK(svc.replica_cpu_millicores == 3000);  // from the cpu limit
   CHECK(svc.replica_memory_mib == 8192);      // its own request
   CHECK(svc.limit_memory_mib == 12288);
   CHECK(svc.usage_memory_mib == 10240);       // above the request, within the limit
   doc["services"][0]["replica"]["usage"]["cpu"] = "5";
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/services/0/replica/usage/cpu: expected at most the cpu limit (3000m), got 5000m"),
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/services/0/replica/usage/cpu: expected at most the cpu limit (3000m), got 5000m"),
                        ScenarioError);
 }
 
@@ -198,12 +198,12 @@ TEST_CASE("an HPA target above what a replica can serve is a warning") {
   doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
                                     {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
                                                                             {"target", {{"type", "AverageValue"}, {"averageValue", "2"}}}}}}}}}}};
-  const Scenario sc = load(doc);
+  const Scenario sc = load_inline(doc);
   REQUIRE(sc.warnings.size() == 1);
   CHECK(sc.warnings[0] == "policy 'default': the HPA of service 'api' targets 2 requests/s per replica, more than a replica serves on any of its "
                           "types (1.5 at most): it scales out only once replicas are already overloaded");
   doc["cluster"]["hpa"]["api"]["metrics"][0]["pods"]["target"]["averageValue"] = "1.2";
-  CHECK(load(doc).warnings.empty());
+  CHECK(load_inline(doc).warnings.empty());
 }
 
 TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warned") {
@@ -222,7 +222,7 @@ TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warne
   doc["policies"] = {{{"name", "base"}},
                      {{"name", "faster"}, {"patch", {{"services", faster}}}},
                      {{"name", "retuned"}, {"extends", "faster"}, {"patch", {{"cluster", {{"hpa", retuned_hpa}}}}}}};
-  const Scenario sc = load(doc);
+  const Scenario sc = load_inline(doc);
   REQUIRE(sc.warnings.size() == 1);
   CHECK(sc.warnings[0] == "policy 'faster' changes the throughput of service 'api' but keeps its HPA target of 1.2 requests/s per replica: "
                           "its replicas stay at the old load");
@@ -231,12 +231,12 @@ TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warne
 TEST_CASE("tile_period goes with tile") {
   json doc = hand_doc();
   doc["traces"]["t"]["tile_period"] = "1d";
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/traces/t/tile_period: expected tile_period only with \"tile\": true, got a trace that is not tiled"),
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/traces/t/tile_period: expected tile_period only with \"tile\": true, got a trace that is not tiled"),
                        ScenarioError);
   doc["traces"]["t"]["tile"] = true;
   doc["traces"]["t"]["tile_period"] = "10m";  // the 5-minute trace, then 5 empty minutes
   doc["simulation"]["duration"] = "20m";
-  const Scenario sc = load(doc);
+  const Scenario sc = load_inline(doc);
   CHECK(sc.traces.at("t").tile_period == 600 * kMicrosPerSecond);
   REQUIRE(sc.warnings.size() == 1);
   CHECK(sc.warnings[0] == "trace 't' is tiled every 10 min; the window starts at its instant 2024-05-10T00:00:00Z");
@@ -296,7 +296,7 @@ TEST_CASE("policies patch services, node groups and NodePools by name (strategic
     {"name": "new-api", "patch": {"services": [{"name": "api", "$patch": "replace", "demand": {"trace": "t"}, "replica": {"gpus": 1},
                                                 "replicas": 3, "throughput_rps": {"g5.xlarge": 2.0}, "sla": {"max_wait_s": 10}}]}}
   ])");
-  const Scenario sc = load(doc);
+  const Scenario sc = load_inline(doc);
   REQUIRE(sc.policies.size() == 5);
   // One field of one service: the rest of the service is the base's.
   const ServiceSpec& five = sc.policies[1].services.at(0);
@@ -327,15 +327,15 @@ TEST_CASE("a named patch element must carry its name, and delete only names the 
     {"name": "typo", "patch": {"cluster": {"node_groups": [{"name": "gpus", "$patch": "delete"}]}}},
     {"name": "odd", "patch": {"cluster": {"node_groups": [{"name": "gpu", "$patch": "merge"}]}}}
   ])");
-  CHECK_THROWS_WITH_AS(load(doc),
+  CHECK_THROWS_WITH_AS(load_inline(doc),
                        doctest::Contains("/policies/1/patch/services/0: expected the element's name at /name, which says which element "
                                          "of /services it patches, got an element without it"),
                        ScenarioError);
-  CHECK_THROWS_WITH_AS(load(doc),
+  CHECK_THROWS_WITH_AS(load_inline(doc),
                        doctest::Contains("/policies/2/patch/cluster/node_groups/0: expected the name of an element of "
                                          "/cluster/node_groups to delete, got \"gpus\", which it does not have (did you mean 'gpu'?)"),
                        ScenarioError);
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/policies/3/patch/cluster/node_groups/0/$patch: expected \"delete\" or \"replace\""),
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/policies/3/patch/cluster/node_groups/0/$patch: expected \"delete\" or \"replace\""),
                        ScenarioError);
 }
 
@@ -347,7 +347,7 @@ TEST_CASE("an error in a value a named patch wrote is located in that patch") {
                                                           {"name": "gpu", "count": -1}]}}}
   ])");
   // The group is the first of the policy's document and the second of its patch.
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/policies/1/patch/cluster/node_groups/1/count: expected an integer"), ScenarioError);
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/policies/1/patch/cluster/node_groups/1/count: expected an integer"), ScenarioError);
 }
 
 TEST_CASE("an HPA without behavior takes the older path; behavior fields left out take the defaults") {
@@ -356,9 +356,9 @@ TEST_CASE("an HPA without behavior takes the older path; behavior fields left ou
                                       "target": {"type": "AverageValue", "averageValue": "1"}}}])");
   doc["cluster"]["hpa"] = {{"api", {{"maxReplicas", 4}, {"metrics", metric}}}};
   doc["services"][0]["replica"]["startup_s"] = 60;
-  CHECK_FALSE(load(doc).policies[0].cluster.hpa.at("api").spec.behavior);
+  CHECK_FALSE(load_inline(doc).policies[0].cluster.hpa.at("api").spec.behavior);
   doc["cluster"]["hpa"]["api"]["behavior"] = json::parse(R"({"scaleUp": {"tolerance": "50m"}, "scaleDown": {"tolerance": 0.2}})");
-  const Scenario sc = load(doc);
+  const Scenario sc = load_inline(doc);
   const auto& b = sc.policies[0].cluster.hpa.at("api").spec.behavior;
   REQUIRE(b);
   CHECK(*b->scale_up.tolerance == doctest::Approx(0.05));
@@ -369,5 +369,5 @@ TEST_CASE("an HPA without behavior takes the older path; behavior fields left ou
   CHECK(sc.warnings[0] == "the HPA of service 'api' sets behavior tolerances: Kubernetes reads them from 1.33 with the "
                           "HPAConfigurableTolerance feature gate (alpha in 1.33, on by default from 1.35)");
   doc["cluster"]["hpa"]["api"]["behavior"]["scaleUp"]["tolerance"] = "-1";
-  CHECK_THROWS_WITH_AS(load(doc), doctest::Contains("/cluster/hpa/api/behavior/scaleUp/tolerance: expected a quantity >= 0"), ScenarioError);
+  CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/cluster/hpa/api/behavior/scaleUp/tolerance: expected a quantity >= 0"), ScenarioError);
 }

@@ -21,7 +21,7 @@ using nlohmann::json;
 
 namespace {
 using test::hand_doc;
-Scenario load(const json& doc) { return test::load_beside_hand(doc); }
+using test::load_beside_hand;
 }  // namespace
 
 TEST_CASE("golden: five minutes worked out by hand") {
@@ -62,7 +62,7 @@ TEST_CASE("golden: a cold fleet serves nothing until node and replica are ready"
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
   doc["cluster"]["node_ready_s"] = 30;
   doc["services"][0]["replica"]["startup_s"] = {{"dist", "constant"}, {"value", 30}};
-  RunResult r = run_scenario(load(doc));
+  RunResult r = run_scenario(load_beside_hand(doc));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.services[0].sla.missed == doctest::Approx(60 + 100));
   CHECK(rep.services[0].sla.minutes_under_provisioned == doctest::Approx(3));
@@ -79,7 +79,7 @@ TEST_CASE("random start-up latencies come from their substreams") {
   doc["cluster"]["node_ready_s"] = {{"dist", "lognormal"}, {"median", 5}, {"sigma", 0.3}};
   doc["cluster"]["node_groups"][0]["count"] = 1;
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
-  Scenario sc = load(doc);
+  Scenario sc = load_beside_hand(doc);
   Rng node_rng = make_stream({7, 0, "node_ready", "gpu", 0});
   Rng rep_rng = make_stream({7, 0, "replica_startup", "api", 0});
   const double node_s = to_seconds(seconds(sample_lognormal(node_rng, 5, 0.3)));
@@ -105,7 +105,7 @@ TEST_CASE("common random numbers: same arrivals for every policy; seeds and repl
     {"name": "one", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 1}]}}}])");
   RunOptions opt;
   opt.keep_series = true;
-  RunResult r = run_scenario(load(doc), opt);
+  RunResult r = run_scenario(load_beside_hand(doc), opt);
   const auto& two = r.policies[0].replicates[0].service_series[0].arrivals;
   const auto& one = r.policies[1].replicates[0].service_series[0].arrivals;
   REQUIRE(two.size() == 30);
@@ -118,7 +118,7 @@ TEST_CASE("common random numbers: same arrivals for every policy; seeds and repl
   CHECK(total != doctest::Approx(6 * 480));  // 6 tiles of 480 expected; a Poisson draw is not exact
   CHECK(std::fabs(total - 6 * 480) < 5 * std::sqrt(6 * 480.0));
   doc["simulation"]["seed"] = 8;
-  RunResult other = run_scenario(load(doc), opt);
+  RunResult other = run_scenario(load_beside_hand(doc), opt);
   CHECK(other.policies[0].replicates[0].service_series[0].arrivals != two);
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("results are byte-identical whatever the thread count") {
   doc["services"][0]["demand"]["arrivals"] = "poisson";
   doc["policies"] = json::parse(R"([{"name": "a"},
     {"name": "b", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 1}]}}}])");
-  Scenario sc = load(doc);
+  Scenario sc = load_beside_hand(doc);
   RunOptions one, four;
   four.threads = 4;
   const std::string a = io::result_to_json(run_scenario(sc, one));
@@ -150,7 +150,7 @@ TEST_CASE("results are byte-identical whatever the thread count") {
 TEST_CASE("replicas that fit nowhere stay pending") {
   json doc = hand_doc();
   doc["services"][0]["replicas"] = 5;  // two single-GPU nodes hold two
-  RunResult r = run_scenario(load(doc));
+  RunResult r = run_scenario(load_beside_hand(doc));
   CHECK(r.policies[0].replicates[0].services[0].replicas_placed == 2);
   CHECK(r.policies[0].replicates[0].services[0].replicas_requested == 5);
   // The other three are pending at the end, and the run says why (static groups launch nothing).
@@ -167,7 +167,7 @@ TEST_CASE("latencies given as their parts add up: launch + boot, image pull + mo
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
   doc["cluster"]["node_ready_s"] = {{"launch_s", 20}, {"boot_s", 10}};
   doc["services"][0]["replica"]["startup_s"] = {{"image_pull_s", 10}, {"model_load_s", {{"dist", "constant"}, {"value", 20}}}};
-  RunResult r = run_scenario(load(doc));
+  RunResult r = run_scenario(load_beside_hand(doc));
   CHECK(r.policies[0].replicates[0].services[0].sla.missed == doctest::Approx(60 + 100));
   // Both parts are figures that need a source: the whole objects are listed.
   std::vector<std::string> pointers;
@@ -187,7 +187,7 @@ TEST_CASE("the series CSV gives the cluster's cost rate once per period, not onc
   doc["services"].push_back(second);
   RunOptions opt;
   opt.keep_series = true;
-  const std::string csv = io::series_to_csv(run_scenario(load(doc), opt));
+  const std::string csv = io::series_to_csv(run_scenario(load_beside_hand(doc), opt));
   std::istringstream in(csv);
   std::string line;
   std::getline(in, line);
@@ -214,7 +214,7 @@ TEST_CASE("the bill's lines reach the result: what was billed for each instance 
   // their group) and the EKS control plane (300 s at 0.10/h), in the order they opened.
   RunOptions opt;
   opt.keep_series = true;
-  const RunResult r = run_scenario(load(hand_doc()), opt);
+  const RunResult r = run_scenario(load_beside_hand(hand_doc()), opt);
   const auto& lines = r.policies[0].replicates[0].cost_lines;
   REQUIRE(lines.size() == 3);
   CHECK(lines[0].resource == "node/gpu/0");
@@ -249,7 +249,7 @@ TEST_CASE("a run refuses to compare policies that saw different demand") {
   // second's demand scaled by 0.5 behind the loader's back sees 240: the run says so and stops.
   json doc = hand_doc();
   doc["policies"] = json::parse(R"([{"name": "a"}, {"name": "b"}])");
-  Scenario sc = load(doc);
+  Scenario sc = load_beside_hand(doc);
   sc.policies[1].services[0].demand.scale = 0.5;
   CHECK_THROWS_WITH_AS(run_scenario(sc),
                        "policies saw different demand: service 'api', replicate 0: 480 requests under policy 'a', 240 under policy 'b'; "
@@ -267,7 +267,7 @@ TEST_CASE("5-minute points declared as such are spread over the minutes") {
   doc["traces"]["t"] = {{"format", "csv"}, {"file", "../traces/five_minute_points.csv"}, {"period_s", 300}};
   RunOptions opt;
   opt.keep_series = true;
-  const RunResult r = run_scenario(load(doc), opt);
+  const RunResult r = run_scenario(load_beside_hand(doc), opt);
   const auto& arrivals = r.policies[0].replicates[0].service_series[0].arrivals;
   REQUIRE(arrivals.size() == 60);
   CHECK(arrivals[0] == doctest::Approx(60));
@@ -280,11 +280,11 @@ TEST_CASE("a trace exported for the whole window covers it though its last minut
   // requests of zero (CloudWatch leaves them out), so a 7-minute window is covered: 480 requests.
   json doc = hand_doc();
   doc["simulation"]["duration"] = "7m";
-  CHECK_THROWS_AS(load(doc), ScenarioError);  // without the export window the trace stops short
+  CHECK_THROWS_AS(load_beside_hand(doc), ScenarioError);  // without the export window the trace stops short
   doc["traces"]["t"]["end"] = "2024-05-10T00:07:00Z";
   RunOptions opt;
   opt.keep_series = true;
-  const RunResult r = run_scenario(load(doc), opt);
+  const RunResult r = run_scenario(load_beside_hand(doc), opt);
   CHECK(r.policies[0].replicates[0].service_series[0].arrivals == std::vector<double>{60, 180, 180, 60, 0, 0, 0});
   CHECK(r.policies[0].replicates[0].services[0].sla.requests == doctest::Approx(480));
 }

@@ -17,7 +17,7 @@ using namespace capsim;
 
 namespace {
 
-std::string error_of(auto&& f) {
+std::string shard_error_of(auto&& f) {
   try {
     f();
   } catch (const Error& e) {
@@ -85,14 +85,14 @@ TEST_CASE("sweep shards written, read back and merged make every point's run, an
 
   auto without = shards;
   without.erase(without.begin() + 3);
-  CHECK(error_of([&] { io::merge_sweep_shards(without); }) == "sweep shard 3 of 5 missing: merge needs all of them");
+  CHECK(shard_error_of([&] { io::merge_sweep_shards(without); }) == "sweep shard 3 of 5 missing: merge needs all of them");
   auto twice = shards;
   twice[4] = shards[1];
   twice[4].source = "again.json";
-  CHECK(error_of([&] { io::merge_sweep_shards(twice); }).find("sweep shard 1 of 5 is given twice") != std::string::npos);
+  CHECK(shard_error_of([&] { io::merge_sweep_shards(twice); }).find("sweep shard 1 of 5 is given twice") != std::string::npos);
   auto other = shards;
   other[2].identity = "another";
-  CHECK(error_of([&] { io::merge_sweep_shards(other); }).find("are of different sweeps (digest another against digest)") != std::string::npos);
+  CHECK(shard_error_of([&] { io::merge_sweep_shards(other); }).find("are of different sweeps (digest another against digest)") != std::string::npos);
   // A point that failed in one shard is failed in the merge, with that shard's message.
   auto failed = shards;
   failed[2].points[1].run.reset();
@@ -103,7 +103,7 @@ TEST_CASE("sweep shards written, read back and merged make every point's run, an
   CHECK(with_failure[1].error == "point 1 ran out of luck");
   // A compare shard is not a sweep shard.
   io::write_file_atomically(dir / "not-a-sweep.json", R"({"format": "capsim-shard", "format_version": 1})");
-  CHECK(error_of([&] { io::read_sweep_shard(dir / "not-a-sweep.json"); }).find("not a capsim sweep shard file (written by capsim sweep --shard") !=
+  CHECK(shard_error_of([&] { io::read_sweep_shard(dir / "not-a-sweep.json"); }).find("not a capsim sweep shard file (written by capsim sweep --shard") !=
         std::string::npos);
   std::filesystem::remove_all(dir);
 }

@@ -12,14 +12,12 @@
 #include "capsim/catalog/topology_spread.hpp"
 #include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/provisioning/karpenter/scheduler.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-const InstanceCatalog& catalog() {
-  static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
-  return c;
-}
+using test::catalog;
 const std::vector<std::string> kZones = {"us-east-1a", "us-east-1b", "us-east-1c"};
 
 TopologySpreadConstraint zone_spread(int max_skew, bool schedule_anyway = false) {

@@ -9,11 +9,12 @@
 #include "capsim/core/error.hpp"
 #include "capsim/io/text_parse.hpp"
 #include "capsim/trace/generators.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 
 DiurnalGenerator diurnal(double base, double peak, double peak_hour, const char* zone = "UTC") {
   DiurnalGenerator g;

@@ -7,6 +7,7 @@
 #include "capsim/io/traces/trace_reader.hpp"
 #include "capsim/trace/align.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
@@ -21,7 +22,7 @@ io::TraceSource csv_source(const char* name, const char* file, TraceUnit unit = 
   return src;
 }
 Trace five_minutes() { return io::read_trace(csv_source("t", "five_minutes.csv")).trace; }
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 }  // namespace
 
 TEST_CASE("a CSV trace reads into a regular series") {

@@ -6,11 +6,12 @@
 #include "capsim/trace/regularize.hpp"
 #include "capsim/trace/resample.hpp"
 #include "capsim/trace/transform.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
-UtcTime at(const char* s) { return *io::parse_iso8601(s); }
+using test::at;
 Trace series(std::vector<double> v, SimDuration period, TraceUnit unit = TraceUnit::Requests, const char* start = "2024-05-10T00:00:00Z") {
   Trace t;
   t.name = "t";

@@ -24,7 +24,7 @@ using nlohmann::json;
 
 namespace {
 using test::hand_doc;
-Scenario load(const json& doc) { return test::load_beside_hand(doc); }
+using test::load_beside_hand;
 std::vector<double> arrivals(const RunResult& r, std::size_t policy = 0, std::size_t replicate = 0) {
   return r.policies[policy].replicates[replicate].service_series[0].arrivals;
 }
@@ -36,7 +36,7 @@ RunOptions with_series() {
 }  // namespace
 
 TEST_CASE("a scenario without uncertainty draws nothing") {
-  const RunResult r = run_scenario(load(hand_doc()), with_series());
+  const RunResult r = run_scenario(load_beside_hand(hand_doc()), with_series());
   CHECK(r.uncertain.empty());
   CHECK(r.policies[0].replicates[0].world == WorldDraw{});
   CHECK(arrivals(r) == std::vector<double>{60, 180, 180, 60, 0});
@@ -45,19 +45,19 @@ TEST_CASE("a scenario without uncertainty draws nothing") {
 TEST_CASE("demand scale, monthly growth and a peak shift, by hand") {
   json doc = hand_doc();
   doc["uncertainty"] = {{"demand_scale", 2}};
-  CHECK(arrivals(run_scenario(load(doc), with_series())) == std::vector<double>{120, 360, 360, 120, 0});
+  CHECK(arrivals(run_scenario(load_beside_hand(doc), with_series())) == std::vector<double>{120, 360, 360, 120, 0});
   // Growth by a factor of 2 a month: period k (its middle at (k + 0.5) minutes) × 2^(t / 30 days).
   doc["uncertainty"] = {{"demand_monthly_factor", 2}};
-  const auto grown = arrivals(run_scenario(load(doc), with_series()));
+  const auto grown = arrivals(run_scenario(load_beside_hand(doc), with_series()));
   const std::vector<double> trace{60, 180, 180, 60, 0};
   for (std::size_t k = 0; k < 5; ++k)
     CHECK(grown[k] == doctest::Approx(trace[k] * std::pow(2.0, (k + 0.5) * 60 / (30 * 86400.0))));
   // The curve one minute later; the window's first value repeated before it. An hour's shift
   // earlier on a five-minute window repeats the last value.
   doc["uncertainty"] = {{"daily_peak_shift_s", 60}};
-  CHECK(arrivals(run_scenario(load(doc), with_series())) == std::vector<double>{60, 60, 180, 180, 60});
+  CHECK(arrivals(run_scenario(load_beside_hand(doc), with_series())) == std::vector<double>{60, 60, 180, 180, 60});
   doc["uncertainty"] = {{"daily_peak_shift_s", {{"dist", "constant"}, {"value", -60}}}};
-  CHECK(arrivals(run_scenario(load(doc), with_series())) == std::vector<double>{180, 180, 60, 0, 0});
+  CHECK(arrivals(run_scenario(load_beside_hand(doc), with_series())) == std::vector<double>{180, 180, 60, 0, 0});
 }
 
 TEST_CASE("each replicate draws its world once; every policy of it runs in the same one") {
@@ -67,7 +67,7 @@ TEST_CASE("each replicate draws its world once; every policy of it runs in the s
                         {"node_latency_factor", {{"dist", "uniform"}, {"min", 0.5}, {"max", 2}}}};
   doc["policies"] = json::parse(R"([{"name": "two"},
     {"name": "one", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.xlarge", "count": 1}]}}}])");
-  const RunResult r = run_scenario(load(doc), with_series());
+  const RunResult r = run_scenario(load_beside_hand(doc), with_series());
   REQUIRE(r.uncertain.size() == 2);
   CHECK(r.uncertain[0] == "demand_scale: lognormal(median 1, sigma 0.2) (multiplies demand, per replicate)");
   for (std::size_t rep = 0; rep < 3; ++rep) {
@@ -94,7 +94,7 @@ TEST_CASE("latency factors stretch node and replica start-up") {
   doc["cluster"]["node_ready_s"] = 30;
   doc["services"][0]["replica"]["startup_s"] = {{"dist", "constant"}, {"value", 30}};
   doc["uncertainty"] = {{"node_latency_factor", 2}, {"startup_latency_factor", 2}};
-  const RunResult r = run_scenario(load(doc));
+  const RunResult r = run_scenario(load_beside_hand(doc));
   const auto& s = r.policies[0].replicates[0].services[0].sla;
   CHECK(s.missed == doctest::Approx(60 + 180 + 40));
   CHECK(s.minutes_under_provisioned == doctest::Approx(3));
@@ -143,7 +143,7 @@ TEST_CASE("market uncertainty: spot prices per pool, interruption rates within t
 TEST_CASE("uncertainty that cannot mean anything is refused") {
   auto error = [](const json& doc) {
     try {
-      load(doc);
+      load_beside_hand(doc);
     } catch (const ScenarioError& e) {
       return std::string(e.what());
     }

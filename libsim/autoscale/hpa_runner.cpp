@@ -4,12 +4,9 @@
 #include <bit>
 #include <cmath>
 
-namespace capsim {
+#include "capsim/core/event_order.hpp"
 
-namespace {
-// After capacity changes and before the period boundary at the same instant.
-constexpr std::int32_t kPriorityAutoscaler = 5;
-}  // namespace
+namespace capsim {
 
 double resource_value(const HpaMetric& m, double rate_rps, double capacity_rps) {
   // Every ready replica serves the same share of its throughput (the arrivals spread evenly).

@@ -2,12 +2,9 @@
 
 #include <algorithm>
 
-namespace capsim {
+#include "capsim/core/event_order.hpp"
 
-namespace {
-// After capacity changes and before the period boundary at the same instant (as the HPAs).
-constexpr std::int32_t kPriorityAutoscaler = 5;
-}  // namespace
+namespace capsim {
 
 TargetTrackingRunner::TargetTrackingRunner(Engine& engine, std::vector<TrackedGroup> groups, NodeGroupScaleTarget& target,
                                            const std::vector<std::unique_ptr<Service>>& services)

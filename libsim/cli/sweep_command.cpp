@@ -26,7 +26,7 @@ namespace capsim::cli {
 
 namespace {
 
-struct Args {
+struct SweepArgs {
   std::string file, out = "capsim-sweep", points_file, on_error = "stop", dask, data_root, baseline, shard;
   std::vector<std::string> params, policies, manifests;
   int replicates = 0;
@@ -38,7 +38,7 @@ struct Args {
 // `--dask ADDRESS`: the Python package submits the tasks (capsim/sweeps.py); the arguments are passed
 // on as given. The module is looked for beside this program first (a build tree's python/ folder),
 // then wherever the interpreter finds it.
-int delegate_to_python(const Args& a) {
+int delegate_to_python(const SweepArgs& a) {
   std::vector<std::string> argv{std::getenv("CAPSIM_PYTHON") ? std::getenv("CAPSIM_PYTHON") : "/usr/bin/python3", "-m", "capsim", "sweep",
                                 a.file, "--dask", a.dask, "--out", a.out, "--on-error", a.on_error};
   for (const auto& p : a.params) argv.insert(argv.end(), {"--param", p});
@@ -93,7 +93,7 @@ int finish(const std::filesystem::path& dir, const std::string& scenario_name, c
   return 0;
 }
 
-int run(const Args& a) {
+int run_sweep(const SweepArgs& a) {
   if (a.on_error != "stop" && a.on_error != "continue")
     throw Error(fmt::format("--on-error '{}': expected stop (the first point that fails stops the sweep before anything "
                             "runs) or continue (the others run and the failures are reported)",
@@ -229,7 +229,7 @@ int merge_sweep(const std::vector<std::filesystem::path>& files, const std::file
 }
 
 std::function<int()> add_sweep_command(CLI::App& app) {
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<SweepArgs>();
   auto* c = app.add_subcommand("sweep",
                                "Run scenario variants (values set by JSON pointer) through compare: the Cartesian product of --param "
                                "values or the points of a file, on common random numbers, in one tidy table");
@@ -262,7 +262,7 @@ std::function<int()> add_sweep_command(CLI::App& app) {
   c->add_option("--data-root", a->data_root,
                 "Refuse any file the scenario names that resolves outside DIR, symbolic links followed: for scenarios you did not write");
   c->add_flag("-q,--quiet", a->quiet, "Print nothing on success, and no progress");
-  return [a]() { return run(*a); };
+  return [a]() { return run_sweep(*a); };
 }
 
 }  // namespace capsim::cli

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "report/html_figure.hpp"
 #include "report/svg.hpp"
 
 namespace capsim::html {
@@ -23,23 +24,14 @@ using svg::Ticks;
 // A line has at most this many points: a 30-day run of 1-minute periods (43,200) is drawn from
 // buckets of 44 periods, which keeps the page small and loses nothing a 960-pixel chart can show.
 constexpr std::size_t kMaxPoints = 1000;
-constexpr double kWidth = 960;  // every chart's width, px
 constexpr const char* kControlPlane = "EKS control plane";
-
-// The replicate a compare run keeps series, nodes and the bill for.
-const ReplicateResult* first(const PolicyResult& p) { return p.replicates.empty() ? nullptr : &p.replicates.front(); }
-
-std::string figure(std::string_view heading, std::string_view id, double h, const std::string& body, std::string_view caption) {
-  return fmt::format("<section class=\"figure\" id=\"{}\"><h2>{}</h2><figure>\n{}{}</svg>\n<figcaption>{}</figcaption></figure></section>\n", id,
-                     esc(heading), svg::open(id, kWidth, h, heading), body, esc(caption));
-}
 
 }  // namespace
 
 std::string demand_capacity(const Page& pg) {
   std::vector<std::string> names;
   for (const auto& p : pg.run.policies)
-    if (const auto* r = first(p))
+    if (const auto* r = first_replicate(p))
       for (const auto& s : r->service_series)
         if (std::find(names.begin(), names.end(), s.name) == names.end()) names.push_back(s.name);
   std::size_t bucket = 1;
@@ -54,7 +46,7 @@ std::string demand_capacity(const Page& pg) {
     std::vector<Line> lines;
     double top = 0;
     for (const auto& p : pg.run.policies) {
-      const auto* r = first(p);
+      const auto* r = first_replicate(p);
       const auto it = r ? std::find_if(r->service_series.begin(), r->service_series.end(), [&](const ServiceSeries& s) { return s.name == name; })
                         : std::vector<ServiceSeries>::const_iterator{};
       if (!r || it == r->service_series.end()) continue;
@@ -75,7 +67,7 @@ std::string demand_capacity(const Page& pg) {
       }
       lines.push_back(std::move(l));
     }
-    const svg::Plot p(80, y + 24, kWidth - 110, 160, pg.time_ticks(), svg::nice(0, top));
+    const svg::Plot p(80, y + 24, kChartWidth - 110, 160, pg.time_ticks(), svg::nice(0, top));
     body += svg::text(p.x, y + 12, "Service " + name, "panel") + svg::y_axis(p, "requests/s") + svg::x_axis(p, pg.time_label());
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const auto& l = lines[i];
@@ -93,7 +85,7 @@ std::string demand_capacity(const Page& pg) {
     y += 236;
   }
   if (names.empty()) body += svg::text(20, (y += 20), "No series were kept for this run.", "note");
-  body += svg::legend(80, y + 4, kWidth - 10, keys, &y);
+  body += svg::legend(80, y + 4, kChartWidth - 10, keys, &y);
   return figure("Demand against ready capacity", "demand-capacity", y + 12, body,
                 fmt::format("Replicate 0 of each policy. Demand: arrivals per period / the period ({:g} s); ready capacity: the requests its "
                             "ready replicas could serve per period / the period. {}",
@@ -108,7 +100,7 @@ std::string cumulative_cost(const Page& pg) {
   std::vector<Line> lines;
   double top = 0;
   for (const auto& p : pg.run.policies) {
-    const auto* r = first(p);
+    const auto* r = first_replicate(p);
     if (!r || r->cost_rate_usd_per_h.empty()) continue;
     // The rate counts running instances; the control plane bills a flat rate over the window.
     const double plane_usd_per_h = pg.window_s > 0 ? r->cost.eks_control_plane_usd / (pg.window_s / 3600) : 0;
@@ -122,7 +114,7 @@ std::string cumulative_cost(const Page& pg) {
     top = std::max(top, acc);
     lines.push_back(std::move(l));
   }
-  const svg::Plot p(90, 14, kWidth - 120, 240, pg.time_ticks(), svg::nice(0, top));
+  const svg::Plot p(90, 14, kChartWidth - 120, 240, pg.time_ticks(), svg::nice(0, top));
   std::string body = svg::y_axis(p, "USD over the window") + svg::x_axis(p, pg.time_label());
   std::vector<svg::Key> keys;
   for (const auto& l : lines) {
@@ -131,7 +123,7 @@ std::string cumulative_cost(const Page& pg) {
   }
   if (lines.empty()) body += svg::text(p.x + 10, p.y + 20, "No cost series were kept for this run.", "note");
   double y = 0;
-  body += svg::legend(p.x, p.y + p.h + 58, kWidth - 10, keys, &y);
+  body += svg::legend(p.x, p.y + p.h + 58, kChartWidth - 10, keys, &y);
   return figure("Cumulative cost", "cumulative-cost", y + 12, body,
                 fmt::format("Replicate 0 of each policy: the running instances' USD/h at each period's end × the period, plus the EKS "
                             "control plane's flat rate. The last point approximates the window's bill (which bills per second, with a "
@@ -148,7 +140,7 @@ std::string cost_breakdown(const Page& pg) {
   const double mf = pg.c.month_factor;
   double top = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const auto* r = first(pg.run.policies[i]);
+    const auto* r = first_replicate(pg.run.policies[i]);
     if (!r) continue;
     for (const auto& l : r->cost_lines) {
       groups[0].parts[i][l.instance_type.empty() ? kControlPlane : l.instance_type] += l.cost_usd * mf;
@@ -184,7 +176,7 @@ std::string cost_breakdown(const Page& pg) {
       y += 12;
       continue;
     }
-    const svg::Plot p(140, y + 6, kWidth - 240, 22.0 * static_cast<double>(n), tx, Ticks{});
+    const svg::Plot p(140, y + 6, kChartWidth - 240, 22.0 * static_cast<double>(n), tx, Ticks{});
     for (std::size_t i = 0; i < n; ++i) {
       const double row = p.y + 22.0 * static_cast<double>(i);
       body += svg::text(p.x - 8, row + 15, pg.run.policies[i].name, "", "end");
@@ -201,7 +193,7 @@ std::string cost_breakdown(const Page& pg) {
     body += svg::x_axis(p, "USD per 30-day month (replicate 0)");
     std::vector<svg::Key> keys;
     for (std::size_t k = 0; k < names.size(); ++k) keys.push_back({names[k].empty() ? "(empty)" : names[k], svg::color(k), 's'});
-    body += svg::legend(p.x, p.y + p.h + 60, kWidth - 10, keys, &y);
+    body += svg::legend(p.x, p.y + p.h + 60, kChartWidth - 10, keys, &y);
     y += 10;
   }
   return figure("Where the money goes", "cost-breakdown", y + 8, body,
@@ -237,7 +229,7 @@ std::string ladder(const Page& pg) {
   }
   double top = 0;
   for (const auto& b : bars) top = std::max({top, b.from, b.to});
-  const svg::Plot p(100, 44, kWidth - 130, 260, Ticks{}, svg::nice(0, top));
+  const svg::Plot p(100, 44, kChartWidth - 130, 260, Ticks{}, svg::nice(0, top));
   std::string body = svg::y_axis(p, "USD per 30-day month (mean)") + svg::line(p.x, p.y + p.h, p.x + p.w, p.y + p.h, "axis");
   const double slot = bars.empty() ? p.w : p.w / static_cast<double>(bars.size()), bw = std::min(90.0, 0.6 * slot);
   for (std::size_t i = 0; i < bars.size(); ++i) {
@@ -274,7 +266,7 @@ std::string cost_distribution(const Page& pg) {
     for (double v : values.back()) lo = std::min(lo, v), hi = std::max(hi, v);
   }
   const double rows = static_cast<double>(std::max<std::size_t>(1, values.size()));
-  const svg::Plot p(130, 10, kWidth - 170, 36 * rows, lo <= hi ? svg::nice(lo, hi) : svg::nice(0, 1), Ticks{});
+  const svg::Plot p(130, 10, kChartWidth - 170, 36 * rows, lo <= hi ? svg::nice(lo, hi) : svg::nice(0, 1), Ticks{});
   std::string body = svg::x_axis(p, "USD per 30-day month");
   for (std::size_t i = 0; i < values.size(); ++i) {
     const auto& v = values[i];
@@ -309,7 +301,7 @@ std::string cost_risk(const Page& pg) {
       if (std::isfinite(v)) top = std::max(top, 100 * v);
   }
   const double pad = judged.empty() ? 0 : std::max(0.05 * (hi - lo), 0.02 * std::fabs(hi));
-  const svg::Plot p(90, 24, kWidth - 240, judged.empty() ? 80 : 270, judged.empty() ? svg::nice(0, 1) : svg::nice(lo - pad, hi + pad),
+  const svg::Plot p(90, 24, kChartWidth - 240, judged.empty() ? 80 : 270, judged.empty() ? svg::nice(0, 1) : svg::nice(lo - pad, hi + pad),
                     svg::nice(0, top));
   std::string body;
   if (judged.empty()) {
@@ -341,7 +333,7 @@ std::string cost_risk(const Page& pg) {
   keys.push_back({"Pareto front", "#444444", 'k'});
   keys.push_back({"risk tolerance", "#d55e00", 'k'});
   double y = 0;
-  body += svg::legend(p.x, p.y + p.h + 58, kWidth - 10, keys, &y);
+  body += svg::legend(p.x, p.y + p.h + 58, kChartWidth - 10, keys, &y);
   return figure("Cost against risk", "cost-risk", y + 12, body,
                 "Each policy's mean monthly cost against the share of replicates in which a service broke its objective, with its Wilson "
                 "95% interval as a vertical line; the dashed line joins the Pareto front (no policy both cheaper and safer).");
@@ -354,14 +346,14 @@ std::string timeline(const Page& pg) {
                                         {"expiration", "expirations", 't', "#009e73"},
                                         {"scale-down", "scale-downs", 's', "#cc79a7"}};
   const double rows = static_cast<double>(std::max<std::size_t>(1, pg.run.policies.size()));
-  const svg::Plot p(130, 10, kWidth - 170, 40 * rows, pg.time_ticks(), Ticks{});
+  const svg::Plot p(130, 10, kChartWidth - 170, 40 * rows, pg.time_ticks(), Ticks{});
   std::string body = svg::x_axis(p, pg.time_label());
   for (std::size_t i = 0; i < pg.run.policies.size(); ++i) {
     const auto& pr = pg.run.policies[i];
     const double y = p.y + 40 * static_cast<double>(i) + 24;
     body += svg::text(p.x - 10, y + 4, pr.name, "", "end") + svg::line(p.x, y, p.x + p.w, y, "row");
     int marks[std::size(kReasons)] = {};
-    if (const auto* r = first(pr))
+    if (const auto* r = first_replicate(pr))
       for (const auto& n : r->nodes)
         for (std::size_t k = 0; k < std::size(kReasons); ++k)
           if (n.end_reason == kReasons[k].key && n.terminated_s >= 0 && std::isfinite(n.terminated_s)) {
@@ -371,12 +363,12 @@ std::string timeline(const Page& pg) {
     std::string counts;
     for (std::size_t k = 0; k < std::size(kReasons); ++k)
       if (marks[k] > 0) counts += fmt::format("{}{}: {}", counts.empty() ? "" : ", ", kReasons[k].label, marks[k]);
-    body += svg::text(p.x + 4, y - 12, !first(pr) ? "no node log kept" : counts.empty() ? "none in replicate 0" : counts, "tick");
+    body += svg::text(p.x + 4, y - 12, !first_replicate(pr) ? "no node log kept" : counts.empty() ? "none in replicate 0" : counts, "tick");
   }
   std::vector<svg::Key> keys;
   for (const auto& r : kReasons) keys.push_back({r.key, r.color, r.kind});
   double y = 0;
-  body += svg::legend(p.x, p.y + p.h + 58, kWidth - 10, keys, &y);
+  body += svg::legend(p.x, p.y + p.h + 58, kChartWidth - 10, keys, &y);
   return figure("Interruptions and consolidations", "timeline", y + 12, body,
                 "Replicate 0 of each policy: each mark is a node ended by a spot interruption, Karpenter's consolidation, its NodePool's "
                 "expiry or a Cluster Autoscaler scale-down, at the time it terminated.");

@@ -13,15 +13,11 @@
 #include "report/html_spend_charts.hpp"
 #include "report/svg.hpp"
 
-namespace capsim {
+// The page's own sections live in html, beside the charts, so they read the same helpers unqualified.
+namespace capsim::html {
 
 namespace {
 
-using html::fixed1;
-using html::money;
-using html::Page;
-using html::percent;
-using html::share;
 using svg::esc;
 
 std::string header(const Page& pg) {
@@ -213,16 +209,21 @@ svg.chart .whisker{stroke:#444}svg.chart .median{stroke:#111;stroke-width:2}svg.
 
 }  // namespace
 
+}  // namespace capsim::html
+
+namespace capsim {
+
 std::string render_report_html(const Comparison& c, const RunResult& run) {
-  const Page pg(c, run);
+  const html::Page pg(c, run);
   std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>capsim compare: {}</title>\n"
-                                "<style>\n{}</style></head><body>\n", esc(c.scenario), kStyle);
-  out += header(pg) + policy_table(c) + batch_table(c) + budget_table(c) + cost_management_table(run) + html::anomalies_table(pg);
+                                "<style>\n{}</style></head><body>\n", svg::esc(c.scenario), html::kStyle);
+  out += html::header(pg) + html::policy_table(c) + html::batch_table(c) + html::budget_table(c) + html::cost_management_table(run) +
+         html::anomalies_table(pg);
   out += html::demand_capacity(pg) + html::cumulative_cost(pg) + html::budget_alerts(pg) + html::spend_forecast(pg);
   out += html::cost_breakdown(pg) + html::ladder(pg);
   out += html::cost_distribution(pg) + html::cost_risk(pg) + html::timeline(pg);
-  out += notes(c, run);
+  out += html::notes(c, run);
   return out + "<footer><p class=\"note\">Made by capsim compare. The page is self-contained: it loads nothing from elsewhere.</p></footer>\n</body></html>\n";
 }
 

@@ -11,6 +11,7 @@
 
 #include "capsim/cost/billing_hours.hpp"
 #include "capsim/report/billing_rollup.hpp"
+#include "report/html_figure.hpp"
 #include "report/svg.hpp"
 
 namespace capsim::html {
@@ -19,16 +20,9 @@ namespace {
 
 using svg::esc;
 
-constexpr double kWidth = 960;  // as the other charts
 constexpr const char* kLimit = "#444444";
 constexpr const char* kThreshold = "#d55e00";
 
-const ReplicateResult* first(const PolicyResult& p) { return p.replicates.empty() ? nullptr : &p.replicates.front(); }
-
-std::string figure(std::string_view heading, std::string_view id, double h, const std::string& body, std::string_view caption) {
-  return fmt::format("<section class=\"figure\" id=\"{}\"><h2>{}</h2><figure>\n{}{}</svg>\n<figcaption>{}</figcaption></figure></section>\n", id,
-                     esc(heading), svg::open(id, kWidth, h, heading), body, esc(caption));
-}
 
 const BudgetOutcome* period_of(const ReplicateResult& r, const BudgetOutcome& like) {
   for (const auto& o : r.budgets)
@@ -47,7 +41,7 @@ const BudgetSpend* spend_of(const ReplicateResult& r, const std::string& budget)
 std::string budget_alerts(const Page& pg) {
   const ReplicateResult* ref = nullptr;
   for (const auto& p : pg.run.policies)
-    if (const auto* r = first(p); r && !r->budget_spend.empty()) {
+    if (const auto* r = first_replicate(p); r && !r->budget_spend.empty()) {
       ref = r;
       break;
     }
@@ -67,7 +61,7 @@ std::string budget_alerts(const Page& pg) {
     const BudgetSpend* ref_spend = spend_of(*ref, period.budget);
     if (!ref_spend) continue;
     for (const auto& p : pg.run.policies) {
-      const auto* r = first(p);
+      const auto* r = first_replicate(p);
       const BudgetOutcome* o = r ? period_of(*r, period) : nullptr;
       const BudgetSpend* s = r ? spend_of(*r, period.budget) : nullptr;
       if (!o || !s) continue;
@@ -93,7 +87,7 @@ std::string budget_alerts(const Page& pg) {
       lines.push_back(std::move(l));
     }
     for (double t : ref_spend->thresholds_usd) top = std::max(top, t);
-    const svg::Plot p(90, y + 24, kWidth - 230, 200, pg.time_ticks(), svg::nice(0, top));
+    const svg::Plot p(90, y + 24, kChartWidth - 230, 200, pg.time_ticks(), svg::nice(0, top));
     body += svg::text(p.x, y + 12,
                       fmt::format("Budget {}: {} to {}, {} USD", period.budget, period.period_start_utc.substr(0, 10),
                                   period.period_end_utc.substr(0, 10), money(period.amount_usd)),
@@ -130,7 +124,7 @@ std::string budget_alerts(const Page& pg) {
   keys.push_back({"budget amount", kLimit, 'l'});
   keys.push_back({"alert threshold", kThreshold, 'k'});
   keys.push_back({"alert fired (at its threshold, in the policy's colour)", kLimit, 'd'});
-  body += svg::legend(90, y + 4, kWidth - 10, keys, &y);
+  body += svg::legend(90, y + 4, kChartWidth - 10, keys, &y);
   return figure("Budget alerts over the window", "budget-alerts", y + 12, body,
                 "Replicate 0 of each policy: the budget's scoped spend in the period to date (history before the window, then the "
                 "simulated hours, at on-demand prices) against the budget and each alert's threshold; a diamond marks when an alert "
@@ -148,7 +142,7 @@ std::string spend_forecast(const Page& pg) {
   const double into_s = to_seconds(offset_in_hour(pg.run.start));
   const double start_in_day_s = to_seconds(std::chrono::duration_cast<std::chrono::microseconds>(pg.run.start - date::floor<date::days>(pg.run.start)).count());
   for (const auto& p : pg.run.policies) {
-    const auto* r = first(p);
+    const auto* r = first_replicate(p);
     if (!r || !r->forecast || r->forecast->daily_mean_usd.empty()) continue;
     const SpendForecastOutcome& f = *r->forecast;
     Series s{p.name, {}, {}, {}, {}, {}, {}};
@@ -182,8 +176,8 @@ std::string spend_forecast(const Page& pg) {
   if (all.empty()) return {};
   const SpendForecastOutcome* f = nullptr;
   for (const auto& p : pg.run.policies)
-    if (const auto* r = first(p); r && r->forecast && !f) f = &*r->forecast;
-  const svg::Plot p(90, 14, kWidth - 120, 240, svg::nice(lo_x, hi_x), svg::nice(0, top));
+    if (const auto* r = first_replicate(p); r && r->forecast && !f) f = &*r->forecast;
+  const svg::Plot p(90, 14, kChartWidth - 120, 240, svg::nice(lo_x, hi_x), svg::nice(0, top));
   std::string body = svg::y_axis(p, "USD per day") + svg::x_axis(p, "days from the first forecast day, " + f->first_day_utc.substr(0, 10));
   std::vector<svg::Key> keys;
   for (const auto& s : all) {
@@ -200,7 +194,7 @@ std::string spend_forecast(const Page& pg) {
   }
   body += svg::line(p.sx(0), p.y, p.sx(0), p.y + p.h, "connector");
   double y = 0;
-  body += svg::legend(p.x, p.y + p.h + 58, kWidth - 10, keys, &y);
+  body += svg::legend(p.x, p.y + p.h + 58, kChartWidth - 10, keys, &y);
   return figure("Spend forecast", "spend-forecast", y + 12, body,
                 fmt::format("Replicate 0 of each policy: the window's whole UTC days of spend (at on-demand prices, as the forecast reads "
                             "them), then the forecast of the next {} days: its mean (dashed) and {:.0f}% prediction interval (shaded), fitted on "
@@ -211,7 +205,7 @@ std::string spend_forecast(const Page& pg) {
 std::string anomalies_table(const Page& pg) {
   std::string out;
   for (const auto& p : pg.run.policies) {
-    const auto* r = first(p);
+    const auto* r = first_replicate(p);
     if (!r) continue;
     for (const SpendAnomalyOutcome& a : r->anomalies) {
       if (out.empty())

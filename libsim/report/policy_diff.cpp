@@ -16,7 +16,7 @@ namespace capsim {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNoFigure = std::numeric_limits<double>::quiet_NaN();  // shown as "-"
 
 const PolicyComparison& comparison_of(const Comparison& c, const std::string& name) {
   auto it = std::find_if(c.policies.begin(), c.policies.end(), [&](const PolicyComparison& p) { return p.name == name; });
@@ -105,17 +105,17 @@ PolicyDiff diff_policies(const RunResult& run, const Comparison& comparison, con
   d.cost_change_pct_ci_low = -a.vs_baseline.pct_ci_high;
   d.cost_change_pct_ci_high = -a.vs_baseline.pct_ci_low;
   const bool judged = b.risk.replicates_judged > 0 && a.risk.replicates_judged > 0;
-  d.p_breach_before = b.risk.replicates_judged > 0 ? b.risk.p_breach : kNaN;
-  d.p_breach_after = a.risk.replicates_judged > 0 ? a.risk.p_breach : kNaN;
-  d.p_breach_change = judged ? a.risk.p_breach - b.risk.p_breach : kNaN;
+  d.p_breach_before = b.risk.replicates_judged > 0 ? b.risk.p_breach : kNoFigure;
+  d.p_breach_after = a.risk.replicates_judged > 0 ? a.risk.p_breach : kNoFigure;
+  d.p_breach_change = judged ? a.risk.p_breach - b.risk.p_breach : kNoFigure;
   for (const auto& sa : a.services) {
     ServiceSlaChange s;
     s.name = sa.name;
     s.missed_share_after = sa.missed_share_mean;
     s.minutes_under_provisioned_after = sa.minutes_under_provisioned_mean;
     auto sb = std::find_if(b.services.begin(), b.services.end(), [&](const ServiceRisk& r) { return r.name == sa.name; });
-    s.missed_share_before = sb != b.services.end() ? sb->missed_share_mean : kNaN;
-    s.minutes_under_provisioned_before = sb != b.services.end() ? sb->minutes_under_provisioned_mean : kNaN;
+    s.missed_share_before = sb != b.services.end() ? sb->missed_share_mean : kNoFigure;
+    s.minutes_under_provisioned_before = sb != b.services.end() ? sb->minutes_under_provisioned_mean : kNoFigure;
     d.services.push_back(s);
   }
   const PolicyResult& rb = result_of(run, before);

@@ -15,6 +15,7 @@
 
 #include "capsim/core/distributions.hpp"
 #include "capsim/core/error.hpp"
+#include "capsim/core/event_order.hpp"
 #include "capsim/core/rng.hpp"
 #include "capsim/core/stream_keys.hpp"
 #include "capsim/cost/allocation.hpp"
@@ -32,12 +33,6 @@
 #include "spend_outcome.hpp"
 
 namespace capsim {
-
-namespace {
-// Capacity changes at an instant run before the period boundary at the same instant; the order
-// does not change the numbers (a boundary only closes the books) but keeps the event log stable.
-constexpr std::int32_t kPriorityPeriod = 10;
-}  // namespace
 
 std::vector<double> draw_arrivals(const Scenario& scenario, const ServiceSpec& service, int replicate) {
   const auto& sim = scenario.simulation;

@@ -8,6 +8,7 @@
 
 #include "capsim/catalog/instance_catalog.hpp"
 #include "capsim/core/engine.hpp"
+#include "capsim/core/event_order.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/cost/ledger.hpp"
 #include "capsim/market/spot_market.hpp"
@@ -15,9 +16,6 @@
 #include "capsim/report/result.hpp"
 
 namespace capsim {
-
-// Cluster events run before the period boundary at the same instant (see sim/simulation.cpp).
-inline constexpr std::int32_t kPriorityCluster = 0;
 
 struct RunContext {
   Engine& engine;
