@@ -150,7 +150,7 @@ TEST_CASE("bad manifests of a policy are reported in their files: line, column, 
   // Line 17 is "          operator: LessThan": the third requirement's operator, its value at column 11.
   check_manifest_message("manifests_nodepool_operator.json",
                 {"bad/manifests/bad_operator.yaml:17:11: document 0, spec.template.spec.requirements[2].operator: expected one of "
-                 "\"In\", \"NotIn\", \"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", got the string \"LessThan\""});
+                 "\"In\", \"NotIn\", \"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", \"Gte\", \"Lte\", got the string \"LessThan\""});
   // Without the namespace's LimitRange the log shipper (line 44, "        - name: log-shipper")
   // requests nothing, which the ResourceQuota on requests.cpu and requests.memory refuses; the
   // service bound to the Deployment says nothing more.

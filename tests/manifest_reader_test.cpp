@@ -132,7 +132,7 @@ TEST_CASE("manifest positions: a decoder's problem is placed at the field's line
   // "          operator: LessThan" is line 17.
   CHECK(in_manifest(pool, decoded[0]).to_string() ==
         "bad_operator.yaml:17:11: document 0, spec.template.spec.requirements[2].operator: expected one of \"In\", \"NotIn\", "
-        "\"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", got the string \"LessThan\"");
+        "\"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", \"Gte\", \"Lte\", got the string \"LessThan\"");
   // A problem given as a whole message keeps it after the document and field path.
   Diagnostic whole;
   whole.file = pool.document->file;
@@ -370,7 +370,7 @@ TEST_CASE("every file under tests/data/bad/manifests/ is exercised above") {
   const std::set<std::string> checked = {"syntax_error.yaml", "duplicate_key.yaml", "duplicate_key.json", "missing_kind.yaml",
                                          "nodepool_v1beta1.yaml", "non_scalar_key.yaml", "merge_key.yaml", "unknown_tag.yaml",
                                          "bad_operator.yaml", "not_an_object.yaml", "duplicate_name.yaml", "empty_folder",
-                                         "overlay_unknown_key.yaml",   // in node_overlay_test.cpp
+                                         "overlay_unknown_key.yaml", "overlay_operator.yaml",  // in node_overlay_test.cpp
                                          "drift_new_pool"};            // in karpenter_drift_manifests_test.cpp
   std::set<std::string> present;
   for (const auto& e : std::filesystem::directory_iterator(bad_dir())) present.insert(e.path().filename().string());

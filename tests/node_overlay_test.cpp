@@ -3,6 +3,7 @@
 // and what they do not (the bill), the manifest form against its JSON twin, and bad overlays.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -119,8 +120,11 @@ TEST_CASE("overlays resolve by weight: the first price wins, equal weights confl
   NodeOverlay nothing = overlay("i-p5", 1, {{"karpenter.k8s.aws/instance-family", Operator::In, {"p5"}}});
   nothing.price = PriceAdjustment{PriceAdjustment::Kind::Percent, -50, "-50%"};
 
-  const NodeOverlayEffects fx =
-      resolve_node_overlays({licence, plan, c_high, d_high, e_slices, f_slices, g_fuse, h_floor, nothing}, catalog, {"us-east-1a"});
+  const std::vector<OverlayNodePool> one_pool = {{"gpu", {}}};
+  const NodeOverlayEffects all =
+      resolve_node_overlays({licence, plan, c_high, d_high, e_slices, f_slices, g_fuse, h_floor, nothing}, one_pool, catalog, {"us-east-1a"});
+  REQUIRE(all.node_pools.size() == 1);
+  const NodePoolOverlayEffects& fx = all.node_pools[0];
   // g5.xlarge: the plan (weight 10) before the licence (5): 1.006 × (1 − 0.25) = 0.7545 on demand,
   // and a spot price of 0.40 becomes 0.40 × 0.75 = 0.30.
   CHECK(fx.decided_price(offering("g5.xlarge", CapacityType::OnDemand), 1.006) == doctest::Approx(0.7545));
@@ -128,26 +132,105 @@ TEST_CASE("overlays resolve by weight: the first price wins, equal weights confl
   CHECK(fx.decided_price(offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == doctest::Approx(0.40));
   // m5.large: c-high refused, so h-floor's 0.096 − 2 < 0 → 0.
   CHECK(fx.decided_price(offering("m5.large", CapacityType::OnDemand), 0.096) == 0.0);
-  REQUIRE(fx.conflicts.size() == 1);
-  CHECK(fx.conflicts[0].overlay == "c-high");
-  CHECK(fx.conflicts[0].other == "d-high");
-  CHECK(fx.conflicts[0].weight == 20);
-  CHECK(fx.conflicts[0].field == "price");
-  CHECK(fx.conflicts[0].where == "g6.xlarge/us-east-1a/on-demand");
+  REQUIRE(all.conflicts.size() == 1);
+  CHECK(all.conflicts[0].overlay == "c-high");
+  CHECK(all.conflicts[0].other == "d-high");
+  CHECK(all.conflicts[0].weight == 20);
+  CHECK(all.conflicts[0].field == "price");
+  CHECK(all.conflicts[0].where == "g6.xlarge/us-east-1a/on-demand");
+  CHECK(all.conflicts[0].node_pool == "gpu");
   CHECK(fx.devices_of(catalog.at("g5.xlarge")) == 2);
   CHECK(fx.devices_of(catalog.at("g6.xlarge")) == 1);  // its own GPU
-  CHECK(fx.unmatched == std::vector<std::string>{"i-p5"});
-  REQUIRE(fx.capacity_not_simulated.size() == 1);
-  CHECK(fx.capacity_not_simulated[0].find("smarter-devices/fuse (on 1 instance type(s)) changes nothing") != std::string::npos);
+  CHECK(all.unmatched == std::vector<std::string>{"i-p5"});
+  REQUIRE(all.capacity_not_simulated.size() == 1);
+  CHECK(all.capacity_not_simulated[0].find("smarter-devices/fuse (on 1 instance type(s)) changes nothing") != std::string::npos);
 
   // Two capacity overlays of one weight giving the same resource conflict too.
   NodeOverlay e_same = overlay("e-same", 0, {types_in({"g5.xlarge"})});
   e_same.capacity = {{"nvidia.com/gpu", 8}};
-  const NodeOverlayEffects both = resolve_node_overlays({e_slices, e_same}, catalog, {"us-east-1a"});
+  const NodeOverlayEffects both = resolve_node_overlays({e_slices, e_same}, one_pool, catalog, {"us-east-1a"});
   REQUIRE(both.conflicts.size() == 1);
   CHECK(both.conflicts[0].overlay == "e-same");  // "e-slices" > "e-same": e-slices is taken first
   CHECK(both.conflicts[0].field == "nvidia.com/gpu");
-  CHECK(both.devices_of(catalog.at("g5.xlarge")) == 4);
+  CHECK(both.node_pools[0].devices_of(catalog.at("g5.xlarge")) == 4);
+}
+
+TEST_CASE("overlays resolve per NodePool: karpenter.sh/nodepool and template labels select, a conflict in one refuses the overlay everywhere") {
+  const InstanceCatalog catalog({gpu_type("g5.xlarge", "g5", 1.006), gpu_type("g6.xlarge", "g6", 0.8048)}, "test");
+  const std::vector<OverlayNodePool> pools = {{"research", {{"team", "research"}}}, {"prod", {{"team", "prod"}}}};
+  // research's Savings Plan: generation Lte 5 selects g5 (generation 5), not g6.
+  NodeOverlay plan = overlay("plan", 10, {{"karpenter.sh/nodepool", Operator::In, {"research"}},
+                                          {"karpenter.k8s.aws/instance-generation", Operator::Lte, {"5"}}});
+  plan.price = PriceAdjustment{PriceAdjustment::Kind::Percent, -25, "-25%"};
+  // prod's time-slicing, by its template label.
+  NodeOverlay slices = overlay("slices", 0, {{"team", Operator::In, {"prod"}}, types_in({"g6.xlarge"})});
+  slices.capacity = {{"nvidia.com/gpu", 4}};
+  // Weight 5 twice on g6 in prod: y-cheap is taken first (later name), so x-all conflicts there and
+  // applies nowhere, not even in research, where nothing else prices g6.
+  NodeOverlay y_cheap = overlay("y-cheap", 5, {{"karpenter.sh/nodepool", Operator::In, {"prod"}}, {"karpenter.k8s.aws/instance-family", Operator::In, {"g6"}}});
+  y_cheap.price = PriceAdjustment{PriceAdjustment::Kind::Price, 0.3, "0.30"};
+  NodeOverlay x_all = overlay("x-all", 5, {{"karpenter.k8s.aws/instance-family", Operator::In, {"g6"}}});
+  x_all.price = PriceAdjustment{PriceAdjustment::Kind::Price, 0.5, "0.50"};
+  NodeOverlay none = overlay("z-none", 1, {{"karpenter.sh/nodepool", Operator::In, {"staging"}}});
+  none.price = PriceAdjustment{PriceAdjustment::Kind::Percent, -50, "-50%"};
+
+  const NodeOverlayEffects fx = resolve_node_overlays({none, x_all, slices, plan, y_cheap}, pools, catalog, {"us-east-1a"});
+  REQUIRE(fx.node_pools.size() == 2);
+  const NodePoolOverlayEffects& research = fx.node_pools[0];
+  const NodePoolOverlayEffects& prod = fx.node_pools[1];
+  CHECK(research.node_pool == "research");
+  CHECK(fx.of("prod") == &prod);
+  CHECK(fx.of("staging") == nullptr);
+  // g5.xlarge: research 1.006 × 0.75 = 0.7545 (spot 0.40 × 0.75 = 0.30); prod the real 1.006.
+  CHECK(research.decided_price(offering("g5.xlarge", CapacityType::OnDemand), 1.006) == doctest::Approx(0.7545));
+  CHECK(research.decided_price(offering("g5.xlarge", CapacityType::Spot), 0.40) == doctest::Approx(0.30));
+  CHECK(prod.decided_price(offering("g5.xlarge", CapacityType::OnDemand), 1.006) == 1.006);
+  CHECK(prod.price_change("g5.xlarge/us-east-1a/on-demand") == nullptr);
+  // g6.xlarge: prod y-cheap's 0.30; research the real 0.8048 (x-all refused, plan is Lte 5).
+  CHECK(prod.decided_price(offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == doctest::Approx(0.30));
+  CHECK(research.decided_price(offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == 0.8048);
+  // 2 prices in research (g5 on-demand and spot), 2 in prod (g6 on-demand and spot).
+  CHECK(research.prices.size() == 2);
+  CHECK(prod.prices.size() == 2);
+  // Capacity: 4 slices of g6.xlarge in prod only; its own 1 GPU in research.
+  CHECK(prod.devices_of(catalog.at("g6.xlarge")) == 4);
+  CHECK(research.devices_of(catalog.at("g6.xlarge")) == 1);
+  CHECK(prod.devices_of(catalog.at("g5.xlarge")) == 1);
+  REQUIRE(fx.conflicts.size() == 1);
+  CHECK(fx.conflicts[0].overlay == "x-all");
+  CHECK(fx.conflicts[0].other == "y-cheap");
+  CHECK(fx.conflicts[0].node_pool == "prod");
+  CHECK(fx.conflicts[0].where == "g6.xlarge/us-east-1a/on-demand");
+  CHECK(fx.unmatched == std::vector<std::string>{"z-none"});
+  CHECK(fx.any_price());
+}
+
+TEST_CASE("Gte and Lte are inclusive bounds, Gt and Lt strict; all four need one integer") {
+  auto allows = [](Operator op, const std::string& bound, const std::string& value) {
+    return Requirements({{"karpenter.k8s.aws/instance-generation", op, {bound}}}).matches({{"karpenter.k8s.aws/instance-generation", value}});
+  };
+  CHECK(allows(Operator::Gte, "6", "6"));
+  CHECK(allows(Operator::Gte, "6", "7"));
+  CHECK_FALSE(allows(Operator::Gte, "6", "5"));
+  CHECK(allows(Operator::Lte, "5", "5"));
+  CHECK_FALSE(allows(Operator::Lte, "5", "6"));
+  CHECK(allows(Operator::Gt, "5", "6"));
+  CHECK_FALSE(allows(Operator::Gt, "5", "5"));
+  CHECK(allows(Operator::Lt, "6", "5"));
+  CHECK_FALSE(allows(Operator::Lt, "6", "6"));
+  // A bound needs the label: absent, no type passes Gte 0.
+  CHECK_FALSE(Requirements({{"karpenter.k8s.aws/instance-generation", Operator::Gte, {"0"}}}).matches({}));
+  // Gte 5 and Lte 5 together leave exactly 5.
+  const Requirements five({{"karpenter.k8s.aws/instance-generation", Operator::Gte, {"5"}}, {"karpenter.k8s.aws/instance-generation", Operator::Lte, {"5"}}});
+  CHECK(five.matches({{"karpenter.k8s.aws/instance-generation", "5"}}));
+  CHECK_FALSE(five.matches({{"karpenter.k8s.aws/instance-generation", "4"}}));
+  CHECK_FALSE(five.matches({{"karpenter.k8s.aws/instance-generation", "6"}}));
+  CHECK(parse_operator("Gte") == Operator::Gte);
+  CHECK(parse_operator("Lte") == Operator::Lte);
+  CHECK_FALSE(parse_operator("Ge").has_value());
+  CHECK(check_requirement_values({"karpenter.k8s.aws/instance-generation", Operator::Lte, {"5", "6"}}) == "exactly one integer value for Lte");
+  CHECK(check_requirement_values({"team", Operator::In, {"prod"}}).empty());  // any key: the inputs check keys
+  CHECK(check_requirement({"team", Operator::In, {"prod"}}).find("a well-known label key") == 0);
 }
 
 TEST_CASE("the NodeOverlays of manifests run as their JSON twin, byte for byte") {
@@ -236,6 +319,70 @@ TEST_CASE("a capacity overlay lets two GPU pods share one GPU node (time-slicing
   CHECK(rep.cost.allocated_usd == doctest::Approx(0.5 * 1.006 * kBilledHours));
 }
 
+TEST_CASE("two NodePools see the same types at different prices and capacity; prod's GPU limit counts the overlaid slices") {
+  // node_overlay_pools_json.json: research (weight 10, tainted, team: research) and prod (team:
+  // prod, limits nvidia.com/gpu: 4), both g5/g6 on demand; train (2 pods of 1 GPU, 1 CPU, 4Gi,
+  // tolerating research's taint) and chat (5 pods of 1 GPU, 500m, 2Gi), both served on g5.xlarge
+  // and g6.xlarge only. The overlays: research-savings-plan (karpenter.sh/nodepool In [research],
+  // instance-generation Lte 5, -25%) and prod-time-slicing (team In [prod], g6.xlarge, gpu-count
+  // Gte 1: nvidia.com/gpu 4).
+  const json doc = json::parse(std::ifstream(scenario("node_overlay_pools_json.json")));
+  const RunResult r = run_doc(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  // train (larger CPU, scheduled first) goes to research, tried first by weight: there g5.xlarge is
+  // 1.006 × 0.75 = 0.7545 < g6.xlarge 0.8048, one GPU each, so one g5.xlarge per pod. chat cannot
+  // go to research (taint): in prod g5.xlarge is the real 1.006 > 0.8048 and g6.xlarge holds 4
+  // slices, so four chat pods share one g6.xlarge. The fifth needs another node, but prod's limit
+  // already counts that node's 4 overlaid GPUs: 4 + 1 (g5.xlarge) > 4, and 4 + 4 (g6.xlarge) > 4.
+  int g5 = 0, g6 = 0;
+  for (const auto& n : rep.nodes) {
+    if (n.instance_type == "g5.xlarge") ++g5;
+    if (n.instance_type == "g6.xlarge") {
+      ++g6;
+      CHECK(n.pods_bound == 4);
+    }
+  }
+  CHECK(g5 == 2);
+  CHECK(g6 == 1);
+  CHECK(rep.nodes.size() == 3);
+  // Billed at the real prices from the launch at 1 s to the end: (2 × 1.006 + 0.8048) × 1799/3600.
+  CHECK(rep.cost.gpu_instances_usd == doctest::Approx((2 * 1.006 + 0.8048) * kBilledHours));
+  REQUIRE_FALSE(rep.decisions.unschedulable.empty());
+  bool limit_named = false;
+  for (const auto& u : rep.decisions.unschedulable) {
+    CHECK(u.pod.rfind("chat#", 0) == 0);
+    limit_named = limit_named || u.reason.find("pool prod: limits: nvidia.com/gpu 4 > 0 remaining (g6.xlarge)") != std::string::npos;
+  }
+  CHECK(limit_named);
+  // The launches record the prices decided by in their NodePool: research's g5.xlarge at 0.7545.
+  bool research_launch = false;
+  for (const auto& l : rep.decisions.launches)
+    if (l.instance_type == "g5.xlarge") {
+      research_launch = true;
+      CHECK(l.node_pool == "research");
+    }
+  CHECK(research_launch);
+}
+
+TEST_CASE("NodeOverlays scoped to NodePools from manifests run as their JSON twin, byte for byte") {
+  const Scenario from_json = io::load_scenario(scenario("node_overlay_pools_json.json"));
+  const Scenario from_manifests = io::load_scenario(scenario("node_overlay_pools.json"));
+  const auto& overlays = from_manifests.policies[0].cluster.karpenter.node_overlays;
+  REQUIRE(overlays.size() == 2);
+  CHECK(overlays == from_json.policies[0].cluster.karpenter.node_overlays);
+  CHECK(from_manifests.warnings == from_json.warnings);
+  // The price overlay selects research only, the capacity overlay prod only: the warnings say so.
+  const auto has = [&](const std::string& text) {
+    return std::any_of(from_json.warnings.begin(), from_json.warnings.end(), [&](const std::string& w) { return w.find(text) != std::string::npos; });
+  };
+  CHECK(has("instance type(s) in NodePool(s) research"));
+  CHECK(has("a NodeOverlay gives g6.xlarge 4 device(s) for its 1 in NodePool(s) prod"));
+  const std::string a = io::result_to_json(run_scenario(from_json, {}));
+  const std::string b = io::result_to_json(run_scenario(from_manifests, {}));
+  CHECK(a == b);
+  CHECK(json::parse(a)["policies"][0]["replicates"][0]["fleet"]["launches"] == 3);  // not a vacuous equality
+}
+
 TEST_CASE("bad NodeOverlays are reported where they are written") {
   check_message("manifests_overlay_unknown_key.json",
                 // Line 21 is "    - key: karpenter.k8s.aws/instance-famly", its key at column 7.
@@ -243,7 +390,10 @@ TEST_CASE("bad NodeOverlays are reported where they are written") {
                  "got 'karpenter.k8s.aws/instance-famly'", "did you mean 'karpenter.k8s.aws/instance-family'"},
                 false);
   check_message("node_overlay_unknown_key.json",
-                {"/cluster/node_overlays/0/spec/requirements/0/key", "expected a well-known label key", "got 'karpenter.sh/nodepool'"});
+                {"/cluster/node_overlays/0/spec/requirements/0/key",
+                 "expected a well-known label key (such as karpenter.k8s.aws/instance-gpu-count) or karpenter.sh/nodepool or a key of a "
+                 "NodePool's spec.template.metadata.labels",
+                 "got 'karpenter.sh/node-pool'", "did you mean 'karpenter.sh/nodepool'"});
   check_message("node_overlay_price_and_adjustment.json",
                 {"/cluster/node_overlays/0/spec/priceAdjustment", "expected 'price' or 'priceAdjustment', not both", "got both"});
   check_message("node_overlay_without_gate.json",
@@ -251,6 +401,20 @@ TEST_CASE("bad NodeOverlays are reported where they are written") {
                  "got 3 NodeOverlay(s) with the gate off"});
   check_message("node_overlay_capacity_cpu.json",
                 {"/cluster/node_overlays/2/spec/capacity/cpu", "expected an extended resource (a NodeOverlay cannot change cpu", "got 'cpu'"});
+  check_message("manifests_overlay_operator.json",
+                // Line 22 is "      operator: Ge", its key at column 7.
+                {"bad/manifests/overlay_operator.yaml:22:7: document 1, spec.requirements[0].operator: expected one of \"In\", \"NotIn\", "
+                 "\"Exists\", \"DoesNotExist\", \"Gt\", \"Lt\", \"Gte\", \"Lte\"",
+                 "got the string \"Ge\"", "did you mean 'Gt', 'Gte' or 'In'?"},
+                false);
+  check_message("node_overlay_negative_bound.json",
+                {"/cluster/node_overlays/0/spec/requirements/0/values/0",
+                 "expected a single non-negative integer for Gt (Karpenter refuses a negative bound)", "got '-1'"});
+  check_message("pod_requirement_gte.json",
+                {"/services/0/replica/requirements/0/operator",
+                 "expected one of In, NotIn, Exists, DoesNotExist, Gt, Lt (a Kubernetes node selector; Gte and Lte are Karpenter's, for "
+                 "NodePools and NodeOverlays only)",
+                 "got the string \"Gte\""});
   check_message("node_overlay_adjustment_below_100.json",
                 {"/cluster/node_overlays/0/spec/priceAdjustment", "\"-15%\" down to \"-100%\"", "got the string \"-150%\""});
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -27,12 +28,15 @@ const char* to_string(Operator op) {
     case Operator::DoesNotExist: return "DoesNotExist";
     case Operator::Gt: return "Gt";
     case Operator::Lt: return "Lt";
+    case Operator::Gte: return "Gte";
+    case Operator::Lte: return "Lte";
   }
   return "?";
 }
 
 std::optional<Operator> parse_operator(std::string_view s) {
-  for (Operator op : {Operator::In, Operator::NotIn, Operator::Exists, Operator::DoesNotExist, Operator::Gt, Operator::Lt})
+  for (Operator op : {Operator::In, Operator::NotIn, Operator::Exists, Operator::DoesNotExist, Operator::Gt, Operator::Lt, Operator::Gte,
+                      Operator::Lte})
     if (s == to_string(op)) return op;
   return std::nullopt;
 }
@@ -43,6 +47,10 @@ std::string check_requirement(const Requirement& r) {
     std::string hint = did_you_mean(r.key, keys);
     return fmt::format("a well-known label key (such as {}), got '{}'{}", label::kGpuCount, r.key, hint.empty() ? "" : " (" + hint + ")");
   }
+  return check_requirement_values(r);
+}
+
+std::string check_requirement_values(const Requirement& r) {
   switch (r.op) {
     case Operator::In:
     case Operator::NotIn:
@@ -54,6 +62,8 @@ std::string check_requirement(const Requirement& r) {
       break;
     case Operator::Gt:
     case Operator::Lt:
+    case Operator::Gte:
+    case Operator::Lte:
       if (r.values.size() != 1 || !as_integer(r.values[0]))
         return fmt::format("exactly one integer value for {}", to_string(r.op));
       break;
@@ -86,6 +96,20 @@ KeyConstraint KeyConstraint::from(const Requirement& r) {
       k.less_than_ = as_integer(r.values.at(0));
       k.allows_absent_ = false;
       break;
+    // On integers Gte N is Gt N-1 and Lte N is Lt N+1 (Karpenter canonicalises the other way, Gt N
+    // to Gte N+1): one pair of bounds serves all four.
+    case Operator::Gte: {
+      const std::int64_t n = *as_integer(r.values.at(0));
+      if (n > std::numeric_limits<std::int64_t>::min()) k.greater_than_ = n - 1;  // Gte of the least integer bounds nothing
+      k.allows_absent_ = false;
+      break;
+    }
+    case Operator::Lte: {
+      const std::int64_t n = *as_integer(r.values.at(0));
+      if (n < std::numeric_limits<std::int64_t>::max()) k.less_than_ = n + 1;
+      k.allows_absent_ = false;
+      break;
+    }
   }
   return k;
 }
@@ -157,7 +181,7 @@ std::string KeyConstraint::describe() const {
 
 Requirements::Requirements(const std::vector<Requirement>& rs) {
   for (const auto& r : rs) {
-    if (auto bad = check_requirement(r); !bad.empty()) throw Error(fmt::format("requirement on {}: expected {}", r.key, bad));
+    if (auto bad = check_requirement_values(r); !bad.empty()) throw Error(fmt::format("requirement on {}: expected {}", r.key, bad));
     KeyConstraint k = KeyConstraint::from(r);
     auto it = keys_.find(r.key);
     if (it == keys_.end()) keys_.emplace(r.key, k);

@@ -34,6 +34,9 @@ inline constexpr std::string_view kAcceleratorCount = "karpenter.k8s.aws/instanc
 // On a reserved offering (and its nodes): the reservation's id and type ("default" | "capacity-block").
 inline constexpr std::string_view kCapacityReservationId = "karpenter.k8s.aws/capacity-reservation-id";
 inline constexpr std::string_view kCapacityReservationType = "karpenter.k8s.aws/capacity-reservation-type";
+// On every node Karpenter launches: its NodePool's name. Not a label of a type or an offering, so not
+// among well_known_label_keys(); a NodeOverlay may select on it (per NodePool).
+inline constexpr std::string_view kNodePool = "karpenter.sh/nodepool";
 }  // namespace label
 
 /// Every well-known key capsim understands in requirements (others are rejected, with close matches).

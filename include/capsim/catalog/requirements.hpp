@@ -1,5 +1,7 @@
 #pragma once
-// Karpenter's requirements algebra: In, NotIn, Exists, DoesNotExist, Gt, Lt on label keys. One
+// Karpenter's requirements algebra: In, NotIn, Exists, DoesNotExist, Gt, Lt (and Karpenter's own
+// Gte, Lte, which newer karpenter.sh/v1 NodePools and NodeOverlays accept and Kubernetes pods do not)
+// on label keys. One
 // algebra serves pods, NodePools, instance types and offerings: a set of requirements matches a set
 // of labels, and two sets are compatible when some labels could satisfy both.
 #include <cstdint>
@@ -14,7 +16,7 @@
 
 namespace capsim {
 
-enum class Operator { In, NotIn, Exists, DoesNotExist, Gt, Lt };
+enum class Operator { In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte, Lte };
 
 const char* to_string(Operator op);
 std::optional<Operator> parse_operator(std::string_view s);
@@ -52,8 +54,9 @@ class KeyConstraint {
 class Requirements {
  public:
   Requirements() = default;
-  /// Throws capsim::Error for an operator without the values it needs (In/NotIn: at least one; Gt/Lt:
-  /// exactly one integer; Exists/DoesNotExist: none).
+  /// Throws capsim::Error for an operator without the values it needs (In/NotIn: at least one;
+  /// Gt/Lt/Gte/Lte: exactly one integer; Exists/DoesNotExist: none). Keys are not checked here: the
+  /// inputs check them (a NodeOverlay may also select on karpenter.sh/nodepool and template labels).
   explicit Requirements(const std::vector<Requirement>& rs);
 
   /// Every key's constraint satisfied by `labels` (keys the labels lack must allow absence).
@@ -78,5 +81,7 @@ class Requirements {
 /// Validates one requirement as written (operator and values; the key must be well known). Returns
 /// "" when fine, else what was expected.
 std::string check_requirement(const Requirement& r);
+/// The same without the key: only the operator and its values.
+std::string check_requirement_values(const Requirement& r);
 
 }  // namespace capsim

@@ -38,8 +38,20 @@ std::optional<std::int64_t> cpu_quantity(Checker& ck, const json& obj, const std
 /// A memory quantity under `key` of `obj` ("16Gi", "512Mi") in MiB; nullopt when absent or bad.
 std::optional<std::int64_t> memory_quantity(Checker& ck, const json& obj, const std::string& p, const char* key);
 
+/// Who wrote the requirements, which decides the operators and keys they may use.
+struct RequirementRules {
+  /// Karpenter's Gte and Lte, and its "single positive integer value" for Gt/Lt/Gte/Lte: newer
+  /// karpenter.sh/v1 NodePools and NodeOverlays (Karpenter's ValidateRequirement) accept them;
+  /// Kubernetes pods do not (their NodeSelectorRequirement has In, NotIn, Exists, DoesNotExist, Gt, Lt).
+  bool karpenter = false;
+  /// Keys allowed beyond the well-known ones (a NodeOverlay's karpenter.sh/nodepool and the NodePools'
+  /// template labels), and where they come from, for the message when a key is neither.
+  std::vector<std::string> extra_keys;
+  std::string extra_keys_note;
+};
+
 /// NodeSelectorRequirements ({key, operator, values}); a set no node can satisfy is an error.
-std::vector<Requirement> requirements(Checker& ck, const json& j, const std::string& p);
+std::vector<Requirement> requirements(Checker& ck, const json& j, const std::string& p, const RequirementRules& rules = {});
 /// Taints ({key, value, effect}).
 std::vector<Taint> taints(Checker& ck, const json& j, const std::string& p);
 /// Tolerations ({key, operator, value, effect, tolerationSeconds}), as the API server validates them.
@@ -65,9 +77,11 @@ std::optional<KarpenterNodePool> node_pool_v1(Checker& ck, const json& j, const 
 std::vector<DisruptionBudget> disruption_budgets(Checker& ck, const json& j, const std::string& p);
 
 /// A Karpenter NodeOverlay object ({apiVersion, kind, metadata, spec}), as a manifest or the
-/// scenario's cluster.node_overlays gives it: requirements on well-known labels, weight, price or
-/// priceAdjustment, capacity of extended resources.
-std::optional<NodeOverlay> node_overlay(Checker& ck, const json& j, const std::string& p);
+/// scenario's cluster.node_overlays gives it: requirements on well-known labels, karpenter.sh/nodepool
+/// and the labels of `template_labels` (the NodePools' spec.template.metadata.labels keys), weight,
+/// price or priceAdjustment, capacity of extended resources.
+std::optional<NodeOverlay> node_overlay(Checker& ck, const json& j, const std::string& p,
+                                        const std::vector<std::string>& template_labels = {});
 
 /// A KEDA ScaledObject's spec (minReplicaCount, maxReplicaCount, pollingInterval, cooldownPeriod,
 /// triggers, advanced.horizontalPodAutoscalerConfig.behavior). A trigger of type "queue" reads the

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -430,12 +431,30 @@ class Builder {
     doc_["cluster"]["provisioner"] = "karpenter";
   }
 
+  // The template label keys of the policy's NodePools (the manifests' or the scenario's): a
+  // NodeOverlay may select on them.
+  std::vector<std::string> node_pool_template_labels() const {
+    std::set<std::string> keys;
+    const json* pools = doc_.is_object() && doc_.contains("cluster") && doc_["cluster"].is_object() && doc_["cluster"].contains("node_pools")
+                            ? &doc_["cluster"]["node_pools"]
+                            : nullptr;
+    if (pools && pools->is_array())
+      for (const json& np : *pools) {
+        const json* l = &np;
+        for (const char* k : {"spec", "template", "metadata", "labels"}) l = l && l->is_object() && l->contains(k) ? &(*l)[k] : nullptr;
+        if (l && l->is_object())
+          for (const auto& [key, value] : l->items()) keys.insert(key);
+      }
+    return {keys.begin(), keys.end()};
+  }
+
   void node_overlays() {
     json overlays = json::array();
+    const std::vector<std::string> template_labels = node_pool_template_labels();
     for (std::size_t i = 0; i < out_.manifests->objects.size(); ++i) {
       const ManifestObject& o = obj(i);
       if (o.kind != ManifestKind::NodeOverlay) continue;
-      if (!decoded(i, [&](detail::Checker& ck) { return node_overlay(ck, o.object, o.pointer).has_value(); })) continue;
+      if (!decoded(i, [&](detail::Checker& ck) { return node_overlay(ck, o.object, o.pointer, template_labels).has_value(); })) continue;
       region(detail::ptr_join("/cluster/node_overlays", overlays.size()), i, "");
       overlays.push_back(o.object);
     }

@@ -98,9 +98,23 @@ std::map<std::string, std::int64_t> capacity_of(Checker& ck, const json& c, cons
   return out;
 }
 
+// What an overlay's requirements may select on: Karpenter matches them against each NodePool's
+// instance types with karpenter.sh/nodepool and the NodePool's template labels added
+// (NodeOverlaySpec: "well-known labels ... karpenter.sh/nodepool; custom labels from NodePool's
+// spec.template.labels"), with Karpenter's operators. A key none of these has is a typo, refused.
+RequirementRules overlay_rules(const std::vector<std::string>& template_labels) {
+  RequirementRules rules;
+  rules.karpenter = true;
+  rules.extra_keys.push_back(std::string(label::kNodePool));
+  for (const auto& k : template_labels)
+    if (k != label::kNodePool) rules.extra_keys.push_back(k);
+  rules.extra_keys_note = "karpenter.sh/nodepool or a key of a NodePool's spec.template.metadata.labels";
+  return rules;
+}
+
 }  // namespace
 
-std::optional<NodeOverlay> node_overlay(Checker& ck, const json& j, const std::string& p) {
+std::optional<NodeOverlay> node_overlay(Checker& ck, const json& j, const std::string& p, const std::vector<std::string>& template_labels) {
   if (!ck.object(j, p, {"apiVersion", "kind", "metadata", "spec"}, {"metadata", "spec"})) return std::nullopt;
   const std::size_t before = ck.errors();
   // The scenario's cluster.node_overlays may leave out apiVersion and kind; given, they must be these.
@@ -118,7 +132,7 @@ std::optional<NodeOverlay> node_overlay(Checker& ck, const json& j, const std::s
     if (r->is_array() && r->size() > kMaxOverlayRequirements)
       ck.fail(sp + "/requirements", fmt::format("at most {} requirements", kMaxOverlayRequirements), fmt::format("{}", r->size()));
     else
-      out.requirements = Requirements(requirements(ck, *r, sp + "/requirements"));
+      out.requirements = Requirements(requirements(ck, *r, sp + "/requirements", overlay_rules(template_labels)));
   }
   out.price = price_of(ck, spec, sp);
   if (auto c = spec.find("capacity"); c != spec.end()) out.capacity = capacity_of(ck, *c, sp + "/capacity");

@@ -26,7 +26,7 @@ std::optional<KarpenterNodePool> node_pool_v1(Checker& ck, const json& j, const 
       ck.object(tmpl["spec"], sp + "/template/spec", {"requirements", "nodeClassRef", "taints", "expireAfter"}, {"requirements"})) {
     const json& ts = tmpl["spec"];
     const std::string tsp = sp + "/template/spec";
-    pool.scheduling.requirements = Requirements(requirements(ck, ts["requirements"], tsp + "/requirements"));
+    pool.scheduling.requirements = Requirements(requirements(ck, ts["requirements"], tsp + "/requirements", {.karpenter = true}));
     if (auto tt = ts.find("taints"); tt != ts.end()) pool.scheduling.taints = taints(ck, *tt, tsp + "/taints");
     if (auto ea = ts.find("expireAfter"); ea != ts.end()) {
       if (ea->is_string() && ea->get<std::string>() == "Never") pool.expire_after = std::nullopt;

@@ -1,5 +1,7 @@
 // Node affinity requirements (NodeSelectorRequirement), taints and tolerations, with the API
 // server's validation rules.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,7 +11,7 @@
 
 namespace capsim::io::k8s {
 
-std::vector<Requirement> requirements(Checker& ck, const json& j, const std::string& p) {
+std::vector<Requirement> requirements(Checker& ck, const json& j, const std::string& p, const RequirementRules& rules) {
   std::vector<Requirement> out;
   if (!j.is_array()) {
     ck.fail(p, "an array of {key, operator, values}", describe(j));
@@ -25,7 +27,15 @@ std::vector<Requirement> requirements(Checker& ck, const json& j, const std::str
     }
     Requirement req;
     req.key = ck.string(r, rp, "key").value_or("");
-    auto op = ck.one_of(r, rp, "operator", {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"});
+    std::optional<std::string> op;
+    if (rules.karpenter) {
+      op = ck.one_of(r, rp, "operator", {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"});
+    } else if (const json* o = r.contains("operator") ? &r["operator"] : nullptr; o && (*o == "Gte" || *o == "Lte")) {
+      ck.fail(rp + "/operator", "one of In, NotIn, Exists, DoesNotExist, Gt, Lt (a Kubernetes node selector; Gte and Lte are "
+                                "Karpenter's, for NodePools and NodeOverlays only)", describe(*o));
+    } else {
+      op = ck.one_of(r, rp, "operator", {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"});
+    }
     if (!op) continue;
     req.op = *parse_operator(*op);
     if (auto vs = r.find("values"); vs != r.end()) {
@@ -35,10 +45,24 @@ std::vector<Requirement> requirements(Checker& ck, const json& j, const std::str
       }
       for (const auto& v : *vs) req.values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
     }
-    if (auto bad = check_requirement(req); !bad.empty()) {
-      if (bad.rfind("a well-known label key", 0) == 0) ck.fail(rp + "/key", bad.substr(0, bad.find(", got ")), "'" + req.key + "'",
-                                                                did_you_mean(req.key, well_known_label_keys()));
-      else ck.fail(rp, bad, describe(r));
+    const bool extra = std::find(rules.extra_keys.begin(), rules.extra_keys.end(), req.key) != rules.extra_keys.end();
+    if (auto bad = extra ? check_requirement_values(req) : check_requirement(req); !bad.empty()) {
+      if (bad.rfind("a well-known label key", 0) == 0) {
+        std::vector<std::string> known = well_known_label_keys();
+        known.insert(known.end(), rules.extra_keys.begin(), rules.extra_keys.end());
+        std::string expected = bad.substr(0, bad.find(", got "));
+        if (!rules.extra_keys_note.empty()) expected += " or " + rules.extra_keys_note;
+        ck.fail(rp + "/key", expected, "'" + req.key + "'", did_you_mean(req.key, known));
+      } else {
+        ck.fail(rp, bad, describe(r));
+      }
+      continue;
+    }
+    // Karpenter: "must have a single positive integer value" (0 allowed) for Gt, Lt, Gte and Lte.
+    if (rules.karpenter && (req.op == Operator::Gt || req.op == Operator::Lt || req.op == Operator::Gte || req.op == Operator::Lte) &&
+        req.values[0].front() == '-') {
+      ck.fail(rp + "/values/0", fmt::format("a single non-negative integer for {} (Karpenter refuses a negative bound)", to_string(req.op)),
+              "'" + req.values[0] + "'");
       continue;
     }
     out.push_back(std::move(req));

@@ -66,8 +66,14 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
                fmt::format("{} NodeOverlay(s) with the gate off", no->size()));
     } else {
       std::set<std::string> names;
+      // An overlay may select on the NodePools' template labels (Karpenter adds them to each
+      // NodePool's instance types before matching).
+      std::set<std::string> template_keys;
+      for (const KarpenterNodePool& np : cl.karpenter.node_pools)
+        for (const auto& [key, value] : np.labels) template_keys.insert(key);
+      const std::vector<std::string> template_labels(template_keys.begin(), template_keys.end());
       for (std::size_t i = 0; i < no->size(); ++i)
-        if (auto ov = k8s::node_overlay(ck_, (*no)[i], ptr_join(op, i))) {
+        if (auto ov = k8s::node_overlay(ck_, (*no)[i], ptr_join(op, i), template_labels)) {
           if (!names.insert(ov->name).second)
             ck_.fail(ptr_join(op, i) + "/metadata/name", "a NodeOverlay name used once", "\"" + ov->name + "\" again");
           cl.karpenter.node_overlays.push_back(std::move(*ov));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -998,41 +999,56 @@ void Loader::warn_throughput_without_hpa(const json& base, const PolicySpec& pol
 void Loader::warn_node_overlays(const PolicySpec& policy, const std::string& policy_name) {
   const auto& overlays = policy.cluster.karpenter.node_overlays;
   if (overlays.empty() || ck_.errors() != 0) return;
-  const NodeOverlayEffects fx = resolve_node_overlays(overlays, sc_.catalog, sc_.zones);
+  const auto& node_pools = policy.cluster.karpenter.node_pools;
+  const NodeOverlayEffects fx = resolve_node_overlays(overlays, overlay_node_pools(node_pools), sc_.catalog, sc_.zones);
   auto note = [&](const std::string& text) {
     if (std::find(sc_.warnings.begin(), sc_.warnings.end(), text) == sc_.warnings.end()) sc_.warnings.push_back(text);
   };
+  // "" when every NodePool sees it, else " in NodePool(s) a, b" (NodeOverlays apply per NodePool).
+  auto in_pools = [&](const std::set<std::string>& pools) -> std::string {
+    if (pools.size() == node_pools.size()) return {};
+    return fmt::format(" in NodePool(s) {}", fmt::join(pools, ", "));
+  };
   for (const OverlayConflict& c : fx.conflicts)
-    note(fmt::format("policy '{}': NodeOverlay '{}' (weight {}) sets {} of {}, which NodeOverlay '{}' of the same weight set first: "
-                     "Karpenter marks '{}' ValidationSucceeded=False (Conflict) and applies none of it",
-                     policy_name, c.overlay, c.weight, c.field == "price" ? "the price" : "capacity " + c.field, c.where, c.other,
+    note(fmt::format("policy '{}': NodeOverlay '{}' (weight {}) sets {} of {} in NodePool '{}', which NodeOverlay '{}' of the same weight "
+                     "set first: Karpenter marks '{}' ValidationSucceeded=False (Conflict) and applies none of it",
+                     policy_name, c.overlay, c.weight, c.field == "price" ? "the price" : "capacity " + c.field, c.where, c.node_pool, c.other,
                      c.overlay));
   for (const std::string& o : fx.unmatched)
-    note(fmt::format("policy '{}': NodeOverlay '{}' selects no offering of the catalog in the scenario's zones: it changes nothing",
+    note(fmt::format("policy '{}': NodeOverlay '{}' selects no offering of the catalog in the scenario's zones for any NodePool: it "
+                     "changes nothing",
                      policy_name, o));
   for (const std::string& n : fx.capacity_not_simulated) note(fmt::format("policy '{}': {}", policy_name, n));
-  if (!fx.prices.empty()) {
-    // One example, the first on-demand offering changed (the catalog's own price is its price).
-    std::set<std::string> types;
+  if (fx.any_price()) {
+    // The offerings changed in some NodePool; one example, the first on-demand offering changed in
+    // the first NodePool that changes it (the catalog's own price is its price).
+    std::set<std::string> offerings, types, pools;
     std::string example;
-    for (const auto& [pool, change] : fx.prices) {
-      const std::string type = pool.substr(0, pool.find('/'));
-      types.insert(type);
-      if (example.empty() && pool.size() > 10 && pool.compare(pool.size() - 10, 10, "/on-demand") == 0) {
-        const double real = sc_.catalog.at(type).ondemand_usd_per_h;
-        example = fmt::format(", e.g. {} on-demand {:.4g} -> {:.4g} USD/h ({})", type, real, change.apply(real), change.text);
+    for (const NodePoolOverlayEffects& np : fx.node_pools)
+      for (const auto& [pool, change] : np.prices) {
+        const std::string type = pool.substr(0, pool.find('/'));
+        offerings.insert(pool);
+        types.insert(type);
+        pools.insert(np.node_pool);
+        if (example.empty() && pool.size() > 10 && pool.compare(pool.size() - 10, 10, "/on-demand") == 0) {
+          const double real = sc_.catalog.at(type).ondemand_usd_per_h;
+          example = fmt::format(", e.g. {} on-demand {:.4g} -> {:.4g} USD/h ({})", type, real, change.apply(real), change.text);
+        }
       }
-    }
-    note(fmt::format("policy '{}': NodeOverlays change the prices Karpenter decides by on {} offering(s) of {} instance type(s){}: its "
+    note(fmt::format("policy '{}': NodeOverlays change the prices Karpenter decides by on {} offering(s) of {} instance type(s){}{}: its "
                      "launches and consolidation follow them, but the bill stays at the real prices, so decisions and bill diverge",
-                     policy_name, fx.prices.size(), types.size(), example));
+                     policy_name, offerings.size(), types.size(), in_pools(pools), example));
   }
-  for (const auto& [type, devices] : fx.devices) {
+  std::map<std::pair<std::string, int>, std::set<std::string>> slices;  // (type, devices) → NodePools
+  for (const NodePoolOverlayEffects& np : fx.node_pools)
+    for (const auto& [type, devices] : np.devices) slices[{type, devices}].insert(np.node_pool);
+  for (const auto& [key, pools] : slices) {
+    const auto& [type, devices] = key;
     const InstanceType& t = sc_.catalog.at(type);
     if (devices <= t.gpus + t.accelerators) continue;
-    note(fmt::format("policy '{}': a NodeOverlay gives {} {} device(s) for its {}: pods share them (GPU time-slicing), and each pod "
+    note(fmt::format("policy '{}': a NodeOverlay gives {} {} device(s) for its {}{}: pods share them (GPU time-slicing), and each pod "
                      "still serves its service's full throughput_rps on the type, which capsim does not divide among them",
-                     policy_name, type, devices, t.gpus + t.accelerators));
+                     policy_name, type, devices, t.gpus + t.accelerators, in_pools(pools)));
   }
 }
 

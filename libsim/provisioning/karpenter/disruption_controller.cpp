@@ -114,7 +114,7 @@ ConsolidationCandidate DisruptionController::candidate(std::size_t id) const {
   c.node_pool = provisioner_.spec().node_pools[n.node_pool].scheduling.name;
   c.instance_type = n.type->name;
   c.capacity_type = cluster_.run.market.at(n.pool).offering.capacity_type;
-  c.price_usd_per_h = provisioner_.decided_price(n.pool);  // a NodeOverlay's price, if one applies
+  c.price_usd_per_h = provisioner_.decided_price(n.node_pool, n.pool);  // a NodeOverlay's price, if one applies
   for (std::size_t p : n.pods) c.pods.push_back(provisioner_.pod(p));
   return c;
 }
@@ -155,7 +155,7 @@ ConsolidationSettings DisruptionController::settings() const {
   }
   for (const Node& n : cluster_.state.live_nodes()) {
     if (n.node_pool == kNoOwner) continue;
-    totals[n.node_pool].cost_usd_per_h += provisioner_.decided_price(n.pool);
+    totals[n.node_pool].cost_usd_per_h += provisioner_.decided_price(n.node_pool, n.pool);
     totals[n.node_pool].disruption_cost += 1.0 + static_cast<double>(n.pods.size());
   }
   for (std::size_t p = 0; p < pools.size(); ++p) s.pools[pools[p].scheduling.name] = totals[p];
@@ -292,7 +292,7 @@ void DisruptionController::execute(const ConsolidationCommand& command) {
       d.replaced = true;
       d.replacement_type = r.type->name;
       d.replacement_capacity_type = std::string(to_string(run.market.at(r.pool).offering.capacity_type));
-      d.replacement_price_usd_per_h = provisioner_.decided_price(r.pool);  // the price decided by, as the candidates
+      d.replacement_price_usd_per_h = provisioner_.decided_price(r.node_pool, r.pool);  // the price decided by, as the candidates
       d.replacement_types_in_request = static_cast<int>(command.replacement->instance_types.size());
     }
     run.decisions.consolidations.push_back(std::move(d));

@@ -25,27 +25,44 @@ constexpr std::size_t kCapacityTypes = 3;  // on-demand, spot, reserved: the slo
 }  // namespace
 
 MarketOfferings::MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices,
-                                 const std::vector<NodeOverlay>& overlays)
-    : cluster_(cluster),
-      has_spot_prices_(std::move(has_spot_prices)),
-      catalog_(cluster.run.catalog),
-      overlays_(resolve_node_overlays(overlays, cluster.run.catalog, cluster.run.zones)) {
+                                 const std::vector<NodeOverlay>& overlays, const std::vector<KarpenterNodePool>& node_pools)
+    : cluster_(cluster), has_spot_prices_(std::move(has_spot_prices)), catalog_(cluster.run.catalog) {
+  overlays_.spec = overlays;
   pools_.assign(cluster.run.catalog.types().size() * cluster.run.zones.size() * kCapacityTypes, 0);
-  // A capacity overlay changes what a node of the type holds in Karpenter's simulation.
-  for (const auto& [type, n] : overlays_.devices) catalog_.devices[catalog_.index.at(type)] = n;
+  resolve_overlays(node_pools);
 }
 
-double MarketOfferings::decided_price(std::size_t pool, double usd_per_h) {
-  if (overlays_.prices.empty()) return usd_per_h;
-  if (adjustment_known_.size() <= pool) {
-    adjustment_known_.resize(pool + 1, 0);
-    adjustments_.resize(pool + 1, nullptr);
+void MarketOfferings::resolve_overlays(const std::vector<KarpenterNodePool>& node_pools) {
+  overlays_.effects = resolve_node_overlays(overlays_.spec, overlay_node_pools(node_pools), cluster_.run.catalog, cluster_.run.zones);
+  overlays_.adjustments.assign(node_pools.size(), {});
+  overlays_.adjustment_known.assign(node_pools.size(), {});
+  // A capacity overlay changes what a node of the type holds in that NodePool's simulation.
+  overlays_.devices.assign(node_pools.size(), {});
+  for (std::size_t np = 0; np < node_pools.size(); ++np) {
+    if (overlays_.effects.node_pools[np].devices.empty()) continue;
+    overlays_.devices[np] = catalog_.devices;
+    for (const auto& [type, n] : overlays_.effects.node_pools[np].devices) overlays_.devices[np][catalog_.index.at(type)] = n;
   }
-  if (!adjustment_known_[pool]) {
-    adjustments_[pool] = overlays_.price_change(cluster_.run.market.at(pool).offering.pool());
-    adjustment_known_[pool] = 1;
+}
+
+double MarketOfferings::decided_price(std::size_t node_pool, std::size_t pool, double usd_per_h) {
+  const NodePoolOverlayEffects& fx = overlays_.effects.node_pools[node_pool];
+  if (fx.prices.empty()) return usd_per_h;
+  std::vector<const PriceAdjustment*>& adjustments = overlays_.adjustments[node_pool];
+  std::vector<char>& known = overlays_.adjustment_known[node_pool];
+  if (known.size() <= pool) {
+    known.resize(pool + 1, 0);
+    adjustments.resize(pool + 1, nullptr);
   }
-  return adjustments_[pool] ? adjustments_[pool]->apply(usd_per_h) : usd_per_h;
+  if (!known[pool]) {
+    adjustments[pool] = fx.price_change(cluster_.run.market.at(pool).offering.pool());
+    known[pool] = 1;
+  }
+  return adjustments[pool] ? adjustments[pool]->apply(usd_per_h) : usd_per_h;
+}
+
+int MarketOfferings::devices(std::size_t node_pool, std::size_t type) const {
+  return overlays_.devices[node_pool].empty() ? catalog_.devices[type] : overlays_.devices[node_pool][type];
 }
 
 std::size_t MarketOfferings::pool(std::size_t type, std::size_t zone, CapacityType capacity) {
@@ -73,9 +90,12 @@ bool MarketOfferings::admits(std::size_t node_pool, const Requirements& requirem
   return known[pool] == 1;
 }
 
-void MarketOfferings::node_pools_changed() {
+void MarketOfferings::node_pools_changed(const std::vector<KarpenterNodePool>& node_pools) {
   admits_.clear();
   snapshot_.reset();  // its type filtering is cached by NodePool name
+  // Karpenter's NodeOverlay controller re-evaluates on a NodePool change: its template labels may
+  // select other overlays now.
+  resolve_overlays(node_pools);
 }
 
 bool MarketOfferings::look(Watched& w, SimTime now) {
@@ -146,7 +166,7 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
   offerings.reserve(watched_.size());
   for (const Watched& w : watched_) {
     Offering o = run.market.at(w.pool).offering;
-    o.price_usd_per_h = decided_price(w.pool, w.price);
+    o.price_usd_per_h = w.price;
     o.available = w.available;
     if (o.capacity_type == CapacityType::Reserved) {
       // Reserved capacity is already paid for: Karpenter prices it near zero so it is tried first
@@ -159,12 +179,28 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
     }
     offerings.push_back(std::move(o));
   }
-  snapshot_.emplace(catalog_, std::move(offerings));
+  // Each NodePool's NodeOverlays: the prices it decides by (a reserved offering keeps its near-zero
+  // price) and the devices its capacity overlays give.
+  std::map<std::string, NodePoolBeliefs, std::less<>> beliefs;
+  for (std::size_t np = 0; np < overlays_.effects.node_pools.size(); ++np) {
+    const NodePoolOverlayEffects& fx = overlays_.effects.node_pools[np];
+    if (fx.prices.empty() && overlays_.devices[np].empty()) continue;
+    NodePoolBeliefs& b = beliefs[fx.node_pool];
+    b.devices = overlays_.devices[np];
+    if (fx.prices.empty()) continue;
+    b.prices.reserve(offerings.size());
+    for (std::size_t i = 0; i < watched_.size(); ++i)
+      b.prices.push_back(offerings[i].capacity_type == CapacityType::Reserved ? offerings[i].price_usd_per_h
+                                                                               : decided_price(np, watched_[i].pool, watched_[i].price));
+  }
+  snapshot_.emplace(catalog_, std::move(offerings), std::move(beliefs));
   return *snapshot_;
 }
 
 KarpenterProvisioner::KarpenterProvisioner(const ClusterControllers& cluster, const ProvisionerSpecs& specs)
-    : cluster_(cluster), spec_(specs.karpenter), offerings_(cluster, specs.has_spot_prices, specs.karpenter.node_overlays) {
+    : cluster_(cluster),
+      spec_(specs.karpenter),
+      offerings_(cluster, specs.has_spot_prices, specs.karpenter.node_overlays, specs.karpenter.node_pools) {
   drift_.source = &specs.karpenter;
   drift_.cluster_tags = specs.cluster_tags;
   for (const KarpenterNodePool& np : specs.karpenter.node_pools) drift_.current.push_back(&np);
@@ -301,8 +337,8 @@ void KarpenterProvisioner::odcr_ended(const std::string& id) {
 
 KarpenterProvisioner::~KarpenterProvisioner() = default;
 
-double KarpenterProvisioner::decided_price(std::size_t pool) {
-  return offerings_.decided_price(pool, cluster_.run.market.at(pool).prices->price_at(cluster_.run.now()));
+double KarpenterProvisioner::decided_price(std::size_t node_pool, std::size_t pool) {
+  return offerings_.decided_price(node_pool, pool, cluster_.run.market.at(pool).prices->price_at(cluster_.run.now()));
 }
 
 void KarpenterProvisioner::pods_pending() {
@@ -362,7 +398,7 @@ std::vector<ExistingNode> KarpenterProvisioner::existing_nodes() const {
     if (n.cordoned) continue;
     existing.push_back({std::to_string(id), n.type, n.free, n.labels,
                         n.node_pool == kNoOwner ? std::string() : spec_.node_pools[n.node_pool].scheduling.name,
-                        n.taints ? *n.taints : std::vector<Taint>{}, spread_pods(cluster_.state, id)});
+                        n.taints ? *n.taints : std::vector<Taint>{}, spread_pods(cluster_.state, id), n.overlay_devices});
   }
   return existing;
 }
@@ -379,7 +415,7 @@ const std::vector<const ExistingNode*>& KarpenterProvisioner::existing_node_view
     if (!view)
       view = std::make_unique<ExistingNode>(ExistingNode{std::to_string(id), n.type, n.free, n.labels,
                                                          n.node_pool == kNoOwner ? std::string() : spec_.node_pools[n.node_pool].scheduling.name,
-                                                         n.taints ? *n.taints : std::vector<Taint>{}});
+                                                         n.taints ? *n.taints : std::vector<Taint>{}, {}, n.overlay_devices});
     view->free = n.free;
     view->workload_pods = spread_pods(cluster_.state, id);
     existing_.push_back(view.get());
@@ -418,7 +454,7 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
       if (cluster_.nodes.avoided(p, now)) continue;
       // With a price overlay Karpenter's AWS provider asks CreateFleet to prefer the overlaid prices
       // (strategy prioritized, priorities by them): the launch follows the prices it decided by.
-      states.push_back(PoolState{p, offerings_.decided_price(p, mp.prices->price_at(now)), 1e9, mp.hazard_per_h, static_cast<int>(i)});
+      states.push_back(PoolState{p, offerings_.decided_price(np, p, mp.prices->price_at(now)), 1e9, mp.hazard_per_h, static_cast<int>(i)});
     }
   }
   const AllocationStrategy strategy =
@@ -440,7 +476,7 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
     NodeOwner owner{kNoOwner, np, claim.node_pool, node_pool_launches_[np]++, &launched_under->scheduling.taints, std::nullopt};
     const std::string& type_name = run.market.at(p).offering.instance_type;
     const InstanceType& type = run.catalog.at(type_name);
-    if (const int d = offerings_.devices(offerings_.type_index(type_name)); d != type.gpus + type.accelerators) owner.devices = d;
+    if (const int d = offerings_.devices(np, offerings_.type_index(type_name)); d != type.gpus + type.accelerators) owner.devices = d;
     return cluster_.nodes.create_node(p, owner, false, drift_.node_tags[np], [&](std::size_t id) {
       if (drift_.of_node.size() <= id) drift_.of_node.resize(id + 1, nullptr);
       drift_.of_node[id] = launched_under;
@@ -493,7 +529,7 @@ void KarpenterProvisioner::apply_change(std::size_t k) {
     tags["karpenter.sh/nodepool"] = now.scheduling.name;
     drift_.node_tags[np] = std::move(tags);
   }
-  offerings_.node_pools_changed();
+  offerings_.node_pools_changed(spec_.node_pools);
   // Karpenter re-evaluates the Drifted condition of every NodeClaim: set when its NodePool no longer
   // matches it, cleared when a later change matches it again.
   const SimTime now = cluster_.run.now();

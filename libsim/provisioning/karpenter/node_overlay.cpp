@@ -21,20 +21,30 @@ double PriceAdjustment::apply(double usd_per_h) const {
   return std::max(p, 0.0);
 }
 
-const PriceAdjustment* NodeOverlayEffects::price_change(const std::string& pool) const {
+const PriceAdjustment* NodePoolOverlayEffects::price_change(const std::string& pool) const {
   auto it = prices.find(pool);
   return it == prices.end() ? nullptr : &it->second;
 }
 
-double NodeOverlayEffects::decided_price(const Offering& offering, double usd_per_h) const {
+double NodePoolOverlayEffects::decided_price(const Offering& offering, double usd_per_h) const {
   if (prices.empty()) return usd_per_h;
   const PriceAdjustment* a = price_change(offering.pool());
   return a ? a->apply(usd_per_h) : usd_per_h;
 }
 
-int NodeOverlayEffects::devices_of(const InstanceType& type) const {
+int NodePoolOverlayEffects::devices_of(const InstanceType& type) const {
   auto it = devices.find(type.name);
   return it == devices.end() ? type.gpus + type.accelerators : it->second;
+}
+
+bool NodeOverlayEffects::any_price() const {
+  return std::any_of(node_pools.begin(), node_pools.end(), [](const NodePoolOverlayEffects& n) { return !n.prices.empty(); });
+}
+
+const NodePoolOverlayEffects* NodeOverlayEffects::of(const std::string& node_pool) const {
+  for (const auto& n : node_pools)
+    if (n.node_pool == node_pool) return &n;
+  return nullptr;
 }
 
 namespace {
@@ -66,9 +76,10 @@ const char* device_resource(const InstanceType& t) {
 
 }  // namespace
 
-NodeOverlayEffects resolve_node_overlays(const std::vector<NodeOverlay>& overlays, const InstanceCatalog& catalog,
-                                         const std::vector<std::string>& zones) {
+NodeOverlayEffects resolve_node_overlays(const std::vector<NodeOverlay>& overlays, const std::vector<OverlayNodePool>& node_pools,
+                                         const InstanceCatalog& catalog, const std::vector<std::string>& zones) {
   NodeOverlayEffects out;
+  for (const auto& np : node_pools) out.node_pools.push_back({np.name, {}, {}});
   if (overlays.empty()) return out;
   // Karpenter's NodeOverlayList.OrderByWeight: weight descending, then name descending.
   std::vector<const NodeOverlay*> order;
@@ -77,53 +88,61 @@ NodeOverlayEffects resolve_node_overlays(const std::vector<NodeOverlay>& overlay
     return a->weight != b->weight ? a->weight > b->weight : a->name > b->name;
   });
 
-  // Every offering considered: type × zone × capacity type, with its labels.
+  // Every offering considered, per NodePool: type × zone × capacity type, with the labels Karpenter
+  // matches an overlay against there (the type's and the offering's, karpenter.sh/nodepool, and the
+  // NodePool's template labels where the type has no label of that key).
   struct Candidate {
+    std::size_t node_pool;
     std::size_t type;
     std::string pool;
     Labels labels;
   };
   std::vector<Candidate> offerings;
   const auto& types = catalog.types();
-  for (std::size_t t = 0; t < types.size(); ++t)
-    for (const auto& z : zones)
-      for (CapacityType c : {CapacityType::OnDemand, CapacityType::Spot}) {
-        Offering o;
-        o.instance_type = types[t].name;
-        o.zone = z;
-        o.capacity_type = c;
-        offerings.push_back({t, o.pool(), labels_of(types[t], o)});
-      }
+  for (std::size_t n = 0; n < node_pools.size(); ++n)
+    for (std::size_t t = 0; t < types.size(); ++t)
+      for (const auto& z : zones)
+        for (CapacityType c : {CapacityType::OnDemand, CapacityType::Spot}) {
+          Offering o;
+          o.instance_type = types[t].name;
+          o.zone = z;
+          o.capacity_type = c;
+          Labels labels = labels_of(types[t], o);
+          labels.emplace(std::string(label::kNodePool), node_pools[n].name);
+          for (const auto& [k, v] : node_pools[n].labels) labels.emplace(k, v);
+          offerings.push_back({n, t, o.pool(), std::move(labels)});
+        }
 
-  std::map<std::string, PriceState> price_state;
-  std::map<std::size_t, CapacityState> capacity_state;
+  // Keyed by (NodePool, offering) and (NodePool, type): Karpenter's store is per NodePool.
+  std::map<std::pair<std::size_t, std::string>, PriceState> price_state;
+  std::map<std::pair<std::size_t, std::size_t>, CapacityState> capacity_state;
   for (const NodeOverlay* ov : order) {
     std::vector<const Candidate*> matched;
-    std::set<std::size_t> matched_types;
+    std::set<std::pair<std::size_t, std::size_t>> matched_types;
     for (const auto& c : offerings)
       if (ov->requirements.matches(c.labels)) {
         matched.push_back(&c);
-        matched_types.insert(c.type);
+        matched_types.insert({c.node_pool, c.type});
       }
     if (matched.empty()) {
       out.unmatched.push_back(ov->name);
       continue;
     }
-    // Checked everywhere before anything is stored: a conflicting overlay applies nowhere.
+    // Checked in every NodePool before anything is stored: a conflicting overlay applies nowhere.
     std::optional<OverlayConflict> conflict;
     if (ov->price)
       for (const Candidate* c : matched)
-        if (auto it = price_state.find(c->pool); it != price_state.end() && it->second.last.weight == ov->weight) {
-          conflict = OverlayConflict{ov->name, it->second.last.name, ov->weight, "price", c->pool};
+        if (auto it = price_state.find({c->node_pool, c->pool}); it != price_state.end() && it->second.last.weight == ov->weight) {
+          conflict = OverlayConflict{ov->name, it->second.last.name, ov->weight, "price", c->pool, node_pools[c->node_pool].name};
           break;
         }
     if (!conflict && !ov->capacity.empty())
-      for (std::size_t t : matched_types) {
-        auto it = capacity_state.find(t);
+      for (const auto& key : matched_types) {
+        auto it = capacity_state.find(key);
         if (it == capacity_state.end() || it->second.last.weight != ov->weight) continue;
         for (const auto& [resource, q] : ov->capacity)
           if (it->second.last_resources.count(resource)) {
-            conflict = OverlayConflict{ov->name, it->second.last.name, ov->weight, resource, types[t].name};
+            conflict = OverlayConflict{ov->name, it->second.last.name, ov->weight, resource, types[key.second].name, node_pools[key.first].name};
             break;
           }
         if (conflict) break;
@@ -134,12 +153,12 @@ NodeOverlayEffects resolve_node_overlays(const std::vector<NodeOverlay>& overlay
     }
     if (ov->price)
       for (const Candidate* c : matched) {
-        auto [it, fresh] = price_state.try_emplace(c->pool, PriceState{*ov->price, {ov->name, ov->weight}});
+        auto [it, fresh] = price_state.try_emplace({c->node_pool, c->pool}, PriceState{*ov->price, {ov->name, ov->weight}});
         if (!fresh) it->second.last = {ov->name, ov->weight};  // a lower weight: the price stays the first's
       }
     if (!ov->capacity.empty())
-      for (std::size_t t : matched_types) {
-        CapacityState& s = capacity_state[t];
+      for (const auto& key : matched_types) {
+        CapacityState& s = capacity_state[key];
         for (const auto& [resource, q] : ov->capacity) s.merged.try_emplace(resource, q);
         s.last = {ov->name, ov->weight};
         s.last_resources.clear();
@@ -147,17 +166,19 @@ NodeOverlayEffects resolve_node_overlays(const std::vector<NodeOverlay>& overlay
       }
   }
 
-  for (auto& [pool, s] : price_state) out.prices.emplace(pool, s.winner);
+  for (auto& [key, s] : price_state) out.node_pools[key.first].prices.emplace(key.second, s.winner);
   // Capacity capsim can give a pod: the resource of the type's own devices (its count replaced, as
-  // Karpenter's capacity overlay replaces a resource the type already has). Others are named.
-  std::map<std::string, std::size_t> not_simulated;  // resource → types
-  for (const auto& [t, s] : capacity_state)
+  // Karpenter's capacity overlay replaces a resource the type already has). Others are named, each
+  // type counted once whatever the NodePools that see it.
+  std::map<std::string, std::set<std::size_t>> not_simulated;  // resource → types
+  for (const auto& [key, s] : capacity_state)
     for (const auto& [resource, q] : s.merged) {
-      const char* own = device_resource(types[t]);
-      if (own && resource == own) out.devices[types[t].name] = static_cast<int>(q);
-      else ++not_simulated[resource];
+      const char* own = device_resource(types[key.second]);
+      if (own && resource == own) out.node_pools[key.first].devices[types[key.second].name] = static_cast<int>(q);
+      else not_simulated[resource].insert(key.second);
     }
-  for (const auto& [resource, n] : not_simulated) {
+  for (const auto& [resource, ts] : not_simulated) {
+    const std::size_t n = ts.size();
     const bool device = resource == "nvidia.com/gpu" || resource == "aws.amazon.com/neuron";
     out.capacity_not_simulated.push_back(
         device ? fmt::format("a NodeOverlay's capacity {} on {} instance type(s) without such devices is not simulated: capsim gives a "

@@ -102,6 +102,7 @@ struct TypeInfo {
   const Labels* labels = nullptr;
   Res alloc, capacity;
   bool gpu_like = false, metal = false;
+  bool nvidia = false;                 // its devices are NVIDIA GPUs (NodePool limits count them as nvidia.com/gpu)
   std::vector<std::size_t> offerings;  // indices into the offerings argument
   double ref_price = kNoPrice;         // cheapest available offering, else the on-demand price
 };
@@ -177,6 +178,7 @@ struct Narrowed {
 struct SchedulingSnapshot::Impl {
   std::vector<Offering> offerings;
   std::vector<TypeInfo> types;
+  std::map<std::string, NodePoolBeliefs, std::less<>> beliefs;  // by NodePool name
   // (pool name, pod group key) -> type filtering: it depends only on these and the offerings, so
   // every round against the snapshot shares it.
   std::map<std::string, Candidates, std::less<>> candidates;
@@ -197,13 +199,21 @@ class Scheduler {
                      [&](std::size_t a, std::size_t b) { return pools[a].weight > pools[b].weight; });
     pool_used_.resize(pools.size());
     pool_nodes_.assign(pools.size(), 0);
+    beliefs_.assign(pools.size(), nullptr);
+    if (!snapshot.beliefs.empty())
+      for (std::size_t p = 0; p < pools.size(); ++p)
+        if (auto it = snapshot.beliefs.find(pools[p].name); it != snapshot.beliefs.end()) beliefs_[p] = &it->second;
     for (std::size_t n = 0; n < existing.size(); ++n) {
       const ExistingNode& e = *existing[n];
       nodes_free_[n] = res_of(e.free);
       for (std::size_t p = 0; p < pools.size(); ++p)
         if (pools[p].name == e.node_pool) {
           ++pool_nodes_[p];
-          if (e.type) pool_used_[p] = pool_used_[p] + Res{std::int64_t{e.type->vcpu} * 1000, e.type->memory_mib, e.type->gpus, 0};
+          // Its nvidia.com/gpu capacity as the node reports it: a capacity overlay's (time-slicing) or its GPUs.
+          if (e.type) {
+            const int gpus = e.overlay_devices > 0 && device_count(*e.type, DeviceResource::NvidiaGpu) > 0 ? e.overlay_devices : e.type->gpus;
+            pool_used_[p] = pool_used_[p] + Res{std::int64_t{e.type->vcpu} * 1000, e.type->memory_mib, gpus, 0};
+          }
           break;
         }
     }
@@ -355,7 +365,7 @@ class Scheduler {
       // smallest type still holds the total, no type drops out either.
       if (fits(total, c.min_alloc)) return Join::Unchanged;
       for (std::size_t i = 0; i < c.types.size(); ++i)
-        if (fits(total, types_[c.types[i]].alloc)) {
+        if (fits(total, alloc(c.pool, c.types[i]))) {
           out.types.push_back(c.types[i]);
           out.prices.push_back(c.prices[i]);
         }
@@ -371,8 +381,8 @@ class Scheduler {
       const OfferingFilter filter(req, pools_[c.pool]);
       std::vector<std::pair<double, std::size_t>> kept;
       for (std::size_t t : c.types) {
-        if (!cand.allowed[t] || !fits(total, types_[t].alloc)) continue;
-        if (double p = offering_price(filter, t); p < kNoPrice) kept.emplace_back(p, t);
+        if (!cand.allowed[t] || !fits(total, alloc(c.pool, t))) continue;
+        if (double p = offering_price(c.pool, filter, t); p < kNoPrice) kept.emplace_back(p, t);
       }
       std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       for (const auto& [p, t] : kept) {
@@ -424,26 +434,48 @@ class Scheduler {
   // largest capacity per resource over its remaining types (Karpenter's subtractMax), re-tightened
   // as the claim narrows.
   void refresh_bounds(Claim& c) {
-    Res alloc, cap, smallest = types_[c.types.front()].alloc;
+    Res largest, cap, smallest = alloc(c.pool, c.types.front());
     for (std::size_t t : c.types) {
-      alloc = max_of(alloc, types_[t].alloc);
-      cap = max_of(cap, types_[t].capacity);
-      smallest = {std::min(smallest.cpu, types_[t].alloc.cpu), std::min(smallest.mem, types_[t].alloc.mem),
-                  std::min(smallest.gpu, types_[t].alloc.gpu), std::min(smallest.pods, types_[t].alloc.pods)};
+      const Res a = alloc(c.pool, t);
+      largest = max_of(largest, a);
+      cap = max_of(cap, capacity(c.pool, t));
+      smallest = {std::min(smallest.cpu, a.cpu), std::min(smallest.mem, a.mem), std::min(smallest.gpu, a.gpu), std::min(smallest.pods, a.pods)};
     }
     cap.pods = 0;
     Res& used = pool_used_[c.pool];
     used = {used.cpu - c.reserved.cpu + cap.cpu, used.mem - c.reserved.mem + cap.mem, used.gpu - c.reserved.gpu + cap.gpu, 0};
-    c.max_alloc = alloc;
+    c.max_alloc = largest;
     c.min_alloc = smallest;
     c.reserved = cap;
   }
 
-  double offering_price(const OfferingFilter& f, std::size_t t) const {
+  // The cheapest offering of type t the filter allows, at the price NodePool p decides by.
+  double offering_price(std::size_t p, const OfferingFilter& f, std::size_t t) const {
     double best = kNoPrice;
     for (std::size_t o : types_[t].offerings)
-      if (f.allows(offerings_[o])) best = std::min(best, offerings_[o].price_usd_per_h);
+      if (f.allows(offerings_[o])) best = std::min(best, price(p, o));
     return best;
+  }
+
+  // What NodePool p believes (its NodeOverlays'): offering o's price, type t's allocatable and
+  // capacity (the device slot a capacity overlay replaces; limits count nvidia.com/gpu as overlaid).
+  double price(std::size_t p, std::size_t o) const {
+    const NodePoolBeliefs* b = beliefs_[p];
+    return b && !b->prices.empty() ? b->prices[o] : offerings_[o].price_usd_per_h;
+  }
+  Res alloc(std::size_t p, std::size_t t) const {
+    const NodePoolBeliefs* b = beliefs_[p];
+    if (!b || b->devices.empty()) return types_[t].alloc;
+    Res a = types_[t].alloc;
+    a.gpu = b->devices[t];
+    return a;
+  }
+  Res capacity(std::size_t p, std::size_t t) const {
+    const NodePoolBeliefs* b = beliefs_[p];
+    if (!b || b->devices.empty() || !types_[t].nvidia) return types_[t].capacity;
+    Res c = types_[t].capacity;
+    c.gpu = b->devices[t];
+    return c;
   }
 
   const Candidates& candidates(std::size_t g, std::size_t p) {
@@ -488,7 +520,7 @@ class Scheduler {
         c.reason[t] = wrong;
         continue;
       }
-      c.price[t] = offering_price(filter, t);
+      c.price[t] = offering_price(p, filter, t);
       if (c.price[t] == kNoPrice) {
         const bool any = std::any_of(types_[t].offerings.begin(), types_[t].offerings.end(),
                                      [&](std::size_t o) { return offerings_[o].available; });
@@ -520,7 +552,7 @@ class Scheduler {
   std::string limits_reason(std::size_t p, std::size_t t) const {
     const PoolLimits& l = pools_[p].limits;
     const Res& used = pool_used_[p];
-    const Res& cap = types_[t].capacity;
+    const Res cap = capacity(p, t);
     if (l.nodes && pool_nodes_[p] + 1 > *l.nodes)
       return fmt::format("limits: nodes {} + 1 > {}", pool_nodes_[p], *l.nodes);
     if (l.cpu_millicores && cap.cpu > *l.cpu_millicores - used.cpu)
@@ -534,7 +566,7 @@ class Scheduler {
   bool within_limits(std::size_t p, std::size_t t) const {
     const PoolLimits& l = pools_[p].limits;
     const Res& used = pool_used_[p];
-    const Res& cap = types_[t].capacity;
+    const Res cap = capacity(p, t);
     return (!l.nodes || pool_nodes_[p] + 1 <= *l.nodes) && (!l.cpu_millicores || cap.cpu <= *l.cpu_millicores - used.cpu) &&
            (!l.memory_mib || cap.mem <= *l.memory_mib - used.mem) && (!l.gpus || cap.gpu <= *l.gpus - used.gpu);
   }
@@ -571,7 +603,7 @@ class Scheduler {
         std::vector<std::size_t> kept;
         if (reason.empty()) {
           for (std::size_t t : cand.ok) {
-            if (!fits(need, types_[t].alloc) || !within_limits(p, t)) continue;
+            if (!fits(need, alloc(p, t)) || !within_limits(p, t)) continue;
             kept.push_back(t);
             if (kept.size() == karpenter::kMaxTypesWhileScheduling) break;
           }
@@ -629,14 +661,14 @@ class Scheduler {
   // the cheapest type's reason; and the types that would fit but for the service's throughput list.
   std::string no_type_reason(const Candidates& cand, std::size_t p, const PodSpec& pod, const Res& need) const {
     for (std::size_t t : cand.ok)
-      if (fits(need, types_[t].alloc)) return fmt::format("{} ({})", limits_reason(p, t), types_[t].type->name);
+      if (fits(need, alloc(p, t))) return fmt::format("{} ({})", limits_reason(p, t), types_[t].type->name);
     std::string reason = cand.ok.empty() ? "no instance type passes the requirements, offering and exotic filters"
                                          : fmt::format("no instance type fits the pod; the cheapest, {}: {}", types_[cand.ok.front()].type->name,
-                                                       fit_reason(need, types_[cand.ok.front()].alloc, pod.requests.device));
+                                                       fit_reason(need, alloc(p, cand.ok.front()), pod.requests.device));
     std::vector<std::string> blocked;
     const Requirements allowed = pools_[p].requirements.intersect(pod.affinity);
     for (std::size_t t = 0; t < types_.size(); ++t)
-      if (cand.reason[t] == kRequirementsReason && fits(need, types_[t].alloc) && wrong_device(pod, t).empty() &&
+      if (cand.reason[t] == kRequirementsReason && fits(need, alloc(p, t)) && wrong_device(pod, t).empty() &&
           only_throughput_rejects(pod, allowed, t))
         blocked.push_back(types_[t].type->name);
     if (!blocked.empty()) {
@@ -682,10 +714,10 @@ class Scheduler {
       std::string reason = cand.reason[t] == kRequirementsReason ? requirements_reason(*pods_[pod], allowed, cand, t) : std::string(cand.reason[t]);
       if (reason.rfind("throughput: ", 0) == 0) {
         std::string fit(wrong_device(*pods_[pod], t));
-        if (fit.empty()) fit = fit_reason(c.total, types_[t].alloc, pods_[pod]->requests.device);
+        if (fit.empty()) fit = fit_reason(c.total, alloc(p, t), pods_[pod]->requests.device);
         if (!fit.empty()) reason = fit;
       }
-      if (reason.empty()) reason = fit_reason(c.total, types_[t].alloc, pods_[pod]->requests.device);
+      if (reason.empty()) reason = fit_reason(c.total, alloc(p, t), pods_[pod]->requests.device);
       if (reason.empty()) reason = limits_reason(p, t);
       e.cheaper_rejected.push_back({types_[t].type->name, price, std::move(reason)});
     }
@@ -720,7 +752,7 @@ class Scheduler {
         const Offering& off = offerings_[o];
         if (!filter.allows(off)) continue;
         allowed.emplace_back(t, o);
-        if (off.capacity_type == CapacityType::OnDemand) cheapest_od = std::min(cheapest_od, off.price_usd_per_h);
+        if (off.capacity_type == CapacityType::OnDemand) cheapest_od = std::min(cheapest_od, price(c.pool, o));
         reserved = reserved || off.capacity_type == CapacityType::Reserved;
       }
     // A reserved offering holds only its reservation's free instances, shared by this round's claims
@@ -729,7 +761,7 @@ class Scheduler {
     auto usable = [&](const Offering& off, CapacityType ct) {
       if (off.capacity_type != ct) return false;
       if (ct == CapacityType::Reserved) return !off.capacity || reserved_taken_[static_cast<std::size_t>(&off - offerings_.data())] < *off.capacity;
-      return ct != CapacityType::Spot || off.price_usd_per_h <= cheapest_od;
+      return ct != CapacityType::Spot || price(c.pool, static_cast<std::size_t>(&off - offerings_.data())) <= cheapest_od;
     };
     auto pick = [&](CapacityType ct) {
       std::vector<std::pair<double, std::pair<std::size_t, std::size_t>>> best;  // price, (type, offering)
@@ -738,9 +770,9 @@ class Scheduler {
         std::optional<std::size_t> b;
         for (; i < allowed.size() && allowed[i].first == t; ++i) {
           const std::size_t o = allowed[i].second;
-          if (usable(offerings_[o], ct) && (!b || offerings_[o].price_usd_per_h < offerings_[*b].price_usd_per_h)) b = o;
+          if (usable(offerings_[o], ct) && (!b || price(c.pool, o) < price(c.pool, *b))) b = o;
         }
-        if (b) best.push_back({offerings_[*b].price_usd_per_h, {t, *b}});
+        if (b) best.push_back({price(c.pool, *b), {t, *b}});
       }
       std::stable_sort(best.begin(), best.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       return best;
@@ -962,6 +994,7 @@ class Scheduler {
   const std::vector<TypeInfo>& types_;
   SchedulingSnapshot::Impl& snapshot_;
   std::vector<std::size_t> pool_order_;
+  std::vector<const NodePoolBeliefs*> beliefs_;  // by pool: its NodeOverlays' beliefs, or nullptr
   std::vector<Res> pool_used_;  // capacity of the pool's existing nodes plus claim reservations
   std::vector<int> pool_nodes_;
   std::vector<std::size_t> pod_group_;
@@ -1005,8 +1038,17 @@ SchedulingCatalog::SchedulingCatalog(const InstanceCatalog& c) : catalog(&c) {
   }
 }
 
-SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::vector<Offering> offerings) : impl_(std::make_unique<Impl>()) {
+SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::vector<Offering> offerings,
+                                       std::map<std::string, NodePoolBeliefs, std::less<>> beliefs)
+    : impl_(std::make_unique<Impl>()) {
+  for (const auto& [name, b] : beliefs) {
+    if (!b.prices.empty() && b.prices.size() != offerings.size())
+      throw Error(fmt::format("NodePool {}: {} overlaid prices for {} offerings", name, b.prices.size(), offerings.size()));
+    if (!b.devices.empty() && b.devices.size() != catalog.catalog->types().size())
+      throw Error(fmt::format("NodePool {}: {} overlaid device counts for {} instance types", name, b.devices.size(), catalog.catalog->types().size()));
+  }
   impl_->offerings = std::move(offerings);
+  impl_->beliefs = std::move(beliefs);
   const auto& cat = catalog.catalog->types();
   auto& types = impl_->types;
   types.reserve(cat.size());
@@ -1017,7 +1059,10 @@ SchedulingSnapshot::SchedulingSnapshot(const SchedulingCatalog& catalog, std::ve
     ti.labels = &catalog.labels[i];
     // The device slot holds whichever accelerators the type has (a type has GPUs or Neuron devices, not both).
     ti.alloc = {t.alloc_cpu_millicores, t.alloc_memory_mib, catalog.devices[i], t.alloc_pods};
-    ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, t.gpus, 1};
+    // Limits count nvidia.com/gpu as Karpenter's instance type gives it: a capacity overlay's count on
+    // an NVIDIA type (time-slicing: the node advertises its slices), else its GPUs.
+    ti.nvidia = device_count(t, DeviceResource::NvidiaGpu) > 0;
+    ti.capacity = {std::int64_t{t.vcpu} * 1000, t.memory_mib, ti.nvidia ? catalog.devices[i] : t.gpus, 1};
     ti.gpu_like = t.accelerated();
     ti.metal = t.name.find("metal") != std::string::npos;
     ti.ref_price = t.ondemand_usd_per_h;

@@ -32,9 +32,10 @@ class DisruptionController;
 /// month while these seldom change, so each is worked out once and then only re-checked.
 class MarketOfferings {
  public:
-  /// `overlays`: the NodeOverlays whose prices and device capacity Karpenter decides by.
+  /// `overlays`: the NodeOverlays whose prices and device capacity Karpenter decides by, resolved for
+  /// each of `node_pools` (they apply per NodePool).
   MarketOfferings(const ClusterControllers& cluster, std::function<bool(const std::string&)> has_spot_prices,
-                  const std::vector<NodeOverlay>& overlays);
+                  const std::vector<NodeOverlay>& overlays, const std::vector<KarpenterNodePool>& node_pools);
 
   /// The market pool of the catalog's `type`-th type in the run's `zone`-th zone (made on first use).
   std::size_t pool(std::size_t type, std::size_t zone, CapacityType capacity);
@@ -45,14 +46,16 @@ class MarketOfferings {
   /// Every offering in the scenario's zones, priced and available as the market says now (the
   /// prepared snapshot, and the type filtering it has cached, kept until one of them changes).
   const SchedulingSnapshot& snapshot();
-  /// The price Karpenter decides by for market pool `pool` priced `usd_per_h` (a NodeOverlay's, or
-  /// the market's): what it schedules, launches and consolidates by, never what is billed.
-  double decided_price(std::size_t pool, double usd_per_h);
-  /// The accelerator devices a node of the catalog's `type`-th type offers pods (a NodeOverlay's capacity, or its own).
-  int devices(std::size_t type) const { return catalog_.devices[type]; }
-  /// The NodePools changed (a scheduled change): what was worked out from their requirements is
-  /// forgotten.
-  void node_pools_changed();
+  /// The price Karpenter decides by in the `node_pool`-th NodePool for market pool `pool` priced
+  /// `usd_per_h` (its NodeOverlays', or the market's): what it schedules, launches and consolidates
+  /// by, never what is billed.
+  double decided_price(std::size_t node_pool, std::size_t pool, double usd_per_h);
+  /// The accelerator devices a node of the catalog's `type`-th type offers pods in the `node_pool`-th
+  /// NodePool (its NodeOverlays' capacity, or the type's own).
+  int devices(std::size_t node_pool, std::size_t type) const;
+  /// The NodePools changed (a scheduled change) to `node_pools`: what was worked out from their
+  /// requirements is forgotten, and the overlays are resolved again for them.
+  void node_pools_changed(const std::vector<KarpenterNodePool>& node_pools);
 
  private:
   struct Watched {                 // one offering of the snapshot
@@ -71,6 +74,7 @@ class MarketOfferings {
   };
   /// Brings one offering up to now; true when its price or availability changed.
   bool look(Watched& w, SimTime now);
+  void resolve_overlays(const std::vector<KarpenterNodePool>& node_pools);
 
   ClusterControllers cluster_;
   std::function<bool(const std::string&)> has_spot_prices_;
@@ -81,9 +85,14 @@ class MarketOfferings {
   std::vector<std::size_t> limited_;        // those `limited`, by position in watched_
   Checked checked_;
   std::optional<SchedulingSnapshot> snapshot_;
-  NodeOverlayEffects overlays_;
-  std::vector<const PriceAdjustment*> adjustments_;  // by market pool; filled as pools are met
-  std::vector<char> adjustment_known_;
+  struct Overlays {
+    std::vector<NodeOverlay> spec;
+    NodeOverlayEffects effects;  // resolved for the NodePools now
+    std::vector<std::vector<const PriceAdjustment*>> adjustments;  // NodePool × market pool; filled as pools are met
+    std::vector<std::vector<char>> adjustment_known;
+    std::vector<std::vector<int>> devices;  // NodePool × catalog type; empty: the catalog's
+  };
+  Overlays overlays_;
 };
 
 class KarpenterProvisioner final : public Provisioner {
@@ -96,8 +105,9 @@ class KarpenterProvisioner final : public Provisioner {
   /// The catalog's offerings in the scenario's zones, priced and available as the market says now
   /// (kept while prices and availability do not change).
   const SchedulingSnapshot& snapshot() { return offerings_.snapshot(); }
-  /// The price Karpenter decides by now for market pool `pool` (its NodeOverlays' price, or the market's).
-  double decided_price(std::size_t pool);
+  /// The price Karpenter decides by now in the `node_pool`-th NodePool for market pool `pool` (its
+  /// NodeOverlays' price, or the market's).
+  double decided_price(std::size_t node_pool, std::size_t pool);
   /// The cluster's nodes as the scheduling simulation sees them (not gone, not cordoned).
   std::vector<ExistingNode> existing_nodes() const;
   /// Launches `claim` (its types in every zone its NodePool allows); the node, or nullopt when no

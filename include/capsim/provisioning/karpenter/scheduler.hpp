@@ -79,6 +79,9 @@ struct ExistingNode {
   /// Pods bound to it, by workload, for the workloads with topology spread constraints (they count
   /// its zone's pods, or its own for kubernetes.io/hostname).
   std::map<std::string, int, std::less<>> workload_pods{};
+  /// The devices a NodeOverlay's capacity gave it (0: its type's own): its nvidia.com/gpu capacity
+  /// as its NodePool's limits count it.
+  int overlay_devices = 0;
 };
 
 /// Why one instance type was not used. `reason` starts with its kind: "requirements: ...",
@@ -146,13 +149,22 @@ struct SchedulingCatalog {
   std::vector<int> devices;
 };
 
+/// What a NodePool's NodeOverlays make Karpenter believe there (NodeOverlays apply per NodePool).
+struct NodePoolBeliefs {
+  std::vector<double> prices;  // parallel to the snapshot's offerings; empty: the offerings' own prices
+  std::vector<int> devices;    // by catalog position; empty: SchedulingCatalog::devices
+};
+
 /// A catalog with its offerings at one moment (prices, availability), prepared once for any number
 /// of scheduling rounds against it: Karpenter's consolidation simulates many candidate sets per
 /// decision. It caches type filtering by NodePool name and pod shape, so within one snapshot a
 /// NodePool name must always mean the same NodePool. Not to be shared between threads.
 class SchedulingSnapshot {
  public:
-  SchedulingSnapshot(const SchedulingCatalog& catalog, std::vector<Offering> offerings);
+  /// `beliefs`: by NodePool name, the prices and device counts its NodeOverlays give (a NodePool not
+  /// named believes the offerings and the catalog).
+  SchedulingSnapshot(const SchedulingCatalog& catalog, std::vector<Offering> offerings,
+                     std::map<std::string, NodePoolBeliefs, std::less<>> beliefs = {});
   ~SchedulingSnapshot();
   SchedulingSnapshot(SchedulingSnapshot&&) noexcept;
   SchedulingSnapshot& operator=(SchedulingSnapshot&&) noexcept;

@@ -52,6 +52,13 @@ struct KarpenterNodePool {
   std::string template_hash;
 };
 
+/// The NodePools as NodeOverlays see them: each one's name and template labels.
+inline std::vector<OverlayNodePool> overlay_node_pools(const std::vector<KarpenterNodePool>& node_pools) {
+  std::vector<OverlayNodePool> out;
+  for (const KarpenterNodePool& np : node_pools) out.push_back({np.scheduling.name, Labels(np.labels.begin(), np.labels.end())});
+  return out;
+}
+
 /// A scheduled change of the NodePools (cluster.karpenter.changes): from `at` on, `node_pools` (every
 /// NodePool, in the scenario's order, the change merged in) are the NodePools. Behavioural fields
 /// (weight, limits, disruption) just apply; a node whose template changed is Drifted.
