@@ -480,9 +480,6 @@ TEST_CASE("capacity reservations: an unknown field, a reservation type no reserv
   check_message("odcr_with_duration.json",
                 {"odcr_with_duration.json: /market/capacity_reservations/0/duration_days: expected no 'duration_days' on an On-Demand "
                  "Capacity Reservation (type \"default\"): only a Capacity Block has one"});
-  check_message("reservations_same_pool.json",
-                {"reservations_same_pool.json: /market/capacity_reservations/1: expected one capacity reservation per instance type and zone "
-                 "(capsim models one reserved pool per g5.xlarge in us-east-1a), got a second one"});
 }
 
 TEST_CASE("NodePool changes (drift): a time outside the window or out of order, an unknown or static NodePool, a bad merged field") {
@@ -493,6 +490,8 @@ TEST_CASE("NodePool changes (drift): a time outside the window or out of order, 
                                                    "got 2024-05-10T00:02:00Z"});
   check_message("drift_change_unknown_node_pool.json", {"/cluster/karpenter/changes/0/node_pools/0/metadata/name",
                                                         "expected a NodePool of cluster.node_pools (gpu)", "did you mean 'gpu'?", "got \"gpus\""});
+  check_message("change_node_class_unknown.json", {"/cluster/karpenter/changes/0/node_classes/0/metadata/name",
+                                                    "expected an EC2NodeClass of cluster.node_classes (gpu); did you mean 'gpu'?", "got \"gpus\""});
   check_message("drift_change_static_node_pool.json", {"/cluster/karpenter/changes/0/node_pools/0", "expected a change to a dynamic NodePool",
                                                        "a change to static NodePool \"gpu\""});
   // The merged NodePool is read like any: its error sits at the change's place.

@@ -2,7 +2,9 @@
 // and the Drift method replaces them under the NodePool's Drifted budgets. Cases worked by hand.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -210,4 +212,53 @@ TEST_CASE("min_values_policy BestEffort reaches every NodePool, those of a chang
   const KarpenterSpec& k = best.policies[0].cluster.karpenter;
   CHECK(k.node_pools[0].scheduling.min_values_policy == MinValuesPolicy::BestEffort);
   CHECK(k.changes.at(0).node_pools[0].scheduling.min_values_policy == MinValuesPolicy::BestEffort);
+}
+
+TEST_CASE("a change that creates a NodePool: from its time on Karpenter provisions from it") {
+  // NodePool "gpu" (on-demand g5) is held to 2 nodes (limits.nodes): two g5.xlarge launch at 1 s and
+  // the other two replicas stay pending, retried every 3 minutes (1, 182, 363, 544 s, ...). At 600 s
+  // a change creates NodePool "g6" (whole: apiVersion karpenter.sh/v1, kind NodePool; on-demand g6):
+  // the new NodePool triggers a provisioning round, which the batch window closes 1 s later. At 601 s
+  // the two pending pods go to "g6" (gpu is at its limit): two g6.xlarge (1 GPU, 0.8048 USD/h).
+  // On demand: 2 x 1.006 x 3,599 / 3,600 (g5, 1 s to the end) + 2 x 0.8048 x 2,999 / 3,600 (g6, 601 s on).
+  json doc = drift_doc("1");
+  doc["cluster"]["node_pools"][0]["spec"]["limits"] = {{"nodes", 2}};
+  doc["cluster"]["karpenter"]["changes"] = json::parse(R"([{"at": "2024-05-10T00:10:00Z", "node_pools": [
+      {"apiVersion": "karpenter.sh/v1", "kind": "NodePool", "metadata": {"name": "g6"},
+       "spec": {"template": {"spec": {"requirements": [
+                  {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]},
+                  {"key": "karpenter.k8s.aws/instance-family", "operator": "In", "values": ["g6"]}]}},
+                "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s"}}}]}])");
+  const Scenario sc = io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios");
+  const KarpenterSpec& k = sc.policies[0].cluster.karpenter;
+  CHECK(k.node_pools.size() == 1);
+  REQUIRE(k.changes.at(0).node_pools.size() == 2);
+  CHECK(k.changes[0].node_pools[1].scheduling.name == "g6");
+  CHECK(std::find(sc.warnings.begin(), sc.warnings.end(),
+                  "cluster.karpenter.changes[0]: NodePool 'g6' is new: it is created at 2024-05-10T00:10:00Z (kubectl apply creates it), and "
+                  "from then on Karpenter may provision from it") != sc.warnings.end());
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  REQUIRE(rep.nodes.size() == 4);
+  std::vector<std::tuple<double, std::string, std::string>> nodes;
+  for (const auto& n : rep.nodes) nodes.emplace_back(n.launched_s, n.instance_type, n.owner);
+  std::sort(nodes.begin(), nodes.end());
+  CHECK(nodes == std::vector<std::tuple<double, std::string, std::string>>{
+                     {1, "g5.xlarge", "gpu"}, {1, "g5.xlarge", "gpu"}, {601, "g6.xlarge", "g6"}, {601, "g6.xlarge", "g6"}});
+  CHECK(rep.cost.on_demand_usd == doctest::Approx(2 * 1.006 * 3599 / 3600 + 2 * 0.8048 * 2999 / 3600));
+  CHECK(rep.services[0].replicas_placed == 4);
+  CHECK(ended(rep, "drifted").empty());
+
+  // A patch (no apiVersion and kind) of a name there is not stays an error: most likely a typo.
+  doc["cluster"]["karpenter"]["changes"][0]["node_pools"][0].erase("apiVersion");
+  std::string msg;
+  try {
+    io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios");
+  } catch (const ScenarioError& e) {
+    msg = e.what();
+  }
+  INFO(msg);
+  CHECK(msg.find("/cluster/karpenter/changes/0/node_pools/0/metadata/name: expected a NodePool of cluster.node_pools (gpu)") != std::string::npos);
+  CHECK(msg.find("or a new NodePool written whole (apiVersion karpenter.sh/v1, kind NodePool), which the change creates, got \"g6\"") !=
+        std::string::npos);
 }

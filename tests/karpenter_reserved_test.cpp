@@ -252,3 +252,61 @@ TEST_CASE("selector terms: an id alone, or tags all matching with the owner") {
   CHECK(reservation_offered_at(b, (3 * 3600 - 2400) * kMicrosPerSecond - 1));
   CHECK_FALSE(reservation_offered_at(b, (3 * 3600 - 2400) * kMicrosPerSecond));
 }
+
+namespace {
+// karpenter_reserved.json with two ODCRs of g5.xlarge in us-east-1a, both tagged team=ml (so the
+// class selects both): `first` listed before `second`; `replicas` 1-GPU replicas, one a node.
+json two_reservations(json first, json second, int replicas) {
+  json doc = doc_of("karpenter_reserved.json");
+  json base = doc["market"]["capacity_reservations"][0];
+  doc["market"]["capacity_reservations"] = json::array();
+  for (json* r : {&first, &second}) {
+    json full = base;
+    full.merge_patch(*r);
+    doc["market"]["capacity_reservations"].push_back(full);
+  }
+  doc["services"][0]["replicas"] = replicas;
+  return doc;
+}
+}  // namespace
+
+TEST_CASE("two reservations of one type and zone: each an offering of its own, each holding its own count") {
+  // cr-...a holds 1 and ends at 01:00Z (3,600 s), cr-...b holds 2. Four replicas: the round's claims
+  // take cr-...a's one instance, then cr-...b's two, and the fourth is on demand (all at 1 s).
+  // At 3,600 s cr-...a ends and its one node runs on, billed on demand. So on demand: the fourth node
+  // 1 s to 7,200 s (7,199 s) and cr-...a's node 3,600 s to 7,200 s: 1.006 x (7,199 + 3,600) / 3,600.
+  // Reservations: cr-...a 1 x 1.006 x 1 h = 1.006; cr-...b 2 x 1.006 x 2 h = 4.024; 5.030 in all.
+  // Had one reservation held all three reserved nodes, the end of cr-...a would move another count
+  // of them to on demand.
+  const json doc = two_reservations({{"id", "cr-0a1b2c3d4e5f6000a"}, {"instance_count", 1}, {"end", "2024-05-10T01:00:00Z"}},
+                                     {{"id", "cr-0a1b2c3d4e5f6000b"}, {"instance_count", 2}}, 4);
+  const RunResult r = run(doc);
+  const ReplicateResult& rep = r.policies[0].replicates[0];
+  REQUIRE(rep.nodes.size() == 4);
+  int reserved = 0;
+  for (const NodeRecord& n : rep.nodes) {
+    CHECK(n.launched_s == 1);
+    if (n.capacity_type == "reserved") ++reserved;
+  }
+  CHECK(reserved == 3);
+  CHECK(line_named(rep, "odcr/cr-0a1b2c3d4e5f6000a").cost_usd == doctest::Approx(1.006));
+  CHECK(line_named(rep, "odcr/cr-0a1b2c3d4e5f6000b").cost_usd == doctest::Approx(4.024));
+  CHECK(rep.cost.reserved_usd == doctest::Approx(5.030));
+  CHECK(rep.cost.on_demand_usd == doctest::Approx(1.006 * (7199 + 3600) / 3600));
+  CHECK(rep.services[0].replicas_placed == 4);
+}
+
+TEST_CASE("two equal reservations of one type and zone are filled in the scenario's order") {
+  // Both hold 2; the one that ends at 01:00Z is listed first or second. Three replicas: the first
+  // listed takes two nodes, the other one. The ending reservation's nodes run on demand for the last
+  // hour: two of them (2 x 1.006 = 2.012) when it is listed first, one (1.006) when second.
+  const json ending = {{"id", "cr-0a1b2c3d4e5f6000a"}, {"end", "2024-05-10T01:00:00Z"}};
+  const json lasting = {{"id", "cr-0a1b2c3d4e5f6000b"}};
+  const RunResult first = run(two_reservations(ending, lasting, 3));
+  CHECK(first.policies[0].replicates[0].cost.on_demand_usd == doctest::Approx(2 * 1.006));
+  const RunResult second = run(two_reservations(lasting, ending, 3));
+  CHECK(second.policies[0].replicates[0].cost.on_demand_usd == doctest::Approx(1.006));
+  // The reservations bill the same either way: 2 x 1.006 x 1 h + 2 x 1.006 x 2 h = 6.036.
+  CHECK(first.policies[0].replicates[0].cost.reserved_usd == doctest::Approx(6.036));
+  CHECK(second.policies[0].replicates[0].cost.reserved_usd == doctest::Approx(6.036));
+}

@@ -371,7 +371,7 @@ TEST_CASE("every file under tests/data/bad/manifests/ is exercised above") {
                                          "nodepool_v1beta1.yaml", "non_scalar_key.yaml", "merge_key.yaml", "unknown_tag.yaml",
                                          "bad_operator.yaml", "not_an_object.yaml", "duplicate_name.yaml", "empty_folder",
                                          "overlay_unknown_key.yaml", "overlay_operator.yaml",  // in node_overlay_test.cpp
-                                         "drift_new_pool"};            // in karpenter_drift_manifests_test.cpp
+                                         "drift_new_class"};           // in karpenter_node_class_drift_test.cpp
   std::set<std::string> present;
   for (const auto& e : std::filesystem::directory_iterator(bad_dir())) present.insert(e.path().filename().string());
   CHECK(present == checked);

@@ -41,8 +41,13 @@ double SpotMarket::uncertain(const Distribution& d, const std::string& pointer) 
   return d.sample(rng);
 }
 
-std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, CapacityType capacity) {
-  if (auto it = index_.find(PoolKey{type, zone, capacity}); it != index_.end()) return it->second;
+std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, CapacityType capacity, const std::string& reservation_id) {
+  if (capacity == CapacityType::Reserved && reservation_id.empty())
+    for (const CapacityReservation& r : spec_.capacity_reservations)
+      if (r.instance_type == type && r.zone == zone) return pool(type, zone, capacity, r.id);
+  if (capacity != CapacityType::Reserved && !reservation_id.empty())
+    throw Error(fmt::format("pool {}/{}/{}: a reservation id ('{}') names a reserved pool only", type, zone, to_string(capacity), reservation_id));
+  if (auto it = index_.find(PoolKey{type, zone, capacity, reservation_id}); it != index_.end()) return it->second;
   const InstanceType& t = catalog_.at(type);
   MarketPool p;
   p.offering.instance_type = type;
@@ -111,18 +116,20 @@ std::size_t SpotMarket::pool(const std::string& type, const std::string& zone, C
     // An On-Demand Capacity Reservation is paid for as a whole (see FleetController); an instance
     // running in it adds nothing.
     p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(0.0));
-    // The account's reservation of this type in this zone, if any (one per pair: see the loader).
+    // The account's reservation it is (a reserved pool without one, as a node group's may be, has none).
     for (const CapacityReservation& r : spec_.capacity_reservations)
-      if (r.instance_type == type && r.zone == zone) {
+      if (r.id == reservation_id && r.instance_type == type && r.zone == zone) {
         p.offering.reservation_id = r.id;
         p.offering.reservation_type = to_string(r.type);
       }
+    if (!reservation_id.empty() && p.offering.reservation_id.empty())
+      throw Error(fmt::format("pool {}/{}/reserved: no capacity reservation '{}' of that type and zone", type, zone, reservation_id));
   } else {
     p.prices = std::make_shared<PriceSchedule>(PriceSchedule::constant(t.ondemand_usd_per_h));
   }
   p.offering.price_usd_per_h = p.prices->price_at(0);
   pools_.push_back(std::move(p));
-  index_.emplace(OwnedPoolKey{type, zone, capacity}, pools_.size() - 1);
+  index_.emplace(OwnedPoolKey{type, zone, capacity, reservation_id}, pools_.size() - 1);
   return pools_.size() - 1;
 }
 

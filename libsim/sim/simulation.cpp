@@ -69,11 +69,15 @@ namespace {
 std::vector<NodeRecord> node_records(const Assembly& a) {
   std::vector<NodeRecord> out;
   out.reserve(a.state.nodes().size());
+  // A NodePool keeps its place through the changes, and those a change creates come after: the last
+  // change's list names them all.
+  const KarpenterSpec& karpenter = a.policy.cluster.karpenter;
+  const auto& node_pools = karpenter.changes.empty() ? karpenter.node_pools : karpenter.changes.back().node_pools;
   for (const Node& n : a.state.nodes()) {
     const MarketPool& mp = a.market.at(n.pool);
     NodeRecord r;
     r.name = a.ledger.line(n.ledger_line).resource;
-    r.owner = n.node_pool != kNoOwner ? a.policy.cluster.karpenter.node_pools[n.node_pool].scheduling.name
+    r.owner = n.node_pool != kNoOwner ? node_pools[n.node_pool].scheduling.name
                                       : a.policy.cluster.node_groups[n.group].name;
     r.instance_type = n.type->name;
     r.zone = mp.offering.zone;

@@ -20,3 +20,24 @@ def test_a_narrowed_nodepool_rolls_its_nodes_one_at_a_time(source_dir):
     assert [d.replacement_type for d in drifts] == ["g6.xlarge"] * 4
     ended = sorted(n.terminated_s for n in rep.nodes if n.end_reason == "drifted")
     assert ended == [670.0, 740.0, 810.0, 880.0]
+
+
+def test_a_class_that_drops_its_reservation_drifts_the_nodes_in_it(source_dir):
+    """tests/data/scenarios/karpenter_reserved.json (two g5.xlarge in a 2-instance ODCR, a third on
+    demand) with its EC2NodeClass's capacityReservationSelectorTerms removed at 600 s: the two nodes
+    in the reservation drift (it is no longer selected), the on-demand one stays. Default budget
+    roundup(10% x 3) = 1: replacements on demand at 610 and 680 s, the drifted nodes end at 670 and
+    740 s (tests/karpenter_node_class_drift_test.cpp works the same case)."""
+    import json
+
+    folder = source_dir / "tests" / "data" / "scenarios"
+    doc = json.loads((folder / "karpenter_reserved.json").read_text())
+    doc["cluster"]["karpenter"] = {"changes": [{"at": "2024-05-10T00:10:00Z", "node_classes": [
+        {"metadata": {"name": "gpu"}, "spec": {"capacityReservationSelectorTerms": None}}]}]}
+    scenario = capsim.load_scenario_text(json.dumps(doc), "reserved.json", str(folder))
+    rep = capsim.run(scenario, keep_series=True, explain=True).policies[0].replicates[0]
+    drifted = sorted((n.terminated_s, n.capacity_type) for n in rep.nodes if n.end_reason == "drifted")
+    assert drifted == [(670.0, "reserved"), (740.0, "reserved")]
+    assert sorted((n.launched_s, n.capacity_type) for n in rep.nodes if n.launched_s > 1) == [
+        (610.0, "on-demand"), (680.0, "on-demand")]
+    assert [d.method for d in rep.decisions.consolidations] == ["drift", "drift"]

@@ -37,8 +37,11 @@ class SpotMarket {
              SimTime horizon, std::uint64_t seed, std::uint64_t replicate);
 
   /// The pool of an offering, created on first use (timelines are drawn from its own streams, so
-  /// the order pools are created in does not matter).
-  std::size_t pool(const std::string& instance_type, const std::string& zone, CapacityType capacity);
+  /// the order pools are created in does not matter). A reserved offering is one reservation's
+  /// (Karpenter makes one offering per reservation): `reservation_id` names it; without one, the
+  /// first of the account's reservations of that type and zone, if any.
+  std::size_t pool(const std::string& instance_type, const std::string& zone, CapacityType capacity,
+                   const std::string& reservation_id = {});
   const MarketPool& at(std::size_t pool) const { return pools_[pool]; }
 
   /// Instances the pool can supply at `t` in all (running ones included); nullopt: no limit.
@@ -63,11 +66,13 @@ class SpotMarket {
   struct PoolKey {
     std::string_view type, zone;
     CapacityType capacity;
+    std::string_view reservation;
   };
   struct OwnedPoolKey {
     std::string type, zone;
     CapacityType capacity;
-    PoolKey view() const { return {type, zone, capacity}; }
+    std::string reservation;
+    PoolKey view() const { return {type, zone, capacity, reservation}; }
   };
   struct PoolKeyLess {
     using is_transparent = void;
@@ -75,7 +80,7 @@ class SpotMarket {
     static PoolKey view(const OwnedPoolKey& k) { return k.view(); }
     bool operator()(const auto& a, const auto& b) const {
       const PoolKey x = view(a), y = view(b);
-      return std::tie(x.type, x.zone, x.capacity) < std::tie(y.type, y.zone, y.capacity);
+      return std::tie(x.type, x.zone, x.capacity, x.reservation) < std::tie(y.type, y.zone, y.capacity, y.reservation);
     }
   };
   std::map<OwnedPoolKey, std::size_t, PoolKeyLess> index_;

@@ -4,6 +4,7 @@
 #include "io/k8s/workloads.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -255,6 +256,54 @@ std::optional<PodDisruptionBudgetSpec> pod_disruption_budget(Checker& ck, const 
   return out;
 }
 
+namespace {
+
+// A value as Karpenter's hash sees it (hashstructure with IgnoreZeroValue, ZeroNil, SlicesAsSets):
+// null and zero values (false, 0, "", empty lists and objects) left out, list items in one order.
+json canonical(const json& v) {
+  if (v.is_object()) {
+    json out = json::object();
+    for (const auto& [key, value] : v.items()) {
+      json c = canonical(value);
+      if (!c.is_null()) out[key] = std::move(c);
+    }
+    return out.empty() ? json() : out;
+  }
+  if (v.is_array()) {
+    std::vector<std::string> items;
+    for (const json& e : v) {
+      const json c = canonical(e);
+      if (!c.is_null()) items.push_back(c.dump());
+    }
+    if (items.empty()) return json();
+    std::sort(items.begin(), items.end());
+    json out = json::array();
+    for (const std::string& text : items) out.push_back(json::parse(text));
+    return out;
+  }
+  if ((v.is_boolean() && !v.get<bool>()) || (v.is_number() && v.get<double>() == 0) || (v.is_string() && v.get<std::string>().empty()))
+    return json();
+  return v;
+}
+
+// The AMI family of a class (EC2NodeClass.AMIFamily()): spec.amiFamily, else the family of its alias
+// term ("al2023@v20240625" → AL2023), else Custom.
+std::string ami_family(const json& spec) {
+  if (auto f = spec.find("amiFamily"); f != spec.end() && f->is_string()) return f->get<std::string>();
+  static const std::map<std::string, std::string> kFamilies = {{"al2", "AL2"}, {"al2023", "AL2023"}, {"bottlerocket", "Bottlerocket"},
+                                                               {"windows2019", "Windows2019"}, {"windows2022", "Windows2022"}};
+  if (auto terms = spec.find("amiSelectorTerms"); terms != spec.end() && terms->is_array())
+    for (const json& t : *terms)
+      if (t.is_object() && t.contains("alias") && t["alias"].is_string()) {
+        const std::string alias = t["alias"].get<std::string>();
+        auto f = kFamilies.find(alias.substr(0, alias.find('@')));
+        if (f != kFamilies.end()) return f->second;
+      }
+  return "Custom";
+}
+
+}  // namespace
+
 std::optional<Ec2NodeClassSpec> ec2_node_class(Checker& ck, const json& j, const std::string& p) {
   if (!ck.object(j, p, {"apiVersion", "kind", "metadata", "spec"}, {"metadata", "spec"})) return std::nullopt;
   const std::size_t before = ck.errors();
@@ -293,6 +342,19 @@ std::optional<Ec2NodeClassSpec> ec2_node_class(Checker& ck, const json& j, const
   }
   for (const auto& [key, value] : spec.items())
     if (std::find(kIgnored.begin(), kIgnored.end(), key) != kIgnored.end()) out.ignored_fields.push_back(key);
+  // karpenter-provider-aws marks these spec fields hash:"ignore": the selector terms drift
+  // dynamically (what they resolve to), ipPrefixCount not at all; the AMI family is hashed as resolved.
+  static const std::vector<std::string> kNotHashed = {"amiFamily", "amiSelectorTerms", "capacityReservationSelectorTerms", "ipPrefixCount",
+                                                      "securityGroupSelectorTerms", "subnetSelectorTerms"};
+  json hashed = json::object(), terms = json::object();
+  for (const auto& [key, value] : spec.items()) {
+    if (std::find(kNotHashed.begin(), kNotHashed.end(), key) == kNotHashed.end()) hashed[key] = value;
+    if (key == "amiSelectorTerms" || key == "subnetSelectorTerms" || key == "securityGroupSelectorTerms") terms[key] = value;
+  }
+  hashed["amiFamily"] = ami_family(spec);
+  out.static_hash = canonical(hashed).dump();
+  const json resolved = canonical(terms);
+  out.resolution_terms = resolved.is_null() ? "{}" : resolved.dump();
   if (ck.errors() != before) return std::nullopt;
   return out;
 }

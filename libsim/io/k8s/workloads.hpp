@@ -77,6 +77,13 @@ struct Ec2NodeClassSpec {
   std::optional<std::string> instance_store_policy;  // "RAID0"
   std::vector<CapacityReservationTerm> capacity_reservation_terms;  // capacityReservationSelectorTerms
   std::vector<std::string> ignored_fields;            // spec fields capsim does not model, sorted
+  /// What Karpenter's static drift compares (the EC2NodeClass hash): the spec less the fields it does
+  /// not hash (the selector terms, ipPrefixCount, amiFamily) plus the AMI family in force (amiFamily,
+  /// else the alias's family), written canonically (zero values dropped, lists as sets).
+  std::string static_hash;
+  /// amiSelectorTerms, subnetSelectorTerms and securityGroupSelectorTerms, written canonically: what
+  /// the class resolves its AMIs, subnets and security groups from (Karpenter's dynamic drift).
+  std::string resolution_terms;
 };
 
 std::optional<Ec2NodeClassSpec> ec2_node_class(Checker& ck, const json& j, const std::string& p);

@@ -81,7 +81,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
     }
   }
   if (auto k = c.find("karpenter"); k != c.end() && k->is_object() && k->contains("changes")) {
-    if (c.contains("node_pools")) parse_node_pool_changes((*k)["changes"], c["node_pools"], p + "/karpenter/changes", cl.karpenter);
+    if (c.contains("node_pools")) parse_node_pool_changes((*k)["changes"], c, p + "/karpenter/changes", cl.karpenter);
     else ck_.fail(p + "/karpenter/changes", "changes of the NodePools under 'node_pools'", "no node_pools");
   }
   // Karpenter's MIN_VALUES_POLICY is one setting; capsim's scheduling reads it on each NodePool.

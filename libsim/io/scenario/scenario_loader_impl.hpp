@@ -21,6 +21,10 @@
 #include "io/k8s/decoders.hpp"
 #include "io/k8s/manifest_policy.hpp"
 
+namespace capsim::io::k8s {
+struct Ec2NodeClassSpec;
+}  // namespace capsim::io::k8s
+
 namespace capsim::io::detail {
 
 using nlohmann::json;
@@ -110,6 +114,9 @@ class Loader {
   /// cluster.node_classes (EC2NodeClasses): each NodePool's nodeClassRef resolved, and the capacity
   /// reservations its class selects recorded on the NodePool.
   void parse_node_classes(const json& cluster, const json& list, const std::string& cluster_ptr, KarpenterSpec& karpenter);
+  /// NodePool `pool` (its document at `pool_ptr`) bound to its EC2NodeClass `nc`: the reservations
+  /// the class selects and what drift compares of the class, with parse_node_classes's checks.
+  void bind_node_class(KarpenterNodePool& pool, const k8s::Ec2NodeClassSpec& nc, const std::string& pool_ptr);
   void parse_cluster_autoscaler(const json& j, const std::string& p, ClusterAutoscalerSpec& out);
   std::optional<ScheduleSpec> parse_schedule(const json& j, const std::string& p);
   std::optional<TargetTrackingPolicy> parse_target_tracking(const json& j, const std::string& p, const NodeGroupSpec& group);
@@ -159,7 +166,9 @@ class Loader {
   /// cluster.karpenter.changes (scenario_node_pool_changes.cpp): NodePools changed at a time, each
   /// change merged into the NodePools (`node_pools`, the document's; `out.node_pools`, as read) as
   /// the earlier ones left them.
-  void parse_node_pool_changes(const json& changes, const json& node_pools, const std::string& ptr, KarpenterSpec& out);
+  /// A change may also patch the EC2NodeClasses of `cluster`'s node_classes (its `node_classes`); every
+  /// NodePool is bound again to its class as the change leaves it.
+  void parse_node_pool_changes(const json& changes, const json& cluster, const std::string& ptr, KarpenterSpec& out);
   /// A NodePool of cluster.node_pools (scenario_node_pool.cpp): the Karpenter v1 fields io/k8s
   /// decodes, and the v1.x additions read here (Balanced and its consolidationThreshold).
   /// The batch section of a policy's document (scenario_batch.cpp): its job templates, each checked

@@ -4,7 +4,8 @@
 // NodePool the manifests leave out stays as it was. Each entry becomes the `node_pools` entry that
 // parse_node_pool_changes reads: a JSON Merge Patch (RFC 7396) from the NodePool as the earlier
 // changes left it to the manifest's, with null for every key the manifest drops, so merging it
-// yields the manifest's NodePool exactly.
+// yields the manifest's NodePool exactly; a NodePool of a new name is written whole (it is created). EC2NodeClasses of the manifests become its `node_classes`
+// entry the same way.
 #include <algorithm>
 #include <map>
 
@@ -59,6 +60,15 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
         current.emplace(n->get<std::string>(), np);
         names.push_back(n->get<std::string>());
       }
+  // And each EC2NodeClass, by name.
+  std::map<std::string, json> current_classes;
+  std::vector<std::string> class_names;
+  if (doc["cluster"].contains("node_classes") && doc["cluster"]["node_classes"].is_array())
+    for (const json& nc : doc["cluster"]["node_classes"])
+      if (const json* n = name_of(nc)) {
+        current_classes.emplace(n->get<std::string>(), nc);
+        class_names.push_back(n->get<std::string>());
+      }
   for (std::size_t c = 0; c < changes->size(); ++c) {
     json& entry = (*changes)[c];
     if (!entry.is_object()) continue;
@@ -67,12 +77,17 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
       if (entry.contains("node_pools") && entry["node_pools"].is_array())
         for (const json& e : entry["node_pools"])
           if (const json* n = name_of(e); n && current.count(n->get<std::string>())) current[n->get<std::string>()].merge_patch(e);
+          else if (n) current.emplace(n->get<std::string>(), e);  // a NodePool the change creates
+      if (entry.contains("node_classes") && entry["node_classes"].is_array())
+        for (const json& e : entry["node_classes"])
+          if (const json* n = name_of(e); n && current_classes.count(n->get<std::string>())) current_classes[n->get<std::string>()].merge_patch(e);
       continue;
     }
     // From here on the entry keeps its `manifests` key unless it is converted: parse_node_pool_changes
     // skips such an entry, whose problems are reported here.
-    if (entry.contains("node_pools")) {
-      ck_.fail(cp, "either node_pools (JSON Merge Patches) or manifests (NodePools that replace), not both", "both");
+    if (entry.contains("node_pools") || entry.contains("node_classes")) {
+      ck_.fail(cp, "either node_pools (JSON Merge Patches) or manifests (NodePools that replace), not both",
+               entry.contains("node_pools") ? "both" : "both (node_classes and manifests)");
       continue;
     }
     const json& m = entry["manifests"];
@@ -96,27 +111,45 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
     }
     if (!paths_ok) continue;
     const std::shared_ptr<const k8s::Manifests> manifests = read_manifests(inputs);
-    json patches = json::array();
+    json patches = json::array(), class_patches = json::array();
     bool ok = true;
     std::size_t others = 0;
     std::map<std::string, json> next = current;
+    std::map<std::string, json> next_classes = current_classes;
     for (std::size_t i = 0; i < manifests->objects.size(); ++i) {
       const k8s::ManifestObject& o = manifests->objects[i];
+      if (o.kind == k8s::ManifestKind::EC2NodeClass) {
+        auto at = next_classes.find(o.name);
+        if (at == next_classes.end()) {
+          // A NodePool that could name a new class would be a new NodePool too; capsim adds neither.
+          Diagnostic d;
+          d.pointer = o.pointer + "/metadata/name";
+          d.expected = fmt::format("the name of an EC2NodeClass of the policy ({}): a change replaces EC2NodeClasses, capsim cannot add one mid-run",
+                                   class_names.empty() ? "it has none" : fmt::format("{}", fmt::join(class_names, ", ")));
+          d.got = "\"" + o.name + "\"";
+          d.hint = did_you_mean(o.name, class_names);
+          diags_.push_back(k8s::in_manifest(o, d));
+          ok = false;
+          continue;
+        }
+        json patch = replacement_patch(at->second, o.object);
+        patch["metadata"]["name"] = o.name;
+        overlay.regions.push_back({ptr_join(cp + "/node_classes", class_patches.size()), i, o.pointer, manifests});
+        class_patches.push_back(std::move(patch));
+        at->second = o.object;
+        continue;
+      }
       if (o.kind != k8s::ManifestKind::NodePool) {
         ++others;
         continue;
       }
       auto at = next.find(o.name);
       if (at == next.end()) {
-        // Karpenter would create a new NodePool; capsim's NodePools are fixed when the run starts.
-        Diagnostic d;
-        d.pointer = o.pointer + "/metadata/name";
-        d.expected = fmt::format("the name of a NodePool of the policy ({}): a change replaces NodePools, capsim cannot add one mid-run",
-                                 names.empty() ? "it has none" : fmt::format("{}", fmt::join(names, ", ")));
-        d.got = "\"" + o.name + "\"";
-        d.hint = did_you_mean(o.name, names);
-        diags_.push_back(k8s::in_manifest(o, d));
-        ok = false;
+        // A NodePool of a new name: kubectl apply creates it. Its entry is the whole object (with its
+        // apiVersion and kind), which parse_node_pool_changes creates.
+        overlay.regions.push_back({ptr_join(cp + "/node_pools", patches.size()), i, o.pointer, manifests});
+        patches.push_back(o.object);
+        next.emplace(o.name, o.object);
         continue;
       }
       json patch = replacement_patch(at->second, o.object);
@@ -126,21 +159,25 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
       at->second = o.object;
     }
     if (!ok) continue;
-    if (patches.empty()) {
-      ck_.fail(cp + "/manifests", "manifests holding at least one NodePool (the NodePools the change replaces)",
-               fmt::format("{} object(s), no NodePool", manifests->objects.size()));
+    if (patches.empty() && class_patches.empty()) {
+      ck_.fail(cp + "/manifests", "manifests holding at least one NodePool or EC2NodeClass (the objects the change replaces)",
+               fmt::format("{} object(s), no NodePool or EC2NodeClass", manifests->objects.size()));
       continue;
     }
     if (others > 0) {
       const std::string note =
-          fmt::format("cluster.karpenter.changes[{}]: only the NodePools of a change's manifests are read; {} object(s) of other kinds "
-                      "in them are not applied at the change's time",
+          fmt::format("cluster.karpenter.changes[{}]: only the NodePools and EC2NodeClasses of a change's manifests are read; {} object(s) "
+                      "of other kinds in them are not applied at the change's time",
                       c, others);
       if (std::find(sc_.warnings.begin(), sc_.warnings.end(), note) == sc_.warnings.end()) sc_.warnings.push_back(note);
     }
+    for (const auto& [name, pool] : next)
+      if (!current.count(name)) names.push_back(name);
     current = std::move(next);
+    current_classes = std::move(next_classes);
     entry.erase("manifests");
-    entry["node_pools"] = std::move(patches);
+    if (!patches.empty()) entry["node_pools"] = std::move(patches);
+    if (!class_patches.empty()) entry["node_classes"] = std::move(class_patches);
   }
 }
 

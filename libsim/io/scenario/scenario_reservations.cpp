@@ -26,7 +26,6 @@ void Loader::parse_capacity_reservations(const json& list) {
   std::vector<std::string> type_names;
   for (const auto& t : sc_.catalog.types()) type_names.push_back(t.name);
   std::set<std::string> ids;
-  std::set<std::pair<std::string, std::string>> pools;
   const UtcTime run_start = sc_.simulation.start;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const json& r = list[i];
@@ -95,11 +94,6 @@ void Loader::parse_capacity_reservations(const json& list) {
           if (*cr.ends <= cr.begins) ck_.fail(p + "/end", "an end after the reservation's start", "\"" + r["end"].get<std::string>() + "\"");
         }
     }
-    // capsim keys a reserved offering by instance type and zone (Karpenter too keeps one reserved
-    // offering per reservation, but capsim's market has one reserved pool per type and zone).
-    if (!cr.instance_type.empty() && !cr.zone.empty() && !pools.emplace(cr.instance_type, cr.zone).second)
-      ck_.fail(p, fmt::format("one capacity reservation per instance type and zone (capsim models one reserved pool per {} in {})", cr.instance_type, cr.zone),
-               "a second one");
     if (ck_.errors() == before) sc_.market.capacity_reservations.push_back(std::move(cr));
   }
 }
@@ -114,7 +108,7 @@ void Loader::parse_node_classes(const json& cluster, const json& list, const std
     ck_.fail(lp, "an array of Karpenter EC2NodeClasses (karpenter.k8s.aws/v1)", describe(list));
     return;
   }
-  // Said once per scenario (every policy may hold the same classes).
+  // Said once per scenario (every policy may hold the same classes), here and in bind_node_class.
   auto note = [&](const std::string& text) {
     if (std::find(sc_.warnings.begin(), sc_.warnings.end(), text) == sc_.warnings.end()) sc_.warnings.push_back(text);
   };
@@ -152,32 +146,40 @@ void Loader::parse_node_classes(const json& cluster, const json& list, const std
                did_you_mean(ref->get<std::string>(), names));
       continue;
     }
-    KarpenterNodePool& pool = karpenter.node_pools[i];
-    const Requirements& req = pool.scheduling.requirements;
-    const auto type_key = req.keys().find(std::string(label::kCapacityReservationType));
-    if (type_key != req.keys().end() && !type_key->second.allows("default") && !type_key->second.allows("capacity-block")) {
-      ck_.fail(ptr_join(cp + "/node_pools", i) + "/spec/template/spec/requirements",
-               "a karpenter.k8s.aws/capacity-reservation-type requirement that allows \"default\" or \"capacity-block\"",
-               type_key->second.describe());
-      continue;
-    }
-    std::size_t of_type = 0;
-    for (const CapacityReservation& r : sc_.market.capacity_reservations) {
-      const auto& terms = it->second.capacity_reservation_terms;
-      if (std::none_of(terms.begin(), terms.end(), [&](const CapacityReservationTerm& t) { return selects(t, r); })) continue;
-      pool.scheduling.capacity_reservations.push_back(r.id);
-      if (type_key == req.keys().end() || type_key->second.allows(to_string(r.type))) ++of_type;
-    }
-    const auto cap = req.keys().find(std::string(label::kCapacityType));
-    const bool reserved_only = cap != req.keys().end() && cap->second.allows("reserved") && !cap->second.allows("on-demand") && !cap->second.allows("spot");
-    // A capacity-reservation-type requirement (In) leaves only reserved offerings: others lack the label.
-    const bool typed = type_key != req.keys().end() && !type_key->second.allows_absent();
-    if (of_type == 0 && (reserved_only || typed))
-      note(fmt::format("NodePool '{}' allows only reserved capacity{}, but its EC2NodeClass '{}' selects no such capacity reservation: its "
-                       "pods get no node from it",
-                       pool.scheduling.name, typed ? " of type " + type_key->second.describe() : std::string(),
-                       it->second.name));
+    bind_node_class(karpenter.node_pools[i], it->second, ptr_join(cp + "/node_pools", i));
   }
+}
+
+void Loader::bind_node_class(KarpenterNodePool& pool, const k8s::Ec2NodeClassSpec& nc, const std::string& pool_ptr) {
+  auto note = [&](const std::string& text) {
+    if (std::find(sc_.warnings.begin(), sc_.warnings.end(), text) == sc_.warnings.end()) sc_.warnings.push_back(text);
+  };
+  pool.node_class_hash = nc.static_hash;
+  pool.node_class_terms = nc.resolution_terms;
+  pool.scheduling.capacity_reservations.clear();
+  const Requirements& req = pool.scheduling.requirements;
+  const auto type_key = req.keys().find(std::string(label::kCapacityReservationType));
+  if (type_key != req.keys().end() && !type_key->second.allows("default") && !type_key->second.allows("capacity-block")) {
+    ck_.fail(pool_ptr + "/spec/template/spec/requirements",
+             "a karpenter.k8s.aws/capacity-reservation-type requirement that allows \"default\" or \"capacity-block\"",
+             type_key->second.describe());
+    return;
+  }
+  std::size_t of_type = 0;
+  for (const CapacityReservation& r : sc_.market.capacity_reservations) {
+    const auto& terms = nc.capacity_reservation_terms;
+    if (std::none_of(terms.begin(), terms.end(), [&](const CapacityReservationTerm& t) { return selects(t, r); })) continue;
+    pool.scheduling.capacity_reservations.push_back(r.id);
+    if (type_key == req.keys().end() || type_key->second.allows(to_string(r.type))) ++of_type;
+  }
+  const auto cap = req.keys().find(std::string(label::kCapacityType));
+  const bool reserved_only = cap != req.keys().end() && cap->second.allows("reserved") && !cap->second.allows("on-demand") && !cap->second.allows("spot");
+  // A capacity-reservation-type requirement (In) leaves only reserved offerings: others lack the label.
+  const bool typed = type_key != req.keys().end() && !type_key->second.allows_absent();
+  if (of_type == 0 && (reserved_only || typed))
+    note(fmt::format("NodePool '{}' allows only reserved capacity{}, but its EC2NodeClass '{}' selects no such capacity reservation: its "
+                     "pods get no node from it",
+                     pool.scheduling.name, typed ? " of type " + type_key->second.describe() : std::string(), nc.name));
 }
 
 }  // namespace capsim::io::detail

@@ -1,5 +1,6 @@
 #include "capsim/provisioning/karpenter/drift.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,6 +12,14 @@ namespace capsim {
 DriftKind drift_of(const KarpenterNodePool& launched, const KarpenterNodePool& now, const Labels& node_labels) {
   if (launched.template_hash != now.template_hash) return DriftKind::Static;
   if (!now.scheduling.requirements.matches(node_labels)) return DriftKind::Requirements;
+  if (launched.node_class_hash != now.node_class_hash) return DriftKind::NodeClass;
+  if (launched.node_class_terms != now.node_class_terms) return DriftKind::NodeClassTerms;
+  // Karpenter handles this dynamically, not through the offerings, because a reserved launch may fall
+  // back to on-demand: only a node that runs in a reservation drifts when its class drops it.
+  if (auto id = node_labels.find(std::string(label::kCapacityReservationId)); id != node_labels.end() && !id->second.empty()) {
+    const auto& selected = now.scheduling.capacity_reservations;
+    if (std::find(selected.begin(), selected.end(), id->second) == selected.end()) return DriftKind::CapacityReservation;
+  }
   return DriftKind::None;
 }
 

@@ -75,6 +75,19 @@ std::size_t MarketOfferings::pool(std::size_t type, std::size_t zone, CapacityTy
   return slot - 1;
 }
 
+std::vector<std::size_t> MarketOfferings::reserved_pools(std::size_t type, std::size_t zone) {
+  std::vector<std::size_t> out;
+  const std::string& type_name = catalog_.catalog->types()[type].name;
+  const std::string& zone_name = cluster_.run.zones[zone];
+  for (const CapacityReservation& r : cluster_.run.market.spec().capacity_reservations) {
+    if (r.instance_type != type_name || r.zone != zone_name) continue;
+    const std::size_t p = cluster_.run.market.pool(type_name, zone_name, CapacityType::Reserved, r.id);
+    cluster_.nodes.ensure_pool(p);
+    out.push_back(p);
+  }
+  return out;
+}
+
 std::size_t MarketOfferings::type_index(const std::string& name) const {
   auto it = catalog_.index.find(name);
   if (it != catalog_.index.end()) return it->second;
@@ -137,13 +150,15 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
           if (w.limited) limited_.push_back(watched_.size());
           watched_.push_back(w);
         }
-    // The account's capacity reservations: one reserved offering each (the loader allows one per type
-    // and zone), its capacity what the reservation holds while it is offered.
+    // The account's capacity reservations: one reserved offering each, several of one type and zone
+    // included (Karpenter's offerings carry the reservation id), in the scenario's order; its capacity
+    // what the reservation holds while it is offered.
     for (const CapacityReservation& r : run.market.spec().capacity_reservations) {
       auto z = std::find(run.zones.begin(), run.zones.end(), r.zone);
       if (z == run.zones.end()) continue;
       Watched w;
-      w.pool = pool(type_index(r.instance_type), static_cast<std::size_t>(z - run.zones.begin()), CapacityType::Reserved);
+      w.pool = run.market.pool(r.instance_type, r.zone, CapacityType::Reserved, r.id);
+      cluster_.nodes.ensure_pool(w.pool);
       w.prices = run.market.at(w.pool).prices.get();
       w.limited = true;
       w.reserved = true;
@@ -169,11 +184,10 @@ const SchedulingSnapshot& MarketOfferings::snapshot() {
     o.price_usd_per_h = w.price;
     o.available = w.available;
     if (o.capacity_type == CapacityType::Reserved) {
-      // Reserved capacity is already paid for: Karpenter prices it near zero so it is tried first
-      // (karpenter-provider-aws ODCR design: "a price near 0"); capsim takes kReservedOfferingPriceFactor
-      // of the on-demand price, which keeps reserved types in their on-demand order. Its capacity is
-      // what the reservation still holds.
-      o.price_usd_per_h = run.catalog.at(o.instance_type).ondemand_usd_per_h * kReservedOfferingPriceFactor;
+      // Reserved capacity is already paid for: Karpenter prices it at the on-demand price divided by
+      // 10,000,000 (kReservedOfferingPriceDivisor), so it is tried first and reserved types keep their
+      // on-demand order. Its capacity is what the reservation still holds.
+      o.price_usd_per_h = run.catalog.at(o.instance_type).ondemand_usd_per_h / kReservedOfferingPriceDivisor;
       const std::optional<int> cap = run.market.capacity_at(w.pool, now);
       o.capacity = std::max(0, cap.value_or(0) - cluster_.nodes.running_in(w.pool));
     }
@@ -440,22 +454,24 @@ std::optional<std::size_t> KarpenterProvisioner::launch(const PlannedNodeClaim& 
   ClaimMatches& pods_allow = claim_matches(claim.requirements);
   for (std::size_t i = 0; i < claim.instance_types.size(); ++i) {
     const std::size_t type = offerings_.type_index(claim.instance_types[i]);
-    for (std::size_t zone = 0; zone < run.zones.size(); ++zone) {
-      const std::size_t p = offerings_.pool(type, zone, claim.capacity_type);
-      const MarketPool& mp = run.market.at(p);
-      if (!offerings_.admits(np, pool.scheduling.requirements, p)) continue;
-      // Reserved: only into a reservation its EC2NodeClass selects.
-      if (claim.capacity_type == CapacityType::Reserved) {
-        const auto& ids = pool.scheduling.capacity_reservations;
-        if (mp.offering.reservation_id.empty() || std::find(ids.begin(), ids.end(), mp.offering.reservation_id) == ids.end()) continue;
+    for (std::size_t zone = 0; zone < run.zones.size(); ++zone)
+      // Reserved: each reservation of the type in the zone is its own offering, in the scenario's order.
+      for (const std::size_t p : claim.capacity_type == CapacityType::Reserved ? offerings_.reserved_pools(type, zone)
+                                                                                : std::vector<std::size_t>{offerings_.pool(type, zone, claim.capacity_type)}) {
+        const MarketPool& mp = run.market.at(p);
+        if (!offerings_.admits(np, pool.scheduling.requirements, p)) continue;
+        // Reserved: only into a reservation its EC2NodeClass selects.
+        if (claim.capacity_type == CapacityType::Reserved) {
+          const auto& ids = pool.scheduling.capacity_reservations;
+          if (mp.offering.reservation_id.empty() || std::find(ids.begin(), ids.end(), mp.offering.reservation_id) == ids.end()) continue;
+        }
+        // The pods' own zone (and capacity type) requirements bind the launch as the NodePool's do.
+        if (!claim_allows(pods_allow, p)) continue;
+        if (cluster_.nodes.avoided(p, now)) continue;
+        // With a price overlay Karpenter's AWS provider asks CreateFleet to prefer the overlaid prices
+        // (strategy prioritized, priorities by them): the launch follows the prices it decided by.
+        states.push_back(PoolState{p, offerings_.decided_price(np, p, mp.prices->price_at(now)), 1e9, mp.hazard_per_h, static_cast<int>(i)});
       }
-      // The pods' own zone (and capacity type) requirements bind the launch as the NodePool's do.
-      if (!claim_allows(pods_allow, p)) continue;
-      if (cluster_.nodes.avoided(p, now)) continue;
-      // With a price overlay Karpenter's AWS provider asks CreateFleet to prefer the overlaid prices
-      // (strategy prioritized, priorities by them): the launch follows the prices it decided by.
-      states.push_back(PoolState{p, offerings_.decided_price(np, p, mp.prices->price_at(now)), 1e9, mp.hazard_per_h, static_cast<int>(i)});
-    }
   }
   const AllocationStrategy strategy =
       claim.capacity_type == CapacityType::Spot ? AllocationStrategy::PriceCapacityOptimized : AllocationStrategy::LowestPrice;
@@ -518,8 +534,16 @@ void KarpenterProvisioner::expire(std::size_t id) {
 void KarpenterProvisioner::apply_change(std::size_t k) {
   const NodePoolChange& change = drift_.source->changes[k];
   pools_.clear();
+  bool created = false;
   for (std::size_t np = 0; np < change.node_pools.size(); ++np) {
     const KarpenterNodePool& now = change.node_pools[np];
+    if (np == drift_.current.size()) {
+      created = true;
+      // A NodePool the change creates (the loader appends them): Karpenter may provision from it now.
+      drift_.current.push_back(&now);
+      spec_.node_pools.push_back(now);
+      drift_.node_tags.emplace_back();
+    }
     drift_.current[np] = &now;
     spec_.node_pools[np] = now;
     if (!now.replicas) pools_.push_back(now.scheduling);
@@ -541,6 +565,9 @@ void KarpenterProvisioner::apply_change(std::size_t k) {
     else drift_.drifted.emplace(id, now);
   }
   cluster_.state.changed();
+  // A new NodePool triggers a provisioning round (Karpenter's provisioner watches NodePools), so pods
+  // left pending for want of one need not wait for their next retry.
+  if (created && !cluster_.replicas.pending().empty()) pods_pending();
 }
 
 void KarpenterProvisioner::provision() {

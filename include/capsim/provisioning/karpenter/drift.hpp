@@ -7,7 +7,14 @@
 // - requirement drift: the NodePool's requirements no longer admit the node's labels (its type, zone,
 //   capacity type, ...). Requirements are not hashed, so a change that still admits the node (a
 //   relaxed requirement) does not drift it.
-// Behavioural fields (weight, limits, disruption) never drift a node.
+// Behavioural fields (weight, limits, disruption) never drift a node. Then the cloud provider's drift
+// (karpenter-provider-aws), when a change edits the EC2NodeClass the NodePool names:
+// - node-class drift: the class's static hash (its spec less the selector terms) changed;
+// - AMI / subnet / security-group drift: Karpenter compares the instance's AMI, subnet and security
+//   groups with what the class's selector terms resolve to now; capsim resolves nothing, so it takes
+//   a change of amiSelectorTerms, subnetSelectorTerms or securityGroupSelectorTerms as a change of
+//   what they resolve to (the loader says so in a warning);
+// - capacity-reservation drift: the node runs in a reservation the class no longer selects.
 //
 // The Drift method, tried after emptiness and before consolidation: drifted nodes oldest drift
 // first; an empty one is left to emptiness; one whose NodePool's Drifted budget is spent is skipped;
@@ -26,10 +33,11 @@
 
 namespace capsim {
 
-enum class DriftKind { None, Static, Requirements };
+enum class DriftKind { None, Static, Requirements, NodeClass, NodeClassTerms, CapacityReservation };
 
 /// How a node launched under NodePool `launched` stands against the NodePool `now`, its labels being
-/// `node_labels`: static drift first (Karpenter checks it first), then requirement drift.
+/// `node_labels`: in Karpenter's order, the NodePool's static drift, its requirements, then the
+/// EC2NodeClass's static hash, its selector terms and the node's capacity reservation.
 DriftKind drift_of(const KarpenterNodePool& launched, const KarpenterNodePool& now, const Labels& node_labels);
 
 /// The Drift method's command over `candidates` (drifted, in the order they drifted), with `allowed`

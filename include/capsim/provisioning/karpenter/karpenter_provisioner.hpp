@@ -39,6 +39,9 @@ class MarketOfferings {
 
   /// The market pool of the catalog's `type`-th type in the run's `zone`-th zone (made on first use).
   std::size_t pool(std::size_t type, std::size_t zone, CapacityType capacity);
+  /// The market pools of the account's capacity reservations of that type and zone: one reserved
+  /// offering per reservation (as Karpenter makes them), in market.capacity_reservations order.
+  std::vector<std::size_t> reserved_pools(std::size_t type, std::size_t zone);
   /// The catalog position of the type named `name` (throws, with close matches, for an unknown one).
   std::size_t type_index(const std::string& name) const;
   /// Whether NodePool `node_pool` (its `requirements`) admits the offering of market pool `pool`.
@@ -79,7 +82,7 @@ class MarketOfferings {
   ClusterControllers cluster_;
   std::function<bool(const std::string&)> has_spot_prices_;
   SchedulingCatalog catalog_;               // the catalog prepared once
-  std::vector<std::size_t> pools_;          // (type, zone, capacity type) -> market pool + 1 (0: not made yet)
+  std::vector<std::size_t> pools_;          // (type, zone, capacity type) -> market pool + 1 (0: not made yet); not reserved
   std::vector<std::vector<signed char>> admits_;  // NodePool × market pool: 1 admits, 0 not, -1 not known yet
   std::vector<Watched> watched_;            // every offering it considers
   std::vector<std::size_t> limited_;        // those `limited`, by position in watched_

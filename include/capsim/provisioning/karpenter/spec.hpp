@@ -24,10 +24,12 @@ enum class ConsolidationPolicy { WhenEmpty, WhenEmptyOrUnderutilized, Balanced }
 // "Balanced Consolidation Policy") names the knob `consolidationThreshold`; capsim reads it so.
 inline constexpr double kBalancedConsolidationK = 2;
 
-// A reserved offering's price in scheduling, as a share of its type's on-demand price: near zero, as
-// Karpenter prices reserved offerings so they are chosen before spot and on-demand (the reservation is
-// already paid for); the exact factor is capsim's (any tiny factor orders types the same way).
-inline constexpr double kReservedOfferingPriceFactor = 1e-7;
+// A reserved offering's price in scheduling is its type's on-demand price divided by this. karpenter-provider-aws
+// (v1.3+, the reserved-capacity offering resolver) divides the on-demand price by 10,000,000: the
+// reservation counts as free (it is already paid for, so it is tried before spot and on-demand) while
+// reserved types keep their on-demand order for consolidation. (Without an on-demand price Karpenter
+// leaves it at 0; every type of capsim's catalog has one.)
+inline constexpr double kReservedOfferingPriceDivisor = 10'000'000.0;
 
 // Karpenter's default NodePool expireAfter (karpenter.sh/docs/concepts/nodepools).
 inline constexpr SimDuration kKarpenterExpireAfter = 720 * kMicrosPerHour;
@@ -50,6 +52,12 @@ struct KarpenterNodePool {
   /// taints, nodeClassRef and expireAfter, written canonically. A node whose NodePool's text differs
   /// from the one it was launched under has drifted.
   std::string template_hash;
+  /// The EC2NodeClass its nodeClassRef names, as drift compares it (karpenter-provider-aws): the class's
+  /// static hash (its spec less the selector terms, canonically written) and the selector terms its
+  /// AMIs, subnets and security groups are resolved from. Empty when the scenario gives no classes.
+  /// The reservations the class selects are scheduling.capacity_reservations.
+  std::string node_class_hash;
+  std::string node_class_terms;
 };
 
 /// The NodePools as NodeOverlays see them: each one's name and template labels.
