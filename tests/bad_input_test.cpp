@@ -345,6 +345,11 @@ TEST_CASE("request-level model and SLO settings") {
   check_message("pdb_fractional_percent.json", {"/services/0/disruption_budget/max_unavailable",
                                                 "expected a count of pods (an integer, 0 or more) or a whole percentage of them such as \"25%\"",
                                                 "got the string \"12.5%\""});
+  check_message("pdb_shared_and_own.json",
+                {"/cluster/pod_disruption_budgets/0/services/0", "expected one PodDisruptionBudget over the pods of service 'api' (the "
+                 "Eviction API refuses, with an error 500, to evict a pod two budgets select)", "got a service with its own disruption_budget too"});
+  check_message("pdb_shared_unknown_service.json",
+                {"/cluster/pod_disruption_budgets/0/services/1", "expected the name of a service", "got \"emebd\"", "embed"});
   check_message("request_unknown_router.json",
                 {"/services/0/request/router", "\"least-outstanding\"", "\"shared-queue\"", "got the string \"least-connections\""});
   check_message("service_time_empirical_bad_line.json",

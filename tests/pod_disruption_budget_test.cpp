@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "capsim/cluster/eviction_retry.hpp"
+#include "capsim/io/results/result_json.hpp"
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "capsim/workload/pod_disruption_budget.hpp"
@@ -18,10 +19,10 @@ using nlohmann::json;
 
 namespace {
 PodDisruptionBudget max_unavailable(int count, std::optional<double> percent = std::nullopt) {
-  return {PodDisruptionBudget::Kind::MaxUnavailable, count, percent, false};
+  return {PodDisruptionBudget::Kind::MaxUnavailable, count, percent, false, ""};
 }
 PodDisruptionBudget min_available(int count, std::optional<double> percent = std::nullopt) {
-  return {PodDisruptionBudget::Kind::MinAvailable, count, percent, false};
+  return {PodDisruptionBudget::Kind::MinAvailable, count, percent, false, ""};
 }
 
 // hand.json's service under Karpenter, as tests/karpenter_run_test.cpp sets it up: one NodePool,
@@ -229,4 +230,115 @@ TEST_CASE("the Cluster Autoscaler's max_pod_eviction_time: 2 minutes unless the 
   doc["cluster"]["cluster_autoscaler"] = {{"max_pod_eviction_time", "5m"}};
   const Scenario set = io::load_scenario_text(doc.dump(), "ca.json", test::data_dir() / "scenarios");
   CHECK(set.policies[0].cluster.cluster_autoscaler.max_pod_eviction_time == seconds(300));
+}
+
+namespace {
+// The four-pod drain above with its replicas split between two services, "api" and "embed", of two
+// 1-GPU replicas each (created in that order, so bound to the g5.12xlarge in that order).
+json two_services_doc() {
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 2);
+  doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "30m";
+  json embed = doc["services"][0];
+  embed["name"] = "embed";
+  embed["tags"] = {{"service", "embed"}};
+  doc["services"].push_back(embed);
+  return doc;
+}
+}  // namespace
+
+TEST_CASE("one PDB over two services: their evictions draw on one allowance") {
+  // cluster.pod_disruption_budgets: maxUnavailable 1 over api's and embed's pods. Expected pods are
+  // the sum of the two scales, 2 + 2 = 4, so 3 must stay Ready across both services: the drain runs
+  // exactly as the four-pod drain of one service above (same pods, same bind order, same retries):
+  //  1801     api-0 evicted (4 Ready allow 1); api-1, embed-0, embed-1 refused (3 Ready allow 0).
+  //  1923.7   api-1 evicted once api-0 is Ready again (1922); the embed pods still refused, although
+  //           embed has both its pods Ready: the allowance is the shared budget's.
+  //  2053.7   embed-0 evicted; 2183.7 embed-1 evicted, the node empty and terminated.
+  json doc = two_services_doc();
+  doc["cluster"]["pod_disruption_budgets"] = json::parse(R"([{"name": "gpu-serving", "services": ["api", "embed"], "max_unavailable": 1}])");
+  const Scenario sc = io::load_scenario_text(doc.dump(), "pdb.json", test::data_dir() / "scenarios");
+  REQUIRE(sc.policies[0].services.size() == 2);
+  for (const ServiceSpec& s : sc.policies[0].services) {
+    REQUIRE(s.disruption_budget);
+    CHECK(s.disruption_budget->shared_name == "gpu-serving");
+    CHECK(s.disruption_budget->count == 1);
+  }
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.expirations == 1);
+  CHECK(rep.fleet.pods_disrupted == 4);
+  REQUIRE(rep.nodes.size() == 5);
+  CHECK(rep.nodes[0].instance_type == "g5.12xlarge");
+  CHECK(rep.nodes[0].cordoned_s == doctest::Approx(1801));
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(2183.7));
+  const double launched[] = {1802, 1924.7, 2054.7, 2184.7};
+  for (int k = 0; k < 4; ++k) {
+    CAPTURE(k);
+    CHECK(rep.nodes[1 + k].instance_type == "g5.xlarge");
+    CHECK(rep.nodes[1 + k].launched_s == doctest::Approx(launched[k]));
+  }
+  // Never fewer than 3 Ready over both services once all were Ready (from the third minute's sample).
+  const auto& api = rep.service_series[0].ready_replicas;
+  const auto& embed = rep.service_series[1].ready_replicas;
+  REQUIRE(api.size() == embed.size());
+  int fewest = 4;
+  for (std::size_t t = 3; t < api.size(); ++t) fewest = std::min(fewest, api[t] + embed[t]);
+  CHECK(fewest == 3);
+  // Each replica down 121 s (1 s batch window + 60 s node + 60 s pod): 2 × 121 / 60 min a service.
+  CHECK(rep.services[0].replica_minutes_lost == doctest::Approx(2 * 121 / 60.0));
+  CHECK(rep.services[1].replica_minutes_lost == doctest::Approx(2 * 121 / 60.0));
+
+  // A budget of maxUnavailable 1 per service instead: each allows one of its own, so api-0 and
+  // embed-0 leave at 1801 together; their two pending pods make one claim, which only a g5.12xlarge
+  // holds (2 GPUs), launched at 1802, Ready 1862, the pods 1922. api-1 and embed-1, refused at 1801,
+  // retry at 1923.7 (the same back-off as above) and both go: the node ends at 1923.7, and the two
+  // fit on the new g5.12xlarge at once (Ready 60 s later). Each service: 121 s + 60 s down.
+  doc["cluster"].erase("pod_disruption_budgets");
+  doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
+  doc["services"][1]["disruption_budget"] = {{"max_unavailable", 1}};
+  const auto apart = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  REQUIRE(apart.nodes.size() == 2);
+  CHECK(apart.nodes[0].terminated_s == doctest::Approx(1923.7));
+  CHECK(apart.nodes[1].instance_type == "g5.12xlarge");
+  CHECK(apart.nodes[1].launched_s == doctest::Approx(1802));
+  CHECK(apart.services[0].replica_minutes_lost == doctest::Approx((121 + 60) / 60.0));
+  CHECK(apart.services[1].replica_minutes_lost == doctest::Approx((121 + 60) / 60.0));
+}
+
+TEST_CASE("a manifest PDB selecting two Deployments is one budget over both, as its JSON twin") {
+  // tests/data/manifests/shared-pdb: Deployments api and embed (2 one-GPU pods each) and one
+  // PodDisruptionBudget (maxUnavailable 1) whose selector, tier: serving, matches both.
+  const Scenario from_manifests = io::load_scenario(test::data_dir() / "scenarios" / "manifests_shared_pdb.json");
+  const Scenario from_json = io::load_scenario(test::data_dir() / "scenarios" / "manifests_shared_pdb_json.json");
+  REQUIRE(from_manifests.policies[0].services.size() == 2);
+  for (const ServiceSpec& s : from_manifests.policies[0].services) {
+    REQUIRE(s.disruption_budget);
+    CHECK(s.disruption_budget->shared_name == "serving");
+    CHECK(s.disruption_budget->kind == PodDisruptionBudget::Kind::MaxUnavailable);
+    CHECK(s.disruption_budget->count == 1);
+  }
+  RunOptions opt;
+  opt.keep_series = true;  // with the node log
+  RunResult a = run_scenario(from_json, opt);
+  RunResult b = run_scenario(from_manifests, opt);
+  CHECK(b.warnings == from_manifests.warnings);
+  b.warnings = a.warnings;  // the manifests' notes aside
+  const std::string ja = io::result_to_json(a), jb = io::result_to_json(b);
+  CHECK(ja == jb);
+  // Not a vacuous equality: the drain of the test above, serialised across the two services (the
+  // same arithmetic: cordoned at its expiry, 1,801 s, emptied with the fourth eviction at 2,183.7 s).
+  const auto& rep = a.policies[0].replicates[0];
+  REQUIRE(rep.nodes.size() == 5);
+  CHECK(rep.nodes[0].cordoned_s == doctest::Approx(1801));
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(2183.7));
+}
+
+TEST_CASE("a shared budget's expected pods: the sum of the services' scales") {
+  // maxUnavailable 25% over 2 + 2: 25% of 4 rounds up to 1, so 3 must stay Ready (not 25% of 2 per
+  // service, which would also round up to 1 each and let two go). minAvailable 50% of 4 is 2.
+  const PodDisruptionBudget quarter{PodDisruptionBudget::Kind::MaxUnavailable, 0, 25.0, false, "shared"};
+  CHECK(desired_healthy(quarter, {2 + 2, 4}) == 3);
+  CHECK(disruptions_allowed(quarter, {2 + 2, 4}) == 1);
+  const PodDisruptionBudget half{PodDisruptionBudget::Kind::MinAvailable, 0, 50.0, false, "shared"};
+  CHECK(disruptions_allowed(half, {2 + 2, 4}) == 2);
 }

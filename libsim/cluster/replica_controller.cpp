@@ -20,6 +20,22 @@ ReplicaController::ReplicaController(RunContext& run, ClusterState& state, const
   quota_refused_.assign(specs_.size(), 0);
   live_.assign(specs_.size(), 0);
   ready_.assign(specs_.size(), 0);
+  // One budget per service's own, one per shared name over all the services that carry it.
+  budgets_.of_service.assign(specs_.size(), kNoBudget);
+  std::map<std::string, std::size_t> shared;
+  for (std::size_t s = 0; s < specs_.size(); ++s) {
+    const auto& b = specs_[s].disruption_budget;
+    if (!b) continue;
+    auto named = b->shared_name.empty() ? shared.end() : shared.find(b->shared_name);
+    if (named == shared.end()) {
+      if (!b->shared_name.empty()) shared.emplace(b->shared_name, budgets_.list.size());
+      budgets_.of_service[s] = budgets_.list.size();
+      budgets_.list.push_back({&*b, {s}});
+    } else {
+      budgets_.of_service[s] = named->second;
+      budgets_.list[named->second].services.push_back(s);
+    }
+  }
 }
 
 void ReplicaController::start() {
@@ -170,23 +186,37 @@ void ReplicaController::unbind_evicted(std::size_t id, const Node& node) {
   pending_.insert(id);
 }
 
+BudgetedPods ReplicaController::budgeted(std::size_t budget) const {
+  // The disruption controller's expected count sums the scales of the controllers that own the pods
+  // the budget selects: a service with no pod now adds nothing, whatever its desired count.
+  BudgetedPods out;
+  for (std::size_t s : budgets_.list[budget].services) {
+    if (live_[s] > 0) out.desired += desired_[s];
+    out.healthy += ready_[s];
+  }
+  return out;
+}
+
+int ReplicaController::budget_disruptions_allowed(std::size_t budget) const {
+  return capsim::disruptions_allowed(*budgets_.list[budget].spec, budgeted(budget));
+}
+
 int ReplicaController::disruptions_allowed(std::size_t service) const {
-  const auto& budget = specs_[service].disruption_budget;
-  if (!budget) return std::numeric_limits<int>::max();
-  return capsim::disruptions_allowed(*budget, {desired_[service], ready_[service]});
+  const std::size_t b = budgets_.of_service[service];
+  return b == kNoBudget ? std::numeric_limits<int>::max() : budget_disruptions_allowed(b);
 }
 
 bool ReplicaController::eviction_allowed(std::size_t id) const {
   const Pod& p = state_.pods()[id];
-  const auto& budget = specs_[p.service].disruption_budget;
-  return !budget || capsim::eviction_allowed(*budget, {desired_[p.service], ready_[p.service]}, p.ready);
+  const std::size_t b = budgets_.of_service[p.service];
+  return b == kNoBudget || capsim::eviction_allowed(*budgets_.list[b].spec, budgeted(b), p.ready);
 }
 
 bool ReplicaController::disruption_blocked(std::size_t id) const {
   const Pod& p = state_.pods()[id];
-  const auto& budget = specs_[p.service].disruption_budget;
-  if (!budget || (!p.ready && budget->always_allow_unhealthy)) return false;
-  return disruptions_allowed(p.service) == 0;
+  const std::size_t b = budgets_.of_service[p.service];
+  if (b == kNoBudget || (!p.ready && budgets_.list[b].spec->always_allow_unhealthy)) return false;
+  return budget_disruptions_allowed(b) == 0;
 }
 
 void ReplicaController::evict_pod(std::size_t id) {
@@ -250,7 +280,7 @@ void ReplicaController::pod_ready(std::size_t id, std::uint64_t start) {
   services_[p.service]->replica_ready(run_.now(), id, *n.type);
   // A Ready pod raises its budget's disruptionsAllowed: a drain or a consolidation it held back
   // may go on (Karpenter and the Cluster Autoscaler read the budget's status as it changes).
-  if (specs_[p.service].disruption_budget) state_.changed();
+  if (budgets_.of_service[p.service] != kNoBudget) state_.changed();
 }
 
 std::vector<int> ReplicaController::placed() const {

@@ -37,3 +37,31 @@ def test_max_unavailable_one_serialises_an_expiry_drain(data_dir, tmp_path):
         assert node.instance_type == "g5.xlarge"
         assert abs(node.launched_s - at) < 1e-6
     assert rep.fleet.pods_disrupted == 4
+
+
+def test_one_budget_over_two_services_from_manifests_and_json(data_dir):
+    """tests/data/manifests/shared-pdb: one PodDisruptionBudget (maxUnavailable 1) selects the pods of
+    two Deployments of 2 pods each; its JSON twin says it with cluster.pod_disruption_budgets. The
+    four pods share one allowance (3 of 4 must stay Ready), so the expiry drain at 1,801 s goes one
+    pod at a time across both services, as the one-service drain above: evictions at 1801, 1923.7,
+    2053.7 and 2183.7 s (tests/pod_disruption_budget_test.cpp works them out)."""
+    from_json = capsim.load_scenario(data_dir / "scenarios" / "manifests_shared_pdb_json.json")
+    from_manifests = capsim.load_scenario(data_dir / "scenarios" / "manifests_shared_pdb.json")
+    a = capsim.run(from_json, keep_series=True)
+    b = capsim.run(from_manifests, keep_series=True)
+    rep = a.policies[0].replicates[0]
+    assert [s.name for s in rep.services] == ["api", "embed"]
+    nodes = rep.nodes
+    assert len(nodes) == 5
+    assert abs(nodes[0].cordoned_s - 1801) < 1e-6
+    assert abs(nodes[0].terminated_s - 2183.7) < 1e-6
+    for node, at in zip(nodes[1:], [1802, 1924.7, 2054.7, 2184.7]):
+        assert abs(node.launched_s - at) < 1e-6
+    # Each service's two replicas were down 121 s each.
+    for s in rep.services:
+        assert abs(s.replica_minutes_lost - 2 * 121 / 60) < 1e-9
+    # The manifests' run is the JSON twin's, node for node.
+    other = b.policies[0].replicates[0]
+    assert [(n.instance_type, n.launched_s, n.terminated_s) for n in other.nodes] == \
+        [(n.instance_type, n.launched_s, n.terminated_s) for n in nodes]
+    assert other.cost.gpu_instances_usd == rep.cost.gpu_instances_usd

@@ -53,10 +53,16 @@ class ReplicaController final : public ReplicaScaleTarget {
   /// The ready pods of node `n` stop abruptly (its instance is reclaimed under them).
   void cut_off(std::size_t n);
 
-  // The Eviction API (voluntary disruptions) over services' PodDisruptionBudgets.
-  bool has_disruption_budget(std::size_t service) const { return specs_[service].disruption_budget.has_value(); }
+  // The Eviction API (voluntary disruptions) over services' PodDisruptionBudgets. A budget may be
+  // shared by several services (the same shared_name): it counts all their pods.
+  static constexpr std::size_t kNoBudget = static_cast<std::size_t>(-1);
+  /// The index of the budget over the service's pods, kNoBudget when none.
+  std::size_t budget_of(std::size_t service) const { return budgets_.of_service[service]; }
+  bool has_disruption_budget(std::size_t service) const { return budgets_.of_service[service] != kNoBudget; }
   /// The service's budget's disruptionsAllowed now (no budget: no limit).
   int disruptions_allowed(std::size_t service) const;
+  /// Budget `budget`'s disruptionsAllowed now.
+  int budget_disruptions_allowed(std::size_t budget) const;
   /// Whether the Eviction API would evict pod `p` now (its service's budget allows it, or it has none).
   bool eviction_allowed(std::size_t p) const;
   /// Whether pod `p`'s budget allows no disruption now, as Karpenter's candidate filter reads it
@@ -79,6 +85,16 @@ class ReplicaController final : public ReplicaScaleTarget {
   void start_pod(std::size_t p, bool warm);
   void pod_ready(std::size_t p, std::uint64_t start);
   void unbind_evicted(std::size_t p, const Node& node);  // it leaves the node (kept in its list) and goes pending
+  BudgetedPods budgeted(std::size_t budget) const;  // what budget `budget` sees of its services' pods now
+
+  struct Budget {
+    const PodDisruptionBudget* spec = nullptr;  // the first of its services' (they are equal)
+    std::vector<std::size_t> services;
+  };
+  struct Budgets {
+    std::vector<Budget> list;
+    std::vector<std::size_t> of_service;  // per service, its index in `list` or kNoBudget
+  };
 
   RunContext& run_;
   ClusterState& state_;
@@ -97,6 +113,7 @@ class ReplicaController final : public ReplicaScaleTarget {
   std::vector<int> ready_;  // per service, pods ready now (kept as they change: autoscalers ask every sync)
   std::set<std::size_t> free_slots_;
   std::set<std::size_t> pending_;
+  Budgets budgets_;
 };
 
 }  // namespace capsim

@@ -24,6 +24,9 @@ std::string text_of(const json& obj, const char* key, const std::string& fallbac
   return obj.is_object() && obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : fallback;
 }
 
+// The index of the service at "/services/N" (its JSON pointer in the scenario).
+std::size_t service_index(const std::string& service_ptr) { return std::stoul(service_ptr.substr(service_ptr.rfind('/') + 1)); }
+
 std::string key_name(const WorkloadKey& k) { return fmt::format("{} {}/{}", std::get<0>(k), std::get<1>(k), std::get<2>(k)); }
 
 // Keys of a service's replica that describe the pod, which a bound workload gives instead.
@@ -353,36 +356,59 @@ class Builder {
               "one that selects none of their pods");
       return;
     }
-    if (selected.size() > 1) {
-      // Kubernetes counts one budget over all the pods it selects; capsim keeps a budget per service.
-      problem(i, o.pointer + "/spec/selector", "a selector of the pods of one Deployment or StatefulSet (capsim keeps a budget per workload)",
-              fmt::format("one that selects the pods of {}", fmt::join(selected, ", ")));
-      return;
-    }
-    BoundWorkload& w = *workloads.front();
-    if (w.service.empty()) return;  // not simulated, which is noted
+    // Kubernetes counts one budget over every pod its selector matches, whatever workload owns it.
     const std::string budget = pdb->namespace_name + "/" + pdb->name;
-    if (!w.budget.empty()) {
-      problem(i, o.pointer + "/spec/selector",
-              fmt::format("one PodDisruptionBudget over the pods of {} (the Eviction API refuses to evict a pod two budgets select)",
-                          selected.front()),
-              fmt::format("a second one, after {}", w.budget));
-      return;
+    for (std::size_t k = 0; k < workloads.size(); ++k)
+      if (!workloads[k]->budget.empty()) {
+        problem(i, o.pointer + "/spec/selector",
+                fmt::format("one PodDisruptionBudget over the pods of {} (the Eviction API refuses to evict a pod two budgets select)",
+                            selected[k]),
+                fmt::format("a second one, after {}", workloads[k]->budget));
+        return;
+      }
+    std::vector<BoundWorkload*> simulated;
+    std::vector<std::string> unbound;
+    for (std::size_t k = 0; k < workloads.size(); ++k) {
+      workloads[k]->budget = budget;
+      if (workloads[k]->service.empty()) unbound.push_back(selected[k]);
+      else simulated.push_back(workloads[k]);
     }
-    json& svc = doc_.at(json::json_pointer(w.service_ptr));
-    if (svc.contains("disruption_budget")) {
-      scenario_.fail(w.service_ptr + "/disruption_budget", "the PodDisruptionBudget from the manifests only", "both");
-      return;
-    }
-    w.budget = budget;
+    if (simulated.empty()) return;  // not simulated, which is noted
+    if (!unbound.empty())
+      out_.notes.push_back(fmt::format("PodDisruptionBudget {} also selects the pods of {}, which no service binds: the budget counts "
+                                       "only the simulated services' pods, so it allows more than it would in the cluster",
+                                       budget, fmt::join(unbound, ", ")));
+    for (BoundWorkload* w : simulated)
+      if (doc_.at(json::json_pointer(w->service_ptr)).contains("disruption_budget")) {
+        scenario_.fail(w->service_ptr + "/disruption_budget", "the PodDisruptionBudget from the manifests only", "both");
+        return;
+      }
     // capsim's spelling of the budget: a count stays a number, a percentage a string.
     auto value = [](const std::string& text) { return text.back() == '%' ? json(text) : json(std::stoll(text)); };
     json out = json::object();
     if (pdb->max_unavailable) out["max_unavailable"] = value(*pdb->max_unavailable);
     else out["min_available"] = value(*pdb->min_available);
     if (pdb->unhealthy_pod_eviction_policy) out["unhealthy_pod_eviction_policy"] = *pdb->unhealthy_pod_eviction_policy;
-    svc["disruption_budget"] = out;
-    region(w.service_ptr + "/disruption_budget", i, "/spec");
+    if (simulated.size() == 1) {
+      // Over one service's pods: that service's own budget.
+      doc_.at(json::json_pointer(simulated.front()->service_ptr))["disruption_budget"] = out;
+      region(simulated.front()->service_ptr + "/disruption_budget", i, "/spec");
+      return;
+    }
+    // Over several: one budget the services share (cluster.pod_disruption_budgets), in the order of
+    // the services in the scenario.
+    if (!cluster()) return;
+    std::sort(simulated.begin(), simulated.end(), [](const BoundWorkload* a, const BoundWorkload* b) {
+      return service_index(a->service_ptr) < service_index(b->service_ptr);
+    });
+    json shared = {{"name", pdb->name}, {"services", json::array()}};
+    for (const BoundWorkload* w : simulated) shared["services"].push_back(w->service);
+    shared.update(out);
+    json& list = doc_["cluster"]["pod_disruption_budgets"];
+    if (list.is_null()) list = json::array();
+    if (!list.is_array()) return;  // the scenario's own value, wrong: the loader reports it
+    region(detail::ptr_join("/cluster/pod_disruption_budgets", list.size()), i, "/spec");
+    list.push_back(std::move(shared));
   }
 
   void node_pools() {

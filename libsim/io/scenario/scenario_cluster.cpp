@@ -19,7 +19,7 @@ ClusterSpec Loader::parse_cluster(const json& c, const std::string& p) {
   ClusterSpec cl;
   if (!ck_.object(c, p,
                   {"provisioner", "cluster_autoscaler", "karpenter", "node_pools", "node_classes", "node_overlays", "hpa", "keda", "schedules", "resource_quotas", "eks_control_plane",
-                   "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags"},
+                   "eks_control_plane_usd_per_h", "node_ready_s", "node_groups", "tags", "pod_disruption_budgets"},
                   {"node_groups"}))
     return cl;
   if (auto pv = ck_.one_of(c, p, "provisioner", {"static", "cluster-autoscaler", "karpenter"}))

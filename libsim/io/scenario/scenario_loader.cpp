@@ -513,6 +513,7 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   // Cross checks between services and the cluster.
   std::vector<std::string> service_names;
   for (const auto& s : out.services) service_names.push_back(s.name);
+  parse_shared_disruption_budgets(doc, out);
   for (const auto& entry : out.cluster.keda) {
     // Not a structured binding: clang 14 cannot capture one in a lambda.
     const std::string& name = entry.first;
@@ -654,9 +655,12 @@ PolicySpec Loader::parse_choices(const json& doc, const std::string& name, const
   return out;
 }
 
-std::optional<PodDisruptionBudget> Loader::parse_disruption_budget(const json& j, const std::string& p) {
+std::optional<PodDisruptionBudget> Loader::parse_disruption_budget(const json& j, const std::string& p,
+                                                                   const std::vector<std::string>& other_keys) {
   // A PodDisruptionBudget over the service's pods: policy/v1's fields in capsim's spelling.
-  if (!ck_.object(j, p, {"max_unavailable", "min_available", "unhealthy_pod_eviction_policy"})) return std::nullopt;
+  std::vector<std::string> keys = other_keys;
+  keys.insert(keys.end(), {"max_unavailable", "min_available", "unhealthy_pod_eviction_policy"});
+  if (!ck_.object(j, p, keys, other_keys)) return std::nullopt;
   const bool max = j.contains("max_unavailable"), min = j.contains("min_available");
   if (max == min) {
     ck_.fail(p, "exactly one of max_unavailable and min_available (a PodDisruptionBudget has one)", max ? "both" : "neither");
@@ -685,6 +689,82 @@ std::optional<PodDisruptionBudget> Loader::parse_disruption_budget(const json& j
   out.always_allow_unhealthy =
       ck_.one_of(j, p, "unhealthy_pod_eviction_policy", {"IfHealthyBudget", "AlwaysAllow"}).value_or("IfHealthyBudget") == "AlwaysAllow";
   return out;
+}
+
+void Loader::parse_shared_disruption_budgets(const json& doc, PolicySpec& out) {
+  // One PodDisruptionBudget whose selector matches the pods of several workloads: Kubernetes counts
+  // them all under the one budget (expected pods = the sum of their scales), so an eviction of any of
+  // them draws on the same allowance. A pod under two budgets cannot be evicted at all (the Eviction
+  // API answers 500 "This pod has more than one PodDisruptionBudget"), so a service gets one budget.
+  auto c = doc.find("cluster");
+  if (c == doc.end() || !c->is_object()) return;
+  auto list = c->find("pod_disruption_budgets");
+  if (list == c->end()) return;
+  const std::string lp = "/cluster/pod_disruption_budgets";
+  if (!list->is_array()) {
+    ck_.fail(lp, "an array of PodDisruptionBudgets shared by services", describe(*list));
+    return;
+  }
+  std::vector<std::string> service_names;
+  for (const auto& s : out.services) service_names.push_back(s.name);
+  std::map<std::string, std::string> budget_of;  // service → the shared budget that took it
+  std::set<std::string> budget_names;
+  for (std::size_t k = 0; k < list->size(); ++k) {
+    const json& j = (*list)[k];
+    const std::string p = ptr_join(lp, k);
+    auto budget = parse_disruption_budget(j, p, {"name", "services"});
+    if (!j.is_object()) continue;
+    const auto name = ck_.string(j, p, "name");
+    if (name && !budget_names.insert(*name).second)
+      ck_.fail(p + "/name", "a budget name used once", "\"" + *name + "\" again");
+    const json& names = j.contains("services") ? j["services"] : json();
+    const std::string sp = p + "/services";
+    if (!names.is_array() || names.empty()) {
+      if (j.contains("services")) ck_.fail(sp, "a non-empty array of the names of the services whose pods the budget counts", describe(names));
+      continue;
+    }
+    std::string namespace_name;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string ip = ptr_join(sp, i);
+      if (!names[i].is_string()) {
+        ck_.fail(ip, "the name of a service", describe(names[i]));
+        continue;
+      }
+      const std::string svc_name = names[i].get<std::string>();
+      auto svc = std::find_if(out.services.begin(), out.services.end(), [&](const ServiceSpec& s) { return s.name == svc_name; });
+      if (svc == out.services.end()) {
+        ck_.fail(ip, "the name of a service", "\"" + svc_name + "\"", did_you_mean(svc_name, service_names));
+        continue;
+      }
+      if (auto taken = budget_of.find(svc_name); taken != budget_of.end() && name && taken->second == *name) {
+        ck_.fail(ip, "each service named once", "\"" + svc_name + "\" again");
+        continue;
+      } else if (taken != budget_of.end()) {
+        ck_.fail(ip, fmt::format("one PodDisruptionBudget over the pods of service '{}' (the Eviction API refuses, with an error 500, to "
+                                 "evict a pod two budgets select)",
+                                 svc_name),
+                 fmt::format("a second one, after '{}'", taken->second));
+        continue;
+      }
+      if (svc->disruption_budget) {
+        ck_.fail(ip, fmt::format("one PodDisruptionBudget over the pods of service '{}' (the Eviction API refuses, with an error 500, to "
+                                 "evict a pod two budgets select)",
+                                 svc_name),
+                 "a service with its own disruption_budget too");
+        continue;
+      }
+      if (!namespace_name.empty() && svc->namespace_name != namespace_name) {
+        ck_.fail(ip, fmt::format("a service of namespace '{}' (a PodDisruptionBudget selects pods of its own namespace)", namespace_name),
+                 fmt::format("service '{}' of namespace '{}'", svc_name, svc->namespace_name));
+        continue;
+      }
+      if (namespace_name.empty()) namespace_name = svc->namespace_name;
+      budget_of.emplace(svc_name, name.value_or(""));
+      if (!budget || !name) continue;
+      svc->disruption_budget = *budget;
+      svc->disruption_budget->shared_name = *name;
+    }
+  }
 }
 
 ServiceSpec Loader::parse_service(const json& s, const std::string& p) {

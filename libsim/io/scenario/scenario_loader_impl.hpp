@@ -135,7 +135,11 @@ class Loader {
   void place_in_manifests(std::size_t first, const k8s::ManifestOverlay& overlay);
   PolicySpec parse_choices(const json& doc, const std::string& name, const std::string& description);
   ServiceSpec parse_service(const json& s, const std::string& ptr);
-  std::optional<PodDisruptionBudget> parse_disruption_budget(const json& j, const std::string& ptr);
+  /// A PodDisruptionBudget's bounds at `ptr`; `other_keys` are keys the object may also hold.
+  std::optional<PodDisruptionBudget> parse_disruption_budget(const json& j, const std::string& ptr,
+                                                             const std::vector<std::string>& other_keys = {});
+  /// cluster.pod_disruption_budgets: budgets shared by several services, set on each of them.
+  void parse_shared_disruption_budgets(const json& doc, PolicySpec& out);
   /// Its model (fluid or request level), the request model's settings and its SLO.
   void parse_service_model(const json& s, const std::string& ptr, ServiceSpec& svc);
   /// The demand's request log, shared, when it can be replayed as recorded ("arrivals": "log"):

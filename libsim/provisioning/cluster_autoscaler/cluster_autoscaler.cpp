@@ -277,11 +277,14 @@ bool ClusterAutoscaler::budgets_allow(std::size_t id) const {
   // The scale-down simulation's PodDisruptionBudget check (its RemainingPdbTracker): the node's pods
   // under one budget must not outnumber the disruptions it allows now ("not enough pod disruption
   // budget to move"), or the node is not removable. One non-empty node goes per scan, so the
-  // budgets are not shared with another removal of the same scan.
-  std::map<std::size_t, int> per_service;
-  for (std::size_t p : cluster_.state.nodes()[id].pods) ++per_service[cluster_.state.pods()[p].service];
-  return std::all_of(per_service.begin(), per_service.end(),
-                     [&](const auto& entry) { return entry.second <= cluster_.replicas.disruptions_allowed(entry.first); });
+  // budgets are not shared with another removal of the same scan. A budget shared by several
+  // services counts their pods together.
+  const ReplicaController& replicas = cluster_.replicas;
+  std::map<std::size_t, int> per_budget;
+  for (std::size_t p : cluster_.state.nodes()[id].pods)
+    if (const std::size_t b = replicas.budget_of(cluster_.state.pods()[p].service); b != ReplicaController::kNoBudget) ++per_budget[b];
+  return std::all_of(per_budget.begin(), per_budget.end(),
+                     [&](const auto& entry) { return entry.second <= replicas.budget_disruptions_allowed(entry.first); });
 }
 
 void ClusterAutoscaler::remove(std::size_t id) {
