@@ -1,5 +1,6 @@
 // PodDisruptionBudgets: the Eviction API's arithmetic, a drain they serialise, and consolidations and
-// scale-downs they hold back, each worked out by hand.
+// scale-downs they hold back, a budget shared by two services, and a spot interruption drain the
+// reclaim cuts short, each worked out by hand.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -341,4 +342,67 @@ TEST_CASE("a shared budget's expected pods: the sum of the services' scales") {
   CHECK(disruptions_allowed(quarter, {2 + 2, 4}) == 1);
   const PodDisruptionBudget half{PodDisruptionBudget::Kind::MinAvailable, 0, 50.0, false, "shared"};
   CHECK(disruptions_allowed(half, {2 + 2, 4}) == 2);
+}
+
+TEST_CASE("a spot interruption drains through the PDB, and the reclaim takes what the budget held") {
+  // Three 1-GPU replicas on one spot g5.12xlarge in us-east-1a, under maxUnavailable 1; node Ready
+  // 30 s after launch, a replica 30 s after its node. The pool's recorded availability
+  // (availability_reclaim_30m.json: 1 instance every 600 s for 30 min, then 0) reclaims the node at
+  // 1,800 s with the two-minute notice at 1,680 s; no other interruption (hazards 0).
+  // By hand:
+  //  1         the g5.12xlarge launched (batch window), Ready 31; replicas Ready 61.
+  //  1680      notice: cordoned; Karpenter drains it. p0 evicted (3 Ready, 2 must stay: 1 allowed);
+  //            p1, p2 refused, retried at 1680.1, .3, .7, 1681.5, 1683.1, 1686.3, 1692.7, then every
+  //            10 s: 1702.7, 1712.7, ..., 1742.7.
+  //  1681      p0's g5.xlarge launched (spot; the reclaimed pool is avoided), Ready 1711, p0 Ready 1741.
+  //  1742.7    p1 evicted (3 Ready again); p2 refused. p1's g5.xlarge at 1743.7, Ready 1773.7,
+  //            p1 Ready 1803.7.
+  //  1752.7 … 1792.7  p2 refused (only 2 Ready).
+  //  1800      reclaim: p2, still on the node, is cut off; the node ends ("spot-interruption").
+  //  1801      p2's g5.xlarge launched, Ready 1831, p2 Ready 1861.
+  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3);
+  doc["cluster"]["node_ready_s"] = 30;
+  doc["services"][0]["replica"]["startup_s"] = 30;
+  doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
+  doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"][0]["values"] = {"spot"};
+  doc["market"]["availability"] = {{{"instance_type", "g5.12xlarge"}, {"zone", "us-east-1a"},
+                                    {"file", "../market/availability_reclaim_30m.json"}, {"values", "available_count"}}};
+  RunResult r = run(doc);
+  const auto& rep = r.policies[0].replicates[0];
+  CHECK(rep.fleet.interruptions == 1);
+  REQUIRE(rep.nodes.size() == 4);
+  CHECK(rep.nodes[0].instance_type == "g5.12xlarge");
+  CHECK(rep.nodes[0].end_reason == "spot-interruption");
+  CHECK(rep.nodes[0].cordoned_s == doctest::Approx(1680));
+  CHECK(rep.nodes[0].terminated_s == doctest::Approx(1800));
+  const double launched[] = {1681, 1743.7, 1801};
+  for (int k = 0; k < 3; ++k) {
+    CAPTURE(k);
+    CHECK(rep.nodes[1 + k].instance_type == "g5.xlarge");
+    CHECK(rep.nodes[1 + k].launched_s == doctest::Approx(launched[k]));
+    CHECK(rep.nodes[1 + k].ready_s == doctest::Approx(launched[k] + 30));
+  }
+  // Two evicted through the API and one cut off at the reclaim: three disrupted.
+  CHECK(rep.fleet.pods_disrupted == 3);
+  // Down: p0 1680 → 1741 (61 s), p1 1742.7 → 1803.7 (61 s), p2 1800 → 1861 (61 s).
+  CHECK(rep.services[0].replica_minutes_lost == doctest::Approx(3 * 61 / 60.0));
+  // Ready replicas at the end of each minute (sample k at (k + 1) × 60 s; those at 1,680 and 1,800 s
+  // share their instant with the notice and the reclaim, so they are left alone): 3 at 1,620 s; 2 at
+  // 1,740 s (p0 evicted, Ready at 1,741); 2 at 1,860 s (p0 and p1 Ready, p2 Ready at 1,861); 3 at
+  // 1,920 s and to the end.
+  const auto& ready = rep.service_series[0].ready_replicas;
+  REQUIRE(ready.size() == 60);
+  CHECK(ready[26] == 3);
+  CHECK(ready[28] == 2);
+  CHECK(ready[30] == 2);
+  CHECK(ready[31] == 3);
+  CHECK(ready.back() == 3);
+
+  // Without the budget Karpenter evicts all three at the notice: none is left for the reclaim, and
+  // the three pending pods need g5.xlarges (the g5.12xlarge pool is avoided), launched at 1681.
+  doc["services"][0].erase("disruption_budget");
+  const auto free = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  CHECK(free.fleet.pods_disrupted == 3);
+  CHECK(free.nodes[0].terminated_s == doctest::Approx(1800));
+  CHECK(free.services[0].replica_minutes_lost == doctest::Approx(3 * 61 / 60.0));
 }
