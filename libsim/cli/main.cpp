@@ -132,7 +132,8 @@ int main(int argc, char** argv) {
   run->add_option("--manifests", run_args.manifests, capsim::cli::kManifestsHelp);
   run->add_option("--explain", run_explain,
                   "Print the provisioner's first N decisions in each policy: nodes Karpenter launched (the pods, the types considered, "
-                  "why each cheaper type was rejected), consolidations, and pods no NodePool or node group could run")
+                  "why each cheaper type was rejected), consolidations, pods no NodePool or node group could run, and under-utilized "
+                  "nodes the Cluster Autoscaler could not remove")
       ->expected(0, 1)
       ->default_str("20")
       ->check(CLI::Range(0, 1000000));

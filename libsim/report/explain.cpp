@@ -80,6 +80,9 @@ std::vector<std::string> explain(const Decisions& decisions, UtcTime start) {
   for (const auto& d : decisions.consolidation_scores) ordered.emplace(d.sequence, score_text(d, start));
   for (const auto& d : decisions.unschedulable)
     ordered.emplace(d.sequence, fmt::format("{} pod {} could not be scheduled: {}", when(start, d.at_s), d.pod, d.reason));
+  for (const auto& d : decisions.unremovable)
+    ordered.emplace(d.sequence, fmt::format("{} Cluster Autoscaler: node {} ({}, {}) is under-utilized but not removable, {}: {}", when(start, d.at_s),
+                                            d.node, d.instance_type, d.zone, d.reason, d.detail));
   std::vector<std::string> out;
   out.reserve(ordered.size());
   for (auto& [_, text] : ordered) out.push_back(std::move(text));

@@ -77,6 +77,7 @@ from ._capsim import (  # noqa: F401
     Trace,
     TraceError,
     UnschedulableDecision,
+    UnremovableNodeDecision,
     TraceRead,
     __version__,
     allocate,
@@ -173,7 +174,7 @@ Comparison.to_pandas = frames.comparison_frame
 __all__ = [
     "Assumption", "BatchResult", "DeadlineRisk", "ConsolidatedNode", "ConsolidationDecision", "ConsolidationScoreDecision", "BillingHour", "CommitmentCharge", "BudgetSpend", "SavingsPlanAdvice", "SpendAnomalyOutcome", "SpendForecastOutcome", "SpendMonthForecast", "BudgetAlertOutcome", "BudgetOutcome", "CommitmentSummary", "CostBreakdown", "CostLine", "Decisions", "Error", "FleetSummary", "InstanceCatalog", "InstanceType", "JobResult", "LatencySummary", "LaunchDecision", "LlmSummary", "NodeRecord",
     "PolicyResult", "RejectedType", "ReplicateResult", "RequestLog", "RunResult", "Scenario", "ScenarioError",
-    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision",
+    "ServiceResult", "ServiceSeries", "ServiceUsage", "SlaSummary", "SloSummary", "SpotAdvisorEntry", "Trace", "TraceError", "TraceRead", "UnschedulableDecision", "UnremovableNodeDecision",
     "SweepResult", "SweepShard", "merge_sweep_shards", "sweep", "ManifestChange", "PolicyDiff", "ServiceSlaChange", "UnschedulablePods", "diff", "failed_gates", "format_policy_diff", "policy_diff_to_json", "ReplicateBlock", "DemandDraws", "compare_choices", "gather_blocks", "replicate_blocks", "run_block",
     "allocate", "billing_frame", "decisions_frame", "frames", "load_scenario_text", "nodes_frame", "plot", "records_frame",
     "report_html", "series_frame", "to_pandas", "write_report_html", "billing_hours_to_csv", "builtin_catalog", "focus_to_csv", "format_comparison", "load_scenario", "nodes_to_csv", "cost_lines_to_csv", "query_catalog", "read_trace", "resample_trace",

@@ -374,11 +374,22 @@ class UnschedulableDecision:
     reason: str
     def __init__(self) -> None: ...
 
+class UnremovableNodeDecision:
+    sequence: int
+    at_s: float
+    node: str
+    instance_type: str
+    zone: str
+    reason: str
+    detail: str
+    def __init__(self) -> None: ...
+
 class Decisions:
     launches: List[LaunchDecision]
     consolidations: List[ConsolidationDecision]
     consolidation_scores: List[ConsolidationScoreDecision]
     unschedulable: List[UnschedulableDecision]
+    unremovable: List[UnremovableNodeDecision]
     next_sequence: int
     def __init__(self) -> None: ...
 

@@ -163,8 +163,9 @@ def nodes_frame(result):
 
 def decisions_frame(result):
     """The provisioners' decisions (``explain=True``): a row per decision with ``kind`` (the
-    Decisions field it comes from: launches, consolidations, unschedulable), ordered by policy,
-    replicate (in the result's order) and sequence; ``at`` is its UTC time."""
+    Decisions field it comes from: launches, consolidations, consolidation_scores, unschedulable,
+    unremovable), ordered by policy, replicate (in the result's order) and sequence; ``at`` is its
+    UTC time."""
     pd = _pandas("decisions_frame")
     from ._capsim import Decisions
     rows = []

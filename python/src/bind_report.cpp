@@ -52,6 +52,8 @@ void bind_report(py::module_& m) {
   table_class<ConsolidationScoreDecision>(m, "ConsolidationScoreDecision",
                                           "A consolidation move a Balanced NodePool scored: taken when its score reaches the threshold.");
   table_class<UnschedulableDecision>(m, "UnschedulableDecision", "A pod no NodePool or node group could run.");
+  table_class<UnremovableNodeDecision>(m, "UnremovableNodeDecision",
+                                       "An under-utilized node the Cluster Autoscaler could not remove (NoPlaceToMovePods), and why.");
   table_class<Decisions>(m, "Decisions", "The provisioners' decisions of one run (kept when explained).");
   table_class<WorldDraw>(m, "WorldDraw", "The world one replicate drew from the scenario's uncertainty section.");
   table_class<ReplicateResult>(m, "ReplicateResult", "One policy, one replicate.");

@@ -35,7 +35,7 @@ def runtime_properties(cls):
 
 RESULT_CLASSES = ["CostBreakdown", "FleetSummary", "SlaSummary", "LatencySummary", "SloSummary", "LlmSummary", "ServiceUsage", "ServiceResult", "ServiceSeries",
                   "NodeRecord", "ReplicateResult", "PolicyResult", "Assumption", "RejectedType", "LaunchDecision",
-                  "ConsolidatedNode", "ConsolidationDecision", "ConsolidationScoreDecision", "UnschedulableDecision", "Decisions", "CostLine", "BillingHour", "CommitmentCharge", "BudgetSpend", "CommitmentSummary", "BudgetOutcome", "BudgetAlertOutcome", "SpendMonthForecast", "SpendForecastOutcome", "SpendAnomalyOutcome", "SavingsPlanAdvice",
+                  "ConsolidatedNode", "ConsolidationDecision", "ConsolidationScoreDecision", "UnschedulableDecision", "UnremovableNodeDecision", "Decisions", "CostLine", "BillingHour", "CommitmentCharge", "BudgetSpend", "CommitmentSummary", "BudgetOutcome", "BudgetAlertOutcome", "SpendMonthForecast", "SpendForecastOutcome", "SpendAnomalyOutcome", "SavingsPlanAdvice",
                   "ObjectiveOutcome", "CostSpread", "PairedSaving", "MonthlySplit", "ServiceRisk", "BreachRisk", "PolicyComparison",
                   "LadderStep", "CostDriver", "Recommendation", "Comparison", "WorldDraw", "JobResult", "BatchResult", "DeadlineRisk", "BudgetAlertRisk",
                   "ManifestChange", "ServiceSlaChange", "UnschedulablePods", "PolicyDiff"]

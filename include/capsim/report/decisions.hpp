@@ -1,8 +1,9 @@
 #pragma once
 // The provisioners' decisions as records (kept when a run is explained): every node Karpenter
 // launched and why no cheaper type would do, every consolidation, every pod no provisioner could
-// place. Controllers record them; only the report (explain.hpp) turns them into words. `sequence`
-// orders them as they were taken; times are seconds from the window's start.
+// place, every under-utilized node the Cluster Autoscaler could not remove. Controllers record
+// them; only the report (explain.hpp) turns them into words. `sequence` orders them as they were
+// taken; times are seconds from the window's start.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -88,11 +89,26 @@ struct UnschedulableDecision {
   friend bool operator==(const UnschedulableDecision&, const UnschedulableDecision&) = default;
 };
 
+/// The Cluster Autoscaler's scale-down found an under-utilized node it cannot remove (its
+/// UnremovableNode), recorded once per node and reason text.
+struct UnremovableNodeDecision {
+  std::uint64_t sequence = 0;
+  double at_s = 0;
+  std::string node;  // its cost line, "node/<group>/<ordinal>"
+  std::string instance_type;
+  std::string zone;
+  std::string reason;  // the Cluster Autoscaler's UnremovableReason: "NoPlaceToMovePods"
+  std::string detail;  // which pod found no place, and why (room, or its topology spread)
+
+  friend bool operator==(const UnremovableNodeDecision&, const UnremovableNodeDecision&) = default;
+};
+
 struct Decisions {
   std::vector<LaunchDecision> launches;
   std::vector<ConsolidationDecision> consolidations;
   std::vector<ConsolidationScoreDecision> consolidation_scores;
   std::vector<UnschedulableDecision> unschedulable;
+  std::vector<UnremovableNodeDecision> unremovable;
   std::uint64_t next_sequence = 0;  // the next record's sequence
 
   friend bool operator==(const Decisions&, const Decisions&) = default;

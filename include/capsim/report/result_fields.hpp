@@ -158,7 +158,7 @@ constexpr auto fields_of(std::type_identity<ReplicateResult>) {
       field("commitment_charges", &T::commitment_charges,
             "the commitments hour by hour: the usage each covered and each one's fee and unused part (kept with the series, when held)"),
       field("budget_spend", &T::budget_spend, "each budget's scoped spend hour by hour, with its alerts' thresholds (kept with the series)"),
-      field("decisions", &T::decisions, "the provisioners' decisions: launches, consolidations, unschedulable pods (when asked for)"),
+      field("decisions", &T::decisions, "the provisioners' decisions: launches, consolidations, unschedulable pods, unremovable nodes (when asked for)"),
       field("explanations", &T::explanations, "the decisions in words, in the order they were taken (when asked for)"),
       field("cost_rate_usd_per_h", &T::cost_rate_usd_per_h, "USD/h of running instances at each period end"),
   };
@@ -242,6 +242,19 @@ constexpr auto fields_of(std::type_identity<UnschedulableDecision>) {
   };
 }
 
+constexpr auto fields_of(std::type_identity<UnremovableNodeDecision>) {
+  using T = UnremovableNodeDecision;
+  return std::tuple{
+      field("sequence", &T::sequence, "its place among the run's decisions"),
+      field("at_s", &T::at_s, "seconds from the window's start"),
+      field("node", &T::node, "the node's cost line, 'node/<group>/<ordinal>'"),
+      field("instance_type", &T::instance_type, "the node's instance type"),
+      field("zone", &T::zone, "the node's availability zone"),
+      field("reason", &T::reason, "the Cluster Autoscaler's unremovable reason (NoPlaceToMovePods)"),
+      field("detail", &T::detail, "which pod found no other node, and why"),
+  };
+}
+
 constexpr auto fields_of(std::type_identity<Decisions>) {
   using T = Decisions;
   return std::tuple{
@@ -249,6 +262,7 @@ constexpr auto fields_of(std::type_identity<Decisions>) {
       field("consolidations", &T::consolidations, "Karpenter's consolidations"),
       field("consolidation_scores", &T::consolidation_scores, "moves Balanced NodePools scored, taken or refused"),
       field("unschedulable", &T::unschedulable, "pods no provisioner could place (each service and reason once)"),
+      field("unremovable", &T::unremovable, "under-utilized nodes the Cluster Autoscaler could not remove (each node and reason once)"),
       field("next_sequence", &T::next_sequence, "the number of decisions recorded"),
   };
 }

@@ -191,21 +191,71 @@ void ClusterAutoscaler::provision_timeout(std::size_t id) {
   cluster_.nodes.remove_node(id, "provision-timeout");
 }
 
-bool ClusterAutoscaler::pods_fit_elsewhere(std::size_t id) {
-  // First fit of its pods on the other nodes' free GPUs, on types their service runs on.
+std::string ClusterAutoscaler::no_place_to_move(std::size_t id) {
+  // First fit of its pods on the other nodes' free GPUs, on types their service runs on. The
+  // autoscaler's removal simulation takes the candidate's pods off it in a fork of its cluster
+  // snapshot and tries each on the other nodes with the scheduler's filters, PodTopologySpread
+  // among them: a pod's DoNotSchedule constraints are counted over its service's pods with the
+  // candidate's own taken away, the candidate staying in the snapshot (so its domain is still
+  // eligible, and may now hold the least), and each pod placed adds to its destination's domain.
+  // ScheduleAnyway only scores, and the simulation does not score: it does not block a removal.
   const ClusterState& state = cluster_.state;
   const auto& nodes = state.nodes();
   others_.clear();
   for (std::size_t o : state.live_node_ids())
     if (o != id && !nodes[o].cordoned) others_.push_back({nodes[o].free.gpus, o});
+  auto hard = [](const TopologySpreadConstraint& c) { return !c.schedule_anyway; };
+  std::map<std::size_t, std::vector<DomainCounts>> spread;  // by service with a DoNotSchedule constraint
+  for (std::size_t p : nodes[id].pods) {
+    const Pod& pod = state.pods()[p];
+    const auto& constraints = services_[pod.service].topology_spread;
+    if (pod.node != static_cast<std::ptrdiff_t>(id) || pod.removed || std::none_of(constraints.begin(), constraints.end(), hard)) continue;
+    auto [it, fresh] = spread.try_emplace(pod.service);
+    if (fresh) it->second = cluster_.scheduler.spread_counts(pod.service);
+    for (std::size_t c = 0; c < constraints.size(); ++c)
+      if (auto d = it->second[c].find(PodScheduler::domain_of(nodes[id], id, constraints[c].key)); d != it->second[c].end()) --d->second;
+  }
   for (std::size_t p : nodes[id].pods) {
     const std::size_t s = state.pods()[p].service;
     const int gpus = services_[s].replica_gpus;
-    auto room = std::find_if(others_.begin(), others_.end(), [&](const auto& o) { return o.first >= gpus && serves(s, o.second); });
-    if (room == others_.end()) return false;
+    const auto& constraints = services_[s].topology_spread;
+    auto counts = spread.find(s);
+    std::string refused;  // why the first node with room breaks the pod's spread
+    auto keeps_spread = [&](std::size_t o) {
+      if (counts == spread.end()) return true;
+      for (std::size_t c = 0; c < constraints.size(); ++c) {
+        if (constraints[c].schedule_anyway) continue;
+        const DomainCounts& in = counts->second[c];
+        const std::string d = PodScheduler::domain_of(nodes[o], o, constraints[c].key);
+        const int min = spread_global_min(constraints[c], in);
+        if (in.count(d) && spread_allows(constraints[c], in, d, min)) continue;
+        if (refused.empty())
+          refused = fmt::format("{}: {}", cluster_.run.ledger.line(nodes[o].ledger_line).resource,
+                                in.count(d) ? spread_violation(constraints[c], in, d, min) : fmt::format("no {} label", constraints[c].key));
+        return false;
+      }
+      return true;
+    };
+    auto room = std::find_if(others_.begin(), others_.end(),
+                             [&](const auto& o) { return o.first >= gpus && serves(s, o.second) && keeps_spread(o.second); });
+    const std::string pod_name = fmt::format("{}#{}", state.template_of(state.pods()[p]).name, p);
+    if (room == others_.end())
+      return refused.empty() ? fmt::format("pod {} fits no other node ({} GPU(s) free on none that its service runs on)", pod_name, gpus)
+                             : fmt::format("pod {} fits no other node within its topology spread; {}", pod_name, refused);
     room->first -= gpus;
+    if (counts != spread.end())
+      for (std::size_t c = 0; c < constraints.size(); ++c)
+        if (std::string d = PodScheduler::domain_of(nodes[room->second], room->second, constraints[c].key); !d.empty()) ++counts->second[c][d];
   }
-  return true;
+  return "";
+}
+
+void ClusterAutoscaler::explain_unremovable(std::size_t id, const std::string& detail) {
+  RunContext& run = cluster_.run;
+  if (!run.explain || !unremovable_explained_.insert(fmt::format("{}\n{}", id, detail)).second) return;
+  const LedgerLine& line = run.ledger.line(cluster_.state.nodes()[id].ledger_line);
+  run.decisions.unremovable.push_back(
+      {run.next_decision(), to_seconds(run.now()), line.resource, line.instance_type, line.zone, "NoPlaceToMovePods", detail});
 }
 
 bool ClusterAutoscaler::serves(std::size_t service, std::size_t node) {
@@ -258,7 +308,12 @@ bool ClusterAutoscaler::to_remove(std::size_t id, SimTime now, bool& removed_bus
   if (devices == 0) return false;  // pods only request accelerators here; CPU-only groups are left alone
   const double utilization = 1.0 - static_cast<double>(n.free.gpus) / devices;
   bool candidate = utilization < spec_.scale_down_utilization_threshold;
-  if (candidate && !n.pods.empty()) candidate = pods_fit_elsewhere(id) && budgets_allow(id);  // its pods must fit on the other nodes
+  if (candidate && !n.pods.empty()) {
+    // Its pods must fit on the other nodes: a node whose pods find no place stays (NoPlaceToMovePods).
+    const std::string no_place = no_place_to_move(id);
+    if (!no_place.empty()) explain_unremovable(id, no_place);
+    candidate = no_place.empty() && budgets_allow(id);
+  }
   if (!candidate) {
     n.unneeded_since = -1;
     return false;

@@ -7,7 +7,9 @@
 // are of one instance type (a mixed group uses its first type, as the Cluster Autoscaler does);
 // utilization is the share of a node's GPUs the pods request, and a scale-down candidate's pods must
 // fit the other nodes' free GPUs on types their service runs on (CPU, memory and affinity are not
-// simulated there). A node not ready within
+// simulated there) within their DoNotSchedule topology spread, counted as the autoscaler's removal
+// simulation counts it: the candidate's pods taken off it, the candidate itself still a domain.
+// A node whose pods find no place is unremovable (NoPlaceToMovePods). A node not ready within
 // max_node_provision_time is deleted and its group backed off (initial 5 min, doubling up to 30 min,
 // reset after 3 h without a failure), so the pending pods go to another group meanwhile.
 #include <cstdint>
@@ -38,8 +40,11 @@ class ClusterAutoscaler final : public Provisioner {
   void provision_timeout(std::size_t node);
   /// The pod stays pending for `reason`: said on the pod, counted once per pending spell, explained once per reason.
   void explain_unschedulable(std::size_t p, const std::string& reason);
-  /// Whether node `id`'s pods all fit on the other live, uncordoned nodes (a scale-down candidate's test).
-  bool pods_fit_elsewhere(std::size_t id);
+  /// "" when node `id`'s pods all fit on the other live, uncordoned nodes (a scale-down candidate's
+  /// test), else which pod found no place and why.
+  std::string no_place_to_move(std::size_t id);
+  /// Node `id` is under-utilized but cannot go: recorded once per node and reason (when explained).
+  void explain_unremovable(std::size_t id, const std::string& detail);
   bool budgets_allow(std::size_t id) const;
   /// Whether `service` has a throughput for node `node`'s type.
   bool serves(std::size_t service, std::size_t node);
@@ -54,6 +59,7 @@ class ClusterAutoscaler final : public Provisioner {
   std::vector<SimDuration> backoff_;
   std::vector<SimTime> last_failure_;
   std::set<std::string> unschedulable_explained_;
+  std::set<std::string> unremovable_explained_;
   // Kept between scans so a scan allocates nothing: the live nodes left to walk after a removal, the
   // other nodes' free GPUs (and ids) a candidate's pods are fitted on, and per service whether it
   // runs on a node's type.
