@@ -160,3 +160,30 @@ TEST_CASE("Cluster Autoscaler: a removal the spread allows goes, and its replica
   CHECK(quiet.decisions.unremovable.empty());
   CHECK(quiet.fleet.scale_downs == 1);
 }
+
+TEST_CASE("Karpenter in a run: consolidation leaves the spread's under-utilized nodes alone when no cheaper node can keep it") {
+  // topology_spread.json with three replicas and a NodePool of g5.12xlarge only (4 GPUs), consolidating
+  // underutilized nodes after 1 minute. Karpenter pins one claim a zone (1a, 1b, 1c): three nodes at
+  // 1/4. Consolidating the 1a node: its replica on 1b's node would make 1b 2 - 0 > 1 (as if required
+  // under ScheduleAnyway too, as Karpenter's simulation does), so it needs a new g5.12xlarge in 1a,
+  // no cheaper than the node: no consolidation in 30 minutes, under either.
+  for (const std::string when : {"DoNotSchedule", "ScheduleAnyway"}) {
+    INFO(when);
+    json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "topology_spread.json"));
+    json& svc = doc["services"][0];
+    svc["replicas"] = 3;
+    svc["throughput_rps"] = {{"g5.12xlarge", 1.0}};
+    svc["replica"]["topology_spread"] = spread(when);
+    json& pool = doc["cluster"]["node_pools"][0]["spec"];
+    pool["template"]["spec"]["requirements"].push_back(
+        {{"key", "node.kubernetes.io/instance-type"}, {"operator", "In"}, {"values", {"g5.12xlarge"}}});
+    pool["disruption"] = {{"consolidationPolicy", "WhenEmptyOrUnderutilized"}, {"consolidateAfter", "1m"}};
+    const ReplicateResult rep = run(doc);
+    CHECK(rep.fleet.launches == 3);
+    CHECK(rep.fleet.consolidations == 0);
+    std::map<std::string, int> zones;
+    for (const NodeRecord& n : rep.nodes) zones[n.zone] += n.end_reason.empty() ? 1 : 0;
+    CHECK(zones == std::map<std::string, int>{{"us-east-1a", 1}, {"us-east-1b", 1}, {"us-east-1c", 1}});
+    CHECK(rep.services[0].pending_at_end == 0);
+  }
+}
