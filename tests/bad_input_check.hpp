@@ -27,6 +27,12 @@ inline std::string load_error(const std::filesystem::path& path, const io::LoadO
 /// The diagnostics of loading tests/data/bad/<name>.
 inline std::string bad_input_error(const std::string& name) { return load_error(data_dir() / "bad" / name); }
 
+/// Checks an error message holds every one of `parts`.
+inline void check_parts(const std::string& msg, const std::vector<std::string>& parts) {
+  INFO("message: " << msg);
+  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
+}
+
 /// Loads tests/data/bad/<name> and checks the message holds every one of `parts` and, when
 /// `names_file`, the file's name (a manifest's problem names the manifest instead).
 inline void check_message(const std::string& name, const std::vector<std::string>& parts, bool names_file = true) {

@@ -33,7 +33,7 @@ json batch_group(const std::string& name, const std::string& type, const std::st
           {"taints", {{{"key", "batch"}, {"value", "true"}, {"effect", "NoSchedule"}}}}};
 }
 
-json task(const std::string& name, std::vector<std::string> after, double work, int parallelism, const std::string& type) {
+json task_doc(const std::string& name, std::vector<std::string> after, double work, int parallelism, const std::string& type) {
   return {{"name", name},
           {"after", after},
           {"gpus", 1},
@@ -44,7 +44,7 @@ json task(const std::string& name, std::vector<std::string> after, double work, 
           {"tolerations", {{{"key", "batch"}, {"operator", "Exists"}, {"effect", "NoSchedule"}}}}};
 }
 
-RunResult run(const json& doc) { return run_scenario(io::load_scenario_text(doc.dump(), "batch.json", test::data_dir() / "scenarios")); }
+RunResult run_batch(const json& doc) { return run_scenario(io::load_scenario_text(doc.dump(), "batch.json", test::data_dir() / "scenarios")); }
 
 }  // namespace
 
@@ -56,7 +56,7 @@ TEST_CASE("a DAG with no interruption finishes at its critical path, billed by i
   // index 3,600 s. Critical path prepare → embed → index = 14,580 s from the arrival at 3,600 s.
   json doc = base_doc("12h");
   doc["cluster"]["node_groups"].push_back(batch_group("batch", "g5.12xlarge", "on-demand", 2));
-  json embed = task("embed", {"prepare"}, 8, 4, "g5.12xlarge");
+  json embed = task_doc("embed", {"prepare"}, 8, 4, "g5.12xlarge");
   embed["checkpoint_interval_s"] = 1800;
   embed["checkpoint_cost_s"] = 60;
   doc["batch"] = {{"jobs",
@@ -65,8 +65,8 @@ TEST_CASE("a DAG with no interruption finishes at its critical path, billed by i
                      {"deadline_s", 6 * 3600},
                      {"purchasing", {{"policy", "on-demand"}}},
                      {"tasks",
-                      {task("prepare", {}, 1, 1, "g5.12xlarge"), embed, task("stats", {"prepare"}, 0.5, 1, "g5.12xlarge"),
-                       task("index", {"embed", "stats"}, 1, 1, "g5.12xlarge")}}}}}};
+                      {task_doc("prepare", {}, 1, 1, "g5.12xlarge"), embed, task_doc("stats", {"prepare"}, 0.5, 1, "g5.12xlarge"),
+                       task_doc("index", {"embed", "stats"}, 1, 1, "g5.12xlarge")}}}}}};
   const Scenario sc = io::load_scenario_text(doc.dump(), "batch.json", test::data_dir() / "scenarios");
   const RunResult r = run_scenario(sc);
   const ReplicateResult& rep = r.policies[0].replicates[0];
@@ -103,13 +103,13 @@ TEST_CASE("a spot reclaim at a known instant loses the work since the last check
   doc["cluster"]["node_groups"].push_back(g);
   doc["market"]["availability"] = {{{"instance_type", "g5.xlarge"}, {"zone", "us-east-1a"},
                                     {"file", "../market/availability_drop.json"}, {"values", "available_count"}, {"tile", true}}};
-  json t = task("embed", {}, 1, 1, "g5.xlarge");
+  json t = task_doc("embed", {}, 1, 1, "g5.xlarge");
   t["checkpoint_interval_s"] = 240;
   t["restart_overhead_s"] = 30;
   t["startup_s"] = 20;
   doc["batch"] = {{"jobs",
                    {{{"name", "embed"}, {"arrivals", {{"at", {0}}}}, {"deadline_s", 7000}, {"purchasing", {{"policy", "spot"}}}, {"tasks", {t}}}}}};
-  const RunResult r = run(doc);
+  const RunResult r = run_batch(doc);
   const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
   CHECK(j.restarts == 1);
   CHECK(j.work_lost_gpu_hours == doctest::Approx(120.0 / 3600));
@@ -127,7 +127,7 @@ TEST_CASE("with no spot capacity, greedy and uniform progress move to on-demand 
   json doc = base_doc("3h");
   doc["market"]["spot_pool_capacity"] = 0;
   doc["cluster"]["node_groups"].push_back(batch_group("batch-od", "g5.xlarge", "on-demand", 1));
-  json t = task("embed", {}, 1, 1, "g5.xlarge");
+  json t = task_doc("embed", {}, 1, 1, "g5.xlarge");
   t["restart_overhead_s"] = 30;
   t["startup_s"] = 20;
   auto job = [&](const std::string& policy) {
@@ -139,7 +139,7 @@ TEST_CASE("with no spot capacity, greedy and uniform progress move to on-demand 
     // 3,430 → t = 3,480. The on-demand pod binds then, is ready 20 s later and runs 3,600 s (its
     // first run: no restart overhead): done at 7,100 s, by the deadline. Bound 3,480–7,100 s.
     doc["batch"] = job("greedy");
-    const RunResult r = run(doc);
+    const RunResult r = run_batch(doc);
     const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
     CHECK(j.finish_s == doctest::Approx(7100));
     CHECK(j.deadline_met);
@@ -151,7 +151,7 @@ TEST_CASE("with no spot capacity, greedy and uniform progress move to on-demand 
     // At 0: cp = 0 = ep(0), not behind → idle. At 60: cp 0 < ep(60) = 30 s → on-demand; ready at
     // 80, done at 3,680 s. Bound 60–3,680 s.
     doc["batch"] = job("uniform-progress");
-    const RunResult r = run(doc);
+    const RunResult r = run_batch(doc);
     const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
     CHECK(j.finish_s == doctest::Approx(3680));
     CHECK(j.on_demand_gpu_hours == doctest::Approx(3620 / 3600.0));
@@ -185,14 +185,14 @@ TEST_CASE("uniform progress on recorded spot availability: reclaimed, it waits w
   doc["cluster"]["node_pools"] = {pool("batch-spot", "spot"), pool("batch-on-demand", "on-demand")};
   doc["market"]["availability"] = {{{"instance_type", "g5.xlarge"}, {"zone", "us-east-1a"},
                                     {"file", "../market/spot_gap_flags.json"}, {"values", "available_flag"}}};
-  json t = task("embed", {}, 1, 1, "g5.xlarge");
+  json t = task_doc("embed", {}, 1, 1, "g5.xlarge");
   t["checkpoint_interval_s"] = 300;
   t["restart_overhead_s"] = 30;
   t["startup_s"] = 20;
   doc["batch"] = {{"jobs",
                    {{{"name", "embed"}, {"arrivals", {{"at", {0}}}}, {"deadline_s", 10800}, {"purchasing", {{"policy", "uniform-progress"}}},
                      {"tasks", {t}}}}}};
-  const RunResult r = run(doc);
+  const RunResult r = run_batch(doc);
   const JobResult& j = r.policies[0].replicates[0].jobs.at(0);
   CHECK(j.restarts == 1);
   CHECK(j.work_lost_gpu_hours == doctest::Approx(99.0 / 3600));

@@ -15,9 +15,7 @@
 using namespace capsim;
 
 namespace {
-Requirement req(std::string_view key, Operator op, std::vector<std::string> values = {}) {
-  return Requirement{std::string(key), op, std::move(values)};
-}
+using test::req;
 Offering spot(std::string type, std::string zone) {
   Offering o;
   o.instance_type = std::move(type);

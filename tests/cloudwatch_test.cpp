@@ -32,7 +32,7 @@ io::TraceSource gmd(std::vector<std::string> names, const char* folder = "cloudw
   s.id = "requests";
   return s;
 }
-std::string error_of(const io::TraceSource& s) {
+std::string source_error(const io::TraceSource& s) {
   try {
     io::read_trace(s);
   } catch (const Error& e) {
@@ -58,10 +58,10 @@ TEST_CASE("get-metric-data: newest-first output becomes an oldest-first series")
 
 TEST_CASE("get-metric-data: several queries need an Id; an unknown Id gets a close match") {
   auto s = source(io::TraceFormat::CloudWatchMetricData, {"gmd_two_queries.json"});
-  CHECK(error_of(s).find("gmd_two_queries.json: /MetricDataResults: expected one query, got several (Ids 'requests', 'errors')") !=
+  CHECK(source_error(s).find("gmd_two_queries.json: /MetricDataResults: expected one query, got several (Ids 'requests', 'errors')") !=
         std::string::npos);
   s.id = "request";
-  CHECK(error_of(s).find("did you mean 'requests'?") != std::string::npos);
+  CHECK(source_error(s).find("did you mean 'requests'?") != std::string::npos);
 }
 
 TEST_CASE("get-metric-data: pages and auto-pagination merge; overlaps must agree") {
@@ -83,11 +83,11 @@ TEST_CASE("get-metric-data: pages and auto-pagination merge; overlaps must agree
 
 TEST_CASE("get-metric-data: one Id is one metric, and every page holds the query") {
   // Page 2 of the query 'requests' under another Label (TargetResponseTime): two metrics merged.
-  CHECK(error_of(gmd({"../../cloudwatch/gmd_page1.json", "other_label_page.json"}, "bad/cloudwatch"))
+  CHECK(source_error(gmd({"../../cloudwatch/gmd_page1.json", "other_label_page.json"}, "bad/cloudwatch"))
             .find("other_label_page.json: /MetricDataResults/0/Label: expected the Label of query 'requests' as ../../cloudwatch/gmd_page1.json gives it "
                   "('RequestCount'), got 'TargetResponseTime': two metrics under one Id") != std::string::npos);
   // A page of another query only: its hole would be filled with zeros.
-  CHECK(error_of(gmd({"../../cloudwatch/gmd_page1.json", "other_query_page.json"}, "bad/cloudwatch"))
+  CHECK(source_error(gmd({"../../cloudwatch/gmd_page1.json", "other_query_page.json"}, "bad/cloudwatch"))
             .find("other_query_page.json: /MetricDataResults: expected a page of query 'requests', got Ids 'errors': a page of another "
                   "query leaves a hole in this one") != std::string::npos);
 }
@@ -102,7 +102,7 @@ TEST_CASE("gaps: zero by default for requests, counted; other policies on reques
   // A hole longer than max_gap is an error with where it starts and ends: minutes 2 and 3 are 120 s.
   auto strict = gmd({"gmd_gap.json"});
   strict.max_gap = seconds(60);
-  CHECK(error_of(strict).find("expected no gap longer than 60 s (max_gap), got 2 missing points from 2024-05-10T00:02:00Z to "
+  CHECK(source_error(strict).find("expected no gap longer than 60 s (max_gap), got 2 missing points from 2024-05-10T00:02:00Z to "
                               "2024-05-10T00:04:00Z (120 s)") != std::string::npos);
   strict.max_gap = seconds(120);
   CHECK_NOTHROW(io::read_trace(strict));
@@ -111,7 +111,7 @@ TEST_CASE("gaps: zero by default for requests, counted; other policies on reques
   s.gaps = GapPolicy::Linear;  // 20 → 50 over three steps
   CHECK(io::read_trace(s).trace.values == std::vector<double>{10, 20, 30, 40, 50});
   s.gaps = GapPolicy::Error;
-  CHECK(error_of(s).find("gmd_gap.json: /MetricDataResults/0/Values/0: expected a point every 60 s, got a gap of 2 missing points after "
+  CHECK(source_error(s).find("gmd_gap.json: /MetricDataResults/0/Values/0: expected a point every 60 s, got a gap of 2 missing points after "
                          "2024-05-10T00:01:00Z") !=
         std::string::npos);
 }
@@ -127,45 +127,45 @@ TEST_CASE("get-metric-statistics: unordered datapoints, the chosen statistic, un
   p.statistic = "Average";
   CHECK(io::read_trace(p).trace.values == std::vector<double>{5, 10, 15, 20, 25});
   p.unit = TraceUnit::Requests;  // the datapoints say Percent
-  CHECK(error_of(p).find("gms_p99.json: /Datapoints/0/Unit: expected Unit Count for what the trace measures, got Percent") !=
+  CHECK(source_error(p).find("gms_p99.json: /Datapoints/0/Unit: expected Unit Count for what the trace measures, got Percent") !=
         std::string::npos);
 }
 
 TEST_CASE("bad CloudWatch files name the file, the position and what was expected") {
   const char* bad = "bad/cloudwatch";
-  CHECK(error_of(gmd({"not_json.json"}, bad)).find("not_json.json:1: column 1: expected valid JSON (get-metric-data output)") !=
+  CHECK(source_error(gmd({"not_json.json"}, bad)).find("not_json.json:1: column 1: expected valid JSON (get-metric-data output)") !=
         std::string::npos);
-  CHECK(error_of(gmd({"other_command.json"}, bad))
+  CHECK(source_error(gmd({"other_command.json"}, bad))
             .find("other_command.json: / (document root): expected get-metric-data output (an object with MetricDataResults), "
                   "got describe-spot-price-history output") != std::string::npos);
-  CHECK(error_of(gmd({"length_mismatch.json"}, bad))
+  CHECK(source_error(gmd({"length_mismatch.json"}, bad))
             .find("length_mismatch.json: /MetricDataResults/0/Values: expected as many Values as Timestamps (3), got 2") !=
         std::string::npos);
-  CHECK(error_of(gmd({"nan_value.json"}, bad)).find("nan_value.json:13: column 9: expected valid JSON") != std::string::npos);
-  CHECK(error_of(gmd({"negative_count.json"}, bad))
+  CHECK(source_error(gmd({"nan_value.json"}, bad)).find("nan_value.json:13: column 9: expected valid JSON") != std::string::npos);
+  CHECK(source_error(gmd({"negative_count.json"}, bad))
             .find("negative_count.json: /MetricDataResults/0/Values/1: expected a value >= 0 (a trace of requests), got -5") !=
         std::string::npos);
-  CHECK(error_of(gmd({"duplicate_differs.json"}, bad))
+  CHECK(source_error(gmd({"duplicate_differs.json"}, bad))
             .find("duplicate_differs.json: /MetricDataResults/0/Values/1: timestamp 2024-05-10T00:02:00Z appears twice with "
                   "different values: 31 at /MetricDataResults/1/Values/0 and 30 here") != std::string::npos);
-  CHECK(error_of(gmd({"off_period.json"}, bad))
+  CHECK(source_error(gmd({"off_period.json"}, bad))
             .find("off_period.json: /MetricDataResults/0/Values/1: expected a timestamp on the 60 s grid that starts at "
                   "2024-05-10T00:00:00Z, got 2024-05-10T00:01:30Z") != std::string::npos);
-  CHECK(error_of(gmd({"no_zone.json"}, bad))
+  CHECK(source_error(gmd({"no_zone.json"}, bad))
             .find("no_zone.json: /MetricDataResults/0/Timestamps/2: expected an ISO 8601 timestamp with a zone from 1970 to 2199, got "
                   "\"2024-05-10T00:00:00\"") != std::string::npos);
-  CHECK(error_of(gmd({"empty_result.json"}, bad))
+  CHECK(source_error(gmd({"empty_result.json"}, bad))
             .find("empty_result.json: /MetricDataResults/0: expected data points, got an empty result") != std::string::npos);
-  CHECK(error_of(gmd({"internal_error.json"}, bad))
+  CHECK(source_error(gmd({"internal_error.json"}, bad))
             .find("internal_error.json: /MetricDataResults/0/StatusCode: expected StatusCode Complete or PartialData, got "
                   "InternalError") != std::string::npos);
   auto wrong_unit = source(io::TraceFormat::CloudWatchMetricStatistics, {"gms_wrong_unit.json"}, bad);
   wrong_unit.statistic = "Sum";
-  CHECK(error_of(wrong_unit).find("gms_wrong_unit.json: /Datapoints/1/Unit: expected Unit Count for what the trace measures, got Percent") !=
+  CHECK(source_error(wrong_unit).find("gms_wrong_unit.json: /Datapoints/1/Unit: expected Unit Count for what the trace measures, got Percent") !=
         std::string::npos);
   auto missing = source(io::TraceFormat::CloudWatchMetricStatistics, {"gms_missing_statistic.json"}, bad);
   missing.statistic = "Sum";
-  CHECK(error_of(missing).find("gms_missing_statistic.json: /Datapoints/1: expected the statistic Sum (as the scenario says), got Average") !=
+  CHECK(source_error(missing).find("gms_missing_statistic.json: /Datapoints/1: expected the statistic Sum (as the scenario says), got Average") !=
         std::string::npos);
 }
 
@@ -181,7 +181,7 @@ TEST_CASE("a trace written as get-metric-data reads back to the same series") {
 TEST_CASE("Container Insights and DCGM GPU metrics are recognised by name") {
   auto s = source(io::TraceFormat::CloudWatchMetricData, {"gmd_node_gpu_utilization.json"});
   // Stated as requests (the default): the metric says percent.
-  CHECK(error_of(s).find("gmd_node_gpu_utilization.json: / (document root): expected \"unit\": \"percent\" for "
+  CHECK(source_error(s).find("gmd_node_gpu_utilization.json: / (document root): expected \"unit\": \"percent\" for "
                          "node_gpu_utilization (ContainerInsights metric") != std::string::npos);
   s.unit = TraceUnit::Percent;
   auto r = io::read_trace(s);
@@ -190,7 +190,7 @@ TEST_CASE("Container Insights and DCGM GPU metrics are recognised by name") {
   CHECK(r.trace.values == std::vector<double>{55.25, 64.0, 71.5});
   CHECK(r.trace.kind() == TraceKind::Gauge);
   auto count = source(io::TraceFormat::CloudWatchMetricData, {"gpu_count_metric.json"}, "bad/cloudwatch");
-  CHECK(error_of(count).find("expected a demand or utilization metric, got node_gpu_limit (ContainerInsights metric: GPUs on a node") !=
+  CHECK(source_error(count).find("expected a demand or utilization metric, got node_gpu_limit (ContainerInsights metric: GPUs on a node") !=
         std::string::npos);
   CHECK(find_known_metric("DCGM_FI_DEV_GPU_UTIL")->measure == MetricMeasure::Percent);
   CHECK_FALSE(find_known_metric("RequestCount"));

@@ -48,7 +48,7 @@ Offering offering(const std::string& type, CapacityType ct, double price) {
   return o;
 }
 
-PodSpec pod(std::string name, std::int64_t cpu_m, int gpus) { return PodSpec{std::move(name), ResourceList{cpu_m, 1024, gpus, 1}, {}, {}, {}, {}}; }
+PodSpec consolidation_pod(std::string name, std::int64_t cpu_m, int gpus) { return PodSpec{std::move(name), ResourceList{cpu_m, 1024, gpus, 1}, {}, {}, {}, {}}; }
 
 // A node of `type` holding `pods`, as both the cluster sees it and as a candidate.
 struct TestNode {
@@ -108,7 +108,7 @@ TEST_CASE("single-node consolidation replaces a node by a cheaper type that hold
   // so the simulation opens one claim; of the types that hold 1 GPU + 1000m (all four), those under
   // 2.50 are gx.1 (1.00) and gx.2 (1.50), cheapest first.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.4", CapacityType::OnDemand, 2.50, {pod("p0", 1000, 1)});
+  const TestNode a = node(cat, "a", "gx.4", CapacityType::OnDemand, 2.50, {consolidation_pod("p0", 1000, 1)});
   World w = gx_world({a});
   const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
   REQUIRE(cmd.action == ConsolidationAction::Replace);
@@ -126,7 +126,7 @@ TEST_CASE("single-node consolidation replaces a node by a cheaper type that hold
 TEST_CASE("a node already on the cheapest type that fits is left alone") {
   // gx.1 (1.00) with a 1-GPU pod: no type under 1.00 holds a GPU.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.1", CapacityType::OnDemand, 1.00, {pod("p0", 1000, 1)});
+  const TestNode a = node(cat, "a", "gx.1", CapacityType::OnDemand, 1.00, {consolidation_pod("p0", 1000, 1)});
   World w = gx_world({a});
   const ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});
   CHECK(cmd.action == ConsolidationAction::None);
@@ -140,8 +140,8 @@ TEST_CASE("multi-node consolidation replaces two half-empty nodes by one") {
   // 2 GPUs + 10000m: gx.4 (2.50) or gx.8 (5.00); under 3.00 only gx.4, which is not a candidate's
   // own type, so the pair is replaced by one gx.4.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.2", CapacityType::OnDemand, 1.50, {pod("p0", 5000, 1)});
-  const TestNode b = node(cat, "b", "gx.2", CapacityType::OnDemand, 1.50, {pod("p1", 5000, 1)});
+  const TestNode a = node(cat, "a", "gx.2", CapacityType::OnDemand, 1.50, {consolidation_pod("p0", 5000, 1)});
+  const TestNode b = node(cat, "b", "gx.2", CapacityType::OnDemand, 1.50, {consolidation_pod("p1", 5000, 1)});
   World w = gx_world({a, b});
   const ConsolidationCommand multi = multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {});
   REQUIRE(multi.action == ConsolidationAction::Replace);
@@ -164,8 +164,8 @@ TEST_CASE("replacing nodes by one of their own type is refused; deleting the emp
   // three GPUs, so multi-node finds nothing (filterOutSameType). Single-node takes the cheaper to
   // disrupt first, b (one pod), whose pod fits on a (two GPUs free): delete b.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.4", CapacityType::OnDemand, 2.50, {pod("p0", 1000, 1), pod("p1", 1000, 1)});
-  const TestNode b = node(cat, "b", "gx.4", CapacityType::OnDemand, 2.50, {pod("p2", 1000, 1)});
+  const TestNode a = node(cat, "a", "gx.4", CapacityType::OnDemand, 2.50, {consolidation_pod("p0", 1000, 1), consolidation_pod("p1", 1000, 1)});
+  const TestNode b = node(cat, "b", "gx.4", CapacityType::OnDemand, 2.50, {consolidation_pod("p2", 1000, 1)});
   World w = gx_world({a, b});
   CHECK(multi_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {}).action == ConsolidationAction::None);
   const ConsolidationCommand single = single_node_consolidation({a.candidate, b.candidate}, {{"gpu", 2}}, w.view(), {});
@@ -199,7 +199,7 @@ World spot_world() {
 TEST_CASE("spot-to-spot consolidation: behind its feature gate, and for one node only with 15 cheaper types") {
   World w = spot_world();
   auto spot_node = [&](int i) {
-    TestNode n = node(w.catalog, "n", s_name(i), CapacityType::Spot, 0.50 + 0.05 * i, {pod("p0", 1000, 1)});
+    TestNode n = node(w.catalog, "n", s_name(i), CapacityType::Spot, 0.50 + 0.05 * i, {consolidation_pod("p0", 1000, 1)});
     w.nodes = {n.node};
     return n.candidate;
   };
@@ -236,7 +236,7 @@ TEST_CASE("an on-demand node is replaced by spot when its NodePool allows spot, 
   // On-demand s.t03 at 13.00 with one pod; the pool allows both capacity types, so the claim is spot
   // (spot before on-demand) and every spot type is under 13.00: all 20, cheapest first, no cap.
   World w = spot_world();
-  TestNode n = node(w.catalog, "n", s_name(3), CapacityType::OnDemand, 13.0, {pod("p0", 1000, 1)});
+  TestNode n = node(w.catalog, "n", s_name(3), CapacityType::OnDemand, 13.0, {consolidation_pod("p0", 1000, 1)});
   w.nodes = {n.node};
   const ConsolidationCommand cmd = single_node_consolidation({n.candidate}, {{"gpu", 1}}, w.view(), {});
   REQUIRE(cmd.action == ConsolidationAction::Replace);
@@ -250,7 +250,7 @@ TEST_CASE("Balanced consolidation takes a move scoring >= 1/k and refuses one be
   // 3 GPUs + 3000m, and the only cheaper type that holds them is gx.4 (2.50). Savings 5.00 - 2.50 =
   // 2.50 USD/h; the move's disruption cost is the node's baseline 1 + 3 pods = 4.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.8", CapacityType::OnDemand, 5.00, {pod("p0", 1000, 1), pod("p1", 1000, 1), pod("p2", 1000, 1)});
+  const TestNode a = node(cat, "a", "gx.8", CapacityType::OnDemand, 5.00, {consolidation_pod("p0", 1000, 1), consolidation_pod("p1", 1000, 1), consolidation_pod("p2", 1000, 1)});
   World w = gx_world({a});
   ConsolidationSettings settings;
 
@@ -305,9 +305,9 @@ TEST_CASE("Balanced multi-node consolidation: a delete saving the whole price of
   // disruption cost (1+1) × 3 = 6. Move: savings fraction 3.00 / 5.50 = 0.5454...; disruption 2 + 2 = 4,
   // fraction 4 / 6 = 0.6667; score 0.8182 >= 0.5: taken.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.2", CapacityType::OnDemand, 1.50, {pod("p0", 1000, 1)});
-  const TestNode b = node(cat, "b", "gx.2", CapacityType::OnDemand, 1.50, {pod("p1", 1000, 1)});
-  const TestNode c = node(cat, "c", "gx.4", CapacityType::OnDemand, 2.50, {pod("p2", 1000, 1)});
+  const TestNode a = node(cat, "a", "gx.2", CapacityType::OnDemand, 1.50, {consolidation_pod("p0", 1000, 1)});
+  const TestNode b = node(cat, "b", "gx.2", CapacityType::OnDemand, 1.50, {consolidation_pod("p1", 1000, 1)});
+  const TestNode c = node(cat, "c", "gx.4", CapacityType::OnDemand, 2.50, {consolidation_pod("p2", 1000, 1)});
   World w = gx_world({a, b, c});
   ConsolidationSettings settings;
   settings.pools["gpu"] = BalancedPool{true, 2, 5.50, 6.0};
@@ -337,7 +337,7 @@ TEST_CASE("minValues: a claim keeps that many distinct instance types, or the No
   std::vector<Offering> offerings = w.offerings;
 
   SUBCASE("a 3-GPU pod is refused with the reason") {
-    const SchedulingResult r = schedule({pod("big", 1000, 3)}, w.pools, {}, cat, offerings);
+    const SchedulingResult r = schedule({consolidation_pod("big", 1000, 3)}, w.pools, {}, cat, offerings);
     CHECK(r.claims.empty());
     REQUIRE(r.unschedulable.size() == 1);
     CHECK(r.unschedulable[0].reason ==
@@ -347,7 +347,7 @@ TEST_CASE("minValues: a claim keeps that many distinct instance types, or the No
     // Pods go largest first by CPU then memory, equal here, so in the order given: the 1-GPU pod opens
     // a claim of all four types; the 2-GPU pod with it would need 3 GPUs (gx.4, gx.8: 2 types), so it
     // opens its own claim of gx.2, gx.4, gx.8.
-    const SchedulingResult r = schedule({pod("one", 1000, 1), pod("two", 1000, 2)}, w.pools, {}, cat, offerings);
+    const SchedulingResult r = schedule({consolidation_pod("one", 1000, 1), consolidation_pod("two", 1000, 2)}, w.pools, {}, cat, offerings);
     REQUIRE(r.claims.size() == 2);
     CHECK(r.claims[0].pods == std::vector<std::string>{"one"});
     CHECK(r.claims[0].instance_types == std::vector<std::string>{"gx.1", "gx.2", "gx.4", "gx.8"});
@@ -355,7 +355,7 @@ TEST_CASE("minValues: a claim keeps that many distinct instance types, or the No
     CHECK(r.claims[1].instance_types == std::vector<std::string>{"gx.2", "gx.4", "gx.8"});
     // Without the floor the two share one claim of gx.4 and gx.8.
     w.pools[0].min_values.clear();
-    const SchedulingResult free = schedule({pod("one", 1000, 1), pod("two", 1000, 2)}, w.pools, {}, cat, offerings);
+    const SchedulingResult free = schedule({consolidation_pod("one", 1000, 1), consolidation_pod("two", 1000, 2)}, w.pools, {}, cat, offerings);
     REQUIRE(free.claims.size() == 1);
     CHECK(free.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
   }
@@ -369,17 +369,17 @@ TEST_CASE("minValues BestEffort: the floor gives way to the types there are, and
   World w = gx_world({});
   w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 3}};
   w.pools[0].min_values_policy = MinValuesPolicy::BestEffort;
-  const SchedulingResult big = schedule({pod("big", 1000, 3)}, w.pools, {}, cat, w.offerings);
+  const SchedulingResult big = schedule({consolidation_pod("big", 1000, 3)}, w.pools, {}, cat, w.offerings);
   REQUIRE(big.claims.size() == 1);
   CHECK(big.unschedulable.empty());
   CHECK(big.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
   CHECK(big.claims[0].min_values_relaxed);
-  const SchedulingResult two = schedule({pod("one", 1000, 1), pod("two", 1000, 2)}, w.pools, {}, cat, w.offerings);
+  const SchedulingResult two = schedule({consolidation_pod("one", 1000, 1), consolidation_pod("two", 1000, 2)}, w.pools, {}, cat, w.offerings);
   REQUIRE(two.claims.size() == 1);
   CHECK(two.claims[0].instance_types == std::vector<std::string>{"gx.4", "gx.8"});
   CHECK(two.claims[0].min_values_relaxed);
   // A claim that meets the floor is not relaxed: the 1-GPU pod alone has gx.1, gx.2, gx.4, gx.8.
-  const SchedulingResult one = schedule({pod("one", 1000, 1)}, w.pools, {}, cat, w.offerings);
+  const SchedulingResult one = schedule({consolidation_pod("one", 1000, 1)}, w.pools, {}, cat, w.offerings);
   REQUIRE(one.claims.size() == 1);
   CHECK(one.claims[0].instance_types.size() == 4);
   CHECK_FALSE(one.claims[0].min_values_relaxed);
@@ -401,7 +401,7 @@ TEST_CASE("minValues and the launch request's cut to 60 types: Strict fails the 
   std::vector<Offering> offerings;
   for (const auto& t : cat.types()) offerings.push_back(offering(t.name, CapacityType::OnDemand, t.ondemand_usd_per_h));
 
-  const SchedulingResult strict = schedule({pod("p", 1000, 1)}, pools, {}, cat, offerings);
+  const SchedulingResult strict = schedule({consolidation_pod("p", 1000, 1)}, pools, {}, cat, offerings);
   CHECK(strict.claims.empty());
   REQUIRE(strict.unschedulable.size() == 1);
   CHECK(strict.unschedulable[0].reason ==
@@ -409,7 +409,7 @@ TEST_CASE("minValues and the launch request's cut to 60 types: Strict fails the 
         "among the 60 cheapest types of the launch request");
 
   pools[0].min_values_policy = MinValuesPolicy::BestEffort;
-  const SchedulingResult best = schedule({pod("p", 1000, 1)}, pools, {}, cat, offerings);
+  const SchedulingResult best = schedule({consolidation_pod("p", 1000, 1)}, pools, {}, cat, offerings);
   REQUIRE(best.claims.size() == 1);
   CHECK(best.claims[0].instance_types.size() == 60);
   CHECK(best.claims[0].instance_types.back() == "fb.29");
@@ -417,7 +417,7 @@ TEST_CASE("minValues and the launch request's cut to 60 types: Strict fails the 
   // With minValues 2 the 60 cheapest (fa and fb) meet it under Strict too.
   pools[0].min_values_policy = MinValuesPolicy::Strict;
   pools[0].min_values = {MinValues{std::string(label::kFamily), 2}};
-  const SchedulingResult two = schedule({pod("p", 1000, 1)}, pools, {}, cat, offerings);
+  const SchedulingResult two = schedule({consolidation_pod("p", 1000, 1)}, pools, {}, cat, offerings);
   REQUIRE(two.claims.size() == 1);
   CHECK(two.claims[0].instance_types.size() == 60);
 }
@@ -429,7 +429,7 @@ TEST_CASE("consolidation keeps minValues: a replacement whose cheaper types fall
   // "Filtering by price" on minValues). Under BestEffort with minValues 5, the claim was relaxed to
   // its 4 distinct types, and the 3 cheaper ones still fall below 4: refused too.
   const InstanceCatalog cat = gx_catalog();
-  const TestNode a = node(cat, "a", "gx.8", CapacityType::OnDemand, 5.00, {pod("p0", 1000, 1)});
+  const TestNode a = node(cat, "a", "gx.8", CapacityType::OnDemand, 5.00, {consolidation_pod("p0", 1000, 1)});
   World w = gx_world({a});
   w.pools[0].min_values = {MinValues{std::string(label::kInstanceType), 3}};
   ConsolidationCommand cmd = single_node_consolidation({a.candidate}, {{"gpu", 1}}, w.view(), {});

@@ -13,6 +13,7 @@
 #include "capsim/provisioning/karpenter/drift.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 using nlohmann::json;
@@ -54,12 +55,7 @@ RunResult run_drift(const json& doc) {
   opt.explain = true;
   return run_scenario(io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios"), opt);
 }
-std::vector<const NodeRecord*> ended(const ReplicateResult& rep, const std::string& reason) {
-  std::vector<const NodeRecord*> out;
-  for (const auto& n : rep.nodes)
-    if (n.end_reason == reason) out.push_back(&n);
-  return out;
-}
+using test::ended;
 json label_change() { return {{"spec", {{"template", {{"metadata", {{"labels", {{"team", "ml"}}}}}}}}}}; }
 }  // namespace
 
@@ -237,7 +233,7 @@ TEST_CASE("a change that creates a NodePool: from its time on Karpenter provisio
   CHECK(std::find(sc.warnings.begin(), sc.warnings.end(),
                   "cluster.karpenter.changes[0]: NodePool 'g6' is new: it is created at 2024-05-10T00:10:00Z (kubectl apply creates it), and "
                   "from then on Karpenter may provision from it") != sc.warnings.end());
-  RunResult r = run(doc);
+  RunResult r = run_drift(doc);
   const auto& rep = r.policies[0].replicates[0];
   REQUIRE(rep.nodes.size() == 4);
   std::vector<std::tuple<double, std::string, std::string>> nodes;

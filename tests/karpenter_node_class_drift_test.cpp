@@ -22,6 +22,7 @@
 #include "capsim/provisioning/karpenter/drift.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 using nlohmann::json;
@@ -37,19 +38,14 @@ json& change_class(json& doc, json class_patch) {
   doc["cluster"]["karpenter"]["changes"] = {{{"at", "2024-05-10T00:10:00Z"}, {"node_classes", {class_patch}}}};
   return doc;
 }
-Scenario load(const json& doc) { return io::load_scenario_text(doc.dump(), "reserved.json", test::data_dir() / "scenarios"); }
-RunResult run(const json& doc) {
+Scenario load_class_drift(const json& doc) { return io::load_scenario_text(doc.dump(), "reserved.json", test::data_dir() / "scenarios"); }
+RunResult run_class_drift(const json& doc) {
   RunOptions opt;
   opt.keep_series = true;
   opt.explain = true;
-  return run_scenario(load(doc), opt);
+  return run_scenario(load_class_drift(doc), opt);
 }
-std::vector<const NodeRecord*> ended(const ReplicateResult& rep, const std::string& reason) {
-  std::vector<const NodeRecord*> out;
-  for (const auto& n : rep.nodes)
-    if (n.end_reason == reason) out.push_back(&n);
-  return out;
-}
+using test::ended;
 std::vector<double> end_times(const std::vector<const NodeRecord*>& nodes) {
   std::vector<double> out;
   for (const NodeRecord* n : nodes) out.push_back(n->terminated_s);
@@ -64,9 +60,9 @@ std::vector<std::pair<double, std::string>> replacements(const ReplicateResult& 
   std::sort(out.begin(), out.end());
   return out;
 }
-std::string load_error(const json& doc) {
+std::string class_drift_load_error(const json& doc) {
   try {
-    load(doc);
+    load_class_drift(doc);
   } catch (const ScenarioError& e) {
     return e.what();
   }
@@ -106,7 +102,7 @@ TEST_CASE("a class that no longer selects the reservation drifts the two nodes i
   // launched at 610 s, Ready at 670 s, when node 0 ends. The budget (1) is spent meanwhile; the poll at
   // 680 s takes node 1: on demand at 680 s, node 1 ends at 740 s.
   json doc = reserved_doc();
-  const RunResult r = run(change_class(doc, {{"spec", {{"capacityReservationSelectorTerms", nullptr}}}}));
+  const RunResult r = run_class_drift(change_class(doc, {{"spec", {{"capacityReservationSelectorTerms", nullptr}}}}));
   const ReplicateResult& rep = r.policies[0].replicates[0];
   const auto drifted = ended(rep, "drifted");
   REQUIRE(drifted.size() == 2);
@@ -121,7 +117,7 @@ TEST_CASE("a class that no longer selects the reservation drifts the two nodes i
   CHECK(rep.cost.on_demand_usd == doctest::Approx(1.006 * 20309 / 3600));
   CHECK(rep.services[0].replicas_placed == 3);
   // The change's NodePool lists no reservation any more; the one before listed it.
-  const Scenario sc = load(doc);
+  const Scenario sc = load_class_drift(doc);
   const KarpenterSpec& k = sc.policies[0].cluster.karpenter;
   CHECK(k.node_pools[0].scheduling.capacity_reservations == std::vector<std::string>{kReservation});
   CHECK(k.changes.at(0).node_pools.at(0).scheduling.capacity_reservations.empty());
@@ -136,7 +132,7 @@ TEST_CASE("a change of the class's hashed fields drifts every node of it; the re
   // replacement is reserved; at 750 s node 1 has ended and its replacement holds one: the other is
   // free, so node 2's replacement is reserved too.
   json doc = reserved_doc();
-  const RunResult r = run(change_class(doc, {{"spec", {{"role", "KarpenterNodeRole-ml-v2"}}}}));
+  const RunResult r = run_class_drift(change_class(doc, {{"spec", {{"role", "KarpenterNodeRole-ml-v2"}}}}));
   const ReplicateResult& rep = r.policies[0].replicates[0];
   const auto drifted = ended(rep, "drifted");
   REQUIRE(drifted.size() == 3);
@@ -155,7 +151,7 @@ TEST_CASE("a new AMI selector drifts the class's nodes (with a warning that caps
   // same, the selector terms are not. Drift as for a hashed field: three nodes, ends 670, 740, 810 s.
   json doc = reserved_doc();
   change_class(doc, {{"spec", {{"amiSelectorTerms", {{{"alias", "al2023@v20240625"}}}}}}});
-  const Scenario sc = load(doc);
+  const Scenario sc = load_class_drift(doc);
   const KarpenterSpec& k = sc.policies[0].cluster.karpenter;
   CHECK(k.changes.at(0).node_pools.at(0).node_class_hash == k.node_pools[0].node_class_hash);
   CHECK(k.changes.at(0).node_pools.at(0).node_class_terms != k.node_pools[0].node_class_terms);
@@ -164,7 +160,7 @@ TEST_CASE("a new AMI selector drifts the class's nodes (with a warning that caps
                   "securityGroupSelectorTerms; capsim resolves none of them") != std::string::npos;
   });
   CHECK(warned);
-  const RunResult r = run(doc);
+  const RunResult r = run_class_drift(doc);
   CHECK(end_times(ended(r.policies[0].replicates[0], "drifted")) == std::vector<double>{670, 740, 810});
 }
 
@@ -173,7 +169,7 @@ TEST_CASE("what does not drift: selector terms that select the same reservation,
   // the static hash, so nothing drifts (three launches).
   json doc = reserved_doc();
   change_class(doc, {{"spec", {{"capacityReservationSelectorTerms", {{{"id", kReservation}}}}}}});
-  const RunResult r = run(doc);
+  const RunResult r = run_class_drift(doc);
   CHECK(r.policies[0].replicates[0].fleet.launches == 3);
   CHECK(ended(r.policies[0].replicates[0], "drifted").empty());
   // The hash drops zero values (Karpenter hashes with IgnoreZeroValue) and takes lists as sets.
@@ -182,7 +178,7 @@ TEST_CASE("what does not drift: selector terms that select the same reservation,
     d["cluster"]["node_classes"][0]["spec"]["tags"] = {{"team", "ml"}};
     d["cluster"]["node_classes"][0]["spec"]["blockDeviceMappings"] = {{{"deviceName", "/dev/xvda"}}, {{"deviceName", "/dev/xvdb"}}};
     change_class(d, std::move(class_patch));
-    const Scenario s = load(d);
+    const Scenario s = load_class_drift(d);
     const KarpenterSpec& k = s.policies[0].cluster.karpenter;
     return k.changes.at(0).node_pools.at(0).node_class_hash == k.node_pools[0].node_class_hash;
   };
@@ -200,7 +196,7 @@ TEST_CASE("a NodePool change keeps the reservations its class selects") {
   json doc = reserved_doc();
   doc["cluster"]["karpenter"]["changes"] = json::parse(R"([{"at": "2024-05-10T00:10:00Z", "node_pools": [
       {"metadata": {"name": "gpu"}, "spec": {"template": {"metadata": {"labels": {"team": "ml"}}}}}]}])");
-  const Scenario sc = load(doc);
+  const Scenario sc = load_class_drift(doc);
   const KarpenterNodePool& np = sc.policies[0].cluster.karpenter.changes.at(0).node_pools.at(0);
   CHECK(np.scheduling.capacity_reservations == std::vector<std::string>{kReservation});
   CHECK(np.node_class_hash == sc.policies[0].cluster.karpenter.node_pools[0].node_class_hash);
@@ -216,8 +212,8 @@ TEST_CASE("a change's EC2NodeClass manifest gives the same run as its JSON Merge
   RunOptions opt;
   opt.keep_series = true;
   opt.explain = true;
-  const RunResult a = run_scenario(load(patched), opt);
-  const RunResult b = run_scenario(load(manifests), opt);
+  const RunResult a = run_scenario(load_class_drift(patched), opt);
+  const RunResult b = run_scenario(load_class_drift(manifests), opt);
   CHECK(ended(a.policies[0].replicates[0], "drifted").size() == 2);  // the change drifted nodes at all
   CHECK(io::result_to_json(b) == io::result_to_json(a));
   CHECK(io::nodes_to_csv(b) == io::nodes_to_csv(a));
@@ -228,21 +224,21 @@ TEST_CASE("bad input: class changes without classes, an unknown class, a class n
   change_class(doc, {{"spec", {{"role", "x"}}}});
   doc["cluster"].erase("node_classes");
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"].erase("nodeClassRef");
-  std::string msg = load_error(doc);
+  std::string msg = class_drift_load_error(doc);
   INFO(msg);
   CHECK(msg.find("/cluster/karpenter/changes/0/node_classes: expected changes of the EC2NodeClasses under cluster.node_classes, got no "
                  "node_classes") != std::string::npos);
 
   doc = reserved_doc();
   doc["cluster"]["karpenter"]["changes"] = json::parse(R"([{"at": "2024-05-10T00:10:00Z", "node_classes": []}])");
-  msg = load_error(doc);
+  msg = class_drift_load_error(doc);
   CHECK(msg.find("/cluster/karpenter/changes/0/node_classes: expected a non-empty array of EC2NodeClasses") != std::string::npos);
 
   // A NodePool patched to name a class the cluster lacks.
   doc = reserved_doc();
   doc["cluster"]["karpenter"]["changes"] = json::parse(R"([{"at": "2024-05-10T00:10:00Z", "node_pools": [
       {"metadata": {"name": "gpu"}, "spec": {"template": {"spec": {"nodeClassRef": {"name": "gpu2"}}}}}]}])");
-  msg = load_error(doc);
+  msg = class_drift_load_error(doc);
   CHECK(msg.find("/cluster/karpenter/changes/0/node_pools/0/spec/template/spec/nodeClassRef/name: expected the name of an EC2NodeClass of "
                  "cluster.node_classes (gpu), got the string \"gpu2\"") != std::string::npos);
 
@@ -250,7 +246,7 @@ TEST_CASE("bad input: class changes without classes, an unknown class, a class n
   doc = reserved_doc();
   doc["cluster"]["karpenter"]["changes"] =
       json::parse(R"([{"at": "2024-05-10T00:10:00Z", "manifests": "../bad/manifests/drift_new_class/"}])");
-  msg = load_error(doc);
+  msg = class_drift_load_error(doc);
   CHECK(msg.find("drift_new_class/ec2nodeclass.yaml:5:3: document 0, metadata.name: expected the name of an EC2NodeClass of the policy "
                  "(gpu): a change replaces EC2NodeClasses, capsim cannot add one mid-run, got \"gpu-spot\"") != std::string::npos);
 }

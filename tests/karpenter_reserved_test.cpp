@@ -280,7 +280,7 @@ TEST_CASE("two reservations of one type and zone: each an offering of its own, e
   // of them to on demand.
   const json doc = two_reservations({{"id", "cr-0a1b2c3d4e5f6000a"}, {"instance_count", 1}, {"end", "2024-05-10T01:00:00Z"}},
                                      {{"id", "cr-0a1b2c3d4e5f6000b"}, {"instance_count", 2}}, 4);
-  const RunResult r = run(doc);
+  const RunResult r = run_reserved(doc);
   const ReplicateResult& rep = r.policies[0].replicates[0];
   REQUIRE(rep.nodes.size() == 4);
   int reserved = 0;
@@ -302,9 +302,9 @@ TEST_CASE("two equal reservations of one type and zone are filled in the scenari
   // hour: two of them (2 x 1.006 = 2.012) when it is listed first, one (1.006) when second.
   const json ending = {{"id", "cr-0a1b2c3d4e5f6000a"}, {"end", "2024-05-10T01:00:00Z"}};
   const json lasting = {{"id", "cr-0a1b2c3d4e5f6000b"}};
-  const RunResult first = run(two_reservations(ending, lasting, 3));
+  const RunResult first = run_reserved(two_reservations(ending, lasting, 3));
   CHECK(first.policies[0].replicates[0].cost.on_demand_usd == doctest::Approx(2 * 1.006));
-  const RunResult second = run(two_reservations(lasting, ending, 3));
+  const RunResult second = run_reserved(two_reservations(lasting, ending, 3));
   CHECK(second.policies[0].replicates[0].cost.on_demand_usd == doctest::Approx(1.006));
   // The reservations bill the same either way: 2 x 1.006 x 1 h + 2 x 1.006 x 2 h = 6.036.
   CHECK(first.policies[0].replicates[0].cost.reserved_usd == doctest::Approx(6.036));

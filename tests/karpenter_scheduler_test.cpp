@@ -17,13 +17,11 @@ using namespace capsim;
 
 namespace {
 using test::catalog;
-Requirement req(std::string_view key, Operator op, std::vector<std::string> values = {}) {
-  return Requirement{std::string(key), op, std::move(values)};
-}
+using test::req;
 PodSpec pod(std::string name, std::int64_t cpu_m, std::int64_t mem_mib, int gpus = 0, std::vector<Requirement> rs = {}) {
   return PodSpec{std::move(name), ResourceList{cpu_m, mem_mib, gpus, 1}, Requirements(rs), {}, {}, {}};
 }
-NodePoolSpec pool(std::string name, std::vector<Requirement> rs = {}, int weight = 0) {
+NodePoolSpec node_pool(std::string name, std::vector<Requirement> rs = {}, int weight = 0) {
   NodePoolSpec p;
   p.name = std::move(name);
   p.requirements = Requirements(rs);
@@ -50,7 +48,7 @@ bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind
 TEST_CASE("a 1-GPU pod gets the cheapest 1-GPU type, g4dn.xlarge") {
   // GPU types by on-demand price: g4dn.xlarge 0.526 < g4dn.2xlarge 0.752 < g6.xlarge 0.8048 <
   // g6.2xlarge 0.9776 < g5.xlarge 1.006. All hold 1000m / 2048Mi / 1 GPU.
-  auto r = schedule({pod("infer", 1000, 2048, 1)}, {pool("default")}, {}, catalog(), ondemand());
+  auto r = schedule({pod("infer", 1000, 2048, 1)}, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   const PlannedNodeClaim& c = r.claims[0];
   CHECK(c.node_pool == "default");
@@ -82,7 +80,7 @@ TEST_CASE("a 1-GPU pod gets the cheapest 1-GPU type, g4dn.xlarge") {
 
 TEST_CASE("a 4-GPU pod: the explanation names g5.xlarge (fit, 1 GPU) and m5 (not a GPU type)") {
   // Types with >= 4 GPUs, by price: g4dn.12xlarge 3.912, g6.12xlarge 4.6016, g5.12xlarge 5.672, ...
-  auto r = schedule({pod("train", 1000, 4096, 4)}, {pool("default")}, {}, catalog(), ondemand());
+  auto r = schedule({pod("train", 1000, 4096, 4)}, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   const PlannedNodeClaim& c = r.claims[0];
   CHECK(c.instance_types[0] == "g4dn.12xlarge");
@@ -117,7 +115,7 @@ TEST_CASE("GPU pods land only on types with enough GPUs") {
                                pod("g8", 1000, 2048, 8)};
   // Each pod scheduled alone, so no packing mixes them.
   for (const PodSpec& p : pods) {
-    auto r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+    auto r = schedule({p}, {node_pool("default")}, {}, catalog(), ondemand());
     REQUIRE(r.claims.size() == 1);
     for (const std::string& t : r.claims[0].instance_types) CHECK_MESSAGE(catalog().at(t).gpus >= p.requests.gpus, t);
   }
@@ -127,7 +125,7 @@ TEST_CASE("a CPU pod never lands on a GPU type: the exotic filter") {
   // A spot g4dn.xlarge at 0.05 is cheaper than any CPU type (c6i.large 0.085) but is exotic.
   auto offs = ondemand();
   offs.push_back(offer("g4dn.xlarge", CapacityType::Spot, 0.05));
-  auto spot_or_od = pool("default", {req(label::kCapacityType, Operator::In, {"spot", "on-demand"})});
+  auto spot_or_od = node_pool("default", {req(label::kCapacityType, Operator::In, {"spot", "on-demand"})});
   auto r = schedule({pod("web", 1000, 2048)}, {spot_or_od}, {}, catalog(), offs);
   REQUIRE(r.claims.size() == 1);
   const PlannedNodeClaim& c = r.claims[0];
@@ -141,7 +139,7 @@ TEST_CASE("a CPU pod never lands on a GPU type: the exotic filter") {
   CHECK(starts_with(c.explanation.cheaper_rejected[0].reason, "exotic: GPU"));
 
   SUBCASE("unless the pool allows nothing but GPU types") {
-    auto g4dn = pool("g4dn", {req(label::kFamily, Operator::In, {"g4dn"})});
+    auto g4dn = node_pool("g4dn", {req(label::kFamily, Operator::In, {"g4dn"})});
     auto r2 = schedule({pod("web", 1000, 2048)}, {g4dn}, {}, catalog(), offs);
     REQUIRE(r2.claims.size() == 1);
     // Spot 0.05 <= the cheapest on-demand offering (g4dn.xlarge 0.526): spot, and only g4dn.xlarge has spot.
@@ -157,7 +155,7 @@ TEST_CASE("mixed GPU pods: Karpenter packs them into one in-flight claim while a
   // cheapest 8-GPU type: g6.48xlarge 13.3504 < g5.48xlarge 16.288 < p4d.24xlarge 21.957642 <
   // p3.16xlarge 24.48 < g6e.48xlarge 30.13118 < p5.48xlarge 55.04.
   std::vector<PodSpec> pods = {pod("a", 1000, 4096, 1), pod("b", 1000, 4096, 1), pod("big", 2000, 8192, 4)};
-  auto r = schedule(pods, {pool("default")}, {}, catalog(), ondemand());
+  auto r = schedule(pods, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   const PlannedNodeClaim& c = r.claims[0];
   CHECK(c.pods == std::vector<std::string>{"big", "a", "b"});
@@ -174,7 +172,7 @@ TEST_CASE("mixed GPU pods: Karpenter packs them into one in-flight claim while a
     // has 4, g4dn.metal is exotic), so it opens g4dn.xlarge (0.526). "b" (same requirements) then joins
     // "a"'s claim: 2 GPUs leave g4dn.12xlarge (3.912) alone.
     std::vector<Requirement> t4 = {req(label::kGpuName, Operator::In, {"t4"})};
-    auto r2 = schedule({pod("a", 1000, 4096, 1, t4), pod("b", 1000, 4096, 1, t4), pod("big", 2000, 8192, 4)}, {pool("default")},
+    auto r2 = schedule({pod("a", 1000, 4096, 1, t4), pod("b", 1000, 4096, 1, t4), pod("big", 2000, 8192, 4)}, {node_pool("default")},
                        {}, catalog(), ondemand());
     REQUIRE(r2.claims.size() == 2);
     CHECK(r2.claims[0].pods == std::vector<std::string>{"big"});
@@ -189,7 +187,7 @@ TEST_CASE("mixed GPU pods: Karpenter packs them into one in-flight claim while a
 TEST_CASE("NodePool limits stop provisioning") {
   // limits nvidia.com/gpu 4: the first 4-GPU pod's claim keeps only types of <= 4 GPUs and reserves
   // their largest GPU count (4), so nothing is left for the second.
-  auto gpu = pool("gpu");
+  auto gpu = node_pool("gpu");
   gpu.limits.gpus = 4;
   auto r = schedule({pod("p1", 1000, 4096, 4), pod("p2", 1000, 4096, 4)}, {gpu}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
@@ -202,7 +200,7 @@ TEST_CASE("NodePool limits stop provisioning") {
   CHECK(r.unschedulable[0].reason == "pool gpu: limits: nvidia.com/gpu 4 > 0 remaining (g4dn.12xlarge)");
 
   SUBCASE("a nodes limit counts the pool's existing nodes") {
-    auto one = pool("one");
+    auto one = node_pool("one");
     one.limits.nodes = 1;
     ExistingNode n{"n1", &catalog().at("m5.large"), ResourceList{0, 0, 0, 0}, std::make_shared<const Labels>(labels_of(catalog().at("m5.large"))), "one", {}};
     auto r2 = schedule({pod("web", 1000, 2048)}, {one}, {n}, catalog(), ondemand());
@@ -214,8 +212,8 @@ TEST_CASE("NodePool limits stop provisioning") {
 
 TEST_CASE("NodePool weights order the pools") {
   // "high" (weight 10, c6i) is tried before "low" (weight 0, m5) although listed second.
-  auto low = pool("low", {req(label::kFamily, Operator::In, {"m5"})}, 0);
-  auto high = pool("high", {req(label::kFamily, Operator::In, {"c6i"})}, 10);
+  auto low = node_pool("low", {req(label::kFamily, Operator::In, {"m5"})}, 0);
+  auto high = node_pool("high", {req(label::kFamily, Operator::In, {"c6i"})}, 10);
   auto r = schedule({pod("x", 1000, 2048), pod("y", 1000, 2048, 0, {req(label::kFamily, Operator::In, {"m5"})})}, {low, high},
                     {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 2);
@@ -235,7 +233,7 @@ TEST_CASE("an existing node with room is used first; pods are placed largest fir
   // Input order p3, p2, p1; the queue is p1 (1500m), p2 (1000m), p3 (500m).
   std::vector<PodSpec> pods = {pod("p3", 500, 512, 0, {req(label::kFamily, Operator::In, {"c6i"})}), pod("p2", 1000, 1024),
                                pod("p1", 1500, 2048)};
-  auto r = schedule(pods, {pool("default")}, {n1}, catalog(), ondemand());
+  auto r = schedule(pods, {node_pool("default")}, {n1}, catalog(), ondemand());
   // p1 → n1 (500m left); p2 does not fit → new claim (c6i.large 0.085 holds 1000m/1024Mi); p3 fits
   // n1's 500m but requires c6i, so it joins p2's claim, narrowed to the c6i family (non-metal: 9).
   REQUIRE(r.bound_to_existing.size() == 1);
@@ -249,7 +247,7 @@ TEST_CASE("an existing node with room is used first; pods are placed largest fir
 }
 
 TEST_CASE("spot is chosen over on-demand when allowed and cheaper than the cheapest on-demand") {
-  auto both = pool("default", {req(label::kCapacityType, Operator::In, {"spot", "on-demand"})});
+  auto both = node_pool("default", {req(label::kCapacityType, Operator::In, {"spot", "on-demand"})});
   std::vector<Offering> offs = {offer("m5.large", CapacityType::OnDemand, 0.096), offer("m5.large", CapacityType::Spot, 0.035),
                                 offer("c6i.large", CapacityType::OnDemand, 0.085), offer("c6i.large", CapacityType::Spot, 0.10)};
   SUBCASE("spot 0.035 below the cheapest on-demand 0.085") {
@@ -269,7 +267,7 @@ TEST_CASE("spot is chosen over on-demand when allowed and cheaper than the cheap
     CHECK(r.claims[0].cheapest_price_usd_per_h == doctest::Approx(0.085));
   }
   SUBCASE("a pool that allows only on-demand") {
-    auto od = pool("od", {req(label::kCapacityType, Operator::In, {"on-demand"})});
+    auto od = node_pool("od", {req(label::kCapacityType, Operator::In, {"on-demand"})});
     auto r = schedule({pod("web", 1000, 2048)}, {od}, {}, catalog(), offs);
     REQUIRE(r.claims.size() == 1);
     CHECK(r.claims[0].capacity_type == CapacityType::OnDemand);
@@ -295,7 +293,7 @@ TEST_CASE("a claim carries at most 60 instance types, cheapest first") {
     types.push_back(t);
   }
   const InstanceCatalog big(types, "test");
-  auto r = schedule({pod("tiny", 100, 128)}, {pool("default")}, {}, big, ondemand_offerings(big, {"us-east-1a"}));
+  auto r = schedule({pod("tiny", 100, 128)}, {node_pool("default")}, {}, big, ondemand_offerings(big, {"us-east-1a"}));
   REQUIRE(r.claims.size() == 1);
   const auto& its = r.claims[0].instance_types;
   CHECK(r.claims[0].explanation.types_considered == 135);
@@ -308,11 +306,11 @@ TEST_CASE("without a NodePool a pod is unschedulable; negative requests are reje
   auto r = schedule({pod("web", 1000, 2048)}, {}, {}, catalog(), ondemand());
   REQUIRE(r.unschedulable.size() == 1);
   CHECK(r.unschedulable[0].reason == "no NodePool");
-  CHECK_THROWS_AS(schedule({pod("bad", -1, 0)}, {pool("default")}, {}, catalog(), ondemand()), Error);
+  CHECK_THROWS_AS(schedule({pod("bad", -1, 0)}, {node_pool("default")}, {}, catalog(), ondemand()), Error);
 }
 
 TEST_CASE("NodePool taints: NoSchedule blocks pods without the toleration; PreferNoSchedule only when another pool can take them") {
-  NodePoolSpec gpu = pool("gpu");
+  NodePoolSpec gpu = node_pool("gpu");
   gpu.taints = {Taint{"nvidia.com/gpu", "true", TaintEffect::NoSchedule}};
   PodSpec p = pod("infer", 1000, 2048, 1);
   auto r = schedule({p}, {gpu}, {}, catalog(), ondemand());
@@ -325,10 +323,10 @@ TEST_CASE("NodePool taints: NoSchedule blocks pods without the toleration; Prefe
 
   // "preferred" weighs more but prefers not to take untolerating pods: they go to "plain" while it
   // can take them, and to "preferred" when it is the only pool.
-  NodePoolSpec preferred = pool("preferred", {}, 10);
+  NodePoolSpec preferred = node_pool("preferred", {}, 10);
   preferred.taints = {Taint{"dedicated", "batch", TaintEffect::PreferNoSchedule}};
   const PodSpec q = pod("web", 1000, 2048);
-  r = schedule({q}, {preferred, pool("plain")}, {}, catalog(), ondemand());
+  r = schedule({q}, {preferred, node_pool("plain")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   CHECK(r.claims[0].node_pool == "plain");
   r = schedule({q}, {preferred}, {}, catalog(), ondemand());
@@ -343,7 +341,7 @@ TEST_CASE("a pod requesting aws.amazon.com/neuron gets an Inferentia type, never
   // g4dn.2xlarge (0.752): fifteen, the GPU ones rejected for having the other kind of accelerator.
   PodSpec p = pod("neuron", 1000, 2048, 1);
   p.requests.device = DeviceResource::AwsNeuron;
-  auto r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  auto r = schedule({p}, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   const PlannedNodeClaim& c = r.claims[0];
   CHECK(c.instance_types == std::vector<std::string>{"inf2.xlarge", "inf2.8xlarge", "inf2.24xlarge", "inf2.48xlarge"});
@@ -358,7 +356,7 @@ TEST_CASE("a pod requesting aws.amazon.com/neuron gets an Inferentia type, never
   CHECK(c6->reason == "fit: aws.amazon.com/neuron 1 > 0 (not a Neuron type)");
   // Two devices: inf2.xlarge and inf2.8xlarge hold one each, so the claim starts at inf2.24xlarge.
   p.requests.gpus = 2;
-  r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  r = schedule({p}, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.claims.size() == 1);
   CHECK(r.claims[0].instance_types.front() == "inf2.24xlarge");
 }
@@ -368,7 +366,7 @@ TEST_CASE("a pod held off every type that fits only by its service's throughput 
   // the larger g4dn types (and other GPU types) would hold it but have no throughput.
   PodSpec p = pod("p", 1000, 20000, 1, {req(label::kInstanceType, Operator::In, {"g4dn.xlarge"})});
   p.serving_types = {"g4dn.xlarge"};
-  auto r = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  auto r = schedule({p}, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(r.unschedulable.size() == 1);
   const std::string& why = r.unschedulable[0].reason;
   INFO(why);
@@ -378,7 +376,7 @@ TEST_CASE("a pod held off every type that fits only by its service's throughput 
                  "g4dn.2xlarge") != std::string::npos);
   // Without the serving list (a user's own instance-type requirement) nothing is blamed on throughput.
   p.serving_types.clear();
-  auto plain = schedule({p}, {pool("default")}, {}, catalog(), ondemand());
+  auto plain = schedule({p}, {node_pool("default")}, {}, catalog(), ondemand());
   REQUIRE(plain.unschedulable.size() == 1);
   CHECK(plain.unschedulable[0].reason.find("throughput") == std::string::npos);
 }

@@ -6,7 +6,7 @@
 using namespace capsim;
 
 namespace {
-InstanceType gpu_type() {
+InstanceType ledger_gpu_type() {
   InstanceType t;
   t.name = "g5.xlarge";
   t.gpus = 1;
@@ -31,8 +31,8 @@ TEST_CASE("per-second billing with a 60-second minimum, worked by hand") {
   CHECK(billed_seconds(seconds(280), seconds(300), false) == 20.0);
 
   Ledger ledger(seconds(3600));
-  auto a = ledger.open_instance("node/gpu/0", gpu_type(), CapacityType::OnDemand, 1.006, 0, {{"team", "ml"}});
-  auto b = ledger.open_instance("node/gpu/1", gpu_type(), CapacityType::OnDemand, 1.006, seconds(100), {{"team", "ml"}});
+  auto a = ledger.open_instance("node/gpu/0", ledger_gpu_type(), CapacityType::OnDemand, 1.006, 0, {{"team", "ml"}});
+  auto b = ledger.open_instance("node/gpu/1", ledger_gpu_type(), CapacityType::OnDemand, 1.006, seconds(100), {{"team", "ml"}});
   ledger.open_instance("node/sys/0", cpu_type(), CapacityType::Spot, 0.096, 0, {});
   CHECK(ledger.running_usd_per_h() == doctest::Approx(1.006 * 2 + 0.096));
   ledger.close_instance(a, seconds(30.5));
@@ -72,16 +72,16 @@ TEST_CASE("the bill cut at UTC clock hours, worked by hand") {
   const SimDuration into_hour = minutes(20);
   Ledger ledger(hours(3));
   // On demand from the start to 100 minutes: 40 min in hour 0, 60 min in hour 1.
-  auto a = ledger.open_instance("node/gpu/0", gpu_type(), CapacityType::OnDemand, 1.006, 0, {}, {"gpu", "us-east-1a"});
+  auto a = ledger.open_instance("node/gpu/0", ledger_gpu_type(), CapacityType::OnDemand, 1.006, 0, {}, {"gpu", "us-east-1a"});
   ledger.close_instance(a, minutes(100));
   // Stopped after 10 s at 50 minutes in: billed the 60-second minimum, in the hour it started.
-  auto b = ledger.open_instance("node/gpu/1", gpu_type(), CapacityType::OnDemand, 1.006, minutes(50), {});
+  auto b = ledger.open_instance("node/gpu/1", ledger_gpu_type(), CapacityType::OnDemand, 1.006, minutes(50), {});
   ledger.close_instance(b, minutes(50) + seconds(10));
   // Spot at 0.30 $/h, then 0.60 $/h from 70 minutes in (30 minutes into clock hour 1), still running at the end.
   auto schedule = std::make_shared<const PriceSchedule>(PriceSchedule{{0, minutes(70)}, {0.30, 0.60}});
-  ledger.open_instance("node/spot/0", gpu_type(), CapacityType::Spot, schedule, minutes(40), {});
+  ledger.open_instance("node/spot/0", ledger_gpu_type(), CapacityType::Spot, schedule, minutes(40), {});
   // A reservation of three.
-  ledger.open_reservation("reservation/r", gpu_type(), 3, 0, {}, {"r", "us-east-1a"});
+  ledger.open_reservation("reservation/r", ledger_gpu_type(), 3, 0, {}, {"r", "us-east-1a"});
   const auto lines = ledger.close();
   CHECK(lines[0].owner == "gpu");
   CHECK(lines[0].zone == "us-east-1a");

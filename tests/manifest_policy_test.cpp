@@ -27,7 +27,7 @@ using nlohmann::json;
 
 namespace {
 
-std::filesystem::path scenario(const std::string& name) { return test::data_dir() / "scenarios" / name; }
+using test::scenario_file;
 std::string cluster_file(const std::string& name) {
   return (test::data_dir() / "scenarios" / ".." / "manifests" / "chat-cluster" / name).lexically_normal().string();
 }
@@ -39,7 +39,7 @@ void check_manifest_message(const std::string& bad, const std::vector<std::strin
 }  // namespace
 
 TEST_CASE("the chat cluster's manifests make the policy its JSON twin writes by hand") {
-  const Scenario sc = io::load_scenario(scenario("manifests_chat.json"));
+  const Scenario sc = io::load_scenario(scenario_file("manifests_chat.json"));
   REQUIRE(sc.policies.size() == 1);
   const PolicySpec& p = sc.policies.front();
   REQUIRE(p.services.size() == 1);
@@ -88,8 +88,8 @@ TEST_CASE("the chat cluster's manifests make the policy its JSON twin writes by 
 }
 
 TEST_CASE("the run from manifests equals the run from the JSON twin, byte for byte") {
-  const Scenario from_json = io::load_scenario(scenario("manifests_chat_json.json"));
-  const Scenario from_manifests = io::load_scenario(scenario("manifests_chat.json"));
+  const Scenario from_json = io::load_scenario(scenario_file("manifests_chat_json.json"));
+  const Scenario from_manifests = io::load_scenario(scenario_file("manifests_chat.json"));
   CHECK(from_json.warnings == std::vector<std::string>{"trace 't' is tiled every 5 min; the window starts at its instant 2024-05-10T00:00:00Z"});
   RunResult a = run_scenario(from_json, {});
   RunResult b = run_scenario(from_manifests, {});
@@ -106,7 +106,7 @@ TEST_CASE("the run from manifests equals the run from the JSON twin, byte for by
 }
 
 TEST_CASE("--manifests makes the choices of a scenario without policies") {
-  json doc = json::parse(std::ifstream(scenario("manifests_chat.json")));
+  json doc = json::parse(std::ifstream(scenario_file("manifests_chat.json")));
   doc.erase("policies");
   io::LoadOptions options;
   options.manifests = {test::data_dir() / "manifests" / "chat-cluster"};
@@ -192,7 +192,7 @@ Diffed diff_of(const std::string& before, const std::string& after) {
   const auto dir = test::data_dir() / "manifests" / "diff";
   io::LoadOptions lo;
   lo.manifest_policies = {{"before", {dir / before}}, {"after", {dir / after}}};
-  Scenario sc = io::load_scenario(scenario("manifests_diff.json"), lo);
+  Scenario sc = io::load_scenario(scenario_file("manifests_diff.json"), lo);
   PolicyDiffRun run = run_policy_diff(sc, io::diff_manifests({dir / before}, {dir / after}), 0, 1);
   return {std::move(run.diff), std::move(sc)};
 }
@@ -248,8 +248,8 @@ TEST_CASE("a StatefulSet and its KEDA ScaledObject from --manifests run as their
   // writes as a tag.
   io::LoadOptions options;
   options.manifests = {test::data_dir() / "manifests" / "statefulset-keda"};
-  const Scenario from_manifests = io::load_scenario(scenario("manifests_keda.json"), options);
-  const Scenario from_json = io::load_scenario(scenario("manifests_keda_json.json"));
+  const Scenario from_manifests = io::load_scenario(scenario_file("manifests_keda.json"), options);
+  const Scenario from_json = io::load_scenario(scenario_file("manifests_keda_json.json"));
   const PolicySpec& p = from_manifests.policies.front();
   CHECK(p.services.front().replicas == 1);
   CHECK(p.services.front().replica_gpus == 1);
@@ -277,7 +277,7 @@ TEST_CASE("bad manifests: a LimitRange min above a request, a selector that miss
 }
 
 TEST_CASE("the manifests say how a bound service scales: the scenario's HPA for it is replaced") {
-  json doc = json::parse(std::ifstream(scenario("manifests_chat.json")));
+  json doc = json::parse(std::ifstream(scenario_file("manifests_chat.json")));
   doc["cluster"]["hpa"] = json::parse(R"({"chat": {"minReplicas": 1, "maxReplicas": 9, "metrics": [
       {"type": "Pods", "pods": {"metric": {"name": "requests_per_second"}, "target": {"type": "AverageValue", "averageValue": "2"}}}]}})");
   const Scenario sc = io::load_scenario_text(doc.dump(), "hpa.json", test::data_dir() / "scenarios");
@@ -309,7 +309,7 @@ std::filesystem::path chat_cluster_with(const std::string& folder, const std::st
 }  // namespace
 
 TEST_CASE("a manifest NodePool carries Karpenter v1.x fields: Balanced with its threshold, minValues") {
-  json doc = json::parse(std::ifstream(scenario("manifests_chat.json")));
+  json doc = json::parse(std::ifstream(scenario_file("manifests_chat.json")));
   doc.erase("policies");
   io::LoadOptions options;
   options.manifests = {chat_cluster_with("capsim-balanced-manifests", "    consolidationPolicy: Balanced\n    consolidationThreshold: 4\n",

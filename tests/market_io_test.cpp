@@ -20,6 +20,7 @@
 #include "capsim/market/spot_prices.hpp"
 #include "test_paths.hpp"
 #include "test_fixtures.hpp"
+#include "bad_input_check.hpp"
 
 using namespace capsim;
 
@@ -61,10 +62,7 @@ std::string availability_error(const std::string& name, AvailabilityMeaning mean
   return {};
 }
 
-void check_parts(const std::string& msg, const std::vector<std::string>& parts) {
-  INFO("message: " << msg);
-  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
-}
+using test::check_parts;
 
 // May 2024 with three prices: 0.40 from May 1, 0.50 from May 11, 0.30 from May 21 (all 00:00Z).
 SpotPriceSeries three_step_may() {

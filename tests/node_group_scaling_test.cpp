@@ -31,7 +31,7 @@ json asg_doc(double rps, int count, json target_tracking) {
 json gpu_target(double target) {
   return {{"service", "api"}, {"TargetValue", target}, {"CustomizedMetricSpecification", {{"MetricName", "DCGM_FI_DEV_GPU_UTIL"}}}};
 }
-RunResult run(const json& doc) {
+RunResult run_groups(const json& doc) {
   RunOptions opt;
   opt.keep_series = true;
   return run_scenario(io::load_scenario_text(doc.dump(), "asg.json", test::data_dir() / "scenarios"), opt);
@@ -45,7 +45,7 @@ TEST_CASE("target tracking scales a GPU group out after three datapoints above t
   // 80% until their replicas serve at 300 s, asks for ceil((4 − 2) × 80 / 50) = 4: no second
   // scale-out. With 4 req/s, 1.6 is 40%: between the AlarmLow threshold (0.7 × 50 = 35) and 50,
   // nothing more. Billed: 2 × 3,600 s + 2 × (3,600 − 180) s at 1.006/h.
-  RunResult r = run(asg_doc(1.6, 2, gpu_target(50)));
+  RunResult r = run_groups(asg_doc(1.6, 2, gpu_target(50)));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.target_tracking_scale_outs == 2);
   CHECK(rep.fleet.target_tracking_scale_ins == 0);
@@ -59,7 +59,7 @@ TEST_CASE("target tracking scales a GPU group out after three datapoints above t
 TEST_CASE("target tracking scales in only after fifteen datapoints below 0.7 x target") {
   // Four g5.xlarge, 0.5 req/s: 12.5% < 35. The fifteenth datapoint comes at 900 s: capacity
   // max(1, ceil(4 × 12.5 / 50)) = 1, so three instances end at 900 s. Billed: 3 × 900 + 3,600 s.
-  RunResult r = run(asg_doc(0.5, 4, gpu_target(50)));
+  RunResult r = run_groups(asg_doc(0.5, 4, gpu_target(50)));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.target_tracking_scale_ins == 3);
   CHECK(rep.ready_nodes[13] == 4);  // 840 s
@@ -69,14 +69,14 @@ TEST_CASE("target tracking scales in only after fifteen datapoints below 0.7 x t
   // DisableScaleIn keeps all four.
   json doc = asg_doc(0.5, 4, gpu_target(50));
   doc["cluster"]["node_groups"][0]["target_tracking"]["DisableScaleIn"] = true;
-  CHECK(run(doc).policies[0].replicates[0].ready_nodes.back() == 4);
+  CHECK(run_groups(doc).policies[0].replicates[0].ready_nodes.back() == 4);
 }
 
 TEST_CASE("target tracking on ALBRequestCountPerTarget") {
   // 3 req/s over two instances: 90 requests per target per minute against a target of 60: after
   // three datapoints, ceil(2 × 90 / 60) = 3 instances.
   json tt = {{"service", "api"}, {"TargetValue", 60}, {"PredefinedMetricSpecification", {{"PredefinedMetricType", "ALBRequestCountPerTarget"}}}};
-  RunResult r = run(asg_doc(3.0, 2, tt));
+  RunResult r = run_groups(asg_doc(3.0, 2, tt));
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.target_tracking_scale_outs >= 1);
   CHECK(rep.ready_nodes[4] == 3);  // 300 s: the instance launched at 180 s is ready at 240 s
@@ -120,7 +120,7 @@ TEST_CASE("the Cluster Autoscaler deletes a node not ready within max-node-provi
   doc["services"][0]["replica"]["startup_s"] = 60;
   doc["cluster"] = {{"provisioner", "cluster-autoscaler"}, {"eks_control_plane", false}, {"node_ready_s", 1200},
                     {"node_groups", {{{"name", "gpu"}, {"instance_type", "g5.xlarge"}, {"count", 0}, {"min_size", 0}, {"max_size", 3}}}}};
-  RunResult r = run(doc);
+  RunResult r = run_groups(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.scale_ups == 3);
   CHECK(rep.fleet.provision_timeouts == 2);
@@ -144,7 +144,7 @@ TEST_CASE("scheduled actions set a node group's size at cron times, in the group
   doc["services"][0]["replicas"] = 2;
   doc["cluster"]["schedules"] = json::parse(R"([{"schedule": "0 1 * * *", "node_group": "gpu", "DesiredCapacity": 4},
                                                 {"schedule": "30 1 * * *", "node_group": "gpu", "MaxSize": 3}])");
-  RunResult r = run(doc);
+  RunResult r = run_groups(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.scheduled_actions == 2);
   REQUIRE(rep.nodes.size() == 4);
@@ -156,7 +156,7 @@ TEST_CASE("scheduled actions set a node group's size at cron times, in the group
   // A schedule for a group that does not exist names it and the close match.
   doc["cluster"]["schedules"][0]["node_group"] = "gpus";
   try {
-    run(doc);
+    run_groups(doc);
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(std::string(e.what()).find("/cluster/schedules/0/node_group: expected the name of a node group, got \"gpus\" (did you mean 'gpu'?)") !=
@@ -169,7 +169,7 @@ TEST_CASE("a scheduled MinSize lifts a target-tracked group's floor; its service
   // scheduled action at 00:10 sets MinSize 3, so target tracking stops at 3 and so do the replicas.
   json doc = asg_doc(0.5, 4, gpu_target(50));
   doc["cluster"]["schedules"] = json::parse(R"([{"schedule": "10 0 * * *", "node_group": "gpu", "MinSize": 3}])");
-  RunResult r = run(doc);
+  RunResult r = run_groups(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.scheduled_actions == 1);
   CHECK(rep.fleet.target_tracking_scale_ins == 1);

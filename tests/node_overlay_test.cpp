@@ -21,7 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-InstanceType gpu_type(const std::string& name, const std::string& family, double price) {
+InstanceType overlay_gpu_type(const std::string& name, const std::string& family, double price) {
   InstanceType t;
   t.name = name;
   t.family = family;
@@ -45,7 +45,7 @@ NodeOverlay overlay(const std::string& name, int weight, std::vector<Requirement
 
 Requirement types_in(std::vector<std::string> names) { return {"node.kubernetes.io/instance-type", Operator::In, std::move(names)}; }
 
-Offering offering(const std::string& type, CapacityType c) {
+Offering overlay_offering(const std::string& type, CapacityType c) {
   Offering o;
   o.instance_type = type;
   o.zone = "us-east-1a";
@@ -92,10 +92,10 @@ TEST_CASE("a price adjustment: a percentage, an amount or a price, never below 0
 }
 
 TEST_CASE("overlays resolve by weight: the first price wins, equal weights conflict, capacity merges by resource") {
-  InstanceType m5 = gpu_type("m5.large", "m5", 0.096);
+  InstanceType m5 = overlay_gpu_type("m5.large", "m5", 0.096);
   m5.gpus = 0;
   m5.gpu_manufacturer.clear();
-  const InstanceCatalog catalog({gpu_type("g5.xlarge", "g5", 1.006), gpu_type("g6.xlarge", "g6", 0.8048), m5}, "test");
+  const InstanceCatalog catalog({overlay_gpu_type("g5.xlarge", "g5", 1.006), overlay_gpu_type("g6.xlarge", "g6", 0.8048), m5}, "test");
 
   NodeOverlay plan = overlay("a-plan", 10, {{"karpenter.k8s.aws/instance-family", Operator::In, {"g5"}}});
   plan.price = PriceAdjustment{PriceAdjustment::Kind::Percent, -25, "-25%"};
@@ -127,11 +127,11 @@ TEST_CASE("overlays resolve by weight: the first price wins, equal weights confl
   const NodePoolOverlayEffects& fx = all.node_pools[0];
   // g5.xlarge: the plan (weight 10) before the licence (5): 1.006 × (1 − 0.25) = 0.7545 on demand,
   // and a spot price of 0.40 becomes 0.40 × 0.75 = 0.30.
-  CHECK(fx.decided_price(offering("g5.xlarge", CapacityType::OnDemand), 1.006) == doctest::Approx(0.7545));
-  CHECK(fx.decided_price(offering("g5.xlarge", CapacityType::Spot), 0.40) == doctest::Approx(0.30));
-  CHECK(fx.decided_price(offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == doctest::Approx(0.40));
+  CHECK(fx.decided_price(overlay_offering("g5.xlarge", CapacityType::OnDemand), 1.006) == doctest::Approx(0.7545));
+  CHECK(fx.decided_price(overlay_offering("g5.xlarge", CapacityType::Spot), 0.40) == doctest::Approx(0.30));
+  CHECK(fx.decided_price(overlay_offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == doctest::Approx(0.40));
   // m5.large: c-high refused, so h-floor's 0.096 − 2 < 0 → 0.
-  CHECK(fx.decided_price(offering("m5.large", CapacityType::OnDemand), 0.096) == 0.0);
+  CHECK(fx.decided_price(overlay_offering("m5.large", CapacityType::OnDemand), 0.096) == 0.0);
   REQUIRE(all.conflicts.size() == 1);
   CHECK(all.conflicts[0].overlay == "c-high");
   CHECK(all.conflicts[0].other == "d-high");
@@ -156,7 +156,7 @@ TEST_CASE("overlays resolve by weight: the first price wins, equal weights confl
 }
 
 TEST_CASE("overlays resolve per NodePool: karpenter.sh/nodepool and template labels select, a conflict in one refuses the overlay everywhere") {
-  const InstanceCatalog catalog({gpu_type("g5.xlarge", "g5", 1.006), gpu_type("g6.xlarge", "g6", 0.8048)}, "test");
+  const InstanceCatalog catalog({overlay_gpu_type("g5.xlarge", "g5", 1.006), overlay_gpu_type("g6.xlarge", "g6", 0.8048)}, "test");
   const std::vector<OverlayNodePool> pools = {{"research", {{"team", "research"}}}, {"prod", {{"team", "prod"}}}};
   // research's Savings Plan: generation Lte 5 selects g5 (generation 5), not g6.
   NodeOverlay plan = overlay("plan", 10, {{"karpenter.sh/nodepool", Operator::In, {"research"}},
@@ -182,13 +182,13 @@ TEST_CASE("overlays resolve per NodePool: karpenter.sh/nodepool and template lab
   CHECK(fx.of("prod") == &prod);
   CHECK(fx.of("staging") == nullptr);
   // g5.xlarge: research 1.006 × 0.75 = 0.7545 (spot 0.40 × 0.75 = 0.30); prod the real 1.006.
-  CHECK(research.decided_price(offering("g5.xlarge", CapacityType::OnDemand), 1.006) == doctest::Approx(0.7545));
-  CHECK(research.decided_price(offering("g5.xlarge", CapacityType::Spot), 0.40) == doctest::Approx(0.30));
-  CHECK(prod.decided_price(offering("g5.xlarge", CapacityType::OnDemand), 1.006) == 1.006);
+  CHECK(research.decided_price(overlay_offering("g5.xlarge", CapacityType::OnDemand), 1.006) == doctest::Approx(0.7545));
+  CHECK(research.decided_price(overlay_offering("g5.xlarge", CapacityType::Spot), 0.40) == doctest::Approx(0.30));
+  CHECK(prod.decided_price(overlay_offering("g5.xlarge", CapacityType::OnDemand), 1.006) == 1.006);
   CHECK(prod.price_change("g5.xlarge/us-east-1a/on-demand") == nullptr);
   // g6.xlarge: prod y-cheap's 0.30; research the real 0.8048 (x-all refused, plan is Lte 5).
-  CHECK(prod.decided_price(offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == doctest::Approx(0.30));
-  CHECK(research.decided_price(offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == 0.8048);
+  CHECK(prod.decided_price(overlay_offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == doctest::Approx(0.30));
+  CHECK(research.decided_price(overlay_offering("g6.xlarge", CapacityType::OnDemand), 0.8048) == 0.8048);
   // 2 prices in research (g5 on-demand and spot), 2 in prod (g6 on-demand and spot).
   CHECK(research.prices.size() == 2);
   CHECK(prod.prices.size() == 2);
@@ -326,7 +326,7 @@ TEST_CASE("two NodePools see the same types at different prices and capacity; pr
   // and g6.xlarge only. The overlays: research-savings-plan (karpenter.sh/nodepool In [research],
   // instance-generation Lte 5, -25%) and prod-time-slicing (team In [prod], g6.xlarge, gpu-count
   // Gte 1: nvidia.com/gpu 4).
-  const json doc = json::parse(std::ifstream(scenario("node_overlay_pools_json.json")));
+  const json doc = json::parse(std::ifstream(scenario_file("node_overlay_pools_json.json")));
   const RunResult r = run_doc(doc);
   const auto& rep = r.policies[0].replicates[0];
   // train (larger CPU, scheduled first) goes to research, tried first by weight: there g5.xlarge is
@@ -365,8 +365,8 @@ TEST_CASE("two NodePools see the same types at different prices and capacity; pr
 }
 
 TEST_CASE("NodeOverlays scoped to NodePools from manifests run as their JSON twin, byte for byte") {
-  const Scenario from_json = io::load_scenario(scenario("node_overlay_pools_json.json"));
-  const Scenario from_manifests = io::load_scenario(scenario("node_overlay_pools.json"));
+  const Scenario from_json = io::load_scenario(scenario_file("node_overlay_pools_json.json"));
+  const Scenario from_manifests = io::load_scenario(scenario_file("node_overlay_pools.json"));
   const auto& overlays = from_manifests.policies[0].cluster.karpenter.node_overlays;
   REQUIRE(overlays.size() == 2);
   CHECK(overlays == from_json.policies[0].cluster.karpenter.node_overlays);

@@ -28,7 +28,7 @@ PodDisruptionBudget min_available(int count, std::optional<double> percent = std
 
 // hand.json's service under Karpenter, as tests/karpenter_run_test.cpp sets it up: one NodePool,
 // on-demand only, nodes Ready 60 s after launch, replicas Ready 60 s after their node.
-json karpenter_doc(json throughput, int replicas) {
+json pdb_karpenter_doc(json throughput, int replicas) {
   json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
   doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
   doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 1}}}};
@@ -45,7 +45,7 @@ json karpenter_doc(json throughput, int replicas) {
                              "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s"}}}]})");
   return doc;
 }
-RunResult run(const json& doc) {
+RunResult run_pdb(const json& doc) {
   RunOptions opt;
   opt.keep_series = true;
   return run_scenario(io::load_scenario_text(doc.dump(), "pdb.json", test::data_dir() / "scenarios"), opt);
@@ -89,10 +89,10 @@ TEST_CASE("a PDB of maxUnavailable: 1 serialises the expiry drain of four pods")
   // Four 1-GPU replicas: the first pod opens a claim [g5.xlarge, g5.12xlarge] and the other three
   // join it, which only g5.12xlarge (4 GPUs, 5.672 USD/h) holds. It is launched at 1 s (the batch
   // window), Ready at 61 s, the replicas at 121 s. expireAfter 30m: it expires at 1,801 s.
-  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 4);
+  json doc = pdb_karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 4);
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "30m";
   doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
-  RunResult r = run(doc);
+  RunResult r = run_pdb(doc);
   const auto& rep = r.policies[0].replicates[0];
   // The drain, worked by hand (desired 4, so 3 must stay Ready; each evicted pod is Ready again
   // 1 s (batch window) + 60 s (node) + 60 s (pod) = 121 s after its eviction, on a new g5.xlarge):
@@ -132,7 +132,7 @@ TEST_CASE("a PDB of maxUnavailable: 1 serialises the expiry drain of four pods")
 
   // Without the budget the four go at once and the node ends at its expiry.
   doc["services"][0].erase("disruption_budget");
-  const auto free = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto free = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(free.nodes[0].terminated_s == doctest::Approx(1801));
   CHECK(free.fleet.pods_disrupted == 4);
 }
@@ -141,8 +141,8 @@ namespace {
 // Three 1-GPU replicas on one g5.12xlarge (5.672/h); the HPA keeps one (1 req/s against a target
 // of 1 per replica), so the node is underutilized and a g5.xlarge (1.006/h) would hold the replica
 // (tests/karpenter_run_test.cpp runs this consolidation).
-json underutilized_doc() {
-  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3);
+json pdb_underutilized_doc() {
+  json doc = pdb_karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3);
   doc["cluster"]["node_pools"][0]["spec"]["disruption"]["consolidationPolicy"] = "WhenEmptyOrUnderutilized";
   doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 6},
                                     {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
@@ -154,9 +154,9 @@ json underutilized_doc() {
 TEST_CASE("Karpenter does not consolidate a node whose pod's PDB allows no disruption") {
   // minAvailable 1 over one replica: 1 Ready − 1 desired = 0 disruptions allowed, so the node is no
   // candidate ("pdb prevents pod evictions"): the g5.12xlarge runs the hour from 1 s, alone.
-  json doc = underutilized_doc();
+  json doc = pdb_underutilized_doc();
   doc["services"][0]["disruption_budget"] = {{"min_available", 1}};
-  const auto blocked = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto blocked = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(blocked.fleet.consolidations == 0);
   CHECK(blocked.fleet.launches == 1);
   REQUIRE(blocked.nodes.size() == 1);
@@ -165,7 +165,7 @@ TEST_CASE("Karpenter does not consolidate a node whose pod's PDB allows no disru
   // maxUnavailable 1 over one replica wants 0 Ready, so it allows the one disruption: the node is
   // replaced by a g5.xlarge as without a budget.
   doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
-  const auto allowed = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto allowed = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(allowed.fleet.consolidations == 1);
   REQUIRE(allowed.nodes.size() == 2);
   CHECK(allowed.nodes[1].instance_type == "g5.xlarge");
@@ -203,7 +203,7 @@ TEST_CASE("the Cluster Autoscaler does not scale down a node whose pod's PDB all
   // run the hour and no api replica is ever down.
   json doc = autoscaler_doc();
   doc["services"][1]["disruption_budget"] = {{"min_available", 2}};
-  const auto blocked = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto blocked = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   REQUIRE(blocked.nodes.size() == 3);
   CHECK(blocked.fleet.scale_downs == 1);
   CHECK(blocked.nodes[1].terminated_s == -1);
@@ -215,7 +215,7 @@ TEST_CASE("the Cluster Autoscaler does not scale down a node whose pod's PDB all
   // first in the scan), its replica moves to node 2, which is then no longer empty and stays (its one
   // pod fits nowhere else). The replica is down from 610 s until Ready 60 s later on node 2.
   doc["services"][1]["disruption_budget"] = {{"max_unavailable", 1}};
-  const auto allowed = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto allowed = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   REQUIRE(allowed.nodes.size() == 3);
   CHECK(allowed.fleet.scale_downs == 1);
   CHECK(allowed.nodes[1].end_reason == "scale-down");
@@ -237,7 +237,7 @@ namespace {
 // The four-pod drain above with its replicas split between two services, "api" and "embed", of two
 // 1-GPU replicas each (created in that order, so bound to the g5.12xlarge in that order).
 json two_services_doc() {
-  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 2);
+  json doc = pdb_karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 2);
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["expireAfter"] = "30m";
   json embed = doc["services"][0];
   embed["name"] = "embed";
@@ -264,7 +264,7 @@ TEST_CASE("one PDB over two services: their evictions draw on one allowance") {
     CHECK(s.disruption_budget->shared_name == "gpu-serving");
     CHECK(s.disruption_budget->count == 1);
   }
-  RunResult r = run(doc);
+  RunResult r = run_pdb(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.expirations == 1);
   CHECK(rep.fleet.pods_disrupted == 4);
@@ -297,7 +297,7 @@ TEST_CASE("one PDB over two services: their evictions draw on one allowance") {
   doc["cluster"].erase("pod_disruption_budgets");
   doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
   doc["services"][1]["disruption_budget"] = {{"max_unavailable", 1}};
-  const auto apart = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto apart = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   REQUIRE(apart.nodes.size() == 2);
   CHECK(apart.nodes[0].terminated_s == doctest::Approx(1923.7));
   CHECK(apart.nodes[1].instance_type == "g5.12xlarge");
@@ -360,14 +360,14 @@ TEST_CASE("a spot interruption drains through the PDB, and the reclaim takes wha
   //  1752.7 … 1792.7  p2 refused (only 2 Ready).
   //  1800      reclaim: p2, still on the node, is cut off; the node ends ("spot-interruption").
   //  1801      p2's g5.xlarge launched, Ready 1831, p2 Ready 1861.
-  json doc = karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3);
+  json doc = pdb_karpenter_doc({{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}}, 3);
   doc["cluster"]["node_ready_s"] = 30;
   doc["services"][0]["replica"]["startup_s"] = 30;
   doc["services"][0]["disruption_budget"] = {{"max_unavailable", 1}};
   doc["cluster"]["node_pools"][0]["spec"]["template"]["spec"]["requirements"][0]["values"] = {"spot"};
   doc["market"]["availability"] = {{{"instance_type", "g5.12xlarge"}, {"zone", "us-east-1a"},
                                     {"file", "../market/availability_reclaim_30m.json"}, {"values", "available_count"}}};
-  RunResult r = run(doc);
+  RunResult r = run_pdb(doc);
   const auto& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.interruptions == 1);
   REQUIRE(rep.nodes.size() == 4);
@@ -401,7 +401,7 @@ TEST_CASE("a spot interruption drains through the PDB, and the reclaim takes wha
   // Without the budget Karpenter evicts all three at the notice: none is left for the reclaim, and
   // the three pending pods need g5.xlarges (the g5.12xlarge pool is avoided), launched at 1681.
   doc["services"][0].erase("disruption_budget");
-  const auto free = run(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
+  const auto free = run_pdb(doc).policies[0].replicates[0];  // a copy: the run result is a temporary
   CHECK(free.fleet.pods_disrupted == 3);
   CHECK(free.nodes[0].terminated_s == doctest::Approx(1800));
   CHECK(free.services[0].replica_minutes_lost == doctest::Approx(3 * 61 / 60.0));

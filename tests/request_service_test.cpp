@@ -57,7 +57,7 @@ std::vector<double> poisson_counts(double rate_rps, double period_s, std::size_t
 }
 
 // Runs every period with `replicas` ready from the start.
-void run(RequestService& m, int replicas, std::size_t periods, SimDuration period) {
+void run_requests(RequestService& m, int replicas, std::size_t periods, SimDuration period) {
   const InstanceType x = type_named("x");
   for (int i = 0; i < replicas; ++i) m.replica_ready(0, static_cast<ReplicaId>(i), x);
   for (std::size_t k = 1; k <= periods; ++k) m.period_boundary(static_cast<SimTime>(k) * period);
@@ -74,7 +74,7 @@ TEST_CASE("M/M/c: mean wait within 2% of Erlang C, p99 wait within 5% of its ana
   const SimDuration period = seconds(60);
   ServiceSpec spec = spec_with(mu, 1, ServiceTimeShape::Exponential, RouterKind::SharedQueue, 1e6);
   RequestService m(spec, {period, poisson_counts(lambda, 60, periods, 7), 11, 0});
-  run(m, c, periods, period);
+  run_requests(m, c, periods, period);
   const LatencySummary l = *m.latency();
   const double pw = erlang_c(c, lambda / mu);
   const double wq = pw / (c * mu - lambda);
@@ -93,7 +93,7 @@ TEST_CASE("M/D/1: mean wait against Pollaczek–Khinchine") {
   const SimDuration period = seconds(60);
   ServiceSpec spec = spec_with(1.0, 1, ServiceTimeShape::Fixed, RouterKind::LeastOutstanding, 1e6);
   RequestService m(spec, {period, poisson_counts(0.7, 60, periods, 3), 5, 0});
-  run(m, 1, periods, period);
+  run_requests(m, 1, periods, period);
   const LatencySummary l = *m.latency();
   CHECK(l.wait_mean_s == doctest::Approx(0.7 / 0.6).epsilon(0.02));
   CHECK(l.e2e_mean_s == doctest::Approx(l.wait_mean_s + 1.0).epsilon(1e-9));
@@ -112,7 +112,7 @@ TEST_CASE("Waits past max_wait_s: timed out (drop) or served late, with Little's
     std::vector<double> counts(20, 0.0);  // 60 s in 3 s periods
     counts[0] = 3;
     RequestService m(spec, {seconds(3), counts, 1, 0});
-    run(m, 1, counts.size(), seconds(3));
+    run_requests(m, 1, counts.size(), seconds(3));
     const LatencySummary l = *m.latency();
     const SlaSummary s = m.summary();
     CHECK(s.requests == 3);

@@ -12,6 +12,7 @@
 #include "capsim/io/cost/savings_plan_rates.hpp"
 #include "test_paths.hpp"
 #include "test_fixtures.hpp"
+#include "bad_input_check.hpp"
 
 using namespace capsim;
 
@@ -30,10 +31,7 @@ std::string rate_error(const std::string& name) {
   return {};
 }
 
-void check_parts(const std::string& msg, const std::vector<std::string>& parts) {
-  INFO("message: " << msg);
-  for (const auto& p : parts) CHECK(msg.find(p) != std::string::npos);
-}
+using test::check_parts;
 
 const std::set<std::string> kBadRateFiles = {"unknown_column.csv", "unknown_type.csv",  "unknown_family.csv", "wrong_family.csv",
                                              "above_on_demand.csv", "zero_rate.csv",    "unknown_plan.csv",   "unknown_term.csv",

@@ -13,7 +13,7 @@ using namespace capsim;
 using nlohmann::json;
 
 namespace {
-json hand_doc() {
+json inline_doc() {
   return json::parse(R"({
     "capsim": 1, "name": "s",
     "simulation": {"start": "2024-05-10T00:00:00Z", "duration": "5m"},
@@ -59,7 +59,7 @@ TEST_CASE("the bundled default scenario loads with its policies: a ladder, each 
 }
 
 TEST_CASE("defaults: one policy named default, seed 1, period 60 s, drop on overload") {
-  Scenario sc = load_inline(hand_doc());
+  Scenario sc = load_inline(inline_doc());
   REQUIRE(sc.policies.size() == 1);
   CHECK(sc.policies[0].name == "default");
   CHECK(sc.baseline == "default");
@@ -74,7 +74,7 @@ TEST_CASE("defaults: one policy named default, seed 1, period 60 s, drop on over
 }
 
 TEST_CASE("policies are merge patches applied parent first") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["policies"] = json::parse(R"([
     {"name": "base"},
     {"name": "bigger", "extends": "base", "patch": {"cluster": {"node_groups": [{"name": "gpu", "instance_type": "g5.12xlarge", "count": 3}]}}},
@@ -95,7 +95,7 @@ TEST_CASE("policies are merge patches applied parent first") {
 }
 
 TEST_CASE("unsourced figures are assumptions; a source stops covering a figure a policy changed") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["sources"] = {{"/services/0/throughput_rps/g5.xlarge", "vendor benchmark X"}};
   doc["policies"] = json::parse(R"([
     {"name": "base"},
@@ -119,7 +119,7 @@ TEST_CASE("unsourced figures are assumptions; a source stops covering a figure a
 }
 
 TEST_CASE("latency distributions parse into their kinds") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["services"][0]["replica"]["startup_s"] = {{"dist", "uniform"}, {"min", 30}, {"max", 90}};
   doc["cluster"]["node_ready_s"] = 45;
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
@@ -134,7 +134,7 @@ TEST_CASE("latency distributions parse into their kinds") {
 }
 
 TEST_CASE("a launching group needs both latencies") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["cluster"]["node_groups"][0]["initial_state"] = "launching";
   CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("inline.json: /cluster: expected the key 'node_ready_s'"), ScenarioError);
   doc["cluster"]["node_ready_s"] = 45;
@@ -143,14 +143,14 @@ TEST_CASE("a launching group needs both latencies") {
 }
 
 TEST_CASE("duration must be a whole number of periods") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["simulation"]["duration"] = "150s";
   CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/simulation/duration: expected a whole number of periods of 60 s, got 150 s"),
                        ScenarioError);
 }
 
 TEST_CASE("price overrides replace catalog prices and are figures that need a source") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["catalog"] = {{"price_overrides", {{"g5.xlarge", {{"ondemand_usd_per_h", 0.8}}}}}};
   Scenario sc = load_inline(doc);
   CHECK(sc.catalog.at("g5.xlarge").ondemand_usd_per_h == doctest::Approx(0.8));
@@ -163,7 +163,7 @@ TEST_CASE("price overrides replace catalog prices and are figures that need a so
 }
 
 TEST_CASE("user catalogs, CSV and JSON, add and replace types") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["catalog"] = {{"files", {"catalog/discounted.csv", "catalog/lab.json"}}};
   doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.5}, {"lab.gpu8", 20}};
   Scenario sc = load_inline(doc);
@@ -174,7 +174,7 @@ TEST_CASE("user catalogs, CSV and JSON, add and replace types") {
 }
 
 TEST_CASE("limits: a request left out defaults to its limit; usage may exceed a request, not a limit") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   // (A g5.xlarge has 3,920m allocatable: the pod must fit it, so the limit is 3 CPUs.)
   doc["services"][0]["replica"]["limits"] = {{"cpu", "3"}, {"memory", "12Gi"}};
   doc["services"][0]["replica"]["memory"] = "8Gi";
@@ -193,7 +193,7 @@ TEST_CASE("limits: a request left out defaults to its limit; usage may exceed a 
 TEST_CASE("an HPA target above what a replica can serve is a warning") {
   // This file's replica serves 1.5 req/s on g5.xlarge and g5.12xlarge; an HPA aiming at 2 req/s per
   // replica would let each replica take more than it can before scaling out.
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["services"][0]["replica"]["startup_s"] = 60;
   doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
                                     {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
@@ -210,7 +210,7 @@ TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warne
   // The base serves 1.5 req/s per replica with an HPA target of 1.2; "faster" doubles the throughput
   // (a quantized variant) and keeps 1.2, so replicas would run at the old load; "retuned" also moves
   // the target to 2.4 and is not warned.
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["services"][0]["replica"]["startup_s"] = 60;
   doc["cluster"]["hpa"] = {{"api", {{"minReplicas", 1}, {"maxReplicas", 2},
                                     {"metrics", {{{"type", "Pods"}, {"pods", {{"metric", {{"name", "requests_per_second"}}},
@@ -229,7 +229,7 @@ TEST_CASE("a policy that makes replicas faster but keeps the HPA target is warne
 }
 
 TEST_CASE("tile_period goes with tile") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["traces"]["t"]["tile_period"] = "1d";
   CHECK_THROWS_WITH_AS(load_inline(doc), doctest::Contains("/traces/t/tile_period: expected tile_period only with \"tile\": true, got a trace that is not tiled"),
                        ScenarioError);
@@ -245,12 +245,12 @@ TEST_CASE("tile_period goes with tile") {
 TEST_CASE("--data-root confines the files a scenario names to one folder") {
   io::LoadOptions inside;
   inside.data_root = test::data_dir();
-  CHECK_NOTHROW(io::load_scenario_text(hand_doc().dump(), "inline.json", test::data_dir(), inside));
+  CHECK_NOTHROW(io::load_scenario_text(inline_doc().dump(), "inline.json", test::data_dir(), inside));
 
   // The same scenario read from a folder whose trace path climbs out of the root.
   io::LoadOptions confined;
   confined.data_root = test::data_dir() / "scenarios";
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["traces"]["t"]["file"] = "../traces/five_minutes.csv";
   const std::string outside = "/traces/t/file: expected a file inside the data root " + (test::data_dir() / "scenarios").string() +
                               ", got \"../traces/five_minutes.csv\", which resolves outside it";
@@ -283,7 +283,7 @@ TEST_CASE("--data-root confines the files a scenario names to one folder") {
 }
 
 TEST_CASE("policies patch services, node groups and NodePools by name (strategic merge)") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["cluster"]["node_groups"].push_back({{"name", "spare"}, {"instance_type", "g5.12xlarge"}, {"count", 1}});
   doc["policies"] = json::parse(R"([
     {"name": "base"},
@@ -320,7 +320,7 @@ TEST_CASE("policies patch services, node groups and NodePools by name (strategic
 }
 
 TEST_CASE("a named patch element must carry its name, and delete only names the array has") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["policies"] = json::parse(R"([
     {"name": "base"},
     {"name": "nameless", "patch": {"services": [{"replicas": 5}]}},
@@ -340,7 +340,7 @@ TEST_CASE("a named patch element must carry its name, and delete only names the 
 }
 
 TEST_CASE("an error in a value a named patch wrote is located in that patch") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   doc["policies"] = json::parse(R"([
     {"name": "base"},
     {"name": "bad", "patch": {"cluster": {"node_groups": [{"name": "other", "instance_type": "g5.xlarge", "count": 1},
@@ -351,7 +351,7 @@ TEST_CASE("an error in a value a named patch wrote is located in that patch") {
 }
 
 TEST_CASE("an HPA without behavior takes the older path; behavior fields left out take the defaults") {
-  json doc = hand_doc();
+  json doc = inline_doc();
   const json metric = json::parse(R"([{"type": "Pods", "pods": {"metric": {"name": "requests_per_second"},
                                       "target": {"type": "AverageValue", "averageValue": "1"}}}])");
   doc["cluster"]["hpa"] = {{"api", {{"maxReplicas", 4}, {"metrics", metric}}}};

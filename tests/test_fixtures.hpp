@@ -1,9 +1,16 @@
 #pragma once
 // Fixtures several test files share, so each file does not define its own copy.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "capsim/catalog/instance_catalog.hpp"
+#include "capsim/catalog/requirements.hpp"
 #include "capsim/core/sim_time.hpp"
 #include "capsim/io/catalog/catalog_csv.hpp"
 #include "capsim/io/text_parse.hpp"
+#include "capsim/report/result.hpp"
 
 namespace capsim::test {
 
@@ -14,6 +21,22 @@ inline UtcTime at(const char* iso) { return *io::parse_iso8601(iso); }
 inline const InstanceCatalog& catalog() {
   static const InstanceCatalog c = io::builtin_catalog("aws-us-east-1");
   return c;
+}
+
+/// The three zones the hand-worked cluster tests spread over.
+inline const std::vector<std::string> kZones = {"us-east-1a", "us-east-1b", "us-east-1c"};
+
+/// A scheduling requirement: key, operator, values.
+inline Requirement req(std::string_view key, Operator op, std::vector<std::string> values = {}) {
+  return Requirement{std::string(key), op, std::move(values)};
+}
+
+/// The node records of a replicate that ended for `reason` ("drifted", "consolidated", ...).
+inline std::vector<const NodeRecord*> ended(const ReplicateResult& rep, const std::string& reason) {
+  std::vector<const NodeRecord*> out;
+  for (const auto& n : rep.nodes)
+    if (n.end_reason == reason) out.push_back(&n);
+  return out;
 }
 
 }  // namespace capsim::test

@@ -10,12 +10,13 @@
 #include "capsim/catalog/labels.hpp"
 #include "capsim/catalog/topology_spread.hpp"
 #include "capsim/provisioning/karpenter/consolidation.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
 
-const std::vector<std::string> kZones = {"us-east-1a", "us-east-1b", "us-east-1c"};
+using test::kZones;
 
 InstanceType gx(std::string name, int vcpu, int gpus, double price) {
   InstanceType t;
@@ -36,9 +37,9 @@ InstanceType gx(std::string name, int vcpu, int gpus, double price) {
 }
 
 // gx.1: 1 GPU, 1.00 USD/h; gx.4: 4 GPUs, 2.50 USD/h; on demand in all three zones at those prices.
-InstanceCatalog catalog() { return InstanceCatalog({gx("gx.1", 4, 1, 1.00), gx("gx.4", 16, 4, 2.50)}, "test"); }
+InstanceCatalog spread_catalog() { return InstanceCatalog({gx("gx.1", 4, 1, 1.00), gx("gx.4", 16, 4, 2.50)}, "test"); }
 
-Offering offering(const std::string& type, const std::string& zone, double price) {
+Offering zone_offering(const std::string& type, const std::string& zone, double price) {
   Offering o;
   o.instance_type = type;
   o.zone = zone;
@@ -47,7 +48,7 @@ Offering offering(const std::string& type, const std::string& zone, double price
   return o;
 }
 
-TopologySpreadConstraint zone_spread(bool schedule_anyway) {
+TopologySpreadConstraint consolidation_zone_spread(bool schedule_anyway) {
   TopologySpreadConstraint c;
   c.key = std::string(label::kZone);
   c.max_skew = 1;
@@ -68,7 +69,7 @@ PodSpec replica(const std::string& name, std::vector<TopologySpreadConstraint> s
 // Three gx.4 nodes, one a zone, each running one replica (GPU utilization 1/4): the candidate is the
 // one in us-east-1a; the cluster the simulation sees is all three (it leaves the candidate out).
 struct ThreeZones {
-  InstanceCatalog cat = catalog();
+  InstanceCatalog cat = spread_catalog();
   std::vector<NodePoolSpec> pools;
   std::vector<ExistingNode> nodes;
   std::vector<Offering> offerings;
@@ -83,11 +84,11 @@ struct ThreeZones {
     pools.push_back(pool);
     const InstanceType& t = cat.at("gx.4");
     for (const auto& type : cat.types())
-      for (const auto& z : kZones) offerings.push_back(offering(type.name, z, type.ondemand_usd_per_h));
+      for (const auto& z : kZones) offerings.push_back(zone_offering(type.name, z, type.ondemand_usd_per_h));
     for (std::size_t i = 0; i < kZones.size(); ++i) {
       ExistingNode n{"n-" + kZones[i].substr(kZones[i].size() - 1), &t,
                      ResourceList{t.alloc_cpu_millicores - 1000, t.alloc_memory_mib - 1024, t.gpus - 1, t.alloc_pods - 1},
-                     std::make_shared<const Labels>(labels_of(t, offering(t.name, kZones[i], 2.50))), "gpu", {}};
+                     std::make_shared<const Labels>(labels_of(t, zone_offering(t.name, kZones[i], 2.50))), "gpu", {}};
       if (!spread.empty()) n.workload_pods = {{"chat", 1}};
       nodes.push_back(std::move(n));
     }
@@ -119,7 +120,7 @@ TEST_CASE("Karpenter consolidation keeps a DoNotSchedule zone spread: the candid
   // > 1 (n-c likewise), so it needs a new claim, pinned to 1a (0 + 1 - 0 = 1 <= 1).
   // The NodePool allows only gx.4, at 2.50 USD/h like the candidate: no cheaper replacement, no move.
   {
-    ThreeZones w({zone_spread(false)}, {"gx.4"});
+    ThreeZones w({consolidation_zone_spread(false)}, {"gx.4"});
     const ConsolidationCommand cmd = single_node_consolidation({w.candidate}, {{"gpu", 1}}, w.view(), {});
     CHECK(cmd.action == ConsolidationAction::None);
     CHECK(cmd.reason == "node n-a: Can't replace with a cheaper node");
@@ -127,7 +128,7 @@ TEST_CASE("Karpenter consolidation keeps a DoNotSchedule zone spread: the candid
   // With gx.1 allowed the new claim is the replacement: in 1a, so the replica lands within the skew
   // (1/1/1 again), on gx.1 (1.00 < 2.50; gx.4 is not cheaper than the candidate).
   {
-    ThreeZones w({zone_spread(false)}, {"gx.1", "gx.4"});
+    ThreeZones w({consolidation_zone_spread(false)}, {"gx.1", "gx.4"});
     const ConsolidationCommand cmd = single_node_consolidation({w.candidate}, {{"gpu", 1}}, w.view(), {});
     REQUIRE(cmd.action == ConsolidationAction::Replace);
     REQUIRE(cmd.replacement);
@@ -142,7 +143,7 @@ TEST_CASE("Karpenter consolidation honours ScheduleAnyway as if required, and dr
   // node and no new claim, and consolidation runs the same simulation: a new claim in 1a keeps the
   // preference, so the gx.4-only NodePool again finds no cheaper replacement and the node stays.
   {
-    ThreeZones w({zone_spread(true)}, {"gx.4"});
+    ThreeZones w({consolidation_zone_spread(true)}, {"gx.4"});
     const ConsolidationCommand cmd = single_node_consolidation({w.candidate}, {{"gpu", 1}}, w.view(), {});
     CHECK(cmd.action == ConsolidationAction::None);
     CHECK(cmd.reason == "node n-a: Can't replace with a cheaper node");
@@ -151,7 +152,7 @@ TEST_CASE("Karpenter consolidation honours ScheduleAnyway as if required, and dr
   // ("limits: nvidia.com/gpu 4 > 0 remaining"). DoNotSchedule: p0 cannot be placed anywhere, no
   // consolidation. ScheduleAnyway: relaxed, p0 goes to n-b (1b then holds 2): the candidate is deleted.
   {
-    ThreeZones w({zone_spread(false)}, {"gx.4"});
+    ThreeZones w({consolidation_zone_spread(false)}, {"gx.4"});
     w.pools[0].limits.gpus = 8;
     const ConsolidationCommand cmd = single_node_consolidation({w.candidate}, {{"gpu", 1}}, w.view(), {});
     CHECK(cmd.action == ConsolidationAction::None);
@@ -159,7 +160,7 @@ TEST_CASE("Karpenter consolidation honours ScheduleAnyway as if required, and dr
     CHECK(cmd.reason.rfind("node n-a: pod p0 would not schedule: ", 0) == 0);
   }
   {
-    ThreeZones w({zone_spread(true)}, {"gx.4"});
+    ThreeZones w({consolidation_zone_spread(true)}, {"gx.4"});
     w.pools[0].limits.gpus = 8;
     const ConsolidationCommand cmd = single_node_consolidation({w.candidate}, {{"gpu", 1}}, w.view(), {});
     CHECK(cmd.action == ConsolidationAction::Delete);

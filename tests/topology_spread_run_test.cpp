@@ -21,14 +21,14 @@ using namespace capsim;
 using nlohmann::json;
 
 namespace {
-std::filesystem::path scenario(const std::string& name) { return test::data_dir() / "scenarios" / name; }
+using test::scenario_file;
 
-RunResult run(const Scenario& sc) {
+RunResult run_spread(const Scenario& sc) {
   RunOptions opt;
   opt.keep_series = true;
   return run_scenario(sc, opt);
 }
-RunResult run(const json& doc) { return run(io::load_scenario_text(doc.dump(), "spread.json", test::data_dir() / "scenarios")); }
+RunResult run_spread(const json& doc) { return run_spread(io::load_scenario_text(doc.dump(), "spread.json", test::data_dir() / "scenarios")); }
 
 // Nodes launched per zone.
 std::map<std::string, int> nodes_per_zone(const ReplicateResult& rep) {
@@ -40,7 +40,7 @@ std::map<std::string, int> nodes_per_zone(const ReplicateResult& rep) {
 // Three zones, one node group per zone (`type` × `count`, bounded by min/max for the Cluster
 // Autoscaler), and six one-GPU replicas with `spread`.
 json fixed_cluster(json groups, json spread, const std::string& provisioner = "static") {
-  json doc = json::parse(std::ifstream(scenario("topology_spread.json")));
+  json doc = json::parse(std::ifstream(scenario_file("topology_spread.json")));
   doc["cluster"] = {{"provisioner", provisioner}, {"node_ready_s", 60}, {"eks_control_plane", false}, {"node_groups", groups}};
   doc["services"][0]["replica"]["topology_spread"] = spread;
   return doc;
@@ -58,7 +58,7 @@ json spread(const std::string& when) {
 TEST_CASE("Karpenter launches the six spread replicas' nodes two in each zone") {
   // One g5.xlarge (one GPU) a replica. Karpenter pins each claim to the least-populated zone within
   // the skew: 1a, 1b, 1c, then 1a, 1b, 1c again (see topology_spread_test.cpp): 2/2/2.
-  const RunResult r = run(io::load_scenario(scenario("topology_spread.json")));
+  const RunResult r = run_spread(io::load_scenario(scenario_file("topology_spread.json")));
   const ReplicateResult& rep = r.policies[0].replicates[0];
   CHECK(rep.fleet.launches == 6);
   CHECK(nodes_per_zone(rep) == std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
@@ -66,14 +66,14 @@ TEST_CASE("Karpenter launches the six spread replicas' nodes two in each zone") 
   CHECK(rep.services[0].pending_at_end == 0);
   // Without the spread the on-demand price is the same in every zone and the launches take the
   // first zone's pool: all six in 1a.
-  json doc = json::parse(std::ifstream(scenario("topology_spread.json")));
+  json doc = json::parse(std::ifstream(scenario_file("topology_spread.json")));
   doc["services"][0]["replica"].erase("topology_spread");
-  CHECK(nodes_per_zone(run(doc).policies[0].replicates[0]) == std::map<std::string, int>{{"us-east-1a", 6}});
+  CHECK(nodes_per_zone(run_spread(doc).policies[0].replicates[0]) == std::map<std::string, int>{{"us-east-1a", 6}});
 }
 
 TEST_CASE("the spread Deployment from manifests runs as its JSON twin, byte for byte") {
-  const Scenario from_manifests = io::load_scenario(scenario("manifests_spread.json"));
-  const Scenario from_json = io::load_scenario(scenario("topology_spread.json"));
+  const Scenario from_manifests = io::load_scenario(scenario_file("manifests_spread.json"));
+  const Scenario from_json = io::load_scenario(scenario_file("topology_spread.json"));
   REQUIRE(from_manifests.policies.front().services.front().topology_spread.size() == 1);
   CHECK(from_manifests.policies.front().services.front().topology_spread == from_json.policies.front().services.front().topology_spread);
   // The spread is simulated, so nothing is said about it (the EC2NodeClass's fields are noted).
@@ -91,7 +91,7 @@ TEST_CASE("kube-scheduler on a fixed cluster: DoNotSchedule leaves pods pending 
   const json groups = json::array({group("a", "g5.12xlarge", 1), group("b", "g5.12xlarge", 1), group("c", "m5.large", 1)});
   json doc = fixed_cluster(groups, spread("DoNotSchedule"));
   doc["services"][0]["throughput_rps"] = {{"g5.12xlarge", 1.0}};
-  const ServiceResult hard = run(doc).policies[0].replicates[0].services[0];
+  const ServiceResult hard = run_spread(doc).policies[0].replicates[0].services[0];
   CHECK(hard.replicas_placed == 2);
   CHECK(hard.pending_at_end == 4);
   CHECK(hard.pending_reason ==
@@ -101,7 +101,7 @@ TEST_CASE("kube-scheduler on a fixed cluster: DoNotSchedule leaves pods pending 
   // the first by id): 1a, 1b, 1a, 1b, 1a, 1b; all six placed, three a zone.
   doc = fixed_cluster(groups, spread("ScheduleAnyway"));
   doc["services"][0]["throughput_rps"] = {{"g5.12xlarge", 1.0}};
-  const ReplicateResult soft = run(doc).policies[0].replicates[0];
+  const ReplicateResult soft = run_spread(doc).policies[0].replicates[0];
   CHECK(soft.services[0].replicas_placed == 6);
   CHECK(soft.services[0].pending_at_end == 0);
   int a = 0, b = 0;
@@ -116,7 +116,7 @@ TEST_CASE("Cluster Autoscaler: a node group grows only while its zone keeps the 
   // one more (2 - 1 = 1) and refuses the next (3 - 1 = 2 > 1), so each scale-up adds one node,
   // and the zones fill 2/2/2: three launches in all, one in each zone.
   const json groups = json::array({group("a", "g5.xlarge", 1, 3), group("b", "g5.xlarge", 1, 3), group("c", "g5.xlarge", 1, 3)});
-  const ReplicateResult rep = run(fixed_cluster(groups, spread("DoNotSchedule"), "cluster-autoscaler")).policies[0].replicates[0];
+  const ReplicateResult rep = run_spread(fixed_cluster(groups, spread("DoNotSchedule"), "cluster-autoscaler")).policies[0].replicates[0];
   CHECK(rep.services[0].replicas_placed == 6);
   CHECK(nodes_per_zone(rep) == std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
 }
@@ -144,7 +144,7 @@ TEST_CASE("bad topology spread: a key nodes do not carry, minDomains with Schedu
 }
 
 TEST_CASE("a manifest's spread on another key, or over other pods, is noted and left out") {
-  json doc = json::parse(std::ifstream(scenario("topology_spread.json")));
+  json doc = json::parse(std::ifstream(scenario_file("topology_spread.json")));
   json& replica = doc["services"][0]["replica"];
   replica.erase("topology_spread");
   replica.erase("gpus");

@@ -22,7 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-ReplicateResult run(const json& doc, bool explain = true) {
+ReplicateResult run_scale_down(const json& doc, bool explain = true) {
   RunOptions opt;
   opt.explain = explain;
   opt.keep_series = true;  // the node log
@@ -30,13 +30,13 @@ ReplicateResult run(const json& doc, bool explain = true) {
   return run_scenario(sc, opt).policies.at(0).replicates.at(0);
 }
 
-json spread(const std::string& when) {
+json scale_down_spread(const std::string& when) {
   return json::array({{{"key", "topology.kubernetes.io/zone"}, {"max_skew", 1}, {"when_unsatisfiable", when}}});
 }
 
 // A Cluster Autoscaler node group of one `type` node in `zone`, which it may remove (min 0, max 1,
 // so it never grows one).
-json group(const std::string& name, const std::string& zone, const std::string& type) {
+json scale_down_group(const std::string& name, const std::string& zone, const std::string& type) {
   return {{"name", name}, {"instance_type", type}, {"zones", {"us-east-1" + zone}}, {"count", 1}, {"min_size", 0}, {"max_size", 1}};
 }
 
@@ -49,7 +49,7 @@ json ca_cluster(json groups, int replicas, const std::string& when) {
   svc["replicas"] = replicas;
   svc["throughput_rps"] = {{"g5.xlarge", 1.0}, {"g5.12xlarge", 1.0}};
   if (when.empty()) svc["replica"].erase("topology_spread");
-  else svc["replica"]["topology_spread"] = spread(when);
+  else svc["replica"]["topology_spread"] = scale_down_spread(when);
   return doc;
 }
 
@@ -59,7 +59,7 @@ json three_zones(const std::string& when) {
   json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "topology_spread_scale_down.json"));
   json& replica = doc["services"][0]["replica"];
   if (when.empty()) replica.erase("topology_spread");
-  else replica["topology_spread"] = spread(when);
+  else replica["topology_spread"] = scale_down_spread(when);
   return doc;
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("Cluster Autoscaler: a DoNotSchedule zone spread keeps every under-uti
   // still there): on the 1b node it would make 1b 1 + 1 - 0 = 2 > maxSkew 1, on 1c the same. No
   // place to move it, so the node never becomes unneeded; the same holds for the other two, and no
   // node goes in 30 minutes.
-  const ReplicateResult rep = run(three_zones("DoNotSchedule"));
+  const ReplicateResult rep = run_scale_down(three_zones("DoNotSchedule"));
   CHECK(rep.fleet.scale_downs == 0);
   CHECK(end_reasons(rep) == std::map<std::string, std::string>{{"a", ""}, {"b", ""}, {"c", ""}});
   CHECK(rep.services[0].replicas_placed == 3);
@@ -110,7 +110,7 @@ TEST_CASE("Cluster Autoscaler: ScheduleAnyway does not block a scale-down") {
   // fits the 1b node (2 GPUs free): it goes at the next scan. All three end on the 1b node (3/4).
   // The nodes start ready; the first scan (10 s) finds all three unneeded, so 1a goes at the scan of
   // 10 + 600 = 610 s and 1c at the next, 620 s; 1b took three replicas over its life.
-  const ReplicateResult rep = run(three_zones("ScheduleAnyway"));
+  const ReplicateResult rep = run_scale_down(three_zones("ScheduleAnyway"));
   CHECK(rep.fleet.scale_downs == 2);
   CHECK(end_reasons(rep) == std::map<std::string, std::string>{{"a", "scale-down"}, {"b", ""}, {"c", "scale-down"}});
   REQUIRE(rep.nodes.size() == 3);
@@ -122,7 +122,7 @@ TEST_CASE("Cluster Autoscaler: ScheduleAnyway does not block a scale-down") {
   CHECK(rep.decisions.unremovable.empty());
   // Without a spread the scheduler packs first fit: all three replicas on the 1a node (3/4 = 0.75,
   // no candidate), and the empty 1b and 1c nodes (0 < 0.5) go together after 10 minutes.
-  const ReplicateResult packed = run(three_zones(""));
+  const ReplicateResult packed = run_scale_down(three_zones(""));
   CHECK(packed.fleet.scale_downs == 2);
   CHECK(end_reasons(packed) == std::map<std::string, std::string>{{"a", ""}, {"b", "scale-down"}, {"c", "scale-down"}});
   CHECK(packed.services[0].pending_at_end == 0);
@@ -138,10 +138,10 @@ TEST_CASE("Cluster Autoscaler: a removal the spread allows goes, and its replica
   // a4 goes after 10 minutes; p3 is rescheduled by kube-scheduler's filter over 1/1/1: a1 is full,
   // b is the first that keeps the skew (2 - 1 = 1). Then b holds 2 of 4 GPUs (0.5, no candidate)
   // and c's replica would make 1b 3 - 0 > 1: it stays. The end: zones 1/2/1, skew 1.
-  json doc = ca_cluster(json::array({group("a1", "a", "g5.xlarge"), group("a4", "a", "g5.12xlarge"), group("b", "b", "g5.12xlarge"),
-                                     group("c", "c", "g5.12xlarge")}),
+  json doc = ca_cluster(json::array({scale_down_group("a1", "a", "g5.xlarge"), scale_down_group("a4", "a", "g5.12xlarge"), scale_down_group("b", "b", "g5.12xlarge"),
+                                     scale_down_group("c", "c", "g5.12xlarge")}),
                         4, "DoNotSchedule");
-  const ReplicateResult rep = run(doc);
+  const ReplicateResult rep = run_scale_down(doc);
   CHECK(rep.fleet.scale_downs == 1);
   CHECK(end_reasons(rep) == std::map<std::string, std::string>{{"a1", ""}, {"a4", "scale-down"}, {"b", ""}, {"c", ""}});
   std::map<std::string, int> bound;
@@ -156,7 +156,7 @@ TEST_CASE("Cluster Autoscaler: a removal the spread allows goes, and its replica
   CHECK(std::find(unremovable.begin(), unremovable.end(), "node/b/0") != unremovable.end());
   CHECK(std::find(unremovable.begin(), unremovable.end(), "node/c/0") != unremovable.end());
   // Without explain nothing is recorded, and the run is the same.
-  const ReplicateResult quiet = run(doc, false);
+  const ReplicateResult quiet = run_scale_down(doc, false);
   CHECK(quiet.decisions.unremovable.empty());
   CHECK(quiet.fleet.scale_downs == 1);
 }
@@ -173,12 +173,12 @@ TEST_CASE("Karpenter in a run: consolidation leaves the spread's under-utilized 
     json& svc = doc["services"][0];
     svc["replicas"] = 3;
     svc["throughput_rps"] = {{"g5.12xlarge", 1.0}};
-    svc["replica"]["topology_spread"] = spread(when);
+    svc["replica"]["topology_spread"] = scale_down_spread(when);
     json& pool = doc["cluster"]["node_pools"][0]["spec"];
     pool["template"]["spec"]["requirements"].push_back(
         {{"key", "node.kubernetes.io/instance-type"}, {"operator", "In"}, {"values", {"g5.12xlarge"}}});
     pool["disruption"] = {{"consolidationPolicy", "WhenEmptyOrUnderutilized"}, {"consolidateAfter", "1m"}};
-    const ReplicateResult rep = run(doc);
+    const ReplicateResult rep = run_scale_down(doc);
     CHECK(rep.fleet.launches == 3);
     CHECK(rep.fleet.consolidations == 0);
     std::map<std::string, int> zones;

@@ -18,7 +18,7 @@ using namespace capsim;
 
 namespace {
 using test::catalog;
-const std::vector<std::string> kZones = {"us-east-1a", "us-east-1b", "us-east-1c"};
+using test::kZones;
 
 TopologySpreadConstraint zone_spread(int max_skew, bool schedule_anyway = false) {
   TopologySpreadConstraint c;
@@ -43,7 +43,7 @@ std::vector<PodSpec> replicas(const TopologySpreadConstraint& c, int n = 6) {
   return out;
 }
 
-NodePoolSpec pool() {
+NodePoolSpec spread_pool() {
   NodePoolSpec p;
   p.name = "gpu";
   return p;
@@ -82,7 +82,7 @@ TEST_CASE("Karpenter: 6 replicas with maxSkew 1 over 3 zones land 2/2/2, each cl
   // Counts start 0/0/0. p0: every zone within skew, least-populated, first by name: 1a. p1: 1a would
   // be 2 - 0 > 1, so 1b (tie with 1c, by name). p2: 1c. Now 1/1/1: p3 1a (2 - 1 = 1), p4 1b, p5 1c.
   // One GPU per g4dn.xlarge: a claim each.
-  const SchedulingResult r = schedule(replicas(zone_spread(1)), {pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones));
+  const SchedulingResult r = schedule(replicas(zone_spread(1)), {spread_pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones));
   CHECK(r.unschedulable.empty());
   REQUIRE(r.claims.size() == 6);
   CHECK(per_zone(r) == std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
@@ -98,7 +98,7 @@ TEST_CASE("Karpenter: 6 replicas with maxSkew 1 over 3 zones land 2/2/2, each cl
   // in every zone, so the first offering's zone, 1a, takes them all.
   std::vector<PodSpec> plain = replicas(zone_spread(1));
   for (PodSpec& p : plain) p.topology_spread.clear();
-  CHECK(per_zone(schedule(plain, {pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones))) == std::map<std::string, int>{{"us-east-1a", 6}});
+  CHECK(per_zone(schedule(plain, {spread_pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones))) == std::map<std::string, int>{{"us-east-1a", 6}});
 }
 
 TEST_CASE("Karpenter: pods that share nodes join a planned claim of their zone only within the skew") {
@@ -110,7 +110,7 @@ TEST_CASE("Karpenter: pods that share nodes join a planned claim of their zone o
     p.requests = ResourceList{1000, 1024, 0, 1};
     p.requirements = Requirements();
   }
-  const SchedulingResult r = schedule(pods, {pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones));
+  const SchedulingResult r = schedule(pods, {spread_pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones));
   REQUIRE(r.claims.size() == 3);
   CHECK(r.claims[0].pods == std::vector<std::string>{"p0", "p3"});
   CHECK(r.claims[0].zone == "us-east-1a");
@@ -129,7 +129,7 @@ TEST_CASE("Karpenter: existing pods of the workload count, on nodes the pod's af
   in_a.zone = "us-east-1a";
   ExistingNode full{"n0", &g4, ResourceList{0, 0, 0, 0}, std::make_shared<const Labels>(labels_of(g4, in_a)), "", {}};
   full.workload_pods = {{"chat", 2}};
-  const SchedulingResult r = schedule(replicas(zone_spread(1), 4), {pool()}, {full}, catalog(), ondemand_offerings(catalog(), kZones));
+  const SchedulingResult r = schedule(replicas(zone_spread(1), 4), {spread_pool()}, {full}, catalog(), ondemand_offerings(catalog(), kZones));
   CHECK(r.unschedulable.empty());
   CHECK(per_zone(r) == std::map<std::string, int>{{"us-east-1b", 2}, {"us-east-1c", 2}});
 }
@@ -145,7 +145,7 @@ TEST_CASE("Karpenter: a zone whose capacity is gone leaves DoNotSchedule pods pe
   in_c.instance_type = m5.name;
   in_c.zone = "us-east-1c";
   const ExistingNode full{"full-c", &m5, ResourceList{0, 0, 0, 0}, std::make_shared<const Labels>(labels_of(m5, in_c)), "", {}};
-  const SchedulingResult hard = schedule(replicas(zone_spread(1)), {pool()}, {full}, catalog(), offerings);
+  const SchedulingResult hard = schedule(replicas(zone_spread(1)), {spread_pool()}, {full}, catalog(), offerings);
   CHECK(per_zone(hard) == std::map<std::string, int>{{"us-east-1a", 1}, {"us-east-1b", 1}});
   REQUIRE(hard.unschedulable.size() == 4);
   for (const UnschedulablePod& u : hard.unschedulable) {
@@ -155,12 +155,12 @@ TEST_CASE("Karpenter: a zone whose capacity is gone leaves DoNotSchedule pods pe
   }
   // ScheduleAnyway: honoured while it can be (1a, 1b), then dropped for the pods it would hold back,
   // which go to the cheapest available zone's claims (g4dn.xlarge holds one: new claims in 1a).
-  const SchedulingResult soft = schedule(replicas(zone_spread(1, true)), {pool()}, {full}, catalog(), offerings);
+  const SchedulingResult soft = schedule(replicas(zone_spread(1, true)), {spread_pool()}, {full}, catalog(), offerings);
   CHECK(soft.unschedulable.empty());
   CHECK(per_zone(soft) == std::map<std::string, int>{{"us-east-1a", 5}, {"us-east-1b", 1}});
   // Without the full node, 1c is no domain at all (Karpenter's zones are the available offerings'):
   // the six spread 3/3 over 1a and 1b.
-  CHECK(per_zone(schedule(replicas(zone_spread(1)), {pool()}, {}, catalog(), offerings)) ==
+  CHECK(per_zone(schedule(replicas(zone_spread(1)), {spread_pool()}, {}, catalog(), offerings)) ==
         std::map<std::string, int>{{"us-east-1a", 3}, {"us-east-1b", 3}});
 }
 
@@ -175,7 +175,7 @@ TEST_CASE("Karpenter: kubernetes.io/hostname with maxSkew 1 puts one replica on 
     p.requests = ResourceList{1000, 1024, 0, 1};
     p.requirements = Requirements();
   }
-  const SchedulingResult r = schedule(pods, {pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones));
+  const SchedulingResult r = schedule(pods, {spread_pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones));
   REQUIRE(r.claims.size() == 3);
   for (const PlannedNodeClaim& c : r.claims) CHECK(c.pods.size() == 1);
   // maxSkew 2: two a node.
@@ -185,5 +185,5 @@ TEST_CASE("Karpenter: kubernetes.io/hostname with maxSkew 1 puts one replica on 
     p.requirements = Requirements();
     p.topology_spread.front().max_skew = 2;
   }
-  CHECK(schedule(pods, {pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones)).claims.size() == 2);
+  CHECK(schedule(pods, {spread_pool()}, {}, catalog(), ondemand_offerings(catalog(), kZones)).claims.size() == 2);
 }
