@@ -51,24 +51,20 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
                       ? &doc["cluster"]["karpenter"]["changes"]
                       : nullptr;
   if (!changes || !changes->is_array()) return;  // parse_node_pool_changes reports a wrong type
-  // Each NodePool of the policy as the changes so far leave it, by name.
-  std::map<std::string, json> current;
-  std::vector<std::string> names;
-  if (doc["cluster"].contains("node_pools") && doc["cluster"]["node_pools"].is_array())
-    for (const json& np : doc["cluster"]["node_pools"])
-      if (const json* n = name_of(np)) {
-        current.emplace(n->get<std::string>(), np);
-        names.push_back(n->get<std::string>());
+  // The objects of cluster[key] by name (and their names in order).
+  const auto by_name = [&](const char* key, std::map<std::string, json>& objects, std::vector<std::string>& order) {
+    if (!doc["cluster"].contains(key) || !doc["cluster"][key].is_array()) return;
+    for (const json& o : doc["cluster"][key])
+      if (const json* n = name_of(o)) {
+        objects.emplace(n->get<std::string>(), o);
+        order.push_back(n->get<std::string>());
       }
-  // And each EC2NodeClass, by name.
-  std::map<std::string, json> current_classes;
-  std::vector<std::string> class_names;
-  if (doc["cluster"].contains("node_classes") && doc["cluster"]["node_classes"].is_array())
-    for (const json& nc : doc["cluster"]["node_classes"])
-      if (const json* n = name_of(nc)) {
-        current_classes.emplace(n->get<std::string>(), nc);
-        class_names.push_back(n->get<std::string>());
-      }
+  };
+  // Each NodePool and each EC2NodeClass of the policy as the changes so far leave it, by name.
+  std::map<std::string, json> current, current_classes;
+  std::vector<std::string> names, class_names;
+  by_name("node_pools", current, names);
+  by_name("node_classes", current_classes, class_names);
   for (std::size_t c = 0; c < changes->size(); ++c) {
     json& entry = (*changes)[c];
     if (!entry.is_object()) continue;
