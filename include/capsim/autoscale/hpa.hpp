@@ -65,7 +65,7 @@ struct HpaScalingRules {
   SelectPolicy select_policy = SelectPolicy::Max;
   std::vector<HpaScalingPolicy> policies;  // at least one unless select_policy is Disabled
   /// tolerance (>= 0) for ratios in this direction; nullopt: HpaSpec::tolerance.
-  std::optional<double> tolerance;
+  std::optional<double> tolerance{};
 };
 
 struct HpaBehavior {

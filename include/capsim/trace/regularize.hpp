@@ -22,10 +22,10 @@ struct RegularizeOptions {
   SimDuration period = 0;  // the spacing the points must keep
   TraceUnit unit = TraceUnit::Requests;
   GapPolicy gaps = GapPolicy::Zero;
-  std::optional<SimDuration> max_gap;  // a longer run of missing points is an error (a missing page, an outage)
+  std::optional<SimDuration> max_gap{};  // a longer run of missing points is an error (a missing page, an outage)
   // The window the data was exported for: CloudWatch leaves out leading and trailing periods without
   // data, so points missing at either end are filled like any other gap.
-  std::optional<UtcTime> export_start, export_end;
+  std::optional<UtcTime> export_start{}, export_end{};
 };
 
 /// What regularize did, for reports (`capsim trace inspect`).

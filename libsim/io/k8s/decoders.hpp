@@ -46,8 +46,8 @@ struct RequirementRules {
   bool karpenter = false;
   /// Keys allowed beyond the well-known ones (a NodeOverlay's karpenter.sh/nodepool and the NodePools'
   /// template labels), and where they come from, for the message when a key is neither.
-  std::vector<std::string> extra_keys;
-  std::string extra_keys_note;
+  std::vector<std::string> extra_keys{};
+  std::string extra_keys_note{};
 };
 
 /// NodeSelectorRequirements ({key, operator, values}); a set no node can satisfy is an error.

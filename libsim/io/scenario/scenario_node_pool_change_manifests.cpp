@@ -71,12 +71,17 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
     const std::string cp = ptr_join("/cluster/karpenter/changes", c);
     if (!entry.contains("manifests")) {
       if (entry.contains("node_pools") && entry["node_pools"].is_array())
-        for (const json& e : entry["node_pools"])
-          if (const json* n = name_of(e); n && current.count(n->get<std::string>())) current[n->get<std::string>()].merge_patch(e);
-          else if (n) current.emplace(n->get<std::string>(), e);  // a NodePool the change creates
+        for (const json& e : entry["node_pools"]) {
+          if (const json* n = name_of(e); n && current.count(n->get<std::string>())) {
+            current[n->get<std::string>()].merge_patch(e);
+          } else if (n) {
+            current.emplace(n->get<std::string>(), e);  // a NodePool the change creates
+          }
+        }
       if (entry.contains("node_classes") && entry["node_classes"].is_array())
-        for (const json& e : entry["node_classes"])
+        for (const json& e : entry["node_classes"]) {
           if (const json* n = name_of(e); n && current_classes.count(n->get<std::string>())) current_classes[n->get<std::string>()].merge_patch(e);
+        }
       continue;
     }
     // From here on the entry keeps its `manifests` key unless it is converted: parse_node_pool_changes

@@ -8,10 +8,14 @@
 
 // date's from_stream trips GCC 12's -Wmaybe-uninitialized once inlined here (a false positive in the
 // library's header, not in this file).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <date/tz.h>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <fmt/format.h>
 
 #include "capsim/core/error.hpp"
