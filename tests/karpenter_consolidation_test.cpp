@@ -8,28 +8,13 @@
 
 #include "capsim/catalog/labels.hpp"
 #include "capsim/provisioning/karpenter/consolidation.hpp"
+#include "test_fixtures.hpp"
 
 using namespace capsim;
 
 namespace {
 
-InstanceType gpu_type(std::string name, int vcpu, int gpus, double price) {
-  InstanceType t;
-  t.name = std::move(name);
-  t.family = t.name.substr(0, t.name.find('.'));
-  t.vcpu = vcpu;
-  t.memory_mib = std::int64_t{vcpu} * 4096;
-  t.gpus = gpus;
-  t.gpu_manufacturer = "nvidia";
-  t.gpu_model = "a10g";
-  t.gpu_memory_mib_per_gpu = 24576;
-  t.arch = "amd64";
-  t.alloc_cpu_millicores = std::int64_t{vcpu} * 1000 - 100;
-  t.alloc_memory_mib = t.memory_mib - 1024;
-  t.alloc_pods = 110;
-  t.ondemand_usd_per_h = price;
-  return t;
-}
+using test::gpu_type;
 
 // gx.1: 1 GPU, 3900m, 1.00 USD/h; gx.2: 2 GPUs, 7900m, 1.50; gx.4: 4 GPUs, 15900m, 2.50;
 // gx.8: 8 GPUs, 31900m, 5.00 — on-demand only, one zone.

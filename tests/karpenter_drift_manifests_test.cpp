@@ -11,32 +11,14 @@
 #include "capsim/io/scenario/scenario_loader.hpp"
 #include "capsim/sim/simulation.hpp"
 #include "test_paths.hpp"
+#include "hand_scenario.hpp"
 
 using namespace capsim;
 using nlohmann::json;
 
 namespace {
-// The drift test's scenario (tests/karpenter_drift_test.cpp): four 1-GPU replicas, each on its own
-// on-demand g5.xlarge of NodePool "gpu", whose Drifted budget is 1.
-json manifests_drift_doc() {
-  json doc = json::parse(std::ifstream(test::data_dir() / "scenarios" / "hand.json"));
-  doc["simulation"] = {{"start", "2024-05-10T00:00:00Z"}, {"duration", "1h"}, {"period_s", 60}, {"seed", 5}};
-  doc["traces"]["t"] = {{"format", "generator"}, {"period_s", 60}, {"generator", {{"kind", "constant"}, {"rps", 1}}}};
-  doc["catalog"] = {{"zones", {"us-east-1a"}}};
-  doc["market"] = {{"interruption_rate_by_bucket", {0, 0, 0, 0, 0}}};
-  doc["services"][0]["replicas"] = 4;
-  doc["services"][0]["throughput_rps"] = {{"g5.xlarge", 1.0}, {"g6.xlarge", 1.0}};
-  doc["services"][0]["replica"]["startup_s"] = 60;
-  doc["cluster"] = json::parse(R"({
-    "provisioner": "karpenter", "eks_control_plane": false, "node_ready_s": 60, "node_groups": [],
-    "node_pools": [{"metadata": {"name": "gpu"},
-                    "spec": {"template": {"spec": {"requirements": [
-                               {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]},
-                               {"key": "karpenter.k8s.aws/instance-family", "operator": "In", "values": ["g5"]}]}},
-                             "disruption": {"consolidationPolicy": "WhenEmpty", "consolidateAfter": "30s",
-                                            "budgets": [{"nodes": "1", "reasons": ["Drifted"]}]}}}]})");
-  return doc;
-}
+// The drift tests' scenario (test::drift_doc) with a Drifted budget of 1.
+json manifests_drift_doc() { return test::drift_doc("1"); }
 Scenario load_drift(const json& doc) { return io::load_scenario_text(doc.dump(), "drift.json", test::data_dir() / "scenarios"); }
 // The run's result.json and node log (nodes.csv), as the CLI writes them.
 std::pair<std::string, std::string> run_files(const json& doc) {

@@ -18,26 +18,10 @@ namespace {
 
 using test::kZones;
 
-InstanceType gx(std::string name, int vcpu, int gpus, double price) {
-  InstanceType t;
-  t.name = std::move(name);
-  t.family = "gx";
-  t.vcpu = vcpu;
-  t.memory_mib = std::int64_t{vcpu} * 4096;
-  t.gpus = gpus;
-  t.gpu_manufacturer = "nvidia";
-  t.gpu_model = "a10g";
-  t.gpu_memory_mib_per_gpu = 24576;
-  t.arch = "amd64";
-  t.alloc_cpu_millicores = std::int64_t{vcpu} * 1000 - 100;
-  t.alloc_memory_mib = t.memory_mib - 1024;
-  t.alloc_pods = 110;
-  t.ondemand_usd_per_h = price;
-  return t;
-}
+using test::gpu_type;
 
 // gx.1: 1 GPU, 1.00 USD/h; gx.4: 4 GPUs, 2.50 USD/h; on demand in all three zones at those prices.
-InstanceCatalog spread_catalog() { return InstanceCatalog({gx("gx.1", 4, 1, 1.00), gx("gx.4", 16, 4, 2.50)}, "test"); }
+InstanceCatalog spread_catalog() { return InstanceCatalog({gpu_type("gx.1", 4, 1, 1.00), gpu_type("gx.4", 16, 4, 2.50)}, "test"); }
 
 Offering zone_offering(const std::string& type, const std::string& zone, double price) {
   Offering o;

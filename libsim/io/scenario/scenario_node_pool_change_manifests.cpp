@@ -119,6 +119,15 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
     std::map<std::string, json> next_classes = current_classes;
     for (std::size_t i = 0; i < manifests->objects.size(); ++i) {
       const k8s::ManifestObject& o = manifests->objects[i];
+      // An object the policy already has, replaced: the change's entry under `key` is a merge patch
+      // from what the object is now (removed fields null), placed in the manifest for messages.
+      const auto replace = [&](const char* key, json& entries, json& now) {
+        json patch = replacement_patch(now, o.object);
+        patch["metadata"]["name"] = o.name;
+        overlay.regions.push_back({ptr_join(cp + "/" + key, entries.size()), i, o.pointer, manifests});
+        entries.push_back(std::move(patch));
+        now = o.object;
+      };
       if (o.kind == k8s::ManifestKind::EC2NodeClass) {
         auto at = next_classes.find(o.name);
         if (at == next_classes.end()) {
@@ -133,11 +142,7 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
           ok = false;
           continue;
         }
-        json patch = replacement_patch(at->second, o.object);
-        patch["metadata"]["name"] = o.name;
-        overlay.regions.push_back({ptr_join(cp + "/node_classes", class_patches.size()), i, o.pointer, manifests});
-        class_patches.push_back(std::move(patch));
-        at->second = o.object;
+        replace("node_classes", class_patches, at->second);
         continue;
       }
       if (o.kind != k8s::ManifestKind::NodePool) {
@@ -153,11 +158,7 @@ void Loader::apply_change_manifests(json& doc, k8s::ManifestOverlay& overlay) {
         next.emplace(o.name, o.object);
         continue;
       }
-      json patch = replacement_patch(at->second, o.object);
-      patch["metadata"]["name"] = o.name;
-      overlay.regions.push_back({ptr_join(cp + "/node_pools", patches.size()), i, o.pointer, manifests});
-      patches.push_back(std::move(patch));
-      at->second = o.object;
+      replace("node_pools", patches, at->second);
     }
     if (!ok) continue;
     if (patches.empty() && class_patches.empty()) {
